@@ -1,0 +1,1 @@
+//! Security Hub controls, evaluator and remediator (see ARCHITECTURE.md).

@@ -1,0 +1,252 @@
+//! Validation of an operation's input, given as JSON with botocore member names, against the
+//! service model: unknown members, missing required members, types, enum values, lengths and
+//! ranges. This is what botocore checks before it sends a request; hubsim checks the same for
+//! scenario steps and for requests arriving over the wire.
+
+use serde_json::Value;
+
+use crate::service_model::{ServiceModel, ShapeModel};
+use crate::value::Timestamp;
+
+/// One problem with an input, at a JSON path relative to the input (`IpPermissions[0].FromPort`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    /// Where, e.g. `IpPermissions[0].FromPort`; empty for the input itself.
+    pub path: String,
+    /// What is wrong, in words.
+    pub message: String,
+    /// What kind of problem it is, so protocols can pick their error code.
+    pub kind: InvalidKind,
+}
+
+/// The kinds of validation problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvalidKind {
+    /// A required member is absent.
+    Missing,
+    /// A member the model does not have.
+    Unknown,
+    /// A value of the wrong JSON type.
+    Type,
+    /// A value outside the enum, length or range.
+    Value,
+}
+
+/// Validates `input` against the input shape of `service:operation`. An operation without an
+/// input shape accepts only an empty object.
+pub fn validate_input(model: &ServiceModel, operation: &str, input: &Value) -> Result<(), Vec<Invalid>> {
+    let mut problems = Vec::new();
+    let Some(op) = model.operation(operation) else {
+        problems.push(Invalid {
+            path: String::new(),
+            message: format!("unknown operation {operation}"),
+            kind: InvalidKind::Unknown,
+        });
+        return Err(problems);
+    };
+    match &op.input {
+        Some(shape_ref) => check(model, &shape_ref.shape, input, String::new(), &mut problems),
+        None => {
+            if !matches!(input, Value::Null) && !matches!(input, Value::Object(m) if m.is_empty()) {
+                problems.push(Invalid {
+                    path: String::new(),
+                    message: format!("{operation} takes no input"),
+                    kind: InvalidKind::Unknown,
+                });
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+fn join(path: &str, member: &str) -> String {
+    if path.is_empty() {
+        member.to_string()
+    } else {
+        format!("{path}.{member}")
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn check(model: &ServiceModel, shape_name: &str, value: &Value, path: String, out: &mut Vec<Invalid>) {
+    let Some(shape) = model.shape(shape_name) else {
+        out.push(Invalid { path, message: format!("model has no shape {shape_name}"), kind: InvalidKind::Type });
+        return;
+    };
+    let wrong = |expected: &str, out: &mut Vec<Invalid>, path: String| {
+        out.push(Invalid {
+            message: format!("expected {expected}, found {}", json_type(value)),
+            path,
+            kind: InvalidKind::Type,
+        });
+    };
+    match shape.kind.as_str() {
+        "structure" if shape.document => {}
+        "structure" => {
+            let Value::Object(map) = value else { return wrong("an object", out, path) };
+            for (key, v) in map {
+                match shape.members.get(key) {
+                    Some(member) => check(model, &member.shape, v, join(&path, key), out),
+                    None => {
+                        let hint = shape
+                            .members
+                            .names()
+                            .find(|m| m.eq_ignore_ascii_case(key))
+                            .map(|m| format!("; did you mean {m}?"))
+                            .unwrap_or_else(|| {
+                                let names: Vec<&str> = shape.members.names().collect();
+                                format!("; members are {}", names.join(", "))
+                            });
+                        out.push(Invalid {
+                            path: join(&path, key),
+                            message: format!("unknown member {key} of {shape_name}{hint}"),
+                            kind: InvalidKind::Unknown,
+                        });
+                    }
+                }
+            }
+            for req in &shape.required {
+                if !map.contains_key(req) {
+                    out.push(Invalid {
+                        path: join(&path, req),
+                        message: format!("missing required member {req} of {shape_name}"),
+                        kind: InvalidKind::Missing,
+                    });
+                }
+            }
+        }
+        "list" => {
+            let Value::Array(items) = value else { return wrong("a list", out, path) };
+            length(shape, items.len(), &path, out);
+            if let Some(member) = &shape.member {
+                for (i, item) in items.iter().enumerate() {
+                    check(model, &member.shape, item, format!("{path}[{i}]"), out);
+                }
+            }
+        }
+        "map" => {
+            let Value::Object(map) = value else { return wrong("an object", out, path) };
+            length(shape, map.len(), &path, out);
+            if let Some(v) = &shape.value {
+                for (key, item) in map {
+                    check(model, &v.shape, item, join(&path, key), out);
+                }
+            }
+        }
+        "string" => {
+            let Value::String(s) = value else { return wrong("a string", out, path) };
+            if let Some(values) = &shape.enum_values {
+                if !values.iter().any(|v| v == s) {
+                    out.push(Invalid {
+                        message: format!("{s:?} is not one of {}", values.join(", ")),
+                        path,
+                        kind: InvalidKind::Value,
+                    });
+                    return;
+                }
+            }
+            length(shape, s.chars().count(), &path, out);
+        }
+        "boolean" => {
+            if !value.is_boolean() {
+                wrong("a boolean", out, path)
+            }
+        }
+        "integer" | "long" => {
+            let n = match value {
+                Value::Number(n) => n.as_i64(),
+                _ => None,
+            };
+            let Some(n) = n else { return wrong("an integer", out, path) };
+            if shape.kind == "integer" && i32::try_from(n).is_err() {
+                out.push(Invalid {
+                    message: format!("{n} does not fit a 32-bit integer"),
+                    path,
+                    kind: InvalidKind::Value,
+                });
+                return;
+            }
+            range(shape, n as f64, &path, out);
+        }
+        "float" | "double" => {
+            let Some(n) = value.as_f64() else { return wrong("a number", out, path) };
+            range(shape, n, &path, out);
+        }
+        "timestamp" => match value {
+            Value::Number(_) => {}
+            Value::String(s) if Timestamp::parse_iso8601(s).is_some() => {}
+            Value::String(s) => out.push(Invalid {
+                message: format!("{s:?} is not an ISO-8601 timestamp"),
+                path,
+                kind: InvalidKind::Value,
+            }),
+            _ => wrong("a timestamp", out, path),
+        },
+        "blob" => {
+            use base64::Engine;
+            let Value::String(s) = value else { return wrong("a base64 string", out, path) };
+            if base64::engine::general_purpose::STANDARD.decode(s).is_err() {
+                out.push(Invalid { message: "is not valid base64".into(), path, kind: InvalidKind::Value });
+            }
+        }
+        other => {
+            out.push(Invalid { message: format!("unsupported shape type {other}"), path, kind: InvalidKind::Type })
+        }
+    }
+}
+
+fn length(shape: &ShapeModel, len: usize, path: &str, out: &mut Vec<Invalid>) {
+    if let Some(min) = shape.min {
+        if (len as f64) < min {
+            out.push(Invalid {
+                path: path.to_string(),
+                message: format!("length {len} is below the minimum {min}"),
+                kind: InvalidKind::Value,
+            });
+        }
+    }
+    if let Some(max) = shape.max {
+        if (len as f64) > max {
+            out.push(Invalid {
+                path: path.to_string(),
+                message: format!("length {len} is above the maximum {max}"),
+                kind: InvalidKind::Value,
+            });
+        }
+    }
+}
+
+fn range(shape: &ShapeModel, n: f64, path: &str, out: &mut Vec<Invalid>) {
+    if let Some(min) = shape.min {
+        if n < min {
+            out.push(Invalid {
+                path: path.to_string(),
+                message: format!("{n} is below the minimum {min}"),
+                kind: InvalidKind::Value,
+            });
+        }
+    }
+    if let Some(max) = shape.max {
+        if n > max {
+            out.push(Invalid {
+                path: path.to_string(),
+                message: format!("{n} is above the maximum {max}"),
+                kind: InvalidKind::Value,
+            });
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! The context an operation runs in: which account and region, the open transaction, the
+//! scenario clock and the id generator. Handlers reach the store only through it.
+
+use hubsim_model::Timestamp;
+use rusqlite::Connection;
+
+use crate::error::AwsError;
+use crate::ids::IdGen;
+use crate::settings::{Era, RunState, Settings};
+use crate::store::{self, Resource};
+
+/// One operation's view of the world.
+pub struct Ctx<'a> {
+    pub(crate) conn: &'a Connection,
+    pub(crate) settings: &'a Settings,
+    pub(crate) run: &'a mut RunState,
+    region: String,
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(conn: &'a Connection, settings: &'a Settings, run: &'a mut RunState, region: &str) -> Self {
+        Ctx { conn, settings, run, region: region.to_string() }
+    }
+
+    /// The account the call is made in.
+    pub fn account(&self) -> &str {
+        &self.settings.account.id
+    }
+
+    /// The region the call was signed for.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The state's era.
+    pub fn era(&self) -> Era {
+        self.settings.era
+    }
+
+    /// The state's settings.
+    pub fn settings(&self) -> &Settings {
+        self.settings
+    }
+
+    /// Whether `region` is enabled for the account.
+    pub fn region_enabled(&self, region: &str) -> bool {
+        self.settings.account.regions.iter().any(|r| r == region)
+    }
+
+    /// The scenario clock.
+    pub fn now(&self) -> Timestamp {
+        Timestamp(self.run.clock_ms)
+    }
+
+    /// Moves the scenario clock forward.
+    pub fn advance_clock(&mut self, ms: i64) {
+        self.run.clock_ms = self.run.clock_ms.saturating_add(ms.max(0));
+    }
+
+    /// The id generator (deterministic; see [`crate::ids`]).
+    pub fn ids(&mut self) -> IdGenHandle<'_> {
+        IdGenHandle { run: self.run }
+    }
+
+    /// Reads a resource in the call's region (or the global one for global kinds).
+    pub fn get<R: Resource>(&self, id: &str) -> Result<Option<R>, AwsError> {
+        Ok(store::get(self.conn, self.account(), &self.region, id)?)
+    }
+
+    /// Reads a resource in `region`.
+    pub fn get_in<R: Resource>(&self, region: &str, id: &str) -> Result<Option<R>, AwsError> {
+        Ok(store::get(self.conn, self.account(), region, id)?)
+    }
+
+    /// Writes a resource in the call's region (or globally for global kinds).
+    pub fn put<R: Resource>(&mut self, id: &str, doc: &R) -> Result<(), AwsError> {
+        let region = self.region.clone();
+        self.put_in(&region, id, doc)
+    }
+
+    /// Writes a resource in `region`.
+    pub fn put_in<R: Resource>(&mut self, region: &str, id: &str, doc: &R) -> Result<(), AwsError> {
+        self.run.created += 1;
+        Ok(store::put(self.conn, &self.settings.account.id, region, id, self.run.created, doc)?)
+    }
+
+    /// Deletes a resource in the call's region; whether it existed.
+    pub fn delete<R: Resource>(&mut self, id: &str) -> Result<bool, AwsError> {
+        Ok(store::delete::<R>(self.conn, &self.settings.account.id, &self.region, id)?)
+    }
+
+    /// Deletes a resource in `region`; whether it existed.
+    pub fn delete_in<R: Resource>(&mut self, region: &str, id: &str) -> Result<bool, AwsError> {
+        Ok(store::delete::<R>(self.conn, &self.settings.account.id, region, id)?)
+    }
+
+    /// Every resource of a kind in the call's region, in creation order.
+    pub fn list<R: Resource>(&self) -> Result<Vec<(String, R)>, AwsError> {
+        Ok(store::list(self.conn, self.account(), &self.region)?)
+    }
+
+    /// Every resource of a kind in `region`, in creation order.
+    pub fn list_in<R: Resource>(&self, region: &str) -> Result<Vec<(String, R)>, AwsError> {
+        Ok(store::list(self.conn, self.account(), region)?)
+    }
+
+    /// Every resource of a kind in every region: `(region, id, doc)`.
+    pub fn list_all<R: Resource>(&self) -> Result<Vec<(String, String, R)>, AwsError> {
+        Ok(store::list_all(self.conn, self.account())?)
+    }
+}
+
+/// Draws ids and moves the persisted counter with them.
+pub struct IdGenHandle<'a> {
+    run: &'a mut RunState,
+}
+
+impl IdGenHandle<'_> {
+    fn with<T>(&mut self, f: impl FnOnce(&mut IdGen) -> T) -> T {
+        let mut g = IdGen { seed: self.run.seed, counter: self.run.ids_drawn };
+        let out = f(&mut g);
+        self.run.ids_drawn = g.counter;
+        out
+    }
+
+    /// `prefix-0` and 16 hex digits (`vpc-`, `sg-`, `acl-`, ...).
+    pub fn ec2(&mut self, prefix: &str) -> String {
+        self.with(|g| g.ec2(prefix))
+    }
+
+    /// A UUID-shaped id.
+    pub fn uuid(&mut self) -> String {
+        self.with(|g| g.uuid())
+    }
+
+    /// `n` hex digits.
+    pub fn hex(&mut self, n: usize) -> String {
+        self.with(|g| g.hex(n))
+    }
+
+    /// `n` upper-case alphanumerics.
+    pub fn upper(&mut self, n: usize) -> String {
+        self.with(|g| g.upper(n))
+    }
+}

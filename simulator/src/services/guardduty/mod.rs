@@ -1,0 +1,6 @@
+//! The guardduty service. (Being implemented: see the issue note.)
+
+use crate::registry::Registrar;
+
+/// Registers the service's operations.
+pub fn register(_r: &mut Registrar) {}

@@ -1,0 +1,70 @@
+//! One module per AWS service: its resources (as stored documents), its operations
+//! ([`crate::registry::Handler`] impls) and AWS's errors. Services know nothing of HTTP.
+
+use hubsim_model::validate::{Invalid, InvalidKind};
+
+use crate::error::AwsError;
+use crate::registry::Registrar;
+
+pub mod cloudtrail;
+pub mod config;
+pub mod ec2;
+pub mod guardduty;
+pub mod hubsim;
+pub mod iam;
+pub mod kms;
+pub mod logs;
+pub mod s3;
+pub mod s3control;
+pub mod sns;
+pub mod sts;
+
+/// Registers every implemented operation.
+pub fn register_all(r: &mut Registrar) {
+    cloudtrail::register(r);
+    config::register(r);
+    ec2::register(r);
+    guardduty::register(r);
+    hubsim::register(r);
+    iam::register(r);
+    kms::register(r);
+    logs::register(r);
+    s3::register(r);
+    s3control::register(r);
+    sns::register(r);
+    sts::register(r);
+}
+
+/// The error AWS answers when an input breaks the model's constraints, in the code the
+/// service's clients expect.
+pub fn validation_error(service: &str, problems: &[Invalid]) -> AwsError {
+    let first = problems.first();
+    let detail: Vec<String> = problems
+        .iter()
+        .map(|p| if p.path.is_empty() { p.message.clone() } else { format!("{}: {}", p.path, p.message) })
+        .collect();
+    let message = if problems.len() == 1 {
+        format!("1 validation error detected: {}", detail.join("; "))
+    } else {
+        format!("{} validation errors detected: {}", problems.len(), detail.join("; "))
+    };
+    let kind = first.map(|p| p.kind).unwrap_or(InvalidKind::Value);
+    let path = first.map(|p| p.path.as_str()).unwrap_or("");
+    if service == "s3" && path.ends_with("LocationConstraint") {
+        // S3 answers every unusable constraint (including us-east-1) with this code.
+        return AwsError::bad_request("InvalidLocationConstraint", "The specified location-constraint is not valid");
+    }
+    let code = match (service, kind) {
+        ("ec2", InvalidKind::Missing) => "MissingParameter",
+        ("ec2", InvalidKind::Unknown) => "UnknownParameter",
+        ("ec2", _) => "InvalidParameterValue",
+        ("s3" | "s3control", InvalidKind::Value) => "InvalidArgument",
+        ("s3" | "s3control", _) => "MalformedXML",
+        ("sns", _) => "InvalidParameter",
+        ("iam" | "sts", _) => "ValidationError",
+        ("guardduty", _) => "BadRequestException",
+        ("logs", _) => "InvalidParameterException",
+        _ => "ValidationException",
+    };
+    AwsError::bad_request(code, message)
+}

@@ -1,0 +1,59 @@
+//! Amazon S3: buckets and their configurations (encryption, policy, Block Public Access,
+//! logging, notifications, lifecycle, ACL, ownership, versioning, tags).
+//!
+//! Bucket names are global; each bucket has a home region. New buckets get the defaults of
+//! the state's era (spec/controls.md §0.2): since 2023 SSE-S3, all four Block Public Access
+//! flags and `BucketOwnerEnforced`; in era 2022 none of these.
+
+mod buckets;
+mod encryption;
+mod policy;
+mod state;
+
+pub use state::{canonical_user_id, Bucket};
+
+use crate::error::AwsError;
+use crate::registry::Registrar;
+
+/// Registers S3's operations.
+pub fn register(r: &mut Registrar) {
+    buckets::register(r);
+    encryption::register(r);
+    policy::register(r);
+}
+
+/// 404 `NoSuchBucket`.
+pub fn no_such_bucket(name: &str) -> AwsError {
+    AwsError::not_found("NoSuchBucket", format!("The specified bucket does not exist: {name}"))
+}
+
+/// Reads bucket `name` or answers `NoSuchBucket`.
+pub(crate) fn bucket(ctx: &crate::Ctx<'_>, name: &str) -> Result<Bucket, AwsError> {
+    ctx.get::<Bucket>(name)?.ok_or_else(|| no_such_bucket(name))
+}
+
+/// The ARN of bucket `name`.
+pub fn bucket_arn(name: &str) -> String {
+    format!("arn:aws:s3:::{name}")
+}
+
+pub use encryption::sse_s3_default;
+
+/// The grants a canned ACL adds beyond the owner's FULL_CONTROL.
+pub(crate) fn canned_acl_grants(acl: &str) -> Vec<hubsim_model::s3::Grant> {
+    use hubsim_model::s3::{Grant, Grantee};
+    let group = |uri: &str, permission: &str| Grant {
+        grantee: Some(Grantee { type_: "Group".into(), uri: Some(uri.into()), ..Default::default() }),
+        permission: Some(permission.into()),
+    };
+    const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
+    const AUTH_USERS: &str = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+    const LOG_DELIVERY: &str = "http://acs.amazonaws.com/groups/s3/LogDelivery";
+    match acl {
+        "public-read" => vec![group(ALL_USERS, "READ")],
+        "public-read-write" => vec![group(ALL_USERS, "READ"), group(ALL_USERS, "WRITE")],
+        "authenticated-read" => vec![group(AUTH_USERS, "READ")],
+        "log-delivery-write" => vec![group(LOG_DELIVERY, "WRITE"), group(LOG_DELIVERY, "READ_ACP")],
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,345 @@
+//! [`Simulator`]: one simulated AWS world in one SQLite database, and the in-process API on it.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use hubsim_model::Operation;
+use rusqlite::Connection;
+use serde_json::Value;
+
+use crate::api::AwsApi;
+use crate::ctx::Ctx;
+use crate::error::{AwsError, SimError};
+use crate::registry::{registry, Entry};
+use crate::settings::{RunState, Settings};
+use crate::store::{self, JournalEntry};
+
+const SETTINGS_KEY: &str = "settings";
+const RUN_KEY: &str = "run";
+
+/// A simulated AWS world backed by one SQLite database (a file or `:memory:`).
+///
+/// Every mutating call runs in one transaction: if AWS would refuse it, nothing changes.
+/// Calls are serialized through one connection, so concurrent callers never see
+/// "database is locked".
+pub struct Simulator {
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    conn: Connection,
+    state: Option<(Settings, RunState)>,
+}
+
+impl Simulator {
+    /// Opens (or creates) the database at `path`; `:memory:` for an in-memory one.
+    pub fn open(path: &Path) -> Result<Simulator, SimError> {
+        let conn = store::open(path)?;
+        let settings: Option<Settings> = store::meta_get(&conn, SETTINGS_KEY)?;
+        let run: Option<RunState> = store::meta_get(&conn, RUN_KEY)?;
+        let state = match (settings, run) {
+            (Some(s), Some(r)) => Some((s, r)),
+            (None, None) => None,
+            _ => return Err(SimError::Corrupt("settings and run state must be stored together".into())),
+        };
+        Ok(Simulator { inner: Mutex::new(Inner { conn, state }) })
+    }
+
+    /// A fresh in-memory database.
+    pub fn in_memory() -> Result<Simulator, SimError> {
+        Self::open(Path::new(":memory:"))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock cannot leave a half-applied change (the transaction
+        // rolls back when its guard drops), so a poisoned lock is safe to keep using.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether the database holds no world yet.
+    pub fn is_empty(&self) -> bool {
+        self.lock().state.is_none()
+    }
+
+    /// The world's settings, if it has been initialized.
+    pub fn settings(&self) -> Option<Settings> {
+        self.lock().state.as_ref().map(|(s, _)| s.clone())
+    }
+
+    /// The run state (clock, id counter), if initialized.
+    pub fn run_state(&self) -> Option<RunState> {
+        self.lock().state.as_ref().map(|(_, r)| *r)
+    }
+
+    /// Runs `f` in one transaction. If `f` fails, nothing it did is kept.
+    pub fn transaction<T, E: From<SimError>>(&self, f: impl FnOnce(&mut Batch<'_>) -> Result<T, E>) -> Result<T, E> {
+        let mut inner = self.lock();
+        let Inner { conn, state } = &mut *inner;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(SimError::from)?;
+        let backup = state.clone();
+        let mut batch = Batch { conn: &tx, state, journaling: true };
+        let result = f(&mut batch).and_then(|out| {
+            if let Some((s, r)) = batch.state.as_ref() {
+                store::meta_put(&tx, SETTINGS_KEY, s)?;
+                store::meta_put(&tx, RUN_KEY, r)?;
+            }
+            Ok(out)
+        });
+        let result = result.and_then(|out| {
+            tx.commit().map_err(SimError::from)?;
+            Ok(out)
+        });
+        if result.is_err() {
+            *state = backup;
+        }
+        result
+    }
+
+    /// Calls an operation given by name with a JSON input (botocore member names), as a scenario
+    /// step or a wire request does. The input is validated against the model first.
+    pub fn call_json(&self, region: &str, service: &str, operation: &str, input: Value) -> Result<Value, AwsError> {
+        let entry = lookup(service, operation)?;
+        if !entry.mutates {
+            let mut inner = self.lock();
+            let Inner { conn, state } = &mut *inner;
+            let mut batch = Batch { conn, state, journaling: true };
+            return batch.run_entry(entry, region, input);
+        }
+        let result = self.transaction::<_, SimError>(|batch| Ok(batch.run_entry(entry, region, input.clone())));
+        let result = result.map_err(AwsError::from)?;
+        if let Err(e) = &result {
+            if entry.mutates {
+                self.journal_failure(region, service, operation, &input, e);
+            }
+        }
+        result
+    }
+
+    fn journal_failure(&self, region: &str, service: &str, operation: &str, input: &Value, error: &AwsError) {
+        let inner = self.lock();
+        if let Some((settings, run)) = &inner.state {
+            // Bookkeeping only: a journal write that fails must not turn AWS's answer into another.
+            let _ = store::journal_append(
+                &inner.conn,
+                &settings.account.id,
+                region,
+                service,
+                operation,
+                input,
+                Err(&error.to_string()),
+                run.clock_ms,
+            );
+        }
+    }
+
+    /// A value stored with the state under `key` (e.g. the scenario envelope).
+    pub fn meta<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, SimError> {
+        store::meta_get(&self.lock().conn, key)
+    }
+
+    /// The journal of mutating calls, oldest first.
+    pub fn journal(&self) -> Result<Vec<JournalEntry>, SimError> {
+        store::journal(&self.lock().conn)
+    }
+
+    /// Copies the whole database into a new in-memory simulator (for dry runs and snapshots).
+    pub fn snapshot(&self) -> Result<Simulator, SimError> {
+        let inner = self.lock();
+        let mut dest = Connection::open_in_memory()?;
+        store::copy_to(&inner.conn, &mut dest)?;
+        Ok(Simulator { inner: Mutex::new(Inner { conn: dest, state: inner.state.clone() }) })
+    }
+
+    /// Copies the whole database into the file at `path` (which must not exist or be empty).
+    pub fn save_to(&self, path: &Path) -> Result<(), SimError> {
+        let inner = self.lock();
+        let mut dest = store::open(path)?;
+        store::copy_to(&inner.conn, &mut dest)?;
+        Ok(())
+    }
+}
+
+fn lookup(service: &str, operation: &str) -> Result<&'static Entry, AwsError> {
+    registry().get(service, operation).ok_or_else(|| {
+        let known = hubsim_model::service(service).is_some_and(|m| m.operation(operation).is_some());
+        if known || service == "hubsim" {
+            AwsError::not_implemented(service, operation)
+        } else if hubsim_model::service(service).is_some() || service == "hubsim" {
+            AwsError::bad_request("InvalidAction", format!("{service} has no operation {operation}"))
+        } else {
+            AwsError::bad_request("UnknownService", format!("hubsim does not simulate the service {service}"))
+        }
+    })
+}
+
+impl AwsApi for Simulator {
+    fn call<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
+        let entry = registry().get_typed::<O>().ok_or_else(|| AwsError::not_implemented(O::SERVICE, O::NAME))?;
+        let typed = entry.typed::<O>().ok_or_else(|| AwsError::internal("registry type mismatch"))?;
+        if !entry.mutates {
+            let mut inner = self.lock();
+            let Inner { conn, state } = &mut *inner;
+            let (settings, run) = state.as_mut().ok_or_else(uninitialized)?;
+            let mut scratch = *run;
+            let mut ctx = Ctx::new(conn, settings, &mut scratch, region);
+            return typed(&mut ctx, input);
+        }
+        let json_input = serde_json::to_value(&input)?;
+        let result =
+            self.transaction::<_, SimError>(|batch| Ok(batch.run_typed::<O>(entry, typed, region, input, &json_input)));
+        let result = result.map_err(AwsError::from)?;
+        if let Err(e) = &result {
+            self.journal_failure(region, O::SERVICE, O::NAME, &json_input, e);
+        }
+        result
+    }
+}
+
+fn uninitialized() -> AwsError {
+    AwsError::internal("the database holds no simulated account yet (load a scenario first)")
+}
+
+/// Several calls in one transaction (a scenario load, a remediation step).
+pub struct Batch<'a> {
+    conn: &'a Connection,
+    state: &'a mut Option<(Settings, RunState)>,
+    journaling: bool,
+}
+
+impl Batch<'_> {
+    /// Sets up a new world: its settings and run state. Replaces any previous ones.
+    pub fn initialize(&mut self, settings: Settings, run: RunState) {
+        *self.state = Some((settings, run));
+    }
+
+    /// Stores a value with the state under `key`.
+    pub fn put_meta<T: serde::Serialize>(&mut self, key: &str, value: &T) -> Result<(), SimError> {
+        store::meta_put(self.conn, key, value)
+    }
+
+    /// Turns journaling of mutating calls on or off (baselines are not journaled: export
+    /// rebuilds them from their spec); returns the previous setting.
+    pub fn set_journaling(&mut self, on: bool) -> bool {
+        std::mem::replace(&mut self.journaling, on)
+    }
+
+    /// Removes all state (for `--reset`).
+    pub fn clear(&mut self) -> Result<(), SimError> {
+        store::clear(self.conn)?;
+        *self.state = None;
+        Ok(())
+    }
+
+    /// The world's settings.
+    pub fn settings(&self) -> Option<&Settings> {
+        self.state.as_ref().map(|(s, _)| s)
+    }
+
+    /// Direct access for setting up a baseline: a context in `region` with no journaling.
+    pub fn with_ctx<T>(
+        &mut self,
+        region: &str,
+        f: impl FnOnce(&mut Ctx<'_>) -> Result<T, AwsError>,
+    ) -> Result<T, AwsError> {
+        let (settings, run) = self.state.as_mut().ok_or_else(uninitialized)?;
+        let mut ctx = Ctx::new(self.conn, settings, run, region);
+        f(&mut ctx)
+    }
+
+    /// Calls an operation by name with a JSON input, validated against the model; a failure
+    /// leaves nothing behind (savepoint).
+    pub fn call_json(&mut self, region: &str, service: &str, operation: &str, input: Value) -> Result<Value, AwsError> {
+        let entry = lookup(service, operation)?;
+        self.run_entry(entry, region, input)
+    }
+
+    /// Calls an operation by type.
+    pub fn call<O: Operation>(&mut self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
+        let entry = registry().get_typed::<O>().ok_or_else(|| AwsError::not_implemented(O::SERVICE, O::NAME))?;
+        let typed = entry.typed::<O>().ok_or_else(|| AwsError::internal("registry type mismatch"))?;
+        let json_input = serde_json::to_value(&input)?;
+        self.run_typed::<O>(entry, typed, region, input, &json_input)
+    }
+
+    fn run_entry(&mut self, entry: &Entry, region: &str, input: Value) -> Result<Value, AwsError> {
+        if let Some(model) = hubsim_model::service(entry.service) {
+            if let Err(problems) = hubsim_model::validate::validate_input(model, entry.name, &input) {
+                return Err(crate::services::validation_error(entry.service, &problems));
+            }
+        }
+        let journal_input = if entry.mutates { Some(input.clone()) } else { None };
+        self.guarded(entry, region, journal_input, |ctx| entry.call_json(ctx, input))
+    }
+
+    fn run_typed<O: Operation>(
+        &mut self,
+        entry: &Entry,
+        typed: fn(&mut Ctx<'_>, O::Input) -> Result<O::Output, AwsError>,
+        region: &str,
+        input: O::Input,
+        json_input: &Value,
+    ) -> Result<O::Output, AwsError> {
+        if let Some(model) = hubsim_model::service(entry.service) {
+            if let Err(problems) = hubsim_model::validate::validate_input(model, entry.name, json_input) {
+                return Err(crate::services::validation_error(entry.service, &problems));
+            }
+        }
+        let mut output = None;
+        let journal_input = if entry.mutates { Some(json_input.clone()) } else { None };
+        self.guarded(entry, region, journal_input, |ctx| {
+            let out = typed(ctx, input)?;
+            let json = if entry.mutates { serde_json::to_value(&out)? } else { Value::Null };
+            output = Some(out);
+            Ok(json)
+        })?;
+        output.ok_or_else(|| AwsError::internal("operation produced no output"))
+    }
+
+    /// Runs one call inside a savepoint, moving the clock and journaling it when it mutates.
+    fn guarded(
+        &mut self,
+        entry: &Entry,
+        region: &str,
+        journal_input: Option<Value>,
+        f: impl FnOnce(&mut Ctx<'_>) -> Result<Value, AwsError>,
+    ) -> Result<Value, AwsError> {
+        let (settings, run) = self.state.as_mut().ok_or_else(uninitialized)?;
+        if !entry.mutates {
+            let mut scratch = *run;
+            let mut ctx = Ctx::new(self.conn, settings, &mut scratch, region);
+            return f(&mut ctx);
+        }
+        self.conn.execute_batch("SAVEPOINT call")?;
+        let before = *run;
+        // Each mutating call takes one second of scenario time, so creation times are ordered.
+        run.clock_ms += 1000;
+        let mut ctx = Ctx::new(self.conn, settings, run, region);
+        let result = f(&mut ctx);
+        match result {
+            Ok(output) if !self.journaling => {
+                self.conn.execute_batch("RELEASE call")?;
+                Ok(output)
+            }
+            Ok(output) => {
+                let input = journal_input.unwrap_or(Value::Null);
+                store::journal_append(
+                    self.conn,
+                    &settings.account.id,
+                    region,
+                    entry.service,
+                    entry.name,
+                    &input,
+                    Ok(&output),
+                    run.clock_ms,
+                )?;
+                self.conn.execute_batch("RELEASE call")?;
+                Ok(output)
+            }
+            Err(e) => {
+                *run = before;
+                self.conn.execute_batch("ROLLBACK TO call; RELEASE call")?;
+                Err(e)
+            }
+        }
+    }
+}

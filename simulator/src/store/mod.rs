@@ -1,0 +1,256 @@
+//! The SQLite store: the only module that knows SQL. A file for the CLI and the server,
+//! `:memory:` for tests, with the same code; WAL mode for files.
+
+mod schema;
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::SimError;
+
+pub use schema::CURRENT_VERSION;
+
+/// A resource kept in the store as one JSON document.
+pub trait Resource: Serialize + DeserializeOwned {
+    /// `service:type`, e.g. `s3:bucket`.
+    const KIND: &'static str;
+    /// Global resources (IAM, S3 bucket names) are stored once per account, not per region.
+    const GLOBAL: bool = false;
+}
+
+/// Opens (creating if absent) the database at `path`, or an in-memory one for `:memory:`,
+/// and brings its schema up to date.
+pub fn open(path: &Path) -> Result<Connection, SimError> {
+    let conn = if path.as_os_str() == ":memory:" {
+        Connection::open_in_memory()?
+    } else {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn
+    };
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &Connection) -> Result<(), SimError> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > CURRENT_VERSION {
+        return Err(SimError::Corrupt(format!(
+            "schema version {version} is newer than this hubsim understands ({CURRENT_VERSION})"
+        )));
+    }
+    for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let applied = conn.execute_batch(sql).and_then(|_| conn.pragma_update(None, "user_version", (i + 1) as i64));
+        match applied {
+            Ok(()) => conn.execute_batch("COMMIT")?,
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(e.into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A value from the `meta` table.
+pub fn meta_get<T: DeserializeOwned>(conn: &Connection, key: &str) -> Result<Option<T>, SimError> {
+    let text: Option<String> = conn
+        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .query_row(params![key], |r| r.get(0))
+        .optional()?;
+    Ok(match text {
+        Some(t) => Some(serde_json::from_str(&t)?),
+        None => None,
+    })
+}
+
+/// Writes a value into the `meta` table.
+pub fn meta_put<T: Serialize>(conn: &Connection, key: &str, value: &T) -> Result<(), SimError> {
+    let text = serde_json::to_string(value)?;
+    conn.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![key, text])?;
+    Ok(())
+}
+
+/// Reads one resource document.
+pub fn get<R: Resource>(conn: &Connection, account: &str, region: &str, id: &str) -> Result<Option<R>, SimError> {
+    let region = if R::GLOBAL { "" } else { region };
+    let text: Option<String> = conn
+        .prepare_cached("SELECT doc FROM resources WHERE account = ?1 AND region = ?2 AND kind = ?3 AND id = ?4")?
+        .query_row(params![account, region, R::KIND, id], |r| r.get(0))
+        .optional()?;
+    Ok(match text {
+        Some(t) => Some(serde_json::from_str(&t)?),
+        None => None,
+    })
+}
+
+/// Inserts or replaces one resource document; a replaced resource keeps its creation order.
+pub fn put<R: Resource>(
+    conn: &Connection,
+    account: &str,
+    region: &str,
+    id: &str,
+    seq: u64,
+    doc: &R,
+) -> Result<(), SimError> {
+    let region = if R::GLOBAL { "" } else { region };
+    let text = serde_json::to_string(doc)?;
+    conn.prepare_cached(
+        "INSERT INTO resources (account, region, kind, id, seq, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(account, region, kind, id) DO UPDATE SET doc = excluded.doc",
+    )?
+    .execute(params![account, region, R::KIND, id, seq as i64, text])?;
+    Ok(())
+}
+
+/// Deletes one resource; whether it existed.
+pub fn delete<R: Resource>(conn: &Connection, account: &str, region: &str, id: &str) -> Result<bool, SimError> {
+    let region = if R::GLOBAL { "" } else { region };
+    let n = conn
+        .prepare_cached("DELETE FROM resources WHERE account = ?1 AND region = ?2 AND kind = ?3 AND id = ?4")?
+        .execute(params![account, region, R::KIND, id])?;
+    Ok(n > 0)
+}
+
+/// Every resource of a kind in one region (or the global ones), in creation order.
+pub fn list<R: Resource>(conn: &Connection, account: &str, region: &str) -> Result<Vec<(String, R)>, SimError> {
+    let region = if R::GLOBAL { "" } else { region };
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, doc FROM resources WHERE account = ?1 AND kind = ?2 AND region = ?3 ORDER BY seq",
+    )?;
+    let rows =
+        stmt.query_map(params![account, R::KIND, region], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, doc) = row?;
+        out.push((id, serde_json::from_str(&doc)?));
+    }
+    Ok(out)
+}
+
+/// Every resource of a kind in every region, in creation order, with its region.
+pub fn list_all<R: Resource>(conn: &Connection, account: &str) -> Result<Vec<(String, String, R)>, SimError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT region, id, doc FROM resources WHERE account = ?1 AND kind = ?2 ORDER BY seq")?;
+    let rows = stmt.query_map(params![account, R::KIND], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (region, id, doc) = row?;
+        out.push((region, id, serde_json::from_str(&doc)?));
+    }
+    Ok(out)
+}
+
+/// One row of the journal of mutating calls.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct JournalEntry {
+    /// Order of the call.
+    pub seq: i64,
+    /// Account the call was made in.
+    pub account: String,
+    /// Region the call was signed for.
+    pub region: String,
+    /// botocore service name.
+    pub service: String,
+    /// Operation name.
+    pub operation: String,
+    /// The input as JSON (botocore member names).
+    pub input: serde_json::Value,
+    /// The output when it succeeded.
+    pub output: Option<serde_json::Value>,
+    /// `Code: message` when it failed.
+    pub error: Option<String>,
+    /// Scenario clock at the call, ms since the epoch.
+    pub at: i64,
+}
+
+/// Appends a journal row.
+#[allow(clippy::too_many_arguments)]
+pub fn journal_append(
+    conn: &Connection,
+    account: &str,
+    region: &str,
+    service: &str,
+    operation: &str,
+    input: &serde_json::Value,
+    result: Result<&serde_json::Value, &str>,
+    at: i64,
+) -> Result<(), SimError> {
+    let input = serde_json::to_string(input)?;
+    let (output, error) = match result {
+        Ok(v) => (Some(serde_json::to_string(v)?), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    conn.prepare_cached(
+        "INSERT INTO journal (account, region, service, operation, input, output, error, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![account, region, service, operation, input, output, error, at])?;
+    Ok(())
+}
+
+/// The whole journal, oldest first.
+pub fn journal(conn: &Connection) -> Result<Vec<JournalEntry>, SimError> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, account, region, service, operation, input, output, error, at FROM journal ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, Option<String>>(6)?,
+            r.get::<_, Option<String>>(7)?,
+            r.get::<_, i64>(8)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (seq, account, region, service, operation, input, output, error, at) = row?;
+        out.push(JournalEntry {
+            seq,
+            account,
+            region,
+            service,
+            operation,
+            input: serde_json::from_str(&input)?,
+            output: output.map(|o| serde_json::from_str(&o)).transpose()?,
+            error,
+            at,
+        });
+    }
+    Ok(out)
+}
+
+/// Whether the database holds no state yet (no settings written).
+pub fn is_empty(conn: &Connection) -> Result<bool, SimError> {
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM meta", [], |r| r.get(0))?;
+    Ok(n == 0)
+}
+
+/// Removes all state (used by `scenario load --reset` inside its transaction).
+pub fn clear(conn: &Connection) -> Result<(), SimError> {
+    conn.execute_batch("DELETE FROM resources; DELETE FROM journal; DELETE FROM meta;")?;
+    Ok(())
+}
+
+/// Copies the whole database into `dest` (a consistent snapshot).
+pub fn copy_to(conn: &Connection, dest: &mut Connection) -> Result<(), SimError> {
+    let backup = rusqlite::backup::Backup::new(conn, dest)?;
+    backup.run_to_completion(1000, std::time::Duration::from_millis(0), None)?;
+    Ok(())
+}

@@ -1,0 +1,53 @@
+//! Building worlds for tests: an initialized simulator with a baseline, in a few lines.
+
+use crate::baseline::{self, BaselineSpec};
+use crate::error::AwsError;
+use crate::ids::IdGen;
+use crate::settings::{AccountSettings, Era, Organization, RunState, Settings};
+use crate::sim::Simulator;
+
+/// The account id tests use.
+pub const ACCOUNT: &str = "123456789012";
+
+/// Settings for a test account in `regions` (the first is home).
+pub fn settings(era: Era, regions: &[&str]) -> Settings {
+    Settings {
+        era,
+        account: AccountSettings {
+            id: ACCOUNT.to_string(),
+            regions: regions.iter().map(|r| r.to_string()).collect(),
+            home_region: regions.first().copied().unwrap_or("us-east-1").to_string(),
+            organization: Some(Organization {
+                id: "o-exampleorg1".into(),
+                management_account_id: "210987654321".into(),
+                management_account_email: "management@example.com".into(),
+            }),
+        },
+    }
+}
+
+/// Initializes `sim` with `settings` and `baseline` in one transaction.
+pub fn initialize(sim: &Simulator, settings: Settings, baseline: &BaselineSpec) -> Result<(), AwsError> {
+    let run = RunState {
+        clock_ms: settings.era.default_start().0,
+        seed: IdGen::seed_for(&settings.account.id),
+        ids_drawn: 0,
+        created: 0,
+    };
+    sim.transaction(|batch| {
+        batch.initialize(settings, run);
+        baseline::apply(batch, baseline)
+    })
+}
+
+/// An in-memory simulator holding a fresh account in `regions` of `era`.
+pub fn fresh_account(era: Era, regions: &[&str]) -> Simulator {
+    world(era, regions, &BaselineSpec::default())
+}
+
+/// An in-memory simulator with `baseline`. Panics on failure: for tests only.
+pub fn world(era: Era, regions: &[&str], baseline: &BaselineSpec) -> Simulator {
+    let sim = Simulator::in_memory().expect("in-memory database");
+    initialize(&sim, settings(era, regions), baseline).expect("baseline applies");
+    sim
+}
