@@ -1,1 +1,53 @@
-fn main() {}
+//! The `hubsim` command line: load, validate and export scenario files (and, as the project
+//! grows, evaluate, remediate and serve). See `hubsim --help` and spec/cli.md.
+
+mod commands;
+mod exit;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// A local AWS account simulator for developing and testing Security Hub controls.
+///
+/// hubsim keeps a simulated AWS account (S3, EC2/VPC, IAM, CloudTrail, Config, GuardDuty, SNS,
+/// KMS, CloudWatch Logs) in a SQLite database. Scenario files describe an account: a baseline
+/// (such as a freshly created account) plus ordinary AWS API calls.
+///
+/// Exit codes: 0 done; 1 expectations failed; 2 bad input (file, JSON path and reason on
+/// stderr; nothing written); 3 internal or I/O error.
+#[derive(Parser)]
+#[command(name = "hubsim", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Work with scenario files: validate, load into a database, export, print the schema.
+    #[command(subcommand)]
+    Scenario(commands::scenario::ScenarioCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scenario(cmd) => commands::scenario::run(cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(failure) => failure.report(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -35,6 +35,17 @@ pub enum InvalidKind {
 /// Validates `input` against the input shape of `service:operation`. An operation without an
 /// input shape accepts only an empty object.
 pub fn validate_input(model: &ServiceModel, operation: &str, input: &Value) -> Result<(), Vec<Invalid>> {
+    validate_input_with(model, operation, input, &|_| false)
+}
+
+/// Like [`validate_input`], but values for which `placeholder` answers true (a scenario's
+/// `${...}` references, resolved only when the step runs) are accepted wherever they stand.
+pub fn validate_input_with(
+    model: &ServiceModel,
+    operation: &str,
+    input: &Value,
+    placeholder: &dyn Fn(&Value) -> bool,
+) -> Result<(), Vec<Invalid>> {
     let mut problems = Vec::new();
     let Some(op) = model.operation(operation) else {
         problems.push(Invalid {
@@ -45,7 +56,7 @@ pub fn validate_input(model: &ServiceModel, operation: &str, input: &Value) -> R
         return Err(problems);
     };
     match &op.input {
-        Some(shape_ref) => check(model, &shape_ref.shape, input, String::new(), &mut problems),
+        Some(shape_ref) => check(model, &shape_ref.shape, input, String::new(), placeholder, &mut problems),
         None => {
             if !matches!(input, Value::Null) && !matches!(input, Value::Object(m) if m.is_empty()) {
                 problems.push(Invalid {
@@ -82,7 +93,17 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
-fn check(model: &ServiceModel, shape_name: &str, value: &Value, path: String, out: &mut Vec<Invalid>) {
+fn check(
+    model: &ServiceModel,
+    shape_name: &str,
+    value: &Value,
+    path: String,
+    placeholder: &dyn Fn(&Value) -> bool,
+    out: &mut Vec<Invalid>,
+) {
+    if placeholder(value) {
+        return;
+    }
     let Some(shape) = model.shape(shape_name) else {
         out.push(Invalid { path, message: format!("model has no shape {shape_name}"), kind: InvalidKind::Type });
         return;
@@ -100,7 +121,7 @@ fn check(model: &ServiceModel, shape_name: &str, value: &Value, path: String, ou
             let Value::Object(map) = value else { return wrong("an object", out, path) };
             for (key, v) in map {
                 match shape.members.get(key) {
-                    Some(member) => check(model, &member.shape, v, join(&path, key), out),
+                    Some(member) => check(model, &member.shape, v, join(&path, key), placeholder, out),
                     None => {
                         let hint = shape
                             .members
@@ -134,7 +155,7 @@ fn check(model: &ServiceModel, shape_name: &str, value: &Value, path: String, ou
             length(shape, items.len(), &path, out);
             if let Some(member) = &shape.member {
                 for (i, item) in items.iter().enumerate() {
-                    check(model, &member.shape, item, format!("{path}[{i}]"), out);
+                    check(model, &member.shape, item, format!("{path}[{i}]"), placeholder, out);
                 }
             }
         }
@@ -143,7 +164,7 @@ fn check(model: &ServiceModel, shape_name: &str, value: &Value, path: String, ou
             length(shape, map.len(), &path, out);
             if let Some(v) = &shape.value {
                 for (key, item) in map {
-                    check(model, &v.shape, item, join(&path, key), out);
+                    check(model, &v.shape, item, join(&path, key), placeholder, out);
                 }
             }
         }
@@ -249,4 +270,46 @@ fn range(shape: &ShapeModel, n: f64, path: &str, out: &mut Vec<Invalid>) {
             });
         }
     }
+}
+
+/// One step of a path into an operation's output: a member or a list index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathStep {
+    /// `.Member`
+    Member(String),
+    /// `[index]`
+    Index(usize),
+}
+
+/// Checks that `path` names something inside the output of `operation` (members exist, indexes
+/// apply to lists, map keys to maps). Returns the reason when it does not.
+pub fn check_output_path(model: &ServiceModel, operation: &str, path: &[PathStep]) -> Result<(), String> {
+    let op = model.operation(operation).ok_or_else(|| format!("unknown operation {operation}"))?;
+    let Some(out) = &op.output else {
+        return if path.is_empty() { Ok(()) } else { Err(format!("{operation} has no output")) };
+    };
+    let mut shape_name = out.shape.clone();
+    for step in path {
+        let shape = model.shape(&shape_name).ok_or_else(|| format!("model has no shape {shape_name}"))?;
+        match (step, shape.kind.as_str()) {
+            (PathStep::Member(m), "structure") => match shape.members.get(m) {
+                Some(r) => shape_name = r.shape.clone(),
+                None => {
+                    let names: Vec<&str> = shape.members.names().collect();
+                    return Err(format!("{shape_name} has no member {m} (members: {})", names.join(", ")));
+                }
+            },
+            (PathStep::Member(_), "map") => match &shape.value {
+                Some(v) => shape_name = v.shape.clone(),
+                None => return Err(format!("{shape_name} has no values")),
+            },
+            (PathStep::Index(_), "list") => match &shape.member {
+                Some(m) => shape_name = m.shape.clone(),
+                None => return Err(format!("{shape_name} has no members")),
+            },
+            (PathStep::Member(m), kind) => return Err(format!("cannot read .{m} of a {kind}")),
+            (PathStep::Index(i), kind) => return Err(format!("cannot index [{i}] into a {kind}")),
+        }
+    }
+    Ok(())
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod ids;
 pub mod policy;
 pub mod registry;
+pub mod scenario;
 pub mod services;
 pub mod settings;
 pub mod sim;

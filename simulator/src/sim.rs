@@ -137,6 +137,15 @@ impl Simulator {
         store::meta_get(&self.lock().conn, key)
     }
 
+    /// How many resources of each kind the account holds (`s3:bucket` → 3).
+    pub fn inventory(&self) -> Result<std::collections::BTreeMap<String, usize>, SimError> {
+        let inner = self.lock();
+        match &inner.state {
+            Some((settings, _)) => store::count_by_kind(&inner.conn, &settings.account.id),
+            None => Ok(Default::default()),
+        }
+    }
+
     /// The journal of mutating calls, oldest first.
     pub fn journal(&self) -> Result<Vec<JournalEntry>, SimError> {
         store::journal(&self.lock().conn)

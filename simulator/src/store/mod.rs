@@ -254,3 +254,16 @@ pub fn copy_to(conn: &Connection, dest: &mut Connection) -> Result<(), SimError>
     backup.run_to_completion(1000, std::time::Duration::from_millis(0), None)?;
     Ok(())
 }
+
+/// How many resources of each kind an account holds.
+pub fn count_by_kind(conn: &Connection, account: &str) -> Result<std::collections::BTreeMap<String, usize>, SimError> {
+    let mut stmt =
+        conn.prepare("SELECT kind, COUNT(*) FROM resources WHERE account = ?1 GROUP BY kind ORDER BY kind")?;
+    let rows = stmt.query_map(params![account], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut out = std::collections::BTreeMap::new();
+    for row in rows {
+        let (kind, n) = row?;
+        out.insert(kind, usize::try_from(n).unwrap_or(0));
+    }
+    Ok(out)
+}

@@ -1,0 +1,45 @@
+//! Export: a scenario that rebuilds a state from the same baseline with explicit steps.
+//!
+//! The steps are the journal's successful mutating calls, in order, with their inputs as
+//! given. Ids and times are deterministic, so replaying the steps on the same baseline
+//! recreates the same resources with the same ids: export(load(export(S))) == export(S),
+//! whether the state came from a file, from remediation or from calls over HTTP.
+
+use super::format::{Scenario, Step};
+use super::load::ENVELOPE_KEY;
+use super::{Problem, ScenarioError};
+use crate::sim::Simulator;
+
+/// Writes the scenario that rebuilds `sim`'s state, as pretty JSON with a final newline.
+pub fn export(sim: &Simulator) -> Result<String, ScenarioError> {
+    let settings = sim.settings().ok_or_else(|| {
+        ScenarioError::Invalid(vec![Problem {
+            path: String::new(),
+            code: None,
+            message: "the database holds no state".into(),
+        }])
+    })?;
+    let mut scenario: Scenario = sim.meta(ENVELOPE_KEY)?.ok_or_else(|| {
+        ScenarioError::Invalid(vec![Problem {
+            path: String::new(),
+            code: None,
+            message: "the database holds a state without its scenario envelope".into(),
+        }])
+    })?;
+    scenario.steps = sim
+        .journal()?
+        .into_iter()
+        .filter(|e| e.error.is_none())
+        .map(|e| Step {
+            call: format!("{}:{}", e.service, e.operation),
+            region: (e.region != settings.account.home_region).then_some(e.region),
+            input: e.input,
+            capture: None,
+            expect_error: None,
+            note: None,
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&scenario).map_err(crate::error::SimError::from)?;
+    text.push('\n');
+    Ok(text)
+}

@@ -1,0 +1,123 @@
+//! `hubsim scenario validate|load|export|schema`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Subcommand;
+use hubsim_simulator::scenario::{self, LoadOptions, Scenario, ScenarioError};
+use hubsim_simulator::Simulator;
+
+use crate::exit::Failure;
+
+/// Scenario file commands.
+#[derive(Subcommand)]
+pub enum ScenarioCommand {
+    /// Check a scenario file without touching any state: its shape, every step's operation
+    /// and input against AWS's service model, references, suppressions and expectations.
+    Validate {
+        /// The scenario file (JSON).
+        file: PathBuf,
+    },
+    /// Build the state a scenario describes in a database (one transaction: on any error the
+    /// database is left as it was).
+    Load {
+        /// The scenario file (JSON).
+        file: PathBuf,
+        /// The SQLite database to write (created if absent).
+        #[arg(long)]
+        db: PathBuf,
+        /// Replace the state if the database already holds one (atomically).
+        #[arg(long)]
+        reset: bool,
+    },
+    /// Write a scenario that rebuilds the database's state from the same baseline with
+    /// explicit steps (the journal of successful mutating calls).
+    Export {
+        /// The SQLite database to read.
+        #[arg(long)]
+        db: PathBuf,
+        /// Where to write; standard output by default.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of the scenario format.
+    Schema,
+}
+
+/// Runs a scenario command.
+pub fn run(cmd: ScenarioCommand) -> Result<ExitCode, Failure> {
+    match cmd {
+        ScenarioCommand::Validate { file } => {
+            let s = read(&file)?;
+            scenario::validate(&s).map_err(|e| invalid(&file, e))?;
+            println!("{}: valid ({} steps, era {})", file.display(), s.steps.len(), s.era.as_str());
+        }
+        ScenarioCommand::Load { file, db, reset } => {
+            let s = read(&file)?;
+            scenario::validate(&s).map_err(|e| invalid(&file, e))?;
+            let sim = open_db(&db)?;
+            let report = scenario::load(&sim, &s, LoadOptions { reset }).map_err(|e| invalid(&file, e))?;
+            println!(
+                "loaded {} (era {}) into {}: {} step(s) applied{}",
+                s.name,
+                s.era.as_str(),
+                db.display(),
+                report.applied,
+                if report.refused_as_expected > 0 {
+                    format!(", {} refused as expected", report.refused_as_expected)
+                } else {
+                    String::new()
+                }
+            );
+            print_inventory(&sim)?;
+        }
+        ScenarioCommand::Export { db, output } => {
+            if !db.exists() {
+                return Err(Failure::BadInput(format!("{}: no such database", db.display())));
+            }
+            let sim = open_db(&db)?;
+            let text = scenario::export(&sim).map_err(|e| invalid(&db, e))?;
+            match output {
+                Some(path) => fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?,
+                None => print!("{text}"),
+            }
+        }
+        ScenarioCommand::Schema => print!("{}", scenario::schema()),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads and parses a scenario file; problems name the file and the JSON path.
+pub fn read(file: &Path) -> Result<Scenario, Failure> {
+    let text = fs::read_to_string(file).map_err(|e| Failure::BadInput(format!("{}: {e}", file.display())))?;
+    scenario::parse(&text).map_err(|e| invalid(file, e))
+}
+
+/// Opens a database file, creating it if absent.
+pub fn open_db(db: &Path) -> Result<Simulator, Failure> {
+    Simulator::open(db).with_context(|| format!("opening {}", db.display())).map_err(Failure::Internal)
+}
+
+/// Turns a scenario error into a failure that names the file.
+pub fn invalid(file: &Path, e: ScenarioError) -> Failure {
+    match e {
+        ScenarioError::Invalid(problems) => Failure::BadInput(
+            problems.iter().map(|p| format!("{}: {p}", file.display())).collect::<Vec<_>>().join("\n       "),
+        ),
+        ScenarioError::Sim(e) => Failure::Internal(anyhow::Error::new(e).context(format!("{}", file.display()))),
+    }
+}
+
+fn print_inventory(sim: &Simulator) -> Result<(), Failure> {
+    let counts: BTreeMap<String, usize> = sim.inventory()?;
+    if counts.is_empty() {
+        println!("  (no resources)");
+    }
+    for (kind, n) in counts {
+        println!("  {kind:<36} {n}");
+    }
+    Ok(())
+}

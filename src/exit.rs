@@ -1,0 +1,41 @@
+//! Exit codes and how failures are reported (spec/cli.md): 2 for bad input, 3 for internal or
+//! I/O errors, each with its message on stderr.
+
+use std::process::ExitCode;
+
+/// A command's failure, with the exit code it maps to.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad input: a usage error, an invalid file, a refused step. Nothing was written.
+    BadInput(String),
+    /// The database, the file system or hubsim itself failed.
+    Internal(anyhow::Error),
+}
+
+impl Failure {
+    /// Prints the failure and gives its exit code.
+    pub fn report(self) -> ExitCode {
+        match self {
+            Failure::BadInput(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(2)
+            }
+            Failure::Internal(error) => {
+                eprintln!("error: {error:#}");
+                ExitCode::from(3)
+            }
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Internal(e)
+    }
+}
+
+impl From<hubsim_simulator::SimError> for Failure {
+    fn from(e: hubsim_simulator::SimError) -> Self {
+        Failure::Internal(e.into())
+    }
+}
