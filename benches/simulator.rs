@@ -36,8 +36,11 @@ fn load_fresh_account(c: &mut Criterion) {
 fn create_and_encrypt(sim: &Simulator, n: usize) {
     for i in 0..n {
         let bucket = format!("bench-bucket-{i:05}");
-        sim.call::<s3::CreateBucket>("us-east-1", s3::CreateBucketRequest { bucket: bucket.clone(), ..Default::default() })
-            .expect("create");
+        sim.call::<s3::CreateBucket>(
+            "us-east-1",
+            s3::CreateBucketRequest { bucket: bucket.clone(), ..Default::default() },
+        )
+        .expect("create");
         let rule = s3::ServerSideEncryptionRule {
             apply_server_side_encryption_by_default: Some(s3::ServerSideEncryptionByDefault {
                 sse_algorithm: "aws:kms".into(),

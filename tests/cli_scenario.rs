@@ -28,7 +28,11 @@ fn validate_accepts_good_and_rejects_bad_with_path_and_exit_2() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("valid (1 steps"));
 
-    let bad = write(dir.path(), "bad.json", &GOOD.replace(r#""Bucket": "cli-bucket""#, r#""Bucket": "cli-bucket", "Colour": 1"#));
+    let bad = write(
+        dir.path(),
+        "bad.json",
+        &GOOD.replace(r#""Bucket": "cli-bucket""#, r#""Bucket": "cli-bucket", "Colour": 1"#),
+    );
     let out = hubsim(&["scenario", "validate", &bad]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);

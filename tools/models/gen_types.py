@@ -167,6 +167,7 @@ def main():
         outputs[f"{service}.rs"] = Gen(service, model).render()
     mods = ["//! Generated modules, one per AWS service (see tools/models/gen_types.py).", ""]
     for service in services:
+        mods.append("#[rustfmt::skip]")
         mods.append(f"pub mod {service};")
     mods += ["", "/// The committed service models, by botocore service name.",
              "pub(crate) const MODELS: &[(&str, &str)] = &["]

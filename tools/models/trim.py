@@ -31,28 +31,31 @@ def strip(value):
         return [strip(v) for v in value]
     return value
 
-def reach(shapes, name, seen):
+def reach(shapes, name, seen, documents=()):
     if name in seen:
         return
     seen.add(name)
+    if name in documents:
+        return
     shape = shapes[name]
     for member in shape.get("members", {}).values():
-        reach(shapes, member["shape"], seen)
+        reach(shapes, member["shape"], seen, documents)
     for key in ("member", "key", "value"):
         if key in shape:
-            reach(shapes, shape[key]["shape"], seen)
+            reach(shapes, shape[key]["shape"], seen, documents)
 
-def trim(service, wanted):
+def trim(service, wanted, patches):
     model = load(service)
+    documents = set(patches.get("document", []))
     ops, seen = {}, set()
     for name in wanted:
         op = model["operations"][name]
         ops[name] = strip(op)
         for part in ("input", "output"):
             if part in op:
-                reach(model["shapes"], op[part]["shape"], seen)
+                reach(model["shapes"], op[part]["shape"], seen, documents)
         for err in op.get("errors", []):
-            reach(model["shapes"], err["shape"], seen)
+            reach(model["shapes"], err["shape"], seen, documents)
     meta = {k: v for k, v in model["metadata"].items() if k not in DROP}
     return {
         "_notice": "Derived from the AWS service model published in botocore "
@@ -61,17 +64,21 @@ def trim(service, wanted):
         "version": model.get("version", "2.0"),
         "metadata": meta,
         "operations": dict(sorted(ops.items())),
-        "shapes": {name: strip(model["shapes"][name]) for name in sorted(seen)},
+        "shapes": {name: (DOCUMENT if name in documents else strip(model["shapes"][name])) for name in sorted(seen)},
     }
+
+# A structure hubsim keeps as free-form JSON (see "_patches" in operations.json).
+DOCUMENT = {"type": "structure", "members": {}, "document": True}
 
 def main():
     with open(os.path.join(HERE, "operations.json")) as f:
         wanted = json.load(f)
     os.makedirs(OUT, exist_ok=True)
+    patches = wanted.get("_patches", {})
     for service, ops in wanted.items():
         if service.startswith("_"):
             continue
-        trimmed = trim(service, ops)
+        trimmed = trim(service, ops, patches.get(service, {}))
         with open(os.path.join(OUT, f"{service}.json"), "w") as f:
             json.dump(trimmed, f, indent=1, sort_keys=False)
             f.write("\n")

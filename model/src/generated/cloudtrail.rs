@@ -183,8 +183,7 @@ pub struct AdvancedFieldSelector {
 }
 impl Shape for AdvancedFieldSelector {
     const SHAPE: &'static str = "AdvancedFieldSelector";
-    const MEMBERS: &'static [&'static str] =
-        &["Field", "Equals", "StartsWith", "EndsWith", "NotEquals", "NotStartsWith", "NotEndsWith"];
+    const MEMBERS: &'static [&'static str] = &["Field", "Equals", "StartsWith", "EndsWith", "NotEquals", "NotStartsWith", "NotEndsWith"];
 }
 
 /// Shape `CreateTrailRequest` of the cloudtrail model.
@@ -217,20 +216,7 @@ pub struct CreateTrailRequest {
 }
 impl Shape for CreateTrailRequest {
     const SHAPE: &'static str = "CreateTrailRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "Name",
-        "S3BucketName",
-        "S3KeyPrefix",
-        "SnsTopicName",
-        "IncludeGlobalServiceEvents",
-        "IsMultiRegionTrail",
-        "EnableLogFileValidation",
-        "CloudWatchLogsLogGroupArn",
-        "CloudWatchLogsRoleArn",
-        "KmsKeyId",
-        "IsOrganizationTrail",
-        "TagsList",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Name", "S3BucketName", "S3KeyPrefix", "SnsTopicName", "IncludeGlobalServiceEvents", "IsMultiRegionTrail", "EnableLogFileValidation", "CloudWatchLogsLogGroupArn", "CloudWatchLogsRoleArn", "KmsKeyId", "IsOrganizationTrail", "TagsList"];
 }
 
 /// Shape `CreateTrailResponse` of the cloudtrail model.
@@ -265,21 +251,7 @@ pub struct CreateTrailResponse {
 }
 impl Shape for CreateTrailResponse {
     const SHAPE: &'static str = "CreateTrailResponse";
-    const MEMBERS: &'static [&'static str] = &[
-        "Name",
-        "S3BucketName",
-        "S3KeyPrefix",
-        "SnsTopicName",
-        "SnsTopicARN",
-        "IncludeGlobalServiceEvents",
-        "IsMultiRegionTrail",
-        "TrailARN",
-        "LogFileValidationEnabled",
-        "CloudWatchLogsLogGroupArn",
-        "CloudWatchLogsRoleArn",
-        "KmsKeyId",
-        "IsOrganizationTrail",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Name", "S3BucketName", "S3KeyPrefix", "SnsTopicName", "SnsTopicARN", "IncludeGlobalServiceEvents", "IsMultiRegionTrail", "TrailARN", "LogFileValidationEnabled", "CloudWatchLogsLogGroupArn", "CloudWatchLogsRoleArn", "KmsKeyId", "IsOrganizationTrail"];
 }
 
 /// Shape `DataResource` of the cloudtrail model.
@@ -308,7 +280,8 @@ impl Shape for DeleteTrailRequest {
 
 /// Shape `DeleteTrailResponse` of the cloudtrail model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DeleteTrailResponse {}
+pub struct DeleteTrailResponse {
+}
 impl Shape for DeleteTrailResponse {
     const SHAPE: &'static str = "DeleteTrailResponse";
     const MEMBERS: &'static [&'static str] = &[];
@@ -362,17 +335,7 @@ pub struct Event {
 }
 impl Shape for Event {
     const SHAPE: &'static str = "Event";
-    const MEMBERS: &'static [&'static str] = &[
-        "EventId",
-        "EventName",
-        "ReadOnly",
-        "AccessKeyId",
-        "EventTime",
-        "EventSource",
-        "Username",
-        "Resources",
-        "CloudTrailEvent",
-    ];
+    const MEMBERS: &'static [&'static str] = &["EventId", "EventName", "ReadOnly", "AccessKeyId", "EventTime", "EventSource", "Username", "Resources", "CloudTrailEvent"];
 }
 
 /// Shape `EventSelector` of the cloudtrail model.
@@ -389,8 +352,7 @@ pub struct EventSelector {
 }
 impl Shape for EventSelector {
     const SHAPE: &'static str = "EventSelector";
-    const MEMBERS: &'static [&'static str] =
-        &["ReadWriteType", "IncludeManagementEvents", "DataResources", "ExcludeManagementEventSources"];
+    const MEMBERS: &'static [&'static str] = &["ReadWriteType", "IncludeManagementEvents", "DataResources", "ExcludeManagementEventSources"];
 }
 
 /// Shape `GetEventSelectorsRequest` of the cloudtrail model.
@@ -446,8 +408,7 @@ pub struct GetInsightSelectorsResponse {
 }
 impl Shape for GetInsightSelectorsResponse {
     const SHAPE: &'static str = "GetInsightSelectorsResponse";
-    const MEMBERS: &'static [&'static str] =
-        &["TrailARN", "InsightSelectors", "EventDataStoreArn", "InsightsDestination"];
+    const MEMBERS: &'static [&'static str] = &["TrailARN", "InsightSelectors", "EventDataStoreArn", "InsightsDestination"];
 }
 
 /// Shape `GetTrailRequest` of the cloudtrail model.
@@ -523,25 +484,7 @@ pub struct GetTrailStatusResponse {
 }
 impl Shape for GetTrailStatusResponse {
     const SHAPE: &'static str = "GetTrailStatusResponse";
-    const MEMBERS: &'static [&'static str] = &[
-        "IsLogging",
-        "LatestDeliveryError",
-        "LatestNotificationError",
-        "LatestDeliveryTime",
-        "LatestNotificationTime",
-        "StartLoggingTime",
-        "StopLoggingTime",
-        "LatestCloudWatchLogsDeliveryError",
-        "LatestCloudWatchLogsDeliveryTime",
-        "LatestDigestDeliveryTime",
-        "LatestDigestDeliveryError",
-        "LatestDeliveryAttemptTime",
-        "LatestNotificationAttemptTime",
-        "LatestNotificationAttemptSucceeded",
-        "LatestDeliveryAttemptSucceeded",
-        "TimeLoggingStarted",
-        "TimeLoggingStopped",
-    ];
+    const MEMBERS: &'static [&'static str] = &["IsLogging", "LatestDeliveryError", "LatestNotificationError", "LatestDeliveryTime", "LatestNotificationTime", "StartLoggingTime", "StopLoggingTime", "LatestCloudWatchLogsDeliveryError", "LatestCloudWatchLogsDeliveryTime", "LatestDigestDeliveryTime", "LatestDigestDeliveryError", "LatestDeliveryAttemptTime", "LatestNotificationAttemptTime", "LatestNotificationAttemptSucceeded", "LatestDeliveryAttemptSucceeded", "TimeLoggingStarted", "TimeLoggingStopped"];
 }
 
 /// Shape `InsightSelector` of the cloudtrail model.
@@ -638,8 +581,7 @@ pub struct LookupEventsRequest {
 }
 impl Shape for LookupEventsRequest {
     const SHAPE: &'static str = "LookupEventsRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["LookupAttributes", "StartTime", "EndTime", "EventCategory", "MaxResults", "NextToken"];
+    const MEMBERS: &'static [&'static str] = &["LookupAttributes", "StartTime", "EndTime", "EventCategory", "MaxResults", "NextToken"];
 }
 
 /// Shape `LookupEventsResponse` of the cloudtrail model.
@@ -724,7 +666,8 @@ impl Shape for StartLoggingRequest {
 
 /// Shape `StartLoggingResponse` of the cloudtrail model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct StartLoggingResponse {}
+pub struct StartLoggingResponse {
+}
 impl Shape for StartLoggingResponse {
     const SHAPE: &'static str = "StartLoggingResponse";
     const MEMBERS: &'static [&'static str] = &[];
@@ -743,7 +686,8 @@ impl Shape for StopLoggingRequest {
 
 /// Shape `StopLoggingResponse` of the cloudtrail model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct StopLoggingResponse {}
+pub struct StopLoggingResponse {
+}
 impl Shape for StopLoggingResponse {
     const SHAPE: &'static str = "StopLoggingResponse";
     const MEMBERS: &'static [&'static str] = &[];
@@ -800,24 +744,7 @@ pub struct Trail {
 }
 impl Shape for Trail {
     const SHAPE: &'static str = "Trail";
-    const MEMBERS: &'static [&'static str] = &[
-        "Name",
-        "S3BucketName",
-        "S3KeyPrefix",
-        "SnsTopicName",
-        "SnsTopicARN",
-        "IncludeGlobalServiceEvents",
-        "IsMultiRegionTrail",
-        "HomeRegion",
-        "TrailARN",
-        "LogFileValidationEnabled",
-        "CloudWatchLogsLogGroupArn",
-        "CloudWatchLogsRoleArn",
-        "KmsKeyId",
-        "HasCustomEventSelectors",
-        "HasInsightSelectors",
-        "IsOrganizationTrail",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Name", "S3BucketName", "S3KeyPrefix", "SnsTopicName", "SnsTopicARN", "IncludeGlobalServiceEvents", "IsMultiRegionTrail", "HomeRegion", "TrailARN", "LogFileValidationEnabled", "CloudWatchLogsLogGroupArn", "CloudWatchLogsRoleArn", "KmsKeyId", "HasCustomEventSelectors", "HasInsightSelectors", "IsOrganizationTrail"];
 }
 
 /// Shape `TrailInfo` of the cloudtrail model.
@@ -863,19 +790,7 @@ pub struct UpdateTrailRequest {
 }
 impl Shape for UpdateTrailRequest {
     const SHAPE: &'static str = "UpdateTrailRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "Name",
-        "S3BucketName",
-        "S3KeyPrefix",
-        "SnsTopicName",
-        "IncludeGlobalServiceEvents",
-        "IsMultiRegionTrail",
-        "EnableLogFileValidation",
-        "CloudWatchLogsLogGroupArn",
-        "CloudWatchLogsRoleArn",
-        "KmsKeyId",
-        "IsOrganizationTrail",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Name", "S3BucketName", "S3KeyPrefix", "SnsTopicName", "IncludeGlobalServiceEvents", "IsMultiRegionTrail", "EnableLogFileValidation", "CloudWatchLogsLogGroupArn", "CloudWatchLogsRoleArn", "KmsKeyId", "IsOrganizationTrail"];
 }
 
 /// Shape `UpdateTrailResponse` of the cloudtrail model.
@@ -910,19 +825,5 @@ pub struct UpdateTrailResponse {
 }
 impl Shape for UpdateTrailResponse {
     const SHAPE: &'static str = "UpdateTrailResponse";
-    const MEMBERS: &'static [&'static str] = &[
-        "Name",
-        "S3BucketName",
-        "S3KeyPrefix",
-        "SnsTopicName",
-        "SnsTopicARN",
-        "IncludeGlobalServiceEvents",
-        "IsMultiRegionTrail",
-        "TrailARN",
-        "LogFileValidationEnabled",
-        "CloudWatchLogsLogGroupArn",
-        "CloudWatchLogsRoleArn",
-        "KmsKeyId",
-        "IsOrganizationTrail",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Name", "S3BucketName", "S3KeyPrefix", "SnsTopicName", "SnsTopicARN", "IncludeGlobalServiceEvents", "IsMultiRegionTrail", "TrailARN", "LogFileValidationEnabled", "CloudWatchLogsLogGroupArn", "CloudWatchLogsRoleArn", "KmsKeyId", "IsOrganizationTrail"];
 }

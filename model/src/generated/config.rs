@@ -128,14 +128,7 @@ pub struct ConfigExportDeliveryInfo {
 }
 impl Shape for ConfigExportDeliveryInfo {
     const SHAPE: &'static str = "ConfigExportDeliveryInfo";
-    const MEMBERS: &'static [&'static str] = &[
-        "lastStatus",
-        "lastErrorCode",
-        "lastErrorMessage",
-        "lastAttemptTime",
-        "lastSuccessfulTime",
-        "nextDeliveryTime",
-    ];
+    const MEMBERS: &'static [&'static str] = &["lastStatus", "lastErrorCode", "lastErrorMessage", "lastAttemptTime", "lastSuccessfulTime", "nextDeliveryTime"];
 }
 
 /// Shape `ConfigSnapshotDeliveryProperties` of the config model.
@@ -163,8 +156,7 @@ pub struct ConfigStreamDeliveryInfo {
 }
 impl Shape for ConfigStreamDeliveryInfo {
     const SHAPE: &'static str = "ConfigStreamDeliveryInfo";
-    const MEMBERS: &'static [&'static str] =
-        &["lastStatus", "lastErrorCode", "lastErrorMessage", "lastStatusChangeTime"];
+    const MEMBERS: &'static [&'static str] = &["lastStatus", "lastErrorCode", "lastErrorMessage", "lastStatusChangeTime"];
 }
 
 /// Shape `ConfigurationRecorder` of the config model.
@@ -187,8 +179,7 @@ pub struct ConfigurationRecorder {
 }
 impl Shape for ConfigurationRecorder {
     const SHAPE: &'static str = "ConfigurationRecorder";
-    const MEMBERS: &'static [&'static str] =
-        &["arn", "name", "roleARN", "recordingGroup", "recordingMode", "recordingScope", "servicePrincipal"];
+    const MEMBERS: &'static [&'static str] = &["arn", "name", "roleARN", "recordingGroup", "recordingMode", "recordingScope", "servicePrincipal"];
 }
 
 /// Shape `ConfigurationRecorderStatus` of the config model.
@@ -217,18 +208,7 @@ pub struct ConfigurationRecorderStatus {
 }
 impl Shape for ConfigurationRecorderStatus {
     const SHAPE: &'static str = "ConfigurationRecorderStatus";
-    const MEMBERS: &'static [&'static str] = &[
-        "arn",
-        "name",
-        "lastStartTime",
-        "lastStopTime",
-        "recording",
-        "lastStatus",
-        "lastErrorCode",
-        "lastErrorMessage",
-        "lastStatusChangeTime",
-        "servicePrincipal",
-    ];
+    const MEMBERS: &'static [&'static str] = &["arn", "name", "lastStartTime", "lastStopTime", "recording", "lastStatus", "lastErrorCode", "lastErrorMessage", "lastStatusChangeTime", "servicePrincipal"];
 }
 
 /// Shape `DeleteConfigurationRecorderRequest` of the config model.
@@ -271,8 +251,7 @@ pub struct DeliveryChannel {
 }
 impl Shape for DeliveryChannel {
     const SHAPE: &'static str = "DeliveryChannel";
-    const MEMBERS: &'static [&'static str] =
-        &["name", "s3BucketName", "s3KeyPrefix", "s3KmsKeyArn", "snsTopicARN", "configSnapshotDeliveryProperties"];
+    const MEMBERS: &'static [&'static str] = &["name", "s3BucketName", "s3KeyPrefix", "s3KmsKeyArn", "snsTopicARN", "configSnapshotDeliveryProperties"];
 }
 
 /// Shape `DeliveryChannelStatus` of the config model.
@@ -289,8 +268,7 @@ pub struct DeliveryChannelStatus {
 }
 impl Shape for DeliveryChannelStatus {
     const SHAPE: &'static str = "DeliveryChannelStatus";
-    const MEMBERS: &'static [&'static str] =
-        &["name", "configSnapshotDeliveryInfo", "configHistoryDeliveryInfo", "configStreamDeliveryInfo"];
+    const MEMBERS: &'static [&'static str] = &["name", "configSnapshotDeliveryInfo", "configHistoryDeliveryInfo", "configStreamDeliveryInfo"];
 }
 
 /// Shape `DescribeConfigurationRecorderStatusRequest` of the config model.
@@ -440,13 +418,7 @@ pub struct RecordingGroup {
 }
 impl Shape for RecordingGroup {
     const SHAPE: &'static str = "RecordingGroup";
-    const MEMBERS: &'static [&'static str] = &[
-        "allSupported",
-        "includeGlobalResourceTypes",
-        "resourceTypes",
-        "exclusionByResourceTypes",
-        "recordingStrategy",
-    ];
+    const MEMBERS: &'static [&'static str] = &["allSupported", "includeGlobalResourceTypes", "resourceTypes", "exclusionByResourceTypes", "recordingStrategy"];
 }
 
 /// Shape `RecordingMode` of the config model.

@@ -608,24 +608,7 @@ pub struct Address {
 }
 impl Shape for Address {
     const SHAPE: &'static str = "Address";
-    const MEMBERS: &'static [&'static str] = &[
-        "AllocationId",
-        "AssociationId",
-        "Domain",
-        "NetworkInterfaceId",
-        "NetworkInterfaceOwnerId",
-        "PrivateIpAddress",
-        "Tags",
-        "PublicIpv4Pool",
-        "NetworkBorderGroup",
-        "CustomerOwnedIp",
-        "CustomerOwnedIpv4Pool",
-        "CarrierIp",
-        "SubnetId",
-        "ServiceManaged",
-        "InstanceId",
-        "PublicIp",
-    ];
+    const MEMBERS: &'static [&'static str] = &["AllocationId", "AssociationId", "Domain", "NetworkInterfaceId", "NetworkInterfaceOwnerId", "PrivateIpAddress", "Tags", "PublicIpv4Pool", "NetworkBorderGroup", "CustomerOwnedIp", "CustomerOwnedIpv4Pool", "CarrierIp", "SubnetId", "ServiceManaged", "InstanceId", "PublicIp"];
 }
 
 /// Shape `AssociatedTargetNetwork` of the ec2 model.
@@ -713,18 +696,7 @@ pub struct AuthorizeSecurityGroupEgressRequest {
 }
 impl Shape for AuthorizeSecurityGroupEgressRequest {
     const SHAPE: &'static str = "AuthorizeSecurityGroupEgressRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "TagSpecifications",
-        "DryRun",
-        "GroupId",
-        "SourceSecurityGroupName",
-        "SourceSecurityGroupOwnerId",
-        "IpProtocol",
-        "FromPort",
-        "ToPort",
-        "CidrIp",
-        "IpPermissions",
-    ];
+    const MEMBERS: &'static [&'static str] = &["TagSpecifications", "DryRun", "GroupId", "SourceSecurityGroupName", "SourceSecurityGroupOwnerId", "IpProtocol", "FromPort", "ToPort", "CidrIp", "IpPermissions"];
 }
 
 /// Shape `AuthorizeSecurityGroupEgressResult` of the ec2 model.
@@ -768,19 +740,7 @@ pub struct AuthorizeSecurityGroupIngressRequest {
 }
 impl Shape for AuthorizeSecurityGroupIngressRequest {
     const SHAPE: &'static str = "AuthorizeSecurityGroupIngressRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "CidrIp",
-        "FromPort",
-        "GroupId",
-        "GroupName",
-        "IpPermissions",
-        "IpProtocol",
-        "SourceSecurityGroupName",
-        "SourceSecurityGroupOwnerId",
-        "ToPort",
-        "TagSpecifications",
-        "DryRun",
-    ];
+    const MEMBERS: &'static [&'static str] = &["CidrIp", "FromPort", "GroupId", "GroupName", "IpPermissions", "IpProtocol", "SourceSecurityGroupName", "SourceSecurityGroupOwnerId", "ToPort", "TagSpecifications", "DryRun"];
 }
 
 /// Shape `AuthorizeSecurityGroupIngressResult` of the ec2 model.
@@ -830,22 +790,7 @@ pub struct AvailabilityZone {
 }
 impl Shape for AvailabilityZone {
     const SHAPE: &'static str = "AvailabilityZone";
-    const MEMBERS: &'static [&'static str] = &[
-        "OptInStatus",
-        "Messages",
-        "RegionName",
-        "ZoneName",
-        "ZoneId",
-        "GroupName",
-        "NetworkBorderGroup",
-        "ZoneType",
-        "ParentZoneName",
-        "ParentZoneId",
-        "GroupLongName",
-        "Geography",
-        "SubGeography",
-        "State",
-    ];
+    const MEMBERS: &'static [&'static str] = &["OptInStatus", "Messages", "RegionName", "ZoneName", "ZoneId", "GroupName", "NetworkBorderGroup", "ZoneType", "ParentZoneName", "ParentZoneId", "GroupLongName", "Geography", "SubGeography", "State"];
 }
 
 /// Shape `AvailabilityZoneGeography` of the ec2 model.
@@ -993,8 +938,7 @@ pub struct ClientVpnAuthentication {
 }
 impl Shape for ClientVpnAuthentication {
     const SHAPE: &'static str = "ClientVpnAuthentication";
-    const MEMBERS: &'static [&'static str] =
-        &["Type", "ActiveDirectory", "MutualAuthentication", "FederatedAuthentication"];
+    const MEMBERS: &'static [&'static str] = &["Type", "ActiveDirectory", "MutualAuthentication", "FederatedAuthentication"];
 }
 
 /// Shape `ClientVpnEndpoint` of the ec2 model.
@@ -1059,36 +1003,7 @@ pub struct ClientVpnEndpoint {
 }
 impl Shape for ClientVpnEndpoint {
     const SHAPE: &'static str = "ClientVpnEndpoint";
-    const MEMBERS: &'static [&'static str] = &[
-        "ClientVpnEndpointId",
-        "Description",
-        "Status",
-        "CreationTime",
-        "DeletionTime",
-        "DnsName",
-        "ClientCidrBlock",
-        "DnsServers",
-        "SplitTunnel",
-        "VpnProtocol",
-        "TransportProtocol",
-        "VpnPort",
-        "AssociatedTargetNetworks",
-        "ServerCertificateArn",
-        "AuthenticationOptions",
-        "ConnectionLogOptions",
-        "Tags",
-        "SecurityGroupIds",
-        "VpcId",
-        "SelfServicePortalUrl",
-        "ClientConnectOptions",
-        "SessionTimeoutHours",
-        "ClientLoginBannerOptions",
-        "ClientRouteEnforcementOptions",
-        "DisconnectOnSessionTimeout",
-        "EndpointIpAddressType",
-        "TrafficIpAddressType",
-        "TransitGatewayConfiguration",
-    ];
+    const MEMBERS: &'static [&'static str] = &["ClientVpnEndpointId", "Description", "Status", "CreationTime", "DeletionTime", "DnsName", "ClientCidrBlock", "DnsServers", "SplitTunnel", "VpnProtocol", "TransportProtocol", "VpnPort", "AssociatedTargetNetworks", "ServerCertificateArn", "AuthenticationOptions", "ConnectionLogOptions", "Tags", "SecurityGroupIds", "VpcId", "SelfServicePortalUrl", "ClientConnectOptions", "SessionTimeoutHours", "ClientLoginBannerOptions", "ClientRouteEnforcementOptions", "DisconnectOnSessionTimeout", "EndpointIpAddressType", "TrafficIpAddressType", "TransitGatewayConfiguration"];
 }
 
 /// Shape `ClientVpnEndpointAttributeStatus` of the ec2 model.
@@ -1135,8 +1050,7 @@ pub struct CloudWatchLogOptions {
 }
 impl Shape for CloudWatchLogOptions {
     const SHAPE: &'static str = "CloudWatchLogOptions";
-    const MEMBERS: &'static [&'static str] =
-        &["LogEnabled", "LogGroupArn", "LogOutputFormat", "BgpLogEnabled", "BgpLogGroupArn", "BgpLogOutputFormat"];
+    const MEMBERS: &'static [&'static str] = &["LogEnabled", "LogGroupArn", "LogOutputFormat", "BgpLogEnabled", "BgpLogGroupArn", "BgpLogOutputFormat"];
 }
 
 /// Shape `ConnectionLogResponseOptions` of the ec2 model.
@@ -1235,22 +1149,7 @@ pub struct CreateFlowLogsRequest {
 }
 impl Shape for CreateFlowLogsRequest {
     const SHAPE: &'static str = "CreateFlowLogsRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "DryRun",
-        "ClientToken",
-        "DeliverLogsPermissionArn",
-        "DeliverCrossAccountRole",
-        "LogGroupName",
-        "ResourceIds",
-        "ResourceType",
-        "TrafficType",
-        "LogDestinationType",
-        "LogDestination",
-        "LogFormat",
-        "TagSpecifications",
-        "MaxAggregationInterval",
-        "DestinationOptions",
-    ];
+    const MEMBERS: &'static [&'static str] = &["DryRun", "ClientToken", "DeliverLogsPermissionArn", "DeliverCrossAccountRole", "LogGroupName", "ResourceIds", "ResourceType", "TrafficType", "LogDestinationType", "LogDestination", "LogFormat", "TagSpecifications", "MaxAggregationInterval", "DestinationOptions"];
 }
 
 /// Shape `CreateFlowLogsResult` of the ec2 model.
@@ -1294,18 +1193,7 @@ pub struct CreateNetworkAclEntryRequest {
 }
 impl Shape for CreateNetworkAclEntryRequest {
     const SHAPE: &'static str = "CreateNetworkAclEntryRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "DryRun",
-        "NetworkAclId",
-        "RuleNumber",
-        "Protocol",
-        "RuleAction",
-        "Egress",
-        "CidrBlock",
-        "Ipv6CidrBlock",
-        "IcmpTypeCode",
-        "PortRange",
-    ];
+    const MEMBERS: &'static [&'static str] = &["DryRun", "NetworkAclId", "RuleNumber", "Protocol", "RuleAction", "Egress", "CidrBlock", "Ipv6CidrBlock", "IcmpTypeCode", "PortRange"];
 }
 
 /// Shape `CreateNetworkAclRequest` of the ec2 model.
@@ -1404,21 +1292,7 @@ pub struct CreateSubnetRequest {
 }
 impl Shape for CreateSubnetRequest {
     const SHAPE: &'static str = "CreateSubnetRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "TagSpecifications",
-        "AvailabilityZone",
-        "AvailabilityZoneId",
-        "CidrBlock",
-        "Ipv6CidrBlock",
-        "OutpostArn",
-        "VpcId",
-        "Ipv6Native",
-        "Ipv4IpamPoolId",
-        "Ipv4NetmaskLength",
-        "Ipv6IpamPoolId",
-        "Ipv6NetmaskLength",
-        "DryRun",
-    ];
+    const MEMBERS: &'static [&'static str] = &["TagSpecifications", "AvailabilityZone", "AvailabilityZoneId", "CidrBlock", "Ipv6CidrBlock", "OutpostArn", "VpcId", "Ipv6Native", "Ipv4IpamPoolId", "Ipv4NetmaskLength", "Ipv6IpamPoolId", "Ipv6NetmaskLength", "DryRun"];
 }
 
 /// Shape `CreateSubnetResult` of the ec2 model.
@@ -1487,25 +1361,7 @@ pub struct CreateVpcEndpointRequest {
 }
 impl Shape for CreateVpcEndpointRequest {
     const SHAPE: &'static str = "CreateVpcEndpointRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "DryRun",
-        "VpcEndpointType",
-        "VpcId",
-        "ServiceName",
-        "PolicyDocument",
-        "RouteTableIds",
-        "SubnetIds",
-        "SecurityGroupIds",
-        "IpAddressType",
-        "DnsOptions",
-        "ClientToken",
-        "PrivateDnsEnabled",
-        "TagSpecifications",
-        "SubnetConfigurations",
-        "ServiceNetworkArn",
-        "ResourceConfigurationArn",
-        "ServiceRegion",
-    ];
+    const MEMBERS: &'static [&'static str] = &["DryRun", "VpcEndpointType", "VpcId", "ServiceName", "PolicyDocument", "RouteTableIds", "SubnetIds", "SecurityGroupIds", "IpAddressType", "DnsOptions", "ClientToken", "PrivateDnsEnabled", "TagSpecifications", "SubnetConfigurations", "ServiceNetworkArn", "ResourceConfigurationArn", "ServiceRegion"];
 }
 
 /// Shape `CreateVpcEndpointResult` of the ec2 model.
@@ -1553,21 +1409,7 @@ pub struct CreateVpcRequest {
 }
 impl Shape for CreateVpcRequest {
     const SHAPE: &'static str = "CreateVpcRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "CidrBlock",
-        "Ipv6Pool",
-        "Ipv6CidrBlock",
-        "Ipv4IpamPoolId",
-        "Ipv4NetmaskLength",
-        "Ipv6IpamPoolId",
-        "Ipv6NetmaskLength",
-        "Ipv6CidrBlockNetworkBorderGroup",
-        "VpcEncryptionControl",
-        "TagSpecifications",
-        "DryRun",
-        "InstanceTenancy",
-        "AmazonProvidedIpv6CidrBlock",
-    ];
+    const MEMBERS: &'static [&'static str] = &["CidrBlock", "Ipv6Pool", "Ipv6CidrBlock", "Ipv4IpamPoolId", "Ipv4NetmaskLength", "Ipv6IpamPoolId", "Ipv6NetmaskLength", "Ipv6CidrBlockNetworkBorderGroup", "VpcEncryptionControl", "TagSpecifications", "DryRun", "InstanceTenancy", "AmazonProvidedIpv6CidrBlock"];
 }
 
 /// Shape `CreateVpcResult` of the ec2 model.
@@ -1900,8 +1742,7 @@ pub struct DescribeInstancesRequest {
 }
 impl Shape for DescribeInstancesRequest {
     const SHAPE: &'static str = "DescribeInstancesRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["InstanceIds", "IncludeManagedResources", "DryRun", "Filters", "NextToken", "MaxResults"];
+    const MEMBERS: &'static [&'static str] = &["InstanceIds", "IncludeManagedResources", "DryRun", "Filters", "NextToken", "MaxResults"];
 }
 
 /// Shape `DescribeInstancesResult` of the ec2 model.
@@ -1969,15 +1810,7 @@ pub struct DescribeLaunchTemplatesRequest {
 }
 impl Shape for DescribeLaunchTemplatesRequest {
     const SHAPE: &'static str = "DescribeLaunchTemplatesRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "DryRun",
-        "LaunchTemplateIds",
-        "LaunchTemplateNames",
-        "Filters",
-        "NextToken",
-        "MaxResults",
-        "IncludeManagedResources",
-    ];
+    const MEMBERS: &'static [&'static str] = &["DryRun", "LaunchTemplateIds", "LaunchTemplateNames", "Filters", "NextToken", "MaxResults", "IncludeManagedResources"];
 }
 
 /// Shape `DescribeLaunchTemplatesResult` of the ec2 model.
@@ -2043,8 +1876,7 @@ pub struct DescribeNetworkInterfacesRequest {
 }
 impl Shape for DescribeNetworkInterfacesRequest {
     const SHAPE: &'static str = "DescribeNetworkInterfacesRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["NextToken", "MaxResults", "IncludeManagedResources", "DryRun", "NetworkInterfaceIds", "Filters"];
+    const MEMBERS: &'static [&'static str] = &["NextToken", "MaxResults", "IncludeManagedResources", "DryRun", "NetworkInterfaceIds", "Filters"];
 }
 
 /// Shape `DescribeNetworkInterfacesResult` of the ec2 model.
@@ -2170,8 +2002,7 @@ pub struct DescribeSecurityGroupsRequest {
 }
 impl Shape for DescribeSecurityGroupsRequest {
     const SHAPE: &'static str = "DescribeSecurityGroupsRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["GroupIds", "GroupNames", "NextToken", "MaxResults", "DryRun", "Filters"];
+    const MEMBERS: &'static [&'static str] = &["GroupIds", "GroupNames", "NextToken", "MaxResults", "DryRun", "Filters"];
 }
 
 /// Shape `DescribeSecurityGroupsResult` of the ec2 model.
@@ -2207,8 +2038,7 @@ pub struct DescribeSnapshotsRequest {
 }
 impl Shape for DescribeSnapshotsRequest {
     const SHAPE: &'static str = "DescribeSnapshotsRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["MaxResults", "NextToken", "OwnerIds", "RestorableByUserIds", "SnapshotIds", "DryRun", "Filters"];
+    const MEMBERS: &'static [&'static str] = &["MaxResults", "NextToken", "OwnerIds", "RestorableByUserIds", "SnapshotIds", "DryRun", "Filters"];
 }
 
 /// Shape `DescribeSnapshotsResult` of the ec2 model.
@@ -2336,8 +2166,7 @@ pub struct DescribeVolumesRequest {
 }
 impl Shape for DescribeVolumesRequest {
     const SHAPE: &'static str = "DescribeVolumesRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["VolumeIds", "IncludeManagedResources", "DryRun", "Filters", "NextToken", "MaxResults"];
+    const MEMBERS: &'static [&'static str] = &["VolumeIds", "IncludeManagedResources", "DryRun", "Filters", "NextToken", "MaxResults"];
 }
 
 /// Shape `DescribeVolumesResult` of the ec2 model.
@@ -2382,8 +2211,7 @@ pub struct DescribeVpcAttributeResult {
 }
 impl Shape for DescribeVpcAttributeResult {
     const SHAPE: &'static str = "DescribeVpcAttributeResult";
-    const MEMBERS: &'static [&'static str] =
-        &["EnableDnsHostnames", "EnableDnsSupport", "EnableNetworkAddressUsageMetrics", "VpcId"];
+    const MEMBERS: &'static [&'static str] = &["EnableDnsHostnames", "EnableDnsSupport", "EnableNetworkAddressUsageMetrics", "VpcId"];
 }
 
 /// Shape `DescribeVpcEndpointServicesRequest` of the ec2 model.
@@ -2404,8 +2232,7 @@ pub struct DescribeVpcEndpointServicesRequest {
 }
 impl Shape for DescribeVpcEndpointServicesRequest {
     const SHAPE: &'static str = "DescribeVpcEndpointServicesRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["DryRun", "ServiceNames", "Filters", "MaxResults", "NextToken", "ServiceRegions"];
+    const MEMBERS: &'static [&'static str] = &["DryRun", "ServiceNames", "Filters", "MaxResults", "NextToken", "ServiceRegions"];
 }
 
 /// Shape `DescribeVpcEndpointServicesResult` of the ec2 model.
@@ -2471,8 +2298,7 @@ pub struct DescribeVpcPeeringConnectionsRequest {
 }
 impl Shape for DescribeVpcPeeringConnectionsRequest {
     const SHAPE: &'static str = "DescribeVpcPeeringConnectionsRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["NextToken", "MaxResults", "DryRun", "VpcPeeringConnectionIds", "Filters"];
+    const MEMBERS: &'static [&'static str] = &["NextToken", "MaxResults", "DryRun", "VpcPeeringConnectionIds", "Filters"];
 }
 
 /// Shape `DescribeVpcPeeringConnectionsResult` of the ec2 model.
@@ -2666,12 +2492,7 @@ pub struct DnsOptions {
 }
 impl Shape for DnsOptions {
     const SHAPE: &'static str = "DnsOptions";
-    const MEMBERS: &'static [&'static str] = &[
-        "DnsRecordIpType",
-        "PrivateDnsOnlyForInboundResolverEndpoint",
-        "PrivateDnsPreference",
-        "PrivateDnsSpecifiedDomains",
-    ];
+    const MEMBERS: &'static [&'static str] = &["DnsRecordIpType", "PrivateDnsOnlyForInboundResolverEndpoint", "PrivateDnsPreference", "PrivateDnsSpecifiedDomains"];
 }
 
 /// Shape `DnsOptionsSpecification` of the ec2 model.
@@ -2688,12 +2509,7 @@ pub struct DnsOptionsSpecification {
 }
 impl Shape for DnsOptionsSpecification {
     const SHAPE: &'static str = "DnsOptionsSpecification";
-    const MEMBERS: &'static [&'static str] = &[
-        "DnsRecordIpType",
-        "PrivateDnsOnlyForInboundResolverEndpoint",
-        "PrivateDnsPreference",
-        "PrivateDnsSpecifiedDomains",
-    ];
+    const MEMBERS: &'static [&'static str] = &["DnsRecordIpType", "PrivateDnsOnlyForInboundResolverEndpoint", "PrivateDnsPreference", "PrivateDnsSpecifiedDomains"];
 }
 
 /// Shape `EbsInstanceBlockDevice` of the ec2 model.
@@ -2718,16 +2534,7 @@ pub struct EbsInstanceBlockDevice {
 }
 impl Shape for EbsInstanceBlockDevice {
     const SHAPE: &'static str = "EbsInstanceBlockDevice";
-    const MEMBERS: &'static [&'static str] = &[
-        "AttachTime",
-        "DeleteOnTermination",
-        "Status",
-        "VolumeId",
-        "AssociatedResource",
-        "VolumeOwnerId",
-        "Operator",
-        "EbsCardIndex",
-    ];
+    const MEMBERS: &'static [&'static str] = &["AttachTime", "DeleteOnTermination", "Status", "VolumeId", "AssociatedResource", "VolumeOwnerId", "Operator", "EbsCardIndex"];
 }
 
 /// Shape `ElasticGpuAssociation` of the ec2 model.
@@ -2744,8 +2551,7 @@ pub struct ElasticGpuAssociation {
 }
 impl Shape for ElasticGpuAssociation {
     const SHAPE: &'static str = "ElasticGpuAssociation";
-    const MEMBERS: &'static [&'static str] =
-        &["ElasticGpuId", "ElasticGpuAssociationId", "ElasticGpuAssociationState", "ElasticGpuAssociationTime"];
+    const MEMBERS: &'static [&'static str] = &["ElasticGpuId", "ElasticGpuAssociationId", "ElasticGpuAssociationState", "ElasticGpuAssociationTime"];
 }
 
 /// Shape `ElasticInferenceAcceleratorAssociation` of the ec2 model.
@@ -2762,12 +2568,7 @@ pub struct ElasticInferenceAcceleratorAssociation {
 }
 impl Shape for ElasticInferenceAcceleratorAssociation {
     const SHAPE: &'static str = "ElasticInferenceAcceleratorAssociation";
-    const MEMBERS: &'static [&'static str] = &[
-        "ElasticInferenceAcceleratorArn",
-        "ElasticInferenceAcceleratorAssociationId",
-        "ElasticInferenceAcceleratorAssociationState",
-        "ElasticInferenceAcceleratorAssociationTime",
-    ];
+    const MEMBERS: &'static [&'static str] = &["ElasticInferenceAcceleratorArn", "ElasticInferenceAcceleratorAssociationId", "ElasticInferenceAcceleratorAssociationState", "ElasticInferenceAcceleratorAssociationTime"];
 }
 
 /// Shape `EnableEbsEncryptionByDefaultRequest` of the ec2 model.
@@ -2880,24 +2681,7 @@ pub struct FlowLog {
 }
 impl Shape for FlowLog {
     const SHAPE: &'static str = "FlowLog";
-    const MEMBERS: &'static [&'static str] = &[
-        "CreationTime",
-        "DeliverLogsErrorMessage",
-        "DeliverLogsPermissionArn",
-        "DeliverCrossAccountRole",
-        "DeliverLogsStatus",
-        "FlowLogId",
-        "FlowLogStatus",
-        "LogGroupName",
-        "ResourceId",
-        "TrafficType",
-        "LogDestinationType",
-        "LogDestination",
-        "LogFormat",
-        "Tags",
-        "MaxAggregationInterval",
-        "DestinationOptions",
-    ];
+    const MEMBERS: &'static [&'static str] = &["CreationTime", "DeliverLogsErrorMessage", "DeliverLogsPermissionArn", "DeliverCrossAccountRole", "DeliverLogsStatus", "FlowLogId", "FlowLogStatus", "LogGroupName", "ResourceId", "TrafficType", "LogDestinationType", "LogDestination", "LogFormat", "Tags", "MaxAggregationInterval", "DestinationOptions"];
 }
 
 /// Shape `GetEbsDefaultKmsKeyIdRequest` of the ec2 model.
@@ -3205,69 +2989,7 @@ pub struct Instance {
 }
 impl Shape for Instance {
     const SHAPE: &'static str = "Instance";
-    const MEMBERS: &'static [&'static str] = &[
-        "Architecture",
-        "BlockDeviceMappings",
-        "ClientToken",
-        "EbsOptimized",
-        "EnaSupport",
-        "Hypervisor",
-        "IamInstanceProfile",
-        "InstanceLifecycle",
-        "ElasticGpuAssociations",
-        "ElasticInferenceAcceleratorAssociations",
-        "NetworkInterfaces",
-        "OutpostArn",
-        "RootDeviceName",
-        "RootDeviceType",
-        "SecurityGroups",
-        "SourceDestCheck",
-        "SpotInstanceRequestId",
-        "SriovNetSupport",
-        "StateReason",
-        "Tags",
-        "VirtualizationType",
-        "CpuOptions",
-        "CapacityBlockId",
-        "CapacityReservationId",
-        "CapacityReservationSpecification",
-        "HibernationOptions",
-        "Licenses",
-        "MetadataOptions",
-        "EnclaveOptions",
-        "BootMode",
-        "PlatformDetails",
-        "UsageOperation",
-        "UsageOperationUpdateTime",
-        "PrivateDnsNameOptions",
-        "Ipv6Address",
-        "TpmSupport",
-        "MaintenanceOptions",
-        "CurrentInstanceBootMode",
-        "NetworkPerformanceOptions",
-        "Operator",
-        "SecondaryInterfaces",
-        "InstanceId",
-        "ImageId",
-        "State",
-        "PrivateDnsName",
-        "PublicDnsName",
-        "StateTransitionReason",
-        "KeyName",
-        "AmiLaunchIndex",
-        "ProductCodes",
-        "InstanceType",
-        "LaunchTime",
-        "Placement",
-        "KernelId",
-        "RamdiskId",
-        "Platform",
-        "Monitoring",
-        "SubnetId",
-        "VpcId",
-        "PrivateIpAddress",
-        "PublicIpAddress",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Architecture", "BlockDeviceMappings", "ClientToken", "EbsOptimized", "EnaSupport", "Hypervisor", "IamInstanceProfile", "InstanceLifecycle", "ElasticGpuAssociations", "ElasticInferenceAcceleratorAssociations", "NetworkInterfaces", "OutpostArn", "RootDeviceName", "RootDeviceType", "SecurityGroups", "SourceDestCheck", "SpotInstanceRequestId", "SriovNetSupport", "StateReason", "Tags", "VirtualizationType", "CpuOptions", "CapacityBlockId", "CapacityReservationId", "CapacityReservationSpecification", "HibernationOptions", "Licenses", "MetadataOptions", "EnclaveOptions", "BootMode", "PlatformDetails", "UsageOperation", "UsageOperationUpdateTime", "PrivateDnsNameOptions", "Ipv6Address", "TpmSupport", "MaintenanceOptions", "CurrentInstanceBootMode", "NetworkPerformanceOptions", "Operator", "SecondaryInterfaces", "InstanceId", "ImageId", "State", "PrivateDnsName", "PublicDnsName", "StateTransitionReason", "KeyName", "AmiLaunchIndex", "ProductCodes", "InstanceType", "LaunchTime", "Placement", "KernelId", "RamdiskId", "Platform", "Monitoring", "SubnetId", "VpcId", "PrivateIpAddress", "PublicIpAddress"];
 }
 
 /// Shape `InstanceAttachmentEnaSrdSpecification` of the ec2 model.
@@ -3375,15 +3097,7 @@ pub struct InstanceMetadataDefaultsResponse {
 }
 impl Shape for InstanceMetadataDefaultsResponse {
     const SHAPE: &'static str = "InstanceMetadataDefaultsResponse";
-    const MEMBERS: &'static [&'static str] = &[
-        "HttpTokens",
-        "HttpPutResponseHopLimit",
-        "HttpEndpoint",
-        "InstanceMetadataTags",
-        "ManagedBy",
-        "ManagedExceptionMessage",
-        "HttpTokensEnforced",
-    ];
+    const MEMBERS: &'static [&'static str] = &["HttpTokens", "HttpPutResponseHopLimit", "HttpEndpoint", "InstanceMetadataTags", "ManagedBy", "ManagedExceptionMessage", "HttpTokensEnforced"];
 }
 
 /// Shape `InstanceMetadataOptionsResponse` of the ec2 model.
@@ -3404,8 +3118,7 @@ pub struct InstanceMetadataOptionsResponse {
 }
 impl Shape for InstanceMetadataOptionsResponse {
     const SHAPE: &'static str = "InstanceMetadataOptionsResponse";
-    const MEMBERS: &'static [&'static str] =
-        &["State", "HttpTokens", "HttpPutResponseHopLimit", "HttpEndpoint", "HttpProtocolIpv6", "InstanceMetadataTags"];
+    const MEMBERS: &'static [&'static str] = &["State", "HttpTokens", "HttpPutResponseHopLimit", "HttpEndpoint", "HttpProtocolIpv6", "InstanceMetadataTags"];
 }
 
 /// Shape `InstanceNetworkInterface` of the ec2 model.
@@ -3454,28 +3167,7 @@ pub struct InstanceNetworkInterface {
 }
 impl Shape for InstanceNetworkInterface {
     const SHAPE: &'static str = "InstanceNetworkInterface";
-    const MEMBERS: &'static [&'static str] = &[
-        "Association",
-        "Attachment",
-        "Description",
-        "Groups",
-        "Ipv6Addresses",
-        "MacAddress",
-        "NetworkInterfaceId",
-        "OwnerId",
-        "PrivateDnsName",
-        "PrivateIpAddress",
-        "PrivateIpAddresses",
-        "SourceDestCheck",
-        "Status",
-        "SubnetId",
-        "VpcId",
-        "InterfaceType",
-        "Ipv4Prefixes",
-        "Ipv6Prefixes",
-        "ConnectionTrackingConfiguration",
-        "Operator",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Association", "Attachment", "Description", "Groups", "Ipv6Addresses", "MacAddress", "NetworkInterfaceId", "OwnerId", "PrivateDnsName", "PrivateIpAddress", "PrivateIpAddresses", "SourceDestCheck", "Status", "SubnetId", "VpcId", "InterfaceType", "Ipv4Prefixes", "Ipv6Prefixes", "ConnectionTrackingConfiguration", "Operator"];
 }
 
 /// Shape `InstanceNetworkInterfaceAssociation` of the ec2 model.
@@ -3494,8 +3186,7 @@ pub struct InstanceNetworkInterfaceAssociation {
 }
 impl Shape for InstanceNetworkInterfaceAssociation {
     const SHAPE: &'static str = "InstanceNetworkInterfaceAssociation";
-    const MEMBERS: &'static [&'static str] =
-        &["CarrierIp", "CustomerOwnedIp", "IpOwnerId", "PublicDnsName", "PublicIp"];
+    const MEMBERS: &'static [&'static str] = &["CarrierIp", "CustomerOwnedIp", "IpOwnerId", "PublicDnsName", "PublicIp"];
 }
 
 /// Shape `InstanceNetworkInterfaceAttachment` of the ec2 model.
@@ -3520,16 +3211,7 @@ pub struct InstanceNetworkInterfaceAttachment {
 }
 impl Shape for InstanceNetworkInterfaceAttachment {
     const SHAPE: &'static str = "InstanceNetworkInterfaceAttachment";
-    const MEMBERS: &'static [&'static str] = &[
-        "AttachTime",
-        "AttachmentId",
-        "DeleteOnTermination",
-        "DeviceIndex",
-        "Status",
-        "NetworkCardIndex",
-        "EnaSrdSpecification",
-        "EnaQueueCount",
-    ];
+    const MEMBERS: &'static [&'static str] = &["AttachTime", "AttachmentId", "DeleteOnTermination", "DeviceIndex", "Status", "NetworkCardIndex", "EnaSrdSpecification", "EnaQueueCount"];
 }
 
 /// Shape `InstanceNetworkPerformanceOptions` of the ec2 model.
@@ -3586,18 +3268,7 @@ pub struct InstanceSecondaryInterface {
 }
 impl Shape for InstanceSecondaryInterface {
     const SHAPE: &'static str = "InstanceSecondaryInterface";
-    const MEMBERS: &'static [&'static str] = &[
-        "Attachment",
-        "MacAddress",
-        "SecondaryInterfaceId",
-        "OwnerId",
-        "PrivateIpAddresses",
-        "SourceDestCheck",
-        "Status",
-        "SecondarySubnetId",
-        "SecondaryNetworkId",
-        "InterfaceType",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Attachment", "MacAddress", "SecondaryInterfaceId", "OwnerId", "PrivateIpAddresses", "SourceDestCheck", "Status", "SecondarySubnetId", "SecondaryNetworkId", "InterfaceType"];
 }
 
 /// Shape `InstanceSecondaryInterfaceAttachment` of the ec2 model.
@@ -3618,8 +3289,7 @@ pub struct InstanceSecondaryInterfaceAttachment {
 }
 impl Shape for InstanceSecondaryInterfaceAttachment {
     const SHAPE: &'static str = "InstanceSecondaryInterfaceAttachment";
-    const MEMBERS: &'static [&'static str] =
-        &["AttachTime", "AttachmentId", "DeleteOnTermination", "DeviceIndex", "Status", "NetworkCardIndex"];
+    const MEMBERS: &'static [&'static str] = &["AttachTime", "AttachmentId", "DeleteOnTermination", "DeviceIndex", "Status", "NetworkCardIndex"];
 }
 
 /// Shape `InstanceSecondaryInterfacePrivateIpAddress` of the ec2 model.
@@ -3696,8 +3366,7 @@ pub struct IpPermission {
 }
 impl Shape for IpPermission {
     const SHAPE: &'static str = "IpPermission";
-    const MEMBERS: &'static [&'static str] =
-        &["IpProtocol", "FromPort", "ToPort", "UserIdGroupPairs", "IpRanges", "Ipv6Ranges", "PrefixListIds"];
+    const MEMBERS: &'static [&'static str] = &["IpProtocol", "FromPort", "ToPort", "UserIdGroupPairs", "IpRanges", "Ipv6Ranges", "PrefixListIds"];
 }
 
 /// Shape `IpRange` of the ec2 model.
@@ -3794,16 +3463,7 @@ pub struct LaunchTemplate {
 }
 impl Shape for LaunchTemplate {
     const SHAPE: &'static str = "LaunchTemplate";
-    const MEMBERS: &'static [&'static str] = &[
-        "LaunchTemplateId",
-        "LaunchTemplateName",
-        "CreateTime",
-        "CreatedBy",
-        "DefaultVersionNumber",
-        "LatestVersionNumber",
-        "Tags",
-        "Operator",
-    ];
+    const MEMBERS: &'static [&'static str] = &["LaunchTemplateId", "LaunchTemplateName", "CreateTime", "CreatedBy", "DefaultVersionNumber", "LatestVersionNumber", "Tags", "Operator"];
 }
 
 /// Shape `LicenseConfiguration` of the ec2 model.
@@ -3845,19 +3505,7 @@ pub struct ModifySubnetAttributeRequest {
 }
 impl Shape for ModifySubnetAttributeRequest {
     const SHAPE: &'static str = "ModifySubnetAttributeRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "AssignIpv6AddressOnCreation",
-        "MapPublicIpOnLaunch",
-        "SubnetId",
-        "MapCustomerOwnedIpOnLaunch",
-        "CustomerOwnedIpv4Pool",
-        "EnableDns64",
-        "PrivateDnsHostnameTypeOnLaunch",
-        "EnableResourceNameDnsARecordOnLaunch",
-        "EnableResourceNameDnsAAAARecordOnLaunch",
-        "EnableLniAtDeviceIndex",
-        "DisableLniAtDeviceIndex",
-    ];
+    const MEMBERS: &'static [&'static str] = &["AssignIpv6AddressOnCreation", "MapPublicIpOnLaunch", "SubnetId", "MapCustomerOwnedIpOnLaunch", "CustomerOwnedIpv4Pool", "EnableDns64", "PrivateDnsHostnameTypeOnLaunch", "EnableResourceNameDnsARecordOnLaunch", "EnableResourceNameDnsAAAARecordOnLaunch", "EnableLniAtDeviceIndex", "DisableLniAtDeviceIndex"];
 }
 
 /// Shape `ModifyVpcAttributeRequest` of the ec2 model.
@@ -3874,8 +3522,7 @@ pub struct ModifyVpcAttributeRequest {
 }
 impl Shape for ModifyVpcAttributeRequest {
     const SHAPE: &'static str = "ModifyVpcAttributeRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["EnableDnsHostnames", "EnableDnsSupport", "VpcId", "EnableNetworkAddressUsageMetrics"];
+    const MEMBERS: &'static [&'static str] = &["EnableDnsHostnames", "EnableDnsSupport", "VpcId", "EnableNetworkAddressUsageMetrics"];
 }
 
 /// Shape `Monitoring` of the ec2 model.
@@ -3909,8 +3556,7 @@ pub struct NetworkAcl {
 }
 impl Shape for NetworkAcl {
     const SHAPE: &'static str = "NetworkAcl";
-    const MEMBERS: &'static [&'static str] =
-        &["Associations", "Entries", "IsDefault", "NetworkAclId", "Tags", "VpcId", "OwnerId"];
+    const MEMBERS: &'static [&'static str] = &["Associations", "Entries", "IsDefault", "NetworkAclId", "Tags", "VpcId", "OwnerId"];
 }
 
 /// Shape `NetworkAclAssociation` of the ec2 model.
@@ -3950,8 +3596,7 @@ pub struct NetworkAclEntry {
 }
 impl Shape for NetworkAclEntry {
     const SHAPE: &'static str = "NetworkAclEntry";
-    const MEMBERS: &'static [&'static str] =
-        &["CidrBlock", "Egress", "IcmpTypeCode", "Ipv6CidrBlock", "PortRange", "Protocol", "RuleAction", "RuleNumber"];
+    const MEMBERS: &'static [&'static str] = &["CidrBlock", "Egress", "IcmpTypeCode", "Ipv6CidrBlock", "PortRange", "Protocol", "RuleAction", "RuleNumber"];
 }
 
 /// Shape `NetworkInterface` of the ec2 model.
@@ -4024,40 +3669,7 @@ pub struct NetworkInterface {
 }
 impl Shape for NetworkInterface {
     const SHAPE: &'static str = "NetworkInterface";
-    const MEMBERS: &'static [&'static str] = &[
-        "Association",
-        "Attachment",
-        "AvailabilityZone",
-        "ConnectionTrackingConfiguration",
-        "Description",
-        "Groups",
-        "InterfaceType",
-        "Ipv6Addresses",
-        "MacAddress",
-        "NetworkInterfaceId",
-        "OutpostArn",
-        "OwnerId",
-        "PrivateDnsName",
-        "PublicDnsName",
-        "PublicIpDnsNameOptions",
-        "PrivateIpAddress",
-        "PrivateIpAddresses",
-        "Ipv4Prefixes",
-        "Ipv6Prefixes",
-        "RequesterId",
-        "RequesterManaged",
-        "SourceDestCheck",
-        "Status",
-        "SubnetId",
-        "TagSet",
-        "VpcId",
-        "DenyAllIgwTraffic",
-        "Ipv6Native",
-        "Ipv6Address",
-        "Operator",
-        "AssociatedSubnets",
-        "AvailabilityZoneId",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Association", "Attachment", "AvailabilityZone", "ConnectionTrackingConfiguration", "Description", "Groups", "InterfaceType", "Ipv6Addresses", "MacAddress", "NetworkInterfaceId", "OutpostArn", "OwnerId", "PrivateDnsName", "PublicDnsName", "PublicIpDnsNameOptions", "PrivateIpAddress", "PrivateIpAddresses", "Ipv4Prefixes", "Ipv6Prefixes", "RequesterId", "RequesterManaged", "SourceDestCheck", "Status", "SubnetId", "TagSet", "VpcId", "DenyAllIgwTraffic", "Ipv6Native", "Ipv6Address", "Operator", "AssociatedSubnets", "AvailabilityZoneId"];
 }
 
 /// Shape `NetworkInterfaceAssociation` of the ec2 model.
@@ -4080,8 +3692,7 @@ pub struct NetworkInterfaceAssociation {
 }
 impl Shape for NetworkInterfaceAssociation {
     const SHAPE: &'static str = "NetworkInterfaceAssociation";
-    const MEMBERS: &'static [&'static str] =
-        &["AllocationId", "AssociationId", "IpOwnerId", "PublicDnsName", "PublicIp", "CustomerOwnedIp", "CarrierIp"];
+    const MEMBERS: &'static [&'static str] = &["AllocationId", "AssociationId", "IpOwnerId", "PublicDnsName", "PublicIp", "CustomerOwnedIp", "CarrierIp"];
 }
 
 /// Shape `NetworkInterfaceAttachment` of the ec2 model.
@@ -4110,18 +3721,7 @@ pub struct NetworkInterfaceAttachment {
 }
 impl Shape for NetworkInterfaceAttachment {
     const SHAPE: &'static str = "NetworkInterfaceAttachment";
-    const MEMBERS: &'static [&'static str] = &[
-        "AttachTime",
-        "AttachmentId",
-        "DeleteOnTermination",
-        "DeviceIndex",
-        "NetworkCardIndex",
-        "InstanceId",
-        "InstanceOwnerId",
-        "Status",
-        "EnaSrdSpecification",
-        "EnaQueueCount",
-    ];
+    const MEMBERS: &'static [&'static str] = &["AttachTime", "AttachmentId", "DeleteOnTermination", "DeviceIndex", "NetworkCardIndex", "InstanceId", "InstanceOwnerId", "Status", "EnaSrdSpecification", "EnaQueueCount"];
 }
 
 /// Shape `NetworkInterfaceIpv6Address` of the ec2 model.
@@ -4263,18 +3863,7 @@ pub struct Placement {
 }
 impl Shape for Placement {
     const SHAPE: &'static str = "Placement";
-    const MEMBERS: &'static [&'static str] = &[
-        "AvailabilityZoneId",
-        "Affinity",
-        "GroupName",
-        "PartitionNumber",
-        "HostId",
-        "Tenancy",
-        "SpreadDomain",
-        "HostResourceGroupArn",
-        "GroupId",
-        "AvailabilityZone",
-    ];
+    const MEMBERS: &'static [&'static str] = &["AvailabilityZoneId", "Affinity", "GroupName", "PartitionNumber", "HostId", "Tenancy", "SpreadDomain", "HostResourceGroupArn", "GroupId", "AvailabilityZone"];
 }
 
 /// Shape `PortRange` of the ec2 model.
@@ -4326,8 +3915,7 @@ pub struct PrivateDnsNameOptionsOnLaunch {
 }
 impl Shape for PrivateDnsNameOptionsOnLaunch {
     const SHAPE: &'static str = "PrivateDnsNameOptionsOnLaunch";
-    const MEMBERS: &'static [&'static str] =
-        &["HostnameType", "EnableResourceNameDnsARecord", "EnableResourceNameDnsAAAARecord"];
+    const MEMBERS: &'static [&'static str] = &["HostnameType", "EnableResourceNameDnsARecord", "EnableResourceNameDnsAAAARecord"];
 }
 
 /// Shape `PrivateDnsNameOptionsResponse` of the ec2 model.
@@ -4342,8 +3930,7 @@ pub struct PrivateDnsNameOptionsResponse {
 }
 impl Shape for PrivateDnsNameOptionsResponse {
     const SHAPE: &'static str = "PrivateDnsNameOptionsResponse";
-    const MEMBERS: &'static [&'static str] =
-        &["HostnameType", "EnableResourceNameDnsARecord", "EnableResourceNameDnsAAAARecord"];
+    const MEMBERS: &'static [&'static str] = &["HostnameType", "EnableResourceNameDnsARecord", "EnableResourceNameDnsAAAARecord"];
 }
 
 /// Shape `ProductCode` of the ec2 model.
@@ -4384,8 +3971,7 @@ pub struct PublicIpDnsNameOptions {
 }
 impl Shape for PublicIpDnsNameOptions {
     const SHAPE: &'static str = "PublicIpDnsNameOptions";
-    const MEMBERS: &'static [&'static str] =
-        &["DnsHostnameType", "PublicIpv4DnsName", "PublicIpv6DnsName", "PublicDualStackDnsName"];
+    const MEMBERS: &'static [&'static str] = &["DnsHostnameType", "PublicIpv4DnsName", "PublicIpv6DnsName", "PublicDualStackDnsName"];
 }
 
 /// Shape `ReferencedSecurityGroup` of the ec2 model.
@@ -4487,18 +4073,7 @@ pub struct ReplaceNetworkAclEntryRequest {
 }
 impl Shape for ReplaceNetworkAclEntryRequest {
     const SHAPE: &'static str = "ReplaceNetworkAclEntryRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "DryRun",
-        "NetworkAclId",
-        "RuleNumber",
-        "Protocol",
-        "RuleAction",
-        "Egress",
-        "CidrBlock",
-        "Ipv6CidrBlock",
-        "IcmpTypeCode",
-        "PortRange",
-    ];
+    const MEMBERS: &'static [&'static str] = &["DryRun", "NetworkAclId", "RuleNumber", "Protocol", "RuleAction", "Egress", "CidrBlock", "Ipv6CidrBlock", "IcmpTypeCode", "PortRange"];
 }
 
 /// Shape `Reservation` of the ec2 model.
@@ -4546,18 +4121,7 @@ pub struct RevokeSecurityGroupEgressRequest {
 }
 impl Shape for RevokeSecurityGroupEgressRequest {
     const SHAPE: &'static str = "RevokeSecurityGroupEgressRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "SecurityGroupRuleIds",
-        "DryRun",
-        "GroupId",
-        "SourceSecurityGroupName",
-        "SourceSecurityGroupOwnerId",
-        "IpProtocol",
-        "FromPort",
-        "ToPort",
-        "CidrIp",
-        "IpPermissions",
-    ];
+    const MEMBERS: &'static [&'static str] = &["SecurityGroupRuleIds", "DryRun", "GroupId", "SourceSecurityGroupName", "SourceSecurityGroupOwnerId", "IpProtocol", "FromPort", "ToPort", "CidrIp", "IpPermissions"];
 }
 
 /// Shape `RevokeSecurityGroupEgressResult` of the ec2 model.
@@ -4603,19 +4167,7 @@ pub struct RevokeSecurityGroupIngressRequest {
 }
 impl Shape for RevokeSecurityGroupIngressRequest {
     const SHAPE: &'static str = "RevokeSecurityGroupIngressRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "CidrIp",
-        "FromPort",
-        "GroupId",
-        "GroupName",
-        "IpPermissions",
-        "IpProtocol",
-        "SourceSecurityGroupName",
-        "SourceSecurityGroupOwnerId",
-        "ToPort",
-        "SecurityGroupRuleIds",
-        "DryRun",
-    ];
+    const MEMBERS: &'static [&'static str] = &["CidrIp", "FromPort", "GroupId", "GroupName", "IpPermissions", "IpProtocol", "SourceSecurityGroupName", "SourceSecurityGroupOwnerId", "ToPort", "SecurityGroupRuleIds", "DryRun"];
 }
 
 /// Shape `RevokeSecurityGroupIngressResult` of the ec2 model.
@@ -4661,19 +4213,7 @@ pub struct RevokedSecurityGroupRule {
 }
 impl Shape for RevokedSecurityGroupRule {
     const SHAPE: &'static str = "RevokedSecurityGroupRule";
-    const MEMBERS: &'static [&'static str] = &[
-        "SecurityGroupRuleId",
-        "GroupId",
-        "IsEgress",
-        "IpProtocol",
-        "FromPort",
-        "ToPort",
-        "CidrIpv4",
-        "CidrIpv6",
-        "PrefixListId",
-        "ReferencedGroupId",
-        "Description",
-    ];
+    const MEMBERS: &'static [&'static str] = &["SecurityGroupRuleId", "GroupId", "IsEgress", "IpProtocol", "FromPort", "ToPort", "CidrIpv4", "CidrIpv6", "PrefixListId", "ReferencedGroupId", "Description"];
 }
 
 /// Shape `Route` of the ec2 model.
@@ -4718,26 +4258,7 @@ pub struct Route {
 }
 impl Shape for Route {
     const SHAPE: &'static str = "Route";
-    const MEMBERS: &'static [&'static str] = &[
-        "DestinationCidrBlock",
-        "DestinationIpv6CidrBlock",
-        "DestinationPrefixListId",
-        "EgressOnlyInternetGatewayId",
-        "GatewayId",
-        "InstanceId",
-        "InstanceOwnerId",
-        "NatGatewayId",
-        "TransitGatewayId",
-        "LocalGatewayId",
-        "CarrierGatewayId",
-        "NetworkInterfaceId",
-        "Origin",
-        "State",
-        "VpcPeeringConnectionId",
-        "CoreNetworkArn",
-        "OdbNetworkArn",
-        "IpAddress",
-    ];
+    const MEMBERS: &'static [&'static str] = &["DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId", "EgressOnlyInternetGatewayId", "GatewayId", "InstanceId", "InstanceOwnerId", "NatGatewayId", "TransitGatewayId", "LocalGatewayId", "CarrierGatewayId", "NetworkInterfaceId", "Origin", "State", "VpcPeeringConnectionId", "CoreNetworkArn", "OdbNetworkArn", "IpAddress"];
 }
 
 /// Shape `RouteTable` of the ec2 model.
@@ -4760,8 +4281,7 @@ pub struct RouteTable {
 }
 impl Shape for RouteTable {
     const SHAPE: &'static str = "RouteTable";
-    const MEMBERS: &'static [&'static str] =
-        &["Associations", "PropagatingVgws", "RouteTableId", "Routes", "Tags", "VpcId", "OwnerId"];
+    const MEMBERS: &'static [&'static str] = &["Associations", "PropagatingVgws", "RouteTableId", "Routes", "Tags", "VpcId", "OwnerId"];
 }
 
 /// Shape `RouteTableAssociation` of the ec2 model.
@@ -4784,15 +4304,7 @@ pub struct RouteTableAssociation {
 }
 impl Shape for RouteTableAssociation {
     const SHAPE: &'static str = "RouteTableAssociation";
-    const MEMBERS: &'static [&'static str] = &[
-        "Main",
-        "RouteTableAssociationId",
-        "RouteTableId",
-        "SubnetId",
-        "GatewayId",
-        "PublicIpv4Pool",
-        "AssociationState",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Main", "RouteTableAssociationId", "RouteTableId", "SubnetId", "GatewayId", "PublicIpv4Pool", "AssociationState"];
 }
 
 /// Shape `RouteTableAssociationState` of the ec2 model.
@@ -4832,17 +4344,7 @@ pub struct SecurityGroup {
 }
 impl Shape for SecurityGroup {
     const SHAPE: &'static str = "SecurityGroup";
-    const MEMBERS: &'static [&'static str] = &[
-        "GroupId",
-        "IpPermissionsEgress",
-        "Tags",
-        "VpcId",
-        "SecurityGroupArn",
-        "OwnerId",
-        "GroupName",
-        "Description",
-        "IpPermissions",
-    ];
+    const MEMBERS: &'static [&'static str] = &["GroupId", "IpPermissionsEgress", "Tags", "VpcId", "SecurityGroupArn", "OwnerId", "GroupName", "Description", "IpPermissions"];
 }
 
 /// Shape `SecurityGroupIdentifier` of the ec2 model.
@@ -4892,22 +4394,7 @@ pub struct SecurityGroupRule {
 }
 impl Shape for SecurityGroupRule {
     const SHAPE: &'static str = "SecurityGroupRule";
-    const MEMBERS: &'static [&'static str] = &[
-        "SecurityGroupRuleId",
-        "GroupId",
-        "GroupOwnerId",
-        "IsEgress",
-        "IpProtocol",
-        "FromPort",
-        "ToPort",
-        "CidrIpv4",
-        "CidrIpv6",
-        "PrefixListId",
-        "ReferencedGroupInfo",
-        "Description",
-        "Tags",
-        "SecurityGroupRuleArn",
-    ];
+    const MEMBERS: &'static [&'static str] = &["SecurityGroupRuleId", "GroupId", "GroupOwnerId", "IsEgress", "IpProtocol", "FromPort", "ToPort", "CidrIpv4", "CidrIpv6", "PrefixListId", "ReferencedGroupInfo", "Description", "Tags", "SecurityGroupRuleArn"];
 }
 
 /// Shape `ServiceDetail` of the ec2 model.
@@ -4950,25 +4437,7 @@ pub struct ServiceDetail {
 }
 impl Shape for ServiceDetail {
     const SHAPE: &'static str = "ServiceDetail";
-    const MEMBERS: &'static [&'static str] = &[
-        "ServiceName",
-        "ServiceId",
-        "ServiceType",
-        "ServiceRegion",
-        "AvailabilityZoneIds",
-        "AvailabilityZones",
-        "Owner",
-        "BaseEndpointDnsNames",
-        "PrivateDnsName",
-        "PrivateDnsNames",
-        "VpcEndpointPolicySupported",
-        "AcceptanceRequired",
-        "ManagesVpcEndpoints",
-        "PayerResponsibility",
-        "Tags",
-        "PrivateDnsNameVerificationState",
-        "SupportedIpAddressTypes",
-    ];
+    const MEMBERS: &'static [&'static str] = &["ServiceName", "ServiceId", "ServiceType", "ServiceRegion", "AvailabilityZoneIds", "AvailabilityZones", "Owner", "BaseEndpointDnsNames", "PrivateDnsName", "PrivateDnsNames", "VpcEndpointPolicySupported", "AcceptanceRequired", "ManagesVpcEndpoints", "PayerResponsibility", "Tags", "PrivateDnsNameVerificationState", "SupportedIpAddressTypes"];
 }
 
 /// Shape `ServiceTypeDetail` of the ec2 model.
@@ -5034,31 +4503,7 @@ pub struct Snapshot {
 }
 impl Shape for Snapshot {
     const SHAPE: &'static str = "Snapshot";
-    const MEMBERS: &'static [&'static str] = &[
-        "OwnerAlias",
-        "OutpostArn",
-        "Tags",
-        "StorageTier",
-        "RestoreExpiryTime",
-        "SseType",
-        "AvailabilityZone",
-        "TransferType",
-        "CompletionDurationMinutes",
-        "CompletionTime",
-        "FullSnapshotSizeInBytes",
-        "SnapshotId",
-        "VolumeId",
-        "State",
-        "StateMessage",
-        "StartTime",
-        "Progress",
-        "OwnerId",
-        "Description",
-        "VolumeSize",
-        "Encrypted",
-        "KmsKeyId",
-        "DataEncryptionKeyId",
-    ];
+    const MEMBERS: &'static [&'static str] = &["OwnerAlias", "OutpostArn", "Tags", "StorageTier", "RestoreExpiryTime", "SseType", "AvailabilityZone", "TransferType", "CompletionDurationMinutes", "CompletionTime", "FullSnapshotSizeInBytes", "SnapshotId", "VolumeId", "State", "StateMessage", "StartTime", "Progress", "OwnerId", "Description", "VolumeSize", "Encrypted", "KmsKeyId", "DataEncryptionKeyId"];
 }
 
 /// Shape `StateReason` of the ec2 model.
@@ -5126,31 +4571,7 @@ pub struct Subnet {
 }
 impl Shape for Subnet {
     const SHAPE: &'static str = "Subnet";
-    const MEMBERS: &'static [&'static str] = &[
-        "AvailabilityZoneId",
-        "EnableLniAtDeviceIndex",
-        "MapCustomerOwnedIpOnLaunch",
-        "CustomerOwnedIpv4Pool",
-        "OwnerId",
-        "AssignIpv6AddressOnCreation",
-        "Ipv6CidrBlockAssociationSet",
-        "Tags",
-        "SubnetArn",
-        "OutpostArn",
-        "EnableDns64",
-        "Ipv6Native",
-        "PrivateDnsNameOptionsOnLaunch",
-        "BlockPublicAccessStates",
-        "Type",
-        "SubnetId",
-        "State",
-        "VpcId",
-        "CidrBlock",
-        "AvailableIpAddressCount",
-        "AvailabilityZone",
-        "DefaultForAz",
-        "MapPublicIpOnLaunch",
-    ];
+    const MEMBERS: &'static [&'static str] = &["AvailabilityZoneId", "EnableLniAtDeviceIndex", "MapCustomerOwnedIpOnLaunch", "CustomerOwnedIpv4Pool", "OwnerId", "AssignIpv6AddressOnCreation", "Ipv6CidrBlockAssociationSet", "Tags", "SubnetArn", "OutpostArn", "EnableDns64", "Ipv6Native", "PrivateDnsNameOptionsOnLaunch", "BlockPublicAccessStates", "Type", "SubnetId", "State", "VpcId", "CidrBlock", "AvailableIpAddressCount", "AvailabilityZone", "DefaultForAz", "MapPublicIpOnLaunch"];
 }
 
 /// Shape `SubnetCidrBlockState` of the ec2 model.
@@ -5210,8 +4631,7 @@ pub struct SubnetIpv6CidrBlockAssociation {
 }
 impl Shape for SubnetIpv6CidrBlockAssociation {
     const SHAPE: &'static str = "SubnetIpv6CidrBlockAssociation";
-    const MEMBERS: &'static [&'static str] =
-        &["AssociationId", "Ipv6CidrBlock", "Ipv6CidrBlockState", "Ipv6AddressAttribute", "IpSource"];
+    const MEMBERS: &'static [&'static str] = &["AssociationId", "Ipv6CidrBlock", "Ipv6CidrBlockState", "Ipv6AddressAttribute", "IpSource"];
 }
 
 /// Shape `Tag` of the ec2 model.
@@ -5279,16 +4699,7 @@ pub struct TransitGateway {
 }
 impl Shape for TransitGateway {
     const SHAPE: &'static str = "TransitGateway";
-    const MEMBERS: &'static [&'static str] = &[
-        "TransitGatewayId",
-        "TransitGatewayArn",
-        "State",
-        "OwnerId",
-        "Description",
-        "CreationTime",
-        "Options",
-        "Tags",
-    ];
+    const MEMBERS: &'static [&'static str] = &["TransitGatewayId", "TransitGatewayArn", "State", "OwnerId", "Description", "CreationTime", "Options", "Tags"];
 }
 
 /// Shape `TransitGatewayConfigurationDescribeEndpointStructure` of the ec2 model.
@@ -5305,8 +4716,7 @@ pub struct TransitGatewayConfigurationDescribeEndpointStructure {
 }
 impl Shape for TransitGatewayConfigurationDescribeEndpointStructure {
     const SHAPE: &'static str = "TransitGatewayConfigurationDescribeEndpointStructure";
-    const MEMBERS: &'static [&'static str] =
-        &["TransitGatewayId", "TransitGatewayAttachmentId", "AvailabilityZones", "AvailabilityZoneIds"];
+    const MEMBERS: &'static [&'static str] = &["TransitGatewayId", "TransitGatewayAttachmentId", "AvailabilityZones", "AvailabilityZoneIds"];
 }
 
 /// Shape `TransitGatewayOptions` of the ec2 model.
@@ -5339,20 +4749,7 @@ pub struct TransitGatewayOptions {
 }
 impl Shape for TransitGatewayOptions {
     const SHAPE: &'static str = "TransitGatewayOptions";
-    const MEMBERS: &'static [&'static str] = &[
-        "AmazonSideAsn",
-        "TransitGatewayCidrBlocks",
-        "AutoAcceptSharedAttachments",
-        "DefaultRouteTableAssociation",
-        "AssociationDefaultRouteTableId",
-        "DefaultRouteTablePropagation",
-        "PropagationDefaultRouteTableId",
-        "VpnEcmpSupport",
-        "DnsSupport",
-        "SecurityGroupReferencingSupport",
-        "MulticastSupport",
-        "EncryptionSupport",
-    ];
+    const MEMBERS: &'static [&'static str] = &["AmazonSideAsn", "TransitGatewayCidrBlocks", "AutoAcceptSharedAttachments", "DefaultRouteTableAssociation", "AssociationDefaultRouteTableId", "DefaultRouteTablePropagation", "PropagationDefaultRouteTableId", "VpnEcmpSupport", "DnsSupport", "SecurityGroupReferencingSupport", "MulticastSupport", "EncryptionSupport"];
 }
 
 /// Shape `TunnelOption` of the ec2 model.
@@ -5403,29 +4800,7 @@ pub struct TunnelOption {
 }
 impl Shape for TunnelOption {
     const SHAPE: &'static str = "TunnelOption";
-    const MEMBERS: &'static [&'static str] = &[
-        "OutsideIpAddress",
-        "TunnelInsideCidr",
-        "TunnelInsideIpv6Cidr",
-        "PreSharedKey",
-        "Phase1LifetimeSeconds",
-        "Phase2LifetimeSeconds",
-        "RekeyMarginTimeSeconds",
-        "RekeyFuzzPercentage",
-        "ReplayWindowSize",
-        "DpdTimeoutSeconds",
-        "DpdTimeoutAction",
-        "Phase1EncryptionAlgorithms",
-        "Phase2EncryptionAlgorithms",
-        "Phase1IntegrityAlgorithms",
-        "Phase2IntegrityAlgorithms",
-        "Phase1DHGroupNumbers",
-        "Phase2DHGroupNumbers",
-        "IkeVersions",
-        "StartupAction",
-        "LogOptions",
-        "EnableTunnelLifecycleControl",
-    ];
+    const MEMBERS: &'static [&'static str] = &["OutsideIpAddress", "TunnelInsideCidr", "TunnelInsideIpv6Cidr", "PreSharedKey", "Phase1LifetimeSeconds", "Phase2LifetimeSeconds", "RekeyMarginTimeSeconds", "RekeyFuzzPercentage", "ReplayWindowSize", "DpdTimeoutSeconds", "DpdTimeoutAction", "Phase1EncryptionAlgorithms", "Phase2EncryptionAlgorithms", "Phase1IntegrityAlgorithms", "Phase2IntegrityAlgorithms", "Phase1DHGroupNumbers", "Phase2DHGroupNumbers", "IkeVersions", "StartupAction", "LogOptions", "EnableTunnelLifecycleControl"];
 }
 
 /// Shape `UnsuccessfulItem` of the ec2 model.
@@ -5474,8 +4849,7 @@ pub struct UserIdGroupPair {
 }
 impl Shape for UserIdGroupPair {
     const SHAPE: &'static str = "UserIdGroupPair";
-    const MEMBERS: &'static [&'static str] =
-        &["Description", "UserId", "GroupName", "GroupId", "VpcId", "VpcPeeringConnectionId", "PeeringStatus"];
+    const MEMBERS: &'static [&'static str] = &["Description", "UserId", "GroupName", "GroupId", "VpcId", "VpcPeeringConnectionId", "PeeringStatus"];
 }
 
 /// Shape `VgwTelemetry` of the ec2 model.
@@ -5496,8 +4870,7 @@ pub struct VgwTelemetry {
 }
 impl Shape for VgwTelemetry {
     const SHAPE: &'static str = "VgwTelemetry";
-    const MEMBERS: &'static [&'static str] =
-        &["AcceptedRouteCount", "LastStatusChange", "OutsideIpAddress", "Status", "StatusMessage", "CertificateArn"];
+    const MEMBERS: &'static [&'static str] = &["AcceptedRouteCount", "LastStatusChange", "OutsideIpAddress", "Status", "StatusMessage", "CertificateArn"];
 }
 
 /// Shape `Volume` of the ec2 model.
@@ -5548,29 +4921,7 @@ pub struct Volume {
 }
 impl Shape for Volume {
     const SHAPE: &'static str = "Volume";
-    const MEMBERS: &'static [&'static str] = &[
-        "AvailabilityZoneId",
-        "OutpostArn",
-        "SourceVolumeId",
-        "Iops",
-        "Tags",
-        "VolumeType",
-        "FastRestored",
-        "MultiAttachEnabled",
-        "Throughput",
-        "SseType",
-        "Operator",
-        "VolumeInitializationRate",
-        "VolumeId",
-        "Size",
-        "SnapshotId",
-        "AvailabilityZone",
-        "State",
-        "CreateTime",
-        "Attachments",
-        "Encrypted",
-        "KmsKeyId",
-    ];
+    const MEMBERS: &'static [&'static str] = &["AvailabilityZoneId", "OutpostArn", "SourceVolumeId", "Iops", "Tags", "VolumeType", "FastRestored", "MultiAttachEnabled", "Throughput", "SseType", "Operator", "VolumeInitializationRate", "VolumeId", "Size", "SnapshotId", "AvailabilityZone", "State", "CreateTime", "Attachments", "Encrypted", "KmsKeyId"];
 }
 
 /// Shape `VolumeAttachment` of the ec2 model.
@@ -5597,17 +4948,7 @@ pub struct VolumeAttachment {
 }
 impl Shape for VolumeAttachment {
     const SHAPE: &'static str = "VolumeAttachment";
-    const MEMBERS: &'static [&'static str] = &[
-        "DeleteOnTermination",
-        "AssociatedResource",
-        "InstanceOwningService",
-        "EbsCardIndex",
-        "VolumeId",
-        "InstanceId",
-        "Device",
-        "State",
-        "AttachTime",
-    ];
+    const MEMBERS: &'static [&'static str] = &["DeleteOnTermination", "AssociatedResource", "InstanceOwningService", "EbsCardIndex", "VolumeId", "InstanceId", "Device", "State", "AttachTime"];
 }
 
 /// Shape `Vpc` of the ec2 model.
@@ -5640,20 +4981,7 @@ pub struct Vpc {
 }
 impl Shape for Vpc {
     const SHAPE: &'static str = "Vpc";
-    const MEMBERS: &'static [&'static str] = &[
-        "OwnerId",
-        "InstanceTenancy",
-        "Ipv6CidrBlockAssociationSet",
-        "CidrBlockAssociationSet",
-        "IsDefault",
-        "EncryptionControl",
-        "Tags",
-        "BlockPublicAccessStates",
-        "VpcId",
-        "State",
-        "CidrBlock",
-        "DhcpOptionsId",
-    ];
+    const MEMBERS: &'static [&'static str] = &["OwnerId", "InstanceTenancy", "Ipv6CidrBlockAssociationSet", "CidrBlockAssociationSet", "IsDefault", "EncryptionControl", "Tags", "BlockPublicAccessStates", "VpcId", "State", "CidrBlock", "DhcpOptionsId"];
 }
 
 /// Shape `VpcCidrBlockAssociation` of the ec2 model.
@@ -5704,8 +5032,7 @@ pub struct VpcEncryptionControl {
 }
 impl Shape for VpcEncryptionControl {
     const SHAPE: &'static str = "VpcEncryptionControl";
-    const MEMBERS: &'static [&'static str] =
-        &["VpcId", "VpcEncryptionControlId", "Mode", "State", "StateMessage", "ResourceExclusions", "Tags"];
+    const MEMBERS: &'static [&'static str] = &["VpcId", "VpcEncryptionControlId", "Mode", "State", "StateMessage", "ResourceExclusions", "Tags"];
 }
 
 /// Shape `VpcEncryptionControlConfiguration` of the ec2 model.
@@ -5732,17 +5059,7 @@ pub struct VpcEncryptionControlConfiguration {
 }
 impl Shape for VpcEncryptionControlConfiguration {
     const SHAPE: &'static str = "VpcEncryptionControlConfiguration";
-    const MEMBERS: &'static [&'static str] = &[
-        "Mode",
-        "InternetGatewayExclusion",
-        "EgressOnlyInternetGatewayExclusion",
-        "NatGatewayExclusion",
-        "VirtualPrivateGatewayExclusion",
-        "VpcPeeringExclusion",
-        "LambdaExclusion",
-        "VpcLatticeExclusion",
-        "ElasticFileSystemExclusion",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Mode", "InternetGatewayExclusion", "EgressOnlyInternetGatewayExclusion", "NatGatewayExclusion", "VirtualPrivateGatewayExclusion", "VpcPeeringExclusion", "LambdaExclusion", "VpcLatticeExclusion", "ElasticFileSystemExclusion"];
 }
 
 /// Shape `VpcEncryptionControlExclusion` of the ec2 model.
@@ -5780,16 +5097,7 @@ pub struct VpcEncryptionControlExclusions {
 }
 impl Shape for VpcEncryptionControlExclusions {
     const SHAPE: &'static str = "VpcEncryptionControlExclusions";
-    const MEMBERS: &'static [&'static str] = &[
-        "InternetGateway",
-        "EgressOnlyInternetGateway",
-        "NatGateway",
-        "VirtualPrivateGateway",
-        "VpcPeering",
-        "Lambda",
-        "VpcLattice",
-        "ElasticFileSystem",
-    ];
+    const MEMBERS: &'static [&'static str] = &["InternetGateway", "EgressOnlyInternetGateway", "NatGateway", "VirtualPrivateGateway", "VpcPeering", "Lambda", "VpcLattice", "ElasticFileSystem"];
 }
 
 /// Shape `VpcEndpoint` of the ec2 model.
@@ -5848,33 +5156,7 @@ pub struct VpcEndpoint {
 }
 impl Shape for VpcEndpoint {
     const SHAPE: &'static str = "VpcEndpoint";
-    const MEMBERS: &'static [&'static str] = &[
-        "VpcEndpointId",
-        "VpcEndpointType",
-        "VpcId",
-        "ServiceName",
-        "State",
-        "PolicyDocument",
-        "RouteTableIds",
-        "SubnetIds",
-        "Groups",
-        "IpAddressType",
-        "DnsOptions",
-        "PrivateDnsEnabled",
-        "RequesterManaged",
-        "NetworkInterfaceIds",
-        "DnsEntries",
-        "CreationTimestamp",
-        "Tags",
-        "OwnerId",
-        "LastError",
-        "Ipv4Prefixes",
-        "Ipv6Prefixes",
-        "FailureReason",
-        "ServiceNetworkArn",
-        "ResourceConfigurationArn",
-        "ServiceRegion",
-    ];
+    const MEMBERS: &'static [&'static str] = &["VpcEndpointId", "VpcEndpointType", "VpcId", "ServiceName", "State", "PolicyDocument", "RouteTableIds", "SubnetIds", "Groups", "IpAddressType", "DnsOptions", "PrivateDnsEnabled", "RequesterManaged", "NetworkInterfaceIds", "DnsEntries", "CreationTimestamp", "Tags", "OwnerId", "LastError", "Ipv4Prefixes", "Ipv6Prefixes", "FailureReason", "ServiceNetworkArn", "ResourceConfigurationArn", "ServiceRegion"];
 }
 
 /// Shape `VpcIpv6CidrBlockAssociation` of the ec2 model.
@@ -5897,15 +5179,7 @@ pub struct VpcIpv6CidrBlockAssociation {
 }
 impl Shape for VpcIpv6CidrBlockAssociation {
     const SHAPE: &'static str = "VpcIpv6CidrBlockAssociation";
-    const MEMBERS: &'static [&'static str] = &[
-        "AssociationId",
-        "Ipv6CidrBlock",
-        "Ipv6CidrBlockState",
-        "NetworkBorderGroup",
-        "Ipv6Pool",
-        "Ipv6AddressAttribute",
-        "IpSource",
-    ];
+    const MEMBERS: &'static [&'static str] = &["AssociationId", "Ipv6CidrBlock", "Ipv6CidrBlockState", "NetworkBorderGroup", "Ipv6Pool", "Ipv6AddressAttribute", "IpSource"];
 }
 
 /// Shape `VpcPeeringConnection` of the ec2 model.
@@ -5926,8 +5200,7 @@ pub struct VpcPeeringConnection {
 }
 impl Shape for VpcPeeringConnection {
     const SHAPE: &'static str = "VpcPeeringConnection";
-    const MEMBERS: &'static [&'static str] =
-        &["AccepterVpcInfo", "ExpirationTime", "RequesterVpcInfo", "Status", "Tags", "VpcPeeringConnectionId"];
+    const MEMBERS: &'static [&'static str] = &["AccepterVpcInfo", "ExpirationTime", "RequesterVpcInfo", "Status", "Tags", "VpcPeeringConnectionId"];
 }
 
 /// Shape `VpcPeeringConnectionOptionsDescription` of the ec2 model.
@@ -5942,11 +5215,7 @@ pub struct VpcPeeringConnectionOptionsDescription {
 }
 impl Shape for VpcPeeringConnectionOptionsDescription {
     const SHAPE: &'static str = "VpcPeeringConnectionOptionsDescription";
-    const MEMBERS: &'static [&'static str] = &[
-        "AllowDnsResolutionFromRemoteVpc",
-        "AllowEgressFromLocalClassicLinkToRemoteVpc",
-        "AllowEgressFromLocalVpcToRemoteClassicLink",
-    ];
+    const MEMBERS: &'static [&'static str] = &["AllowDnsResolutionFromRemoteVpc", "AllowEgressFromLocalClassicLinkToRemoteVpc", "AllowEgressFromLocalVpcToRemoteClassicLink"];
 }
 
 /// Shape `VpcPeeringConnectionStateReason` of the ec2 model.
@@ -5982,8 +5251,7 @@ pub struct VpcPeeringConnectionVpcInfo {
 }
 impl Shape for VpcPeeringConnectionVpcInfo {
     const SHAPE: &'static str = "VpcPeeringConnectionVpcInfo";
-    const MEMBERS: &'static [&'static str] =
-        &["CidrBlock", "Ipv6CidrBlockSet", "CidrBlockSet", "OwnerId", "PeeringOptions", "VpcId", "Region"];
+    const MEMBERS: &'static [&'static str] = &["CidrBlock", "Ipv6CidrBlockSet", "CidrBlockSet", "OwnerId", "PeeringOptions", "VpcId", "Region"];
 }
 
 /// Shape `VpnConnection` of the ec2 model.
@@ -6026,25 +5294,7 @@ pub struct VpnConnection {
 }
 impl Shape for VpnConnection {
     const SHAPE: &'static str = "VpnConnection";
-    const MEMBERS: &'static [&'static str] = &[
-        "Category",
-        "TransitGatewayId",
-        "VpnConcentratorId",
-        "CoreNetworkArn",
-        "CoreNetworkAttachmentArn",
-        "GatewayAssociationState",
-        "Options",
-        "Routes",
-        "Tags",
-        "VgwTelemetry",
-        "PreSharedKeyArn",
-        "VpnConnectionId",
-        "State",
-        "CustomerGatewayConfiguration",
-        "Type",
-        "CustomerGatewayId",
-        "VpnGatewayId",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Category", "TransitGatewayId", "VpnConcentratorId", "CoreNetworkArn", "CoreNetworkAttachmentArn", "GatewayAssociationState", "Options", "Routes", "Tags", "VgwTelemetry", "PreSharedKeyArn", "VpnConnectionId", "State", "CustomerGatewayConfiguration", "Type", "CustomerGatewayId", "VpnGatewayId"];
 }
 
 /// Shape `VpnConnectionOptions` of the ec2 model.
@@ -6075,19 +5325,7 @@ pub struct VpnConnectionOptions {
 }
 impl Shape for VpnConnectionOptions {
     const SHAPE: &'static str = "VpnConnectionOptions";
-    const MEMBERS: &'static [&'static str] = &[
-        "EnableAcceleration",
-        "StaticRoutesOnly",
-        "LocalIpv4NetworkCidr",
-        "RemoteIpv4NetworkCidr",
-        "LocalIpv6NetworkCidr",
-        "RemoteIpv6NetworkCidr",
-        "OutsideIpAddressType",
-        "TransportTransitGatewayAttachmentId",
-        "TunnelInsideIpVersion",
-        "TunnelOptions",
-        "TunnelBandwidth",
-    ];
+    const MEMBERS: &'static [&'static str] = &["EnableAcceleration", "StaticRoutesOnly", "LocalIpv4NetworkCidr", "RemoteIpv4NetworkCidr", "LocalIpv6NetworkCidr", "RemoteIpv6NetworkCidr", "OutsideIpAddressType", "TransportTransitGatewayAttachmentId", "TunnelInsideIpVersion", "TunnelOptions", "TunnelBandwidth"];
 }
 
 /// Shape `VpnStaticRoute` of the ec2 model.

@@ -195,22 +195,7 @@ pub struct Condition {
 }
 impl Shape for Condition {
     const SHAPE: &'static str = "Condition";
-    const MEMBERS: &'static [&'static str] = &[
-        "Eq",
-        "Neq",
-        "Gt",
-        "Gte",
-        "Lt",
-        "Lte",
-        "Equals",
-        "NotEquals",
-        "GreaterThan",
-        "GreaterThanOrEqual",
-        "LessThan",
-        "LessThanOrEqual",
-        "Matches",
-        "NotMatches",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Eq", "Neq", "Gt", "Gte", "Lt", "Lte", "Equals", "NotEquals", "GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual", "Matches", "NotMatches"];
 }
 
 /// Shape `CreateDetectorRequest` of the guardduty model.
@@ -231,8 +216,7 @@ pub struct CreateDetectorRequest {
 }
 impl Shape for CreateDetectorRequest {
     const SHAPE: &'static str = "CreateDetectorRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["Enable", "ClientToken", "FindingPublishingFrequency", "DataSources", "Tags", "Features"];
+    const MEMBERS: &'static [&'static str] = &["Enable", "ClientToken", "FindingPublishingFrequency", "DataSources", "Tags", "Features"];
 }
 
 /// Shape `CreateDetectorResponse` of the guardduty model.
@@ -292,8 +276,7 @@ pub struct DataSourceConfigurationsResult {
 }
 impl Shape for DataSourceConfigurationsResult {
     const SHAPE: &'static str = "DataSourceConfigurationsResult";
-    const MEMBERS: &'static [&'static str] =
-        &["CloudTrail", "DNSLogs", "FlowLogs", "S3Logs", "Kubernetes", "MalwareProtection"];
+    const MEMBERS: &'static [&'static str] = &["CloudTrail", "DNSLogs", "FlowLogs", "S3Logs", "Kubernetes", "MalwareProtection"];
 }
 
 /// Shape `DeleteDetectorRequest` of the guardduty model.
@@ -309,7 +292,8 @@ impl Shape for DeleteDetectorRequest {
 
 /// Shape `DeleteDetectorResponse` of the guardduty model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DeleteDetectorResponse {}
+pub struct DeleteDetectorResponse {
+}
 impl Shape for DeleteDetectorResponse {
     const SHAPE: &'static str = "DeleteDetectorResponse";
     const MEMBERS: &'static [&'static str] = &[];
@@ -348,14 +332,7 @@ pub struct DescribeOrganizationConfigurationResponse {
 }
 impl Shape for DescribeOrganizationConfigurationResponse {
     const SHAPE: &'static str = "DescribeOrganizationConfigurationResponse";
-    const MEMBERS: &'static [&'static str] = &[
-        "AutoEnable",
-        "MemberAccountLimitReached",
-        "DataSources",
-        "Features",
-        "NextToken",
-        "AutoEnableOrganizationMembers",
-    ];
+    const MEMBERS: &'static [&'static str] = &["AutoEnable", "MemberAccountLimitReached", "DataSources", "Features", "NextToken", "AutoEnableOrganizationMembers"];
 }
 
 /// Shape `DetectorAdditionalConfiguration` of the guardduty model.
@@ -508,16 +485,7 @@ pub struct GetDetectorResponse {
 }
 impl Shape for GetDetectorResponse {
     const SHAPE: &'static str = "GetDetectorResponse";
-    const MEMBERS: &'static [&'static str] = &[
-        "CreatedAt",
-        "FindingPublishingFrequency",
-        "ServiceRole",
-        "Status",
-        "UpdatedAt",
-        "DataSources",
-        "Tags",
-        "Features",
-    ];
+    const MEMBERS: &'static [&'static str] = &["CreatedAt", "FindingPublishingFrequency", "ServiceRole", "Status", "UpdatedAt", "DataSources", "Tags", "Features"];
 }
 
 /// Shape `KubernetesAuditLogsConfiguration` of the guardduty model.
@@ -606,8 +574,7 @@ pub struct ListFindingsRequest {
 }
 impl Shape for ListFindingsRequest {
     const SHAPE: &'static str = "ListFindingsRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["DetectorId", "FindingCriteria", "SortCriteria", "MaxResults", "NextToken"];
+    const MEMBERS: &'static [&'static str] = &["DetectorId", "FindingCriteria", "SortCriteria", "MaxResults", "NextToken"];
 }
 
 /// Shape `ListFindingsResponse` of the guardduty model.
@@ -747,16 +714,7 @@ pub struct Member {
 }
 impl Shape for Member {
     const SHAPE: &'static str = "Member";
-    const MEMBERS: &'static [&'static str] = &[
-        "AccountId",
-        "DetectorId",
-        "MasterId",
-        "Email",
-        "RelationshipStatus",
-        "InvitedAt",
-        "UpdatedAt",
-        "AdministratorId",
-    ];
+    const MEMBERS: &'static [&'static str] = &["AccountId", "DetectorId", "MasterId", "Email", "RelationshipStatus", "InvitedAt", "UpdatedAt", "AdministratorId"];
 }
 
 /// Shape `OrganizationAdditionalConfigurationResult` of the guardduty model.
@@ -952,13 +910,13 @@ pub struct UpdateDetectorRequest {
 }
 impl Shape for UpdateDetectorRequest {
     const SHAPE: &'static str = "UpdateDetectorRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["DetectorId", "Enable", "FindingPublishingFrequency", "DataSources", "Features"];
+    const MEMBERS: &'static [&'static str] = &["DetectorId", "Enable", "FindingPublishingFrequency", "DataSources", "Features"];
 }
 
 /// Shape `UpdateDetectorResponse` of the guardduty model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct UpdateDetectorResponse {}
+pub struct UpdateDetectorResponse {
+}
 impl Shape for UpdateDetectorResponse {
     const SHAPE: &'static str = "UpdateDetectorResponse";
     const MEMBERS: &'static [&'static str] = &[];

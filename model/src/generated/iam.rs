@@ -476,15 +476,7 @@ pub struct CreateRoleRequest {
 }
 impl Shape for CreateRoleRequest {
     const SHAPE: &'static str = "CreateRoleRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "Path",
-        "RoleName",
-        "AssumeRolePolicyDocument",
-        "Description",
-        "MaxSessionDuration",
-        "PermissionsBoundary",
-        "Tags",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Path", "RoleName", "AssumeRolePolicyDocument", "Description", "MaxSessionDuration", "PermissionsBoundary", "Tags"];
 }
 
 /// Shape `CreateRoleResponse` of the iam model.
@@ -664,8 +656,7 @@ pub struct EnableMFADeviceRequest {
 }
 impl Shape for EnableMFADeviceRequest {
     const SHAPE: &'static str = "EnableMFADeviceRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["UserName", "SerialNumber", "AuthenticationCode1", "AuthenticationCode2"];
+    const MEMBERS: &'static [&'static str] = &["UserName", "SerialNumber", "AuthenticationCode1", "AuthenticationCode2"];
 }
 
 /// Shape `GenerateCredentialReportResponse` of the iam model.
@@ -1017,8 +1008,7 @@ pub struct ListEntitiesForPolicyRequest {
 }
 impl Shape for ListEntitiesForPolicyRequest {
     const SHAPE: &'static str = "ListEntitiesForPolicyRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["PolicyArn", "EntityFilter", "PathPrefix", "PolicyUsageFilter", "Marker", "MaxItems"];
+    const MEMBERS: &'static [&'static str] = &["PolicyArn", "EntityFilter", "PathPrefix", "PolicyUsageFilter", "Marker", "MaxItems"];
 }
 
 /// Shape `ListEntitiesForPolicyResponse` of the iam model.
@@ -1102,7 +1092,8 @@ impl Shape for ListMFADevicesResponse {
 
 /// Shape `ListOrganizationsFeaturesRequest` of the iam model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ListOrganizationsFeaturesRequest {}
+pub struct ListOrganizationsFeaturesRequest {
+}
 impl Shape for ListOrganizationsFeaturesRequest {
     const SHAPE: &'static str = "ListOrganizationsFeaturesRequest";
     const MEMBERS: &'static [&'static str] = &[];
@@ -1139,8 +1130,7 @@ pub struct ListPoliciesRequest {
 }
 impl Shape for ListPoliciesRequest {
     const SHAPE: &'static str = "ListPoliciesRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["Scope", "OnlyAttached", "PathPrefix", "PolicyUsageFilter", "Marker", "MaxItems"];
+    const MEMBERS: &'static [&'static str] = &["Scope", "OnlyAttached", "PathPrefix", "PolicyUsageFilter", "Marker", "MaxItems"];
 }
 
 /// Shape `ListPoliciesResponse` of the iam model.
@@ -1364,18 +1354,7 @@ pub struct PasswordPolicy {
 }
 impl Shape for PasswordPolicy {
     const SHAPE: &'static str = "PasswordPolicy";
-    const MEMBERS: &'static [&'static str] = &[
-        "MinimumPasswordLength",
-        "RequireSymbols",
-        "RequireNumbers",
-        "RequireUppercaseCharacters",
-        "RequireLowercaseCharacters",
-        "AllowUsersToChangePassword",
-        "ExpirePasswords",
-        "MaxPasswordAge",
-        "PasswordReusePrevention",
-        "HardExpiry",
-    ];
+    const MEMBERS: &'static [&'static str] = &["MinimumPasswordLength", "RequireSymbols", "RequireNumbers", "RequireUppercaseCharacters", "RequireLowercaseCharacters", "AllowUsersToChangePassword", "ExpirePasswords", "MaxPasswordAge", "PasswordReusePrevention", "HardExpiry"];
 }
 
 /// Shape `Policy` of the iam model.
@@ -1408,20 +1387,7 @@ pub struct Policy {
 }
 impl Shape for Policy {
     const SHAPE: &'static str = "Policy";
-    const MEMBERS: &'static [&'static str] = &[
-        "PolicyName",
-        "PolicyId",
-        "Arn",
-        "Path",
-        "DefaultVersionId",
-        "AttachmentCount",
-        "PermissionsBoundaryUsageCount",
-        "IsAttachable",
-        "Description",
-        "CreateDate",
-        "UpdateDate",
-        "Tags",
-    ];
+    const MEMBERS: &'static [&'static str] = &["PolicyName", "PolicyId", "Arn", "Path", "DefaultVersionId", "AttachmentCount", "PermissionsBoundaryUsageCount", "IsAttachable", "Description", "CreateDate", "UpdateDate", "Tags"];
 }
 
 /// Shape `PolicyGroup` of the iam model.
@@ -1523,19 +1489,7 @@ pub struct Role {
 }
 impl Shape for Role {
     const SHAPE: &'static str = "Role";
-    const MEMBERS: &'static [&'static str] = &[
-        "Path",
-        "RoleName",
-        "RoleId",
-        "Arn",
-        "CreateDate",
-        "AssumeRolePolicyDocument",
-        "Description",
-        "MaxSessionDuration",
-        "PermissionsBoundary",
-        "Tags",
-        "RoleLastUsed",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Path", "RoleName", "RoleId", "Arn", "CreateDate", "AssumeRolePolicyDocument", "Description", "MaxSessionDuration", "PermissionsBoundary", "Tags", "RoleLastUsed"];
 }
 
 /// Shape `RoleLastUsed` of the iam model.
@@ -1588,17 +1542,7 @@ pub struct UpdateAccountPasswordPolicyRequest {
 }
 impl Shape for UpdateAccountPasswordPolicyRequest {
     const SHAPE: &'static str = "UpdateAccountPasswordPolicyRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "MinimumPasswordLength",
-        "RequireSymbols",
-        "RequireNumbers",
-        "RequireUppercaseCharacters",
-        "RequireLowercaseCharacters",
-        "AllowUsersToChangePassword",
-        "MaxPasswordAge",
-        "PasswordReusePrevention",
-        "HardExpiry",
-    ];
+    const MEMBERS: &'static [&'static str] = &["MinimumPasswordLength", "RequireSymbols", "RequireNumbers", "RequireUppercaseCharacters", "RequireLowercaseCharacters", "AllowUsersToChangePassword", "MaxPasswordAge", "PasswordReusePrevention", "HardExpiry"];
 }
 
 /// Shape `User` of the iam model.
@@ -1623,8 +1567,7 @@ pub struct User {
 }
 impl Shape for User {
     const SHAPE: &'static str = "User";
-    const MEMBERS: &'static [&'static str] =
-        &["Path", "UserName", "UserId", "Arn", "CreateDate", "PasswordLastUsed", "PermissionsBoundary", "Tags"];
+    const MEMBERS: &'static [&'static str] = &["Path", "UserName", "UserId", "Arn", "CreateDate", "PasswordLastUsed", "PermissionsBoundary", "Tags"];
 }
 
 /// Shape `VirtualMFADevice` of the iam model.
@@ -1645,6 +1588,5 @@ pub struct VirtualMFADevice {
 }
 impl Shape for VirtualMFADevice {
     const SHAPE: &'static str = "VirtualMFADevice";
-    const MEMBERS: &'static [&'static str] =
-        &["SerialNumber", "Base32StringSeed", "QRCodePNG", "User", "EnableDate", "Tags"];
+    const MEMBERS: &'static [&'static str] = &["SerialNumber", "Base32StringSeed", "QRCodePNG", "User", "EnableDate", "Tags"];
 }

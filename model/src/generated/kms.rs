@@ -146,8 +146,7 @@ pub struct AliasListEntry {
 }
 impl Shape for AliasListEntry {
     const SHAPE: &'static str = "AliasListEntry";
-    const MEMBERS: &'static [&'static str] =
-        &["AliasName", "AliasArn", "TargetKeyId", "CreationDate", "LastUpdatedDate"];
+    const MEMBERS: &'static [&'static str] = &["AliasName", "AliasArn", "TargetKeyId", "CreationDate", "LastUpdatedDate"];
 }
 
 /// Shape `CreateAliasRequest` of the kms model.
@@ -191,19 +190,7 @@ pub struct CreateKeyRequest {
 }
 impl Shape for CreateKeyRequest {
     const SHAPE: &'static str = "CreateKeyRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "Policy",
-        "Description",
-        "KeyUsage",
-        "CustomerMasterKeySpec",
-        "KeySpec",
-        "Origin",
-        "CustomKeyStoreId",
-        "BypassPolicyLockoutSafetyCheck",
-        "Tags",
-        "MultiRegion",
-        "XksKeyId",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Policy", "Description", "KeyUsage", "CustomerMasterKeySpec", "KeySpec", "Origin", "CustomKeyStoreId", "BypassPolicyLockoutSafetyCheck", "Tags", "MultiRegion", "XksKeyId"];
 }
 
 /// Shape `CreateKeyResponse` of the kms model.
@@ -318,8 +305,7 @@ pub struct GetKeyRotationStatusResponse {
 }
 impl Shape for GetKeyRotationStatusResponse {
     const SHAPE: &'static str = "GetKeyRotationStatusResponse";
-    const MEMBERS: &'static [&'static str] =
-        &["KeyRotationEnabled", "KeyId", "RotationPeriodInDays", "NextRotationDate", "OnDemandRotationStartDate"];
+    const MEMBERS: &'static [&'static str] = &["KeyRotationEnabled", "KeyId", "RotationPeriodInDays", "NextRotationDate", "OnDemandRotationStartDate"];
 }
 
 /// Shape `KeyListEntry` of the kms model.
@@ -393,34 +379,7 @@ pub struct KeyMetadata {
 }
 impl Shape for KeyMetadata {
     const SHAPE: &'static str = "KeyMetadata";
-    const MEMBERS: &'static [&'static str] = &[
-        "AWSAccountId",
-        "KeyId",
-        "Arn",
-        "CreationDate",
-        "Enabled",
-        "Description",
-        "KeyUsage",
-        "KeyState",
-        "DeletionDate",
-        "ValidTo",
-        "Origin",
-        "CustomKeyStoreId",
-        "CloudHsmClusterId",
-        "ExpirationModel",
-        "KeyManager",
-        "CustomerMasterKeySpec",
-        "KeySpec",
-        "EncryptionAlgorithms",
-        "SigningAlgorithms",
-        "KeyAgreementAlgorithms",
-        "MultiRegion",
-        "MultiRegionConfiguration",
-        "PendingDeletionWindowInDays",
-        "MacAlgorithms",
-        "XksKeyConfiguration",
-        "CurrentKeyMaterialId",
-    ];
+    const MEMBERS: &'static [&'static str] = &["AWSAccountId", "KeyId", "Arn", "CreationDate", "Enabled", "Description", "KeyUsage", "KeyState", "DeletionDate", "ValidTo", "Origin", "CustomKeyStoreId", "CloudHsmClusterId", "ExpirationModel", "KeyManager", "CustomerMasterKeySpec", "KeySpec", "EncryptionAlgorithms", "SigningAlgorithms", "KeyAgreementAlgorithms", "MultiRegion", "MultiRegionConfiguration", "PendingDeletionWindowInDays", "MacAlgorithms", "XksKeyConfiguration", "CurrentKeyMaterialId"];
 }
 
 /// Shape `ListAliasesRequest` of the kms model.

@@ -136,8 +136,7 @@ pub struct CreateLogGroupRequest {
 }
 impl Shape for CreateLogGroupRequest {
     const SHAPE: &'static str = "CreateLogGroupRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["logGroupName", "kmsKeyId", "tags", "logGroupClass", "deletionProtectionEnabled"];
+    const MEMBERS: &'static [&'static str] = &["logGroupName", "kmsKeyId", "tags", "logGroupClass", "deletionProtectionEnabled"];
 }
 
 /// Shape `DeleteLogGroupRequest` of the logs model.
@@ -186,16 +185,7 @@ pub struct DescribeLogGroupsRequest {
 }
 impl Shape for DescribeLogGroupsRequest {
     const SHAPE: &'static str = "DescribeLogGroupsRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "accountIdentifiers",
-        "logGroupNamePrefix",
-        "logGroupNamePattern",
-        "nextToken",
-        "limit",
-        "includeLinkedAccounts",
-        "logGroupClass",
-        "logGroupIdentifiers",
-    ];
+    const MEMBERS: &'static [&'static str] = &["accountIdentifiers", "logGroupNamePrefix", "logGroupNamePattern", "nextToken", "limit", "includeLinkedAccounts", "logGroupClass", "logGroupIdentifiers"];
 }
 
 /// Shape `DescribeLogGroupsResponse` of the logs model.
@@ -229,8 +219,7 @@ pub struct DescribeMetricFiltersRequest {
 }
 impl Shape for DescribeMetricFiltersRequest {
     const SHAPE: &'static str = "DescribeMetricFiltersRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["logGroupName", "filterNamePrefix", "nextToken", "limit", "metricName", "metricNamespace"];
+    const MEMBERS: &'static [&'static str] = &["logGroupName", "filterNamePrefix", "nextToken", "limit", "metricName", "metricNamespace"];
 }
 
 /// Shape `DescribeMetricFiltersResponse` of the logs model.
@@ -304,19 +293,7 @@ pub struct FilterLogEventsRequest {
 }
 impl Shape for FilterLogEventsRequest {
     const SHAPE: &'static str = "FilterLogEventsRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "logGroupName",
-        "logGroupIdentifier",
-        "logStreamNames",
-        "logStreamNamePrefix",
-        "startTime",
-        "endTime",
-        "filterPattern",
-        "nextToken",
-        "limit",
-        "interleaved",
-        "unmask",
-    ];
+    const MEMBERS: &'static [&'static str] = &["logGroupName", "logGroupIdentifier", "logStreamNames", "logStreamNamePrefix", "startTime", "endTime", "filterPattern", "nextToken", "limit", "interleaved", "unmask"];
 }
 
 /// Shape `FilterLogEventsResponse` of the logs model.
@@ -429,21 +406,7 @@ pub struct LogGroup {
 }
 impl Shape for LogGroup {
     const SHAPE: &'static str = "LogGroup";
-    const MEMBERS: &'static [&'static str] = &[
-        "logGroupName",
-        "creationTime",
-        "retentionInDays",
-        "metricFilterCount",
-        "arn",
-        "storedBytes",
-        "kmsKeyId",
-        "dataProtectionStatus",
-        "inheritedProperties",
-        "logGroupClass",
-        "logGroupArn",
-        "deletionProtectionEnabled",
-        "bearerTokenAuthenticationEnabled",
-    ];
+    const MEMBERS: &'static [&'static str] = &["logGroupName", "creationTime", "retentionInDays", "metricFilterCount", "arn", "storedBytes", "kmsKeyId", "dataProtectionStatus", "inheritedProperties", "logGroupClass", "logGroupArn", "deletionProtectionEnabled", "bearerTokenAuthenticationEnabled"];
 }
 
 /// Shape `MetricFilter` of the logs model.
@@ -468,16 +431,7 @@ pub struct MetricFilter {
 }
 impl Shape for MetricFilter {
     const SHAPE: &'static str = "MetricFilter";
-    const MEMBERS: &'static [&'static str] = &[
-        "filterName",
-        "filterPattern",
-        "metricTransformations",
-        "creationTime",
-        "logGroupName",
-        "applyOnTransformedLogs",
-        "fieldSelectionCriteria",
-        "emitSystemFieldDimensions",
-    ];
+    const MEMBERS: &'static [&'static str] = &["filterName", "filterPattern", "metricTransformations", "creationTime", "logGroupName", "applyOnTransformedLogs", "fieldSelectionCriteria", "emitSystemFieldDimensions"];
 }
 
 /// Shape `MetricTransformation` of the logs model.
@@ -498,8 +452,7 @@ pub struct MetricTransformation {
 }
 impl Shape for MetricTransformation {
     const SHAPE: &'static str = "MetricTransformation";
-    const MEMBERS: &'static [&'static str] =
-        &["metricName", "metricNamespace", "metricValue", "defaultValue", "dimensions", "unit"];
+    const MEMBERS: &'static [&'static str] = &["metricName", "metricNamespace", "metricValue", "defaultValue", "dimensions", "unit"];
 }
 
 /// Shape `PutMetricFilterRequest` of the logs model.
@@ -522,15 +475,7 @@ pub struct PutMetricFilterRequest {
 }
 impl Shape for PutMetricFilterRequest {
     const SHAPE: &'static str = "PutMetricFilterRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "logGroupName",
-        "filterName",
-        "filterPattern",
-        "metricTransformations",
-        "applyOnTransformedLogs",
-        "fieldSelectionCriteria",
-        "emitSystemFieldDimensions",
-    ];
+    const MEMBERS: &'static [&'static str] = &["logGroupName", "filterName", "filterPattern", "metricTransformations", "applyOnTransformedLogs", "fieldSelectionCriteria", "emitSystemFieldDimensions"];
 }
 
 /// Shape `PutRetentionPolicyRequest` of the logs model.
@@ -564,8 +509,7 @@ pub struct ResourcePolicy {
 }
 impl Shape for ResourcePolicy {
     const SHAPE: &'static str = "ResourcePolicy";
-    const MEMBERS: &'static [&'static str] =
-        &["policyName", "policyDocument", "lastUpdatedTime", "policyScope", "resourceArn", "revisionId"];
+    const MEMBERS: &'static [&'static str] = &["policyName", "policyDocument", "lastUpdatedTime", "policyScope", "resourceArn", "revisionId"];
 }
 
 /// Shape `SearchedLogStream` of the logs model.

@@ -1,16 +1,30 @@
 //! Generated modules, one per AWS service (see tools/models/gen_types.py).
 
+#[rustfmt::skip]
 pub mod cloudtrail;
+#[rustfmt::skip]
 pub mod config;
+#[rustfmt::skip]
 pub mod ec2;
+#[rustfmt::skip]
 pub mod guardduty;
+#[rustfmt::skip]
 pub mod hubsim;
+#[rustfmt::skip]
 pub mod iam;
+#[rustfmt::skip]
 pub mod kms;
+#[rustfmt::skip]
 pub mod logs;
+#[rustfmt::skip]
 pub mod s3;
+#[rustfmt::skip]
 pub mod s3control;
+#[rustfmt::skip]
+pub mod securityhub;
+#[rustfmt::skip]
 pub mod sns;
+#[rustfmt::skip]
 pub mod sts;
 
 /// The committed service models, by botocore service name.
@@ -25,6 +39,7 @@ pub(crate) const MODELS: &[(&str, &str)] = &[
     ("logs", include_str!("../../data/logs.json")),
     ("s3", include_str!("../../data/s3.json")),
     ("s3control", include_str!("../../data/s3control.json")),
+    ("securityhub", include_str!("../../data/securityhub.json")),
     ("sns", include_str!("../../data/sns.json")),
     ("sts", include_str!("../../data/sts.json")),
 ];

@@ -486,8 +486,7 @@ pub struct CORSRule {
 }
 impl Shape for CORSRule {
     const SHAPE: &'static str = "CORSRule";
-    const MEMBERS: &'static [&'static str] =
-        &["ID", "AllowedHeaders", "AllowedMethods", "AllowedOrigins", "ExposeHeaders", "MaxAgeSeconds"];
+    const MEMBERS: &'static [&'static str] = &["ID", "AllowedHeaders", "AllowedMethods", "AllowedOrigins", "ExposeHeaders", "MaxAgeSeconds"];
 }
 
 /// Shape `Condition` of the s3 model.
@@ -561,19 +560,7 @@ pub struct CreateBucketRequest {
 }
 impl Shape for CreateBucketRequest {
     const SHAPE: &'static str = "CreateBucketRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "ACL",
-        "Bucket",
-        "CreateBucketConfiguration",
-        "GrantFullControl",
-        "GrantRead",
-        "GrantReadACP",
-        "GrantWrite",
-        "GrantWriteACP",
-        "ObjectLockEnabledForBucket",
-        "ObjectOwnership",
-        "BucketNamespace",
-    ];
+    const MEMBERS: &'static [&'static str] = &["ACL", "Bucket", "CreateBucketConfiguration", "GrantFullControl", "GrantRead", "GrantReadACP", "GrantWrite", "GrantWriteACP", "ObjectLockEnabledForBucket", "ObjectOwnership", "BucketNamespace"];
 }
 
 /// Shape `DefaultRetention` of the s3 model.
@@ -713,15 +700,7 @@ pub struct Destination {
 }
 impl Shape for Destination {
     const SHAPE: &'static str = "Destination";
-    const MEMBERS: &'static [&'static str] = &[
-        "Bucket",
-        "Account",
-        "StorageClass",
-        "AccessControlTranslation",
-        "EncryptionConfiguration",
-        "ReplicationTime",
-        "Metrics",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Bucket", "Account", "StorageClass", "AccessControlTranslation", "EncryptionConfiguration", "ReplicationTime", "Metrics"];
 }
 
 /// Shape `EncryptionConfiguration` of the s3 model.
@@ -748,7 +727,8 @@ impl Shape for ErrorDocument {
 
 /// Shape `EventBridgeConfiguration` of the s3 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct EventBridgeConfiguration {}
+pub struct EventBridgeConfiguration {
+}
 impl Shape for EventBridgeConfiguration {
     const SHAPE: &'static str = "EventBridgeConfiguration";
     const MEMBERS: &'static [&'static str] = &[];
@@ -1099,8 +1079,7 @@ pub struct GetBucketWebsiteOutput {
 }
 impl Shape for GetBucketWebsiteOutput {
     const SHAPE: &'static str = "GetBucketWebsiteOutput";
-    const MEMBERS: &'static [&'static str] =
-        &["RedirectAllRequestsTo", "IndexDocument", "ErrorDocument", "RoutingRules"];
+    const MEMBERS: &'static [&'static str] = &["RedirectAllRequestsTo", "IndexDocument", "ErrorDocument", "RoutingRules"];
 }
 
 /// Shape `GetBucketWebsiteRequest` of the s3 model.
@@ -1212,8 +1191,7 @@ pub struct HeadBucketOutput {
 }
 impl Shape for HeadBucketOutput {
     const SHAPE: &'static str = "HeadBucketOutput";
-    const MEMBERS: &'static [&'static str] =
-        &["BucketArn", "BucketLocationType", "BucketLocationName", "BucketRegion", "AccessPointAlias"];
+    const MEMBERS: &'static [&'static str] = &["BucketArn", "BucketLocationType", "BucketLocationName", "BucketRegion", "AccessPointAlias"];
 }
 
 /// Shape `HeadBucketRequest` of the s3 model.
@@ -1296,17 +1274,7 @@ pub struct LifecycleRule {
 }
 impl Shape for LifecycleRule {
     const SHAPE: &'static str = "LifecycleRule";
-    const MEMBERS: &'static [&'static str] = &[
-        "Expiration",
-        "ID",
-        "Prefix",
-        "Filter",
-        "Status",
-        "Transitions",
-        "NoncurrentVersionTransitions",
-        "NoncurrentVersionExpiration",
-        "AbortIncompleteMultipartUpload",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Expiration", "ID", "Prefix", "Filter", "Status", "Transitions", "NoncurrentVersionTransitions", "NoncurrentVersionExpiration", "AbortIncompleteMultipartUpload"];
 }
 
 /// Shape `LifecycleRuleAndOperator` of the s3 model.
@@ -1464,8 +1432,7 @@ pub struct NotificationConfiguration {
 }
 impl Shape for NotificationConfiguration {
     const SHAPE: &'static str = "NotificationConfiguration";
-    const MEMBERS: &'static [&'static str] =
-        &["TopicConfigurations", "QueueConfigurations", "LambdaFunctionConfigurations", "EventBridgeConfiguration"];
+    const MEMBERS: &'static [&'static str] = &["TopicConfigurations", "QueueConfigurations", "LambdaFunctionConfigurations", "EventBridgeConfiguration"];
 }
 
 /// Shape `NotificationConfigurationFilter` of the s3 model.
@@ -1574,8 +1541,7 @@ pub struct PublicAccessBlockConfiguration {
 }
 impl Shape for PublicAccessBlockConfiguration {
     const SHAPE: &'static str = "PublicAccessBlockConfiguration";
-    const MEMBERS: &'static [&'static str] =
-        &["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"];
+    const MEMBERS: &'static [&'static str] = &["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"];
 }
 
 /// Shape `PutBucketAclRequest` of the s3 model.
@@ -1606,19 +1572,7 @@ pub struct PutBucketAclRequest {
 }
 impl Shape for PutBucketAclRequest {
     const SHAPE: &'static str = "PutBucketAclRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "ACL",
-        "AccessControlPolicy",
-        "Bucket",
-        "ContentMD5",
-        "ChecksumAlgorithm",
-        "GrantFullControl",
-        "GrantRead",
-        "GrantReadACP",
-        "GrantWrite",
-        "GrantWriteACP",
-        "ExpectedBucketOwner",
-    ];
+    const MEMBERS: &'static [&'static str] = &["ACL", "AccessControlPolicy", "Bucket", "ContentMD5", "ChecksumAlgorithm", "GrantFullControl", "GrantRead", "GrantReadACP", "GrantWrite", "GrantWriteACP", "ExpectedBucketOwner"];
 }
 
 /// Shape `PutBucketEncryptionRequest` of the s3 model.
@@ -1637,8 +1591,7 @@ pub struct PutBucketEncryptionRequest {
 }
 impl Shape for PutBucketEncryptionRequest {
     const SHAPE: &'static str = "PutBucketEncryptionRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["Bucket", "ContentMD5", "ChecksumAlgorithm", "ServerSideEncryptionConfiguration", "ExpectedBucketOwner"];
+    const MEMBERS: &'static [&'static str] = &["Bucket", "ContentMD5", "ChecksumAlgorithm", "ServerSideEncryptionConfiguration", "ExpectedBucketOwner"];
 }
 
 /// Shape `PutBucketLifecycleConfigurationOutput` of the s3 model.
@@ -1668,13 +1621,7 @@ pub struct PutBucketLifecycleConfigurationRequest {
 }
 impl Shape for PutBucketLifecycleConfigurationRequest {
     const SHAPE: &'static str = "PutBucketLifecycleConfigurationRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "Bucket",
-        "ChecksumAlgorithm",
-        "LifecycleConfiguration",
-        "ExpectedBucketOwner",
-        "TransitionDefaultMinimumObjectSize",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Bucket", "ChecksumAlgorithm", "LifecycleConfiguration", "ExpectedBucketOwner", "TransitionDefaultMinimumObjectSize"];
 }
 
 /// Shape `PutBucketLoggingRequest` of the s3 model.
@@ -1693,8 +1640,7 @@ pub struct PutBucketLoggingRequest {
 }
 impl Shape for PutBucketLoggingRequest {
     const SHAPE: &'static str = "PutBucketLoggingRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["Bucket", "BucketLoggingStatus", "ContentMD5", "ChecksumAlgorithm", "ExpectedBucketOwner"];
+    const MEMBERS: &'static [&'static str] = &["Bucket", "BucketLoggingStatus", "ContentMD5", "ChecksumAlgorithm", "ExpectedBucketOwner"];
 }
 
 /// Shape `PutBucketNotificationConfigurationRequest` of the s3 model.
@@ -1711,8 +1657,7 @@ pub struct PutBucketNotificationConfigurationRequest {
 }
 impl Shape for PutBucketNotificationConfigurationRequest {
     const SHAPE: &'static str = "PutBucketNotificationConfigurationRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["Bucket", "NotificationConfiguration", "ExpectedBucketOwner", "SkipDestinationValidation"];
+    const MEMBERS: &'static [&'static str] = &["Bucket", "NotificationConfiguration", "ExpectedBucketOwner", "SkipDestinationValidation"];
 }
 
 /// Shape `PutBucketOwnershipControlsRequest` of the s3 model.
@@ -1731,8 +1676,7 @@ pub struct PutBucketOwnershipControlsRequest {
 }
 impl Shape for PutBucketOwnershipControlsRequest {
     const SHAPE: &'static str = "PutBucketOwnershipControlsRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["Bucket", "ContentMD5", "ExpectedBucketOwner", "OwnershipControls", "ChecksumAlgorithm"];
+    const MEMBERS: &'static [&'static str] = &["Bucket", "ContentMD5", "ExpectedBucketOwner", "OwnershipControls", "ChecksumAlgorithm"];
 }
 
 /// Shape `PutBucketPolicyRequest` of the s3 model.
@@ -1753,14 +1697,7 @@ pub struct PutBucketPolicyRequest {
 }
 impl Shape for PutBucketPolicyRequest {
     const SHAPE: &'static str = "PutBucketPolicyRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "Bucket",
-        "ContentMD5",
-        "ChecksumAlgorithm",
-        "ConfirmRemoveSelfBucketAccess",
-        "Policy",
-        "ExpectedBucketOwner",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Bucket", "ContentMD5", "ChecksumAlgorithm", "ConfirmRemoveSelfBucketAccess", "Policy", "ExpectedBucketOwner"];
 }
 
 /// Shape `PutBucketTaggingRequest` of the s3 model.
@@ -1779,8 +1716,7 @@ pub struct PutBucketTaggingRequest {
 }
 impl Shape for PutBucketTaggingRequest {
     const SHAPE: &'static str = "PutBucketTaggingRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["Bucket", "ContentMD5", "ChecksumAlgorithm", "Tagging", "ExpectedBucketOwner"];
+    const MEMBERS: &'static [&'static str] = &["Bucket", "ContentMD5", "ChecksumAlgorithm", "Tagging", "ExpectedBucketOwner"];
 }
 
 /// Shape `PutBucketVersioningRequest` of the s3 model.
@@ -1801,8 +1737,7 @@ pub struct PutBucketVersioningRequest {
 }
 impl Shape for PutBucketVersioningRequest {
     const SHAPE: &'static str = "PutBucketVersioningRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["Bucket", "ContentMD5", "ChecksumAlgorithm", "MFA", "VersioningConfiguration", "ExpectedBucketOwner"];
+    const MEMBERS: &'static [&'static str] = &["Bucket", "ContentMD5", "ChecksumAlgorithm", "MFA", "VersioningConfiguration", "ExpectedBucketOwner"];
 }
 
 /// Shape `PutPublicAccessBlockRequest` of the s3 model.
@@ -1821,8 +1756,7 @@ pub struct PutPublicAccessBlockRequest {
 }
 impl Shape for PutPublicAccessBlockRequest {
     const SHAPE: &'static str = "PutPublicAccessBlockRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["Bucket", "ContentMD5", "ChecksumAlgorithm", "PublicAccessBlockConfiguration", "ExpectedBucketOwner"];
+    const MEMBERS: &'static [&'static str] = &["Bucket", "ContentMD5", "ChecksumAlgorithm", "PublicAccessBlockConfiguration", "ExpectedBucketOwner"];
 }
 
 /// Shape `QueueConfiguration` of the s3 model.
@@ -1858,8 +1792,7 @@ pub struct Redirect {
 }
 impl Shape for Redirect {
     const SHAPE: &'static str = "Redirect";
-    const MEMBERS: &'static [&'static str] =
-        &["HostName", "HttpRedirectCode", "Protocol", "ReplaceKeyPrefixWith", "ReplaceKeyWith"];
+    const MEMBERS: &'static [&'static str] = &["HostName", "HttpRedirectCode", "Protocol", "ReplaceKeyPrefixWith", "ReplaceKeyWith"];
 }
 
 /// Shape `RedirectAllRequestsTo` of the s3 model.
@@ -1923,17 +1856,7 @@ pub struct ReplicationRule {
 }
 impl Shape for ReplicationRule {
     const SHAPE: &'static str = "ReplicationRule";
-    const MEMBERS: &'static [&'static str] = &[
-        "ID",
-        "Priority",
-        "Prefix",
-        "Filter",
-        "Status",
-        "SourceSelectionCriteria",
-        "ExistingObjectReplication",
-        "Destination",
-        "DeleteMarkerReplication",
-    ];
+    const MEMBERS: &'static [&'static str] = &["ID", "Priority", "Prefix", "Filter", "Status", "SourceSelectionCriteria", "ExistingObjectReplication", "Destination", "DeleteMarkerReplication"];
 }
 
 /// Shape `ReplicationRuleAndOperator` of the s3 model.
@@ -2048,13 +1971,13 @@ pub struct ServerSideEncryptionRule {
 }
 impl Shape for ServerSideEncryptionRule {
     const SHAPE: &'static str = "ServerSideEncryptionRule";
-    const MEMBERS: &'static [&'static str] =
-        &["ApplyServerSideEncryptionByDefault", "BucketKeyEnabled", "BlockedEncryptionTypes"];
+    const MEMBERS: &'static [&'static str] = &["ApplyServerSideEncryptionByDefault", "BucketKeyEnabled", "BlockedEncryptionTypes"];
 }
 
 /// Shape `SimplePrefix` of the s3 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct SimplePrefix {}
+pub struct SimplePrefix {
+}
 impl Shape for SimplePrefix {
     const SHAPE: &'static str = "SimplePrefix";
     const MEMBERS: &'static [&'static str] = &[];

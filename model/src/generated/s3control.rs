@@ -84,17 +84,7 @@ pub struct AccessPoint {
 }
 impl Shape for AccessPoint {
     const SHAPE: &'static str = "AccessPoint";
-    const MEMBERS: &'static [&'static str] = &[
-        "Name",
-        "NetworkOrigin",
-        "VpcConfiguration",
-        "Bucket",
-        "AccessPointArn",
-        "Alias",
-        "BucketAccountId",
-        "DataSourceId",
-        "DataSourceType",
-    ];
+    const MEMBERS: &'static [&'static str] = &["Name", "NetworkOrigin", "VpcConfiguration", "Bucket", "AccessPointArn", "Alias", "BucketAccountId", "DataSourceId", "DataSourceType"];
 }
 
 /// Shape `DeletePublicAccessBlockRequest` of the s3control model.
@@ -148,8 +138,7 @@ pub struct ListAccessPointsRequest {
 }
 impl Shape for ListAccessPointsRequest {
     const SHAPE: &'static str = "ListAccessPointsRequest";
-    const MEMBERS: &'static [&'static str] =
-        &["AccountId", "Bucket", "NextToken", "MaxResults", "DataSourceId", "DataSourceType"];
+    const MEMBERS: &'static [&'static str] = &["AccountId", "Bucket", "NextToken", "MaxResults", "DataSourceId", "DataSourceType"];
 }
 
 /// Shape `ListAccessPointsResult` of the s3control model.
@@ -228,8 +217,7 @@ pub struct PublicAccessBlockConfiguration {
 }
 impl Shape for PublicAccessBlockConfiguration {
     const SHAPE: &'static str = "PublicAccessBlockConfiguration";
-    const MEMBERS: &'static [&'static str] =
-        &["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"];
+    const MEMBERS: &'static [&'static str] = &["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"];
 }
 
 /// Shape `PutPublicAccessBlockRequest` of the s3control model.

@@ -308,8 +308,7 @@ pub struct SubscribeInput {
 }
 impl Shape for SubscribeInput {
     const SHAPE: &'static str = "SubscribeInput";
-    const MEMBERS: &'static [&'static str] =
-        &["TopicArn", "Protocol", "Endpoint", "Attributes", "ReturnSubscriptionArn"];
+    const MEMBERS: &'static [&'static str] = &["TopicArn", "Protocol", "Endpoint", "Attributes", "ReturnSubscriptionArn"];
 }
 
 /// Shape `SubscribeResponse` of the sns model.
@@ -370,7 +369,8 @@ impl Shape for TagResourceRequest {
 
 /// Shape `TagResourceResponse` of the sns model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct TagResourceResponse {}
+pub struct TagResourceResponse {
+}
 impl Shape for TagResourceResponse {
     const SHAPE: &'static str = "TagResourceResponse";
     const MEMBERS: &'static [&'static str] = &[];

@@ -60,20 +60,7 @@ pub struct AssumeRoleRequest {
 }
 impl Shape for AssumeRoleRequest {
     const SHAPE: &'static str = "AssumeRoleRequest";
-    const MEMBERS: &'static [&'static str] = &[
-        "RoleArn",
-        "RoleSessionName",
-        "PolicyArns",
-        "Policy",
-        "DurationSeconds",
-        "Tags",
-        "TransitiveTagKeys",
-        "ExternalId",
-        "SerialNumber",
-        "TokenCode",
-        "SourceIdentity",
-        "ProvidedContexts",
-    ];
+    const MEMBERS: &'static [&'static str] = &["RoleArn", "RoleSessionName", "PolicyArns", "Policy", "DurationSeconds", "Tags", "TransitiveTagKeys", "ExternalId", "SerialNumber", "TokenCode", "SourceIdentity", "ProvidedContexts"];
 }
 
 /// Shape `AssumeRoleResponse` of the sts model.
@@ -125,7 +112,8 @@ impl Shape for Credentials {
 
 /// Shape `GetCallerIdentityRequest` of the sts model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct GetCallerIdentityRequest {}
+pub struct GetCallerIdentityRequest {
+}
 impl Shape for GetCallerIdentityRequest {
     const SHAPE: &'static str = "GetCallerIdentityRequest";
     const MEMBERS: &'static [&'static str] = &[];
