@@ -10,7 +10,9 @@ use crate::services::s3::Bucket;
 use crate::Ctx;
 
 pub(super) fn register(r: &mut Registrar) {
-    r.add::<config::PutDeliveryChannel>().add::<config::DescribeDeliveryChannels>().add::<config::DeleteDeliveryChannel>();
+    r.add::<config::PutDeliveryChannel>()
+        .add::<config::DescribeDeliveryChannels>()
+        .add::<config::DeleteDeliveryChannel>();
 }
 
 const FREQUENCIES: &[&str] = &["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"];
@@ -36,9 +38,8 @@ fn names_role(st: &Statement, role_arn: &str, account: &str) -> bool {
 /// Whether the bucket policy lets the role `role_arn` do `action` on `resource` (conditions
 /// on the Allow are taken as satisfied, as [`Policy::service_may`] does).
 fn role_may(policy: &Policy, role_arn: &str, account: &str, action: &str, resource: &str) -> bool {
-    let applies = |s: &Statement| {
-        names_role(s, role_arn, account) && s.covers_action(action) && s.covers_resource(resource)
-    };
+    let applies =
+        |s: &Statement| names_role(s, role_arn, account) && s.covers_action(action) && s.covers_resource(resource);
     let allowed = policy.statements.iter().any(|s| s.effect == Effect::Allow && applies(s));
     let denied = policy.statements.iter().any(|s| s.effect == Effect::Deny && s.condition.is_none() && applies(s));
     allowed && !denied
@@ -105,7 +106,10 @@ impl Handler for config::PutDeliveryChannel {
             }
         }
         let Some(bucket_name) = given.s3_bucket_name.clone().filter(|b| !b.is_empty()) else {
-            return Err(AwsError::bad_request("NoSuchBucketException", "Cannot find a S3 bucket with an empty bucket name."));
+            return Err(AwsError::bad_request(
+                "NoSuchBucketException",
+                "Cannot find a S3 bucket with an empty bucket name.",
+            ));
         };
         if let Some(prefix) = &given.s3_key_prefix {
             if prefix.is_empty() || prefix.starts_with('/') {
@@ -170,10 +174,9 @@ impl Handler for config::PutDeliveryChannel {
 /// that does not exist is an error.
 pub(super) fn select(ctx: &Ctx<'_>, names: Option<Vec<String>>) -> Result<Vec<Channel>, AwsError> {
     match names {
-        Some(names) if !names.is_empty() => names
-            .iter()
-            .map(|name| ctx.get::<Channel>(name)?.ok_or_else(|| no_such_channel(name)))
-            .collect(),
+        Some(names) if !names.is_empty() => {
+            names.iter().map(|name| ctx.get::<Channel>(name)?.ok_or_else(|| no_such_channel(name))).collect()
+        }
         _ => Ok(delivery_channel(ctx)?.into_iter().collect()),
     }
 }

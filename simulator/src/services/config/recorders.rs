@@ -80,15 +80,7 @@ fn normalize_group(group: Option<config::RecordingGroup>) -> Result<config::Reco
     let global = g.include_global_resource_types.unwrap_or(false);
     let included = g.resource_types.clone().unwrap_or_default();
     let excluded = g.exclusion_by_resource_types.as_ref().and_then(|e| e.resource_types.clone()).unwrap_or_default();
-    for t in included.iter().chain(excluded.iter()) {
-        let segments: Vec<&str> = t.split("::").collect();
-        let ok = segments.len() == 3
-            && segments[0] == "AWS"
-            && segments[1..].iter().all(|s| !s.is_empty() && s.bytes().all(|c| c.is_ascii_alphanumeric()));
-        if !ok {
-            return Err(invalid_group(format!("The resource type '{t}' is not valid.")));
-        }
-    }
+    // Resource type names are checked against the model's enum before the handler runs.
     if all && (non_empty(&g.resource_types) || !excluded.is_empty()) {
         return Err(invalid_group(
             "The recording group provided is not valid: allSupported is true, so resourceTypes and exclusionByResourceTypes must be empty.",
@@ -145,7 +137,8 @@ fn normalize_group(group: Option<config::RecordingGroup>) -> Result<config::Reco
 
 /// Validates the recording mode and fills in the default (continuous recording).
 fn normalize_mode(mode: Option<config::RecordingMode>) -> Result<config::RecordingMode, AwsError> {
-    let mode = mode.unwrap_or_else(|| config::RecordingMode { recording_frequency: "CONTINUOUS".into(), ..Default::default() });
+    let mode = mode
+        .unwrap_or_else(|| config::RecordingMode { recording_frequency: "CONTINUOUS".into(), ..Default::default() });
     if !FREQUENCIES.contains(&mode.recording_frequency.as_str()) {
         return Err(not_in_enum(
             &mode.recording_frequency,
@@ -209,7 +202,8 @@ impl Handler for config::PutConfigurationRecorder {
             Some(r) => r,
             None => {
                 let id = ctx.ids().upper(16).to_ascii_lowercase();
-                let arn = format!("arn:aws:config:{}:{}:configuration-recorder/{name}/{id}", ctx.region(), ctx.account());
+                let arn =
+                    format!("arn:aws:config:{}:{}:configuration-recorder/{name}/{id}", ctx.region(), ctx.account());
                 Recorder {
                     recorder: config::ConfigurationRecorder { arn: Some(arn), ..Default::default() },
                     tags: input.tags.unwrap_or_default(),
