@@ -120,6 +120,15 @@ fn set_attributes_encryption_feedback_and_policy() {
     let a2 = attrs(&sim, &arn).unwrap();
     assert_eq!(a2["SQSSuccessFeedbackSampleRate"], "100");
     assert_eq!(a2["Policy"], before_policy);
+    // A delivery policy shows up in EffectiveDeliveryPolicy; an empty one removes it.
+    let delivery = r#"{"http":{"defaultHealthyRetryPolicy":{"numRetries":5}}}"#;
+    set(&sim, &arn, "DeliveryPolicy", delivery).unwrap();
+    assert_eq!(attrs(&sim, &arn).unwrap()["DeliveryPolicy"], delivery);
+    assert_eq!(set(&sim, &arn, "DeliveryPolicy", "{oops").unwrap_err().code, "InvalidParameter");
+    set(&sim, &arn, "DeliveryPolicy", "").unwrap();
+    let a3 = attrs(&sim, &arn).unwrap();
+    assert!(!a3.contains_key("DeliveryPolicy"));
+    assert!(a3["EffectiveDeliveryPolicy"].contains("defaultHealthyRetryPolicy"));
     let policy = format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"s3.amazonaws.com"}},"Action":"SNS:Publish","Resource":"{arn}"}}]}}"#
     );

@@ -82,6 +82,8 @@ pub(super) fn check_attribute(name: &str, value: &str, fifo: bool, creating: boo
                 return Err(bad_value("DisplayName", "DisplayName must be at most 100 characters"));
             }
         }
+        // An empty delivery policy removes it.
+        "DeliveryPolicy" if value.is_empty() => {}
         "DeliveryPolicy" => json("DeliveryPolicy")?,
         "KmsMasterKeyId" => {}
         "SignatureVersion" => {
