@@ -130,6 +130,10 @@ impl Handler for s3::CreateBucket {
             ownership: ownership
                 .map(|o| s3::OwnershipControls { rules: vec![s3::OwnershipControlsRule { object_ownership: o }] }),
             grants,
+            // Object Lock needs versioning, which S3 turns on with it.
+            object_lock_enabled: input.object_lock_enabled_for_bucket == Some(true),
+            versioning: (input.object_lock_enabled_for_bucket == Some(true))
+                .then(|| s3::VersioningConfiguration { status: Some("Enabled".into()), mfa_delete: None }),
             ..Default::default()
         };
         ctx.put(&name, &bucket)?;

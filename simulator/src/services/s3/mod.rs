@@ -5,9 +5,16 @@
 //! the state's era (spec/controls.md §0.2): since 2023 SSE-S3, all four Block Public Access
 //! flags and `BucketOwnerEnforced`; in era 2022 none of these.
 
+mod acl;
 mod buckets;
 mod encryption;
+mod lifecycle;
+mod logging;
+mod misc;
+mod notification;
+mod ownership;
 mod policy;
+mod public_access;
 mod state;
 
 pub use state::{canonical_user_id, Bucket};
@@ -20,7 +27,39 @@ pub fn register(r: &mut Registrar) {
     buckets::register(r);
     encryption::register(r);
     policy::register(r);
+    public_access::register(r);
+    logging::register(r);
+    notification::register(r);
+    lifecycle::register(r);
+    acl::register(r);
+    ownership::register(r);
+    misc::register(r);
 }
+
+/// 404 `NoSuchBucketPolicy`.
+pub(crate) fn no_such_policy() -> AwsError {
+    AwsError::not_found("NoSuchBucketPolicy", "The bucket policy does not exist")
+}
+
+/// 400 `MalformedXML`, S3's answer to a body that breaks its schema.
+pub(crate) fn malformed_xml() -> AwsError {
+    AwsError::bad_request(
+        "MalformedXML",
+        "The XML you provided was not well-formed or did not validate against our published schema",
+    )
+}
+
+/// 400 `InvalidArgument` with `message`.
+pub(crate) fn invalid_argument(message: impl Into<String>) -> AwsError {
+    AwsError::bad_request("InvalidArgument", message)
+}
+
+/// The URI of S3's log-delivery group.
+pub const LOG_DELIVERY_GROUP: &str = "http://acs.amazonaws.com/groups/s3/LogDelivery";
+
+/// The URIs of the groups that make a grant public.
+pub const PUBLIC_GROUPS: [&str; 2] =
+    ["http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"];
 
 /// 404 `NoSuchBucket`.
 pub fn no_such_bucket(name: &str) -> AwsError {

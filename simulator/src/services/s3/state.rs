@@ -34,6 +34,9 @@ pub struct Bucket {
     /// Lifecycle rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<Vec<s3::LifecycleRule>>,
+    /// The lifecycle configuration's `TransitionDefaultMinimumObjectSize`, as last put.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle_min_size: Option<String>,
     /// Object Ownership.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownership: Option<s3::OwnershipControls>,
@@ -46,6 +49,21 @@ pub struct Bucket {
     /// Tags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<s3::Tag>>,
+    /// Whether the bucket was created with Object Lock enabled.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub object_lock_enabled: bool,
+}
+
+impl Bucket {
+    /// The Object Ownership setting, if any.
+    pub fn object_ownership(&self) -> Option<&str> {
+        self.ownership.as_ref().and_then(|o| o.rules.first()).map(|r| r.object_ownership.as_str())
+    }
+
+    /// Whether ACLs are disabled (`BucketOwnerEnforced`).
+    pub fn acls_disabled(&self) -> bool {
+        self.object_ownership() == Some("BucketOwnerEnforced")
+    }
 }
 
 impl Resource for Bucket {
