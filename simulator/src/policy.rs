@@ -49,7 +49,7 @@ pub enum Effect {
 /// A statement's principal.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Principal {
-    /// `"*"` or `{"AWS": "*"}`: anyone.
+    /// `"*"` or `{"AWS": "*"}`: anyone (IAM treats the two as equivalent).
     Anyone,
     /// Named principals: (kind, value) pairs such as (`Service`, `cloudtrail.amazonaws.com`).
     Named(Vec<(String, String)>),
