@@ -58,7 +58,10 @@ fn fresh_account_has_root_and_the_organizations_roles() {
     let attached = sim
         .call::<iam::ListAttachedRolePolicies>(
             REGION,
-            iam::ListAttachedRolePoliciesRequest { role_name: "OrganizationAccountAccessRole".into(), ..Default::default() },
+            iam::ListAttachedRolePoliciesRequest {
+                role_name: "OrganizationAccountAccessRole".into(),
+                ..Default::default()
+            },
         )
         .unwrap()
         .attached_policies
@@ -142,7 +145,8 @@ fn password_policy_ranges_are_enforced_and_failures_change_nothing() {
     }
     assert_eq!(err(sim.call::<iam::GetAccountPasswordPolicy>(REGION, Empty {})).code, "NoSuchEntity");
     // The JSON path validates the same way.
-    let e = sim.call_json(REGION, "iam", "UpdateAccountPasswordPolicy", serde_json::json!({"MinimumPasswordLength": 3}));
+    let e =
+        sim.call_json(REGION, "iam", "UpdateAccountPasswordPolicy", serde_json::json!({"MinimumPasswordLength": 3}));
     assert_eq!(e.unwrap_err().code, "ValidationError");
     sim.call_json(REGION, "iam", "UpdateAccountPasswordPolicy", serde_json::json!({"MinimumPasswordLength": 128}))
         .unwrap();

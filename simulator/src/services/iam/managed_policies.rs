@@ -118,6 +118,20 @@ pub static MANAGED_POLICIES: &[ManagedPolicy] = &[
         document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*","s3:Describe*","s3-object-lambda:Get*","s3-object-lambda:List*"],"Resource":"*"}]}"#,
     },
     ManagedPolicy {
+        name: "AmazonSNSReadOnlyAccess",
+        path: "/",
+        description: "Provides read only access to Amazon SNS via the AWS Management Console.",
+        created: "2015-02-06T18:41:07Z",
+        document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sns:GetTopicAttributes","sns:List*"],"Resource":"*"}]}"#,
+    },
+    ManagedPolicy {
+        name: "AWSCloudTrail_ReadOnlyAccess",
+        path: "/",
+        description: "Provides read only access to AWS CloudTrail.",
+        created: "2022-06-03T00:00:00Z",
+        document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["cloudtrail:Get*","cloudtrail:Describe*","cloudtrail:List*","cloudtrail:LookupEvents"],"Resource":"*"}]}"#,
+    },
+    ManagedPolicy {
         name: "AWSConfigServiceRolePolicy",
         path: SLR,
         description: "Enables access to AWS services and resources used or managed by AWS Config",
@@ -186,6 +200,13 @@ pub static MANAGED_POLICIES: &[ManagedPolicy] = &[
         description: "Provides full access to CloudWatch Logs",
         created: "2015-02-06T18:40:02Z",
         document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:*"],"Resource":"*"}]}"#,
+    },
+    ManagedPolicy {
+        name: "IAMReadOnlyAccess",
+        path: "/",
+        description: "Provides read only access to IAM via the AWS Management Console.",
+        created: "2015-02-06T18:40:44Z",
+        document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GenerateCredentialReport","iam:Get*","iam:List*"],"Resource":"*"}]}"#,
     },
     ManagedPolicy {
         name: "ReadOnlyAccess",
