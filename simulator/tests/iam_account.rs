@@ -87,7 +87,7 @@ fn empty_preset_has_only_root() {
     let sim = world(Era::Current, &[REGION], &spec);
     assert!(sim.call::<iam::ListRoles>(REGION, Default::default()).unwrap().roles.is_empty());
     assert_eq!(summary(&sim)["Roles"], 0);
-    assert_eq!(root(&sim).login_profile, true);
+    assert!(root(&sim).login_profile);
 }
 
 #[test]

@@ -467,3 +467,43 @@ fn role_by_arn_finds_exact_arns() {
     assert!(find("not-an-arn").is_none());
     assert!(find(&format!("arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole")).is_some());
 }
+
+#[test]
+fn role_policy_operations_need_a_modifiable_role() {
+    let sim = fresh_account(Era::Current, &[REGION]);
+    let e = err(sim.call::<iam::ListAttachedRolePolicies>(
+        REGION,
+        iam::ListAttachedRolePoliciesRequest { role_name: "ghost".into(), ..Default::default() },
+    ));
+    assert_eq!((e.code.as_str(), e.status), ("NoSuchEntity", 404));
+    let put = |role: &str| {
+        sim.call::<iam::PutRolePolicy>(
+            REGION,
+            iam::PutRolePolicyRequest {
+                role_name: role.into(),
+                policy_name: "extra".into(),
+                policy_document: ALLOW_LOGS.into(),
+            },
+        )
+    };
+    assert_eq!(err(put("ghost")).code, "NoSuchEntity");
+    let e = err(put("AWSServiceRoleForSupport"));
+    assert_eq!((e.code.as_str(), e.status), ("UnmodifiableEntity", 400));
+    let inline = sim
+        .call::<iam::ListRolePolicies>(
+            REGION,
+            iam::ListRolePoliciesRequest { role_name: "AWSServiceRoleForSupport".into(), ..Default::default() },
+        )
+        .unwrap();
+    assert!(inline.policy_names.is_empty());
+    // Paging markers are checked everywhere.
+    let e = err(
+        sim.call::<iam::ListGroups>(REGION, iam::ListGroupsRequest { marker: Some("x".into()), ..Default::default() })
+    );
+    assert_eq!(e.code, "InvalidInput");
+    let e = err(sim.call::<iam::ListAccountAliases>(
+        REGION,
+        iam::ListAccountAliasesRequest { marker: Some("7".into()), ..Default::default() },
+    ));
+    assert_eq!(e.code, "InvalidInput");
+}
