@@ -1,0 +1,144 @@
+//! The credential report: GenerateCredentialReport, GetCredentialReport.
+//!
+//! Generation is immediate in hubsim. As in AWS, a report is a snapshot: GenerateCredentialReport
+//! makes a new one only when none exists or the last one is older than four hours (answering
+//! `STARTED`), and otherwise answers `COMPLETE` and keeps the old snapshot — so a report taken
+//! before a change keeps showing the old state for up to four hours of scenario time.
+//! GetCredentialReport answers 410 `ReportNotPresent` before the first generation and 410
+//! `ReportExpired` once the snapshot is older than four hours.
+
+use hubsim_model::value::Blob;
+use hubsim_model::{iam, Empty, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use super::{mfa, root, users};
+use crate::baseline::MfaKind;
+use crate::error::AwsError;
+use crate::registry::{Handler, Registrar};
+use crate::store::Resource;
+use crate::Ctx;
+
+pub(super) fn register(r: &mut Registrar) {
+    r.add::<iam::GenerateCredentialReport>().add::<iam::GetCredentialReport>();
+}
+
+const ID: &str = "report";
+const FOUR_HOURS_MS: i64 = 4 * 3600 * 1000;
+
+/// The CSV header, exactly as AWS writes it.
+pub const HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
+
+/// The last generated report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct StoredReport {
+    generated: Timestamp,
+    content: String,
+}
+
+impl Resource for StoredReport {
+    const KIND: &'static str = "iam:credential-report";
+    const GLOBAL: bool = true;
+}
+
+/// Dates in the report: ISO 8601 with a `+00:00` offset.
+fn date(t: Timestamp) -> String {
+    let iso = Timestamp(t.0 - t.0.rem_euclid(1000)).to_iso8601();
+    match iso.strip_suffix('Z') {
+        Some(base) => format!("{base}+00:00"),
+        None => iso,
+    }
+}
+
+fn flag(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// The columns after `mfa_active` for an identity with no access keys or certificates.
+const NO_KEYS_NO_CERTS: &str = "false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A";
+
+/// Builds the report from the current state.
+fn build(ctx: &Ctx<'_>) -> Result<String, AwsError> {
+    let account = ctx.account();
+    let root = root::load(ctx)?;
+    let mut lines = vec![HEADER.to_string()];
+    let (last_used, last_changed) =
+        if root.login_profile { ("no_information", "not_supported") } else { ("N/A", "not_supported") };
+    lines.push(format!(
+        "<root_account>,{},{},{},{last_used},{last_changed},not_supported,{},{NO_KEYS_NO_CERTS}",
+        root::root_arn(account),
+        date(root.created),
+        flag(root.login_profile),
+        flag(root.mfa != MfaKind::None),
+    ));
+    for user in users::all(ctx)? {
+        let has_mfa = !mfa::devices_of(ctx, &user.user.user_name)?.is_empty();
+        let (password, changed) = match &user.login_profile {
+            Some(p) => ("true", date(p.create_date)),
+            None => ("false", "N/A".to_string()),
+        };
+        let last_used = match (password, user.user.password_last_used) {
+            ("true", Some(t)) => date(t),
+            ("true", None) => "no_information".to_string(),
+            _ => "N/A".to_string(),
+        };
+        // hubsim users never get passwords through the API, so no rotation is due.
+        let next_rotation = "N/A";
+        lines.push(format!(
+            "{},{},{},{password},{last_used},{changed},{next_rotation},{},{NO_KEYS_NO_CERTS}",
+            user.user.user_name,
+            user.user.arn,
+            date(user.user.create_date),
+            flag(has_mfa),
+        ));
+    }
+    Ok(lines.join("\n"))
+}
+
+impl Handler for iam::GenerateCredentialReport {
+    const MUTATES: bool = true;
+
+    fn handle(ctx: &mut Ctx<'_>, _input: Empty) -> Result<iam::GenerateCredentialReportResponse, AwsError> {
+        let now = ctx.now();
+        if let Some(report) = ctx.get::<StoredReport>(ID)? {
+            if now.0 - report.generated.0 < FOUR_HOURS_MS {
+                return Ok(iam::GenerateCredentialReportResponse { state: Some("COMPLETE".into()), description: None });
+            }
+        }
+        let content = build(ctx)?;
+        ctx.put(ID, &StoredReport { generated: now, content })?;
+        Ok(iam::GenerateCredentialReportResponse {
+            state: Some("STARTED".into()),
+            description: Some("No report exists. Starting a new report generation task".into()),
+        })
+    }
+}
+
+impl Handler for iam::GetCredentialReport {
+    const MUTATES: bool = false;
+
+    fn handle(ctx: &mut Ctx<'_>, _input: Empty) -> Result<iam::GetCredentialReportResponse, AwsError> {
+        let report = ctx.get::<StoredReport>(ID)?.ok_or_else(|| {
+            AwsError::new(
+                "ReportNotPresent",
+                410,
+                "Unknown report. Call GenerateCredentialReport to generate a new credential report.",
+            )
+        })?;
+        if ctx.now().0 - report.generated.0 >= FOUR_HOURS_MS {
+            return Err(AwsError::new(
+                "ReportExpired",
+                410,
+                "The credential report is older than four hours. Call GenerateCredentialReport to generate a new one.",
+            ));
+        }
+        Ok(iam::GetCredentialReportResponse {
+            content: Some(Blob(report.content.into_bytes())),
+            report_format: Some("text/csv".into()),
+            generated_time: Some(report.generated),
+        })
+    }
+}

@@ -1,0 +1,354 @@
+//! Managed policies (GetPolicy, GetPolicyVersion, ListPolicies, ListEntitiesForPolicy), their
+//! attachment to roles (Attach/DetachRolePolicy, ListAttachedRolePolicies) and roles' inline
+//! policies (Put/Get/List/DeleteRolePolicy).
+//!
+//! hubsim has no customer managed policies (the model has no CreatePolicy), so every managed
+//! policy is one of the AWS managed policies of [`super::MANAGED_POLICIES`]. Policy documents
+//! are kept as plain JSON text; the wire layer URL-encodes them as IAM does.
+
+use hubsim_model::{iam, Empty};
+
+use super::roles::{self, check_modifiable, StoredRole};
+use super::users::StoredUser;
+use super::{check_name, malformed_policy, managed_policy, no_such_entity, page, ManagedPolicy, MANAGED_POLICIES};
+use crate::error::AwsError;
+use crate::policy::Policy;
+use crate::registry::{Handler, Registrar};
+use crate::Ctx;
+
+pub(super) fn register(r: &mut Registrar) {
+    r.add::<iam::GetPolicy>()
+        .add::<iam::GetPolicyVersion>()
+        .add::<iam::ListPolicies>()
+        .add::<iam::ListEntitiesForPolicy>()
+        .add::<iam::AttachRolePolicy>()
+        .add::<iam::DetachRolePolicy>()
+        .add::<iam::ListAttachedRolePolicies>()
+        .add::<iam::PutRolePolicy>()
+        .add::<iam::GetRolePolicy>()
+        .add::<iam::ListRolePolicies>()
+        .add::<iam::DeleteRolePolicy>();
+}
+
+/// Most managed policies one role can carry.
+const ATTACHED_PER_ROLE: usize = 10;
+/// Most bytes of inline policy one role can carry.
+const ROLE_POLICY_SIZE: usize = 10_240;
+
+fn no_such_policy(arn: &str) -> AwsError {
+    no_such_entity(format!("Policy {arn} does not exist or is not attachable."))
+}
+
+/// The managed policy `arn`, or `NoSuchEntity`.
+fn policy(arn: &str) -> Result<&'static ManagedPolicy, AwsError> {
+    managed_policy(arn).ok_or_else(|| no_such_policy(arn))
+}
+
+/// Checks an identity (permissions) policy as IAM does: the grammar, no principal, and
+/// resources in every statement.
+pub(super) fn check_identity_policy(text: &str) -> Result<Policy, AwsError> {
+    let policy = Policy::parse(text, false).map_err(|e| malformed_policy(e.0))?;
+    for st in &policy.statements {
+        if st.principal.is_some() {
+            return Err(malformed_policy("Policy document should not specify a principal."));
+        }
+        if st.resources.is_empty() {
+            return Err(malformed_policy("Policy statement must contain resources."));
+        }
+    }
+    Ok(policy)
+}
+
+/// The roles and users that have `arn` attached.
+fn attachments(ctx: &Ctx<'_>, arn: &str) -> Result<(Vec<StoredRole>, Vec<StoredUser>), AwsError> {
+    let roles = roles::all(ctx)?.into_iter().filter(|r| r.attached.iter().any(|a| a == arn)).collect();
+    let users = super::users::all(ctx)?.into_iter().filter(|u| u.attached.iter().any(|a| a == arn)).collect();
+    Ok((roles, users))
+}
+
+fn describe(p: &ManagedPolicy, attachment_count: usize, with_description: bool) -> iam::Policy {
+    iam::Policy {
+        policy_name: Some(p.name.into()),
+        policy_id: Some(p.id()),
+        arn: Some(p.arn()),
+        path: Some(p.path.into()),
+        default_version_id: Some(p.version().into()),
+        attachment_count: Some(i32::try_from(attachment_count).unwrap_or(i32::MAX)),
+        permissions_boundary_usage_count: Some(0),
+        is_attachable: Some(true),
+        description: with_description.then(|| p.description.into()),
+        create_date: Some(p.created_at()),
+        update_date: Some(p.created_at()),
+        tags: None,
+    }
+}
+
+/// The `AttachedPolicy` entry for `arn`.
+pub(super) fn attached_entry(arn: &str) -> iam::AttachedPolicy {
+    let name = arn.rsplit('/').next().unwrap_or(arn);
+    iam::AttachedPolicy { policy_name: Some(name.into()), policy_arn: Some(arn.into()) }
+}
+
+impl Handler for iam::GetPolicy {
+    const MUTATES: bool = false;
+
+    fn handle(ctx: &mut Ctx<'_>, input: iam::GetPolicyRequest) -> Result<iam::GetPolicyResponse, AwsError> {
+        let p = policy(&input.policy_arn)?;
+        let (roles, users) = attachments(ctx, &input.policy_arn)?;
+        Ok(iam::GetPolicyResponse { policy: Some(describe(p, roles.len() + users.len(), true)) })
+    }
+}
+
+impl Handler for iam::GetPolicyVersion {
+    const MUTATES: bool = false;
+
+    fn handle(
+        _ctx: &mut Ctx<'_>,
+        input: iam::GetPolicyVersionRequest,
+    ) -> Result<iam::GetPolicyVersionResponse, AwsError> {
+        let p = policy(&input.policy_arn)?;
+        if input.version_id != p.version() {
+            return Err(no_such_entity(format!(
+                "Policy {} version {} does not exist or is not attachable.",
+                input.policy_arn, input.version_id
+            )));
+        }
+        Ok(iam::GetPolicyVersionResponse {
+            policy_version: Some(iam::PolicyVersion {
+                document: Some(p.document.into()),
+                version_id: Some(p.version().into()),
+                is_default_version: Some(true),
+                create_date: Some(p.created_at()),
+            }),
+        })
+    }
+}
+
+impl Handler for iam::ListPolicies {
+    const MUTATES: bool = false;
+
+    fn handle(ctx: &mut Ctx<'_>, input: iam::ListPoliciesRequest) -> Result<iam::ListPoliciesResponse, AwsError> {
+        let scope = input.scope.as_deref().unwrap_or("All");
+        let prefix = input.path_prefix.as_deref().unwrap_or("/");
+        let only_attached = input.only_attached.unwrap_or(false);
+        // No policy is used as a permissions boundary by anything hubsim creates through
+        // this filter's eyes: boundaries are recorded on roles but not counted here.
+        let boundary_only = input.policy_usage_filter.as_deref() == Some("PermissionsBoundary");
+        let mut out = Vec::new();
+        if scope != "Local" && !boundary_only {
+            let mut catalogue: Vec<&ManagedPolicy> = MANAGED_POLICIES.iter().collect();
+            catalogue.sort_by_key(|p| p.name.to_ascii_lowercase());
+            for p in catalogue {
+                if !p.path.starts_with(prefix) {
+                    continue;
+                }
+                let (roles, users) = attachments(ctx, &p.arn())?;
+                let count = roles.len() + users.len();
+                if only_attached && count == 0 {
+                    continue;
+                }
+                out.push(describe(p, count, false));
+            }
+        }
+        let pg = page(out, input.marker.as_deref(), input.max_items)?;
+        Ok(iam::ListPoliciesResponse {
+            policies: Some(pg.items),
+            is_truncated: Some(pg.is_truncated),
+            marker: pg.marker,
+        })
+    }
+}
+
+impl Handler for iam::ListEntitiesForPolicy {
+    const MUTATES: bool = false;
+
+    fn handle(
+        ctx: &mut Ctx<'_>,
+        input: iam::ListEntitiesForPolicyRequest,
+    ) -> Result<iam::ListEntitiesForPolicyResponse, AwsError> {
+        policy(&input.policy_arn)?;
+        let (roles, users) = attachments(ctx, &input.policy_arn)?;
+        let prefix = input.path_prefix.as_deref().unwrap_or("/");
+        let filter = input.entity_filter.as_deref();
+        let want = |kind: &str| filter.is_none() || filter == Some(kind);
+        let boundary_only = input.policy_usage_filter.as_deref() == Some("PermissionsBoundary");
+        // One list of (kind, name, id) so that paging spans both kinds, users first.
+        let mut entities: Vec<(bool, String, String)> = Vec::new();
+        if !boundary_only {
+            if want("User") {
+                entities.extend(
+                    users
+                        .into_iter()
+                        .filter(|u| u.user.path.starts_with(prefix))
+                        .map(|u| (true, u.user.user_name, u.user.user_id)),
+                );
+            }
+            if want("Role") {
+                entities.extend(
+                    roles
+                        .into_iter()
+                        .filter(|r| r.role.path.starts_with(prefix))
+                        .map(|r| (false, r.role.role_name, r.role.role_id)),
+                );
+            }
+        }
+        let pg = page(entities, input.marker.as_deref(), input.max_items)?;
+        let mut policy_users = Vec::new();
+        let mut policy_roles = Vec::new();
+        for (is_user, name, id) in pg.items {
+            if is_user {
+                policy_users.push(iam::PolicyUser { user_name: Some(name), user_id: Some(id) });
+            } else {
+                policy_roles.push(iam::PolicyRole { role_name: Some(name), role_id: Some(id) });
+            }
+        }
+        Ok(iam::ListEntitiesForPolicyResponse {
+            policy_groups: Some(Vec::new()),
+            policy_users: Some(policy_users),
+            policy_roles: Some(policy_roles),
+            is_truncated: Some(pg.is_truncated),
+            marker: pg.marker,
+        })
+    }
+}
+
+impl Handler for iam::AttachRolePolicy {
+    const MUTATES: bool = true;
+
+    fn handle(ctx: &mut Ctx<'_>, input: iam::AttachRolePolicyRequest) -> Result<Empty, AwsError> {
+        let mut role = roles::load(ctx, &input.role_name)?;
+        let p = policy(&input.policy_arn)?;
+        check_modifiable(&role)?;
+        if p.is_service_linked() {
+            return Err(AwsError::bad_request(
+                "PolicyNotAttachable",
+                "Cannot attach a Service Role Policy to a Customer Role.",
+            ));
+        }
+        if role.attached.iter().any(|a| a == &input.policy_arn) {
+            return Ok(Empty {});
+        }
+        if role.attached.len() >= ATTACHED_PER_ROLE {
+            return Err(AwsError::conflict(
+                "LimitExceeded",
+                format!("Cannot exceed quota for PoliciesPerRole: {ATTACHED_PER_ROLE}"),
+            ));
+        }
+        role.attached.push(input.policy_arn);
+        roles::save(ctx, &role)?;
+        Ok(Empty {})
+    }
+}
+
+impl Handler for iam::DetachRolePolicy {
+    const MUTATES: bool = true;
+
+    fn handle(ctx: &mut Ctx<'_>, input: iam::DetachRolePolicyRequest) -> Result<Empty, AwsError> {
+        let mut role = roles::load(ctx, &input.role_name)?;
+        policy(&input.policy_arn)?;
+        check_modifiable(&role)?;
+        let before = role.attached.len();
+        role.attached.retain(|a| a != &input.policy_arn);
+        if role.attached.len() == before {
+            return Err(no_such_entity(format!("Policy {} was not found.", input.policy_arn)));
+        }
+        roles::save(ctx, &role)?;
+        Ok(Empty {})
+    }
+}
+
+impl Handler for iam::ListAttachedRolePolicies {
+    const MUTATES: bool = false;
+
+    fn handle(
+        ctx: &mut Ctx<'_>,
+        input: iam::ListAttachedRolePoliciesRequest,
+    ) -> Result<iam::ListAttachedRolePoliciesResponse, AwsError> {
+        let role = roles::load(ctx, &input.role_name)?;
+        let prefix = input.path_prefix.as_deref().unwrap_or("/");
+        let entries: Vec<iam::AttachedPolicy> = role
+            .attached
+            .iter()
+            .filter(|arn| managed_policy(arn).is_none_or(|p| p.path.starts_with(prefix)))
+            .map(|arn| attached_entry(arn))
+            .collect();
+        let pg = page(entries, input.marker.as_deref(), input.max_items)?;
+        Ok(iam::ListAttachedRolePoliciesResponse {
+            attached_policies: Some(pg.items),
+            is_truncated: Some(pg.is_truncated),
+            marker: pg.marker,
+        })
+    }
+}
+
+impl Handler for iam::PutRolePolicy {
+    const MUTATES: bool = true;
+
+    fn handle(ctx: &mut Ctx<'_>, input: iam::PutRolePolicyRequest) -> Result<Empty, AwsError> {
+        let mut role = roles::load(ctx, &input.role_name)?;
+        check_name("policyName", &input.policy_name, 128)?;
+        check_identity_policy(&input.policy_document)?;
+        check_modifiable(&role)?;
+        role.inline.insert(input.policy_name, input.policy_document);
+        let size: usize = role.inline.values().map(|d| d.chars().filter(|c| !c.is_whitespace()).count()).sum();
+        if size > ROLE_POLICY_SIZE {
+            return Err(AwsError::conflict(
+                "LimitExceeded",
+                format!("Maximum policy size of {ROLE_POLICY_SIZE} bytes exceeded for role {}", role.role.role_name),
+            ));
+        }
+        roles::save(ctx, &role)?;
+        Ok(Empty {})
+    }
+}
+
+fn no_such_role_policy(name: &str) -> AwsError {
+    no_such_entity(format!("The role policy with name {name} cannot be found."))
+}
+
+impl Handler for iam::GetRolePolicy {
+    const MUTATES: bool = false;
+
+    fn handle(ctx: &mut Ctx<'_>, input: iam::GetRolePolicyRequest) -> Result<iam::GetRolePolicyResponse, AwsError> {
+        let role = roles::load(ctx, &input.role_name)?;
+        let document =
+            role.inline.get(&input.policy_name).cloned().ok_or_else(|| no_such_role_policy(&input.policy_name))?;
+        Ok(iam::GetRolePolicyResponse {
+            role_name: role.role.role_name,
+            policy_name: input.policy_name,
+            policy_document: document,
+        })
+    }
+}
+
+impl Handler for iam::ListRolePolicies {
+    const MUTATES: bool = false;
+
+    fn handle(
+        ctx: &mut Ctx<'_>,
+        input: iam::ListRolePoliciesRequest,
+    ) -> Result<iam::ListRolePoliciesResponse, AwsError> {
+        let role = roles::load(ctx, &input.role_name)?;
+        let names: Vec<String> = role.inline.keys().cloned().collect();
+        let pg = page(names, input.marker.as_deref(), input.max_items)?;
+        Ok(iam::ListRolePoliciesResponse {
+            policy_names: pg.items,
+            is_truncated: Some(pg.is_truncated),
+            marker: pg.marker,
+        })
+    }
+}
+
+impl Handler for iam::DeleteRolePolicy {
+    const MUTATES: bool = true;
+
+    fn handle(ctx: &mut Ctx<'_>, input: iam::DeleteRolePolicyRequest) -> Result<Empty, AwsError> {
+        let mut role = roles::load(ctx, &input.role_name)?;
+        check_modifiable(&role)?;
+        if role.inline.remove(&input.policy_name).is_none() {
+            return Err(no_such_role_policy(&input.policy_name));
+        }
+        roles::save(ctx, &role)?;
+        Ok(Empty {})
+    }
+}

@@ -1,0 +1,127 @@
+//! Account-level answers: GetAccountSummary, ListAccountAliases, ListOrganizationsFeatures.
+
+use std::collections::BTreeMap;
+
+use hubsim_model::{iam, Empty};
+
+use super::{mfa, page, roles, users};
+use crate::baseline::MfaKind;
+use crate::error::AwsError;
+use crate::registry::{Handler, Registrar};
+use crate::Ctx;
+
+pub(super) fn register(r: &mut Registrar) {
+    r.add::<iam::GetAccountSummary>().add::<iam::ListAccountAliases>().add::<iam::ListOrganizationsFeatures>();
+}
+
+/// IAM's quotas as GetAccountSummary reports them (spec/fresh-account.md §4).
+const QUOTAS: &[(&str, i32)] = &[
+    ("UsersQuota", 5000),
+    ("GroupsQuota", 300),
+    ("RolesQuota", 1000),
+    ("PoliciesQuota", 1500),
+    ("PolicySizeQuota", 6144),
+    ("PolicyVersionsInUseQuota", 10000),
+    ("VersionsPerPolicyQuota", 5),
+    ("AccessKeysPerUserQuota", 2),
+    ("SigningCertificatesPerUserQuota", 2),
+    ("GroupsPerUserQuota", 10),
+    ("AttachedPoliciesPerUserQuota", 10),
+    ("AttachedPoliciesPerGroupQuota", 10),
+    ("AttachedPoliciesPerRoleQuota", 10),
+    ("AssumeRolePolicySizeQuota", 2048),
+    ("UserPolicySizeQuota", 2048),
+    ("GroupPolicySizeQuota", 5120),
+    ("RolePolicySizeQuota", 10240),
+    ("InstanceProfilesQuota", 1000),
+    ("ServerCertificatesQuota", 20),
+    ("GlobalEndpointTokenVersion", 1),
+];
+
+fn count(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+impl Handler for iam::GetAccountSummary {
+    const MUTATES: bool = false;
+
+    /// Counts come from the state. `AccountMFAEnabled` is 1 when root has any MFA device
+    /// (virtual or hardware); root's device also counts in `MFADevices`/`MFADevicesInUse`.
+    /// `PolicyVersionsInUse` counts managed-policy attachments (one version each).
+    fn handle(ctx: &mut Ctx<'_>, _input: Empty) -> Result<iam::GetAccountSummaryResponse, AwsError> {
+        let root = super::root::load(ctx)?;
+        let roles = roles::all(ctx)?;
+        let users = users::all(ctx)?;
+        let devices = mfa::all(ctx)?;
+        let root_mfa = usize::from(root.mfa != MfaKind::None);
+        let attachments = roles.iter().map(|r| r.attached.len()).sum::<usize>()
+            + users.iter().map(|u| u.attached.len()).sum::<usize>();
+        let mut map: BTreeMap<String, i32> = QUOTAS.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let counts = [
+            ("AccountMFAEnabled", root_mfa),
+            ("AccountAccessKeysPresent", 0),
+            ("AccountSigningCertificatesPresent", 0),
+            ("AccountPasswordPresent", usize::from(root.login_profile)),
+            ("Users", users.len()),
+            ("Groups", 0),
+            ("Roles", roles.len()),
+            ("Policies", 0),
+            ("PolicyVersionsInUse", attachments),
+            ("MFADevices", devices.len() + root_mfa),
+            ("MFADevicesInUse", devices.iter().filter(|d| d.user.is_some()).count() + root_mfa),
+            ("Providers", 0),
+            ("ServerCertificates", 0),
+            ("InstanceProfiles", 0),
+        ];
+        for (k, v) in counts {
+            map.insert(k.to_string(), count(v));
+        }
+        Ok(iam::GetAccountSummaryResponse { summary_map: Some(map) })
+    }
+}
+
+impl Handler for iam::ListAccountAliases {
+    const MUTATES: bool = false;
+
+    fn handle(
+        _ctx: &mut Ctx<'_>,
+        input: iam::ListAccountAliasesRequest,
+    ) -> Result<iam::ListAccountAliasesResponse, AwsError> {
+        let p = page(Vec::<String>::new(), input.marker.as_deref(), input.max_items)?;
+        Ok(iam::ListAccountAliasesResponse {
+            account_aliases: p.items,
+            is_truncated: Some(p.is_truncated),
+            marker: p.marker,
+        })
+    }
+}
+
+impl Handler for iam::ListOrganizationsFeatures {
+    const MUTATES: bool = false;
+
+    /// Only an organization's management account (or IAM's delegated administrator) may ask.
+    /// A member account gets `AccountNotManagementOrDelegatedAdministratorException`; an
+    /// account outside any organization `OrganizationNotFoundException`; the management
+    /// account `ServiceAccessNotEnabledException`, because hubsim's organizations never enable
+    /// trusted access for IAM. Which error AWS gives a member is unverified: this is the one
+    /// the model's name describes.
+    fn handle(
+        ctx: &mut Ctx<'_>,
+        _input: iam::ListOrganizationsFeaturesRequest,
+    ) -> Result<iam::ListOrganizationsFeaturesResponse, AwsError> {
+        match &ctx.settings().account.organization {
+            None => Err(AwsError::bad_request(
+                "OrganizationNotFoundException",
+                "The request was rejected because no organization is associated with your account.",
+            )),
+            Some(org) if org.management_account_id == ctx.account() => Err(AwsError::bad_request(
+                "ServiceAccessNotEnabledException",
+                "The request was rejected because trusted access is not enabled for IAM in AWS Organizations.",
+            )),
+            Some(_) => Err(AwsError::bad_request(
+                "AccountNotManagementOrDelegatedAdministratorException",
+                "The request was rejected because the account making the request is not the management account or delegated administrator account for centralized root access.",
+            )),
+        }
+    }
+}
