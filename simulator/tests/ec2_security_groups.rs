@@ -39,7 +39,11 @@ fn group(sim: &Simulator, id: &str) -> ec2::SecurityGroup {
 fn create(sim: &Simulator, name: &str) -> String {
     sim.call::<ec2::CreateSecurityGroup>(
         REGION,
-        ec2::CreateSecurityGroupRequest { group_name: name.into(), description: format!("{name} group"), ..Default::default() },
+        ec2::CreateSecurityGroupRequest {
+            group_name: name.into(),
+            description: format!("{name} group"),
+            ..Default::default()
+        },
     )
     .unwrap()
     .group_id
@@ -57,7 +61,11 @@ fn tcp(port: i32, cidr: &str) -> ec2::IpPermission {
 }
 
 fn ingress(id: &str, perms: Vec<ec2::IpPermission>) -> ec2::AuthorizeSecurityGroupIngressRequest {
-    ec2::AuthorizeSecurityGroupIngressRequest { group_id: Some(id.into()), ip_permissions: Some(perms), ..Default::default() }
+    ec2::AuthorizeSecurityGroupIngressRequest {
+        group_id: Some(id.into()),
+        ip_permissions: Some(perms),
+        ..Default::default()
+    }
 }
 
 #[test]
@@ -107,7 +115,10 @@ fn closing_the_default_group_for_ec2_2() {
     assert_eq!((err.code.as_str(), err.status), ("InvalidPermission.NotFound", 400));
     // The default group cannot be deleted.
     let err = sim
-        .call::<ec2::DeleteSecurityGroup>(REGION, ec2::DeleteSecurityGroupRequest { group_id: Some(id.clone()), ..Default::default() })
+        .call::<ec2::DeleteSecurityGroup>(
+            REGION,
+            ec2::DeleteSecurityGroupRequest { group_id: Some(id.clone()), ..Default::default() },
+        )
         .unwrap_err();
     assert_eq!(err.code, "CannotDelete");
     let err = sim
@@ -158,7 +169,10 @@ fn create_security_group_rules_and_errors() {
             ec2::DescribeSecurityGroupsRequest { group_ids: Some(vec!["sg-0missing".into()]), ..Default::default() },
         )
         .unwrap_err();
-    assert_eq!((err.code.as_str(), err.message.as_str()), ("InvalidGroup.NotFound", "The security group 'sg-0missing' does not exist"));
+    assert_eq!(
+        (err.code.as_str(), err.message.as_str()),
+        ("InvalidGroup.NotFound", "The security group 'sg-0missing' does not exist")
+    );
     let err = sim
         .call::<ec2::DescribeSecurityGroups>(
             REGION,
@@ -189,27 +203,44 @@ fn authorize_groups_rules_and_refuses_duplicates() {
 
     // Same rule again, given as protocol number 6: duplicate; nothing added.
     let dup = ec2::IpPermission { ip_protocol: Some("6".into()), ..tcp(22, "10.0.0.0/8") };
-    let err = sim.call::<ec2::AuthorizeSecurityGroupIngress>(REGION, ingress(&id, vec![tcp(80, "1.0.0.0/8"), dup])).unwrap_err();
+    let err = sim
+        .call::<ec2::AuthorizeSecurityGroupIngress>(REGION, ingress(&id, vec![tcp(80, "1.0.0.0/8"), dup]))
+        .unwrap_err();
     assert_eq!(err.code, "InvalidPermission.Duplicate");
     assert_eq!(group(&sim, &id).ip_permissions.unwrap().len(), 2, "failed call added nothing");
 
     // Ports are required for tcp; CIDRs must be well formed; protocols must exist.
     let no_ports = ec2::IpPermission { from_port: None, to_port: None, ..tcp(0, "1.0.0.0/8") };
-    assert_eq!(code(sim.call::<ec2::AuthorizeSecurityGroupIngress>(REGION, ingress(&id, vec![no_ports]))), "InvalidParameterValue");
+    assert_eq!(
+        code(sim.call::<ec2::AuthorizeSecurityGroupIngress>(REGION, ingress(&id, vec![no_ports]))),
+        "InvalidParameterValue"
+    );
     let too_high = tcp(70000, "1.0.0.0/8");
-    assert_eq!(code(sim.call::<ec2::AuthorizeSecurityGroupIngress>(REGION, ingress(&id, vec![too_high]))), "InvalidParameterValue");
+    assert_eq!(
+        code(sim.call::<ec2::AuthorizeSecurityGroupIngress>(REGION, ingress(&id, vec![too_high]))),
+        "InvalidParameterValue"
+    );
     assert_eq!(
         code(sim.call::<ec2::AuthorizeSecurityGroupIngress>(REGION, ingress(&id, vec![tcp(22, "1.2.3.4/8")]))),
         "InvalidParameterValue"
     );
     let weird = ec2::IpPermission { ip_protocol: Some("carrier-pigeon".into()), ..tcp(22, "1.0.0.0/8") };
-    assert_eq!(code(sim.call::<ec2::AuthorizeSecurityGroupIngress>(REGION, ingress(&id, vec![weird]))), "InvalidParameterValue");
+    assert_eq!(
+        code(sim.call::<ec2::AuthorizeSecurityGroupIngress>(REGION, ingress(&id, vec![weird]))),
+        "InvalidParameterValue"
+    );
     let ghost_ref = ec2::IpPermission {
         ip_protocol: Some("-1".into()),
-        user_id_group_pairs: Some(vec![ec2::UserIdGroupPair { group_id: Some("sg-0ghost".into()), ..Default::default() }]),
+        user_id_group_pairs: Some(vec![ec2::UserIdGroupPair {
+            group_id: Some("sg-0ghost".into()),
+            ..Default::default()
+        }]),
         ..Default::default()
     };
-    assert_eq!(code(sim.call::<ec2::AuthorizeSecurityGroupIngress>(REGION, ingress(&id, vec![ghost_ref]))), "InvalidGroup.NotFound");
+    assert_eq!(
+        code(sim.call::<ec2::AuthorizeSecurityGroupIngress>(REGION, ingress(&id, vec![ghost_ref]))),
+        "InvalidGroup.NotFound"
+    );
     assert_eq!(
         code(sim.call::<ec2::AuthorizeSecurityGroupIngress>(REGION, ingress("sg-0ghost", vec![tcp(22, "1.0.0.0/8")]))),
         "InvalidGroup.NotFound"
@@ -231,7 +262,10 @@ fn authorize_groups_rules_and_refuses_duplicates() {
     let rules = sim
         .call::<ec2::DescribeSecurityGroupRules>(
             REGION,
-            ec2::DescribeSecurityGroupRulesRequest { filters: Some(vec![filter("group-id", &[&id])]), ..Default::default() },
+            ec2::DescribeSecurityGroupRulesRequest {
+                filters: Some(vec![filter("group-id", &[&id])]),
+                ..Default::default()
+            },
         )
         .unwrap()
         .security_group_rules
@@ -246,7 +280,10 @@ fn authorize_groups_rules_and_refuses_duplicates() {
         .call::<ec2::DescribeSecurityGroups>(
             REGION,
             ec2::DescribeSecurityGroupsRequest {
-                filters: Some(vec![filter("ip-permission.cidr", &["0.0.0.0/0"]), filter("ip-permission.from-port", &["443"])]),
+                filters: Some(vec![
+                    filter("ip-permission.cidr", &["0.0.0.0/0"]),
+                    filter("ip-permission.from-port", &["443"]),
+                ]),
                 ..Default::default()
             },
         )
@@ -278,7 +315,10 @@ fn revoke_by_rule_id_and_delete_dependencies() {
     assert_eq!(rule.referenced_group_info.unwrap().user_id.as_deref(), Some(ACCOUNT));
     // web is referenced by db's rule: it cannot go.
     let del = |id: &str| {
-        sim.call::<ec2::DeleteSecurityGroup>(REGION, ec2::DeleteSecurityGroupRequest { group_id: Some(id.into()), ..Default::default() })
+        sim.call::<ec2::DeleteSecurityGroup>(
+            REGION,
+            ec2::DeleteSecurityGroupRequest { group_id: Some(id.into()), ..Default::default() },
+        )
     };
     assert_eq!(code(del(&web)), "DependencyViolation");
     // Wrong direction or unknown rule ids.
@@ -312,7 +352,10 @@ fn revoke_by_rule_id_and_delete_dependencies() {
     let err = sim
         .call::<ec2::DescribeSecurityGroupRules>(
             REGION,
-            ec2::DescribeSecurityGroupRulesRequest { security_group_rule_ids: Some(vec![rule_id]), ..Default::default() },
+            ec2::DescribeSecurityGroupRulesRequest {
+                security_group_rule_ids: Some(vec![rule_id]),
+                ..Default::default()
+            },
         )
         .unwrap_err();
     assert_eq!(err.code, "InvalidSecurityGroupRuleId.NotFound");
@@ -321,7 +364,10 @@ fn revoke_by_rule_id_and_delete_dependencies() {
     let left = sim
         .call::<ec2::DescribeSecurityGroups>(
             REGION,
-            ec2::DescribeSecurityGroupsRequest { filters: Some(vec![filter("group-name", &["web", "db"])]), ..Default::default() },
+            ec2::DescribeSecurityGroupsRequest {
+                filters: Some(vec![filter("group-name", &["web", "db"])]),
+                ..Default::default()
+            },
         )
         .unwrap()
         .security_groups
@@ -329,7 +375,10 @@ fn revoke_by_rule_id_and_delete_dependencies() {
     assert_eq!(left.len(), 1);
     // Paging over groups.
     let page = sim
-        .call::<ec2::DescribeSecurityGroups>(REGION, ec2::DescribeSecurityGroupsRequest { max_results: Some(5), ..Default::default() })
+        .call::<ec2::DescribeSecurityGroups>(
+            REGION,
+            ec2::DescribeSecurityGroupsRequest { max_results: Some(5), ..Default::default() },
+        )
         .unwrap();
     assert_eq!((page.security_groups.unwrap().len(), page.next_token), (2, None));
 }

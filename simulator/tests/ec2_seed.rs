@@ -33,7 +33,11 @@ fn fresh_ap_northeast_1_has_the_default_vpc() {
         let a = sim
             .call::<ec2::DescribeVpcAttribute>(
                 REGION,
-                ec2::DescribeVpcAttributeRequest { attribute: attr.into(), vpc_id: vpc_id.clone(), ..Default::default() },
+                ec2::DescribeVpcAttributeRequest {
+                    attribute: attr.into(),
+                    vpc_id: vpc_id.clone(),
+                    ..Default::default()
+                },
             )
             .unwrap();
         let v = a.enable_dns_support.or(a.enable_dns_hostnames).unwrap().value;
@@ -44,7 +48,10 @@ fn fresh_ap_northeast_1_has_the_default_vpc() {
     let subnets = sim
         .call::<ec2::DescribeSubnets>(
             REGION,
-            ec2::DescribeSubnetsRequest { filters: Some(vec![filter("default-for-az", &["true"])]), ..Default::default() },
+            ec2::DescribeSubnetsRequest {
+                filters: Some(vec![filter("default-for-az", &["true"])]),
+                ..Default::default()
+            },
         )
         .unwrap()
         .subnets
@@ -52,7 +59,11 @@ fn fresh_ap_northeast_1_has_the_default_vpc() {
     let got: Vec<(String, String, String)> = subnets
         .iter()
         .map(|s| {
-            (s.availability_zone.clone().unwrap(), s.availability_zone_id.clone().unwrap(), s.cidr_block.clone().unwrap())
+            (
+                s.availability_zone.clone().unwrap(),
+                s.availability_zone_id.clone().unwrap(),
+                s.cidr_block.clone().unwrap(),
+            )
         })
         .collect();
     assert_eq!(
@@ -76,7 +87,10 @@ fn fresh_ap_northeast_1_has_the_default_vpc() {
     let groups = sim
         .call::<ec2::DescribeSecurityGroups>(
             REGION,
-            ec2::DescribeSecurityGroupsRequest { filters: Some(vec![filter("group-name", &["default"])]), ..Default::default() },
+            ec2::DescribeSecurityGroupsRequest {
+                filters: Some(vec![filter("group-name", &["default"])]),
+                ..Default::default()
+            },
         )
         .unwrap()
         .security_groups
@@ -173,7 +187,8 @@ fn fresh_ap_northeast_1_has_the_default_vpc() {
 #[test]
 fn default_vpc_has_gateway_routes_and_dhcp_options() {
     let sim = fresh_account(Era::Y2022, &[REGION, "us-east-1"]);
-    let igws = sim.call::<ec2::DescribeInternetGateways>(REGION, Default::default()).unwrap().internet_gateways.unwrap();
+    let igws =
+        sim.call::<ec2::DescribeInternetGateways>(REGION, Default::default()).unwrap().internet_gateways.unwrap();
     assert_eq!(igws.len(), 1);
     let igw = igws[0].internet_gateway_id.clone().unwrap();
     let vpc = sim.call::<ec2::DescribeVpcs>(REGION, Default::default()).unwrap().vpcs.unwrap()[0].clone();
@@ -211,7 +226,8 @@ fn default_vpc_has_gateway_routes_and_dhcp_options() {
     let east = sim.call::<ec2::DescribeSubnets>("us-east-1", Default::default()).unwrap().subnets.unwrap();
     assert_eq!(east.len(), 6);
     assert_eq!(east[5].cidr_block.as_deref(), Some("172.31.80.0/20"));
-    let east_dopt = sim.call::<ec2::DescribeDhcpOptions>("us-east-1", Default::default()).unwrap().dhcp_options.unwrap();
+    let east_dopt =
+        sim.call::<ec2::DescribeDhcpOptions>("us-east-1", Default::default()).unwrap().dhcp_options.unwrap();
     let domain = east_dopt[0].dhcp_configurations.clone().unwrap()[0].values.clone().unwrap()[0].value.clone();
     assert_eq!(domain.as_deref(), Some("ec2.internal"));
     // Unknown ids are refused.
@@ -225,7 +241,10 @@ fn default_vpc_has_gateway_routes_and_dhcp_options() {
     let err = sim
         .call::<ec2::DescribeInternetGateways>(
             REGION,
-            ec2::DescribeInternetGatewaysRequest { internet_gateway_ids: Some(vec!["igw-0".into()]), ..Default::default() },
+            ec2::DescribeInternetGatewaysRequest {
+                internet_gateway_ids: Some(vec!["igw-0".into()]),
+                ..Default::default()
+            },
         )
         .unwrap_err();
     assert_eq!(err.code, "InvalidInternetGatewayID.NotFound");
@@ -241,7 +260,10 @@ fn regions_and_zones() {
     assert_eq!(enabled[1].endpoint.as_deref(), Some("ec2.ap-northeast-1.amazonaws.com"));
 
     let all = sim
-        .call::<ec2::DescribeRegions>(REGION, ec2::DescribeRegionsRequest { all_regions: Some(true), ..Default::default() })
+        .call::<ec2::DescribeRegions>(
+            REGION,
+            ec2::DescribeRegionsRequest { all_regions: Some(true), ..Default::default() },
+        )
         .unwrap()
         .regions
         .unwrap();
@@ -279,7 +301,10 @@ fn regions_and_zones() {
     let err = sim
         .call::<ec2::DescribeAvailabilityZones>(
             REGION,
-            ec2::DescribeAvailabilityZonesRequest { zone_names: Some(vec!["ap-northeast-1b".into()]), ..Default::default() },
+            ec2::DescribeAvailabilityZonesRequest {
+                zone_names: Some(vec!["ap-northeast-1b".into()]),
+                ..Default::default()
+            },
         )
         .unwrap_err();
     assert_eq!(err.code, "InvalidParameterValue");
@@ -322,12 +347,21 @@ fn tolerated_calls_answer_empty() {
     let sim = fresh_account(Era::Current, &[REGION]);
     let r = sim.call::<ec2::DescribeInstances>(REGION, Default::default()).unwrap();
     assert_eq!(r.reservations, Some(vec![]));
-    assert_eq!(sim.call::<ec2::DescribeNetworkInterfaces>(REGION, Default::default()).unwrap().network_interfaces, Some(vec![]));
+    assert_eq!(
+        sim.call::<ec2::DescribeNetworkInterfaces>(REGION, Default::default()).unwrap().network_interfaces,
+        Some(vec![])
+    );
     assert_eq!(sim.call::<ec2::DescribeVolumes>(REGION, Default::default()).unwrap().volumes, Some(vec![]));
     assert_eq!(sim.call::<ec2::DescribeSnapshots>(REGION, Default::default()).unwrap().snapshots, Some(vec![]));
     assert_eq!(sim.call::<ec2::DescribeAddresses>(REGION, Default::default()).unwrap().addresses, Some(vec![]));
-    assert_eq!(sim.call::<ec2::DescribeLaunchTemplates>(REGION, Default::default()).unwrap().launch_templates, Some(vec![]));
-    assert_eq!(sim.call::<ec2::DescribeTransitGateways>(REGION, Default::default()).unwrap().transit_gateways, Some(vec![]));
+    assert_eq!(
+        sim.call::<ec2::DescribeLaunchTemplates>(REGION, Default::default()).unwrap().launch_templates,
+        Some(vec![])
+    );
+    assert_eq!(
+        sim.call::<ec2::DescribeTransitGateways>(REGION, Default::default()).unwrap().transit_gateways,
+        Some(vec![])
+    );
     assert_eq!(
         sim.call::<ec2::DescribeVpcPeeringConnections>(REGION, Default::default()).unwrap().vpc_peering_connections,
         Some(vec![])
@@ -336,7 +370,10 @@ fn tolerated_calls_answer_empty() {
         sim.call::<ec2::DescribeClientVpnEndpoints>(REGION, Default::default()).unwrap().client_vpn_endpoints,
         Some(vec![])
     );
-    assert_eq!(sim.call::<ec2::DescribeVpnConnections>(REGION, Default::default()).unwrap().vpn_connections, Some(vec![]));
+    assert_eq!(
+        sim.call::<ec2::DescribeVpnConnections>(REGION, Default::default()).unwrap().vpn_connections,
+        Some(vec![])
+    );
     let snap = sim.call::<ec2::GetSnapshotBlockPublicAccessState>(REGION, Default::default()).unwrap();
     assert_eq!(snap.state.as_deref(), Some("unblocked"));
     let img = sim.call::<ec2::GetImageBlockPublicAccessState>(REGION, Default::default()).unwrap();

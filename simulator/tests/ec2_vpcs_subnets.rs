@@ -95,7 +95,11 @@ fn create_vpc_validates_and_creates_companions() {
     let hostnames = sim
         .call::<ec2::DescribeVpcAttribute>(
             REGION,
-            ec2::DescribeVpcAttributeRequest { attribute: "enableDnsHostnames".into(), vpc_id: id.clone(), ..Default::default() },
+            ec2::DescribeVpcAttributeRequest {
+                attribute: "enableDnsHostnames".into(),
+                vpc_id: id.clone(),
+                ..Default::default()
+            },
         )
         .unwrap();
     assert_eq!(hostnames.enable_dns_hostnames.unwrap().value, Some(false));
@@ -124,7 +128,10 @@ fn describe_vpcs_ids_filters_and_pages() {
             ec2::DescribeVpcsRequest { vpc_ids: Some(vec!["vpc-0nope".into()]), ..Default::default() },
         )
         .unwrap_err();
-    assert_eq!((err.code.as_str(), err.message.as_str()), ("InvalidVpcID.NotFound", "The vpc ID 'vpc-0nope' does not exist"));
+    assert_eq!(
+        (err.code.as_str(), err.message.as_str()),
+        ("InvalidVpcID.NotFound", "The vpc ID 'vpc-0nope' does not exist")
+    );
     let cidr = sim
         .call::<ec2::DescribeVpcs>(
             REGION,
@@ -185,7 +192,11 @@ fn vpc_attributes_one_at_a_time() {
     assert_eq!(code(sim.call::<ec2::ModifyVpcAttribute>(REGION, both)), "InvalidParameterCombination");
     let none = ec2::ModifyVpcAttributeRequest { vpc_id: id.clone(), ..Default::default() };
     assert_eq!(code(sim.call::<ec2::ModifyVpcAttribute>(REGION, none)), "MissingParameter");
-    let ghost = ec2::ModifyVpcAttributeRequest { vpc_id: "vpc-0ghost".into(), enable_dns_hostnames: on(), ..Default::default() };
+    let ghost = ec2::ModifyVpcAttributeRequest {
+        vpc_id: "vpc-0ghost".into(),
+        enable_dns_hostnames: on(),
+        ..Default::default()
+    };
     assert_eq!(code(sim.call::<ec2::ModifyVpcAttribute>(REGION, ghost)), "InvalidVpcID.NotFound");
     sim.call::<ec2::ModifyVpcAttribute>(
         REGION,
@@ -199,7 +210,10 @@ fn vpc_attributes_one_at_a_time() {
         )
     };
     assert_eq!(read("enableDnsHostnames").unwrap().enable_dns_hostnames.unwrap().value, Some(true));
-    assert_eq!(read("enableNetworkAddressUsageMetrics").unwrap().enable_network_address_usage_metrics.unwrap().value, Some(false));
+    assert_eq!(
+        read("enableNetworkAddressUsageMetrics").unwrap().enable_network_address_usage_metrics.unwrap().value,
+        Some(false)
+    );
     assert_eq!(code(read("colour")), "InvalidParameterValue");
 }
 
@@ -260,16 +274,23 @@ fn delete_vpc_needs_an_empty_vpc_and_takes_its_defaults_along() {
         .unwrap()
         .subnet_id
         .unwrap();
-    let del = || sim.call::<ec2::DeleteVpc>(REGION, ec2::DeleteVpcRequest { vpc_id: vpc.clone(), ..Default::default() });
+    let del =
+        || sim.call::<ec2::DeleteVpc>(REGION, ec2::DeleteVpcRequest { vpc_id: vpc.clone(), ..Default::default() });
     assert_eq!(code(del()), "DependencyViolation");
     let err = sim
-        .call::<ec2::DeleteSubnet>(REGION, ec2::DeleteSubnetRequest { subnet_id: "subnet-0x".into(), ..Default::default() })
+        .call::<ec2::DeleteSubnet>(
+            REGION,
+            ec2::DeleteSubnetRequest { subnet_id: "subnet-0x".into(), ..Default::default() },
+        )
         .unwrap_err();
     assert_eq!(err.code, "InvalidSubnetID.NotFound");
     sim.call::<ec2::DeleteSubnet>(REGION, ec2::DeleteSubnetRequest { subnet_id: subnet.clone(), ..Default::default() })
         .unwrap();
     let err = sim
-        .call::<ec2::DescribeSubnets>(REGION, ec2::DescribeSubnetsRequest { subnet_ids: Some(vec![subnet]), ..Default::default() })
+        .call::<ec2::DescribeSubnets>(
+            REGION,
+            ec2::DescribeSubnetsRequest { subnet_ids: Some(vec![subnet]), ..Default::default() },
+        )
         .unwrap_err();
     assert_eq!(err.code, "InvalidSubnetID.NotFound");
     // A non-default security group also blocks deletion.
@@ -366,7 +387,10 @@ fn modify_subnet_attribute_turns_off_public_ips() {
     let public = sim
         .call::<ec2::DescribeSubnets>(
             REGION,
-            ec2::DescribeSubnetsRequest { filters: Some(vec![filter("map-public-ip-on-launch", &["true"])]), ..Default::default() },
+            ec2::DescribeSubnetsRequest {
+                filters: Some(vec![filter("map-public-ip-on-launch", &["true"])]),
+                ..Default::default()
+            },
         )
         .unwrap()
         .subnets
