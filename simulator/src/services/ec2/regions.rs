@@ -206,12 +206,12 @@ impl Handler for ec2::DescribeAvailabilityZones {
         let region = ctx.region().to_string();
         let zones = zones_of(&region);
         for name in input.zone_names.iter().flatten() {
-            if !zones.iter().any(|z| &z.name == name) {
+            if !zones.iter().any(|z| z.name == name) {
                 return Err(invalid(format!("Invalid availability zone: [{name}]")));
             }
         }
         for id in input.zone_ids.iter().flatten() {
-            if !zones.iter().any(|z| &z.id == id) {
+            if !zones.iter().any(|z| z.id == id) {
                 return Err(invalid(format!("Invalid availability zone: [{id}]")));
             }
         }
