@@ -1,13 +1,77 @@
-//! Amazon EC2 / VPC. (Being implemented: see the issue note.)
+//! Amazon EC2 / VPC: regions and zones, VPCs, subnets, security groups, network ACLs, flow
+//! logs, VPC endpoints, internet gateways, route tables, DHCP options, tags and the EBS
+//! account settings. All state is regional.
+//!
+//! A fresh account holds the default VPC of spec/fresh-account.md §2 in every enabled region
+//! ([`seed_region`]). EC2 errors are dotted codes (`InvalidGroup.NotFound`), all HTTP 400
+//! except `DryRunOperation` (412).
+
+mod cidr;
+mod ebs;
+mod empty;
+mod endpoints;
+mod filters;
+mod flow_logs;
+mod gateways_routes;
+mod network_acls;
+mod regions;
+mod security_groups;
+mod seed;
+mod subnets;
+mod tags;
+mod vpcs;
+
+pub use regions::{zones_of, Zone};
+pub use seed::seed_region;
 
 use crate::error::AwsError;
 use crate::registry::Registrar;
 use crate::Ctx;
 
 /// Registers EC2's operations.
-pub fn register(_r: &mut Registrar) {}
+pub fn register(r: &mut Registrar) {
+    regions::register(r);
+    vpcs::register(r);
+    subnets::register(r);
+    security_groups::register(r);
+    network_acls::register(r);
+    flow_logs::register(r);
+    ebs::register(r);
+    endpoints::register(r);
+    gateways_routes::register(r);
+    tags::register(r);
+    empty::register(r);
+}
 
-/// Seeds one region of a fresh account (default VPC and friends, EBS settings).
-pub fn seed_region(_ctx: &mut Ctx<'_>) -> Result<(), AwsError> {
+/// 412 `DryRunOperation` when the caller asked for a dry run.
+pub(crate) fn dry_run(flag: Option<bool>) -> Result<(), AwsError> {
+    if flag == Some(true) {
+        return Err(AwsError::new("DryRunOperation", 412, "Request would have succeeded, but DryRun flag is set."));
+    }
     Ok(())
+}
+
+/// 400 `<code>` naming the missing ids the way EC2 does ("The vpc ID 'vpc-1' does not exist").
+pub(crate) fn not_found(code: &str, noun: &str, ids: &[&str]) -> AwsError {
+    let message = if ids.len() == 1 {
+        format!("The {noun} ID '{}' does not exist", ids[0])
+    } else {
+        format!("The {noun} IDs '{}' do not exist", ids.join(", "))
+    };
+    AwsError::bad_request(code, message)
+}
+
+/// 400 `InvalidParameterValue`.
+pub(crate) fn invalid(message: impl Into<String>) -> AwsError {
+    AwsError::bad_request("InvalidParameterValue", message)
+}
+
+/// 400 `MissingParameter` for the wire parameter `name`.
+pub(crate) fn missing(name: &str) -> AwsError {
+    AwsError::bad_request("MissingParameter", format!("The request must contain the parameter {name}"))
+}
+
+/// The ARN of an EC2 resource in the call's region.
+pub(crate) fn arn(ctx: &Ctx<'_>, kind: &str, id: &str) -> String {
+    format!("arn:aws:ec2:{}:{}:{kind}/{id}", ctx.region(), ctx.account())
 }
