@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::AwsError;
-use crate::model::{config, iam, s3};
+use crate::model::{config, iam, s3, securityhub};
 use crate::services::{ec2, iam as iam_svc};
 use crate::sim::Batch;
 
@@ -128,10 +128,50 @@ pub fn apply(batch: &mut Batch<'_>, spec: &BaselineSpec) -> Result<(), AwsError>
         if let Some(one_click) = &spec.config_one_click {
             config_one_click(batch, &settings.account.id, one_click)?;
         }
+        if let Some(hub) = &spec.security_hub {
+            enable_security_hub(batch, hub)?;
+        }
         Ok(())
     })();
     batch.set_journaling(was);
     result
+}
+
+/// The ARN of standard `id` (path form) in `region`.
+pub fn standard_arn(region: &str, id: &str) -> String {
+    if id.starts_with("cis-aws-foundations-benchmark/") {
+        format!("arn:aws:securityhub:::ruleset/{id}")
+    } else {
+        format!("arn:aws:securityhub:{region}::standards/{id}")
+    }
+}
+
+/// Security Hub on, with the listed standards, in each listed region.
+fn enable_security_hub(batch: &mut Batch<'_>, spec: &SecurityHubSpec) -> Result<(), AwsError> {
+    for region in &spec.regions {
+        batch.call::<securityhub::EnableSecurityHub>(
+            region,
+            securityhub::EnableSecurityHubRequest {
+                enable_default_standards: Some(false),
+                control_finding_generator: Some("SECURITY_CONTROL".into()),
+                ..Default::default()
+            },
+        )?;
+        if spec.standards.is_empty() {
+            continue;
+        }
+        batch.call::<securityhub::BatchEnableStandards>(
+            region,
+            securityhub::BatchEnableStandardsRequest {
+                standards_subscription_requests: spec
+                    .standards
+                    .iter()
+                    .map(|s| securityhub::StandardsSubscriptionRequest { standards_arn: standard_arn(region, s), standards_input: None })
+                    .collect(),
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// What the AWS Config console's 1-click setup does (spec/fresh-account.md §9): the
