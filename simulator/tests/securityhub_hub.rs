@@ -55,7 +55,11 @@ fn sample_finding(region: &str) -> sh::AwsSecurityFinding {
         severity: Some(sh::Severity { label: Some("MEDIUM".into()), ..Default::default() }),
         title: "S3 general purpose buckets should have server access logging enabled".into(),
         description: "This control checks whether server access logging is enabled.".into(),
-        resources: vec![sh::Resource { type_: "AwsS3Bucket".into(), id: "arn:aws:s3:::logs".into(), ..Default::default() }],
+        resources: vec![sh::Resource {
+            type_: "AwsS3Bucket".into(),
+            id: "arn:aws:s3:::logs".into(),
+            ..Default::default()
+        }],
         compliance: Some(sh::Compliance { status: Some("FAILED".into()), ..Default::default() }),
         ..Default::default()
     }
@@ -207,13 +211,19 @@ fn enable_refuses_an_unknown_generator_and_stays_disabled() {
 #[test]
 fn the_json_path_enables_and_reports_the_hub() {
     let sim = fresh_account(Era::Current, &[REGION]);
-    let out = sim.call_json(REGION, "securityhub", "EnableSecurityHub", json!({"EnableDefaultStandards": true})).unwrap();
+    let out =
+        sim.call_json(REGION, "securityhub", "EnableSecurityHub", json!({"EnableDefaultStandards": true})).unwrap();
     assert_eq!(out, json!({}));
     let hub = sim.call_json(REGION, "securityhub", "DescribeHub", json!({})).unwrap();
     assert_eq!(hub["HubArn"], json!(format!("arn:aws:securityhub:{REGION}:{ACCOUNT}:hub/default")));
     assert_eq!(hub["AutoEnableControls"], json!(true));
     let subs = sim
-        .call_json(REGION, "securityhub", "GetEnabledStandards", json!({"StandardsSubscriptionArns": [cis_sub(REGION)]}))
+        .call_json(
+            REGION,
+            "securityhub",
+            "GetEnabledStandards",
+            json!({"StandardsSubscriptionArns": [cis_sub(REGION)]}),
+        )
         .unwrap();
     assert_eq!(subs["StandardsSubscriptions"][0]["StandardsArn"], json!(CIS_ARN));
     assert_eq!(subs["StandardsSubscriptions"].as_array().map(Vec::len), Some(1));
@@ -301,7 +311,10 @@ fn batch_enable_and_disable_standards() {
     let filtered = sim
         .call::<sh::GetEnabledStandards>(
             REGION,
-            sh::GetEnabledStandardsRequest { standards_subscription_arns: Some(vec![cis_sub(REGION)]), ..Default::default() },
+            sh::GetEnabledStandardsRequest {
+                standards_subscription_arns: Some(vec![cis_sub(REGION)]),
+                ..Default::default()
+            },
         )
         .unwrap();
     assert_eq!(filtered.standards_subscriptions.unwrap()[0].standards_arn, CIS_ARN);
@@ -349,7 +362,10 @@ fn disabling_the_hub_keeps_findings() {
     let sim = fresh_account(Era::Current, &[REGION]);
     enable(&sim, REGION, true);
     let r = sim
-        .call::<sh::BatchImportFindings>(REGION, sh::BatchImportFindingsRequest { findings: vec![sample_finding(REGION)] })
+        .call::<sh::BatchImportFindings>(
+            REGION,
+            sh::BatchImportFindingsRequest { findings: vec![sample_finding(REGION)] },
+        )
         .unwrap();
     assert_eq!(r.success_count, 1);
     sim.call::<sh::DisableSecurityHub>(REGION, Default::default()).unwrap();

@@ -105,10 +105,7 @@ fn a_new_failed_finding_is_new_and_active() {
     let fpf = f.finding_provider_fields.clone().unwrap();
     assert_eq!(fpf.severity.unwrap().label.as_deref(), Some("MEDIUM"));
     assert_eq!(fpf.types, f.types);
-    assert_eq!(
-        f.product_fields.unwrap().get("aws/securityhub/FindingId").cloned(),
-        Some(format!("{}/f1", product()))
-    );
+    assert_eq!(f.product_fields.unwrap().get("aws/securityhub/FindingId").cloned(), Some(format!("{}/f1", product())));
 }
 
 #[test]
@@ -161,10 +158,16 @@ fn a_suppressed_finding_that_passes_stays_suppressed() {
 #[test]
 fn passing_resolves_a_new_finding_and_keeps_a_resolved_one_resolved() {
     let sim = world();
-    import(&sim, vec![finding("new", "FAILED", "2025-12-31T10:00:00Z"), finding("res", "PASSED", "2025-12-31T10:00:00Z")]);
+    import(
+        &sim,
+        vec![finding("new", "FAILED", "2025-12-31T10:00:00Z"), finding("res", "PASSED", "2025-12-31T10:00:00Z")],
+    );
     assert_eq!(status(&get(&sim, "new")), "NEW");
     assert_eq!(status(&get(&sim, "res")), "RESOLVED");
-    import(&sim, vec![finding("new", "PASSED", "2026-01-01T10:00:00Z"), finding("res", "PASSED", "2026-01-01T10:00:00Z")]);
+    import(
+        &sim,
+        vec![finding("new", "PASSED", "2026-01-01T10:00:00Z"), finding("res", "PASSED", "2026-01-01T10:00:00Z")],
+    );
     assert_eq!(status(&get(&sim, "new")), "RESOLVED");
     assert_eq!(status(&get(&sim, "res")), "RESOLVED");
     // A NOTIFIED finding that becomes PASSED is resolved too.
@@ -177,9 +180,15 @@ fn passing_resolves_a_new_finding_and_keeps_a_resolved_one_resolved() {
 #[test]
 fn failing_again_reopens_resolved_and_notified_findings() {
     let sim = world();
-    import(&sim, vec![finding("res", "PASSED", "2025-12-31T10:00:00Z"), finding("not", "PASSED", "2025-12-31T10:00:00Z")]);
+    import(
+        &sim,
+        vec![finding("res", "PASSED", "2025-12-31T10:00:00Z"), finding("not", "PASSED", "2025-12-31T10:00:00Z")],
+    );
     set_workflow(&sim, "not", "NOTIFIED");
-    import(&sim, vec![finding("res", "FAILED", "2026-01-01T10:00:00Z"), finding("not", "WARNING", "2026-01-01T10:00:00Z")]);
+    import(
+        &sim,
+        vec![finding("res", "FAILED", "2026-01-01T10:00:00Z"), finding("not", "WARNING", "2026-01-01T10:00:00Z")],
+    );
     assert_eq!(status(&get(&sim, "res")), "NEW");
     assert_eq!(status(&get(&sim, "not")), "NEW");
     // FAILED → FAILED on a NOTIFIED finding leaves it NOTIFIED (the reset needs PASSED before).
@@ -196,16 +205,25 @@ fn an_archived_finding_that_becomes_active_again_is_reopened_unless_suppressed()
         f.record_state = Some(state.into());
         f
     };
-    import(&sim, vec![finding("res", "FAILED", "2025-12-31T10:00:00Z"), finding("sup", "FAILED", "2025-12-31T10:00:00Z")]);
+    import(
+        &sim,
+        vec![finding("res", "FAILED", "2025-12-31T10:00:00Z"), finding("sup", "FAILED", "2025-12-31T10:00:00Z")],
+    );
     set_workflow(&sim, "res", "RESOLVED");
     set_workflow(&sim, "sup", "SUPPRESSED");
-    import(&sim, vec![archived("res", "ARCHIVED", "2026-01-01T10:00:00Z"), archived("sup", "ARCHIVED", "2026-01-01T10:00:00Z")]);
+    import(
+        &sim,
+        vec![archived("res", "ARCHIVED", "2026-01-01T10:00:00Z"), archived("sup", "ARCHIVED", "2026-01-01T10:00:00Z")],
+    );
     let f = get(&sim, "res");
     assert_eq!((f.record_state.as_deref(), status(&f).as_str()), (Some("ARCHIVED"), "RESOLVED"));
     // A re-import without RecordState keeps ARCHIVED.
     import(&sim, vec![finding("res", "FAILED", "2026-01-01T10:30:00Z")]);
     assert_eq!(get(&sim, "res").record_state.as_deref(), Some("ARCHIVED"));
-    import(&sim, vec![archived("res", "ACTIVE", "2026-01-01T11:00:00Z"), archived("sup", "ACTIVE", "2026-01-01T11:00:00Z")]);
+    import(
+        &sim,
+        vec![archived("res", "ACTIVE", "2026-01-01T11:00:00Z"), archived("sup", "ACTIVE", "2026-01-01T11:00:00Z")],
+    );
     let f = get(&sim, "res");
     assert_eq!((f.record_state.as_deref(), status(&f).as_str()), (Some("ACTIVE"), "NEW"));
     let f = get(&sim, "sup");

@@ -133,7 +133,10 @@ fn date_condition(field: &str, value: Value, now: Timestamp) -> Result<Condition
 
 impl Filters {
     /// Checks `filters` and prepares them; `now` anchors `DateRange`.
-    pub(super) fn compile(filters: Option<&securityhub::AwsSecurityFindingFilters>, now: Timestamp) -> Result<Filters, AwsError> {
+    pub(super) fn compile(
+        filters: Option<&securityhub::AwsSecurityFindingFilters>,
+        now: Timestamp,
+    ) -> Result<Filters, AwsError> {
         let Some(filters) = filters else { return Ok(Filters(Vec::new())) };
         let Value::Object(map) = serde_json::to_value(filters)? else { return Ok(Filters(Vec::new())) };
         if map.len() > MAX_FIELDS {
@@ -150,7 +153,10 @@ impl Filters {
             } else if NUMBER_FIELDS.contains(&f) {
                 let filters: Vec<securityhub::NumberFilter> =
                     serde_json::from_value(value).map_err(|_| invalid_input(format!("Invalid filter {f}.")))?;
-                if filters.iter().any(|n| n.gte.is_none() && n.lte.is_none() && n.eq.is_none() && n.gt.is_none() && n.lt.is_none()) {
+                if filters
+                    .iter()
+                    .any(|n| n.gte.is_none() && n.lte.is_none() && n.eq.is_none() && n.gt.is_none() && n.lt.is_none())
+                {
                     return Err(invalid_input(format!("Filter {f} needs Gte, Lte, Eq, Gt or Lt.")));
                 }
                 Condition::Num { field: field.clone(), filters }
@@ -181,9 +187,7 @@ impl Filters {
                         ranges.iter().any(|(lo, hi)| lo.is_none_or(|l| t >= l) && hi.is_none_or(|h| t <= h))
                     })
             }
-            Condition::Bool { values } => {
-                values.is_empty() || values.iter().any(|v| *v == f.sample.unwrap_or(false))
-            }
+            Condition::Bool { values } => values.is_empty() || values.iter().any(|v| *v == f.sample.unwrap_or(false)),
         })
     }
 }
@@ -202,8 +206,7 @@ fn compare(value: &str, comparison: &str, wanted: &str) -> bool {
 
 fn string_matches(values: &[&str], filters: &[(String, String)]) -> bool {
     let positives: Vec<_> = filters.iter().filter(|(c, _)| POSITIVE.contains(&c.as_str())).collect();
-    let pos_ok =
-        positives.is_empty() || positives.iter().any(|(c, w)| values.iter().any(|v| compare(v, c, w)));
+    let pos_ok = positives.is_empty() || positives.iter().any(|(c, w)| values.iter().any(|v| compare(v, c, w)));
     let neg_ok = filters
         .iter()
         .filter(|(c, _)| NEGATIVE.contains(&c.as_str()))
@@ -260,9 +263,9 @@ pub(super) fn string_values<'a>(f: &'a AwsSecurityFinding, field: &str) -> Vec<&
         "RelatedFindingsProductArn" => f.related_findings.iter().flatten().map(|r| r.product_arn.as_str()).collect(),
         "NoteText" => f.note.as_ref().map(|n| vec![n.text.as_str()]).unwrap_or_default(),
         "NoteUpdatedBy" => f.note.as_ref().map(|n| vec![n.updated_by.as_str()]).unwrap_or_default(),
-        "FindingProviderFieldsSeverityLabel" => one(
-            f.finding_provider_fields.as_ref().and_then(|p| p.severity.as_ref()).and_then(|s| s.label.as_ref()),
-        ),
+        "FindingProviderFieldsSeverityLabel" => {
+            one(f.finding_provider_fields.as_ref().and_then(|p| p.severity.as_ref()).and_then(|s| s.label.as_ref()))
+        }
         "FindingProviderFieldsTypes" => {
             f.finding_provider_fields.iter().flat_map(|p| p.types.iter().flatten()).map(String::as_str).collect()
         }

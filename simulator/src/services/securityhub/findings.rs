@@ -174,8 +174,11 @@ fn check_finding(f: &securityhub::AwsSecurityFinding, region: &str, account: &st
 /// names, both severity forms, the provider fields and the `aws/securityhub/*` product fields.
 fn normalize(f: &mut securityhub::AwsSecurityFinding, region: &str, now: Timestamp) {
     f.region = Some(region.to_string());
-    let (product, company) =
-        if f.product_arn == securityhub_product_arn(region) { ("Security Hub", "AWS") } else { ("Default", "Personal") };
+    let (product, company) = if f.product_arn == securityhub_product_arn(region) {
+        ("Security Hub", "AWS")
+    } else {
+        ("Default", "Personal")
+    };
     f.product_name = Some(product.to_string());
     f.company_name = Some(company.to_string());
     if let Some(s) = &mut f.severity {
@@ -194,10 +197,10 @@ fn normalize(f: &mut securityhub::AwsSecurityFinding, region: &str, now: Timesta
             confidence: f.confidence,
             criticality: f.criticality,
             related_findings: f.related_findings.clone(),
-            severity: f.severity.as_ref().map(|s| securityhub::FindingProviderSeverity {
-                label: s.label.clone(),
-                original: s.original.clone(),
-            }),
+            severity: f
+                .severity
+                .as_ref()
+                .map(|s| securityhub::FindingProviderSeverity { label: s.label.clone(), original: s.original.clone() }),
             types: f.types.clone(),
         });
     }

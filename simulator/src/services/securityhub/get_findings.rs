@@ -58,8 +58,8 @@ fn criteria(input: Option<&Vec<securityhub::SortCriterion>>) -> Result<Vec<Crite
     list.iter()
         .map(|c| {
             let field = c.field.clone().ok_or_else(|| invalid_input("SortCriteria needs a Field."))?;
-            let kind = sort_kind(&field)
-                .ok_or_else(|| invalid_input(format!("hubsim cannot sort findings by {field}.")))?;
+            let kind =
+                sort_kind(&field).ok_or_else(|| invalid_input(format!("hubsim cannot sort findings by {field}.")))?;
             let desc = match c.sort_order.as_deref() {
                 None | Some("asc") => false,
                 Some("desc") => true,

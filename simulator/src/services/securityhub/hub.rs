@@ -37,7 +37,8 @@ impl Handler for securityhub::EnableSecurityHub {
         if tags.len() > 50 || tags.keys().any(|k| k.is_empty() || k.len() > 128 || k.starts_with("aws:")) {
             return Err(invalid_input("Invalid tags"));
         }
-        let h = Hub { subscribed_at: ctx.now(), control_finding_generator: generator, auto_enable_controls: true, tags };
+        let h =
+            Hub { subscribed_at: ctx.now(), control_finding_generator: generator, auto_enable_controls: true, tags };
         ctx.put(HUB_ID, &h)?;
         if input.enable_default_standards.unwrap_or(true) {
             for standard in DEFAULT_STANDARDS {

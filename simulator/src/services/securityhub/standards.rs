@@ -246,6 +246,9 @@ impl Handler for securityhub::GetEnabledStandards {
             })
             .collect();
         let (standards_subscriptions, next_token) = page(all, input.next_token.as_deref(), input.max_results, 100)?;
-        Ok(securityhub::GetEnabledStandardsResponse { standards_subscriptions: Some(standards_subscriptions), next_token })
+        Ok(securityhub::GetEnabledStandardsResponse {
+            standards_subscriptions: Some(standards_subscriptions),
+            next_token,
+        })
     }
 }

@@ -6,7 +6,9 @@
 
 use hubsim_model::securityhub;
 
-use super::findings::{finding_key, label_of, normalized_of, Finding, SEVERITY_LABELS, VERIFICATION_STATES, WORKFLOW_STATUSES};
+use super::findings::{
+    finding_key, label_of, normalized_of, Finding, SEVERITY_LABELS, VERIFICATION_STATES, WORKFLOW_STATUSES,
+};
 use super::{invalid_input, require_hub};
 use crate::error::AwsError;
 use crate::registry::{Handler, Registrar};
@@ -189,6 +191,9 @@ impl Handler for securityhub::BatchUpdateFindings {
             ctx.put(&key, &doc)?;
             processed.push(ident.clone());
         }
-        Ok(securityhub::BatchUpdateFindingsResponse { processed_findings: processed, unprocessed_findings: unprocessed })
+        Ok(securityhub::BatchUpdateFindingsResponse {
+            processed_findings: processed,
+            unprocessed_findings: unprocessed,
+        })
     }
 }
