@@ -16,6 +16,7 @@ pub mod kms;
 pub mod logs;
 pub mod s3;
 pub mod s3control;
+pub mod securityhub;
 pub mod sns;
 pub mod sts;
 
@@ -31,6 +32,7 @@ pub fn register_all(r: &mut Registrar) {
     logs::register(r);
     s3::register(r);
     s3control::register(r);
+    securityhub::register(r);
     sns::register(r);
     sts::register(r);
 }

@@ -1,0 +1,315 @@
+//! The findings store and BatchImportFindings with the finding lifecycle of
+//! spec/controls.md §1.4–§1.5.
+//!
+//! One document per finding, keyed by `(ProductArn, Id)` in the call's region. Imports go
+//! through one of two products: Security Hub's own (`…::product/aws/securityhub`, which real
+//! AWS reserves for Security Hub itself; hubsim's control evaluator imports through it) or the
+//! account's default custom product (`…:<acct>:product/<acct>/default`).
+//!
+//! Re-importing an existing finding replaces what the finding provider owns and keeps what the
+//! customer owns (`Workflow`, `Note`, `UserDefinedFields`, `VerificationState`), plus
+//! `Severity`, `Types`, `Confidence`, `Criticality` and `RelatedFindings` once the customer has
+//! set them through `BatchUpdateFindings` (the provider's values still reach
+//! `FindingProviderFields`). An importer's `Workflow.Status` counts only for a new finding.
+//! A re-import without `RecordState` keeps the stored one.
+//!
+//! Workflow rules on re-import (a `SUPPRESSED` finding stays `SUPPRESSED` in every case,
+//! including when it becomes PASSED: controls.md §1.5 leaves that [U], hubsim's default):
+//! 1. `RecordState` ARCHIVED → ACTIVE while `NOTIFIED`/`RESOLVED` → `NEW`;
+//! 2. `Compliance.Status` PASSED → FAILED/WARNING/NOT_AVAILABLE while `NOTIFIED`/`RESOLVED` → `NEW`;
+//! 3. `Compliance.Status` becomes PASSED (from anything else) → `RESOLVED`.
+
+use std::collections::BTreeMap;
+
+use hubsim_model::{securityhub, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use super::{default_product_arn, invalid_input, require_hub, securityhub_product_arn};
+use crate::error::AwsError;
+use crate::registry::{Handler, Registrar};
+use crate::store::Resource;
+use crate::Ctx;
+
+pub(super) fn register(r: &mut Registrar) {
+    r.add::<securityhub::BatchImportFindings>();
+}
+
+/// A stored finding.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The finding as GetFindings returns it.
+    pub finding: securityhub::AwsSecurityFinding,
+    /// Top-level fields the customer set through BatchUpdateFindings (`Severity`, `Types`,
+    /// `Confidence`, `Criticality`, `RelatedFindings`): later imports no longer change them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub customer_set: Vec<String>,
+}
+
+impl Resource for Finding {
+    const KIND: &'static str = "securityhub:finding";
+}
+
+/// The store id of finding `(product_arn, id)` (Security Hub's `aws/securityhub/FindingId`).
+pub fn finding_key(product_arn: &str, id: &str) -> String {
+    format!("{product_arn}/{id}")
+}
+
+/// `SchemaVersion` of every ASFF finding.
+pub const SCHEMA_VERSION: &str = "2018-10-08";
+
+pub(super) const WORKFLOW_STATUSES: [&str; 4] = ["NEW", "NOTIFIED", "RESOLVED", "SUPPRESSED"];
+pub(super) const SEVERITY_LABELS: [&str; 5] = ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"];
+pub(super) const VERIFICATION_STATES: [&str; 4] = ["UNKNOWN", "TRUE_POSITIVE", "FALSE_POSITIVE", "BENIGN_POSITIVE"];
+const COMPLIANCE_STATUSES: [&str; 4] = ["PASSED", "WARNING", "FAILED", "NOT_AVAILABLE"];
+const RECORD_STATES: [&str; 2] = ["ACTIVE", "ARCHIVED"];
+
+/// `Severity.Normalized` for a label (spec/controls.md §1.3).
+pub(super) fn normalized_of(label: &str) -> i32 {
+    match label {
+        "LOW" => 1,
+        "MEDIUM" => 40,
+        "HIGH" => 70,
+        "CRITICAL" => 90,
+        _ => 0,
+    }
+}
+
+/// `Severity.Label` for a normalized score 0–100 (spec/controls.md §1.3).
+pub(super) fn label_of(normalized: i32) -> &'static str {
+    match normalized {
+        i32::MIN..=0 => "INFORMATIONAL",
+        1..=39 => "LOW",
+        40..=69 => "MEDIUM",
+        70..=89 => "HIGH",
+        _ => "CRITICAL",
+    }
+}
+
+fn is_blank(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+fn check_text(field: &str, value: &str, max: usize) -> Result<(), String> {
+    if is_blank(value) {
+        return Err(format!("{field} must not be empty"));
+    }
+    if value.chars().count() > max {
+        return Err(format!("{field} must not be longer than {max} characters"));
+    }
+    Ok(())
+}
+
+fn check_time(field: &str, value: &str) -> Result<(), String> {
+    Timestamp::parse_iso8601(value).map(|_| ()).ok_or_else(|| format!("{field} must be an ISO 8601 timestamp"))
+}
+
+fn check_enum(field: &str, value: Option<&str>, allowed: &[&str]) -> Result<(), String> {
+    match value {
+        Some(v) if !allowed.contains(&v) => Err(format!("{field} must be one of {}", allowed.join(", "))),
+        _ => Ok(()),
+    }
+}
+
+fn check_ratio(field: &str, value: Option<i32>) -> Result<(), String> {
+    match value {
+        Some(v) if !(0..=100).contains(&v) => Err(format!("{field} must be between 0 and 100")),
+        _ => Ok(()),
+    }
+}
+
+/// What AWS checks of an imported finding beyond the model; the problem, if any.
+fn check_finding(f: &securityhub::AwsSecurityFinding, region: &str, account: &str) -> Result<(), String> {
+    if f.schema_version != SCHEMA_VERSION {
+        return Err(format!("SchemaVersion must be {SCHEMA_VERSION}"));
+    }
+    check_text("Id", &f.id, 512)?;
+    if f.product_arn != securityhub_product_arn(region) && f.product_arn != default_product_arn(region, account) {
+        return Err(format!("ProductArn {} is not a product this account can import findings for", f.product_arn));
+    }
+    check_text("GeneratorId", &f.generator_id, 512)?;
+    if f.aws_account_id != account {
+        return Err(format!("AwsAccountId must be the importing account {account}"));
+    }
+    match &f.types {
+        Some(types) if !types.is_empty() && types.len() <= 50 => {
+            for t in types {
+                check_text("Types", t, 128)?;
+            }
+        }
+        _ => return Err("Types must contain between 1 and 50 items".to_string()),
+    }
+    check_time("CreatedAt", &f.created_at)?;
+    check_time("UpdatedAt", &f.updated_at)?;
+    if let Some(t) = &f.first_observed_at {
+        check_time("FirstObservedAt", t)?;
+    }
+    if let Some(t) = &f.last_observed_at {
+        check_time("LastObservedAt", t)?;
+    }
+    let severity = f.severity.as_ref().ok_or("Severity is required")?;
+    if severity.label.is_none() && severity.normalized.is_none() {
+        return Err("Severity must have a Label or a Normalized score".to_string());
+    }
+    check_enum("Severity.Label", severity.label.as_deref(), &SEVERITY_LABELS)?;
+    check_ratio("Severity.Normalized", severity.normalized)?;
+    check_text("Title", &f.title, 256)?;
+    check_text("Description", &f.description, 1024)?;
+    if f.resources.is_empty() || f.resources.len() > 32 {
+        return Err("Resources must contain between 1 and 32 items".to_string());
+    }
+    for r in &f.resources {
+        check_text("Resources.Type", &r.type_, 256)?;
+        check_text("Resources.Id", &r.id, 512)?;
+    }
+    check_ratio("Confidence", f.confidence)?;
+    check_ratio("Criticality", f.criticality)?;
+    check_enum("Compliance.Status", f.compliance.as_ref().and_then(|c| c.status.as_deref()), &COMPLIANCE_STATUSES)?;
+    check_enum("RecordState", f.record_state.as_deref(), &RECORD_STATES)?;
+    check_enum("Workflow.Status", f.workflow.as_ref().and_then(|w| w.status.as_deref()), &WORKFLOW_STATUSES)?;
+    check_enum("VerificationState", f.verification_state.as_deref(), &VERIFICATION_STATES)?;
+    Ok(())
+}
+
+/// Fills what Security Hub sets on every imported finding: region, product and company
+/// names, both severity forms, the provider fields and the `aws/securityhub/*` product fields.
+fn normalize(f: &mut securityhub::AwsSecurityFinding, region: &str, now: Timestamp) {
+    f.region = Some(region.to_string());
+    let (product, company) = if f.product_arn == securityhub_product_arn(region) {
+        ("Security Hub", "AWS")
+    } else {
+        ("Default", "Personal")
+    };
+    f.product_name = Some(product.to_string());
+    f.company_name = Some(company.to_string());
+    if let Some(s) = &mut f.severity {
+        match (&s.label, s.normalized) {
+            (Some(label), None) => s.normalized = Some(normalized_of(label)),
+            (None, Some(n)) => s.label = Some(label_of(n).to_string()),
+            _ => {}
+        }
+    }
+    let fields = f.product_fields.get_or_insert_with(BTreeMap::new);
+    fields.insert("aws/securityhub/FindingId".into(), finding_key(&f.product_arn, &f.id));
+    fields.insert("aws/securityhub/ProductName".into(), product.into());
+    fields.insert("aws/securityhub/CompanyName".into(), company.into());
+    if f.finding_provider_fields.is_none() {
+        f.finding_provider_fields = Some(securityhub::FindingProviderFields {
+            confidence: f.confidence,
+            criticality: f.criticality,
+            related_findings: f.related_findings.clone(),
+            severity: f
+                .severity
+                .as_ref()
+                .map(|s| securityhub::FindingProviderSeverity { label: s.label.clone(), original: s.original.clone() }),
+            types: f.types.clone(),
+        });
+    }
+    f.processed_at = Some(now.to_iso8601());
+}
+
+fn compliance_of(f: &securityhub::AwsSecurityFinding) -> Option<&str> {
+    f.compliance.as_ref().and_then(|c| c.status.as_deref())
+}
+
+fn workflow_of(f: &securityhub::AwsSecurityFinding) -> &str {
+    f.workflow.as_ref().and_then(|w| w.status.as_deref()).unwrap_or("NEW")
+}
+
+/// The workflow status of a re-imported finding (module note, rules 1–3).
+fn next_workflow(old: &securityhub::AwsSecurityFinding, new: &securityhub::AwsSecurityFinding) -> String {
+    let mut status = workflow_of(old).to_string();
+    if status == "SUPPRESSED" {
+        return status;
+    }
+    let reopenable = |s: &str| s == "NOTIFIED" || s == "RESOLVED";
+    let reactivated = old.record_state.as_deref() == Some("ARCHIVED") && new.record_state.as_deref() == Some("ACTIVE");
+    if reactivated && reopenable(&status) {
+        status = "NEW".into();
+    }
+    let (was, is) = (compliance_of(old), compliance_of(new));
+    if was == Some("PASSED") && matches!(is, Some("FAILED" | "WARNING" | "NOT_AVAILABLE")) && reopenable(&status) {
+        status = "NEW".into();
+    }
+    if is == Some("PASSED") && was != Some("PASSED") {
+        status = "RESOLVED".into();
+    }
+    status
+}
+
+/// The stored form of `incoming` (normalized, checked) given the stored `existing` one.
+fn merge(mut incoming: securityhub::AwsSecurityFinding, existing: Option<Finding>) -> Finding {
+    let Some(old) = existing else {
+        if incoming.workflow.as_ref().and_then(|w| w.status.as_ref()).is_none() {
+            let status = if compliance_of(&incoming) == Some("PASSED") { "RESOLVED" } else { "NEW" };
+            incoming.workflow = Some(securityhub::Workflow { status: Some(status.into()) });
+        }
+        incoming.record_state.get_or_insert_with(|| "ACTIVE".into());
+        incoming.workflow_state.get_or_insert_with(|| "NEW".into());
+        return Finding { finding: incoming, customer_set: Vec::new() };
+    };
+    let prev = old.finding;
+    if incoming.record_state.is_none() {
+        incoming.record_state = prev.record_state.clone();
+    }
+    let status = next_workflow(&prev, &incoming);
+    incoming.created_at = prev.created_at.clone();
+    if prev.first_observed_at.is_some() {
+        incoming.first_observed_at = prev.first_observed_at.clone();
+    }
+    incoming.note = prev.note.clone();
+    incoming.user_defined_fields = prev.user_defined_fields.clone();
+    incoming.verification_state = prev.verification_state.clone();
+    incoming.workflow_state = prev.workflow_state.clone();
+    incoming.workflow = Some(securityhub::Workflow { status: Some(status) });
+    for field in &old.customer_set {
+        match field.as_str() {
+            "Severity" => incoming.severity = prev.severity.clone(),
+            "Types" => incoming.types = prev.types.clone(),
+            "Confidence" => incoming.confidence = prev.confidence,
+            "Criticality" => incoming.criticality = prev.criticality,
+            "RelatedFindings" => incoming.related_findings = prev.related_findings.clone(),
+            _ => {}
+        }
+    }
+    Finding { finding: incoming, customer_set: old.customer_set }
+}
+
+impl Handler for securityhub::BatchImportFindings {
+    const MUTATES: bool = true;
+
+    fn handle(
+        ctx: &mut Ctx<'_>,
+        input: securityhub::BatchImportFindingsRequest,
+    ) -> Result<securityhub::BatchImportFindingsResponse, AwsError> {
+        require_hub(ctx)?;
+        let n = input.findings.len();
+        if !(1..=100).contains(&n) {
+            return Err(invalid_input(format!("Findings must contain between 1 and 100 findings, got {n}.")));
+        }
+        let region = ctx.region().to_string();
+        let account = ctx.account().to_string();
+        let now = ctx.now();
+        let mut failed = Vec::new();
+        let mut success = 0;
+        for mut f in input.findings {
+            if let Err(problem) = check_finding(&f, &region, &account) {
+                failed.push(securityhub::ImportFindingsError {
+                    id: f.id,
+                    error_code: "InvalidInput".into(),
+                    error_message: format!("Finding does not adhere to Amazon Finding Format. {problem}"),
+                });
+                continue;
+            }
+            normalize(&mut f, &region, now);
+            let key = finding_key(&f.product_arn, &f.id);
+            let existing = ctx.get::<Finding>(&key)?;
+            ctx.put(&key, &merge(f, existing))?;
+            success += 1;
+        }
+        Ok(securityhub::BatchImportFindingsResponse {
+            failed_count: failed.len() as i32,
+            success_count: success,
+            failed_findings: Some(failed),
+        })
+    }
+}
