@@ -39,3 +39,15 @@ impl From<hubsim_simulator::SimError> for Failure {
         Failure::Internal(e.into())
     }
 }
+
+/// Writes `text` to standard output. A reader that went away (`hubsim ... | head`) is not an
+/// error: the rest of the output is simply dropped.
+pub fn emit(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::Internal(anyhow::Error::new(e).context("writing to standard output"))),
+    }
+}

@@ -25,6 +25,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Load a scenario into a fresh in-memory state, evaluate Security Hub's controls, and
+    /// check the scenario's expectations (exit 1 with a readable diff when one fails).
+    Run(commands::run::RunArgs),
+    /// Evaluate the state in a database and record the findings in its Security Hub
+    /// (stable finding ids, workflow kept).
+    Evaluate(commands::evaluate_cmd::EvaluateArgs),
+    /// List the control catalogue: id, severity, standards, and whether hubsim implements it.
+    Controls(commands::controls_cmd::ControlsArgs),
     /// Work with scenario files: validate, load into a database, export, print the schema.
     #[command(subcommand)]
     Scenario(commands::scenario::ScenarioCommand),
@@ -33,6 +41,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Run(args) => commands::run::run(args),
+        Command::Evaluate(args) => commands::evaluate_cmd::run(args),
+        Command::Controls(args) => commands::controls_cmd::run(args),
         Command::Scenario(cmd) => commands::scenario::run(cmd),
     };
     match result {

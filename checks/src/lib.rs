@@ -1,1 +1,70 @@
-//! Security Hub controls, evaluator and remediator (see ARCHITECTURE.md).
+//! Security Hub's controls, evaluator, findings, control status and security score — and, as
+//! the project grows, the remediator.
+//!
+//! The evaluator reads the account only through [`hubsim_simulator::AwsApi`] (never SQLite):
+//! a [`snapshot::Snapshot`] is fetched once, every enabled control judges it ([`evaluate`]), the
+//! verdicts become ASFF findings imported into the simulated Security Hub ([`findings`]), and
+//! control status and score are derived from the stored findings ([`status`]), as Security Hub
+//! derives them.
+
+pub mod catalogue;
+pub mod control;
+pub mod controls;
+pub mod evaluate;
+pub mod findings;
+pub mod scenario_check;
+pub mod snapshot;
+pub mod status;
+
+use hubsim_simulator::model::securityhub as sh;
+use hubsim_simulator::AwsApi;
+
+pub use evaluate::Settings;
+pub use snapshot::FetchError;
+pub use status::{ControlRow, ControlStatus, Score};
+
+/// The result of one evaluation.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Controls with their status, failed first.
+    pub controls: Vec<ControlRow>,
+    /// The security score.
+    pub score: Score,
+    /// Every active control finding, by region then control then resource.
+    pub findings: Vec<sh::AwsSecurityFinding>,
+    /// Suppressions that matched no finding.
+    pub unmatched_suppressions: Vec<findings::Suppress>,
+}
+
+/// Evaluates the account behind `api`: fetch, judge, import findings, apply `suppressions`,
+/// then read the findings back for status and score. `now` is the scenario clock (ISO-8601).
+pub fn evaluate_account<A: AwsApi>(
+    api: &A,
+    account: &str,
+    home: &str,
+    settings: &Settings,
+    suppressions: &[findings::Suppress],
+    now: &str,
+    average_score: bool,
+) -> Result<Report, FetchError> {
+    let snap = snapshot::Snapshot::fetch(api, account, home)?;
+    let runs = evaluate::run(&snap, settings);
+    findings::import(api, account, settings.era, &runs, now)?;
+    let unmatched = findings::suppress(api, suppressions)?;
+    let mut per_region = Vec::new();
+    let mut all = Vec::new();
+    for run in &runs {
+        let mut active = findings::active(api, &run.region)?;
+        active.sort_by(|a, b| {
+            let key = |f: &sh::AwsSecurityFinding| {
+                let control = f.compliance.as_ref().and_then(|c| c.security_control_id.clone()).unwrap_or_default();
+                (status::natural(&control), f.resources.first().map(|r| r.id.clone()).unwrap_or_default())
+            };
+            key(a).cmp(&key(b))
+        });
+        all.extend(active.iter().cloned());
+        per_region.push((run.region.clone(), run.standards.clone(), active));
+    }
+    let (controls, score) = status::summarize(settings.era, &per_region, average_score);
+    Ok(Report { controls, score, findings: all, unmatched_suppressions: unmatched })
+}

@@ -166,7 +166,10 @@ fn enable_security_hub(batch: &mut Batch<'_>, spec: &SecurityHubSpec) -> Result<
                 standards_subscription_requests: spec
                     .standards
                     .iter()
-                    .map(|s| securityhub::StandardsSubscriptionRequest { standards_arn: standard_arn(region, s), standards_input: None })
+                    .map(|s| securityhub::StandardsSubscriptionRequest {
+                        standards_arn: standard_arn(region, s),
+                        standards_input: None,
+                    })
                     .collect(),
             },
         )?;

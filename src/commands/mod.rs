@@ -1,3 +1,10 @@
-//! One module per top-level command.
+//! One module per top-level command, plus what they share (evaluation, output formats,
+//! expectation diffs).
 
+pub mod controls_cmd;
+pub mod evaluate_cmd;
+pub mod evaluation;
+pub mod expect;
+pub mod render;
+pub mod run;
 pub mod scenario;

@@ -10,7 +10,7 @@ use clap::Subcommand;
 use hubsim_simulator::scenario::{self, LoadOptions, Scenario, ScenarioError};
 use hubsim_simulator::Simulator;
 
-use crate::exit::Failure;
+use crate::exit::{emit, Failure};
 
 /// Scenario file commands.
 #[derive(Subcommand)]
@@ -53,15 +53,15 @@ pub fn run(cmd: ScenarioCommand) -> Result<ExitCode, Failure> {
         ScenarioCommand::Validate { file } => {
             let s = read(&file)?;
             scenario::validate(&s).map_err(|e| invalid(&file, e))?;
-            println!("{}: valid ({} steps, era {})", file.display(), s.steps.len(), s.era.as_str());
+            emit(&format!("{}: valid ({} steps, era {})\n", file.display(), s.steps.len(), s.era.as_str()))?;
         }
         ScenarioCommand::Load { file, db, reset } => {
             let s = read(&file)?;
             scenario::validate(&s).map_err(|e| invalid(&file, e))?;
             let sim = open_db(&db)?;
             let report = scenario::load(&sim, &s, LoadOptions { reset }).map_err(|e| invalid(&file, e))?;
-            println!(
-                "loaded {} (era {}) into {}: {} step(s) applied{}",
+            let mut text = format!(
+                "loaded {} (era {}) into {}: {} step(s) applied{}\n",
                 s.name,
                 s.era.as_str(),
                 db.display(),
@@ -72,7 +72,8 @@ pub fn run(cmd: ScenarioCommand) -> Result<ExitCode, Failure> {
                     String::new()
                 }
             );
-            print_inventory(&sim)?;
+            text.push_str(&inventory(&sim)?);
+            emit(&text)?;
         }
         ScenarioCommand::Export { db, output } => {
             if !db.exists() {
@@ -82,10 +83,10 @@ pub fn run(cmd: ScenarioCommand) -> Result<ExitCode, Failure> {
             let text = scenario::export(&sim).map_err(|e| invalid(&db, e))?;
             match output {
                 Some(path) => fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?,
-                None => print!("{text}"),
+                None => emit(&text)?,
             }
         }
-        ScenarioCommand::Schema => print!("{}", scenario::schema()),
+        ScenarioCommand::Schema => emit(scenario::schema())?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -111,13 +112,10 @@ pub fn invalid(file: &Path, e: ScenarioError) -> Failure {
     }
 }
 
-fn print_inventory(sim: &Simulator) -> Result<(), Failure> {
+fn inventory(sim: &Simulator) -> Result<String, Failure> {
     let counts: BTreeMap<String, usize> = sim.inventory()?;
     if counts.is_empty() {
-        println!("  (no resources)");
+        return Ok("  (no resources)\n".to_string());
     }
-    for (kind, n) in counts {
-        println!("  {kind:<36} {n}");
-    }
-    Ok(())
+    Ok(counts.into_iter().map(|(kind, n)| format!("  {kind:<36} {n}\n")).collect())
 }

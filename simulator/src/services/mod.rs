@@ -65,6 +65,7 @@ pub fn validation_error(service: &str, problems: &[Invalid]) -> AwsError {
         ("sns", _) => "InvalidParameter",
         ("iam" | "sts", _) => "ValidationError",
         ("guardduty", _) => "BadRequestException",
+        ("securityhub", _) => "InvalidInputException",
         ("logs", _) => "InvalidParameterException",
         _ => "ValidationException",
     };

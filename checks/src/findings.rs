@@ -1,0 +1,312 @@
+//! Findings: each verdict becomes an ASFF finding (consolidated `SECURITY_CONTROL` shape) with
+//! a stable Id per (region, control, resource), imported into the simulated Security Hub
+//! through `BatchImportFindings`, which applies the finding lifecycle. Findings no longer
+//! produced are archived; the scenario's own suppressions are applied with
+//! `BatchUpdateFindings`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use hubsim_simulator::model::securityhub as sh;
+use hubsim_simulator::{AwsApi, AwsError};
+
+use crate::catalogue::{catalogue, Severity};
+use crate::control::{Compliance, Verdict};
+use crate::evaluate::RegionRun;
+use crate::snapshot::FetchError;
+
+/// ASFF `Types` of control findings.
+pub const CONTROL_TYPE: &str = "Software and Configuration Checks/Industry and Regulatory Standards";
+
+/// Security Hub's own product ARN in `region`.
+pub fn product_arn(region: &str) -> String {
+    format!("arn:aws:securityhub:{region}::product/aws/securityhub")
+}
+
+/// The stable finding Id of (region, control, resource).
+pub fn finding_id(region: &str, account: &str, control: &str, resource: &str) -> String {
+    format!(
+        "arn:aws:securityhub:{region}:{account}:security-control/{control}/finding/{}",
+        stable_uuid(&[region, control, resource])
+    )
+}
+
+fn stable_uuid(parts: &[&str]) -> String {
+    let mut h1: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h2: u64 = 0x8422_2325_cbf2_9ce4;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0)) {
+            h1 = (h1 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+            h2 = (h2 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(7);
+        }
+    }
+    let hex = format!("{h1:016x}{h2:016x}");
+    format!("{}-{}-5{}-8{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32])
+}
+
+/// Builds the finding for `verdict` of `control` in `region`.
+pub fn build(
+    account: &str,
+    region: &str,
+    era: hubsim_simulator::Era,
+    standards: &[String],
+    control: &str,
+    verdict: &Verdict,
+    now: &str,
+) -> sh::AwsSecurityFinding {
+    let def = catalogue().control(control);
+    let entry = def.and_then(|d| d.in_era(era));
+    let title = entry.map(|e| e.title.clone()).unwrap_or_else(|| control.to_string());
+    let severity = match verdict.status {
+        Compliance::Failed => entry.map(|e| e.severity).unwrap_or(Severity::Medium),
+        _ => Severity::Informational,
+    };
+    let mut associated = Vec::new();
+    let mut requirements = Vec::new();
+    if let Some(e) = entry {
+        for (std_id, std_control) in &e.standards {
+            if !standards.contains(std_id) {
+                continue;
+            }
+            if let Some(std) = catalogue().standard(std_id) {
+                associated.push(sh::AssociatedStandard { standards_id: Some(std.standards_id.clone()) });
+                if let Some(prefix) = &std.requirement_prefix {
+                    requirements.push(format!("{prefix}/{std_control}"));
+                }
+            }
+        }
+    }
+    let id = finding_id(region, account, control, &verdict.resource.id);
+    let product = product_arn(region);
+    let mut product_fields = BTreeMap::new();
+    product_fields.insert("aws/securityhub/ProductName".to_string(), "Security Hub".to_string());
+    product_fields.insert("aws/securityhub/CompanyName".to_string(), "AWS".to_string());
+    product_fields.insert("aws/securityhub/FindingId".to_string(), format!("{product}/{id}"));
+    product_fields.insert("hubsim/Reason".to_string(), verdict.reason.clone());
+    sh::AwsSecurityFinding {
+        schema_version: "2018-10-08".into(),
+        id,
+        product_arn: product,
+        product_name: Some("Security Hub".into()),
+        company_name: Some("AWS".into()),
+        region: Some(region.to_string()),
+        generator_id: format!("security-control/{control}"),
+        aws_account_id: account.to_string(),
+        types: Some(vec![CONTROL_TYPE.to_string()]),
+        first_observed_at: Some(now.to_string()),
+        last_observed_at: Some(now.to_string()),
+        created_at: now.to_string(),
+        updated_at: now.to_string(),
+        severity: Some(sh::Severity {
+            label: Some(severity.label().into()),
+            normalized: Some(severity.normalized()),
+            original: Some(severity.label().into()),
+            ..Default::default()
+        }),
+        title,
+        description: def.map(|d| d.description.clone()).unwrap_or_default(),
+        remediation: Some(sh::Remediation {
+            recommendation: Some(sh::Recommendation {
+                text: Some("For information on how to correct this issue, consult the AWS Security Hub controls documentation.".into()),
+                url: Some(format!("https://docs.aws.amazon.com/console/securityhub/{control}/remediation")),
+            }),
+        }),
+        product_fields: Some(product_fields),
+        resources: vec![sh::Resource {
+            type_: verdict.resource.kind.to_string(),
+            id: verdict.resource.id.clone(),
+            partition: Some("aws".into()),
+            region: Some(region.to_string()),
+            ..Default::default()
+        }],
+        compliance: Some(sh::Compliance {
+            status: Some(verdict.status.as_str().into()),
+            security_control_id: Some(control.to_string()),
+            associated_standards: Some(associated),
+            related_requirements: (!requirements.is_empty()).then_some(requirements),
+            ..Default::default()
+        }),
+        record_state: Some("ACTIVE".into()),
+        finding_provider_fields: Some(sh::FindingProviderFields {
+            severity: Some(sh::FindingProviderSeverity {
+                label: Some(severity.label().into()),
+                original: Some(severity.label().into()),
+            }),
+            types: Some(vec![CONTROL_TYPE.to_string()]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn wrap(what: &str, region: &str) -> impl FnOnce(AwsError) -> FetchError {
+    let (what, region) = (what.to_string(), region.to_string());
+    move |error| FetchError { what, region, error }
+}
+
+/// Every active control finding Security Hub holds in `region`.
+pub fn active<A: AwsApi>(api: &A, region: &str) -> Result<Vec<sh::AwsSecurityFinding>, FetchError> {
+    let filter = |v: &str, c: &str| vec![sh::StringFilter { value: Some(v.into()), comparison: Some(c.into()) }];
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        let page = api
+            .call::<sh::GetFindings>(
+                region,
+                sh::GetFindingsRequest {
+                    filters: Some(sh::AwsSecurityFindingFilters {
+                        product_arn: Some(filter(&product_arn(region), "EQUALS")),
+                        record_state: Some(filter("ACTIVE", "EQUALS")),
+                        generator_id: Some(filter("security-control/", "PREFIX")),
+                        ..Default::default()
+                    }),
+                    next_token: token.clone(),
+                    max_results: Some(100),
+                    ..Default::default()
+                },
+            )
+            .map_err(wrap("findings", region))?;
+        out.extend(page.findings);
+        token = page.next_token;
+        if token.is_none() {
+            return Ok(out);
+        }
+    }
+}
+
+/// Imports the findings of `runs` (and archives control findings no longer produced).
+pub fn import<A: AwsApi>(
+    api: &A,
+    account: &str,
+    era: hubsim_simulator::Era,
+    runs: &[RegionRun],
+    now: &str,
+) -> Result<(), FetchError> {
+    for run in runs {
+        let r = run.region.as_str();
+        let mut batch = Vec::new();
+        let mut produced = BTreeSet::new();
+        for c in &run.controls {
+            for v in &c.verdicts {
+                let f = build(account, r, era, &run.standards, c.control, v, now);
+                produced.insert(f.id.clone());
+                batch.push(f);
+            }
+        }
+        for mut stale in active(api, r)? {
+            if produced.contains(&stale.id) {
+                continue;
+            }
+            stale.record_state = Some("ARCHIVED".into());
+            stale.updated_at = now.to_string();
+            if let Some(c) = stale.compliance.as_mut() {
+                c.status = Some("NOT_AVAILABLE".into());
+            }
+            stale.severity = Some(sh::Severity {
+                label: Some("INFORMATIONAL".into()),
+                normalized: Some(0),
+                original: Some("INFORMATIONAL".into()),
+                ..Default::default()
+            });
+            batch.push(stale);
+        }
+        for chunk in batch.chunks(100) {
+            let out = api
+                .call::<sh::BatchImportFindings>(r, sh::BatchImportFindingsRequest { findings: chunk.to_vec() })
+                .map_err(wrap("BatchImportFindings", r))?;
+            if let Some(failed) = out.failed_findings.filter(|f| !f.is_empty()) {
+                let first = &failed[0];
+                return Err(FetchError {
+                    what: format!("importing finding {}", first.id),
+                    region: r.to_string(),
+                    error: AwsError::bad_request(first.error_code.clone(), first.error_message.clone()),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A suppression to apply: the finding of (control, region, resource), with a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppress {
+    /// Security control id.
+    pub control: String,
+    /// Region.
+    pub region: String,
+    /// Resource id or ARN, as in `Resources[].Id` (an id matches the end of an ARN).
+    pub resource: String,
+    /// The justification.
+    pub reason: String,
+    /// Who suppresses.
+    pub by: String,
+}
+
+/// Whether `resource` (as a user wrote it) names the finding's resource.
+pub fn resource_matches(written: &str, finding_resource: &str) -> bool {
+    written == finding_resource
+        || finding_resource.ends_with(&format!("/{written}"))
+        || finding_resource.ends_with(&format!(":{written}"))
+}
+
+/// Applies suppressions; returns the ones that matched no active finding.
+pub fn suppress<A: AwsApi>(api: &A, items: &[Suppress]) -> Result<Vec<Suppress>, FetchError> {
+    let mut unmatched = Vec::new();
+    let mut by_region: BTreeMap<&str, Vec<&Suppress>> = BTreeMap::new();
+    for s in items {
+        by_region.entry(s.region.as_str()).or_default().push(s);
+    }
+    for (region, list) in by_region {
+        let findings = active(api, region)?;
+        for s in list {
+            let hit = findings.iter().find(|f| {
+                f.compliance.as_ref().and_then(|c| c.security_control_id.as_deref()) == Some(s.control.as_str())
+                    && f.resources.iter().any(|r| resource_matches(&s.resource, &r.id))
+            });
+            let Some(f) = hit else {
+                unmatched.push(s.clone());
+                continue;
+            };
+            let already = f.workflow.as_ref().and_then(|w| w.status.as_deref()) == Some("SUPPRESSED")
+                && f.note.as_ref().is_some_and(|n| n.text == s.reason);
+            if already {
+                continue;
+            }
+            api.call::<sh::BatchUpdateFindings>(
+                region,
+                sh::BatchUpdateFindingsRequest {
+                    finding_identifiers: vec![sh::AwsSecurityFindingIdentifier {
+                        id: f.id.clone(),
+                        product_arn: f.product_arn.clone(),
+                    }],
+                    workflow: Some(sh::WorkflowUpdate { status: Some("SUPPRESSED".into()) }),
+                    note: Some(sh::NoteUpdate { text: s.reason.clone(), updated_by: s.by.clone() }),
+                    ..Default::default()
+                },
+            )
+            .map_err(wrap("BatchUpdateFindings", region))?;
+        }
+    }
+    Ok(unmatched)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_stable_and_distinct() {
+        let a = finding_id("us-east-1", "123456789012", "S3.9", "arn:aws:s3:::a");
+        assert_eq!(a, finding_id("us-east-1", "123456789012", "S3.9", "arn:aws:s3:::a"));
+        assert_ne!(a, finding_id("us-east-1", "123456789012", "S3.9", "arn:aws:s3:::b"));
+        assert_ne!(a, finding_id("eu-west-1", "123456789012", "S3.9", "arn:aws:s3:::a"));
+        assert!(a.starts_with("arn:aws:securityhub:us-east-1:123456789012:security-control/S3.9/finding/"));
+        assert_eq!(a.rsplit('/').next().unwrap().len(), 36);
+    }
+
+    #[test]
+    fn resources_match_by_arn_or_id() {
+        assert!(resource_matches("vpc-1", "arn:aws:ec2:us-east-1:1:vpc/vpc-1"));
+        assert!(resource_matches("arn:aws:s3:::b", "arn:aws:s3:::b"));
+        assert!(!resource_matches("vpc-1", "arn:aws:ec2:us-east-1:1:vpc/vpc-12"));
+    }
+}

@@ -1,0 +1,406 @@
+//! What the controls judge: one snapshot of the account per evaluation, fetched through the
+//! typed AWS API only (never SQLite), once, before any control runs ("fetch once, judge many").
+//! A resource that AWS answers "not found" for a configuration of is kept with `None`.
+
+use std::collections::BTreeMap;
+
+use hubsim_simulator::model::{cloudtrail, config, ec2, guardduty, iam, s3, s3control, securityhub, sns};
+use hubsim_simulator::{AwsApi, AwsError};
+
+/// A failure to read the account (an AWS error that is not an expected "not found").
+#[derive(Debug, thiserror::Error)]
+#[error("reading {what} in {region}: {error}")]
+pub struct FetchError {
+    /// What was being read.
+    pub what: String,
+    /// Region of the call.
+    pub region: String,
+    /// AWS's answer.
+    pub error: AwsError,
+}
+
+fn fail(what: &str, region: &str) -> impl FnOnce(AwsError) -> FetchError {
+    let (what, region) = (what.to_string(), region.to_string());
+    move |error| FetchError { what, region, error }
+}
+
+/// `Ok(None)` for the not-found codes of an optional configuration.
+fn optional<T>(r: Result<T, AwsError>, absent: &[&str], what: &str, region: &str) -> Result<Option<T>, FetchError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if absent.contains(&e.code.as_str()) => Ok(None),
+        Err(e) => Err(FetchError { what: what.into(), region: region.into(), error: e }),
+    }
+}
+
+/// Account-wide facts.
+#[derive(Debug, Clone, Default)]
+pub struct Global {
+    /// The account id.
+    pub account: String,
+    /// The IAM password policy, if one is set.
+    pub password_policy: Option<iam::PasswordPolicy>,
+    /// Whether the root user has any MFA device (GetAccountSummary `AccountMFAEnabled`).
+    pub root_mfa: bool,
+    /// Whether a virtual MFA device is assigned to the root user.
+    pub root_virtual_mfa: bool,
+    /// Whether the root user has a password (credential report `password_enabled`).
+    pub root_password: bool,
+    /// The account-level S3 Block Public Access configuration.
+    pub account_public_access_block: Option<s3control::PublicAccessBlockConfiguration>,
+    /// Every bucket, with its home region.
+    pub buckets: Vec<BucketView>,
+}
+
+/// One bucket and the configurations S3 controls read.
+#[derive(Debug, Clone, Default)]
+pub struct BucketView {
+    /// Name.
+    pub name: String,
+    /// Home region.
+    pub region: String,
+    /// Default encryption.
+    pub encryption: Option<s3::ServerSideEncryptionConfiguration>,
+    /// Bucket policy text.
+    pub policy: Option<String>,
+    /// Bucket-level Block Public Access.
+    pub public_access_block: Option<s3::PublicAccessBlockConfiguration>,
+    /// Server access logging.
+    pub logging: Option<s3::LoggingEnabled>,
+    /// Event notifications.
+    pub notification: s3::NotificationConfiguration,
+    /// Lifecycle rules.
+    pub lifecycle: Option<Vec<s3::LifecycleRule>>,
+}
+
+/// One trail as seen in a region, with its status and selectors.
+#[derive(Debug, Clone, Default)]
+pub struct TrailView {
+    /// The trail (shadow trails of multi-region trails included).
+    pub trail: cloudtrail::Trail,
+    /// GetTrailStatus.
+    pub status: cloudtrail::GetTrailStatusResponse,
+    /// GetEventSelectors.
+    pub selectors: cloudtrail::GetEventSelectorsResponse,
+}
+
+/// One region's resources.
+#[derive(Debug, Clone, Default)]
+pub struct Region {
+    /// Region name.
+    pub name: String,
+    /// Enabled Security Hub standards (`aws-foundational-security-best-practices/v/1.0.0`, ...);
+    /// `None` when Security Hub is off in the region.
+    pub standards: Option<Vec<String>>,
+    /// Trails visible here.
+    pub trails: Vec<TrailView>,
+    /// Configuration recorders.
+    pub recorders: Vec<config::ConfigurationRecorder>,
+    /// Their status.
+    pub recorder_status: Vec<config::ConfigurationRecorderStatus>,
+    /// GuardDuty detectors.
+    pub detectors: Vec<(String, guardduty::GetDetectorResponse)>,
+    /// VPCs.
+    pub vpcs: Vec<ec2::Vpc>,
+    /// Subnets.
+    pub subnets: Vec<ec2::Subnet>,
+    /// Security groups.
+    pub security_groups: Vec<ec2::SecurityGroup>,
+    /// Network ACLs.
+    pub network_acls: Vec<ec2::NetworkAcl>,
+    /// Flow logs.
+    pub flow_logs: Vec<ec2::FlowLog>,
+    /// VPC endpoints.
+    pub vpc_endpoints: Vec<ec2::VpcEndpoint>,
+    /// EBS encryption by default.
+    pub ebs_encryption_by_default: bool,
+    /// SNS topics with their attributes.
+    pub topics: Vec<(String, BTreeMap<String, String>)>,
+}
+
+/// The whole account.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    /// Account-wide facts.
+    pub global: Global,
+    /// Enabled regions, in the account's order.
+    pub regions: Vec<Region>,
+}
+
+impl Snapshot {
+    /// Reads the account through `api`. `home` is where global calls are signed.
+    pub fn fetch<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Snapshot, FetchError> {
+        let regions = api
+            .call::<ec2::DescribeRegions>(home, Default::default())
+            .map_err(fail("regions", home))?
+            .regions
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|r| r.region_name)
+            .collect::<Vec<_>>();
+        let global = fetch_global(api, account, home)?;
+        let mut out = Vec::new();
+        for region in regions {
+            out.push(fetch_region(api, &region)?);
+        }
+        Ok(Snapshot { global, regions: out })
+    }
+}
+
+fn fetch_global<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Global, FetchError> {
+    let password_policy = optional(
+        api.call::<iam::GetAccountPasswordPolicy>(home, Default::default()),
+        &["NoSuchEntity"],
+        "password policy",
+        home,
+    )?
+    .map(|r| r.password_policy);
+    let summary =
+        api.call::<iam::GetAccountSummary>(home, Default::default()).map_err(fail("account summary", home))?;
+    let root_mfa = summary.summary_map.as_ref().and_then(|m| m.get("AccountMFAEnabled")).copied().unwrap_or(0) > 0;
+    let virtual_devices = api
+        .call::<iam::ListVirtualMFADevices>(
+            home,
+            iam::ListVirtualMFADevicesRequest { assignment_status: Some("Assigned".into()), ..Default::default() },
+        )
+        .map_err(fail("virtual MFA devices", home))?;
+    let root_arn = format!("arn:aws:iam::{account}:root");
+    let root_virtual_mfa =
+        virtual_devices.virtual_mfa_devices.iter().any(|d| d.user.as_ref().is_some_and(|u| u.arn == root_arn));
+    let root_password = root_password_enabled(api, home)?;
+    let account_public_access_block = optional(
+        api.call::<s3control::GetPublicAccessBlock>(
+            home,
+            s3control::GetPublicAccessBlockRequest { account_id: account.to_string() },
+        ),
+        &["NoSuchPublicAccessBlockConfiguration"],
+        "account public access block",
+        home,
+    )?
+    .and_then(|r| r.public_access_block_configuration);
+    let buckets = fetch_buckets(api, home)?;
+    Ok(Global {
+        account: account.to_string(),
+        password_policy,
+        root_mfa,
+        root_virtual_mfa,
+        root_password,
+        account_public_access_block,
+        buckets,
+    })
+}
+
+/// Reads root's `password_enabled` from the credential report, generating one when none is
+/// ready (as Prowler and other scanners do).
+fn root_password_enabled<A: AwsApi>(api: &A, home: &str) -> Result<bool, FetchError> {
+    let mut report = api.call::<iam::GetCredentialReport>(home, Default::default());
+    if matches!(&report, Err(e) if e.code == "ReportNotPresent" || e.code == "ReportExpired") {
+        api.call::<iam::GenerateCredentialReport>(home, Default::default()).map_err(fail("credential report", home))?;
+        report = api.call::<iam::GetCredentialReport>(home, Default::default());
+    }
+    let report = report.map_err(fail("credential report", home))?;
+    let content = report.content.map(|b| String::from_utf8_lossy(&b.0).into_owned()).unwrap_or_default();
+    let mut lines = content.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let col = header.iter().position(|h| *h == "password_enabled");
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        if cells.first() == Some(&"<root_account>") {
+            return Ok(col.and_then(|c| cells.get(c)).is_some_and(|v| *v == "true"));
+        }
+    }
+    Ok(false)
+}
+
+fn fetch_buckets<A: AwsApi>(api: &A, home: &str) -> Result<Vec<BucketView>, FetchError> {
+    let listed = api.call::<s3::ListBuckets>(home, Default::default()).map_err(fail("buckets", home))?;
+    let mut out = Vec::new();
+    for b in listed.buckets.unwrap_or_default() {
+        let Some(name) = b.name else { continue };
+        let region = b.bucket_region.unwrap_or_else(|| "us-east-1".to_string());
+        let r = region.as_str();
+        let what = format!("bucket {name}");
+        let encryption = optional(
+            api.call::<s3::GetBucketEncryption>(
+                r,
+                s3::GetBucketEncryptionRequest { bucket: name.clone(), ..Default::default() },
+            ),
+            &["ServerSideEncryptionConfigurationNotFoundError"],
+            &what,
+            r,
+        )?
+        .and_then(|o| o.server_side_encryption_configuration);
+        let policy = optional(
+            api.call::<s3::GetBucketPolicy>(
+                r,
+                s3::GetBucketPolicyRequest { bucket: name.clone(), ..Default::default() },
+            ),
+            &["NoSuchBucketPolicy"],
+            &what,
+            r,
+        )?
+        .and_then(|o| o.policy);
+        let public_access_block = optional(
+            api.call::<s3::GetPublicAccessBlock>(
+                r,
+                s3::GetPublicAccessBlockRequest { bucket: name.clone(), ..Default::default() },
+            ),
+            &["NoSuchPublicAccessBlockConfiguration"],
+            &what,
+            r,
+        )?
+        .and_then(|o| o.public_access_block_configuration);
+        let logging = api
+            .call::<s3::GetBucketLogging>(r, s3::GetBucketLoggingRequest { bucket: name.clone(), ..Default::default() })
+            .map_err(fail(&what, r))?
+            .logging_enabled;
+        let notification = api
+            .call::<s3::GetBucketNotificationConfiguration>(
+                r,
+                s3::GetBucketNotificationConfigurationRequest { bucket: name.clone(), ..Default::default() },
+            )
+            .map_err(fail(&what, r))?;
+        let lifecycle = optional(
+            api.call::<s3::GetBucketLifecycleConfiguration>(
+                r,
+                s3::GetBucketLifecycleConfigurationRequest { bucket: name.clone(), ..Default::default() },
+            ),
+            &["NoSuchLifecycleConfiguration"],
+            &what,
+            r,
+        )?
+        .and_then(|o| o.rules);
+        out.push(BucketView {
+            name,
+            region,
+            encryption,
+            policy,
+            public_access_block,
+            logging,
+            notification,
+            lifecycle,
+        });
+    }
+    Ok(out)
+}
+
+fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> {
+    let r = region;
+    let standards = match api.call::<securityhub::DescribeHub>(r, Default::default()) {
+        Ok(_) => Some(
+            api.call::<securityhub::GetEnabledStandards>(r, Default::default())
+                .map_err(fail("enabled standards", r))?
+                .standards_subscriptions
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| standard_path(&s.standards_arn))
+                .collect(),
+        ),
+        Err(e) if e.code == "InvalidAccessException" => None,
+        Err(e) => return Err(FetchError { what: "Security Hub".into(), region: r.into(), error: e }),
+    };
+    let mut trails = Vec::new();
+    let described = api.call::<cloudtrail::DescribeTrails>(r, Default::default()).map_err(fail("trails", r))?;
+    for trail in described.trail_list.unwrap_or_default() {
+        let id = trail.trail_arn.clone().or_else(|| trail.name.clone()).unwrap_or_default();
+        let status = api
+            .call::<cloudtrail::GetTrailStatus>(r, cloudtrail::GetTrailStatusRequest { name: id.clone() })
+            .map_err(fail("trail status", r))?;
+        let selectors = api
+            .call::<cloudtrail::GetEventSelectors>(r, cloudtrail::GetEventSelectorsRequest { trail_name: id })
+            .map_err(fail("event selectors", r))?;
+        trails.push(TrailView { trail, status, selectors });
+    }
+    let recorders = api
+        .call::<config::DescribeConfigurationRecorders>(r, Default::default())
+        .map_err(fail("configuration recorders", r))?
+        .configuration_recorders
+        .unwrap_or_default();
+    let recorder_status = api
+        .call::<config::DescribeConfigurationRecorderStatus>(r, Default::default())
+        .map_err(fail("recorder status", r))?
+        .configuration_recorders_status
+        .unwrap_or_default();
+    let mut detectors = Vec::new();
+    let ids = api.call::<guardduty::ListDetectors>(r, Default::default()).map_err(fail("detectors", r))?.detector_ids;
+    for id in ids {
+        let d = api
+            .call::<guardduty::GetDetector>(r, guardduty::GetDetectorRequest { detector_id: id.clone() })
+            .map_err(fail("detector", r))?;
+        detectors.push((id, d));
+    }
+    let vpcs = api.call::<ec2::DescribeVpcs>(r, Default::default()).map_err(fail("VPCs", r))?.vpcs.unwrap_or_default();
+    let subnets = api
+        .call::<ec2::DescribeSubnets>(r, Default::default())
+        .map_err(fail("subnets", r))?
+        .subnets
+        .unwrap_or_default();
+    let security_groups = api
+        .call::<ec2::DescribeSecurityGroups>(r, Default::default())
+        .map_err(fail("security groups", r))?
+        .security_groups
+        .unwrap_or_default();
+    let network_acls = api
+        .call::<ec2::DescribeNetworkAcls>(r, Default::default())
+        .map_err(fail("network ACLs", r))?
+        .network_acls
+        .unwrap_or_default();
+    let flow_logs = api
+        .call::<ec2::DescribeFlowLogs>(r, Default::default())
+        .map_err(fail("flow logs", r))?
+        .flow_logs
+        .unwrap_or_default();
+    let vpc_endpoints = api
+        .call::<ec2::DescribeVpcEndpoints>(r, Default::default())
+        .map_err(fail("VPC endpoints", r))?
+        .vpc_endpoints
+        .unwrap_or_default();
+    let ebs_encryption_by_default = api
+        .call::<ec2::GetEbsEncryptionByDefault>(r, Default::default())
+        .map_err(fail("EBS default encryption", r))?
+        .ebs_encryption_by_default
+        .unwrap_or(false);
+    let mut topics = Vec::new();
+    let mut token = None;
+    loop {
+        let page = api
+            .call::<sns::ListTopics>(r, sns::ListTopicsInput { next_token: token.clone() })
+            .map_err(fail("topics", r))?;
+        for t in page.topics.unwrap_or_default() {
+            let Some(arn) = t.topic_arn else { continue };
+            let attrs = api
+                .call::<sns::GetTopicAttributes>(r, sns::GetTopicAttributesInput { topic_arn: arn.clone() })
+                .map_err(fail("topic attributes", r))?
+                .attributes
+                .unwrap_or_default();
+            topics.push((arn, attrs));
+        }
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(Region {
+        name: r.to_string(),
+        standards,
+        trails,
+        recorders,
+        recorder_status,
+        detectors,
+        vpcs,
+        subnets,
+        security_groups,
+        network_acls,
+        flow_logs,
+        vpc_endpoints,
+        ebs_encryption_by_default,
+        topics,
+    })
+}
+
+/// `arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0`
+/// → `aws-foundational-security-best-practices/v/1.0.0` (also for CIS's `ruleset/` form).
+pub fn standard_path(arn: &str) -> String {
+    let tail = arn.rsplit_once(":standards/").or_else(|| arn.rsplit_once(":ruleset/")).map(|(_, t)| t);
+    tail.unwrap_or(arn).to_string()
+}

@@ -1,0 +1,269 @@
+//! Control status and the security score, derived from findings as Security Hub derives them
+//! (spec/controls.md §1.6, §1.7): archived and suppressed findings are ignored; a control with
+//! no remaining finding has no data and leaves the score.
+
+use std::collections::BTreeMap;
+
+use hubsim_simulator::model::securityhub as sh;
+use hubsim_simulator::Era;
+use serde::Serialize;
+
+use crate::catalogue::{catalogue, Severity};
+use crate::control::Compliance;
+use crate::controls;
+
+/// A control's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ControlStatus {
+    /// At least one remaining finding FAILED.
+    Failed,
+    /// No FAILED, at least one WARNING or NOT_AVAILABLE.
+    Unknown,
+    /// Every remaining finding PASSED.
+    Passed,
+    /// No remaining finding.
+    NoData,
+    /// Disabled in the standard.
+    Disabled,
+}
+
+impl ControlStatus {
+    /// Scenario spelling (`PASSED`, `NO_DATA`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ControlStatus::Failed => "FAILED",
+            ControlStatus::Unknown => "UNKNOWN",
+            ControlStatus::Passed => "PASSED",
+            ControlStatus::NoData => "NO_DATA",
+            ControlStatus::Disabled => "DISABLED",
+        }
+    }
+
+    /// The status of a set of compliance results.
+    pub fn of(results: impl IntoIterator<Item = Compliance>) -> ControlStatus {
+        let mut any = false;
+        let mut unknown = false;
+        for c in results {
+            any = true;
+            match c {
+                Compliance::Failed => return ControlStatus::Failed,
+                Compliance::Warning | Compliance::NotAvailable => unknown = true,
+                Compliance::Passed => {}
+            }
+        }
+        match (any, unknown) {
+            (false, _) => ControlStatus::NoData,
+            (true, true) => ControlStatus::Unknown,
+            (true, false) => ControlStatus::Passed,
+        }
+    }
+
+    /// Combines regions: FAILED anywhere wins, then UNKNOWN, then PASSED.
+    pub fn combine(self, other: ControlStatus) -> ControlStatus {
+        use ControlStatus::*;
+        match (self, other) {
+            (Failed, _) | (_, Failed) => Failed,
+            (Unknown, _) | (_, Unknown) => Unknown,
+            (Passed, _) | (_, Passed) => Passed,
+            (Disabled, Disabled) => Disabled,
+            _ => NoData,
+        }
+    }
+}
+
+/// Whether a finding counts for control status: active and not suppressed.
+pub fn counts(f: &sh::AwsSecurityFinding) -> bool {
+    f.record_state.as_deref() != Some("ARCHIVED")
+        && f.workflow.as_ref().and_then(|w| w.status.as_deref()) != Some("SUPPRESSED")
+}
+
+/// One control's row in a report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlRow {
+    /// Security control id.
+    pub id: String,
+    /// Title in the era.
+    pub title: String,
+    /// Severity in the era.
+    pub severity: &'static str,
+    /// Status over all evaluated regions.
+    pub status: ControlStatus,
+    /// Status per region.
+    pub regions: BTreeMap<String, ControlStatus>,
+    /// Standards holding it, with their ids (`cis-aws-foundations-benchmark/v/1.2.0` → `2.1`).
+    pub standards: BTreeMap<String, String>,
+}
+
+/// A standard's score.
+#[derive(Debug, Clone, Serialize)]
+pub struct StandardScore {
+    /// Standard id.
+    pub standard: String,
+    /// Passed controls.
+    pub passed: usize,
+    /// Controls with data.
+    pub with_data: usize,
+    /// Rounded percentage, if any control has data.
+    pub percent: Option<u32>,
+    /// Controls of the standard that hubsim does not implement yet (not in the score).
+    pub not_implemented: usize,
+}
+
+/// The security score.
+#[derive(Debug, Clone, Serialize)]
+pub struct Score {
+    /// Summary percentage (pooled over controls with data, each control once; or the average of
+    /// the standards' scores with `average`).
+    pub percent: Option<u32>,
+    /// `pooled` or `average`.
+    pub method: &'static str,
+    /// Passed controls (pooled).
+    pub passed: usize,
+    /// Controls with data (pooled).
+    pub with_data: usize,
+    /// Per standard.
+    pub standards: Vec<StandardScore>,
+    /// Controls of the enabled standards that hubsim does not implement yet: the score covers
+    /// only the implemented ones, so it is not Security Hub's whole score.
+    pub not_implemented: usize,
+}
+
+fn percent(passed: usize, with_data: usize) -> Option<u32> {
+    // Round half up (spec §1.7 leaves .5 open).
+    (with_data > 0).then(|| ((passed * 200 + with_data) / (with_data * 2)) as u32)
+}
+
+/// Builds the control rows and the score from the findings of each region, for the standards
+/// enabled per region.
+pub fn summarize(
+    era: Era,
+    regions: &[(String, Vec<String>, Vec<sh::AwsSecurityFinding>)],
+    average: bool,
+) -> (Vec<ControlRow>, Score) {
+    let mut rows: BTreeMap<String, ControlRow> = BTreeMap::new();
+    let mut not_implemented: BTreeMap<String, usize> = BTreeMap::new();
+    let mut all_standards: Vec<String> = Vec::new();
+    for (region, standards, findings) in regions {
+        for s in standards {
+            if !all_standards.contains(s) {
+                all_standards.push(s.clone());
+            }
+        }
+        for (def, entry) in catalogue().enabled(era, standards) {
+            if controls::find(&def.id).is_none() {
+                continue;
+            }
+            let status = ControlStatus::of(
+                findings
+                    .iter()
+                    .filter(|f| counts(f))
+                    .filter(|f| {
+                        f.compliance.as_ref().and_then(|c| c.security_control_id.as_deref()) == Some(def.id.as_str())
+                    })
+                    .filter_map(|f| {
+                        f.compliance.as_ref().and_then(|c| c.status.as_deref()).and_then(Compliance::parse)
+                    }),
+            );
+            let row = rows.entry(def.id.clone()).or_insert_with(|| ControlRow {
+                id: def.id.clone(),
+                title: entry.title.clone(),
+                severity: entry.severity.label(),
+                status: ControlStatus::NoData,
+                regions: BTreeMap::new(),
+                standards: entry.standards.clone(),
+            });
+            row.regions.insert(region.clone(), status);
+        }
+    }
+    for row in rows.values_mut() {
+        row.status = row.regions.values().copied().fold(ControlStatus::NoData, ControlStatus::combine);
+        if row.regions.values().all(|s| *s == ControlStatus::NoData) {
+            row.status = ControlStatus::NoData;
+        }
+    }
+    for (def, _) in catalogue().enabled(era, &all_standards) {
+        if controls::find(&def.id).is_none() {
+            for std in def.in_era(era).map(|e| e.standards.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
+                if all_standards.contains(&std) {
+                    *not_implemented.entry(std).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut standard_scores = Vec::new();
+    for std in &all_standards {
+        let members: Vec<&ControlRow> = rows.values().filter(|r| r.standards.contains_key(std)).collect();
+        let with_data =
+            members.iter().filter(|r| !matches!(r.status, ControlStatus::NoData | ControlStatus::Disabled)).count();
+        let passed = members.iter().filter(|r| r.status == ControlStatus::Passed).count();
+        standard_scores.push(StandardScore {
+            standard: std.clone(),
+            passed,
+            with_data,
+            percent: percent(passed, with_data),
+            not_implemented: not_implemented.get(std).copied().unwrap_or(0),
+        });
+    }
+    let with_data =
+        rows.values().filter(|r| !matches!(r.status, ControlStatus::NoData | ControlStatus::Disabled)).count();
+    let passed = rows.values().filter(|r| r.status == ControlStatus::Passed).count();
+    let summary = if average {
+        let scored: Vec<u32> = standard_scores.iter().filter_map(|s| s.percent).collect();
+        (!scored.is_empty()).then(|| ((scored.iter().sum::<u32>() as f64) / scored.len() as f64).round() as u32)
+    } else {
+        percent(passed, with_data)
+    };
+    let total_not_implemented =
+        catalogue().enabled(era, &all_standards).filter(|(d, _)| controls::find(&d.id).is_none()).count();
+    let mut ordered: Vec<ControlRow> = rows.into_values().collect();
+    ordered.sort_by(|a, b| {
+        let sev = |r: &ControlRow| Severity::parse(r.severity).unwrap_or(Severity::Low);
+        (a.status, std::cmp::Reverse(sev(a)), natural(&a.id)).cmp(&(
+            b.status,
+            std::cmp::Reverse(sev(b)),
+            natural(&b.id),
+        ))
+    });
+    (
+        ordered,
+        Score {
+            percent: summary,
+            method: if average { "average" } else { "pooled" },
+            passed,
+            with_data,
+            standards: standard_scores,
+            not_implemented: total_not_implemented,
+        },
+    )
+}
+
+/// Sort key for control ids: service, then number (`EC2.2` < `EC2.10`).
+pub fn natural(id: &str) -> (String, u32) {
+    let (svc, n) = id.split_once('.').unwrap_or((id, "0"));
+    (svc.to_string(), n.parse().unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_rules() {
+        use Compliance::*;
+        assert_eq!(ControlStatus::of([]), ControlStatus::NoData);
+        assert_eq!(ControlStatus::of([Passed, Passed]), ControlStatus::Passed);
+        assert_eq!(ControlStatus::of([Passed, Warning]), ControlStatus::Unknown);
+        assert_eq!(ControlStatus::of([Warning, Failed, Passed]), ControlStatus::Failed);
+        assert_eq!(ControlStatus::NoData.combine(ControlStatus::Passed), ControlStatus::Passed);
+        assert_eq!(ControlStatus::Passed.combine(ControlStatus::Failed), ControlStatus::Failed);
+    }
+
+    #[test]
+    fn rounding_is_half_up() {
+        assert_eq!(percent(6, 10), Some(60));
+        assert_eq!(percent(1, 8), Some(13)); // 12.5
+        assert_eq!(percent(2, 3), Some(67));
+        assert_eq!(percent(0, 0), None);
+    }
+}

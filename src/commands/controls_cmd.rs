@@ -1,0 +1,95 @@
+//! `hubsim controls`: the catalogue, with what hubsim implements.
+
+use std::fmt::Write;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use hubsim_checks::catalogue::catalogue;
+use hubsim_checks::controls;
+use hubsim_simulator::Era;
+
+use crate::exit::{emit, Failure};
+
+/// An era on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EraArg {
+    /// The blog's world.
+    #[value(name = "2022")]
+    Y2022,
+    /// Today's AWS.
+    Current,
+}
+
+/// Options of `hubsim controls`.
+#[derive(Args)]
+pub struct ControlsArgs {
+    /// Which era's catalogue.
+    #[arg(long, value_enum, default_value = "current")]
+    pub era: EraArg,
+    /// Only controls of this standard (`aws-foundational-security-best-practices/v/1.0.0`,
+    /// `cis-aws-foundations-benchmark/v/1.2.0`, or a prefix such as `cis`).
+    #[arg(long)]
+    pub standard: Option<String>,
+    /// Only the controls hubsim implements.
+    #[arg(long)]
+    pub implemented: bool,
+}
+
+/// Runs `hubsim controls`.
+pub fn run(args: ControlsArgs) -> Result<ExitCode, Failure> {
+    let era = match args.era {
+        EraArg::Y2022 => Era::Y2022,
+        EraArg::Current => Era::Current,
+    };
+    let cat = catalogue();
+    let standard = match &args.standard {
+        None => None,
+        Some(s) => {
+            let found: Vec<&str> =
+                cat.standards.iter().map(|x| x.id.as_str()).filter(|id| id.starts_with(s.as_str())).collect();
+            match found.as_slice() {
+                [one] => Some(one.to_string()),
+                _ => {
+                    let known: Vec<&str> = cat.standards.iter().map(|x| x.id.as_str()).collect();
+                    return Err(Failure::BadInput(format!("--standard {s}: known standards are {}", known.join(", "))));
+                }
+            }
+        }
+    };
+    let mut out = format!("{:<16} {:<9} {:<12} {:<20} TITLE\n", "CONTROL", "SEVERITY", "IMPLEMENTED", "STANDARDS");
+    let (mut shown, mut implemented) = (0, 0);
+    for c in &cat.controls {
+        let Some(entry) = c.in_era(era) else { continue };
+        if let Some(s) = &standard {
+            if !entry.standards.contains_key(s) {
+                continue;
+            }
+        }
+        let done = controls::find(&c.id).is_some();
+        if args.implemented && !done {
+            continue;
+        }
+        shown += 1;
+        implemented += usize::from(done);
+        let stds: Vec<String> = entry
+            .standards
+            .iter()
+            .map(|(k, v)| if k.starts_with("cis-") { format!("CIS {v}") } else { "FSBP".to_string() })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{:<16} {:<9} {:<12} {:<20} {}",
+            c.id,
+            entry.severity.label(),
+            if done { "yes" } else { "no" },
+            stds.join(", "),
+            entry.title
+        );
+    }
+    let _ = writeln!(out, "\n{shown} controls in era {}; hubsim implements {implemented} of them.", era.as_str());
+    if let Some(note) = cat.coverage.get(era.as_str()) {
+        let _ = writeln!(out, "Catalogue coverage: {note}");
+    }
+    emit(&out)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,88 @@
+//! `hubsim evaluate --db FILE`: evaluate a persisted state and record the findings in it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use hubsim_checks::catalogue::Severity;
+
+use super::evaluation;
+use super::render::{render, Format};
+use super::scenario::open_db;
+use crate::exit::{emit, Failure};
+
+/// A severity threshold for `--fail-on`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Threshold {
+    /// LOW and above.
+    Low,
+    /// MEDIUM and above.
+    Medium,
+    /// HIGH and above.
+    High,
+    /// CRITICAL only.
+    Critical,
+}
+
+impl Threshold {
+    fn severity(self) -> Severity {
+        match self {
+            Threshold::Low => Severity::Low,
+            Threshold::Medium => Severity::Medium,
+            Threshold::High => Severity::High,
+            Threshold::Critical => Severity::Critical,
+        }
+    }
+}
+
+/// Options of `hubsim evaluate`.
+#[derive(Args)]
+pub struct EvaluateArgs {
+    /// The SQLite database holding the state (from `hubsim scenario load`).
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write the report here instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Exit 1 if an active, unsuppressed FAILED finding of this severity or above exists.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<Threshold>,
+    /// Score as the average of the standards' scores instead of pooled over controls.
+    #[arg(long)]
+    pub average_score: bool,
+}
+
+/// Runs `hubsim evaluate`.
+pub fn run(args: EvaluateArgs) -> Result<ExitCode, Failure> {
+    if !args.db.exists() {
+        return Err(Failure::BadInput(format!("{}: no such database", args.db.display())));
+    }
+    let sim = open_db(&args.db)?;
+    let report = evaluation::evaluate(&sim, args.average_score)?;
+    let text = render(args.format, &report, &[]);
+    match &args.output {
+        Some(path) => std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?,
+        None => emit(&text)?,
+    }
+    if let Some(t) = args.fail_on {
+        let hit = report.findings.iter().any(|f| {
+            let failed = f.compliance.as_ref().and_then(|c| c.status.as_deref()) == Some("FAILED");
+            let suppressed = f.workflow.as_ref().and_then(|w| w.status.as_deref()) == Some("SUPPRESSED");
+            let sev = f
+                .severity
+                .as_ref()
+                .and_then(|s| s.label.as_deref())
+                .and_then(Severity::parse)
+                .unwrap_or(Severity::Informational);
+            failed && !suppressed && sev >= t.severity()
+        });
+        if hit {
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

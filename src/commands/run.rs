@@ -1,0 +1,70 @@
+//! `hubsim run SCENARIO`: load into a fresh in-memory state, evaluate, check expectations.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+use hubsim_simulator::scenario::{self, LoadOptions};
+use hubsim_simulator::Simulator;
+
+use super::render::{render, Format};
+use super::scenario::{invalid, read};
+use super::{evaluation, expect};
+use crate::exit::{emit, Failure};
+
+/// Options of `hubsim run`.
+#[derive(Args)]
+pub struct RunArgs {
+    /// The scenario file (JSON).
+    pub scenario: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write the report here instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Score as the average of the standards' scores instead of pooled over controls.
+    #[arg(long)]
+    pub average_score: bool,
+}
+
+/// Validates a scenario fully: the file, its steps against AWS's models, and what it says
+/// about controls against the catalogue.
+pub fn validate_all(file: &std::path::Path, s: &scenario::Scenario) -> Result<(), Failure> {
+    scenario::validate(s).map_err(|e| invalid(file, e))?;
+    let problems = hubsim_checks::scenario_check::validate(s);
+    if !problems.is_empty() {
+        return Err(invalid(file, scenario::ScenarioError::Invalid(problems)));
+    }
+    Ok(())
+}
+
+/// Runs `hubsim run`.
+pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
+    let s = read(&args.scenario)?;
+    validate_all(&args.scenario, &s)?;
+    let sim = Simulator::in_memory().context("creating the in-memory state")?;
+    scenario::load(&sim, &s, LoadOptions::default()).map_err(|e| invalid(&args.scenario, e))?;
+    let report = evaluation::evaluate(&sim, args.average_score)?;
+    let text = render(args.format, &report, &[]);
+    match &args.output {
+        Some(path) => std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?,
+        None => emit(&text)?,
+    }
+    let home = s.account.home();
+    let mut failures = Vec::new();
+    if let Some(block) = s.expect.as_ref().and_then(|e| e.evaluation.as_ref()) {
+        for d in expect::diff(block, &report, &home) {
+            failures.push(format!("expect.evaluation: {d}"));
+        }
+    }
+    if failures.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!("{}: {} expectation(s) failed:", args.scenario.display(), failures.len());
+    for f in &failures {
+        eprintln!("  {f}");
+    }
+    Ok(ExitCode::from(1))
+}
