@@ -51,3 +51,11 @@ pub fn emit(text: &str) -> Result<(), Failure> {
         Err(e) => Err(Failure::Internal(anyhow::Error::new(e).context("writing to standard output"))),
     }
 }
+
+/// Maps an evaluation failure: no state is bad input, the rest is internal.
+pub fn run_failure(e: hubsim_checks::runner::RunError) -> Failure {
+    match e {
+        hubsim_checks::runner::RunError::NoState(m) => Failure::BadInput(m),
+        other => Failure::Internal(anyhow::Error::new(other).context("evaluating the account")),
+    }
+}

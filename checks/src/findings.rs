@@ -241,6 +241,11 @@ pub struct Suppress {
     pub by: String,
 }
 
+/// A finding's human reason (hubsim keeps it in `ProductFields["hubsim/Reason"]`).
+pub fn reason(f: &sh::AwsSecurityFinding) -> String {
+    f.product_fields.as_ref().and_then(|p| p.get("hubsim/Reason")).cloned().unwrap_or_default()
+}
+
 /// Whether `resource` (as a user wrote it) names the finding's resource.
 pub fn resource_matches(written: &str, finding_resource: &str) -> bool {
     written == finding_resource

@@ -7,10 +7,10 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use hubsim_checks::catalogue::Severity;
 
-use super::evaluation;
 use super::render::{render, Format};
 use super::scenario::open_db;
-use crate::exit::{emit, Failure};
+use crate::exit::{emit, run_failure, Failure};
+use hubsim_checks::runner;
 
 /// A severity threshold for `--fail-on`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -62,7 +62,7 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode, Failure> {
         return Err(Failure::BadInput(format!("{}: no such database", args.db.display())));
     }
     let sim = open_db(&args.db)?;
-    let report = evaluation::evaluate(&sim, args.average_score)?;
+    let report = runner::evaluate(&sim, args.average_score).map_err(run_failure)?;
     let text = render(args.format, &report, &[]);
     match &args.output {
         Some(path) => std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?,

@@ -3,8 +3,6 @@
 
 pub mod controls_cmd;
 pub mod evaluate_cmd;
-pub mod evaluation;
-pub mod expect;
 pub mod render;
 pub mod run;
 pub mod scenario;

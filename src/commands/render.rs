@@ -18,10 +18,7 @@ pub enum Format {
     Junit,
 }
 
-/// A finding's human reason.
-pub fn reason(f: &sh::AwsSecurityFinding) -> String {
-    f.product_fields.as_ref().and_then(|p| p.get("hubsim/Reason")).cloned().unwrap_or_default()
-}
+use hubsim_checks::findings::reason;
 
 fn control_of(f: &sh::AwsSecurityFinding) -> &str {
     f.compliance.as_ref().and_then(|c| c.security_control_id.as_deref()).unwrap_or("")

@@ -10,8 +10,8 @@ use hubsim_simulator::Simulator;
 
 use super::render::{render, Format};
 use super::scenario::{invalid, read};
-use super::{evaluation, expect};
-use crate::exit::{emit, Failure};
+use crate::exit::{emit, run_failure, Failure};
+use hubsim_checks::{expect, runner};
 
 /// Options of `hubsim run`.
 #[derive(Args)]
@@ -46,15 +46,17 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
     validate_all(&args.scenario, &s)?;
     let sim = Simulator::in_memory().context("creating the in-memory state")?;
     scenario::load(&sim, &s, LoadOptions::default()).map_err(|e| invalid(&args.scenario, e))?;
-    let report = evaluation::evaluate(&sim, args.average_score)?;
+    let report = runner::evaluate(&sim, args.average_score).map_err(run_failure)?;
     let text = render(args.format, &report, &[]);
     match &args.output {
         Some(path) => std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?,
         None => emit(&text)?,
     }
     let home = s.account.home();
+    // The stored envelope has the expectations' references resolved.
+    let resolved = runner::envelope(&sim).map_err(run_failure)?;
     let mut failures = Vec::new();
-    if let Some(block) = s.expect.as_ref().and_then(|e| e.evaluation.as_ref()) {
+    if let Some(block) = resolved.expect.as_ref().and_then(|e| e.evaluation.as_ref()) {
         for d in expect::diff(block, &report, &home) {
             failures.push(format!("expect.evaluation: {d}"));
         }

@@ -1,10 +1,9 @@
 //! Checking a scenario's `expect` block against a report, with a readable diff.
 
-use hubsim_checks::findings::resource_matches;
-use hubsim_checks::Report;
 use hubsim_simulator::scenario::ExpectBlock;
 
-use super::render::reason;
+use crate::findings::{reason, resource_matches};
+use crate::Report;
 
 /// The differences between `expected` and `report`; empty when everything holds.
 pub fn diff(expected: &ExpectBlock, report: &Report, home: &str) -> Vec<String> {

@@ -1,0 +1,51 @@
+//! Evaluating a simulated state the way `hubsim run` and `hubsim evaluate` do: the settings
+//! (era, control parameters, the user's suppressions) come from the scenario stored with the
+//! state; the account itself is read through the typed API like any other evaluation.
+
+use hubsim_simulator::model::Timestamp;
+use hubsim_simulator::scenario::{Scenario, ENVELOPE_KEY};
+use hubsim_simulator::{SimError, Simulator};
+
+use crate::findings::Suppress;
+use crate::{evaluate_account, FetchError, Report, Settings};
+
+/// Why a stored state could not be evaluated.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The database holds no state, or no scenario with it.
+    #[error("{0}")]
+    NoState(String),
+    /// The database failed.
+    #[error(transparent)]
+    Sim(#[from] SimError),
+    /// Reading the account failed.
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+}
+
+/// The scenario envelope stored with a state (references resolved).
+pub fn envelope(sim: &Simulator) -> Result<Scenario, RunError> {
+    sim.meta::<Scenario>(ENVELOPE_KEY)?
+        .ok_or_else(|| RunError::NoState("the database holds no state (load a scenario first)".into()))
+}
+
+/// Evaluates the state of `sim` and records the findings in its Security Hub.
+pub fn evaluate(sim: &Simulator, average_score: bool) -> Result<Report, RunError> {
+    let scenario = envelope(sim)?;
+    let settings = sim.settings().ok_or_else(|| RunError::NoState("the database holds no state".into()))?;
+    let now = Timestamp(sim.run_state().map(|r| r.clock_ms).unwrap_or(0)).to_iso8601();
+    let home = settings.account.home_region.clone();
+    let suppressions: Vec<Suppress> = scenario
+        .suppressions
+        .iter()
+        .map(|s| Suppress {
+            control: s.control.clone(),
+            region: s.region.clone().unwrap_or_else(|| home.clone()),
+            resource: s.resource.clone(),
+            reason: s.reason.clone(),
+            by: "hubsim scenario".into(),
+        })
+        .collect();
+    let eval_settings = Settings { era: settings.era, parameters: scenario.parameters.clone() };
+    Ok(evaluate_account(sim, &settings.account.id, &home, &eval_settings, &suppressions, &now, average_score)?)
+}

@@ -1,0 +1,103 @@
+//! Every scenario in scenarios/ (edge cases included; `disputed/` excluded): it validates,
+//! loads, evaluates, meets its hand-written `expect.evaluation`, and its findings match the
+//! reviewed insta snapshot (tests/snapshots/). Snapshots are a second line of defence; the
+//! expectations, written from the spec, are the first.
+
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use hubsim_checks::findings::reason;
+use hubsim_checks::{expect, runner, scenario_check, Report};
+use hubsim_simulator::scenario::{self, LoadOptions};
+use hubsim_simulator::Simulator;
+
+fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            if p.file_name().is_some_and(|n| n != "disputed") {
+                scenario_files(&p, out);
+            }
+        } else if p.extension().is_some_and(|e| e == "json") {
+            out.push(p);
+        }
+    }
+}
+
+/// A compact, stable rendering of a report for snapshots.
+fn digest(r: &Report) -> String {
+    let mut out = String::new();
+    let s = &r.score;
+    let _ = writeln!(
+        out,
+        "score: {} ({} of {} with data passed; {} not implemented)",
+        s.percent.map(|p| format!("{p}%")).unwrap_or_else(|| "no data".into()),
+        s.passed,
+        s.with_data,
+        s.not_implemented
+    );
+    out.push_str("controls:\n");
+    let mut controls: Vec<_> = r.controls.iter().collect();
+    controls.sort_by_key(|c| hubsim_checks::status::natural(&c.id));
+    for c in controls {
+        let _ = writeln!(out, "  {:<13} {}", c.id, c.status.as_str());
+    }
+    out.push_str("findings:\n");
+    for f in &r.findings {
+        let control = f.compliance.as_ref().and_then(|c| c.security_control_id.clone()).unwrap_or_default();
+        let status = f.compliance.as_ref().and_then(|c| c.status.clone()).unwrap_or_default();
+        let workflow = f.workflow.as_ref().and_then(|w| w.status.clone()).unwrap_or_default();
+        let severity = f.severity.as_ref().and_then(|s| s.label.clone()).unwrap_or_default();
+        let resource = f.resources.first().map(|r| r.id.clone()).unwrap_or_default();
+        let region = f.region.clone().unwrap_or_default();
+        let _ = writeln!(out, "  {control} {region} {resource} {status}/{severity}/{workflow}: {}", reason(f));
+    }
+    out
+}
+
+#[test]
+fn every_scenario_meets_its_expectations_and_snapshot() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files = Vec::new();
+    scenario_files(&root, &mut files);
+    assert!(files.len() >= 3, "no scenarios found in {}", root.display());
+    let mut failures = Vec::new();
+    for path in &files {
+        let name = path.strip_prefix(&root).unwrap().with_extension("").to_string_lossy().replace('/', "__");
+        let text = std::fs::read_to_string(path).unwrap();
+        let s = scenario::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        scenario::validate(&s).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let problems = scenario_check::validate(&s);
+        assert!(problems.is_empty(), "{name}: {problems:?}");
+        let sim = Simulator::in_memory().unwrap();
+        scenario::load(&sim, &s, LoadOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let report = runner::evaluate(&sim, false).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let resolved = runner::envelope(&sim).unwrap();
+        if let Some(block) = resolved.expect.as_ref().and_then(|e| e.evaluation.as_ref()) {
+            for d in expect::diff(block, &report, &s.account.home()) {
+                failures.push(format!("{name}: {d}"));
+            }
+        }
+        insta::assert_snapshot!(name.clone(), digest(&report));
+    }
+    assert!(failures.is_empty(), "expectations failed:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn evaluating_twice_keeps_finding_ids_and_changes_nothing_else() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/half-fixed-account.json");
+    let s = scenario::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let sim = Simulator::in_memory().unwrap();
+    scenario::load(&sim, &s, LoadOptions::default()).unwrap();
+    let first = runner::evaluate(&sim, false).unwrap();
+    let second = runner::evaluate(&sim, false).unwrap();
+    let ids = |r: &Report| r.findings.iter().map(|f| f.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&first), ids(&second));
+    assert_eq!(digest(&first), digest(&second));
+    // Findings keep their first observation time.
+    assert_eq!(
+        first.findings.iter().map(|f| f.created_at.clone()).collect::<Vec<_>>(),
+        second.findings.iter().map(|f| f.created_at.clone()).collect::<Vec<_>>()
+    );
+}
