@@ -3,6 +3,8 @@
 #[rustfmt::skip]
 pub mod cloudtrail;
 #[rustfmt::skip]
+pub mod cloudwatch;
+#[rustfmt::skip]
 pub mod config;
 #[rustfmt::skip]
 pub mod ec2;
@@ -17,6 +19,8 @@ pub mod kms;
 #[rustfmt::skip]
 pub mod logs;
 #[rustfmt::skip]
+pub mod organizations;
+#[rustfmt::skip]
 pub mod s3;
 #[rustfmt::skip]
 pub mod s3control;
@@ -30,6 +34,7 @@ pub mod sts;
 /// The committed service models, by botocore service name.
 pub(crate) const MODELS: &[(&str, &str)] = &[
     ("cloudtrail", include_str!("../../data/cloudtrail.json")),
+    ("cloudwatch", include_str!("../../data/cloudwatch.json")),
     ("config", include_str!("../../data/config.json")),
     ("ec2", include_str!("../../data/ec2.json")),
     ("guardduty", include_str!("../../data/guardduty.json")),
@@ -37,6 +42,7 @@ pub(crate) const MODELS: &[(&str, &str)] = &[
     ("iam", include_str!("../../data/iam.json")),
     ("kms", include_str!("../../data/kms.json")),
     ("logs", include_str!("../../data/logs.json")),
+    ("organizations", include_str!("../../data/organizations.json")),
     ("s3", include_str!("../../data/s3.json")),
     ("s3control", include_str!("../../data/s3control.json")),
     ("securityhub", include_str!("../../data/securityhub.json")),

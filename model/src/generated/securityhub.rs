@@ -70,6 +70,16 @@ impl Operation for DescribeHub {
     type Output = DescribeHubResponse;
 }
 
+/// The `DescribeOrganizationConfiguration` operation of securityhub.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeOrganizationConfiguration;
+impl Operation for DescribeOrganizationConfiguration {
+    const SERVICE: &'static str = "securityhub";
+    const NAME: &'static str = "DescribeOrganizationConfiguration";
+    type Input = DescribeOrganizationConfigurationRequest;
+    type Output = DescribeOrganizationConfigurationResponse;
+}
+
 /// The `DescribeStandards` operation of securityhub.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DescribeStandards;
@@ -130,6 +140,26 @@ impl Operation for GetFindings {
     type Output = GetFindingsResponse;
 }
 
+/// The `ListEnabledProductsForImport` operation of securityhub.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListEnabledProductsForImport;
+impl Operation for ListEnabledProductsForImport {
+    const SERVICE: &'static str = "securityhub";
+    const NAME: &'static str = "ListEnabledProductsForImport";
+    type Input = ListEnabledProductsForImportRequest;
+    type Output = ListEnabledProductsForImportResponse;
+}
+
+/// The `ListOrganizationAdminAccounts` operation of securityhub.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListOrganizationAdminAccounts;
+impl Operation for ListOrganizationAdminAccounts {
+    const SERVICE: &'static str = "securityhub";
+    const NAME: &'static str = "ListOrganizationAdminAccounts";
+    type Input = ListOrganizationAdminAccountsRequest;
+    type Output = ListOrganizationAdminAccountsResponse;
+}
+
 /// The `ListSecurityControlDefinitions` operation of securityhub.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ListSecurityControlDefinitions;
@@ -138,6 +168,16 @@ impl Operation for ListSecurityControlDefinitions {
     const NAME: &'static str = "ListSecurityControlDefinitions";
     type Input = ListSecurityControlDefinitionsRequest;
     type Output = ListSecurityControlDefinitionsResponse;
+}
+
+/// The `ListStandardsControlAssociations` operation of securityhub.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListStandardsControlAssociations;
+impl Operation for ListStandardsControlAssociations {
+    const SERVICE: &'static str = "securityhub";
+    const NAME: &'static str = "ListStandardsControlAssociations";
+    type Input = ListStandardsControlAssociationsRequest;
+    type Output = ListStandardsControlAssociationsResponse;
 }
 
 /// The `UpdateSecurityControl` operation of securityhub.
@@ -297,6 +337,19 @@ pub struct Adjustment {
 impl Shape for Adjustment {
     const SHAPE: &'static str = "Adjustment";
     const MEMBERS: &'static [&'static str] = &["Metric", "Reason"];
+}
+
+/// Shape `AdminAccount` of the securityhub model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdminAccount {
+    #[serde(rename = "AccountId", default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+impl Shape for AdminAccount {
+    const SHAPE: &'static str = "AdminAccount";
+    const MEMBERS: &'static [&'static str] = &["AccountId", "Status"];
 }
 
 /// Shape `AssociatedStandard` of the securityhub model.
@@ -1106,6 +1159,32 @@ impl Shape for DescribeHubResponse {
     const MEMBERS: &'static [&'static str] = &["HubArn", "SubscribedAt", "AutoEnableControls", "ControlFindingGenerator"];
 }
 
+/// Shape `DescribeOrganizationConfigurationRequest` of the securityhub model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeOrganizationConfigurationRequest {
+}
+impl Shape for DescribeOrganizationConfigurationRequest {
+    const SHAPE: &'static str = "DescribeOrganizationConfigurationRequest";
+    const MEMBERS: &'static [&'static str] = &[];
+}
+
+/// Shape `DescribeOrganizationConfigurationResponse` of the securityhub model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeOrganizationConfigurationResponse {
+    #[serde(rename = "AutoEnable", default, skip_serializing_if = "Option::is_none")]
+    pub auto_enable: Option<bool>,
+    #[serde(rename = "MemberAccountLimitReached", default, skip_serializing_if = "Option::is_none")]
+    pub member_account_limit_reached: Option<bool>,
+    #[serde(rename = "AutoEnableStandards", default, skip_serializing_if = "Option::is_none")]
+    pub auto_enable_standards: Option<String>,
+    #[serde(rename = "OrganizationConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub organization_configuration: Option<OrganizationConfiguration>,
+}
+impl Shape for DescribeOrganizationConfigurationResponse {
+    const SHAPE: &'static str = "DescribeOrganizationConfigurationResponse";
+    const MEMBERS: &'static [&'static str] = &["AutoEnable", "MemberAccountLimitReached", "AutoEnableStandards", "OrganizationConfiguration"];
+}
+
 /// Shape `DescribeStandardsControlsRequest` of the securityhub model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeStandardsControlsRequest {
@@ -1509,6 +1588,62 @@ impl Shape for KeywordFilter {
     const MEMBERS: &'static [&'static str] = &["Value"];
 }
 
+/// Shape `ListEnabledProductsForImportRequest` of the securityhub model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListEnabledProductsForImportRequest {
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+impl Shape for ListEnabledProductsForImportRequest {
+    const SHAPE: &'static str = "ListEnabledProductsForImportRequest";
+    const MEMBERS: &'static [&'static str] = &["NextToken", "MaxResults"];
+}
+
+/// Shape `ListEnabledProductsForImportResponse` of the securityhub model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListEnabledProductsForImportResponse {
+    #[serde(rename = "ProductSubscriptions", default, skip_serializing_if = "Option::is_none")]
+    pub product_subscriptions: Option<Vec<String>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for ListEnabledProductsForImportResponse {
+    const SHAPE: &'static str = "ListEnabledProductsForImportResponse";
+    const MEMBERS: &'static [&'static str] = &["ProductSubscriptions", "NextToken"];
+}
+
+/// Shape `ListOrganizationAdminAccountsRequest` of the securityhub model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListOrganizationAdminAccountsRequest {
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "Feature", default, skip_serializing_if = "Option::is_none")]
+    pub feature: Option<String>,
+}
+impl Shape for ListOrganizationAdminAccountsRequest {
+    const SHAPE: &'static str = "ListOrganizationAdminAccountsRequest";
+    const MEMBERS: &'static [&'static str] = &["MaxResults", "NextToken", "Feature"];
+}
+
+/// Shape `ListOrganizationAdminAccountsResponse` of the securityhub model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListOrganizationAdminAccountsResponse {
+    #[serde(rename = "AdminAccounts", default, skip_serializing_if = "Option::is_none")]
+    pub admin_accounts: Option<Vec<AdminAccount>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "Feature", default, skip_serializing_if = "Option::is_none")]
+    pub feature: Option<String>,
+}
+impl Shape for ListOrganizationAdminAccountsResponse {
+    const SHAPE: &'static str = "ListOrganizationAdminAccountsResponse";
+    const MEMBERS: &'static [&'static str] = &["AdminAccounts", "NextToken", "Feature"];
+}
+
 /// Shape `ListSecurityControlDefinitionsRequest` of the securityhub model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListSecurityControlDefinitionsRequest {
@@ -1535,6 +1670,34 @@ pub struct ListSecurityControlDefinitionsResponse {
 impl Shape for ListSecurityControlDefinitionsResponse {
     const SHAPE: &'static str = "ListSecurityControlDefinitionsResponse";
     const MEMBERS: &'static [&'static str] = &["SecurityControlDefinitions", "NextToken"];
+}
+
+/// Shape `ListStandardsControlAssociationsRequest` of the securityhub model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListStandardsControlAssociationsRequest {
+    #[serde(rename = "SecurityControlId")]
+    pub security_control_id: String,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+impl Shape for ListStandardsControlAssociationsRequest {
+    const SHAPE: &'static str = "ListStandardsControlAssociationsRequest";
+    const MEMBERS: &'static [&'static str] = &["SecurityControlId", "NextToken", "MaxResults"];
+}
+
+/// Shape `ListStandardsControlAssociationsResponse` of the securityhub model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListStandardsControlAssociationsResponse {
+    #[serde(rename = "StandardsControlAssociationSummaries")]
+    pub standards_control_association_summaries: Vec<StandardsControlAssociationSummary>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for ListStandardsControlAssociationsResponse {
+    const SHAPE: &'static str = "ListStandardsControlAssociationsResponse";
+    const MEMBERS: &'static [&'static str] = &["StandardsControlAssociationSummaries", "NextToken"];
 }
 
 /// Shape `Malware` of the securityhub model.
@@ -1796,6 +1959,21 @@ pub struct Occurrences {
 impl Shape for Occurrences {
     const SHAPE: &'static str = "Occurrences";
     const MEMBERS: &'static [&'static str] = &["LineRanges", "OffsetRanges", "Pages", "Records", "Cells"];
+}
+
+/// Shape `OrganizationConfiguration` of the securityhub model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationConfiguration {
+    #[serde(rename = "ConfigurationType", default, skip_serializing_if = "Option::is_none")]
+    pub configuration_type: Option<String>,
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "StatusMessage", default, skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+}
+impl Shape for OrganizationConfiguration {
+    const SHAPE: &'static str = "OrganizationConfiguration";
+    const MEMBERS: &'static [&'static str] = &["ConfigurationType", "Status", "StatusMessage"];
 }
 
 /// Shape `Page` of the securityhub model.
@@ -2337,6 +2515,33 @@ pub struct StandardsControl {
 impl Shape for StandardsControl {
     const SHAPE: &'static str = "StandardsControl";
     const MEMBERS: &'static [&'static str] = &["StandardsControlArn", "ControlStatus", "DisabledReason", "ControlStatusUpdatedAt", "ControlId", "Title", "Description", "RemediationUrl", "SeverityRating", "RelatedRequirements"];
+}
+
+/// Shape `StandardsControlAssociationSummary` of the securityhub model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StandardsControlAssociationSummary {
+    #[serde(rename = "StandardsArn")]
+    pub standards_arn: String,
+    #[serde(rename = "SecurityControlId")]
+    pub security_control_id: String,
+    #[serde(rename = "SecurityControlArn")]
+    pub security_control_arn: String,
+    #[serde(rename = "AssociationStatus")]
+    pub association_status: String,
+    #[serde(rename = "RelatedRequirements", default, skip_serializing_if = "Option::is_none")]
+    pub related_requirements: Option<Vec<String>>,
+    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+    #[serde(rename = "UpdatedReason", default, skip_serializing_if = "Option::is_none")]
+    pub updated_reason: Option<String>,
+    #[serde(rename = "StandardsControlTitle", default, skip_serializing_if = "Option::is_none")]
+    pub standards_control_title: Option<String>,
+    #[serde(rename = "StandardsControlDescription", default, skip_serializing_if = "Option::is_none")]
+    pub standards_control_description: Option<String>,
+}
+impl Shape for StandardsControlAssociationSummary {
+    const SHAPE: &'static str = "StandardsControlAssociationSummary";
+    const MEMBERS: &'static [&'static str] = &["StandardsArn", "SecurityControlId", "SecurityControlArn", "AssociationStatus", "RelatedRequirements", "UpdatedAt", "UpdatedReason", "StandardsControlTitle", "StandardsControlDescription"];
 }
 
 /// Shape `StandardsManagedBy` of the securityhub model.
