@@ -7,6 +7,7 @@
 //! control status and score are derived from the stored findings ([`status`]), as Security Hub
 //! derives them.
 
+pub mod catalog_hook;
 pub mod catalogue;
 pub mod control;
 pub mod controls;

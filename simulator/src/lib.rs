@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod baseline;
+pub mod catalog;
 pub mod ctx;
 pub mod error;
 pub mod ids;
