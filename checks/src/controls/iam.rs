@@ -100,8 +100,8 @@ fn iam_7(i: &Input<'_>) -> Vec<Verdict> {
         if let Some(age) = i.params.int("MaxPasswordAge") {
             match p.max_password_age {
                 Some(have) if have > 0 && i64::from(have) <= age => {}
-                Some(have) if have > 0 => problems.push(format!("passwords expire after {have} days, more than {age}")),
-                _ => problems.push(format!("passwords never expire ({age} days required)")),
+                Some(have) if have > 0 => problems.push(format!("lets passwords live {have} days, more than {age}")),
+                _ => problems.push(format!("never expires passwords ({age} days required)")),
             }
         }
     }
