@@ -31,6 +31,9 @@ enum Command {
     /// Evaluate the state in a database and record the findings in its Security Hub
     /// (stable finding ids, workflow kept).
     Evaluate(commands::evaluate_cmd::EvaluateArgs),
+    /// Remediate the state in a database: loop evaluate → fix → evaluate to a fixpoint, print
+    /// the transcript of every API call and suppression (exit 1 if it does not converge).
+    Remediate(commands::remediate_cmd::RemediateArgs),
     /// List the control catalogue: id, severity, standards, and whether hubsim implements it.
     Controls(commands::controls_cmd::ControlsArgs),
     /// Work with scenario files: validate, load into a database, export, print the schema.
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         Command::Run(args) => commands::run::run(args),
         Command::Evaluate(args) => commands::evaluate_cmd::run(args),
         Command::Controls(args) => commands::controls_cmd::run(args),
+        Command::Remediate(args) => commands::remediate_cmd::run(args),
         Command::Scenario(cmd) => commands::scenario::run(cmd),
     };
     match result {

@@ -14,6 +14,7 @@ pub mod controls;
 pub mod evaluate;
 pub mod expect;
 pub mod findings;
+pub mod remediate;
 pub mod runner;
 pub mod scenario_check;
 pub mod snapshot;

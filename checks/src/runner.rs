@@ -7,6 +7,7 @@ use hubsim_simulator::scenario::{Scenario, ENVELOPE_KEY};
 use hubsim_simulator::{SimError, Simulator};
 
 use crate::findings::Suppress;
+use crate::remediate::{Options, Outcome};
 use crate::{evaluate_account, FetchError, Report, Settings};
 
 /// Why a stored state could not be evaluated.
@@ -29,23 +30,52 @@ pub fn envelope(sim: &Simulator) -> Result<Scenario, RunError> {
         .ok_or_else(|| RunError::NoState("the database holds no state (load a scenario first)".into()))
 }
 
-/// Evaluates the state of `sim` and records the findings in its Security Hub.
-pub fn evaluate(sim: &Simulator, average_score: bool) -> Result<Report, RunError> {
-    let scenario = envelope(sim)?;
-    let settings = sim.settings().ok_or_else(|| RunError::NoState("the database holds no state".into()))?;
-    let now = Timestamp(sim.run_state().map(|r| r.clock_ms).unwrap_or(0)).to_iso8601();
-    let home = settings.account.home_region.clone();
-    let suppressions: Vec<Suppress> = scenario
+fn now(sim: &Simulator) -> String {
+    Timestamp(sim.run_state().map(|r| r.clock_ms).unwrap_or(0)).to_iso8601()
+}
+
+fn user_suppressions(scenario: &Scenario, home: &str) -> Vec<Suppress> {
+    scenario
         .suppressions
         .iter()
         .map(|s| Suppress {
             control: s.control.clone(),
-            region: s.region.clone().unwrap_or_else(|| home.clone()),
+            region: s.region.clone().unwrap_or_else(|| home.to_string()),
             resource: s.resource.clone(),
             reason: s.reason.clone(),
             by: "hubsim scenario".into(),
         })
-        .collect();
+        .collect()
+}
+
+/// Remediates the state of `sim` with the scenario's `remediation` settings (overridable).
+pub fn remediate(sim: &Simulator, mut options: Options) -> Result<Outcome, RunError> {
+    let scenario = envelope(sim)?;
+    let settings = sim.settings().ok_or_else(|| RunError::NoState("the database holds no state".into()))?;
+    let home = settings.account.home_region.clone();
+    if options.unfixable.is_empty() {
+        options.unfixable = scenario.remediation.unfixable.clone();
+    }
+    let eval_settings = Settings { era: settings.era, parameters: scenario.parameters.clone() };
+    let clock = || now(sim);
+    Ok(crate::remediate::remediate(
+        sim,
+        &settings.account.id,
+        &home,
+        &eval_settings,
+        &user_suppressions(&scenario, &home),
+        &clock,
+        &options,
+    )?)
+}
+
+/// Evaluates the state of `sim` and records the findings in its Security Hub.
+pub fn evaluate(sim: &Simulator, average_score: bool) -> Result<Report, RunError> {
+    let scenario = envelope(sim)?;
+    let settings = sim.settings().ok_or_else(|| RunError::NoState("the database holds no state".into()))?;
+    let now = now(sim);
+    let home = settings.account.home_region.clone();
+    let suppressions = user_suppressions(&scenario, &home);
     let eval_settings = Settings { era: settings.era, parameters: scenario.parameters.clone() };
     Ok(evaluate_account(sim, &settings.account.id, &home, &eval_settings, &suppressions, &now, average_score)?)
 }

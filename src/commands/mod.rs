@@ -3,6 +3,7 @@
 
 pub mod controls_cmd;
 pub mod evaluate_cmd;
+pub mod remediate_cmd;
 pub mod render;
 pub mod run;
 pub mod scenario;

@@ -27,6 +27,10 @@ pub struct RunArgs {
     /// Score as the average of the standards' scores instead of pooled over controls.
     #[arg(long)]
     pub average_score: bool,
+    /// Remediate after evaluating (evaluate → fix → evaluate to a fixpoint), print the
+    /// transcript, and check `expect.after_remediation` too.
+    #[arg(long)]
+    pub remediate: bool,
 }
 
 /// Validates a scenario fully: the file, its steps against AWS's models, and what it says
@@ -47,7 +51,12 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
     let sim = Simulator::in_memory().context("creating the in-memory state")?;
     scenario::load(&sim, &s, LoadOptions::default()).map_err(|e| invalid(&args.scenario, e))?;
     let report = runner::evaluate(&sim, args.average_score).map_err(run_failure)?;
-    let text = render(args.format, &report, &[]);
+    let outcome =
+        if args.remediate { Some(runner::remediate(&sim, Default::default()).map_err(run_failure)?) } else { None };
+    let text = match &outcome {
+        Some(o) => super::remediate_cmd::report_outcome(args.format, o),
+        None => render(args.format, &report, &[]),
+    };
     match &args.output {
         Some(path) => std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?,
         None => emit(&text)?,
@@ -59,6 +68,16 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
     if let Some(block) = resolved.expect.as_ref().and_then(|e| e.evaluation.as_ref()) {
         for d in expect::diff(block, &report, &home) {
             failures.push(format!("expect.evaluation: {d}"));
+        }
+    }
+    if let Some(o) = &outcome {
+        if let Some(block) = resolved.expect.as_ref().and_then(|e| e.after_remediation.as_ref()) {
+            for d in expect::diff(block, &o.after, &home) {
+                failures.push(format!("expect.after_remediation: {d}"));
+            }
+        }
+        if !o.converged {
+            failures.push(format!("remediation did not converge in {} rounds", o.rounds));
         }
     }
     if failures.is_empty() {

@@ -1,0 +1,357 @@
+//! The remediator: evaluate → fix the failing findings in dependency order → evaluate again,
+//! until nothing changes or a bound on rounds is reached. Fixes are ordinary API calls through
+//! the typed API, recorded in a transcript. What no API can fix is suppressed with a
+//! justification from a fixed list, or left FAILED and listed as manual work — never skipped
+//! silently.
+
+mod fixer;
+mod fixes;
+mod support;
+
+use std::collections::BTreeSet;
+
+use hubsim_simulator::{AwsApi, AwsError};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+pub use fixer::{Refusal, Step};
+pub use fixes::{iam_actions, remediable};
+pub use support::names;
+
+use crate::control::Params;
+use crate::findings::{self, Suppress};
+use crate::snapshot::{FetchError, Snapshot};
+use crate::{controls, status, Report, Settings};
+
+/// A call that failed inside a fix.
+#[derive(Debug, Clone)]
+pub struct Failed {
+    /// `service:Operation`.
+    pub call: String,
+    /// AWS's answer.
+    pub error: AwsError,
+}
+
+/// Why a finding cannot be fixed by API: the fixed list of justifications.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Justification {
+    /// IAM.6: a hardware MFA device for root needs a root sign-in and the device.
+    RootHardwareMfa,
+    /// S3.9 on a bucket that is itself the target of server access logs.
+    LogSink {
+        /// The log bucket.
+        bucket: String,
+        /// Buckets logging into it.
+        sources: Vec<String>,
+    },
+    /// AWS refused the fix.
+    Refused {
+        /// The refused call.
+        call: String,
+        /// `Code: message`.
+        error: String,
+    },
+    /// hubsim has no fix for this control.
+    NoFix,
+}
+
+impl Justification {
+    /// The note written into the suppressed finding (≤ 512 characters).
+    pub fn text(&self) -> String {
+        let t = match self {
+            Justification::RootHardwareMfa => {
+                "IAM.6 cannot be fixed through an API: registering a hardware MFA device for the root user \
+                 needs a root sign-in and the physical device. Risk accepted until a hardware token is registered; \
+                 root credentials are vaulted and not used."
+                    .to_string()
+            }
+            Justification::LogSink { bucket, sources } => {
+                let from = if sources.is_empty() { "other buckets".to_string() } else { sources.join(", ") };
+                format!(
+                    "Bucket {bucket} is the destination of S3 server access logs (from {from}); giving it access logging \
+                     too would start an endless chain of log buckets. AWS's S3.9 guidance: the target logging bucket \
+                     need not have logging; suppress its finding."
+                )
+            }
+            Justification::Refused { call, error } => {
+                format!("hubsim's fix was refused: {call} answered {error}. The owner must decide how to fix it.")
+            }
+            Justification::NoFix => "hubsim has no API fix for this control; it needs manual work.".to_string(),
+        };
+        t.chars().take(512).collect()
+    }
+}
+
+/// What to do with findings that no API can fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unfixable {
+    /// Suppress with the justification.
+    Suppress,
+    /// Leave FAILED, listed as manual work.
+    Leave,
+}
+
+/// How to remediate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Only these controls (all when empty).
+    pub controls: Vec<String>,
+    /// Per control `suppress`/`leave`, with a `default` entry (the scenario's
+    /// `remediation.unfixable`).
+    pub unfixable: Map<String, Value>,
+    /// Overrides `unfixable` for every control.
+    pub unfixable_override: Option<Unfixable>,
+    /// Rounds at most.
+    pub max_rounds: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { controls: Vec::new(), unfixable: Map::new(), unfixable_override: None, max_rounds: 8 }
+    }
+}
+
+impl Options {
+    fn action(&self, control: &str) -> Unfixable {
+        if let Some(o) = self.unfixable_override {
+            return o;
+        }
+        let pick = |v: &Value| match v.as_str() {
+            Some("leave") => Some(Unfixable::Leave),
+            Some("suppress") => Some(Unfixable::Suppress),
+            _ => None,
+        };
+        self.unfixable
+            .get(control)
+            .and_then(pick)
+            .or_else(|| self.unfixable.get("default").and_then(pick))
+            .unwrap_or(Unfixable::Suppress)
+    }
+}
+
+/// A finding left FAILED for a person to handle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Manual {
+    /// Control.
+    pub control: String,
+    /// Region.
+    pub region: String,
+    /// Resource.
+    pub resource: String,
+    /// Why hubsim could not fix it.
+    pub why: String,
+}
+
+/// The outcome of a remediation.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The evaluation before.
+    pub before: Report,
+    /// The evaluation after.
+    pub after: Report,
+    /// Every call and suppression, in order.
+    pub transcript: Vec<Step>,
+    /// Rounds run.
+    pub rounds: usize,
+    /// Whether a fixpoint was reached within the bound.
+    pub converged: bool,
+    /// Findings left FAILED.
+    pub manual: Vec<Manual>,
+    /// Calls AWS refused.
+    pub refused: Vec<Refusal>,
+}
+
+/// The order fixes run in: account-wide settings first, then the shared resources' consumers
+/// (spec/controls.md §5.3).
+const ORDER: &[&str] = &[
+    "IAM.7",
+    "S3.1",
+    "EC2.7",
+    "EC2.15",
+    "EC2.2",
+    "EC2.21",
+    "GuardDuty.1",
+    "CloudTrail.1",
+    "CloudTrail.2",
+    "CloudTrail.4",
+    "CloudTrail.5",
+    "Config.1",
+    "EC2.6",
+    "EC2.10",
+    "S3.4",
+    "S3.8",
+    "S3.5",
+    "S3.13",
+    "S3.9",
+    "S3.11",
+    "SNS.1",
+    "SNS.2",
+    "IAM.6",
+];
+
+fn rank(control: &str) -> usize {
+    ORDER.iter().position(|c| *c == control).unwrap_or(ORDER.len())
+}
+
+/// A failing finding: (control, region, resource).
+type Key = (String, String, String);
+
+fn failing(report: &Report, filter: &[String]) -> Vec<Key> {
+    let mut out: Vec<Key> = report
+        .findings
+        .iter()
+        .filter(|f| status::counts(f))
+        .filter(|f| f.compliance.as_ref().and_then(|c| c.status.as_deref()) == Some("FAILED"))
+        .filter_map(|f| {
+            let control = f.compliance.as_ref()?.security_control_id.clone()?;
+            let region = f.region.clone()?;
+            let resource = f.resources.first()?.id.clone();
+            Some((control, region, resource))
+        })
+        .filter(|(c, _, _)| filter.is_empty() || filter.contains(c))
+        .collect();
+    out.sort_by(|a, b| (rank(&a.0), &a.1, &a.2).cmp(&(rank(&b.0), &b.1, &b.2)));
+    out
+}
+
+/// Account-wide fixes run once per round whatever the number of findings that ask for them.
+fn once_key(control: &str, region: &str, resource: &str) -> String {
+    match control {
+        "IAM.7" | "S3.1" | "CloudTrail.1" => control.to_string(),
+        "EC2.7" | "GuardDuty.1" | "Config.1" => format!("{control} {region}"),
+        _ => format!("{control} {region} {resource}"),
+    }
+}
+
+/// Remediates the account behind `api`. `evaluate` runs one evaluation (fetch, judge, import,
+/// apply the user's suppressions) and returns its report.
+pub fn remediate<A: AwsApi>(
+    api: &A,
+    account: &str,
+    home: &str,
+    settings: &Settings,
+    suppressions: &[Suppress],
+    now: &dyn Fn() -> String,
+    options: &Options,
+) -> Result<Outcome, FetchError> {
+    let evaluate_now = |api: &A| crate::evaluate_account(api, account, home, settings, suppressions, &now(), false);
+    let mut fixer = fixer::Fixer::new(api, account, home, settings.era);
+    let before = evaluate_now(api)?;
+    let mut report = before.clone();
+    let mut attempted: BTreeSet<String> = BTreeSet::new();
+    let mut unfixable: Vec<(Key, Justification)> = Vec::new();
+    let mut converged = false;
+    let mut rounds = 0;
+    while rounds < options.max_rounds {
+        rounds += 1;
+        fixer.round = rounds;
+        let todo = failing(&report, &options.controls);
+        let snapshot = Snapshot::fetch(api, account, home)?;
+        let mut acted = false;
+        let mut done_this_round: BTreeSet<String> = BTreeSet::new();
+        for (control, region, resource) in todo {
+            if unfixable.iter().any(|(k, _)| k == &(control.clone(), region.clone(), resource.clone())) {
+                continue;
+            }
+            let key = once_key(&control, &region, &resource);
+            if !done_this_round.insert(key.clone()) {
+                continue;
+            }
+            if controls::find(&control).is_none() {
+                continue;
+            }
+            let params = Params::resolve(
+                controls::find(&control).map(|c| c.parameters).unwrap_or(&[]),
+                settings.parameters.get(&control).and_then(Value::as_object),
+            );
+            if attempted.contains(&key) {
+                // The fix ran in an earlier round and the control still fails: stop trying.
+                let j = Justification::Refused {
+                    call: format!("the {control} fix"),
+                    error: "it ran, but the control still fails".into(),
+                };
+                unfixable.push(((control, region, resource), j));
+                continue;
+            }
+            fixer.serving(&control);
+            let before_calls = fixer.transcript.len();
+            match fixes::fix(&mut fixer, &snapshot, &params, &control, &region, &resource) {
+                Ok(fixes::Done::Applied) => {
+                    if fixer.transcript.len() > before_calls {
+                        acted = true;
+                        attempted.insert(key);
+                    }
+                }
+                Ok(fixes::Done::Unfixable(j)) => unfixable.push(((control, region, resource), j)),
+                Err(failed) => {
+                    acted |= fixer.transcript.len() > before_calls;
+                    fixer.refuse(&region, &resource, &failed.call, &failed.error);
+                    let j = Justification::Refused {
+                        call: failed.call,
+                        error: format!("{}: {}", failed.error.code, failed.error.message),
+                    };
+                    unfixable.push(((control, region, resource), j));
+                }
+            }
+        }
+        report = evaluate_now(api)?;
+        if !acted {
+            converged = true;
+            break;
+        }
+    }
+    // What no API fixed: suppress with the justification, or leave it for a person.
+    let mut manual = Vec::new();
+    let mut to_suppress = Vec::new();
+    let still_failing: BTreeSet<Key> = failing(&report, &options.controls).into_iter().collect();
+    let last = Snapshot::fetch(api, account, home)?;
+    for ((control, region, resource), j) in &unfixable {
+        // A log sink's sources may have grown since it was judged.
+        let j = match j {
+            Justification::LogSink { bucket, .. } => Justification::LogSink {
+                bucket: bucket.clone(),
+                sources: last
+                    .global
+                    .buckets
+                    .iter()
+                    .filter(|b| &b.name != bucket && b.logging.as_ref().is_some_and(|l| &l.target_bucket == bucket))
+                    .map(|b| b.name.clone())
+                    .collect(),
+            },
+            other => other.clone(),
+        };
+        if !still_failing.contains(&(control.clone(), region.clone(), resource.clone())) {
+            continue;
+        }
+        match options.action(control) {
+            Unfixable::Suppress => {
+                let reason = j.text();
+                fixer.note_suppression(control, region, resource, &reason);
+                to_suppress.push(Suppress {
+                    control: control.clone(),
+                    region: region.clone(),
+                    resource: resource.clone(),
+                    reason,
+                    by: "hubsim remediator".into(),
+                });
+            }
+            Unfixable::Leave => manual.push(Manual {
+                control: control.clone(),
+                region: region.clone(),
+                resource: resource.clone(),
+                why: j.text(),
+            }),
+        }
+    }
+    if !to_suppress.is_empty() {
+        findings::suppress(api, &to_suppress)?;
+    }
+    let after = evaluate_now(api)?;
+    for (control, region, resource) in failing(&after, &options.controls) {
+        let listed = manual.iter().any(|m| m.control == control && m.region == region && m.resource == resource);
+        if !listed {
+            manual.push(Manual { control, region, resource, why: "still failing after remediation".into() });
+        }
+    }
+    Ok(Outcome { before, after, transcript: fixer.transcript, rounds, converged, manual, refused: fixer.refused })
+}

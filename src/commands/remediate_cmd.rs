@@ -1,0 +1,101 @@
+//! `hubsim remediate --db FILE`: loop evaluate → fix → evaluate to a fixpoint and print the
+//! transcript; `--dry-run` works on a copy.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use hubsim_checks::remediate::{Options, Outcome, Unfixable};
+use hubsim_checks::runner;
+
+use super::render::{render, score_text, Format};
+use super::scenario::open_db;
+use crate::exit::{emit, run_failure, Failure};
+
+/// `--unfixable` on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum UnfixableArg {
+    /// Suppress with the documented justification.
+    Suppress,
+    /// Leave FAILED and list as manual work.
+    Leave,
+}
+
+/// Options of `hubsim remediate`.
+#[derive(Args)]
+pub struct RemediateArgs {
+    /// The SQLite database holding the state.
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Work on a rolled-back copy: print the full transcript, change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Only fix these controls (repeatable).
+    #[arg(long = "control", value_name = "ID")]
+    pub controls: Vec<String>,
+    /// What to do with findings no API can fix, for every control (overrides the scenario's
+    /// `remediation.unfixable`).
+    #[arg(long, value_enum)]
+    pub unfixable: Option<UnfixableArg>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Rounds of evaluate → fix at most.
+    #[arg(long, default_value_t = 8)]
+    pub max_rounds: usize,
+}
+
+/// The transcript as readable lines, with the score before and after.
+pub fn transcript_lines(o: &Outcome) -> Vec<String> {
+    let mut lines: Vec<String> = o.transcript.iter().map(|s| s.line()).collect();
+    let before = o.before.score.percent.map(|p| format!("{p}%")).unwrap_or_else(|| "no data".into());
+    let after = o.after.score.percent.map(|p| format!("{p}%")).unwrap_or_else(|| "no data".into());
+    lines.push(format!(
+        "{} call(s) in {} round(s){}; score {before} → {after}",
+        o.transcript.iter().filter(|s| s.action != "suppress").count(),
+        o.rounds,
+        if o.converged { "" } else { ", NOT converged" }
+    ));
+    for m in &o.manual {
+        lines.push(format!("manual: {} {} {}: {}", m.control, m.region, m.resource, m.why));
+    }
+    lines
+}
+
+/// Prints an outcome: the before score, then the after report with the transcript.
+pub fn report_outcome(format: Format, o: &Outcome) -> String {
+    let lines = transcript_lines(o);
+    match format {
+        Format::Table => {
+            format!("Before remediation:\n{}\n{}", score_text(&o.before), render(format, &o.after, &lines))
+        }
+        _ => render(format, &o.after, &lines),
+    }
+}
+
+/// Runs `hubsim remediate`.
+pub fn run(args: RemediateArgs) -> Result<ExitCode, Failure> {
+    if !args.db.exists() {
+        return Err(Failure::BadInput(format!("{}: no such database", args.db.display())));
+    }
+    for c in &args.controls {
+        if hubsim_checks::controls::find(c).is_none() {
+            return Err(Failure::BadInput(format!("--control {c}: hubsim has no such control")));
+        }
+    }
+    let db = open_db(&args.db)?;
+    let sim = if args.dry_run { db.snapshot().context("copying the state for a dry run")? } else { db };
+    let options = Options {
+        controls: args.controls,
+        unfixable_override: args.unfixable.map(|u| match u {
+            UnfixableArg::Suppress => Unfixable::Suppress,
+            UnfixableArg::Leave => Unfixable::Leave,
+        }),
+        max_rounds: args.max_rounds,
+        ..Default::default()
+    };
+    let outcome = runner::remediate(&sim, options).map_err(run_failure)?;
+    emit(&report_outcome(args.format, &outcome))?;
+    Ok(if outcome.converged { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

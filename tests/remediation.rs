@@ -1,0 +1,116 @@
+//! The remediator on the mission scenarios: the blog's journey ends where the blog ended,
+//! transcripts match reviewed snapshots, a second run changes nothing, a dry run changes
+//! nothing, and what the user wrote survives.
+
+use std::path::Path;
+
+use hubsim_checks::remediate::Options;
+use hubsim_checks::{expect, runner};
+use hubsim_simulator::model::s3;
+use hubsim_simulator::scenario::{self, LoadOptions};
+use hubsim_simulator::{AwsApi, Simulator};
+
+fn load(name: &str) -> (Simulator, scenario::Scenario) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.json"));
+    let s = scenario::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let sim = Simulator::in_memory().unwrap();
+    scenario::load(&sim, &s, LoadOptions::default()).unwrap();
+    (sim, s)
+}
+
+#[test]
+fn mission_scenarios_converge_and_meet_their_expectations() {
+    for name in ["fresh-account", "half-fixed-account", "s3-9-log-bucket"] {
+        let (sim, s) = load(name);
+        let outcome = runner::remediate(&sim, Options::default()).unwrap();
+        assert!(outcome.converged, "{name}: did not converge in {} rounds", outcome.rounds);
+        assert!(outcome.refused.is_empty(), "{name}: refused {:?}", outcome.refused);
+        let resolved = runner::envelope(&sim).unwrap();
+        if let Some(block) = resolved.expect.as_ref().and_then(|e| e.after_remediation.as_ref()) {
+            let diff = expect::diff(block, &outcome.after, &s.account.home());
+            assert!(diff.is_empty(), "{name}: {diff:#?}");
+        }
+        // Everything left FAILED is either suppressed or listed as manual work.
+        for f in &outcome.after.findings {
+            let failed = f.compliance.as_ref().and_then(|c| c.status.as_deref()) == Some("FAILED");
+            let suppressed = f.workflow.as_ref().and_then(|w| w.status.as_deref()) == Some("SUPPRESSED");
+            if failed && !suppressed {
+                let control = f.compliance.as_ref().and_then(|c| c.security_control_id.clone()).unwrap();
+                assert!(outcome.manual.iter().any(|m| m.control == control), "{name}: {control} failing silently");
+            }
+        }
+        let lines: Vec<String> = outcome.transcript.iter().map(|s| s.line()).collect();
+        insta::assert_snapshot!(format!("transcript__{name}"), lines.join("\n"));
+
+        let again = runner::remediate(&sim, Options::default()).unwrap();
+        assert!(
+            again.transcript.iter().all(|s| s.action == "suppress"),
+            "{name}: second run acted: {:#?}",
+            again.transcript
+        );
+        assert!(again.transcript.is_empty(), "{name}: second run suppressed again: {:#?}", again.transcript);
+    }
+}
+
+#[test]
+fn the_blog_ends_with_iam_6_failed_and_the_log_sink_suppressed() {
+    let (sim, _) = load("fresh-account");
+    let outcome = runner::remediate(&sim, Options::default()).unwrap();
+    let status = |id: &str| outcome.after.controls.iter().find(|c| c.id == id).map(|c| c.status.as_str()).unwrap();
+    assert_eq!(status("IAM.6"), "FAILED");
+    assert_eq!(status("S3.9"), "PASSED");
+    let failing: Vec<&str> =
+        outcome.after.controls.iter().filter(|c| c.status.as_str() == "FAILED").map(|c| c.id.as_str()).collect();
+    assert_eq!(failing, vec!["IAM.6"]);
+    assert_eq!(outcome.manual.len(), 1);
+    assert!(outcome.manual[0].why.contains("hardware MFA"));
+    assert!(outcome.before.score.percent < outcome.after.score.percent);
+}
+
+#[test]
+fn a_dry_run_changes_nothing() {
+    let (sim, _) = load("half-fixed-account");
+    let before = scenario::export(&sim).unwrap();
+    let journal = sim.journal().unwrap().len();
+    let copy = sim.snapshot().unwrap();
+    let outcome = runner::remediate(&copy, Options::default()).unwrap();
+    assert!(outcome.transcript.len() > 10);
+    assert_eq!(scenario::export(&sim).unwrap(), before);
+    assert_eq!(sim.journal().unwrap().len(), journal);
+}
+
+#[test]
+fn user_statements_are_kept_verbatim() {
+    let (sim, _) = load("half-fixed-account");
+    let policy = |sim: &Simulator, b: &str| -> Vec<serde_json::Value> {
+        let text = sim
+            .call::<s3::GetBucketPolicy>(
+                "ap-northeast-1",
+                s3::GetBucketPolicyRequest { bucket: b.into(), ..Default::default() },
+            )
+            .unwrap()
+            .policy
+            .unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        doc["Statement"].as_array().cloned().unwrap_or_else(|| vec![doc["Statement"].clone()])
+    };
+    let trail_before = policy(&sim, "trail-logs-123456789012");
+    runner::remediate(&sim, Options::default()).unwrap();
+    let trail_after = policy(&sim, "trail-logs-123456789012");
+    for st in &trail_before {
+        assert!(trail_after.contains(st), "lost {st}");
+    }
+    assert_eq!(trail_after.len(), trail_before.len() + 1);
+}
+
+#[test]
+fn leave_keeps_unfixable_findings_failed() {
+    let (sim, _) = load("s3-9-log-bucket");
+    let options =
+        Options { unfixable_override: Some(hubsim_checks::remediate::Unfixable::Leave), ..Default::default() };
+    let outcome = runner::remediate(&sim, options).unwrap();
+    assert!(outcome.manual.iter().any(|m| m.control == "S3.9" && m.resource.ends_with("access-logs-123456789012")));
+    assert!(outcome.transcript.iter().all(|s| s.action != "suppress"));
+    let s39 = outcome.after.controls.iter().find(|c| c.id == "S3.9").unwrap();
+    assert_eq!(s39.status.as_str(), "FAILED");
+}
