@@ -56,7 +56,7 @@ pub fn run(args: ControlsArgs) -> Result<ExitCode, Failure> {
             }
         }
     };
-    let mut out = format!("{:<16} {:<9} {:<12} {:<20} TITLE\n", "CONTROL", "SEVERITY", "IMPLEMENTED", "STANDARDS");
+    let mut out = format!("{:<16} {:<9} {:<12} {:<11} {:<20} TITLE\n", "CONTROL", "SEVERITY", "IMPLEMENTED", "REMEDIABLE", "STANDARDS");
     let (mut shown, mut implemented) = (0, 0);
     for c in &cat.controls {
         let Some(entry) = c.in_era(era) else { continue };
@@ -76,12 +76,18 @@ pub fn run(args: ControlsArgs) -> Result<ExitCode, Failure> {
             .iter()
             .map(|(k, v)| if k.starts_with("cis-") { format!("CIS {v}") } else { "FSBP".to_string() })
             .collect();
+        let remediable = match (done, hubsim_checks::remediate::remediable(&c.id)) {
+            (false, _) => "-",
+            (true, true) => "yes",
+            (true, false) => "no (manual)",
+        };
         let _ = writeln!(
             out,
-            "{:<16} {:<9} {:<12} {:<20} {}",
+            "{:<16} {:<9} {:<12} {:<11} {:<20} {}",
             c.id,
             entry.severity.label(),
             if done { "yes" } else { "no" },
+            remediable,
             stds.join(", "),
             entry.title
         );

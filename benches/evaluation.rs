@@ -1,0 +1,108 @@
+//! Evaluator and remediator benchmarks. Run with `cargo bench --bench evaluation`.
+//!
+//! * `evaluate/fresh-17-regions/*`: the fresh account in all 17 default regions with Config and
+//!   Security Hub on everywhere. `judge` = snapshot through the typed API + every control;
+//!   `full` = also importing the findings into Security Hub and reading them back for status
+//!   and score (what `hubsim evaluate` does). Target: ≤ 10 ms.
+//! * `evaluate/buckets-{1000,10000}/*`: one region with N buckets. Target: 10k ≤ 1 s; cost
+//!   linear (compare the two).
+//! * `evaluate/vpcs-1000/*`: one region with 1,000 VPCs.
+//! * `remediate/fresh-account`: load → evaluate → remediate → evaluate of scenarios/fresh-account.json.
+//!   Target: ≤ 20 ms.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use hubsim_checks::{evaluate, snapshot::Snapshot, Settings};
+use hubsim_simulator::model::{ec2, s3};
+use hubsim_simulator::scenario::{self, LoadOptions};
+use hubsim_simulator::{AwsApi, Era, Simulator};
+
+const ACCOUNT: &str = "123456789012";
+
+fn world(regions: &[&str], era: &str) -> Simulator {
+    let list = regions.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(",");
+    let text = format!(
+        r#"{{"format": 1, "name": "bench", "era": "{era}", "account": {{"regions": [{list}], "home_region": "{}"}},
+            "baseline": {{"preset": "fresh-account",
+                         "config_one_click": {{"regions": [{list}], "include_global_resource_types": true}},
+                         "security_hub": {{"regions": [{list}]}}}}}}"#,
+        regions[0]
+    );
+    let sim = Simulator::in_memory().expect("database");
+    scenario::load(&sim, &scenario::parse(&text).expect("parses"), LoadOptions::default()).expect("loads");
+    sim
+}
+
+fn judge(sim: &Simulator, home: &str) -> usize {
+    let snap = Snapshot::fetch(sim, ACCOUNT, home).expect("snapshot");
+    let runs = evaluate::run(&snap, &Settings { era: Era::Current, parameters: Default::default() });
+    runs.iter().map(|r| r.controls.iter().map(|c| c.verdicts.len()).sum::<usize>()).sum()
+}
+
+fn full(sim: &Simulator, home: &str) -> usize {
+    let settings = Settings { era: Era::Current, parameters: Default::default() };
+    let report = hubsim_checks::evaluate_account(sim, ACCOUNT, home, &settings, &[], "2026-01-01T00:00:00Z", false).expect("evaluates");
+    report.findings.len()
+}
+
+fn with_buckets(n: usize) -> Simulator {
+    let sim = world(&["us-east-1"], "current");
+    for i in 0..n {
+        sim.call::<s3::CreateBucket>("us-east-1", s3::CreateBucketRequest { bucket: format!("bench-{i:05}"), ..Default::default() })
+            .expect("bucket");
+    }
+    sim
+}
+
+fn with_vpcs(n: usize) -> Simulator {
+    let sim = world(&["us-east-1"], "current");
+    for i in 0..n {
+        let cidr = format!("10.{}.{}.0/24", i / 256, i % 256);
+        sim.call::<ec2::CreateVpc>("us-east-1", ec2::CreateVpcRequest { cidr_block: Some(cidr), ..Default::default() }).expect("vpc");
+    }
+    sim
+}
+
+fn evaluation(c: &mut Criterion) {
+    let regions = hubsim_simulator::settings::DEFAULT_REGIONS;
+    let fresh = world(regions, "current");
+    let mut g = c.benchmark_group("evaluate");
+    g.sample_size(20);
+    g.bench_function("fresh-17-regions/judge", |b| b.iter(|| black_box(judge(&fresh, "us-east-1"))));
+    g.bench_function("fresh-17-regions/full", |b| b.iter(|| black_box(full(&fresh, "us-east-1"))));
+    for n in [1_000usize, 10_000] {
+        let sim = with_buckets(n);
+        g.sample_size(10);
+        g.bench_function(format!("buckets-{n}/judge"), |b| b.iter(|| black_box(judge(&sim, "us-east-1"))));
+        g.bench_function(format!("buckets-{n}/full"), |b| b.iter(|| black_box(full(&sim, "us-east-1"))));
+    }
+    let vpcs = with_vpcs(1_000);
+    g.bench_function("vpcs-1000/judge", |b| b.iter(|| black_box(judge(&vpcs, "us-east-1"))));
+    g.bench_function("vpcs-1000/full", |b| b.iter(|| black_box(full(&vpcs, "us-east-1"))));
+    g.finish();
+}
+
+fn remediation(c: &mut Criterion) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/fresh-account.json");
+    let s = scenario::parse(&std::fs::read_to_string(path).expect("scenario file")).expect("parses");
+    let mut g = c.benchmark_group("remediate");
+    g.sample_size(20);
+    g.bench_function("fresh-account", |b| {
+        b.iter_batched(
+            || s.clone(),
+            |s| {
+                let sim = Simulator::in_memory().expect("database");
+                scenario::load(&sim, &s, LoadOptions::default()).expect("loads");
+                let outcome = hubsim_checks::runner::remediate(&sim, Default::default()).expect("remediates");
+                assert!(outcome.converged);
+                outcome.transcript.len()
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, evaluation, remediation);
+criterion_main!(benches);
