@@ -42,15 +42,19 @@ fn judge(sim: &Simulator, home: &str) -> usize {
 
 fn full(sim: &Simulator, home: &str) -> usize {
     let settings = Settings { era: Era::Current, parameters: Default::default() };
-    let report = hubsim_checks::evaluate_account(sim, ACCOUNT, home, &settings, &[], "2026-01-01T00:00:00Z", false).expect("evaluates");
+    let report = hubsim_checks::evaluate_account(sim, ACCOUNT, home, &settings, &[], "2026-01-01T00:00:00Z", false)
+        .expect("evaluates");
     report.findings.len()
 }
 
 fn with_buckets(n: usize) -> Simulator {
     let sim = world(&["us-east-1"], "current");
     for i in 0..n {
-        sim.call::<s3::CreateBucket>("us-east-1", s3::CreateBucketRequest { bucket: format!("bench-{i:05}"), ..Default::default() })
-            .expect("bucket");
+        sim.call::<s3::CreateBucket>(
+            "us-east-1",
+            s3::CreateBucketRequest { bucket: format!("bench-{i:05}"), ..Default::default() },
+        )
+        .expect("bucket");
     }
     sim
 }
@@ -59,7 +63,8 @@ fn with_vpcs(n: usize) -> Simulator {
     let sim = world(&["us-east-1"], "current");
     for i in 0..n {
         let cidr = format!("10.{}.{}.0/24", i / 256, i % 256);
-        sim.call::<ec2::CreateVpc>("us-east-1", ec2::CreateVpcRequest { cidr_block: Some(cidr), ..Default::default() }).expect("vpc");
+        sim.call::<ec2::CreateVpc>("us-east-1", ec2::CreateVpcRequest { cidr_block: Some(cidr), ..Default::default() })
+            .expect("vpc");
     }
     sim
 }

@@ -313,3 +313,41 @@ pub fn check_output_path(model: &ServiceModel, operation: &str, path: &[PathStep
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn validates_like_botocore() {
+        let ec2 = crate::service("ec2").unwrap();
+        assert!(validate_input(ec2, "DescribeVpcs", &json!({})).is_ok());
+        let e = validate_input(ec2, "CreateNetworkAclEntry", &json!({"NetworkAclId": "acl-1", "RuleNumber": "100"}))
+            .unwrap_err();
+        let paths: Vec<(&str, InvalidKind)> = e.iter().map(|p| (p.path.as_str(), p.kind)).collect();
+        assert!(paths.contains(&("RuleNumber", InvalidKind::Type)), "{e:?}");
+        assert!(paths.contains(&("Protocol", InvalidKind::Missing)), "{e:?}");
+        let e = validate_input(ec2, "DescribeVpcs", &json!({"VpcIds": ["vpc-1"], "Colour": 1})).unwrap_err();
+        assert_eq!(e[0].kind, InvalidKind::Unknown);
+        let s3 = crate::service("s3").unwrap();
+        let e = validate_input(
+            s3,
+            "PutBucketVersioning",
+            &json!({"Bucket": "b", "VersioningConfiguration": {"Status": "On"}}),
+        )
+        .unwrap_err();
+        assert_eq!((e[0].path.as_str(), e[0].kind), ("VersioningConfiguration.Status", InvalidKind::Value));
+        let e = validate_input(s3, "CreateBucket", &json!({"bucket": "b"})).unwrap_err();
+        assert!(e[0].message.contains("did you mean Bucket"), "{e:?}");
+    }
+
+    #[test]
+    fn output_paths_are_checked() {
+        let ec2 = crate::service("ec2").unwrap();
+        let ok = [PathStep::Member("SecurityGroups".into()), PathStep::Index(0), PathStep::Member("GroupId".into())];
+        assert!(check_output_path(ec2, "DescribeSecurityGroups", &ok).is_ok());
+        let bad = [PathStep::Member("SecurityGroups".into()), PathStep::Member("GroupId".into())];
+        assert!(check_output_path(ec2, "DescribeSecurityGroups", &bad).is_err());
+    }
+}

@@ -56,7 +56,10 @@ pub fn run(args: ControlsArgs) -> Result<ExitCode, Failure> {
             }
         }
     };
-    let mut out = format!("{:<16} {:<9} {:<12} {:<11} {:<20} TITLE\n", "CONTROL", "SEVERITY", "IMPLEMENTED", "REMEDIABLE", "STANDARDS");
+    let mut out = format!(
+        "{:<16} {:<9} {:<12} {:<11} {:<20} TITLE\n",
+        "CONTROL", "SEVERITY", "IMPLEMENTED", "REMEDIABLE", "STANDARDS"
+    );
     let (mut shown, mut implemented) = (0, 0);
     for c in &cat.controls {
         let Some(entry) = c.in_era(era) else { continue };

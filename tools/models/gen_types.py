@@ -154,6 +154,11 @@ class Gen:
         for name in self.names:
             parts.append(self.struct(name))
             parts.append("")
+        parts.append("/// Every generated structure: (model shape name, member names), for the drift test.")
+        parts.append("pub const SHAPES: &[(&str, &[&str])] = &[")
+        for name in self.names:
+            parts.append(f"    ({self.names[name]}::SHAPE, {self.names[name]}::MEMBERS),")
+        parts.append("];")
         return "\n".join(parts).rstrip() + "\n"
 
 def main():

@@ -450,3 +450,24 @@ impl Shape for Tag {
     const SHAPE: &'static str = "Tag";
     const MEMBERS: &'static [&'static str] = &["Key", "Value"];
 }
+
+/// Every generated structure: (model shape name, member names), for the drift test.
+pub const SHAPES: &[(&str, &[&str])] = &[
+    (AlarmPromQLCriteria::SHAPE, AlarmPromQLCriteria::MEMBERS),
+    (CompositeAlarm::SHAPE, CompositeAlarm::MEMBERS),
+    (DeleteAlarmsInput::SHAPE, DeleteAlarmsInput::MEMBERS),
+    (DescribeAlarmsForMetricInput::SHAPE, DescribeAlarmsForMetricInput::MEMBERS),
+    (DescribeAlarmsForMetricOutput::SHAPE, DescribeAlarmsForMetricOutput::MEMBERS),
+    (DescribeAlarmsInput::SHAPE, DescribeAlarmsInput::MEMBERS),
+    (DescribeAlarmsOutput::SHAPE, DescribeAlarmsOutput::MEMBERS),
+    (Dimension::SHAPE, Dimension::MEMBERS),
+    (EvaluationCriteria::SHAPE, EvaluationCriteria::MEMBERS),
+    (ListTagsForResourceInput::SHAPE, ListTagsForResourceInput::MEMBERS),
+    (ListTagsForResourceOutput::SHAPE, ListTagsForResourceOutput::MEMBERS),
+    (Metric::SHAPE, Metric::MEMBERS),
+    (MetricAlarm::SHAPE, MetricAlarm::MEMBERS),
+    (MetricDataQuery::SHAPE, MetricDataQuery::MEMBERS),
+    (MetricStat::SHAPE, MetricStat::MEMBERS),
+    (PutMetricAlarmInput::SHAPE, PutMetricAlarmInput::MEMBERS),
+    (Tag::SHAPE, Tag::MEMBERS),
+];

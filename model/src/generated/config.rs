@@ -494,3 +494,34 @@ impl Shape for Tag {
     const SHAPE: &'static str = "Tag";
     const MEMBERS: &'static [&'static str] = &["Key", "Value"];
 }
+
+/// Every generated structure: (model shape name, member names), for the drift test.
+pub const SHAPES: &[(&str, &[&str])] = &[
+    (ConfigExportDeliveryInfo::SHAPE, ConfigExportDeliveryInfo::MEMBERS),
+    (ConfigSnapshotDeliveryProperties::SHAPE, ConfigSnapshotDeliveryProperties::MEMBERS),
+    (ConfigStreamDeliveryInfo::SHAPE, ConfigStreamDeliveryInfo::MEMBERS),
+    (ConfigurationRecorder::SHAPE, ConfigurationRecorder::MEMBERS),
+    (ConfigurationRecorderStatus::SHAPE, ConfigurationRecorderStatus::MEMBERS),
+    (DeleteConfigurationRecorderRequest::SHAPE, DeleteConfigurationRecorderRequest::MEMBERS),
+    (DeleteDeliveryChannelRequest::SHAPE, DeleteDeliveryChannelRequest::MEMBERS),
+    (DeliveryChannel::SHAPE, DeliveryChannel::MEMBERS),
+    (DeliveryChannelStatus::SHAPE, DeliveryChannelStatus::MEMBERS),
+    (DescribeConfigurationRecorderStatusRequest::SHAPE, DescribeConfigurationRecorderStatusRequest::MEMBERS),
+    (DescribeConfigurationRecorderStatusResponse::SHAPE, DescribeConfigurationRecorderStatusResponse::MEMBERS),
+    (DescribeConfigurationRecordersRequest::SHAPE, DescribeConfigurationRecordersRequest::MEMBERS),
+    (DescribeConfigurationRecordersResponse::SHAPE, DescribeConfigurationRecordersResponse::MEMBERS),
+    (DescribeDeliveryChannelStatusRequest::SHAPE, DescribeDeliveryChannelStatusRequest::MEMBERS),
+    (DescribeDeliveryChannelStatusResponse::SHAPE, DescribeDeliveryChannelStatusResponse::MEMBERS),
+    (DescribeDeliveryChannelsRequest::SHAPE, DescribeDeliveryChannelsRequest::MEMBERS),
+    (DescribeDeliveryChannelsResponse::SHAPE, DescribeDeliveryChannelsResponse::MEMBERS),
+    (ExclusionByResourceTypes::SHAPE, ExclusionByResourceTypes::MEMBERS),
+    (PutConfigurationRecorderRequest::SHAPE, PutConfigurationRecorderRequest::MEMBERS),
+    (PutDeliveryChannelRequest::SHAPE, PutDeliveryChannelRequest::MEMBERS),
+    (RecordingGroup::SHAPE, RecordingGroup::MEMBERS),
+    (RecordingMode::SHAPE, RecordingMode::MEMBERS),
+    (RecordingModeOverride::SHAPE, RecordingModeOverride::MEMBERS),
+    (RecordingStrategy::SHAPE, RecordingStrategy::MEMBERS),
+    (StartConfigurationRecorderRequest::SHAPE, StartConfigurationRecorderRequest::MEMBERS),
+    (StopConfigurationRecorderRequest::SHAPE, StopConfigurationRecorderRequest::MEMBERS),
+    (Tag::SHAPE, Tag::MEMBERS),
+];

@@ -87,3 +87,11 @@ impl Shape for SetRootMfaInput {
     const SHAPE: &'static str = "SetRootMfaInput";
     const MEMBERS: &'static [&'static str] = &["Kind"];
 }
+
+/// Every generated structure: (model shape name, member names), for the drift test.
+pub const SHAPES: &[(&str, &[&str])] = &[
+    (AdvanceClockInput::SHAPE, AdvanceClockInput::MEMBERS),
+    (AdvanceClockOutput::SHAPE, AdvanceClockOutput::MEMBERS),
+    (SetRootLoginProfileInput::SHAPE, SetRootLoginProfileInput::MEMBERS),
+    (SetRootMfaInput::SHAPE, SetRootMfaInput::MEMBERS),
+];

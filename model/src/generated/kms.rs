@@ -568,3 +568,34 @@ impl Shape for XksKeyConfigurationType {
     const SHAPE: &'static str = "XksKeyConfigurationType";
     const MEMBERS: &'static [&'static str] = &["Id"];
 }
+
+/// Every generated structure: (model shape name, member names), for the drift test.
+pub const SHAPES: &[(&str, &[&str])] = &[
+    (AliasListEntry::SHAPE, AliasListEntry::MEMBERS),
+    (CreateAliasRequest::SHAPE, CreateAliasRequest::MEMBERS),
+    (CreateKeyRequest::SHAPE, CreateKeyRequest::MEMBERS),
+    (CreateKeyResponse::SHAPE, CreateKeyResponse::MEMBERS),
+    (DescribeKeyRequest::SHAPE, DescribeKeyRequest::MEMBERS),
+    (DescribeKeyResponse::SHAPE, DescribeKeyResponse::MEMBERS),
+    (DisableKeyRotationRequest::SHAPE, DisableKeyRotationRequest::MEMBERS),
+    (EnableKeyRotationRequest::SHAPE, EnableKeyRotationRequest::MEMBERS),
+    (GetKeyPolicyRequest::SHAPE, GetKeyPolicyRequest::MEMBERS),
+    (GetKeyPolicyResponse::SHAPE, GetKeyPolicyResponse::MEMBERS),
+    (GetKeyRotationStatusRequest::SHAPE, GetKeyRotationStatusRequest::MEMBERS),
+    (GetKeyRotationStatusResponse::SHAPE, GetKeyRotationStatusResponse::MEMBERS),
+    (KeyListEntry::SHAPE, KeyListEntry::MEMBERS),
+    (KeyMetadata::SHAPE, KeyMetadata::MEMBERS),
+    (ListAliasesRequest::SHAPE, ListAliasesRequest::MEMBERS),
+    (ListAliasesResponse::SHAPE, ListAliasesResponse::MEMBERS),
+    (ListKeysRequest::SHAPE, ListKeysRequest::MEMBERS),
+    (ListKeysResponse::SHAPE, ListKeysResponse::MEMBERS),
+    (ListResourceTagsRequest::SHAPE, ListResourceTagsRequest::MEMBERS),
+    (ListResourceTagsResponse::SHAPE, ListResourceTagsResponse::MEMBERS),
+    (MultiRegionConfiguration::SHAPE, MultiRegionConfiguration::MEMBERS),
+    (MultiRegionKey::SHAPE, MultiRegionKey::MEMBERS),
+    (PutKeyPolicyRequest::SHAPE, PutKeyPolicyRequest::MEMBERS),
+    (ScheduleKeyDeletionRequest::SHAPE, ScheduleKeyDeletionRequest::MEMBERS),
+    (ScheduleKeyDeletionResponse::SHAPE, ScheduleKeyDeletionResponse::MEMBERS),
+    (Tag::SHAPE, Tag::MEMBERS),
+    (XksKeyConfigurationType::SHAPE, XksKeyConfigurationType::MEMBERS),
+];

@@ -524,3 +524,30 @@ impl Shape for SearchedLogStream {
     const SHAPE: &'static str = "SearchedLogStream";
     const MEMBERS: &'static [&'static str] = &["logStreamName", "searchedCompletely"];
 }
+
+/// Every generated structure: (model shape name, member names), for the drift test.
+pub const SHAPES: &[(&str, &[&str])] = &[
+    (CreateLogGroupRequest::SHAPE, CreateLogGroupRequest::MEMBERS),
+    (DeleteLogGroupRequest::SHAPE, DeleteLogGroupRequest::MEMBERS),
+    (DeleteMetricFilterRequest::SHAPE, DeleteMetricFilterRequest::MEMBERS),
+    (DescribeLogGroupsRequest::SHAPE, DescribeLogGroupsRequest::MEMBERS),
+    (DescribeLogGroupsResponse::SHAPE, DescribeLogGroupsResponse::MEMBERS),
+    (DescribeMetricFiltersRequest::SHAPE, DescribeMetricFiltersRequest::MEMBERS),
+    (DescribeMetricFiltersResponse::SHAPE, DescribeMetricFiltersResponse::MEMBERS),
+    (DescribeResourcePoliciesRequest::SHAPE, DescribeResourcePoliciesRequest::MEMBERS),
+    (DescribeResourcePoliciesResponse::SHAPE, DescribeResourcePoliciesResponse::MEMBERS),
+    (FilterLogEventsRequest::SHAPE, FilterLogEventsRequest::MEMBERS),
+    (FilterLogEventsResponse::SHAPE, FilterLogEventsResponse::MEMBERS),
+    (FilteredLogEvent::SHAPE, FilteredLogEvent::MEMBERS),
+    (ListTagsForResourceRequest::SHAPE, ListTagsForResourceRequest::MEMBERS),
+    (ListTagsForResourceResponse::SHAPE, ListTagsForResourceResponse::MEMBERS),
+    (ListTagsLogGroupRequest::SHAPE, ListTagsLogGroupRequest::MEMBERS),
+    (ListTagsLogGroupResponse::SHAPE, ListTagsLogGroupResponse::MEMBERS),
+    (LogGroup::SHAPE, LogGroup::MEMBERS),
+    (MetricFilter::SHAPE, MetricFilter::MEMBERS),
+    (MetricTransformation::SHAPE, MetricTransformation::MEMBERS),
+    (PutMetricFilterRequest::SHAPE, PutMetricFilterRequest::MEMBERS),
+    (PutRetentionPolicyRequest::SHAPE, PutRetentionPolicyRequest::MEMBERS),
+    (ResourcePolicy::SHAPE, ResourcePolicy::MEMBERS),
+    (SearchedLogStream::SHAPE, SearchedLogStream::MEMBERS),
+];

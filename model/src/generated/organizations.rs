@@ -385,3 +385,27 @@ impl Shape for PolicyTypeSummary {
     const SHAPE: &'static str = "PolicyTypeSummary";
     const MEMBERS: &'static [&'static str] = &["Type", "Status"];
 }
+
+/// Every generated structure: (model shape name, member names), for the drift test.
+pub const SHAPES: &[(&str, &[&str])] = &[
+    (Account::SHAPE, Account::MEMBERS),
+    (DelegatedAdministrator::SHAPE, DelegatedAdministrator::MEMBERS),
+    (DescribeAccountRequest::SHAPE, DescribeAccountRequest::MEMBERS),
+    (DescribeAccountResponse::SHAPE, DescribeAccountResponse::MEMBERS),
+    (DescribeOrganizationResponse::SHAPE, DescribeOrganizationResponse::MEMBERS),
+    (DescribePolicyRequest::SHAPE, DescribePolicyRequest::MEMBERS),
+    (DescribePolicyResponse::SHAPE, DescribePolicyResponse::MEMBERS),
+    (ListAccountsRequest::SHAPE, ListAccountsRequest::MEMBERS),
+    (ListAccountsResponse::SHAPE, ListAccountsResponse::MEMBERS),
+    (ListDelegatedAdministratorsRequest::SHAPE, ListDelegatedAdministratorsRequest::MEMBERS),
+    (ListDelegatedAdministratorsResponse::SHAPE, ListDelegatedAdministratorsResponse::MEMBERS),
+    (ListPoliciesRequest::SHAPE, ListPoliciesRequest::MEMBERS),
+    (ListPoliciesResponse::SHAPE, ListPoliciesResponse::MEMBERS),
+    (ListTargetsForPolicyRequest::SHAPE, ListTargetsForPolicyRequest::MEMBERS),
+    (ListTargetsForPolicyResponse::SHAPE, ListTargetsForPolicyResponse::MEMBERS),
+    (Organization::SHAPE, Organization::MEMBERS),
+    (Policy::SHAPE, Policy::MEMBERS),
+    (PolicySummary::SHAPE, PolicySummary::MEMBERS),
+    (PolicyTargetSummary::SHAPE, PolicyTargetSummary::MEMBERS),
+    (PolicyTypeSummary::SHAPE, PolicyTypeSummary::MEMBERS),
+];

@@ -258,3 +258,20 @@ impl Shape for VpcConfiguration {
     const SHAPE: &'static str = "VpcConfiguration";
     const MEMBERS: &'static [&'static str] = &["VpcId"];
 }
+
+/// Every generated structure: (model shape name, member names), for the drift test.
+pub const SHAPES: &[(&str, &[&str])] = &[
+    (AccessPoint::SHAPE, AccessPoint::MEMBERS),
+    (DeletePublicAccessBlockRequest::SHAPE, DeletePublicAccessBlockRequest::MEMBERS),
+    (GetPublicAccessBlockOutput::SHAPE, GetPublicAccessBlockOutput::MEMBERS),
+    (GetPublicAccessBlockRequest::SHAPE, GetPublicAccessBlockRequest::MEMBERS),
+    (ListAccessPointsRequest::SHAPE, ListAccessPointsRequest::MEMBERS),
+    (ListAccessPointsResult::SHAPE, ListAccessPointsResult::MEMBERS),
+    (ListMultiRegionAccessPointsRequest::SHAPE, ListMultiRegionAccessPointsRequest::MEMBERS),
+    (ListMultiRegionAccessPointsResult::SHAPE, ListMultiRegionAccessPointsResult::MEMBERS),
+    (MultiRegionAccessPointReport::SHAPE, MultiRegionAccessPointReport::MEMBERS),
+    (PublicAccessBlockConfiguration::SHAPE, PublicAccessBlockConfiguration::MEMBERS),
+    (PutPublicAccessBlockRequest::SHAPE, PutPublicAccessBlockRequest::MEMBERS),
+    (RegionReport::SHAPE, RegionReport::MEMBERS),
+    (VpcConfiguration::SHAPE, VpcConfiguration::MEMBERS),
+];

@@ -397,3 +397,29 @@ impl Shape for UnsubscribeInput {
     const SHAPE: &'static str = "UnsubscribeInput";
     const MEMBERS: &'static [&'static str] = &["SubscriptionArn"];
 }
+
+/// Every generated structure: (model shape name, member names), for the drift test.
+pub const SHAPES: &[(&str, &[&str])] = &[
+    (CreateTopicInput::SHAPE, CreateTopicInput::MEMBERS),
+    (CreateTopicResponse::SHAPE, CreateTopicResponse::MEMBERS),
+    (DeleteTopicInput::SHAPE, DeleteTopicInput::MEMBERS),
+    (GetTopicAttributesInput::SHAPE, GetTopicAttributesInput::MEMBERS),
+    (GetTopicAttributesResponse::SHAPE, GetTopicAttributesResponse::MEMBERS),
+    (ListSubscriptionsByTopicInput::SHAPE, ListSubscriptionsByTopicInput::MEMBERS),
+    (ListSubscriptionsByTopicResponse::SHAPE, ListSubscriptionsByTopicResponse::MEMBERS),
+    (ListSubscriptionsInput::SHAPE, ListSubscriptionsInput::MEMBERS),
+    (ListSubscriptionsResponse::SHAPE, ListSubscriptionsResponse::MEMBERS),
+    (ListTagsForResourceRequest::SHAPE, ListTagsForResourceRequest::MEMBERS),
+    (ListTagsForResourceResponse::SHAPE, ListTagsForResourceResponse::MEMBERS),
+    (ListTopicsInput::SHAPE, ListTopicsInput::MEMBERS),
+    (ListTopicsResponse::SHAPE, ListTopicsResponse::MEMBERS),
+    (SetTopicAttributesInput::SHAPE, SetTopicAttributesInput::MEMBERS),
+    (SubscribeInput::SHAPE, SubscribeInput::MEMBERS),
+    (SubscribeResponse::SHAPE, SubscribeResponse::MEMBERS),
+    (Subscription::SHAPE, Subscription::MEMBERS),
+    (Tag::SHAPE, Tag::MEMBERS),
+    (TagResourceRequest::SHAPE, TagResourceRequest::MEMBERS),
+    (TagResourceResponse::SHAPE, TagResourceResponse::MEMBERS),
+    (Topic::SHAPE, Topic::MEMBERS),
+    (UnsubscribeInput::SHAPE, UnsubscribeInput::MEMBERS),
+];

@@ -170,3 +170,16 @@ impl Shape for Tag {
     const SHAPE: &'static str = "Tag";
     const MEMBERS: &'static [&'static str] = &["Key", "Value"];
 }
+
+/// Every generated structure: (model shape name, member names), for the drift test.
+pub const SHAPES: &[(&str, &[&str])] = &[
+    (AssumeRoleRequest::SHAPE, AssumeRoleRequest::MEMBERS),
+    (AssumeRoleResponse::SHAPE, AssumeRoleResponse::MEMBERS),
+    (AssumedRoleUser::SHAPE, AssumedRoleUser::MEMBERS),
+    (Credentials::SHAPE, Credentials::MEMBERS),
+    (GetCallerIdentityRequest::SHAPE, GetCallerIdentityRequest::MEMBERS),
+    (GetCallerIdentityResponse::SHAPE, GetCallerIdentityResponse::MEMBERS),
+    (PolicyDescriptorType::SHAPE, PolicyDescriptorType::MEMBERS),
+    (ProvidedContext::SHAPE, ProvidedContext::MEMBERS),
+    (Tag::SHAPE, Tag::MEMBERS),
+];
