@@ -104,6 +104,12 @@ impl<'a> Ctx<'a> {
         Ok(store::list(self.conn, self.account(), region)?)
     }
 
+    /// Up to `limit` resources of a kind in the call's region created after position `after`,
+    /// in creation order: `(position, id, doc)`.
+    pub fn list_after<R: Resource>(&self, after: i64, limit: usize) -> Result<Vec<(i64, String, R)>, AwsError> {
+        Ok(store::list_after(self.conn, self.account(), &self.region, after, limit)?)
+    }
+
     /// Every resource of a kind in every region: `(region, id, doc)`.
     pub fn list_all<R: Resource>(&self) -> Result<Vec<(String, String, R)>, AwsError> {
         Ok(store::list_all(self.conn, self.account())?)

@@ -138,6 +138,31 @@ pub fn list<R: Resource>(conn: &Connection, account: &str, region: &str) -> Resu
     Ok(out)
 }
 
+/// Up to `limit` resources of a kind in one region created after position `after` (exclusive),
+/// in creation order, with their positions: for paging through large collections without
+/// reading them whole.
+pub fn list_after<R: Resource>(
+    conn: &Connection,
+    account: &str,
+    region: &str,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<(i64, String, R)>, SimError> {
+    let region = if R::GLOBAL { "" } else { region };
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, id, doc FROM resources WHERE account = ?1 AND kind = ?2 AND region = ?3 AND seq > ?4 ORDER BY seq LIMIT ?5",
+    )?;
+    let rows = stmt.query_map(params![account, R::KIND, region, after, limit as i64], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (seq, id, doc) = row?;
+        out.push((seq, id, serde_json::from_str(&doc)?));
+    }
+    Ok(out)
+}
+
 /// Every resource of a kind in every region, in creation order, with its region.
 pub fn list_all<R: Resource>(conn: &Connection, account: &str) -> Result<Vec<(String, String, R)>, SimError> {
     let mut stmt =

@@ -2,9 +2,10 @@
 //!
 //! Sorting: `SortCriteria` apply in order, each on a field GetFindings can filter by (string,
 //! number or date fields, see [`super::filters`]); `SortOrder` defaults to `asc`; a missing value
-//! sorts before any value. Without `SortCriteria` AWS does not document an order: hubsim sorts
-//! by `UpdatedAt` descending. Ties are broken by `ProductArn`, then `Id`, so pages are stable.
-//! `MaxResults` is 1–100 (default 100); `NextToken` is opaque (an encoded offset).
+//! sorts before any value; ties are broken by `ProductArn`, then `Id`, so pages are stable.
+//! Without `SortCriteria` AWS does not document an order: hubsim returns findings in the order it
+//! first received them, paging by store position so that reading many findings costs one pass.
+//! `MaxResults` is 1–100 (default 100); `NextToken` is opaque.
 
 use std::cmp::Ordering;
 
@@ -80,6 +81,9 @@ impl Handler for securityhub::GetFindings {
         require_hub(ctx)?;
         let filters = Filters::compile(input.filters.as_ref(), ctx.now())?;
         let criteria = criteria(input.sort_criteria.as_ref())?;
+        if criteria.is_empty() {
+            return in_creation_order(ctx, &filters, input.next_token.as_deref(), input.max_results);
+        }
         let mut keyed: Vec<(Vec<Key>, AwsSecurityFinding)> = ctx
             .list::<Finding>()?
             .into_iter()
@@ -101,4 +105,50 @@ impl Handler for securityhub::GetFindings {
         let (findings, next_token) = page(all, input.next_token.as_deref(), input.max_results, 100)?;
         Ok(securityhub::GetFindingsResponse { findings, next_token })
     }
+}
+
+/// Without sort criteria, findings come in the order Security Hub first received them, read
+/// page by page from the store (a token holds the last position), so paging through many
+/// findings costs one pass, not one pass per page.
+fn in_creation_order(
+    ctx: &Ctx<'_>,
+    filters: &Filters,
+    token: Option<&str>,
+    max_results: Option<i32>,
+) -> Result<securityhub::GetFindingsResponse, AwsError> {
+    let max = usize::try_from(max_results.unwrap_or(100)).unwrap_or(100).clamp(1, 100);
+    let mut after = match token {
+        None => 0,
+        Some(t) => position_of(t)?,
+    };
+    let mut findings = Vec::new();
+    loop {
+        let batch = ctx.list_after::<Finding>(after, 256)?;
+        let done = batch.len() < 256;
+        for (seq, _, doc) in batch {
+            if findings.len() == max {
+                return Ok(securityhub::GetFindingsResponse { findings, next_token: Some(position_token(after)) });
+            }
+            after = seq;
+            if filters.matches(&doc.finding) {
+                findings.push(doc.finding);
+            }
+        }
+        if done {
+            return Ok(securityhub::GetFindingsResponse { findings, next_token: None });
+        }
+    }
+}
+
+fn position_token(after: i64) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(format!("after:{after}"))
+}
+
+fn position_of(token: &str) -> Result<i64, AwsError> {
+    use base64::Engine;
+    let bad = || invalid_input("The NextToken is not valid.");
+    let bytes = base64::engine::general_purpose::STANDARD.decode(token).map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    text.strip_prefix("after:").and_then(|n| n.parse::<i64>().ok()).filter(|n| *n >= 0).ok_or_else(bad)
 }
