@@ -131,10 +131,8 @@ impl Handler for securityhub::DescribeStandardsControls {
             AwsError::not_found("ResourceNotFoundException", format!("StandardsSubscription not found: {arn}"))
         })?;
         let path = sub.standards_id.split_once('/').map(|(_, p)| p.to_string()).unwrap_or_default();
-        let mut members: Vec<(String, ControlInfo)> = controls
-            .into_iter()
-            .filter_map(|c| c.standards.get(&path).cloned().map(|std_id| (std_id, c)))
-            .collect();
+        let mut members: Vec<(String, ControlInfo)> =
+            controls.into_iter().filter_map(|c| c.standards.get(&path).cloned().map(|std_id| (std_id, c))).collect();
         members.sort_by(|a, b| natural_cmp(&a.0, &b.0));
         let mut all = Vec::new();
         for (std_id, c) in members {

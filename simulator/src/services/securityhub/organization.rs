@@ -64,12 +64,8 @@ impl Handler for securityhub::ListOrganizationAdminAccounts {
         input: securityhub::ListOrganizationAdminAccountsRequest,
     ) -> Result<securityhub::ListOrganizationAdminAccountsResponse, AwsError> {
         require_hub(ctx)?;
-        let is_management = ctx
-            .settings()
-            .account
-            .organization
-            .as_ref()
-            .is_some_and(|o| o.management_account_id == ctx.account());
+        let is_management =
+            ctx.settings().account.organization.as_ref().is_some_and(|o| o.management_account_id == ctx.account());
         if !is_management {
             return Err(AwsError::new(
                 "InvalidAccessException",

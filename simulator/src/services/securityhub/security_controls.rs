@@ -321,10 +321,9 @@ impl Handler for securityhub::UpdateSecurityControl {
                     stored.parameters.remove(&name);
                 }
                 "CUSTOM" => {
-                    let value = config
-                        .value
-                        .as_ref()
-                        .ok_or_else(|| invalid_input(format!("Parameter {name}: ValueType CUSTOM requires a Value.")))?;
+                    let value = config.value.as_ref().ok_or_else(|| {
+                        invalid_input(format!("Parameter {name}: ValueType CUSTOM requires a Value."))
+                    })?;
                     check_value(p, value).map_err(invalid_input)?;
                     stored.parameters.insert(name, config);
                 }
@@ -376,6 +375,9 @@ impl Handler for securityhub::ListStandardsControlAssociations {
         }
         let (standards_control_association_summaries, next_token) =
             page(all, input.next_token.as_deref(), input.max_results, 100)?;
-        Ok(securityhub::ListStandardsControlAssociationsResponse { standards_control_association_summaries, next_token })
+        Ok(securityhub::ListStandardsControlAssociationsResponse {
+            standards_control_association_summaries,
+            next_token,
+        })
     }
 }
