@@ -7,6 +7,7 @@ use crate::error::AwsError;
 use crate::registry::Registrar;
 
 pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod config;
 pub mod ec2;
 pub mod guardduty;
@@ -14,6 +15,7 @@ pub mod hubsim;
 pub mod iam;
 pub mod kms;
 pub mod logs;
+pub mod organizations;
 pub mod s3;
 pub mod s3control;
 pub mod securityhub;
@@ -23,6 +25,7 @@ pub mod sts;
 /// Registers every implemented operation.
 pub fn register_all(r: &mut Registrar) {
     cloudtrail::register(r);
+    cloudwatch::register(r);
     config::register(r);
     ec2::register(r);
     guardduty::register(r);
@@ -30,6 +33,7 @@ pub fn register_all(r: &mut Registrar) {
     iam::register(r);
     kms::register(r);
     logs::register(r);
+    organizations::register(r);
     s3::register(r);
     s3control::register(r);
     securityhub::register(r);
@@ -67,6 +71,9 @@ pub fn validation_error(service: &str, problems: &[Invalid]) -> AwsError {
         ("guardduty", _) => "BadRequestException",
         ("securityhub", _) => "InvalidInputException",
         ("logs", _) => "InvalidParameterException",
+        ("cloudwatch", InvalidKind::Missing) => "MissingParameter",
+        ("cloudwatch", _) => "InvalidParameterValue",
+        ("organizations", _) => "InvalidInputException",
         _ => "ValidationException",
     };
     AwsError::bad_request(code, message)

@@ -11,13 +11,17 @@
 //!   are (AWS keeps them for 90 days and shows them again when the hub is re-enabled in time).
 //! * `DescribeStandards` lists only the two standards hubsim models (FSBP v1.0.0 and CIS
 //!   v1.2.0); AWS lists every standard it offers.
-//! * The control catalogue (`DescribeStandardsControls`, `UpdateStandardsControl`, security
-//!   controls) is not implemented here yet and those operations are not registered.
+//! * Controls (`DescribeStandardsControls`, `UpdateStandardsControl`, the security-control
+//!   operations) come from the catalogue installed through [`crate::catalog`]; see
+//!   `controls.rs`, `security_controls.rs` and `organization.rs` for their choices.
 
+mod controls;
 mod filters;
 mod findings;
 mod get_findings;
 mod hub;
+mod organization;
+mod security_controls;
 mod standards;
 mod update;
 
@@ -32,7 +36,9 @@ use crate::registry::Registrar;
 use crate::store::Resource;
 use crate::Ctx;
 
+pub use controls::StandardsControlState;
 pub use findings::{finding_key, Finding, SCHEMA_VERSION};
+pub use security_controls::{custom_parameters, security_control_arn, SecurityControlState};
 pub use standards::{enabled_standards, Subscription, CIS_1_2_0, FSBP_1_0_0};
 
 /// Registers Security Hub's operations.
@@ -42,6 +48,9 @@ pub fn register(r: &mut Registrar) {
     findings::register(r);
     get_findings::register(r);
     update::register(r);
+    controls::register(r);
+    security_controls::register(r);
+    organization::register(r);
 }
 
 /// The hub of one region (stored under [`HUB_ID`]).
