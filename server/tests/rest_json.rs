@@ -33,7 +33,9 @@ fn guardduty_create_detector_maps_lower_camel_wire_names() {
         "Tags": {"Team": "sec"}
     });
     let output = json!({"DetectorId": "12abc34d567e8fa901bc2d34e56789f0", "UnprocessedDataSources": {}});
-    let Some(call) = exchange("guardduty", "CreateDetector", params.clone(), none(), params, Answer::Ok(output.clone())) else {
+    let Some(call) =
+        exchange("guardduty", "CreateDetector", params.clone(), none(), params, Answer::Ok(output.clone()))
+    else {
         return;
     };
     assert_eq!((call.request.method.as_str(), call.request.path.as_str()), ("POST", "/detector"));
@@ -43,7 +45,10 @@ fn guardduty_create_detector_maps_lower_camel_wire_names() {
     assert_eq!(sent["dataSources"], json!({"s3Logs": {"enable": true}}));
     assert_eq!(sent["features"], json!([{"name": "S3_DATA_EVENTS", "status": "ENABLED"}]));
     assert_eq!(sent["tags"], json!({"Team": "sec"}), "map keys are data, not renamed");
-    assert_eq!(response_body(&call), json!({"detectorId": "12abc34d567e8fa901bc2d34e56789f0", "unprocessedDataSources": {}}));
+    assert_eq!(
+        response_body(&call),
+        json!({"detectorId": "12abc34d567e8fa901bc2d34e56789f0", "unprocessedDataSources": {}})
+    );
     assert_eq!(call.header("Content-Type"), Some("application/json"));
     assert_eq!(call.header("x-amzn-RequestId"), Some("REQ-1"));
     assert_eq!(call.result(), &output);
@@ -63,7 +68,11 @@ fn guardduty_list_detectors_query_members() {
         return;
     };
     assert_eq!(call.request.method, "GET");
-    assert!(call.request.query.contains("maxResults=5") && call.request.query.contains("nextToken=n1"), "{}", call.request.query);
+    assert!(
+        call.request.query.contains("maxResults=5") && call.request.query.contains("nextToken=n1"),
+        "{}",
+        call.request.query
+    );
     assert_eq!(response_body(&call), json!({"detectorIds": ["d1"], "nextToken": "n2"}));
     assert_eq!(call.result(), &output);
 }
@@ -117,8 +126,14 @@ fn guardduty_update_detector_and_bad_request() {
         "BadRequestException",
         "The request is rejected because the input detectorId is not owned by the current account.",
     );
-    let Some(call) = exchange("guardduty", "GetDetector", json!({"DetectorId": "x"}), none(), json!({"DetectorId": "x"}), Answer::Err(err))
-    else {
+    let Some(call) = exchange(
+        "guardduty",
+        "GetDetector",
+        json!({"DetectorId": "x"}),
+        none(),
+        json!({"DetectorId": "x"}),
+        Answer::Err(err),
+    ) else {
         return;
     };
     assert_eq!(call.response.status, 400);
@@ -127,7 +142,10 @@ fn guardduty_update_detector_and_bad_request() {
     assert_eq!(body["__type"], "BadRequestException");
     assert_eq!(body["type"], "BadRequestException");
     assert_eq!(call.error()["Code"], "BadRequestException");
-    assert_eq!(call.error()["Message"], "The request is rejected because the input detectorId is not owned by the current account.");
+    assert_eq!(
+        call.error()["Message"],
+        "The request is rejected because the input detectorId is not owned by the current account."
+    );
 }
 
 // ---------------------------------------------------------------- Security Hub
@@ -161,7 +179,8 @@ fn securityhub_get_findings_post_body() {
         "RecordState": "ACTIVE"
     });
     let output = json!({"Findings": [finding]});
-    let Some(call) = exchange("securityhub", "GetFindings", params.clone(), none(), params, Answer::Ok(output.clone())) else {
+    let Some(call) = exchange("securityhub", "GetFindings", params.clone(), none(), params, Answer::Ok(output.clone()))
+    else {
         return;
     };
     assert_eq!((call.request.method.as_str(), call.request.path.as_str()), ("POST", "/findings"));
@@ -179,7 +198,8 @@ fn securityhub_batch_update_findings_patch() {
         "ProcessedFindings": [{"Id": "f1", "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/securityhub"}],
         "UnprocessedFindings": []
     });
-    let Some(call) = exchange("securityhub", "BatchUpdateFindings", params.clone(), none(), params, Answer::Ok(output.clone()))
+    let Some(call) =
+        exchange("securityhub", "BatchUpdateFindings", params.clone(), none(), params, Answer::Ok(output.clone()))
     else {
         return;
     };
@@ -189,7 +209,8 @@ fn securityhub_batch_update_findings_patch() {
 
 #[test]
 fn securityhub_describe_standards_controls_greedy_arn_label() {
-    let arn = "arn:aws:securityhub:ap-northeast-1:123456789012:subscription/aws-foundational-security-best-practices/v/1.0.0";
+    let arn =
+        "arn:aws:securityhub:ap-northeast-1:123456789012:subscription/aws-foundational-security-best-practices/v/1.0.0";
     let output = json!({
         "Controls": [{
             "StandardsControlArn": "arn:aws:securityhub:ap-northeast-1:123456789012:control/aws-foundational-security-best-practices/v/1.0.0/EC2.2",
@@ -214,7 +235,10 @@ fn securityhub_describe_standards_controls_greedy_arn_label() {
     assert!(call.request.path.starts_with("/standards/controls/arn%3Aaws%3Asecurityhub%3A"), "{}", call.request.path);
     assert!(call.request.path.ends_with("/aws-foundational-security-best-practices/v/1.0.0"), "{}", call.request.path);
     let body = response_body(&call);
-    assert_eq!(body["Controls"][0]["ControlStatusUpdatedAt"], "2026-11-28T21:19:00Z", "Security Hub timestamps are iso8601");
+    assert_eq!(
+        body["Controls"][0]["ControlStatusUpdatedAt"], "2026-11-28T21:19:00Z",
+        "Security Hub timestamps are iso8601"
+    );
     assert_eq!(call.result(), &output);
 }
 
@@ -236,7 +260,8 @@ fn securityhub_batch_import_findings() {
     });
     let params = json!({"Findings": [finding]});
     let output = json!({"FailedCount": 0, "SuccessCount": 1, "FailedFindings": []});
-    let Some(call) = exchange("securityhub", "BatchImportFindings", params.clone(), none(), params, Answer::Ok(output.clone()))
+    let Some(call) =
+        exchange("securityhub", "BatchImportFindings", params.clone(), none(), params, Answer::Ok(output.clone()))
     else {
         return;
     };
@@ -246,7 +271,8 @@ fn securityhub_batch_import_findings() {
 
 #[test]
 fn securityhub_describe_hub_not_subscribed_is_401() {
-    let err = AwsError::new("InvalidAccessException", 401, "Account 123456789012 is not subscribed to AWS Security Hub");
+    let err =
+        AwsError::new("InvalidAccessException", 401, "Account 123456789012 is not subscribed to AWS Security Hub");
     let Some(call) = exchange("securityhub", "DescribeHub", json!({}), none(), json!({}), Answer::Err(err)) else {
         return;
     };
@@ -270,9 +296,14 @@ fn securityhub_describe_hub_query_member() {
         "ControlFindingGenerator": "SECURITY_CONTROL"
     });
     let hub = "arn:aws:securityhub:us-east-1:123456789012:hub/default";
-    let Some(call) =
-        exchange("securityhub", "DescribeHub", json!({"HubArn": hub}), none(), json!({"HubArn": hub}), Answer::Ok(output.clone()))
-    else {
+    let Some(call) = exchange(
+        "securityhub",
+        "DescribeHub",
+        json!({"HubArn": hub}),
+        none(),
+        json!({"HubArn": hub}),
+        Answer::Ok(output.clone()),
+    ) else {
         return;
     };
     assert!(call.request.query.starts_with("HubArn=arn%3Aaws%3Asecurityhub"), "{}", call.request.query);
@@ -307,13 +338,28 @@ fn routes_by_method_and_most_specific_template() {
         ("guardduty", "GET", "/detector/d1/admin", Some("DescribeOrganizationConfiguration")),
         ("guardduty", "GET", "/detector/d1/administrator", Some("GetAdministratorAccount")),
         ("guardduty", "POST", "/detector/d1/findings", Some("ListFindings")),
-        ("guardduty", "GET", "/tags/arn%3Aaws%3Aguardduty%3Aus-east-1%3A1%3Adetector%2Fd1", Some("ListTagsForResource")),
+        (
+            "guardduty",
+            "GET",
+            "/tags/arn%3Aaws%3Aguardduty%3Aus-east-1%3A1%3Adetector%2Fd1",
+            Some("ListTagsForResource"),
+        ),
         ("guardduty", "PUT", "/detector", None),
         ("securityhub", "POST", "/findings", Some("GetFindings")),
         ("securityhub", "POST", "/findings/import", Some("BatchImportFindings")),
         ("securityhub", "PATCH", "/findings/batchupdate", Some("BatchUpdateFindings")),
-        ("securityhub", "GET", "/standards/controls/arn%3Aaws%3Asecurityhub%3Aus-east-1%3A1%3Asubscription/cis/v/1.2.0", Some("DescribeStandardsControls")),
-        ("securityhub", "PATCH", "/standards/control/arn%3Aaws%3Asecurityhub%3Aus-east-1%3A1%3Acontrol/cis/v/1.2.0/1.1", Some("UpdateStandardsControl")),
+        (
+            "securityhub",
+            "GET",
+            "/standards/controls/arn%3Aaws%3Asecurityhub%3Aus-east-1%3A1%3Asubscription/cis/v/1.2.0",
+            Some("DescribeStandardsControls"),
+        ),
+        (
+            "securityhub",
+            "PATCH",
+            "/standards/control/arn%3Aaws%3Asecurityhub%3Aus-east-1%3A1%3Acontrol/cis/v/1.2.0/1.1",
+            Some("UpdateStandardsControl"),
+        ),
         ("securityhub", "GET", "/standards/controls", None),
         ("securityhub", "GET", "/accounts", Some("DescribeHub")),
         ("securityhub", "POST", "/accounts", Some("EnableSecurityHub")),

@@ -35,7 +35,10 @@ fn list_buckets_round_trips() {
     assert_eq!(call.response.status, 200);
     let body = call.body();
     assert!(body.contains(&format!("<ListAllMyBucketsResult xmlns=\"{S3_NS}\">")), "{body}");
-    assert!(body.contains("<Buckets><Bucket><Name>logs-1</Name><CreationDate>2022-06-01T09:30:15Z</CreationDate>"), "{body}");
+    assert!(
+        body.contains("<Buckets><Bucket><Name>logs-1</Name><CreationDate>2022-06-01T09:30:15Z</CreationDate>"),
+        "{body}"
+    );
     assert_eq!(call.header("Content-Type"), Some("application/xml"));
     assert_eq!(call.header("x-amz-request-id"), Some("REQ-1"));
     assert!(call.header("x-amz-id-2").is_some());
@@ -87,9 +90,14 @@ fn create_bucket_with_configuration_and_headers() {
 #[test]
 fn head_bucket_headers_and_bodyless_404() {
     let output = json!({"BucketRegion": "ap-northeast-1", "AccessPointAlias": false, "BucketArn": "arn:aws:s3:::b1"});
-    let Some(call) =
-        exchange("s3", "HeadBucket", json!({"Bucket": "b1"}), none(), json!({"Bucket": "b1"}), Answer::Ok(output.clone()))
-    else {
+    let Some(call) = exchange(
+        "s3",
+        "HeadBucket",
+        json!({"Bucket": "b1"}),
+        none(),
+        json!({"Bucket": "b1"}),
+        Answer::Ok(output.clone()),
+    ) else {
         return;
     };
     assert_eq!(call.request.method, "HEAD");
@@ -99,9 +107,14 @@ fn head_bucket_headers_and_bodyless_404() {
     assert_eq!(call.result(), &output);
 
     let missing = AwsError::not_found("NoSuchBucket", "The specified bucket does not exist");
-    let Some(call) =
-        exchange("s3", "HeadBucket", json!({"Bucket": "nope"}), none(), json!({"Bucket": "nope"}), Answer::Err(missing))
-    else {
+    let Some(call) = exchange(
+        "s3",
+        "HeadBucket",
+        json!({"Bucket": "nope"}),
+        none(),
+        json!({"Bucket": "nope"}),
+        Answer::Err(missing),
+    ) else {
         return;
     };
     assert_eq!(call.response.status, 404);
@@ -111,9 +124,14 @@ fn head_bucket_headers_and_bodyless_404() {
 
 #[test]
 fn get_bucket_location_us_east_1_is_an_empty_element() {
-    let Some(call) =
-        exchange("s3", "GetBucketLocation", json!({"Bucket": "b1"}), none(), json!({"Bucket": "b1"}), Answer::Ok(json!({})))
-    else {
+    let Some(call) = exchange(
+        "s3",
+        "GetBucketLocation",
+        json!({"Bucket": "b1"}),
+        none(),
+        json!({"Bucket": "b1"}),
+        Answer::Ok(json!({})),
+    ) else {
         return;
     };
     assert_eq!(call.request.query, "location");
@@ -133,7 +151,9 @@ fn get_bucket_location_other_region_is_the_root_text() {
     ) else {
         return;
     };
-    assert!(call.body().ends_with(&format!("<LocationConstraint xmlns=\"{S3_NS}\">ap-northeast-1</LocationConstraint>")));
+    assert!(call
+        .body()
+        .ends_with(&format!("<LocationConstraint xmlns=\"{S3_NS}\">ap-northeast-1</LocationConstraint>")));
     assert_eq!(call.result(), &json!({"LocationConstraint": "ap-northeast-1"}));
 }
 
@@ -146,7 +166,8 @@ fn put_and_get_bucket_encryption() {
         "BucketKeyEnabled": true
     }]});
     let params = json!({"Bucket": "b1", "ServerSideEncryptionConfiguration": config});
-    let Some(call) = exchange("s3", "PutBucketEncryption", params.clone(), none(), params, Answer::Ok(json!({}))) else {
+    let Some(call) = exchange("s3", "PutBucketEncryption", params.clone(), none(), params, Answer::Ok(json!({})))
+    else {
         return;
     };
     assert_eq!(call.request.query, "encryption");
@@ -154,9 +175,14 @@ fn put_and_get_bucket_encryption() {
     assert!(call.response.body.is_empty());
 
     let output = json!({"ServerSideEncryptionConfiguration": config});
-    let Some(call) =
-        exchange("s3", "GetBucketEncryption", json!({"Bucket": "b1"}), none(), json!({"Bucket": "b1"}), Answer::Ok(output.clone()))
-    else {
+    let Some(call) = exchange(
+        "s3",
+        "GetBucketEncryption",
+        json!({"Bucket": "b1"}),
+        none(),
+        json!({"Bucket": "b1"}),
+        Answer::Ok(output.clone()),
+    ) else {
         return;
     };
     let body = call.body();
@@ -176,9 +202,14 @@ fn bucket_policy_is_the_raw_body_both_ways() {
     assert_eq!(call.request.query, "policy");
 
     let output = json!({"Policy": policy});
-    let Some(call) =
-        exchange("s3", "GetBucketPolicy", json!({"Bucket": "b1"}), none(), json!({"Bucket": "b1"}), Answer::Ok(output.clone()))
-    else {
+    let Some(call) = exchange(
+        "s3",
+        "GetBucketPolicy",
+        json!({"Bucket": "b1"}),
+        none(),
+        json!({"Bucket": "b1"}),
+        Answer::Ok(output.clone()),
+    ) else {
         return;
     };
     assert_eq!(call.body(), policy);
@@ -194,17 +225,27 @@ fn public_access_block_put_get_delete() {
         return;
     }
     let output = json!({"PublicAccessBlockConfiguration": config});
-    let Some(call) =
-        exchange("s3", "GetPublicAccessBlock", json!({"Bucket": "b1"}), none(), json!({"Bucket": "b1"}), Answer::Ok(output.clone()))
-    else {
+    let Some(call) = exchange(
+        "s3",
+        "GetPublicAccessBlock",
+        json!({"Bucket": "b1"}),
+        none(),
+        json!({"Bucket": "b1"}),
+        Answer::Ok(output.clone()),
+    ) else {
         return;
     };
     assert!(call.body().contains("<BlockPublicPolicy>false</BlockPublicPolicy>"));
     assert_eq!(call.result(), &output);
 
-    let Some(call) =
-        exchange("s3", "DeletePublicAccessBlock", json!({"Bucket": "b1"}), none(), json!({"Bucket": "b1"}), Answer::Ok(json!({})))
-    else {
+    let Some(call) = exchange(
+        "s3",
+        "DeletePublicAccessBlock",
+        json!({"Bucket": "b1"}),
+        none(),
+        json!({"Bucket": "b1"}),
+        Answer::Ok(json!({})),
+    ) else {
         return;
     };
     assert_eq!(call.request.method, "DELETE");
@@ -215,10 +256,18 @@ fn public_access_block_put_get_delete() {
 
 #[test]
 fn no_public_access_block_is_a_404_error_document() {
-    let err = AwsError::not_found("NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found");
-    let Some(call) =
-        exchange("s3", "GetPublicAccessBlock", json!({"Bucket": "b1"}), none(), json!({"Bucket": "b1"}), Answer::Err(err))
-    else {
+    let err = AwsError::not_found(
+        "NoSuchPublicAccessBlockConfiguration",
+        "The public access block configuration was not found",
+    );
+    let Some(call) = exchange(
+        "s3",
+        "GetPublicAccessBlock",
+        json!({"Bucket": "b1"}),
+        none(),
+        json!({"Bucket": "b1"}),
+        Answer::Err(err),
+    ) else {
         return;
     };
     assert_eq!(call.response.status, 404);
@@ -235,9 +284,14 @@ fn bucket_logging_empty_and_set() {
     };
     assert_eq!(call.request.query, "logging");
 
-    let Some(call) =
-        exchange("s3", "GetBucketLogging", json!({"Bucket": "b1"}), none(), json!({"Bucket": "b1"}), Answer::Ok(json!({})))
-    else {
+    let Some(call) = exchange(
+        "s3",
+        "GetBucketLogging",
+        json!({"Bucket": "b1"}),
+        none(),
+        json!({"Bucket": "b1"}),
+        Answer::Ok(json!({})),
+    ) else {
         return;
     };
     assert!(call.body().ends_with(&format!("<BucketLoggingStatus xmlns=\"{S3_NS}\"/>")), "{}", call.body());
@@ -247,17 +301,21 @@ fn bucket_logging_empty_and_set() {
         "TargetBucket": "log-bucket", "TargetPrefix": "b1/",
         "TargetObjectKeyFormat": {"PartitionedPrefix": {"PartitionDateSource": "EventTime"}}
     }});
-    let mut params = json!({"Bucket": "b1", "BucketLoggingStatus": enabled});
-    if exchange("s3", "PutBucketLogging", params.clone(), none(), params.clone(), Answer::Ok(json!({}))).is_none() {
+    let params = json!({"Bucket": "b1", "BucketLoggingStatus": enabled});
+    if exchange("s3", "PutBucketLogging", params.clone(), none(), params, Answer::Ok(json!({}))).is_none() {
         return;
     }
-    let Some(call) =
-        exchange("s3", "GetBucketLogging", json!({"Bucket": "b1"}), none(), json!({"Bucket": "b1"}), Answer::Ok(enabled.clone()))
-    else {
+    let Some(call) = exchange(
+        "s3",
+        "GetBucketLogging",
+        json!({"Bucket": "b1"}),
+        none(),
+        json!({"Bucket": "b1"}),
+        Answer::Ok(enabled.clone()),
+    ) else {
         return;
     };
     assert!(call.body().contains("<LoggingEnabled><TargetBucket>log-bucket</TargetBucket>"));
-    params.as_object_mut().map(|p| p.remove("Bucket"));
     assert_eq!(call.result(), &enabled);
 }
 
@@ -273,7 +331,8 @@ fn notification_configuration_topic_and_eventbridge() {
         "EventBridgeConfiguration": {}
     });
     let params = json!({"Bucket": "b1", "NotificationConfiguration": config});
-    let Some(call) = exchange("s3", "PutBucketNotificationConfiguration", params.clone(), none(), params, Answer::Ok(json!({})))
+    let Some(call) =
+        exchange("s3", "PutBucketNotificationConfiguration", params.clone(), none(), params, Answer::Ok(json!({})))
     else {
         return;
     };
@@ -291,7 +350,10 @@ fn notification_configuration_topic_and_eventbridge() {
         return;
     };
     let body = call.body();
-    assert!(body.contains(&format!("<NotificationConfiguration xmlns=\"{S3_NS}\"><TopicConfiguration><Id>n1</Id><Topic>")), "{body}");
+    assert!(
+        body.contains(&format!("<NotificationConfiguration xmlns=\"{S3_NS}\"><TopicConfiguration><Id>n1</Id><Topic>")),
+        "{body}"
+    );
     assert!(body.contains("<Event>s3:ObjectCreated:*</Event><Event>s3:ObjectRemoved:*</Event>"), "{body}");
     assert!(body.contains("<Filter><S3Key><FilterRule><Name>Prefix</Name>"), "{body}");
     assert!(body.contains("<EventBridgeConfiguration/>"), "{body}");
@@ -310,7 +372,9 @@ fn lifecycle_rules_are_flattened() {
         {"ID": "dated", "Filter": {"Prefix": ""}, "Status": "Disabled", "Expiration": {"Date": "2030-01-01T00:00:00Z"}}
     ]});
     let params = json!({"Bucket": "b1", "LifecycleConfiguration": config});
-    if exchange("s3", "PutBucketLifecycleConfiguration", params.clone(), none(), params, Answer::Ok(json!({}))).is_none() {
+    if exchange("s3", "PutBucketLifecycleConfiguration", params.clone(), none(), params, Answer::Ok(json!({})))
+        .is_none()
+    {
         return;
     }
     let output = json!({"Rules": config["Rules"]});
@@ -341,9 +405,14 @@ fn bucket_acl_grantee_type_is_an_xsi_attribute() {
             {"Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"}, "Permission": "READ"}
         ]
     });
-    let Some(call) =
-        exchange("s3", "GetBucketAcl", json!({"Bucket": "b1"}), none(), json!({"Bucket": "b1"}), Answer::Ok(output.clone()))
-    else {
+    let Some(call) = exchange(
+        "s3",
+        "GetBucketAcl",
+        json!({"Bucket": "b1"}),
+        none(),
+        json!({"Bucket": "b1"}),
+        Answer::Ok(output.clone()),
+    ) else {
         return;
     };
     let body = call.body();
@@ -360,14 +429,22 @@ fn bucket_acl_grantee_type_is_an_xsi_attribute() {
 #[test]
 fn no_such_bucket_error_document() {
     let err = AwsError::not_found("NoSuchBucket", "The specified bucket does not exist");
-    let Some(call) =
-        exchange("s3", "GetBucketEncryption", json!({"Bucket": "gone"}), none(), json!({"Bucket": "gone"}), Answer::Err(err))
-    else {
+    let Some(call) = exchange(
+        "s3",
+        "GetBucketEncryption",
+        json!({"Bucket": "gone"}),
+        none(),
+        json!({"Bucket": "gone"}),
+        Answer::Err(err),
+    ) else {
         return;
     };
     assert_eq!(call.response.status, 404);
     let body = call.body();
-    assert!(body.contains("<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message>"), "{body}");
+    assert!(
+        body.contains("<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message>"),
+        "{body}"
+    );
     assert!(body.contains("<RequestId>REQ-1</RequestId><HostId>"), "{body}");
     assert_eq!(call.error()["Code"], "NoSuchBucket");
     assert_eq!(call.error()["Message"], "The specified bucket does not exist");
@@ -397,7 +474,9 @@ fn virtual_hosted_addressing_takes_the_bucket_from_the_host() {
 fn s3control_public_access_block_with_account_header() {
     let config = json!({"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": false});
     let params = json!({"AccountId": "123456789012", "PublicAccessBlockConfiguration": config});
-    let Some(call) = exchange("s3control", "PutPublicAccessBlock", params.clone(), none(), params, Answer::Ok(json!({}))) else {
+    let Some(call) =
+        exchange("s3control", "PutPublicAccessBlock", params.clone(), none(), params, Answer::Ok(json!({})))
+    else {
         return;
     };
     assert!(call.request.header("host").is_some_and(|h| h.starts_with("123456789012.")), "{:?}", call.request);
@@ -421,7 +500,10 @@ fn s3control_public_access_block_with_account_header() {
         .contains("<PublicAccessBlockConfiguration xmlns=\"http://awss3control.amazonaws.com/doc/2018-08-20/\">"));
     assert_eq!(call.result(), &output);
 
-    let err = AwsError::not_found("NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found");
+    let err = AwsError::not_found(
+        "NoSuchPublicAccessBlockConfiguration",
+        "The public access block configuration was not found",
+    );
     let Some(call) = exchange(
         "s3control",
         "GetPublicAccessBlock",
@@ -432,7 +514,11 @@ fn s3control_public_access_block_with_account_header() {
     ) else {
         return;
     };
-    assert!(call.body().contains("<ErrorResponse><Error><Code>NoSuchPublicAccessBlockConfiguration</Code>"), "{}", call.body());
+    assert!(
+        call.body().contains("<ErrorResponse><Error><Code>NoSuchPublicAccessBlockConfiguration</Code>"),
+        "{}",
+        call.body()
+    );
     assert_eq!(call.error()["Code"], "NoSuchPublicAccessBlockConfiguration");
     assert_eq!(call.response.status, 404);
 }
@@ -491,7 +577,8 @@ fn virtual_host_routing_without_botocore() {
 #[test]
 fn s3control_ignores_the_host_label_and_reads_the_header() {
     let mut r = req("GET", "/v20180820/configuration/publicAccessBlock", "", "");
-    r.headers = vec![("host".into(), "999999999999.localhost:4566".into()), ("x-amz-account-id".into(), "123456789012".into())];
+    r.headers =
+        vec![("host".into(), "999999999999.localhost:4566".into()), ("x-amz-account-id".into(), "123456789012".into())];
     assert_eq!(route("s3control", &r).as_deref(), Some("GetPublicAccessBlock"));
     let model = hubsim_model::service("s3control").unwrap_or_else(|| panic!("model"));
     let Some(op) = model.operation("GetPublicAccessBlock") else { panic!("op") };
@@ -526,7 +613,9 @@ fn malformed_or_misnamed_xml_is_malformed_xml() {
     );
     assert_eq!(
         ok,
-        Ok(json!({"Bucket": "b", "ServerSideEncryptionConfiguration": {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}}))
+        Ok(
+            json!({"Bucket": "b", "ServerSideEncryptionConfiguration": {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}})
+        )
     );
 }
 

@@ -44,7 +44,8 @@ impl Codec for RestJson {
                     "string" => Some(Value::String(String::from_utf8_lossy(&req.body).into_owned())),
                     _ if empty => None,
                     _ => {
-                        let v: Value = serde_json::from_slice(&req.body).map_err(|_| bad("The request body is not valid JSON"))?;
+                        let v: Value =
+                            serde_json::from_slice(&req.body).map_err(|_| bad("The request body is not valid JSON"))?;
                         Some(from_wire(model, pshape, v))
                     }
                 };
@@ -54,7 +55,8 @@ impl Codec for RestJson {
             }
             None if empty => {}
             None => {
-                let body: Value = serde_json::from_slice(&req.body).map_err(|_| bad("The request body is not valid JSON"))?;
+                let body: Value =
+                    serde_json::from_slice(&req.body).map_err(|_| bad("The request body is not valid JSON"))?;
                 match body {
                     Value::Object(obj) => input = structure_from_wire(model, shape, obj),
                     Value::Null => {}
@@ -82,7 +84,9 @@ impl Codec for RestJson {
                         "application/octet-stream",
                         base64::engine::general_purpose::STANDARD.decode(b64).unwrap_or_default(),
                     ),
-                    (Some(s), Some(Value::String(text))) if s.kind == "string" => ("text/plain", text.clone().into_bytes()),
+                    (Some(s), Some(Value::String(text))) if s.kind == "string" => {
+                        ("text/plain", text.clone().into_bytes())
+                    }
                     (Some(s), Some(v)) => ("application/json", to_wire(model, r, s, v).to_string().into_bytes()),
                     _ => ("application/json", b"{}".to_vec()),
                 }
@@ -96,7 +100,13 @@ impl Codec for RestJson {
         Response { status, headers, body }
     }
 
-    fn error(&self, model: &ServiceModel, _op: Option<&OperationModel>, error: &AwsError, request_id: &str) -> Response {
+    fn error(
+        &self,
+        model: &ServiceModel,
+        _op: Option<&OperationModel>,
+        error: &AwsError,
+        request_id: &str,
+    ) -> Response {
         let headers = vec![
             ("x-amzn-RequestId".to_string(), request_id.to_string()),
             ("X-Amzn-ErrorType".to_string(), error.code.clone()),
@@ -208,7 +218,9 @@ fn to_wire(model: &ServiceModel, r: &ShapeRef, shape: &ShapeModel, value: &Value
     match (shape.kind.as_str(), value) {
         ("structure", Value::Object(_)) => Value::Object(structure_to_wire(model, shape, value)),
         ("list", Value::Array(items)) => match shape.member.as_ref().and_then(|m| Some((m, model.shape(&m.shape)?))) {
-            Some((m, ms)) => Value::Array(items.iter().filter(|i| !i.is_null()).map(|i| to_wire(model, m, ms, i)).collect()),
+            Some((m, ms)) => {
+                Value::Array(items.iter().filter(|i| !i.is_null()).map(|i| to_wire(model, m, ms, i)).collect())
+            }
             None => value.clone(),
         },
         ("map", Value::Object(obj)) => match shape.value.as_ref().and_then(|m| Some((m, model.shape(&m.shape)?))) {

@@ -142,7 +142,12 @@ fn service_namespace(model: &ServiceModel) -> Option<&str> {
 }
 
 /// The payload member of an input, read from the body.
-fn parse_payload(model: &ServiceModel, shape: &ShapeModel, payload: &str, body: &[u8]) -> Result<Option<Value>, WireError> {
+fn parse_payload(
+    model: &ServiceModel,
+    shape: &ShapeModel,
+    payload: &str,
+    body: &[u8],
+) -> Result<Option<Value>, WireError> {
     let Some(r) = shape.members.get(payload) else { return Ok(None) };
     let Some(pshape) = model.shape(&r.shape) else { return Ok(None) };
     match pshape.kind.as_str() {
@@ -186,7 +191,8 @@ fn payload_body(
         }
         ("structure", _) => {
             let root = r.location_name.as_deref().or(pshape.location_name.as_deref()).unwrap_or(payload);
-            let has_own_ns = r.xml_namespace.as_ref().or(pshape.xml_namespace.as_ref()).is_some_and(|n| n.prefix.is_none());
+            let has_own_ns =
+                r.xml_namespace.as_ref().or(pshape.xml_namespace.as_ref()).is_some_and(|n| n.prefix.is_none());
             let ns = if has_own_ns { None } else { service_namespace(model) };
             let mut out = String::from(XML_DECL);
             xml::write_structure(&mut out, model, Some(r), pshape, root, value, ns);

@@ -94,8 +94,16 @@ pub fn to_request(sent: &Value) -> Request {
     if !headers.iter().any(|(k, _)| k == "host") {
         headers.push(("host".into(), host.to_string()));
     }
-    let body = base64::engine::general_purpose::STANDARD.decode(sent["body_b64"].as_str().unwrap_or_default()).unwrap_or_default();
-    Request { method: sent["method"].as_str().unwrap_or_default().to_string(), path: path.into(), query: query.into(), headers, body }
+    let body = base64::engine::general_purpose::STANDARD
+        .decode(sent["body_b64"].as_str().unwrap_or_default())
+        .unwrap_or_default();
+    Request {
+        method: sent["method"].as_str().unwrap_or_default().to_string(),
+        path: path.into(),
+        query: query.into(),
+        headers,
+        body,
+    }
 }
 
 /// Runs one botocore call (`spec`: service, operation, params, optional region/endpoint/s3),
@@ -153,7 +161,14 @@ const INCIDENTAL: &[&str] = &["ChecksumAlgorithm", "ContentMD5"];
 /// The whole exchange for `service`/`operation`: botocore sends `params` (with `extra` merged
 /// into the spec: region, s3 config), the codec must route to `operation` and parse exactly
 /// `expected_input`, then answers `answer`; returns what botocore saw.
-pub fn exchange(service: &str, operation: &str, params: Value, extra: Value, expected_input: Value, answer: Answer) -> Option<Call> {
+pub fn exchange(
+    service: &str,
+    operation: &str,
+    params: Value,
+    extra: Value,
+    expected_input: Value,
+    answer: Answer,
+) -> Option<Call> {
     let mut spec = json!({"service": service, "operation": operation, "params": params});
     if let (Some(s), Some(e)) = (spec.as_object_mut(), extra.as_object()) {
         s.extend(e.clone());
@@ -163,7 +178,8 @@ pub fn exchange(service: &str, operation: &str, params: Value, extra: Value, exp
         let codec = codec(&model.metadata.protocol).unwrap_or_else(|| panic!("no codec"));
         let op = codec.operation(model, req).unwrap_or_else(|| panic!("{operation}: no operation for {req:?}"));
         assert_eq!(op.name, operation, "routed {req:?}");
-        let mut input = codec.parse(model, op, req).unwrap_or_else(|e| panic!("{operation}: parse failed: {e} for {req:?}"));
+        let mut input =
+            codec.parse(model, op, req).unwrap_or_else(|e| panic!("{operation}: parse failed: {e} for {req:?}"));
         if let Some(obj) = input.as_object_mut() {
             for k in INCIDENTAL {
                 if expected_input.get(k).is_none() {

@@ -16,8 +16,8 @@
 //! - S3 virtual-hosted addressing: when the `Host` (port dropped) is `<bucket>.<endpoint>` and
 //!   the endpoint is `localhost`, an IPv4 literal, a bracketed IPv6 literal or an AWS S3 host
 //!   (`s3.amazonaws.com`, `s3.<region>.amazonaws.com`, `s3-<region>.amazonaws.com`), the
-//!   bucket is taken from the host and put in front of the path: `my-bucket.localhost:4566`
-//!   + `/?encryption` routes as `/my-bucket?encryption`. Any other host is path-style (a
+//!   bucket is taken from the host and put in front of the path: host
+//!   `my-bucket.localhost:4566` with `/?encryption` routes as `/my-bucket?encryption`. Any other host is path-style (a
 //!   custom endpoint name such as `hubsim:4566` cannot be told from a domain; use path style
 //!   there, botocore's default with an endpoint URL). Only the S3 model is addressed this way;
 //!   S3 Control ignores its host label (`123456789012.localhost`) and reads `x-amz-account-id`.
@@ -41,6 +41,9 @@ enum Segment<'m> {
     Label(&'m str),
     Greedy(&'m str),
 }
+
+/// How specific a template is: query literals, literal segments, no greedy label, segments.
+type Score = (usize, usize, bool, usize);
 
 /// A parsed `requestUri`.
 #[derive(Debug)]
@@ -109,7 +112,7 @@ impl<'m> Template<'m> {
     }
 
     /// Higher is more specific.
-    fn score(&self) -> (usize, usize, bool, usize) {
+    fn score(&self) -> Score {
         let literals = self.segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count();
         let greedy = self.segments.iter().any(|s| matches!(s, Segment::Greedy(_)));
         (self.query.len(), literals, !greedy, self.segments.len())
@@ -162,7 +165,9 @@ pub(crate) fn virtual_host_bucket(host: &str) -> Option<String> {
     let labels: Vec<&str> = name.split('.').collect();
     let endpoint_len = if labels.last() == Some(&"localhost") {
         1
-    } else if labels.len() > 4 && labels[labels.len() - 4..].iter().all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit())) {
+    } else if labels.len() > 4
+        && labels[labels.len() - 4..].iter().all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
+    {
         4
     } else if name.ends_with(".amazonaws.com") {
         // `<bucket>.s3.amazonaws.com`, `<bucket>.s3.<region>.amazonaws.com`, `<bucket>.s3-<region>.amazonaws.com`.
@@ -186,7 +191,7 @@ pub(crate) struct RouteOptions {
 pub(crate) fn route<'m>(model: &'m ServiceModel, req: &Request, opts: RouteOptions) -> Option<&'m OperationModel> {
     let path = request_path(model, req);
     let pairs = query_pairs(req);
-    let mut best: Option<(&OperationModel, (usize, usize, bool, usize))> = None;
+    let mut best: Option<(&OperationModel, Score)> = None;
     for op in model.operations.values() {
         let Some(http) = &op.http else { continue };
         if !http.method.eq_ignore_ascii_case(&req.method) {
@@ -276,7 +281,9 @@ pub(crate) fn parse_bindings(
                 let map: Map<String, Value> = req
                     .headers
                     .iter()
-                    .filter_map(|(k, v)| k.strip_prefix(&prefix).map(|rest| (rest.to_string(), Value::String(v.clone()))))
+                    .filter_map(|(k, v)| {
+                        k.strip_prefix(&prefix).map(|rest| (rest.to_string(), Value::String(v.clone())))
+                    })
                     .collect();
                 (!map.is_empty()).then_some(Value::Object(map))
             }
@@ -320,11 +327,8 @@ fn query_member(
                     (s.kind != "map").then(|| m.location_name.as_deref().unwrap_or(n))
                 })
                 .collect();
-            let list_values = target
-                .value
-                .as_ref()
-                .and_then(|v| model.shape(&v.shape))
-                .is_some_and(|s| s.kind == "list");
+            let list_values =
+                target.value.as_ref().and_then(|v| model.shape(&v.shape)).is_some_and(|s| s.kind == "list");
             let mut map = Map::new();
             for (k, v) in pairs {
                 if claimed.contains(&k.as_str()) || literals.contains(k) {
@@ -389,7 +393,9 @@ pub(crate) fn scalar(target: &ShapeModel, text: &str, malformed: &str, wire: &st
         "integer" | "long" => Value::from(text.trim().parse::<i64>().map_err(|_| bad())?),
         "float" | "double" => match text.trim() {
             "NaN" | "Infinity" | "-Infinity" => Value::String(text.trim().to_string()),
-            t => serde_json::Number::from_f64(t.parse::<f64>().map_err(|_| bad())?).map(Value::Number).ok_or_else(bad)?,
+            t => {
+                serde_json::Number::from_f64(t.parse::<f64>().map_err(|_| bad())?).map(Value::Number).ok_or_else(bad)?
+            }
         },
         "timestamp" => Value::String(time::read_str(text).ok_or_else(bad)?.to_iso8601()),
         "blob" => Value::String(text.trim().to_string()),
@@ -431,10 +437,8 @@ pub(crate) fn write_bindings(
                     Some(base64::engine::general_purpose::STANDARD.encode(value.to_string()))
                 } else if let (Value::Array(items), Some(member)) = (value, &target.member) {
                     let mshape = model.shape(&member.shape);
-                    let parts: Vec<String> = items
-                        .iter()
-                        .filter_map(|i| mshape.and_then(|s| scalar_text(member, s, i, "rfc822")))
-                        .collect();
+                    let parts: Vec<String> =
+                        items.iter().filter_map(|i| mshape.and_then(|s| scalar_text(member, s, i, "rfc822"))).collect();
                     Some(parts.join(","))
                 } else {
                     scalar_text(r, target, value, "rfc822")
@@ -481,7 +485,8 @@ mod tests {
     #[test]
     fn templates_match_labels_and_greedy_labels() {
         let t = Template::parse("/standards/controls/{StandardsSubscriptionArn+}");
-        let labels = t.match_path("/standards/controls/arn%3Aaws%3Asecurityhub%3Aus-east-1%3A1%3Asubscription/x/v/1.0.0");
+        let labels =
+            t.match_path("/standards/controls/arn%3Aaws%3Asecurityhub%3Aus-east-1%3A1%3Asubscription/x/v/1.0.0");
         assert_eq!(
             labels,
             Some(vec![(
@@ -506,7 +511,9 @@ mod tests {
         assert_eq!(virtual_host_bucket("b1.[::1]:4566").as_deref(), Some("b1"));
         assert_eq!(virtual_host_bucket("b1.s3.us-west-2.amazonaws.com").as_deref(), Some("b1"));
         assert_eq!(virtual_host_bucket("b1.s3.amazonaws.com").as_deref(), Some("b1"));
-        for plain in ["localhost:4566", "127.0.0.1:4566", "[::1]:4566", "s3.amazonaws.com", "hubsim:4566", "example.com"] {
+        for plain in
+            ["localhost:4566", "127.0.0.1:4566", "[::1]:4566", "s3.amazonaws.com", "hubsim:4566", "example.com"]
+        {
             assert_eq!(virtual_host_bucket(plain), None, "{plain}");
         }
     }

@@ -68,11 +68,7 @@ fn rfc1123(ts: Timestamp) -> String {
     let day = iso.get(8..10).unwrap_or("01");
     let clock = iso.get(11..19).unwrap_or("00:00:00");
     let weekday = (ts.epoch_seconds().div_euclid(86_400) + 4).rem_euclid(7) as usize;
-    format!(
-        "{}, {day} {} {year} {clock} GMT",
-        WEEKDAYS[weekday % 7],
-        MONTHS[month.saturating_sub(1) % 12]
-    )
+    format!("{}, {day} {} {year} {clock} GMT", WEEKDAYS[weekday % 7], MONTHS[month.saturating_sub(1) % 12])
 }
 
 /// Parses `Sun, 06 Nov 1994 08:49:37 GMT` (the weekday is optional and not checked).

@@ -310,7 +310,14 @@ pub(crate) fn write_structure(
 }
 
 /// Writes one member value as element(s) named `name`.
-pub(crate) fn write_value(out: &mut String, model: &ServiceModel, r: &ShapeRef, shape: &ShapeModel, name: &str, value: &Value) {
+pub(crate) fn write_value(
+    out: &mut String,
+    model: &ServiceModel,
+    r: &ShapeRef,
+    shape: &ShapeModel,
+    name: &str,
+    value: &Value,
+) {
     match shape.kind.as_str() {
         "structure" => write_structure(out, model, Some(r), shape, name, value, None),
         "list" => {
@@ -372,7 +379,8 @@ mod tests {
 
     #[test]
     fn parses_nested_elements_entities_and_attributes() {
-        let doc = br#"<?xml version="1.0"?><a xmlns="urn:x" xmlns:xsi="urn:xsi"><b xsi:type="T">x &amp; y&#33;</b><c/></a>"#;
+        let doc =
+            br#"<?xml version="1.0"?><a xmlns="urn:x" xmlns:xsi="urn:xsi"><b xsi:type="T">x &amp; y&#33;</b><c/></a>"#;
         let root = parse(doc).unwrap_or_default();
         assert_eq!(root.name, "a");
         assert_eq!(root.children.len(), 2);
