@@ -15,7 +15,8 @@
 //!   not model PutBucketWebsite.
 //! - S3 virtual-hosted addressing: when the `Host` (port dropped) is `<bucket>.<endpoint>` and
 //!   the endpoint is `localhost`, an IPv4 literal, a bracketed IPv6 literal or an AWS S3 host
-//!   (`s3.amazonaws.com`, `s3.<region>.amazonaws.com`, `s3-<region>.amazonaws.com`), the
+//!   (`s3.amazonaws.com`, `s3.<region>.amazonaws.com`, `s3-<region>.amazonaws.com`), optionally
+//!   behind an `s3.` label (`my-bucket.s3.localhost`; `s3.localhost` alone is path-style), the
 //!   bucket is taken from the host and put in front of the path: host
 //!   `my-bucket.localhost:4566` with `/?encryption` routes as `/my-bucket?encryption`. Any other host is path-style (a
 //!   custom endpoint name such as `hubsim:4566` cannot be told from a domain; use path style
@@ -176,7 +177,12 @@ pub(crate) fn virtual_host_bucket(host: &str) -> Option<String> {
     } else {
         return None;
     };
-    let bucket = labels.get(..labels.len().checked_sub(endpoint_len)?)?.join(".");
+    let mut prefix = labels.get(..labels.len().checked_sub(endpoint_len)?)?;
+    // An `s3.` label in front of a local endpoint belongs to the endpoint (`s3.localhost`).
+    if endpoint_len != labels.len() && prefix.last() == Some(&"s3") && !name.ends_with(".amazonaws.com") {
+        prefix = &prefix[..prefix.len() - 1];
+    }
+    let bucket = prefix.join(".");
     (!bucket.is_empty()).then_some(bucket)
 }
 
@@ -511,6 +517,7 @@ mod tests {
         assert_eq!(virtual_host_bucket("b1.[::1]:4566").as_deref(), Some("b1"));
         assert_eq!(virtual_host_bucket("b1.s3.us-west-2.amazonaws.com").as_deref(), Some("b1"));
         assert_eq!(virtual_host_bucket("b1.s3.amazonaws.com").as_deref(), Some("b1"));
+        assert_eq!(virtual_host_bucket("b1.s3.localhost:4566").as_deref(), Some("b1"));
         for plain in
             ["localhost:4566", "127.0.0.1:4566", "[::1]:4566", "s3.amazonaws.com", "hubsim:4566", "example.com"]
         {
