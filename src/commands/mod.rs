@@ -6,3 +6,4 @@ pub mod evaluate_cmd;
 pub mod render;
 pub mod run;
 pub mod scenario;
+pub mod serve;
