@@ -212,15 +212,18 @@ fn malformed_unknown_and_missing() {
     let (status, body) = form(port, "Action=CreateRole&Version=2010-05-08");
     assert_eq!(status, 400);
     assert!(body.contains("<Type>Sender</Type>"), "{body}");
-    let (status, body) = form(port, "Action=RevokeSecurityGroupIngress&Version=2016-11-15&IpPermissions.1.IpProtocol=tcp");
+    let (status, body) =
+        form(port, "Action=RevokeSecurityGroupIngress&Version=2016-11-15&IpPermissions.1.IpProtocol=tcp");
     assert!(status == 400, "{status} {body}");
     assert!(body.contains("<Code>"), "{body}");
     let (status, body) = form(port, "Action=CreateNetworkAclEntry&Version=2016-11-15");
     assert_eq!(status, 400);
     assert!(body.contains("<Code>MissingParameter</Code>"), "{body}");
     // A service hubsim does not simulate.
-    let auth = "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00";
-    let (status, _, body) = raw(port, "POST", "/", &[("Authorization", auth), ("X-Amz-Target", "DynamoDB_20120810.ListTables")], b"{}");
+    let auth =
+        "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00";
+    let (status, _, body) =
+        raw(port, "POST", "/", &[("Authorization", auth), ("X-Amz-Target", "DynamoDB_20120810.ListTables")], b"{}");
     assert_eq!(status, 400);
     assert!(body.contains("UnknownService"), "{body}");
     // The query protocol also answers GET with the parameters in the query string.
@@ -272,7 +275,8 @@ fn concurrent_calls_all_succeed() {
             })
         })
         .collect();
-    let failures: Vec<String> = threads.into_iter().flat_map(|h| h.join().unwrap_or_else(|_| vec!["panicked".into()])).collect();
+    let failures: Vec<String> =
+        threads.into_iter().flat_map(|h| h.join().unwrap_or_else(|_| vec!["panicked".into()])).collect();
     assert!(failures.is_empty(), "{} failures, first: {:?}", failures.len(), failures.first());
     // Every topic exists (unsigned requests are us-east-1).
     let (status, body) = form(port, "Action=ListTopics&Version=2010-03-31");
@@ -296,6 +300,12 @@ fn extract(xml: &str, tag: &str) -> Option<String> {
 
 fn urlencode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }

@@ -114,7 +114,13 @@ pub fn boto(port: u16, script: &str) -> serde_json::Value {
 }
 
 /// A raw HTTP/1.1 exchange (`Connection: close`): the status and the body.
-pub fn raw(port: u16, method: &str, target: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Vec<(String, String)>, String) {
+pub fn raw(
+    port: u16,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, Vec<(String, String)>, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
     let mut head = format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
@@ -142,8 +148,13 @@ pub fn raw(port: u16, method: &str, target: &str, headers: &[(&str, &str)], body
 
 /// A form-encoded POST.
 pub fn form(port: u16, body: &str) -> (u16, String) {
-    let (status, _, body) =
-        raw(port, "POST", "/", &[("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")], body.as_bytes());
+    let (status, _, body) = raw(
+        port,
+        "POST",
+        "/",
+        &[("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
+        body.as_bytes(),
+    );
     (status, body)
 }
 
