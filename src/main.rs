@@ -39,16 +39,23 @@ enum Command {
     /// Work with scenario files: validate, load into a database, export, print the schema.
     #[command(subcommand)]
     Scenario(commands::scenario::ScenarioCommand),
+    /// Serve the state over AWS's wire protocols on one local endpoint (point the aws CLI,
+    /// boto3 or a scanner at it with --endpoint-url / AWS_ENDPOINT_URL). The first line on
+    /// standard output is `hubsim listening on http://ADDR:PORT`.
+    Serve(commands::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The simulated Security Hub describes controls through the checks crate's catalogue.
+    hubsim_simulator::catalog::install(std::sync::Arc::new(hubsim_checks::catalog_hook::Catalog));
     let result = match cli.command {
         Command::Run(args) => commands::run::run(args),
         Command::Evaluate(args) => commands::evaluate_cmd::run(args),
         Command::Controls(args) => commands::controls_cmd::run(args),
         Command::Remediate(args) => commands::remediate_cmd::run(args),
         Command::Scenario(cmd) => commands::scenario::run(cmd),
+        Command::Serve(args) => commands::serve::run(args),
     };
     match result {
         Ok(code) => code,

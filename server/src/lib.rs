@@ -1,4 +1,192 @@
 //! hubsim's AWS-compatible HTTP endpoint: the simulator over AWS's wire protocols, so the aws
 //! CLI, boto3 and scanners work against it unchanged. Only this crate knows HTTP.
+//!
+//! * [`protocol`]: one codec per wire protocol, driven by the service models.
+//! * [`route`]: which service, region and operation a request is for, and the dispatch.
+//! * [`http`]: the hyper server.
+//! * [`admin`]: hubsim's own routes under `/_hubsim/` (health, evaluate, reset, snapshots).
 
+pub mod admin;
+pub mod http;
 pub mod protocol;
+pub mod route;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use hubsim_simulator::{SimError, Simulator};
+
+/// What the server cannot do itself and the binary provides (the evaluator lives in another
+/// crate that depends on the simulator, not on the server).
+pub trait Hooks: Send + Sync {
+    /// Runs every enabled control against `sim` now, records the findings, and returns a JSON
+    /// summary (score, control statuses).
+    fn evaluate(&self, sim: &Simulator) -> Result<serde_json::Value, String>;
+}
+
+/// Why a snapshot, restore or reset failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// The simulator's database failed.
+    #[error(transparent)]
+    Sim(#[from] SimError),
+    /// A database file could not be replaced.
+    #[error("{0}")]
+    Io(String),
+}
+
+/// The server's state: the live simulator, the seed it can be reset to, named snapshots.
+pub struct State {
+    sim: RwLock<Simulator>,
+    db: Option<PathBuf>,
+    seed: Simulator,
+    snapshots: Mutex<HashMap<String, Simulator>>,
+    hooks: Option<Arc<dyn Hooks>>,
+    body_limit: usize,
+    requests: AtomicU64,
+    salt: u64,
+}
+
+impl State {
+    /// Serves `sim`, whose database is the file `db` (`None` for an in-memory one). The state
+    /// as it is now is the seed `POST /_hubsim/reset` returns to.
+    pub fn new(sim: Simulator, db: Option<PathBuf>) -> Result<State, SimError> {
+        let seed = sim.snapshot()?;
+        let salt = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0)
+            ^ u64::from(std::process::id()).rotate_left(32);
+        Ok(State {
+            sim: RwLock::new(sim),
+            db,
+            seed,
+            snapshots: Mutex::new(HashMap::new()),
+            hooks: None,
+            body_limit: http::DEFAULT_BODY_LIMIT,
+            requests: AtomicU64::new(0),
+            salt,
+        })
+    }
+
+    /// Adds the hooks the admin routes call.
+    pub fn with_hooks(mut self, hooks: Arc<dyn Hooks>) -> State {
+        self.hooks = Some(hooks);
+        self
+    }
+
+    /// Sets the largest accepted request body.
+    pub fn with_body_limit(mut self, bytes: usize) -> State {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// Runs `f` on the live simulator (many at once; a restore waits for them).
+    pub fn with_sim<T>(&self, f: impl FnOnce(&Simulator) -> T) -> T {
+        let guard = self.sim.read().unwrap_or_else(|p| p.into_inner());
+        f(&guard)
+    }
+
+    /// The hooks, if the binary installed them.
+    pub fn hooks(&self) -> Option<&Arc<dyn Hooks>> {
+        self.hooks.as_ref()
+    }
+
+    /// A fresh request id, shaped like AWS's (a UUID).
+    pub fn next_request_id(&self) -> String {
+        let n = self.requests.fetch_add(1, Ordering::Relaxed);
+        let a = mix(self.salt ^ n);
+        let b = mix(a ^ 0x9e37_79b9_7f4a_7c15);
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            (a >> 32) as u32,
+            (a >> 16) as u16,
+            a & 0xfff,
+            ((b >> 48) as u16 & 0x3fff) | 0x8000,
+            b & 0xffff_ffff_ffff
+        )
+    }
+
+    /// Saves the live state as snapshot `name` (replacing one of that name).
+    pub fn save_snapshot(&self, name: &str) -> Result<(), StateError> {
+        let copy = self.with_sim(|sim| sim.snapshot())?;
+        self.snapshots.lock().unwrap_or_else(|p| p.into_inner()).insert(name.to_string(), copy);
+        Ok(())
+    }
+
+    /// Whether a snapshot called `name` exists.
+    pub fn has_snapshot(&self, name: &str) -> bool {
+        self.snapshots.lock().unwrap_or_else(|p| p.into_inner()).contains_key(name)
+    }
+
+    /// Replaces the live state by snapshot `name`; `Ok(false)` when there is none.
+    pub fn restore_snapshot(&self, name: &str) -> Result<bool, StateError> {
+        let snapshots = self.snapshots.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(source) = snapshots.get(name) else { return Ok(false) };
+        self.replace_with(source)?;
+        Ok(true)
+    }
+
+    /// Puts the live state back to the seed.
+    pub fn reset(&self) -> Result<(), StateError> {
+        self.replace_with(&self.seed)
+    }
+
+    /// Replaces the live state by a copy of `source`. A file database is rebuilt beside the
+    /// live one, then moved over it while no request runs, so a failure leaves it as it was.
+    fn replace_with(&self, source: &Simulator) -> Result<(), StateError> {
+        let Some(db) = &self.db else {
+            let copy = source.snapshot()?;
+            *self.sim.write().unwrap_or_else(|p| p.into_inner()) = copy;
+            return Ok(());
+        };
+        let staging = with_suffix(db, ".hubsim-restore");
+        remove_db_files(&staging)?;
+        source.save_to(&staging)?;
+        let mut live = self.sim.write().unwrap_or_else(|p| p.into_inner());
+        // Close the live connection (checkpointing its WAL) before its file is replaced.
+        let placeholder = Simulator::in_memory()?;
+        drop(std::mem::replace(&mut *live, placeholder));
+        let moved = remove_wal_files(db).and_then(|_| std::fs::rename(&staging, db));
+        if let Err(e) = moved {
+            // The old file is still in place: reopen it.
+            *live = Simulator::open(db)?;
+            return Err(StateError::Io(format!("could not replace {}: {e}", db.display())));
+        }
+        *live = Simulator::open(db)?;
+        Ok(())
+    }
+}
+
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+fn remove_if_present(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+fn remove_wal_files(db: &Path) -> std::io::Result<()> {
+    remove_if_present(&with_suffix(db, "-wal"))?;
+    remove_if_present(&with_suffix(db, "-shm"))
+}
+
+fn remove_db_files(db: &Path) -> Result<(), StateError> {
+    let io = |e: std::io::Error| StateError::Io(format!("could not remove {}: {e}", db.display()));
+    remove_if_present(db).map_err(io)?;
+    remove_wal_files(db).map_err(io)
+}

@@ -7,3 +7,4 @@ pub mod remediate_cmd;
 pub mod render;
 pub mod run;
 pub mod scenario;
+pub mod serve;

@@ -1,0 +1,160 @@
+//! The HTTP/1.1 server (hyper 1 on a current-thread tokio runtime): keep-alive,
+//! `Expect: 100-continue` (hyper answers it when the body is first read), absolute-form request
+//! targets, a body size limit, and simulator calls on the blocking pool (the simulator
+//! serializes access itself, so no caller ever sees "database is locked").
+
+use std::convert::Infallible;
+use std::io;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hubsim_simulator::AwsError;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+
+use crate::protocol::{self, Request, Response};
+use crate::{admin, route, State};
+
+/// Bodies larger than this are refused with 413 (20 MiB).
+pub const DEFAULT_BODY_LIMIT: usize = 20 * 1024 * 1024;
+
+/// Serves `listener` forever on a new current-thread runtime. Returns only if the runtime
+/// cannot be built or the listener cannot be registered with it.
+pub fn run(listener: std::net::TcpListener, state: Arc<State>) -> io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        listener.set_nonblocking(true)?;
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        serve(listener, state).await
+    })
+}
+
+/// Accepts connections on `listener` and serves each on its own task.
+pub async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) -> io::Result<()> {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Running out of descriptors is transient: wait a little rather than stop serving.
+                eprintln!("hubsim: accept failed: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let state = state.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req| {
+                let state = state.clone();
+                async move { Ok::<_, Infallible>(answer(state, req).await) }
+            });
+            // A client that goes away mid-request is not the server's problem.
+            let _ = http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service).await;
+        });
+    }
+}
+
+/// Converts hyper's request, answers it, converts the answer back.
+async fn answer(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
+    let request_id = state.next_request_id();
+    let (parts, body) = req.into_parts();
+    let mut request = Request {
+        method: parts.method.as_str().to_string(),
+        // For absolute-form targets (`POST http://host/path`), the URI still splits cleanly.
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().unwrap_or("").to_string(),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect(),
+        body: Vec::new(),
+    };
+    let declared = request.header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
+    let limit = state.body_limit;
+    let too_large = declared.is_some_and(|n| n > limit as u64);
+    if !too_large {
+        match Limited::new(body, limit).collect().await {
+            Ok(collected) => request.body = collected.to_bytes().to_vec(),
+            Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
+                return convert(entity_too_large(&request, limit, &request_id));
+            }
+            Err(e) => {
+                let error = AwsError::bad_request("IncompleteBody", format!("The request body could not be read: {e}"));
+                return convert(aws_error(&request, &error, &request_id));
+            }
+        }
+    } else {
+        return convert(entity_too_large(&request, limit, &request_id));
+    }
+    let response = if request.path.starts_with(admin::PREFIX) {
+        let state = state.clone();
+        blocking(move || admin::handle(&state, &request)).await
+    } else {
+        let state = state.clone();
+        let rid = request_id.clone();
+        blocking(move || state.with_sim(|sim| route::handle(sim, &request, &rid))).await
+    };
+    convert(response)
+}
+
+/// Runs simulator work on the blocking pool; a panic in it becomes a 500, not a dropped
+/// connection.
+async fn blocking(f: impl FnOnce() -> Response + Send + 'static) -> Response {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(response) => response,
+        Err(e) => Response {
+            status: 500,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: serde_json::json!({"__type": "InternalFailure", "message": format!("hubsim failed: {e}")})
+                .to_string()
+                .into_bytes(),
+        },
+    }
+}
+
+/// An error shaped as the service the request is for would shape it (JSON when unknown).
+fn aws_error(req: &Request, error: &AwsError, request_id: &str) -> Response {
+    if let Ok(target) = route::resolve(req) {
+        if let (Some(model), Some(codec)) = (hubsim_model::service(target.service), protocol::codec(target.protocol)) {
+            return codec.error(model, None, error, request_id);
+        }
+    }
+    Response {
+        status: error.status,
+        headers: vec![
+            ("Content-Type".into(), "application/x-amz-json-1.1".into()),
+            ("x-amzn-RequestId".into(), request_id.to_string()),
+        ],
+        body: serde_json::json!({"__type": error.code, "message": error.message}).to_string().into_bytes(),
+    }
+}
+
+fn entity_too_large(req: &Request, limit: usize, request_id: &str) -> Response {
+    let error = AwsError::new(
+        "RequestEntityTooLarge",
+        413,
+        format!("The request body is larger than hubsim accepts ({limit} bytes)"),
+    );
+    let mut response = aws_error(req, &error, request_id);
+    // The unread body makes the connection unusable for another request.
+    response.headers.push(("Connection".into(), "close".into()));
+    response
+}
+
+fn convert(response: Response) -> hyper::Response<Full<Bytes>> {
+    let mut builder = hyper::Response::builder().status(response.status);
+    for (k, v) in &response.headers {
+        builder = builder.header(k.as_str(), v.as_str());
+    }
+    builder.body(Full::new(Bytes::from(response.body))).unwrap_or_else(|e| {
+        // Only a header a codec built badly gets here.
+        let mut fallback =
+            hyper::Response::new(Full::new(Bytes::from(format!("hubsim built an invalid response: {e}"))));
+        *fallback.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+        fallback
+    })
+}

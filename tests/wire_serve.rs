@@ -1,0 +1,185 @@
+//! `hubsim serve` itself: seeding from a scenario, the admin routes (health, evaluate,
+//! snapshot, restore, reset), the transport (keep-alive, `Expect: 100-continue`, absolute-form
+//! targets, the body limit), a port already in use, and the non-loopback warning.
+
+mod wire_support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use serde_json::Value;
+use wire_support::{db_path, form, raw, start, Server};
+
+fn server() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/fresh-account.json");
+        start("serve", &["--scenario", scenario])
+    })
+}
+
+fn admin(method: &str, route: &str, body: &str) -> (u16, Value) {
+    let (status, _, text) = raw(
+        server().port,
+        method,
+        &format!("/_hubsim/{route}"),
+        &[("Content-Type", "application/json")],
+        body.as_bytes(),
+    );
+    (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("{route}: not JSON ({e}): {text}")))
+}
+
+fn topic_count() -> usize {
+    let (status, body) = form(server().port, "Action=ListTopics&Version=2010-03-31");
+    assert_eq!(status, 200, "{body}");
+    body.matches("<TopicArn>").count()
+}
+
+#[test]
+fn admin_routes_snapshot_restore_reset_and_evaluate() {
+    let (status, health) = admin("GET", "health", "");
+    assert_eq!(status, 200);
+    assert_eq!(health["status"], "ok");
+    // The scenario seeded the database: its era, not the default account's.
+    assert_eq!(health["era"], "2022");
+
+    let base = topic_count();
+    assert_eq!(admin("POST", "snapshot", r#"{"name": "before"}"#).0, 200);
+    // Unsigned requests are us-east-1, which the scenario's account has not enabled; topics
+    // made there still count for ListTopics in that region.
+    let (status, body) = form(server().port, "Action=CreateTopic&Version=2010-03-31&Name=admin-topic");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(topic_count(), base + 1);
+    assert_eq!(admin("POST", "snapshot", r#"{"name": "after"}"#).0, 200);
+    assert_eq!(admin("POST", "restore", r#"{"name": "before"}"#).0, 200);
+    assert_eq!(topic_count(), base);
+    assert_eq!(admin("POST", "restore", r#"{"name": "after"}"#).0, 200);
+    assert_eq!(topic_count(), base + 1);
+    assert_eq!(admin("POST", "reset", "").0, 200);
+    assert_eq!(topic_count(), base);
+    let (status, body) = admin("POST", "restore", r#"{"name": "never-saved"}"#);
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(admin("POST", "restore", "not json").0, 400);
+    assert_eq!(admin("GET", "reset", "").0, 405);
+    assert_eq!(admin("GET", "nothing-here", "").0, 404);
+
+    let (status, summary) = admin("POST", "evaluate", "");
+    assert_eq!(status, 200, "{summary}");
+    assert!(summary["score"]["percent"].is_u64(), "{summary}");
+    let controls = summary["controls"].as_array().expect("controls");
+    assert!(controls.iter().any(|c| c["id"] == "IAM.6"), "{summary}");
+    assert!(controls.iter().all(|c| c["status"].is_string()));
+}
+
+#[test]
+fn keep_alive_and_expect_continue() {
+    let port = server().port;
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+    let body = "Action=GetCallerIdentity&Version=2011-06-15";
+    // First request: Expect: 100-continue, body sent after the interim response.
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).expect("head");
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut line = String::new();
+    reader.read_line(&mut line).expect("interim");
+    assert!(line.starts_with("HTTP/1.1 100"), "{line}");
+    reader.read_line(&mut line).expect("blank");
+    stream.write_all(body.as_bytes()).expect("body");
+    let first = read_response(&mut reader);
+    assert!(first.contains("<GetCallerIdentityResult>"), "{first}");
+    // Second request on the same connection, with an absolute-form target.
+    let head = format!(
+        "POST http://127.0.0.1:{port}/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).expect("second");
+    let second = read_response(&mut reader);
+    assert!(second.contains("<GetCallerIdentityResult>"), "{second}");
+}
+
+/// Reads one response with a Content-Length body.
+fn read_response(reader: &mut impl BufRead) -> String {
+    let mut length = 0usize;
+    let mut status = String::new();
+    reader.read_line(&mut status).expect("status line");
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("header");
+        if line == "\r\n" || line.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            if k.eq_ignore_ascii_case("content-length") {
+                length = v.trim().parse().expect("length");
+            }
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).expect("body");
+    String::from_utf8_lossy(&body).into_owned()
+}
+
+#[test]
+fn oversized_bodies_are_refused_with_413() {
+    let port = server().port;
+    let (status, _, body) = raw(
+        port,
+        "POST",
+        "/",
+        &[
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("X-Amz-Target", "TrentService.ListKeys"),
+            ("Content-Length", "30000000"),
+        ],
+        b"",
+    );
+    assert_eq!(status, 413, "{body}");
+    assert!(body.contains("RequestEntityTooLarge"), "{body}");
+}
+
+#[test]
+fn a_port_in_use_exits_3() {
+    let port = server().port.to_string();
+    let db = db_path("port-in-use");
+    let out = Command::new(env!("CARGO_BIN_EXE_hubsim"))
+        .args(["serve", "--port", &port, "--db"])
+        .arg(&db)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run hubsim");
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("already in use"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    // Nothing was written.
+    assert!(!db.exists());
+}
+
+#[test]
+fn a_non_loopback_bind_warns() {
+    let db = db_path("any-address");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hubsim"))
+        .args(["serve", "--port", "0", "--bind", "0.0.0.0", "--db"])
+        .arg(&db)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("first line");
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut stderr = String::new();
+    let _ = child.stderr.take().expect("stderr").read_to_string(&mut stderr);
+    assert!(line.starts_with("hubsim listening on http://0.0.0.0:"), "{line}");
+    assert!(stderr.contains("warning") && stderr.contains("no authentication"), "{stderr}");
+    let _ = std::fs::remove_dir_all(db.parent().expect("dir"));
+}
