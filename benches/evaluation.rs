@@ -36,12 +36,12 @@ fn world(regions: &[&str], era: &str) -> Simulator {
 
 fn judge(sim: &Simulator, home: &str) -> usize {
     let snap = Snapshot::fetch(sim, ACCOUNT, home).expect("snapshot");
-    let runs = evaluate::run(&snap, &Settings { era: Era::Current, parameters: Default::default() });
+    let runs = evaluate::run(&snap, &Settings { era: Era::Current, ..Default::default() });
     runs.iter().map(|r| r.controls.iter().map(|c| c.verdicts.len()).sum::<usize>()).sum()
 }
 
 fn full(sim: &Simulator, home: &str) -> usize {
-    let settings = Settings { era: Era::Current, parameters: Default::default() };
+    let settings = Settings { era: Era::Current, ..Default::default() };
     let report = hubsim_checks::evaluate_account(sim, ACCOUNT, home, &settings, &[], "2026-01-01T00:00:00Z", false)
         .expect("evaluates");
     report.findings.len()

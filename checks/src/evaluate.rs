@@ -17,6 +17,9 @@ pub struct Settings {
     pub era: Era,
     /// Control parameters by control id (the scenario's `parameters`).
     pub parameters: Map<String, Value>,
+    /// Run only the controls with this schedule (`None`: all). The server refreshes the
+    /// change-triggered ones after mutating calls; periodic ones run on demand.
+    pub only: Option<Schedule>,
 }
 
 /// The outcome of one control in one region.
@@ -87,6 +90,9 @@ pub fn run(snapshot: &Snapshot, settings: &Settings) -> Vec<RegionRun> {
         let mut runs = Vec::new();
         for (def, _) in catalogue().enabled(settings.era, standards) {
             let Some(control) = controls::find(&def.id) else { continue };
+            if settings.only.is_some_and(|only| only != control.schedule) {
+                continue;
+            }
             let params =
                 Params::resolve(control.parameters, settings.parameters.get(control.id).and_then(Value::as_object));
             let account = crate::control::ResourceRef::account(&snapshot.global.account);

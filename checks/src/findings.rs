@@ -192,8 +192,14 @@ pub fn import<A: AwsApi>(
                 batch.push(f);
             }
         }
+        let ran: BTreeSet<&str> = run.controls.iter().map(|c| c.control).collect();
         for mut stale in active(api, r)? {
             if produced.contains(&stale.id) {
+                continue;
+            }
+            // Only the controls that ran this time can have stale findings.
+            let control = stale.compliance.as_ref().and_then(|c| c.security_control_id.clone()).unwrap_or_default();
+            if !ran.contains(control.as_str()) {
                 continue;
             }
             stale.record_state = Some("ARCHIVED".into());

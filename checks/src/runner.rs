@@ -56,7 +56,7 @@ pub fn remediate(sim: &Simulator, mut options: Options) -> Result<Outcome, RunEr
     if options.unfixable.is_empty() {
         options.unfixable = scenario.remediation.unfixable.clone();
     }
-    let eval_settings = Settings { era: settings.era, parameters: scenario.parameters.clone() };
+    let eval_settings = Settings { era: settings.era, parameters: scenario.parameters.clone(), only: None };
     let clock = || now(sim);
     Ok(crate::remediate::remediate(
         sim,
@@ -69,13 +69,23 @@ pub fn remediate(sim: &Simulator, mut options: Options) -> Result<Outcome, RunEr
     )?)
 }
 
+/// Re-runs only the change-triggered controls (what AWS Config's change notifications would
+/// trigger), leaving the periodic controls' findings as they were.
+pub fn refresh_change_triggered(sim: &Simulator) -> Result<Report, RunError> {
+    run(sim, false, Some(crate::control::Schedule::ChangeTriggered))
+}
+
 /// Evaluates the state of `sim` and records the findings in its Security Hub.
 pub fn evaluate(sim: &Simulator, average_score: bool) -> Result<Report, RunError> {
+    run(sim, average_score, None)
+}
+
+fn run(sim: &Simulator, average_score: bool, only: Option<crate::control::Schedule>) -> Result<Report, RunError> {
     let scenario = envelope(sim)?;
     let settings = sim.settings().ok_or_else(|| RunError::NoState("the database holds no state".into()))?;
     let now = now(sim);
     let home = settings.account.home_region.clone();
     let suppressions = user_suppressions(&scenario, &home);
-    let eval_settings = Settings { era: settings.era, parameters: scenario.parameters.clone() };
+    let eval_settings = Settings { era: settings.era, parameters: scenario.parameters.clone(), only };
     Ok(evaluate_account(sim, &settings.account.id, &home, &eval_settings, &suppressions, &now, average_score)?)
 }

@@ -96,7 +96,7 @@ async fn answer(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Resp
     } else {
         let state = state.clone();
         let rid = request_id.clone();
-        blocking(move || state.with_sim(|sim| route::handle(sim, &request, &rid))).await
+        blocking(move || state.with_sim(|sim| route::handle_with(sim, &request, &rid, Some(&state)))).await
     };
     convert(response)
 }

@@ -24,6 +24,12 @@ pub trait Hooks: Send + Sync {
     /// Runs every enabled control against `sim` now, records the findings, and returns a JSON
     /// summary (score, control statuses).
     fn evaluate(&self, sim: &Simulator) -> Result<serde_json::Value, String>;
+
+    /// Re-runs the change-triggered controls after the account changed (what AWS Config's
+    /// change notifications trigger). Called lazily, before findings are read.
+    fn refresh(&self, _sim: &Simulator) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// Why a snapshot, restore or reset failed.
@@ -44,6 +50,8 @@ pub struct State {
     seed: Simulator,
     snapshots: Mutex<HashMap<String, Simulator>>,
     hooks: Option<Arc<dyn Hooks>>,
+    /// A mutating call succeeded since change-triggered controls last ran.
+    changed: std::sync::atomic::AtomicBool,
     body_limit: usize,
     requests: AtomicU64,
     salt: u64,
@@ -65,6 +73,7 @@ impl State {
             seed,
             snapshots: Mutex::new(HashMap::new()),
             hooks: None,
+            changed: std::sync::atomic::AtomicBool::new(true),
             body_limit: http::DEFAULT_BODY_LIMIT,
             requests: AtomicU64::new(0),
             salt,
@@ -87,6 +96,22 @@ impl State {
     pub fn with_sim<T>(&self, f: impl FnOnce(&Simulator) -> T) -> T {
         let guard = self.sim.read().unwrap_or_else(|p| p.into_inner());
         f(&guard)
+    }
+
+    /// Records that the account changed (a mutating call succeeded).
+    pub fn mark_changed(&self) {
+        self.changed.store(true, Ordering::Relaxed);
+    }
+
+    /// Runs the change-triggered controls if the account changed since they last ran.
+    pub fn refresh_if_changed(&self, sim: &Simulator) {
+        if let Some(hooks) = &self.hooks {
+            if self.changed.swap(false, Ordering::Relaxed) {
+                if let Err(e) = hooks.refresh(sim) {
+                    eprintln!("hubsim: refreshing findings failed: {e}");
+                }
+            }
+        }
     }
 
     /// The hooks, if the binary installed them.

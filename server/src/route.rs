@@ -162,8 +162,14 @@ fn unknown_operation(model: &ServiceModel, protocol: &str, req: &Request) -> Aws
     }
 }
 
-/// Answers one AWS request against `sim`.
+/// Answers one AWS request against `sim`. With `state`, reading findings first refreshes the
+/// change-triggered controls if the account changed, and mutating calls mark it changed.
 pub fn handle(sim: &Simulator, req: &Request, request_id: &str) -> Response {
+    handle_with(sim, req, request_id, None)
+}
+
+/// [`handle`] with the server state that tracks changes.
+pub fn handle_with(sim: &Simulator, req: &Request, request_id: &str, state: Option<&crate::State>) -> Response {
     let target = match resolve(req) {
         Ok(t) => t,
         Err(e) => return unknown_service(&e, request_id),
@@ -189,8 +195,22 @@ pub fn handle(sim: &Simulator, req: &Request, request_id: &str) -> Response {
         Ok(input) => input,
         Err(e) => return fail(Some(op), e.into()),
     };
+    if let Some(state) = state {
+        if target.service == "securityhub" && op.name == "GetFindings" {
+            state.refresh_if_changed(sim);
+        }
+    }
     match sim.call_json(&target.region, target.service, &op.name, input) {
-        Ok(output) => codec.serialize(model, op, &output, request_id),
+        Ok(output) => {
+            if let Some(state) = state {
+                let mutates =
+                    hubsim_simulator::registry::registry().get(target.service, &op.name).is_some_and(|e| e.mutates);
+                if mutates && target.service != "securityhub" {
+                    state.mark_changed();
+                }
+            }
+            codec.serialize(model, op, &output, request_id)
+        }
         Err(e) => fail(Some(op), e),
     }
 }

@@ -6,6 +6,7 @@
 pub mod ec2;
 pub mod json;
 pub mod query;
+mod rest;
 pub mod rest_json;
 pub mod rest_xml;
 

@@ -14,7 +14,7 @@ use hubsim_model::service_model::{OperationModel, ServiceModel, ShapeModel, Shap
 use hubsim_simulator::AwsError;
 use serde_json::{Map, Value};
 
-use super::rest_xml::rest::{self, time};
+use super::rest::{self, time};
 use super::{Codec, Request, Response, WireError};
 
 /// The `rest-json` codec.

@@ -17,17 +17,14 @@
 //! - S3 Control errors are wrapped in `<ErrorResponse>` (told apart by endpoint prefix
 //!   `s3-control`); HEAD errors have no body.
 
-#[path = "rest/mod.rs"]
-pub(super) mod rest;
-
 use base64::Engine;
 use hubsim_model::service_model::{OperationModel, ServiceModel, ShapeModel};
 use hubsim_simulator::AwsError;
 use quick_xml::escape::partial_escape;
 use serde_json::{Map, Value};
 
+use super::rest::{self, xml};
 use super::{Codec, Request, Response, WireError};
-use rest::xml;
 
 /// The `rest-xml` codec.
 pub struct RestXml;
