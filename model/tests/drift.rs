@@ -1,9 +1,12 @@
 //! The typed shapes cannot drift from AWS's models: every generated struct names a shape of its
 //! service's committed model and carries exactly that shape's members, in order.
 
+/// A service's generated shapes: (shape name, member names).
+type ShapeTable = &'static [(&'static str, &'static [&'static str])];
+
 #[test]
 fn every_typed_struct_matches_its_model_shape() {
-    let tables: &[(&str, &[(&str, &[&str])])] = &[
+    let tables: &[(&str, ShapeTable)] = &[
         ("cloudtrail", hubsim_model::cloudtrail::SHAPES),
         ("cloudwatch", hubsim_model::cloudwatch::SHAPES),
         ("config", hubsim_model::config::SHAPES),
