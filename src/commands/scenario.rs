@@ -52,12 +52,12 @@ pub fn run(cmd: ScenarioCommand) -> Result<ExitCode, Failure> {
     match cmd {
         ScenarioCommand::Validate { file } => {
             let s = read(&file)?;
-            scenario::validate(&s).map_err(|e| invalid(&file, e))?;
+            super::run::validate_all(&file, &s)?;
             emit(&format!("{}: valid ({} steps, era {})\n", file.display(), s.steps.len(), s.era.as_str()))?;
         }
         ScenarioCommand::Load { file, db, reset } => {
             let s = read(&file)?;
-            scenario::validate(&s).map_err(|e| invalid(&file, e))?;
+            super::run::validate_all(&file, &s)?;
             let sim = open_db(&db)?;
             let report = scenario::load(&sim, &s, LoadOptions { reset }).map_err(|e| invalid(&file, e))?;
             let mut text = format!(
