@@ -137,6 +137,12 @@ fn check_kept(before: &State, after: &State) -> R<()> {
             ensure!(!allow || state::scoped_service_grant(st, ACCOUNT), "bucket {name}: new Allow {st}");
         }
     }
+    for (name, (_, statements)) in &after.buckets {
+        let mut sids = BTreeSet::new();
+        for sid in statements.iter().filter_map(|s| s.get("Sid").and_then(|v| v.as_str())) {
+            ensure!(sids.insert(sid), "bucket {name}: Sid {sid} twice (S3 refuses such a policy)");
+        }
+    }
     for (arn, (multi, logging)) in &before.trails {
         let Some((m, l)) = after.trails.get(arn) else { return Err(format!("trail {arn} was deleted")) };
         ensure!(!*multi || *m, "trail {arn} is no longer multi-region");
@@ -202,6 +208,22 @@ fn check(s: &Scenario) -> R<()> {
         (outcome, before, after)
     };
     let transcript = lines(&outcome.transcript);
+    if std::env::var_os("HUBSIM_PROPTEST_VERBOSE").is_some() {
+        let suppressed: Vec<String> = outcome
+            .transcript
+            .iter()
+            .filter(|s| s.action == "suppress")
+            .map(|s| format!("{} {}", s.control, s.note.as_deref().unwrap_or_default().chars().take(60).collect::<String>()))
+            .collect();
+        eprintln!(
+            "case: {} steps, {} regions, {} calls in {} rounds, refused {:?}, suppressed {suppressed:#?}",
+            s.steps.len(),
+            s.account.regions.len(),
+            outcome.transcript.len(),
+            outcome.rounds,
+            outcome.refused
+        );
+    }
     // (a)
     ensure!(outcome.converged, "(a) did not converge in {} rounds:\n{transcript}", outcome.rounds);
     // (b)

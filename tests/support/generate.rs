@@ -31,6 +31,10 @@ pub enum Extra {
     ServiceAllow,
     /// A Deny of s3:DeleteBucket for everyone.
     DenyDelete,
+    /// An Allow of s3:GetObject to everyone (only where Block Public Access lets it in).
+    PublicRead,
+    /// A TLS deny on the objects only (S3.5 still fails), under a Sid the fix might pick.
+    TlsObjectsOnly(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,7 +221,15 @@ fn bucket() -> impl Strategy<Value = BucketPlan> {
         "[a-z0-9]{2,8}",
         0usize..3,
         prop_oneof![Just(Enc::None), Just(Enc::Aes), Just(Enc::Kms)],
-        prop::collection::vec(prop_oneof![Just(Extra::ServiceAllow), Just(Extra::DenyDelete)], 0..3),
+        prop::collection::vec(
+            prop_oneof![
+                Just(Extra::ServiceAllow),
+                Just(Extra::DenyDelete),
+                Just(Extra::PublicRead),
+                (0usize..2).prop_map(Extra::TlsObjectsOnly)
+            ],
+            0..4,
+        ),
         prop::option::of(prop::array::uniform4(any::<bool>())),
         prop::option::weighted(0.4, 0usize..20),
         prop_oneof![Just(Notif::None), Just(Notif::EventBridge), (0usize..5).prop_map(Notif::Topic)],
@@ -614,9 +626,27 @@ impl Plan {
                         "BlockPublicPolicy": flags[2], "RestrictPublicBuckets": flags[3]}}),
                 );
             }
-            let mut statements = Vec::new();
+            let mut statements: Vec<Value> = Vec::new();
+            // A public policy is refused where Block Public Access blocks it (new buckets block
+            // it in era current): such a statement is left out.
+            let public_ok = match p.block {
+                Some(flags) => !flags[2],
+                None => era == Era::Y2022,
+            };
             for (j, e) in p.extras.iter().enumerate() {
                 statements.push(match e {
+                    Extra::PublicRead if !public_ok => continue,
+                    Extra::PublicRead => json!({"Sid": format!("UserPublicRead{j}"), "Effect": "Allow", "Principal": "*",
+                        "Action": "s3:GetObject", "Resource": format!("arn:aws:s3:::{name}/*")}),
+                    Extra::TlsObjectsOnly(k) => {
+                        let sid = ["DenyInsecureTransport", "HubsimDenyInsecureTransport"][k % 2];
+                        if statements.iter().any(|s| s["Sid"] == sid) {
+                            continue;
+                        }
+                        json!({"Sid": sid, "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                            "Resource": format!("arn:aws:s3:::{name}/*"),
+                            "Condition": {"Bool": {"aws:SecureTransport": "false"}}})
+                    }
                     Extra::ServiceAllow => json!({"Sid": format!("UserServiceRead{j}"), "Effect": "Allow",
                         "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject",
                         "Resource": format!("arn:aws:s3:::{name}/*"),
