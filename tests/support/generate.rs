@@ -636,8 +636,10 @@ impl Plan {
             for (j, e) in p.extras.iter().enumerate() {
                 statements.push(match e {
                     Extra::PublicRead if !public_ok => continue,
-                    Extra::PublicRead => json!({"Sid": format!("UserPublicRead{j}"), "Effect": "Allow", "Principal": "*",
-                        "Action": "s3:GetObject", "Resource": format!("arn:aws:s3:::{name}/*")}),
+                    Extra::PublicRead => {
+                        json!({"Sid": format!("UserPublicRead{j}"), "Effect": "Allow", "Principal": "*",
+                        "Action": "s3:GetObject", "Resource": format!("arn:aws:s3:::{name}/*")})
+                    }
                     Extra::TlsObjectsOnly(k) => {
                         let sid = ["DenyInsecureTransport", "HubsimDenyInsecureTransport"][k % 2];
                         if statements.iter().any(|s| s["Sid"] == sid) {
