@@ -856,9 +856,16 @@ fn s3_5<A: AwsApi>(f: &mut Fixer<'_, A>, snap: &Snapshot, region: &str, bucket: 
         _ => Vec::new(),
     };
     let mut tls = tls_statement(bucket);
-    let taken = statements.iter().any(|s| s.get("Sid").and_then(Value::as_str) == Some("DenyInsecureTransport"));
-    if taken {
-        tls["Sid"] = json!("HubsimDenyInsecureTransport");
+    // Sids must be unique within a policy (S3 refuses a policy that repeats one).
+    let taken = |sid: &str| statements.iter().any(|s| s.get("Sid").and_then(Value::as_str) == Some(sid));
+    if taken("DenyInsecureTransport") {
+        let mut sid = "HubsimDenyInsecureTransport".to_string();
+        let mut n = 1;
+        while taken(&sid) {
+            n += 1;
+            sid = format!("HubsimDenyInsecureTransport{n}");
+        }
+        tls["Sid"] = json!(sid);
     }
     statements.push(tls);
     if let Value::Object(map) = &mut doc {

@@ -1,0 +1,310 @@
+//! Properties of the remediator over generated accounts (proptest).
+//!
+//! Each case generates an account (era, 1–3 regions, AWS Config's 1-click setup, Security Hub,
+//! root MFA, and steps building buckets, policies, logging chains, notifications, trails,
+//! recorders, password policies, topics, keys, VPCs, security groups and NACLs), loads it,
+//! remediates it with the default `unfixable: suppress`, and checks:
+//!
+//! (a) the loop converges within its bound;
+//! (b) every active finding afterwards is PASSED, or SUPPRESSED with a justification from the
+//!     fixed list whose precondition holds (and no WARNING / NOT_AVAILABLE is left);
+//! (c) a second remediation makes no call at all;
+//! (d) nothing that existed is deleted or loosened: bucket-policy statements kept verbatim,
+//!     buckets, trails, topics, keys, VPCs, subnets, groups and NACLs still there, groups'
+//!     and NACLs' allowed traffic only shrinks (the default groups' rules excepted: EC2.2
+//!     demands their removal), trails keep logging and stay multi-region, keys keep rotating,
+//!     and every new Allow in an existing bucket, topic or key policy names only AWS services
+//!     scoped to this account;
+//! (e) the same scenario remediated twice in fresh simulators gives the same transcript;
+//! (f) a file database reopened evaluates exactly as the remediation ended, and export → load
+//!     → export of the remediated state is byte-identical and evaluates the same.
+//!
+//! A failing case is written as a scenario file (its path is in the failure message); replay
+//! it with `hubsim run FILE --remediate`. Cases: 6 by default (plus the committed regression seeds); `HUBSIM_PROPTEST_CASES` or
+//! `PROPTEST_CASES` for longer runs.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use hubsim_checks::remediate::{Justification, Options, Outcome, Step};
+use hubsim_checks::{runner, Report};
+use hubsim_simulator::scenario::{self, LoadOptions, Scenario};
+use hubsim_simulator::Simulator;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, FileFailurePersistence};
+
+use support::generate::{self, ACCOUNT};
+use support::state::{self, State, R};
+
+fn cases() -> u32 {
+    ["HUBSIM_PROPTEST_CASES", "PROPTEST_CASES"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().and_then(|n| n.parse().ok()))
+        .unwrap_or(6)
+}
+
+macro_rules! ensure {
+    ($cond:expr, $($msg:tt)+) => {
+        if !$cond {
+            return Err(format!($($msg)+));
+        }
+    };
+}
+
+fn fresh(s: &Scenario) -> R<Simulator> {
+    let sim = Simulator::in_memory().map_err(|e| e.to_string())?;
+    scenario::load(&sim, s, LoadOptions::default()).map_err(|e| format!("generated scenario does not load: {e}"))?;
+    Ok(sim)
+}
+
+fn remediate(sim: &Simulator) -> R<Outcome> {
+    runner::remediate(sim, Options::default()).map_err(|e| format!("remediation failed: {e}"))
+}
+
+type Verdict = (String, String, String, String);
+
+/// (finding id, compliance status, workflow status, note) of every active finding.
+fn verdicts(report: &Report) -> BTreeSet<Verdict> {
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.id.clone(),
+                f.compliance.as_ref().and_then(|c| c.status.clone()).unwrap_or_default(),
+                f.workflow.as_ref().and_then(|w| w.status.clone()).unwrap_or_default(),
+                f.note.as_ref().map(|n| n.text.clone()).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn lines(transcript: &[Step]) -> String {
+    transcript.iter().map(Step::line).collect::<Vec<_>>().join("\n")
+}
+
+/// (b): what is left is PASSED or suppressed for a reason from the fixed list that holds.
+fn check_after(outcome: &Outcome, after: &State) -> R<()> {
+    for f in &outcome.after.findings {
+        let compliance = f.compliance.as_ref();
+        let control = compliance.and_then(|c| c.security_control_id.clone()).unwrap_or_default();
+        let status = compliance.and_then(|c| c.status.clone()).unwrap_or_default();
+        let resource = f.resources.first().map(|r| r.id.clone()).unwrap_or_default();
+        let workflow = f.workflow.as_ref().and_then(|w| w.status.clone()).unwrap_or_default();
+        let at = format!("{control} {} {resource} ({status}, {workflow})", f.region.clone().unwrap_or_default());
+        match status.as_str() {
+            "PASSED" => continue,
+            "WARNING" | "NOT_AVAILABLE" => {
+                return Err(format!("{at}: left {status} although AWS Config records every type after remediation"))
+            }
+            _ => {}
+        }
+        ensure!(workflow == "SUPPRESSED", "{at}: left {status} and not suppressed");
+        let note = f.note.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+        if note == Justification::RootHardwareMfa.text() {
+            ensure!(control == "IAM.6", "{at}: root hardware MFA justification on another control");
+            let (on, virtual_device) = after.root_mfa;
+            ensure!(!on || virtual_device, "{at}: suppressed as 'no hardware MFA' but root has a hardware device");
+        } else if let Some(rest) = note.strip_prefix("Bucket ") {
+            ensure!(control == "S3.9", "{at}: log sink justification on another control");
+            let bucket = rest.split(' ').next().unwrap_or_default();
+            ensure!(resource.ends_with(&format!(":::{bucket}")), "{at}: justification names bucket {bucket}");
+            let sources: Vec<&String> =
+                after.logging.iter().filter(|(src, dst)| *dst == bucket && *src != bucket).map(|(s, _)| s).collect();
+            ensure!(!sources.is_empty(), "{at}: suppressed as a log sink, but no other bucket logs to {bucket}");
+        } else if let Some(rest) = note.strip_prefix("hubsim's fix was refused: ") {
+            let call = rest.split(" answered ").next().unwrap_or_default();
+            let refused = outcome.transcript.iter().any(|s| s.action == call && s.result.starts_with("refused:"));
+            ensure!(refused, "{at}: suppressed as refused ({note}) but the transcript holds no refused {call}");
+        } else {
+            return Err(format!("{at}: suppressed with a justification not on the list: {note:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// (d): nothing that existed before is gone or looser.
+fn check_kept(before: &State, after: &State) -> R<()> {
+    for (name, (_, statements)) in &before.buckets {
+        let Some((_, now)) = after.buckets.get(name) else { return Err(format!("bucket {name} was deleted")) };
+        for st in statements {
+            ensure!(now.contains(st), "bucket {name}: statement {st} was changed or removed");
+        }
+        for st in now.iter().filter(|s| !statements.contains(s)) {
+            let allow = st.get("Effect").and_then(|e| e.as_str()) == Some("Allow");
+            ensure!(!allow || state::scoped_service_grant(st, ACCOUNT), "bucket {name}: new Allow {st}");
+        }
+    }
+    for (name, (_, statements)) in &after.buckets {
+        let mut sids = BTreeSet::new();
+        for sid in statements.iter().filter_map(|s| s.get("Sid").and_then(|v| v.as_str())) {
+            ensure!(sids.insert(sid), "bucket {name}: Sid {sid} twice (S3 refuses such a policy)");
+        }
+    }
+    for (arn, (multi, logging)) in &before.trails {
+        let Some((m, l)) = after.trails.get(arn) else { return Err(format!("trail {arn} was deleted")) };
+        ensure!(!*multi || *m, "trail {arn} is no longer multi-region");
+        ensure!(!*logging || *l, "trail {arn} stopped logging");
+    }
+    for (arn, (statements, key)) in &before.topics {
+        let Some((now, k)) = after.topics.get(arn) else { return Err(format!("topic {arn} was deleted")) };
+        ensure!(key.is_none() || k.is_some(), "topic {arn} lost its key");
+        for st in now.iter().filter(|s| !statements.contains(s)) {
+            let allow = st.get("Effect").and_then(|e| e.as_str()) == Some("Allow");
+            ensure!(!allow || state::scoped_service_grant(st, ACCOUNT), "topic {arn}: new Allow {st}");
+        }
+    }
+    for (arn, (statements, rotation, enabled)) in &before.keys {
+        let Some((now, r, e)) = after.keys.get(arn) else { return Err(format!("key {arn} was deleted")) };
+        ensure!(!*rotation || *r, "key {arn}: rotation turned off");
+        ensure!(!*enabled || *e, "key {arn}: disabled");
+        for st in now.iter().filter(|s| !statements.contains(s)) {
+            let allow = st.get("Effect").and_then(|e| e.as_str()) == Some("Allow");
+            ensure!(!allow || state::scoped_service_grant(st, ACCOUNT), "key {arn}: new Allow {st}");
+        }
+    }
+    let gone: Vec<_> = before.vpcs.difference(&after.vpcs).collect();
+    ensure!(gone.is_empty(), "VPCs deleted: {gone:?}");
+    let gone: Vec<_> = before.subnets.difference(&after.subnets).collect();
+    ensure!(gone.is_empty(), "subnets deleted: {gone:?}");
+    for (id, g) in &before.groups {
+        let Some(now) = after.groups.get(id) else { return Err(format!("security group {id} was deleted")) };
+        if g.name == "default" {
+            continue;
+        }
+        let wider: Vec<_> = now.ingress.difference(&g.ingress).collect();
+        ensure!(wider.is_empty(), "security group {id} ({}) now lets in {wider:?}", g.region);
+        let wider: Vec<_> = now.egress.difference(&g.egress).collect();
+        ensure!(wider.is_empty(), "security group {id} ({}) now lets out {wider:?}", g.region);
+        let peers: Vec<_> = now.peers.difference(&g.peers).collect();
+        ensure!(peers.is_empty(), "security group {id} now lets in groups {peers:?}");
+    }
+    for (id, allowed) in &before.nacls {
+        let Some(now) = after.nacls.get(id) else { return Err(format!("network ACL {id} was deleted")) };
+        let wider: Vec<_> = now.difference(allowed).collect();
+        ensure!(wider.is_empty(), "network ACL {id} now lets in {wider:?}");
+    }
+    Ok(())
+}
+
+/// Every property for one generated scenario.
+fn check(s: &Scenario) -> R<()> {
+    scenario::validate(s).map_err(|e| format!("generated scenario is invalid: {e}"))?;
+
+    // The main run, on a file database so that (f) can reopen it.
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let path = dir.path().join("state.db");
+    let (outcome, before, after) = {
+        let sim = Simulator::open(&path).map_err(|e| e.to_string())?;
+        scenario::load(&sim, s, LoadOptions::default())
+            .map_err(|e| format!("generated scenario does not load: {e}"))?;
+        let before = state::read(&sim)?;
+        let outcome = remediate(&sim)?;
+        let after = state::read(&sim)?;
+        (outcome, before, after)
+    };
+    let transcript = lines(&outcome.transcript);
+    if std::env::var_os("HUBSIM_PROPTEST_VERBOSE").is_some() {
+        let suppressed: Vec<String> = outcome
+            .transcript
+            .iter()
+            .filter(|s| s.action == "suppress")
+            .map(|s| {
+                format!("{} {}", s.control, s.note.as_deref().unwrap_or_default().chars().take(60).collect::<String>())
+            })
+            .collect();
+        eprintln!(
+            "case: {} steps, {} regions, {} calls in {} rounds, refused {:?}, suppressed {suppressed:#?}",
+            s.steps.len(),
+            s.account.regions.len(),
+            outcome.transcript.len(),
+            outcome.rounds,
+            outcome.refused
+        );
+    }
+    // (a)
+    ensure!(outcome.converged, "(a) did not converge in {} rounds:\n{transcript}", outcome.rounds);
+    // (b)
+    check_after(&outcome, &after).map_err(|e| format!("(b) {e}\ntranscript:\n{transcript}"))?;
+    // (d)
+    check_kept(&before, &after).map_err(|e| format!("(d) {e}\ntranscript:\n{transcript}"))?;
+
+    // (f) reopened from its file, it evaluates as the remediation ended.
+    let sim = Simulator::open(&path).map_err(|e| e.to_string())?;
+    let reopened = runner::evaluate(&sim, false).map_err(|e| e.to_string())?;
+    let (want, got) = (verdicts(&outcome.after), verdicts(&reopened));
+    ensure!(
+        want == got,
+        "(f) reopened database evaluates differently:\nonly after remediation: {:#?}\nonly reopened: {:#?}",
+        want.difference(&got).collect::<Vec<_>>(),
+        got.difference(&want).collect::<Vec<_>>()
+    );
+
+    // (c) a second run makes no call.
+    let again = remediate(&sim)?;
+    ensure!(
+        again.transcript.is_empty(),
+        "(c) second remediation acted:\n{}\nfirst transcript:\n{transcript}",
+        lines(&again.transcript)
+    );
+
+    // (f) export → load → export is byte-identical and evaluates the same.
+    let exported = scenario::export(&sim).map_err(|e| format!("(f) export: {e}"))?;
+    let parsed = scenario::parse(&exported).map_err(|e| format!("(f) exported scenario does not parse: {e}"))?;
+    let copy = fresh(&parsed).map_err(|e| format!("(f) exported scenario: {e}"))?;
+    let again_exported = scenario::export(&copy).map_err(|e| format!("(f) export of the copy: {e}"))?;
+    ensure!(exported == again_exported, "(f) export → load → export differs");
+    // The second run's closing evaluation is the original's (it changed nothing).
+    let (a, b) = (&again.after, &runner::evaluate(&copy, false).map_err(|e| e.to_string())?);
+    let strip = |r: &Report| -> BTreeSet<(String, String, String)> {
+        verdicts(r).into_iter().map(|(id, c, w, _)| (id, c, w)).collect()
+    };
+    ensure!(strip(a) == strip(b), "(f) the exported copy evaluates differently");
+
+    // (e) the same scenario in a fresh simulator gives the same transcript.
+    let twin = fresh(s)?;
+    let second = remediate(&twin)?;
+    ensure!(
+        second.transcript == outcome.transcript,
+        "(e) transcripts differ:\nfirst:\n{transcript}\nsecond:\n{}",
+        lines(&second.transcript)
+    );
+    Ok(())
+}
+
+/// Writes a failing scenario where it can be replayed; returns its path.
+fn write_case(s: &Scenario) -> PathBuf {
+    let text = serde_json::to_string_pretty(s).unwrap_or_default();
+    let mut hash: u64 = 0xcbf29ce484222325;
+    for b in text.bytes() {
+        hash = (hash ^ u64::from(b)).wrapping_mul(0x100000001b3);
+    }
+    let dir = std::env::temp_dir().join("hubsim-remediation-properties");
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join(format!("case-{hash:016x}.json"));
+    let _ = std::fs::write(&path, text + "\n");
+    path
+}
+
+proptest! {
+    #![proptest_config(Config {
+        cases: cases(),
+        max_shrink_iters: 64,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "proptest-regressions/remediation_properties.txt",
+        ))),
+        ..Config::default()
+    })]
+
+    #[test]
+    fn remediation_converges_keeps_what_the_user_owns_and_is_reproducible(plan in generate::plan()) {
+        let s = plan.scenario();
+        if let Err(e) = check(&s) {
+            let path = write_case(&s);
+            prop_assert!(false, "{e}\n\nscenario written to {}; replay with `hubsim run {} --remediate`",
+                path.display(), path.display());
+        }
+    }
+}

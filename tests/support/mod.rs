@@ -1,0 +1,4 @@
+//! Helpers of the property tests: generated accounts and state read back through the API.
+
+pub mod generate;
+pub mod state;
