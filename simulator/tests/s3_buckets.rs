@@ -209,3 +209,17 @@ fn failed_calls_change_nothing_and_successes_are_journaled() {
     let listed = sim.call::<s3::ListBuckets>(REGION, Default::default()).unwrap().buckets.unwrap();
     assert_eq!(listed.len(), 1);
 }
+
+#[test]
+fn bucket_policy_sids_must_be_unique() {
+    let sim = fresh_account(Era::Current, &[REGION]);
+    create(&sim, "sids");
+    let twice = r#"{"Statement":[
+        {"Sid":"A","Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::sids"},
+        {"Sid":"A","Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::sids/*"}]}"#;
+    let r = sim.call::<s3::PutBucketPolicy>(
+        REGION,
+        s3::PutBucketPolicyRequest { bucket: "sids".into(), policy: twice.into(), ..Default::default() },
+    );
+    assert_eq!(code(r), "MalformedPolicy");
+}

@@ -164,6 +164,9 @@ pub struct Outcome {
 /// The order fixes run in: account-wide settings first, then the shared resources' consumers
 /// (spec/controls.md §5.3).
 const ORDER: &[&str] = &[
+    // S3.5 appends to bucket policies before any Block Public Access is switched on: a user's
+    // public statement is kept verbatim, and BlockPublicPolicy would refuse the whole policy.
+    "S3.5",
     "IAM.7",
     "S3.1",
     "EC2.7",
@@ -180,7 +183,6 @@ const ORDER: &[&str] = &[
     "EC2.10",
     "S3.4",
     "S3.8",
-    "S3.5",
     "S3.13",
     "S3.9",
     "S3.11",

@@ -20,6 +20,11 @@ fn malformed(message: impl Into<String>) -> AwsError {
 /// this bucket or its objects.
 pub fn parse_bucket_policy(name: &str, text: &str) -> Result<Policy, AwsError> {
     let policy = Policy::parse(text, true).map_err(|e| malformed(e.0))?;
+    let mut sids: Vec<&str> = policy.statements.iter().filter_map(|s| s.sid.as_deref()).collect();
+    sids.sort_unstable();
+    if sids.windows(2).any(|w| w[0] == w[1]) {
+        return Err(malformed("Statement IDs (SID) in a single policy must be unique"));
+    }
     let arn = bucket_arn(name);
     for st in &policy.statements {
         for action in &st.actions {
