@@ -577,7 +577,10 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["iam_pp"]["PasswordReusePrevention"], 24);
     assert_eq!(o["iam_pp"]["RequireNumbers"], false);
     client_error(&o["iam_pp_deleted"], "NoSuchEntity", 404);
-    assert_eq!(o["iam_role"], json!({"RoleName": "wire-breadth-role", "Arn": "arn:aws:iam::123456789012:role/wire-breadth-role", "Path": "/"}));
+    assert_eq!(
+        o["iam_role"],
+        json!({"RoleName": "wire-breadth-role", "Arn": "arn:aws:iam::123456789012:role/wire-breadth-role", "Path": "/"})
+    );
     assert_eq!(o["iam_get_role"], o["iam_role"]["Arn"]);
     client_error(&o["iam_role_missing"], "NoSuchEntity", 404);
     assert_eq!(o["iam_role_policy"]["Statement"][0]["Action"], "s3:GetObject");
@@ -673,7 +676,10 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["ec2_snapshot_bpa"], "unblocked");
     assert_eq!(o["ec2_vpc"], json!({"CidrBlock": "10.20.0.0/16", "IsDefault": false}));
     assert_eq!(o["ec2_vpc_dns"], true);
-    assert_eq!(o["ec2_subnet"], json!({"CidrBlock": "10.20.1.0/24", "MapPublicIpOnLaunch": false, "AvailabilityZone": "eu-west-1a"}));
+    assert_eq!(
+        o["ec2_subnet"],
+        json!({"CidrBlock": "10.20.1.0/24", "MapPublicIpOnLaunch": false, "AvailabilityZone": "eu-west-1a"})
+    );
     assert_eq!(o["ec2_subnet_public"], true);
     client_error(&o["ec2_subnet_overlap"], "InvalidSubnet.Conflict", 400);
     assert_eq!(o["ec2_tags"], json!([[true, "tier", "app"]]));
@@ -682,7 +688,11 @@ fn every_operation_over_boto3_with_its_errors() {
     client_error(&o["ec2_sg_dup_rule"], "InvalidPermission.Duplicate", 400);
     assert_eq!(
         o["ec2_sg_rules"],
-        json!([[false, "tcp", 443, "10.20.0.0/16"], [true, "-1", -1, "0.0.0.0/0"], [true, "tcp", 5432, "10.20.0.0/16"]])
+        json!([
+            [false, "tcp", 443, "10.20.0.0/16"],
+            [true, "-1", -1, "0.0.0.0/0"],
+            [true, "tcp", 5432, "10.20.0.0/16"]
+        ])
     );
     client_error(&o["ec2_revoke_missing"], "InvalidPermission.NotFound", 400);
     assert_eq!(o["ec2_sg_after"], json!([]));
@@ -713,7 +723,10 @@ fn every_operation_over_boto3_with_its_errors() {
     client_error(&o["s3_missing"], "NoSuchBucket", 404);
     assert_eq!(o["s3_location"], "eu-west-1");
     client_error(&o["s3_enc_default"], "ServerSideEncryptionConfigurationNotFoundError", 404);
-    assert_eq!(o["s3_enc"]["ApplyServerSideEncryptionByDefault"], json!({"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_id}));
+    assert_eq!(
+        o["s3_enc"]["ApplyServerSideEncryptionByDefault"],
+        json!({"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_id})
+    );
     assert_eq!(o["s3_enc"]["BucketKeyEnabled"], true);
     client_error(&o["s3_enc_after_delete"], "ServerSideEncryptionConfigurationNotFoundError", 404);
     client_error(&o["s3_policy_missing"], "NoSuchBucketPolicy", 404);
@@ -821,7 +834,11 @@ fn every_operation_over_boto3_with_its_errors() {
         "arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0"
     ]);
     assert_eq!(o["sh_enabled"], standards);
-    assert!(o["sh_standards"].as_array().is_some_and(|a| standards.as_array().expect("list").iter().all(|s| a.contains(s))));
+    assert!(o["sh_standards"].as_array().is_some_and(|a| standards
+        .as_array()
+        .expect("list")
+        .iter()
+        .all(|s| a.contains(s))));
     assert!(o["sh_std_control_count"].as_u64().is_some_and(|n| n > 100), "{}", o["sh_std_control_count"]);
     assert_eq!(o["sh_std_control"], json!({"ControlStatus": "ENABLED", "SeverityRating": "CRITICAL"}));
     assert_eq!(o["sh_std_control_after"], json!(["DISABLED"]));

@@ -59,7 +59,13 @@ impl Journey {
     /// One CLI call that must fail with `code` (a service error: CLI v1 exits 255, v2 254).
     fn fails(&self, args: &[&str], code: &str) -> CliOut {
         let out = aws_cli(&self.endpoint(), REGION, args);
-        assert!(matches!(out.code, 254 | 255), "aws {}: expected {code}:\n{}\n{}", args.join(" "), out.stderr, out.stdout);
+        assert!(
+            matches!(out.code, 254 | 255),
+            "aws {}: expected {code}:\n{}\n{}",
+            args.join(" "),
+            out.stderr,
+            out.stdout
+        );
         assert!(out.stderr.contains(&format!("({code})")), "aws {}: expected {code}: {}", args.join(" "), out.stderr);
         out
     }
@@ -161,14 +167,7 @@ fn the_blogs_journey_with_the_aws_cli() {
         {"Sid": "S3Publishes", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
          "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*"}
     ]});
-    let key = j.ok(&[
-        "kms",
-        "create-key",
-        "--description",
-        "journey key",
-        "--policy",
-        &key_policy.to_string(),
-    ]);
+    let key = j.ok(&["kms", "create-key", "--description", "journey key", "--policy", &key_policy.to_string()]);
     let key_arn = s(&key["KeyMetadata"]["Arn"]).to_string();
     let key_id = s(&key["KeyMetadata"]["KeyId"]).to_string();
     assert_eq!(key_arn, format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id}"));
@@ -345,8 +344,12 @@ fn the_blogs_journey_with_the_aws_cli() {
     let vpcs = j.ok(&["ec2", "describe-vpcs", "--vpc-ids", &vpc_id]);
     let cidr = s(&vpcs["Vpcs"][0]["CidrBlock"]).to_string();
     let subnets = j.ok(&["ec2", "describe-subnets", "--filters", &format!("Name=vpc-id,Values={vpc_id}")]);
-    let subnet_ids: Vec<String> =
-        subnets["Subnets"].as_array().expect("Subnets").iter().map(|s| s["SubnetId"].as_str().unwrap_or("").to_string()).collect();
+    let subnet_ids: Vec<String> = subnets["Subnets"]
+        .as_array()
+        .expect("Subnets")
+        .iter()
+        .map(|s| s["SubnetId"].as_str().unwrap_or("").to_string())
+        .collect();
     assert_eq!(subnet_ids.len(), 3, "{subnets}");
     let made = j.ok(&[
         "ec2",
@@ -371,10 +374,7 @@ fn the_blogs_journey_with_the_aws_cli() {
         "--cidr",
         &cidr,
     ]);
-    j.fails(
-        &["ec2", "describe-security-groups", "--group-ids", "sg-0123456789abcdef0"],
-        "InvalidGroup.NotFound",
-    );
+    j.fails(&["ec2", "describe-security-groups", "--group-ids", "sg-0123456789abcdef0"], "InvalidGroup.NotFound");
     let mut endpoint_args = vec![
         "ec2",
         "create-vpc-endpoint",
@@ -555,17 +555,13 @@ fn the_blogs_journey_with_the_aws_cli() {
         buckets["Buckets"].as_array().expect("Buckets").iter().map(|b| s(&b["Name"]).to_string()).collect();
     names.sort();
     assert_eq!(names, [CONFIG_BUCKET, LOG_BUCKET, TRAIL_BUCKET], "{buckets}");
-    j.fails(&["s3api", "get-bucket-encryption", "--bucket", CONFIG_BUCKET], "ServerSideEncryptionConfigurationNotFoundError");
+    j.fails(
+        &["s3api", "get-bucket-encryption", "--bucket", CONFIG_BUCKET],
+        "ServerSideEncryptionConfigurationNotFoundError",
+    );
     for bucket in &names {
         let bucket = bucket.as_str();
-        j.ok(&[
-            "s3api",
-            "put-public-access-block",
-            "--bucket",
-            bucket,
-            "--public-access-block-configuration",
-            pab,
-        ]);
+        j.ok(&["s3api", "put-public-access-block", "--bucket", bucket, "--public-access-block-configuration", pab]);
         j.ok(&[
             "s3api",
             "put-bucket-encryption",
@@ -673,8 +669,7 @@ fn the_blogs_journey_with_the_aws_cli() {
     unique.dedup();
     assert_eq!(unique.len(), ids.len(), "pagination repeated findings");
     for id in SEED_CONTROLS {
-        let mine: Vec<&Value> =
-            findings.iter().filter(|f| f["Compliance"]["SecurityControlId"] == *id).collect();
+        let mine: Vec<&Value> = findings.iter().filter(|f| f["Compliance"]["SecurityControlId"] == *id).collect();
         assert!(!mine.is_empty(), "no active finding for {id}");
         for f in mine {
             let compliance = s(&f["Compliance"]["Status"]);
