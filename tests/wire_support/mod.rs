@@ -104,13 +104,20 @@ OUT = {}
 /// Runs `script` (python, after a prelude with `client(name)`, `err(f, ...)` and a dict `OUT`)
 /// against the server and returns `OUT` as JSON.
 pub fn boto(port: u16, script: &str) -> serde_json::Value {
+    boto_printing(port, script).0
+}
+
+/// [`boto`], also returning everything the script printed.
+pub fn boto_printing(port: u16, script: &str) -> (serde_json::Value, String) {
     let program = format!("{PRELUDE}\n{script}\nprint(json.dumps(OUT, default=str))\n");
     let out = Command::new("python3").arg("-c").arg(&program).arg(port.to_string()).output().expect("python3");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "python failed:\n{stderr}\n{stdout}");
     let last = stdout.lines().last().unwrap_or("");
-    serde_json::from_str(last).unwrap_or_else(|e| panic!("python printed no JSON ({e}): {stdout}\n{stderr}"))
+    let value =
+        serde_json::from_str(last).unwrap_or_else(|e| panic!("python printed no JSON ({e}): {stdout}\n{stderr}"));
+    (value, stdout.into_owned())
 }
 
 /// A raw HTTP/1.1 exchange (`Connection: close`): the status and the body.
@@ -161,4 +168,61 @@ pub fn form(port: u16, body: &str) -> (u16, String) {
 /// A json-protocol POST with `X-Amz-Target`.
 pub fn json_call(port: u16, target: &str, body: &str) -> (u16, Vec<(String, String)>, String) {
     raw(port, "POST", "/", &[("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", target)], body.as_bytes())
+}
+
+/// Whether the aws CLI is available; when not, `CI=true` fails the test and anything else
+/// skips it with a message.
+pub fn have_aws_cli() -> bool {
+    let ok = Command::new("aws")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !ok {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("the aws CLI is required on CI");
+        }
+        eprintln!("skipping: the aws CLI is not installed");
+    }
+    ok
+}
+
+/// What one aws CLI call printed.
+#[derive(Debug)]
+pub struct CliOut {
+    /// The exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// stdout parsed as JSON (`Null` when empty or not JSON).
+    pub json: serde_json::Value,
+    /// stdout as printed.
+    pub stdout: String,
+    /// stderr as printed.
+    pub stderr: String,
+}
+
+/// Runs `aws --endpoint-url ENDPOINT --region REGION ARGS...` with fake credentials, JSON
+/// output, no pager, one attempt, and no user configuration.
+pub fn aws_cli(endpoint: &str, region: &str, args: &[&str]) -> CliOut {
+    let out = Command::new("aws")
+        .args(["--endpoint-url", endpoint, "--region", region])
+        .args(args)
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env("AWS_ACCESS_KEY_ID", "AKIDHUBSIMJOURNEY")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env("AWS_DEFAULT_OUTPUT", "json")
+        .env("AWS_PAGER", "")
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run aws");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let json = serde_json::from_str(&stdout).unwrap_or(serde_json::Value::Null);
+    CliOut { code: out.status.code().unwrap_or(-1), json, stdout, stderr }
 }

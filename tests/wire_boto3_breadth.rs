@@ -1,0 +1,874 @@
+//! boto3 against `hubsim serve`, breadth first: every operation hubsim implements is called
+//! at least once from one python process, its answer checked against the seeded state, and
+//! the main error cases checked as the client sees them (error code and HTTP status). The
+//! script prints the operations it exercised; the test compares that list with the registry,
+//! so an operation registered without a wire test fails here.
+
+mod wire_support;
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+use wire_support::{boto_printing, have_boto3, start};
+
+const SCENARIO: &str = r#"{
+  "format": 1,
+  "name": "wire-breadth",
+  "description": "One region, the management account of its organization, Config 1-click and Security Hub on.",
+  "era": "2022",
+  "account": {
+    "id": "123456789012",
+    "regions": ["eu-west-1"],
+    "home_region": "eu-west-1",
+    "organization": {"id": "o-a1b2c3d4e5", "management_account_id": "123456789012", "management_account_email": "root@example.com"}
+  },
+  "baseline": {
+    "preset": "fresh-account",
+    "root": {"login_profile": true, "mfa": "none"},
+    "config_one_click": {"regions": ["eu-west-1"], "include_global_resource_types": true},
+    "security_hub": {"regions": ["eu-west-1"], "standards": ["aws-foundational-security-best-practices/v/1.0.0", "cis-aws-foundations-benchmark/v/1.2.0"]}
+  }
+}"#;
+
+/// Every (service, operation) boto3 can send (hubsim's own `hubsim:*` operations are not AWS's).
+fn registered() -> BTreeSet<String> {
+    hubsim_simulator::registry::registry()
+        .entries()
+        .filter(|e| e.service != "hubsim")
+        .map(|e| format!("{}:{}", e.service, e.name))
+        .collect()
+}
+
+/// Asserts that `e` is a ClientError with `code` and `status`.
+#[track_caller]
+fn client_error(e: &Value, code: &str, status: u16) {
+    assert_eq!(e["Code"], code, "{e}");
+    assert_eq!(e["Status"], status, "{e}");
+}
+
+const SCRIPT: &str = r#"
+import datetime
+R = "eu-west-1"          # the scenario's only region: Security Hub and Config are on
+OTHER = "us-west-2"      # not seeded: no hub
+ACCT = "123456789012"
+EXERCISED = set()
+UNROUTED = {"InvalidAction", "UnknownOperationException", "UnknownOperation", "NotImplemented",
+            "InternalFailure", "InternalError", "InvalidClientTokenId"}
+def track(name, c):
+    def hook(http_response, parsed, model, **kw):
+        code = (parsed or {}).get("Error", {}).get("Code")
+        if http_response.status_code < 500 and code not in UNROUTED:
+            EXERCISED.add(f"{name}:{model.name}")
+    c.meta.events.register("after-call", hook)
+    return c
+def C(name, region=R, url=None):
+    c = client(name, region) if url is None else boto3.client(name, endpoint_url=url, region_name=region,
+        aws_access_key_id="AKIDHUBSIMTEST", aws_secret_access_key="secret",
+        config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+    return track(name, c)
+def policy(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+def trust(service):
+    return policy({"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"})
+
+# ---------- STS ----------
+sts = C("sts")
+OUT["sts_me"] = sts.get_caller_identity()
+OUT["sts_assume_missing"] = err(sts.assume_role, RoleArn=f"arn:aws:iam::{ACCT}:role/wire-breadth-role", RoleSessionName="s1")
+
+# ---------- IAM ----------
+iam = C("iam")
+OUT["iam_summary"] = iam.get_account_summary()["SummaryMap"]
+OUT["iam_aliases"] = iam.list_account_aliases()["AccountAliases"]
+OUT["iam_pp_missing"] = err(iam.get_account_password_policy)
+iam.update_account_password_policy(MinimumPasswordLength=14, RequireSymbols=True, PasswordReusePrevention=24)
+OUT["iam_pp"] = iam.get_account_password_policy()["PasswordPolicy"]
+iam.delete_account_password_policy()
+OUT["iam_pp_deleted"] = err(iam.get_account_password_policy)
+role = iam.create_role(RoleName="wire-breadth-role", AssumeRolePolicyDocument=policy({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCT}:root"}, "Action": "sts:AssumeRole"}))["Role"]
+OUT["sts_assume"] = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="s1")["AssumedRoleUser"]
+OUT["iam_role"] = {k: role[k] for k in ("RoleName", "Arn", "Path")}
+OUT["iam_get_role"] = iam.get_role(RoleName="wire-breadth-role")["Role"]["Arn"]
+OUT["iam_role_missing"] = err(iam.get_role, RoleName="nobody")
+iam.put_role_policy(RoleName="wire-breadth-role", PolicyName="inline", PolicyDocument=policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}))
+OUT["iam_role_policy"] = iam.get_role_policy(RoleName="wire-breadth-role", PolicyName="inline")["PolicyDocument"]
+OUT["iam_role_policies"] = iam.list_role_policies(RoleName="wire-breadth-role")["PolicyNames"]
+ro = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+iam.attach_role_policy(RoleName="wire-breadth-role", PolicyArn=ro)
+OUT["iam_attached"] = [p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName="wire-breadth-role")["AttachedPolicies"]]
+OUT["iam_entities"] = [r["RoleName"] for r in iam.list_entities_for_policy(PolicyArn=ro)["PolicyRoles"]]
+pol = iam.get_policy(PolicyArn=ro)["Policy"]
+OUT["iam_policy"] = {k: pol[k] for k in ("PolicyName", "Arn", "DefaultVersionId")}
+OUT["iam_policy_version"] = iam.get_policy_version(PolicyArn=ro, VersionId=pol["DefaultVersionId"])["PolicyVersion"]["IsDefaultVersion"]
+OUT["iam_policies_local"] = iam.list_policies(Scope="Local")["Policies"]
+OUT["iam_policy_missing"] = err(iam.get_policy, PolicyArn=f"arn:aws:iam::{ACCT}:policy/nope")
+iam.detach_role_policy(RoleName="wire-breadth-role", PolicyArn=ro)
+iam.delete_role_policy(RoleName="wire-breadth-role", PolicyName="inline")
+OUT["iam_roles"] = [r["RoleName"] for r in iam.list_roles()["Roles"]]
+slr = iam.create_service_linked_role(AWSServiceName="guardduty.amazonaws.com")["Role"]
+OUT["iam_slr"] = slr["Arn"]
+user = iam.create_user(UserName="wire-user")["User"]
+OUT["iam_user"] = user["Arn"]
+OUT["iam_get_user"] = iam.get_user(UserName="wire-user")["User"]["UserName"]
+OUT["iam_users"] = [u["UserName"] for u in iam.list_users()["Users"]]
+OUT["iam_user_policies"] = iam.list_user_policies(UserName="wire-user")["PolicyNames"]
+OUT["iam_user_attached"] = iam.list_attached_user_policies(UserName="wire-user")["AttachedPolicies"]
+OUT["iam_keys"] = iam.list_access_keys(UserName="wire-user")["AccessKeyMetadata"]
+OUT["iam_groups"] = iam.list_groups()["Groups"]
+OUT["iam_user_login_missing"] = err(iam.get_login_profile, UserName="wire-user")
+OUT["iam_root_login"] = iam.get_login_profile()["LoginProfile"]["UserName"]
+mfa = iam.create_virtual_mfa_device(VirtualMFADeviceName="wire-mfa")["VirtualMFADevice"]
+OUT["iam_mfa_serial"] = mfa["SerialNumber"]
+OUT["iam_mfa_badcode"] = err(iam.enable_mfa_device, UserName="wire-user", SerialNumber=mfa["SerialNumber"], AuthenticationCode1="12345a", AuthenticationCode2="654321")
+iam.enable_mfa_device(UserName="wire-user", SerialNumber=mfa["SerialNumber"], AuthenticationCode1="123456", AuthenticationCode2="654321")
+OUT["iam_mfa_list"] = [d["SerialNumber"] for d in iam.list_mfa_devices(UserName="wire-user")["MFADevices"]]
+OUT["iam_virtual_mfa"] = [d["SerialNumber"] for d in iam.list_virtual_mfa_devices()["VirtualMFADevices"]]
+iam.deactivate_mfa_device(UserName="wire-user", SerialNumber=mfa["SerialNumber"])
+iam.delete_virtual_mfa_device(SerialNumber=mfa["SerialNumber"])
+OUT["iam_report_state"] = iam.generate_credential_report()["State"]
+report = iam.get_credential_report()
+OUT["iam_report_head"] = report["Content"].decode().splitlines()[0].split(",")[:3]
+OUT["iam_report_users"] = [l.split(",")[0] for l in report["Content"].decode().splitlines()[1:]]
+OUT["iam_org_features"] = err(iam.list_organizations_features)
+iam.delete_user(UserName="wire-user")
+OUT["iam_user_gone"] = err(iam.get_user, UserName="wire-user")
+iam.delete_role(RoleName="wire-breadth-role")
+OUT["iam_delete_missing"] = err(iam.delete_role, RoleName="wire-breadth-role")
+OUT["iam_malformed"] = err(iam.create_role, RoleName="bad-doc", AssumeRolePolicyDocument="{not json")
+
+# ---------- KMS ----------
+kms = C("kms")
+key = kms.create_key(Description="wire key", Policy=policy({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCT}:root"}, "Action": "kms:*", "Resource": "*"}))["KeyMetadata"]
+KEY = key["KeyId"]
+OUT["kms_key"] = {k: key[k] for k in ("Arn", "KeyManager", "KeyState", "Enabled")}
+OUT["kms_key_id"] = KEY
+kms.create_alias(AliasName="alias/wire", TargetKeyId=KEY)
+OUT["kms_aliases"] = [a["AliasName"] for a in kms.list_aliases()["Aliases"]]
+OUT["kms_describe_alias"] = kms.describe_key(KeyId="alias/wire")["KeyMetadata"]["KeyId"]
+OUT["kms_keys"] = [k["KeyId"] for k in kms.list_keys()["Keys"]]
+kms.enable_key_rotation(KeyId=KEY)
+OUT["kms_rotation_on"] = kms.get_key_rotation_status(KeyId=KEY)["KeyRotationEnabled"]
+kms.disable_key_rotation(KeyId=KEY)
+OUT["kms_rotation_off"] = kms.get_key_rotation_status(KeyId=KEY)["KeyRotationEnabled"]
+kms.put_key_policy(KeyId=KEY, PolicyName="default", Policy=policy({"Sid": "Mine", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCT}:root"}, "Action": "kms:*", "Resource": "*"}))
+OUT["kms_policy_sid"] = json.loads(kms.get_key_policy(KeyId=KEY, PolicyName="default")["Policy"])["Statement"][0]["Sid"]
+OUT["kms_tags"] = kms.list_resource_tags(KeyId=KEY)["Tags"]
+OUT["kms_missing"] = err(kms.describe_key, KeyId="alias/nope")
+doomed = kms.create_key()["KeyMetadata"]["KeyId"]
+OUT["kms_deletion"] = kms.schedule_key_deletion(KeyId=doomed, PendingWindowInDays=7)["KeyState"]
+
+# ---------- SNS ----------
+sns = C("sns")
+topic = sns.create_topic(Name="wire-topic", Tags=[{"Key": "team", "Value": "sec"}])["TopicArn"]
+OUT["sns_topic"] = topic
+sns.set_topic_attributes(TopicArn=topic, AttributeName="KmsMasterKeyId", AttributeValue="alias/aws/sns")
+OUT["sns_attrs"] = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+OUT["sns_topics"] = [t["TopicArn"] for t in sns.list_topics()["Topics"]]
+sns.tag_resource(ResourceArn=topic, Tags=[{"Key": "env", "Value": "test"}])
+OUT["sns_tags"] = sorted(t["Key"] for t in sns.list_tags_for_resource(ResourceArn=topic)["Tags"])
+sub = sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="sec@example.com", ReturnSubscriptionArn=True)["SubscriptionArn"]
+OUT["sns_sub"] = sub
+OUT["sns_subs"] = [s["Endpoint"] for s in sns.list_subscriptions()["Subscriptions"]]
+OUT["sns_subs_topic"] = [s["Protocol"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]]
+sns.unsubscribe(SubscriptionArn=sub)
+OUT["sns_missing"] = err(sns.get_topic_attributes, TopicArn=f"arn:aws:sns:{R}:{ACCT}:nope")
+OUT["sns_bad_attr"] = err(sns.set_topic_attributes, TopicArn=topic, AttributeName="NoSuchAttribute", AttributeValue="x")
+gone = sns.create_topic(Name="wire-gone")["TopicArn"]
+sns.delete_topic(TopicArn=gone)
+
+# ---------- Logs ----------
+logs = C("logs")
+logs.create_log_group(logGroupName="wire/group", tags={"team": "sec"})
+OUT["logs_groups"] = [g["logGroupName"] for g in logs.describe_log_groups(logGroupNamePrefix="wire/")["logGroups"]]
+logs.put_retention_policy(logGroupName="wire/group", retentionInDays=30)
+OUT["logs_retention"] = logs.describe_log_groups(logGroupNamePrefix="wire/group")["logGroups"][0]["retentionInDays"]
+OUT["logs_tags_old"] = logs.list_tags_log_group(logGroupName="wire/group")["tags"]
+OUT["logs_tags"] = logs.list_tags_for_resource(resourceArn=f"arn:aws:logs:{R}:{ACCT}:log-group:wire/group")["tags"]
+logs.put_metric_filter(logGroupName="wire/group", filterName="root-use", filterPattern='{ $.userIdentity.type = "Root" }',
+    metricTransformations=[{"metricName": "RootUse", "metricNamespace": "CISBenchmark", "metricValue": "1"}])
+OUT["logs_filters"] = [f["filterName"] for f in logs.describe_metric_filters(logGroupName="wire/group")["metricFilters"]]
+OUT["logs_events"] = logs.filter_log_events(logGroupName="wire/group")["events"]
+OUT["logs_resource_policies"] = logs.describe_resource_policies()["resourcePolicies"]
+logs.delete_metric_filter(logGroupName="wire/group", filterName="root-use")
+OUT["logs_dup"] = err(logs.create_log_group, logGroupName="wire/group")
+logs.delete_log_group(logGroupName="wire/group")
+OUT["logs_missing"] = err(logs.delete_log_group, logGroupName="wire/group")
+
+# ---------- CloudWatch ----------
+cw = C("cloudwatch")
+topic_for_alarm = topic
+cw.put_metric_alarm(AlarmName="wire-alarm", MetricName="RootUse", Namespace="CISBenchmark", Statistic="Sum", Period=300,
+    EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold", AlarmActions=[topic_for_alarm])
+OUT["cw_alarms"] = [a["AlarmName"] for a in cw.describe_alarms()["MetricAlarms"]]
+OUT["cw_alarms_metric"] = [a["AlarmName"] for a in cw.describe_alarms_for_metric(MetricName="RootUse", Namespace="CISBenchmark")["MetricAlarms"]]
+OUT["cw_tags"] = cw.list_tags_for_resource(ResourceARN=f"arn:aws:cloudwatch:{R}:{ACCT}:alarm:wire-alarm")["Tags"]
+cw.delete_alarms(AlarmNames=["wire-alarm"])
+OUT["cw_after"] = cw.describe_alarms()["MetricAlarms"]
+
+# ---------- EC2 ----------
+ec2 = C("ec2")
+OUT["ec2_regions"] = sorted(r["RegionName"] for r in ec2.describe_regions()["Regions"])
+OUT["ec2_azs"] = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
+dvpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]
+OUT["ec2_default_vpc"] = {k: dvpc[k] for k in ("CidrBlock", "IsDefault")}
+OUT["ec2_default_subnets"] = len(ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [dvpc["VpcId"]]}])["Subnets"])
+OUT["ec2_igws"] = len(ec2.describe_internet_gateways()["InternetGateways"])
+OUT["ec2_rtbs"] = len(ec2.describe_route_tables()["RouteTables"])
+OUT["ec2_dhcp"] = len(ec2.describe_dhcp_options()["DhcpOptions"])
+OUT["ec2_empties"] = {
+    "Reservations": ec2.describe_instances()["Reservations"],
+    "Addresses": ec2.describe_addresses()["Addresses"],
+    "NetworkInterfaces": ec2.describe_network_interfaces()["NetworkInterfaces"],
+    "Volumes": ec2.describe_volumes()["Volumes"],
+    "Snapshots": ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"],
+    "LaunchTemplates": ec2.describe_launch_templates()["LaunchTemplates"],
+    "ClientVpnEndpoints": ec2.describe_client_vpn_endpoints()["ClientVpnEndpoints"],
+    "TransitGateways": ec2.describe_transit_gateways()["TransitGateways"],
+    "VpnConnections": ec2.describe_vpn_connections()["VpnConnections"],
+    "VpcPeeringConnections": ec2.describe_vpc_peering_connections()["VpcPeeringConnections"],
+}
+OUT["ec2_ebs"] = ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"]
+OUT["ec2_ebs_on"] = ec2.enable_ebs_encryption_by_default()["EbsEncryptionByDefault"]
+OUT["ec2_ebs_off"] = ec2.disable_ebs_encryption_by_default()["EbsEncryptionByDefault"]
+OUT["ec2_ebs_key"] = ec2.get_ebs_default_kms_key_id()["KmsKeyId"]
+OUT["ec2_image_bpa"] = ec2.get_image_block_public_access_state()["ImageBlockPublicAccessState"]
+OUT["ec2_snapshot_bpa"] = ec2.get_snapshot_block_public_access_state()["State"]
+OUT["ec2_imds"] = ec2.get_instance_metadata_defaults()["AccountLevel"]
+vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16", TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "wire"}]}])["Vpc"]
+VPC = vpc["VpcId"]
+OUT["ec2_vpc"] = {k: vpc[k] for k in ("CidrBlock", "IsDefault")}
+ec2.modify_vpc_attribute(VpcId=VPC, EnableDnsHostnames={"Value": True})
+OUT["ec2_vpc_dns"] = ec2.describe_vpc_attribute(VpcId=VPC, Attribute="enableDnsHostnames")["EnableDnsHostnames"]["Value"]
+subnet = ec2.create_subnet(VpcId=VPC, CidrBlock="10.20.1.0/24", AvailabilityZone=f"{R}a")["Subnet"]
+SUB = subnet["SubnetId"]
+OUT["ec2_subnet"] = {k: subnet[k] for k in ("CidrBlock", "MapPublicIpOnLaunch", "AvailabilityZone")}
+ec2.modify_subnet_attribute(SubnetId=SUB, MapPublicIpOnLaunch={"Value": True})
+OUT["ec2_subnet_public"] = ec2.describe_subnets(SubnetIds=[SUB])["Subnets"][0]["MapPublicIpOnLaunch"]
+OUT["ec2_subnet_overlap"] = err(ec2.create_subnet, VpcId=VPC, CidrBlock="10.20.1.0/25")
+ec2.create_tags(Resources=[SUB], Tags=[{"Key": "tier", "Value": "app"}])
+OUT["ec2_tags"] = [(t["ResourceId"] == SUB, t["Key"], t["Value"]) for t in ec2.describe_tags(Filters=[{"Name": "key", "Values": ["tier"]}])["Tags"]]
+ec2.delete_tags(Resources=[SUB], Tags=[{"Key": "tier"}])
+OUT["ec2_tags_after"] = ec2.describe_tags(Filters=[{"Name": "key", "Values": ["tier"]}])["Tags"]
+sg = ec2.create_security_group(GroupName="wire-sg", Description="wire", VpcId=VPC)["GroupId"]
+OUT["ec2_sg_dup"] = err(ec2.create_security_group, GroupName="wire-sg", Description="wire", VpcId=VPC)
+ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.20.0.0/16"}]}])
+ec2.authorize_security_group_egress(GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "10.20.0.0/16"}]}])
+OUT["ec2_sg_dup_rule"] = err(ec2.authorize_security_group_ingress, GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.20.0.0/16"}]}])
+rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [sg]}])["SecurityGroupRules"]
+OUT["ec2_sg_rules"] = sorted((r["IsEgress"], r["IpProtocol"], r.get("FromPort"), r.get("CidrIpv4")) for r in rules)
+ec2.revoke_security_group_egress(GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "10.20.0.0/16"}]}])
+ec2.revoke_security_group_ingress(GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.20.0.0/16"}]}])
+OUT["ec2_revoke_missing"] = err(ec2.revoke_security_group_ingress, GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.20.0.0/16"}]}])
+OUT["ec2_sg_after"] = ec2.describe_security_groups(GroupIds=[sg])["SecurityGroups"][0]["IpPermissions"]
+OUT["ec2_sg_missing"] = err(ec2.describe_security_groups, GroupIds=["sg-0123456789abcdef0"])
+acl = ec2.create_network_acl(VpcId=VPC)["NetworkAcl"]
+ACL = acl["NetworkAclId"]
+ec2.create_network_acl_entry(NetworkAclId=ACL, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=False, CidrBlock="0.0.0.0/0", PortRange={"From": 443, "To": 443})
+OUT["ec2_acl_dup"] = err(ec2.create_network_acl_entry, NetworkAclId=ACL, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=False, CidrBlock="0.0.0.0/0", PortRange={"From": 80, "To": 80})
+ec2.replace_network_acl_entry(NetworkAclId=ACL, RuleNumber=100, Protocol="6", RuleAction="deny", Egress=False, CidrBlock="0.0.0.0/0", PortRange={"From": 22, "To": 22})
+entries = ec2.describe_network_acls(NetworkAclIds=[ACL])["NetworkAcls"][0]["Entries"]
+OUT["ec2_acl_100"] = [(e["RuleAction"], e["PortRange"]["From"]) for e in entries if e["RuleNumber"] == 100]
+ec2.delete_network_acl_entry(NetworkAclId=ACL, RuleNumber=100, Egress=False)
+OUT["ec2_acl_entry_missing"] = err(ec2.delete_network_acl_entry, NetworkAclId=ACL, RuleNumber=100, Egress=False)
+assoc = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [SUB]}])["NetworkAcls"][0]["Associations"]
+assoc_id = [a for a in assoc if a["SubnetId"] == SUB][0]["NetworkAclAssociationId"]
+OUT["ec2_acl_assoc"] = ec2.replace_network_acl_association(AssociationId=assoc_id, NetworkAclId=ACL)["NewAssociationId"].startswith("aclassoc-")
+OUT["ec2_acl_in_use"] = err(ec2.delete_network_acl, NetworkAclId=ACL)
+OUT["ec2_endpoint_services"] = f"com.amazonaws.{R}.ec2" in ec2.describe_vpc_endpoint_services()["ServiceNames"]
+ep = ec2.create_vpc_endpoint(VpcId=VPC, ServiceName=f"com.amazonaws.{R}.s3", VpcEndpointType="Gateway")["VpcEndpoint"]
+OUT["ec2_endpoint"] = {k: ep[k] for k in ("VpcEndpointType", "ServiceName", "VpcId")}
+OUT["ec2_endpoints"] = [e["VpcEndpointId"] == ep["VpcEndpointId"] for e in ec2.describe_vpc_endpoints(VpcEndpointIds=[ep["VpcEndpointId"]])["VpcEndpoints"]]
+OUT["ec2_endpoint_delete"] = ec2.delete_vpc_endpoints(VpcEndpointIds=[ep["VpcEndpointId"]])["Unsuccessful"]
+logs.create_log_group(logGroupName="wire/flow")
+flow_role = iam.create_role(RoleName="wire-flow", AssumeRolePolicyDocument=trust("vpc-flow-logs.amazonaws.com"))["Role"]["Arn"]
+fl = ec2.create_flow_logs(ResourceIds=[VPC], ResourceType="VPC", TrafficType="REJECT", LogDestinationType="cloud-watch-logs",
+    LogGroupName="wire/flow", DeliverLogsPermissionArn=flow_role)
+OUT["ec2_flow_unsuccessful"] = fl["Unsuccessful"]
+FLOW = fl["FlowLogIds"][0]
+OUT["ec2_flows"] = [(f["ResourceId"] == VPC, f["TrafficType"], f["LogGroupName"]) for f in ec2.describe_flow_logs(FlowLogIds=[FLOW])["FlowLogs"]]
+OUT["ec2_flow_delete"] = ec2.delete_flow_logs(FlowLogIds=[FLOW])["Unsuccessful"]
+ec2.delete_security_group(GroupId=sg)
+ec2.delete_subnet(SubnetId=SUB)
+OUT["ec2_subnet_gone"] = err(ec2.describe_subnets, SubnetIds=[SUB])
+ec2.delete_network_acl(NetworkAclId=ACL)
+OUT["ec2_vpc_delete"] = ec2.delete_vpc(VpcId=VPC)["ResponseMetadata"]["HTTPStatusCode"]
+OUT["ec2_vpc_gone"] = err(ec2.describe_vpcs, VpcIds=[VPC])
+OUT["ec2_bad_cidr"] = err(ec2.create_vpc, CidrBlock="10.0.0.0/33")
+
+# ---------- S3 ----------
+s3 = C("s3")
+seeded = [b["Name"] for b in s3.list_buckets()["Buckets"]]
+OUT["s3_seeded"] = seeded
+B = "wire-breadth-bucket"
+LB = "wire-breadth-logs"
+OUT["s3_create"] = s3.create_bucket(Bucket=B, CreateBucketConfiguration={"LocationConstraint": R})["Location"]
+s3.create_bucket(Bucket=LB, CreateBucketConfiguration={"LocationConstraint": R})
+OUT["s3_dup"] = err(s3.create_bucket, Bucket=B, CreateBucketConfiguration={"LocationConstraint": R})
+OUT["s3_head"] = s3.head_bucket(Bucket=B)["ResponseMetadata"]["HTTPStatusCode"]
+OUT["s3_head_missing"] = err(s3.head_bucket, Bucket="wire-no-such-bucket")
+OUT["s3_missing"] = err(s3.get_bucket_policy, Bucket="wire-no-such-bucket")
+OUT["s3_location"] = s3.get_bucket_location(Bucket=B)["LocationConstraint"]
+OUT["s3_enc_default"] = err(s3.get_bucket_encryption, Bucket=B)
+s3.put_bucket_encryption(Bucket=B, ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": KEY}, "BucketKeyEnabled": True}]})
+OUT["s3_enc"] = s3.get_bucket_encryption(Bucket=B)["ServerSideEncryptionConfiguration"]["Rules"][0]
+s3.delete_bucket_encryption(Bucket=B)
+OUT["s3_enc_after_delete"] = err(s3.get_bucket_encryption, Bucket=B)
+OUT["s3_policy_missing"] = err(s3.get_bucket_policy, Bucket=B)
+tls = {"Sid": "TLS", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [f"arn:aws:s3:::{B}", f"arn:aws:s3:::{B}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+s3.put_bucket_policy(Bucket=B, Policy=policy(tls))
+OUT["s3_policy"] = json.loads(s3.get_bucket_policy(Bucket=B)["Policy"])["Statement"][0]["Sid"]
+OUT["s3_policy_status"] = s3.get_bucket_policy_status(Bucket=B)["PolicyStatus"]["IsPublic"]
+OUT["s3_policy_malformed"] = err(s3.put_bucket_policy, Bucket=B, Policy="{not json")
+s3.delete_bucket_policy(Bucket=B)
+OUT["s3_policy_deleted"] = err(s3.get_bucket_policy, Bucket=B)
+pab = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": False}
+s3.put_public_access_block(Bucket=B, PublicAccessBlockConfiguration=pab)
+OUT["s3_pab"] = s3.get_public_access_block(Bucket=B)["PublicAccessBlockConfiguration"]
+s3.delete_public_access_block(Bucket=B)
+OUT["s3_pab_missing"] = err(s3.get_public_access_block, Bucket=B)
+s3.put_bucket_policy(Bucket=LB, Policy=policy({"Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{LB}/*"}))
+s3.put_bucket_logging(Bucket=B, BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": LB, "TargetPrefix": "b/"}})
+OUT["s3_logging"] = s3.get_bucket_logging(Bucket=B)["LoggingEnabled"]
+OUT["s3_logging_bad_target"] = err(s3.put_bucket_logging, Bucket=B, BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": "wire-no-such-bucket", "TargetPrefix": "b/"}})
+stopic = sns.create_topic(Name="wire-s3-events", Attributes={"Policy": policy({"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "SNS:Publish", "Resource": f"arn:aws:sns:{R}:{ACCT}:wire-s3-events"})})["TopicArn"]
+s3.put_bucket_notification_configuration(Bucket=B, NotificationConfiguration={"TopicConfigurations": [{"Id": "n1", "TopicArn": stopic, "Events": ["s3:ObjectCreated:*"]}]})
+OUT["s3_notification"] = s3.get_bucket_notification_configuration(Bucket=B)["TopicConfigurations"][0]["TopicArn"]
+OUT["s3_notification_denied"] = err(s3.put_bucket_notification_configuration, Bucket=B, NotificationConfiguration={"TopicConfigurations": [{"TopicArn": topic, "Events": ["s3:ObjectCreated:*"]}]})
+s3.put_bucket_lifecycle_configuration(Bucket=B, LifecycleConfiguration={"Rules": [{"ID": "t", "Status": "Enabled", "Filter": {"Prefix": ""}, "Transitions": [{"Days": 30, "StorageClass": "GLACIER"}]}]})
+OUT["s3_lifecycle"] = s3.get_bucket_lifecycle_configuration(Bucket=B)["Rules"][0]["Transitions"]
+s3.delete_bucket_lifecycle(Bucket=B)
+OUT["s3_lifecycle_missing"] = err(s3.get_bucket_lifecycle_configuration, Bucket=B)
+s3.put_bucket_versioning(Bucket=B, VersioningConfiguration={"Status": "Enabled"})
+OUT["s3_versioning"] = s3.get_bucket_versioning(Bucket=B)["Status"]
+s3.put_bucket_tagging(Bucket=B, Tagging={"TagSet": [{"Key": "team", "Value": "sec"}]})
+OUT["s3_tags"] = s3.get_bucket_tagging(Bucket=B)["TagSet"]
+s3.delete_bucket_tagging(Bucket=B)
+OUT["s3_tags_missing"] = err(s3.get_bucket_tagging, Bucket=B)
+OUT["s3_ownership"] = err(s3.get_bucket_ownership_controls, Bucket=B)
+s3.put_bucket_ownership_controls(Bucket=B, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]})
+OUT["s3_ownership_after"] = s3.get_bucket_ownership_controls(Bucket=B)["OwnershipControls"]["Rules"][0]["ObjectOwnership"]
+s3.put_bucket_acl(Bucket=LB, ACL="public-read")
+OUT["s3_acl_public"] = sorted(g["Permission"] for g in s3.get_bucket_acl(Bucket=LB)["Grants"] if "AllUsers" in g["Grantee"].get("URI", ""))
+s3.put_bucket_acl(Bucket=B, ACL="private")
+acl = s3.get_bucket_acl(Bucket=B)
+OUT["s3_acl"] = [g["Permission"] for g in acl["Grants"]]
+s3.delete_bucket_ownership_controls(Bucket=B)
+OUT["s3_ownership_missing"] = err(s3.get_bucket_ownership_controls, Bucket=B)
+OUT["s3_cors"] = err(s3.get_bucket_cors, Bucket=B)
+OUT["s3_website"] = err(s3.get_bucket_website, Bucket=B)
+OUT["s3_replication"] = err(s3.get_bucket_replication, Bucket=B)
+OUT["s3_object_lock"] = err(s3.get_object_lock_configuration, Bucket=B)
+EMPTY = "wire-breadth-empty"
+s3.create_bucket(Bucket=EMPTY, CreateBucketConfiguration={"LocationConstraint": R})
+s3.delete_bucket(Bucket=EMPTY)
+OUT["s3_deleted"] = err(s3.head_bucket, Bucket=EMPTY)
+OUT["s3_delete_missing"] = err(s3.delete_bucket, Bucket=EMPTY)
+
+# ---------- S3 Control (the account label lands in the user-info) ----------
+s3c = C("s3control", url=f"http://s3control@127.0.0.1:{PORT}")
+OUT["s3c_missing"] = err(s3c.get_public_access_block, AccountId=ACCT)
+s3c.put_public_access_block(AccountId=ACCT, PublicAccessBlockConfiguration={"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+OUT["s3c_pab"] = s3c.get_public_access_block(AccountId=ACCT)["PublicAccessBlockConfiguration"]
+OUT["s3c_access_points"] = s3c.list_access_points(AccountId=ACCT)["AccessPointList"]
+OUT["s3c_mrap"] = C("s3control", "us-west-2", url=f"http://s3control@127.0.0.1:{PORT}").list_multi_region_access_points(AccountId=ACCT)["AccessPoints"]
+s3c.delete_public_access_block(AccountId=ACCT)
+OUT["s3c_deleted"] = err(s3c.get_public_access_block, AccountId=ACCT)
+
+# ---------- CloudTrail ----------
+ct = C("cloudtrail")
+TB = "wire-breadth-trail"
+s3.create_bucket(Bucket=TB, CreateBucketConfiguration={"LocationConstraint": R})
+OUT["ct_no_policy"] = err(ct.create_trail, Name="wire-trail", S3BucketName=TB)
+OUT["ct_no_bucket"] = err(ct.create_trail, Name="wire-trail", S3BucketName="wire-no-such-bucket")
+s3.put_bucket_policy(Bucket=TB, Policy=policy(
+    {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl", "Resource": f"arn:aws:s3:::{TB}"},
+    {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{TB}/AWSLogs/{ACCT}/*"}))
+trail = ct.create_trail(Name="wire-trail", S3BucketName=TB, IsMultiRegionTrail=True, TagsList=[{"Key": "team", "Value": "sec"}])
+OUT["ct_trail"] = {k: trail[k] for k in ("Name", "TrailARN", "IsMultiRegionTrail", "S3BucketName")}
+ARN = trail["TrailARN"]
+OUT["ct_status_new"] = ct.get_trail_status(Name="wire-trail")["IsLogging"]
+ct.start_logging(Name=ARN)
+OUT["ct_status_started"] = ct.get_trail_status(Name=ARN)["IsLogging"]
+ct.stop_logging(Name="wire-trail")
+OUT["ct_status_stopped"] = ct.get_trail_status(Name="wire-trail")["IsLogging"]
+OUT["ct_update"] = ct.update_trail(Name="wire-trail", EnableLogFileValidation=True)["LogFileValidationEnabled"]
+OUT["ct_describe"] = [t["Name"] for t in ct.describe_trails()["trailList"]]
+OUT["ct_describe_other_region"] = [t["HomeRegion"] for t in C("cloudtrail", OTHER).describe_trails()["trailList"]]
+OUT["ct_get"] = ct.get_trail(Name="wire-trail")["Trail"]["LogFileValidationEnabled"]
+OUT["ct_list"] = [t["Name"] for t in ct.list_trails()["Trails"]]
+OUT["ct_tags"] = ct.list_tags(ResourceIdList=[ARN])["ResourceTagList"][0]["TagsList"]
+OUT["ct_selectors_default"] = ct.get_event_selectors(TrailName="wire-trail")["EventSelectors"]
+ct.put_event_selectors(TrailName="wire-trail", EventSelectors=[{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}])
+OUT["ct_selectors"] = ct.get_event_selectors(TrailName="wire-trail")["EventSelectors"][0]["ReadWriteType"]
+OUT["ct_insights"] = err(ct.get_insight_selectors, TrailName="wire-trail")
+OUT["ct_events"] = type(ct.lookup_events(MaxResults=5)["Events"]).__name__
+OUT["ct_missing"] = err(ct.get_trail_status, Name="nope")
+ct.delete_trail(Name="wire-trail")
+OUT["ct_deleted"] = err(ct.get_trail, Name="wire-trail")
+
+# ---------- Config ----------
+cfg = C("config")
+OUT["cfg_recorders"] = cfg.describe_configuration_recorders()["ConfigurationRecorders"]
+OUT["cfg_status"] = [s["recording"] for s in cfg.describe_configuration_recorder_status()["ConfigurationRecordersStatus"]]
+OUT["cfg_channels"] = [c["s3BucketName"] for c in cfg.describe_delivery_channels()["DeliveryChannels"]]
+OUT["cfg_channel_status"] = [c["name"] for c in cfg.describe_delivery_channel_status()["DeliveryChannelsStatus"]]
+o = C("config", OTHER)
+OUT["cfg_other_missing"] = err(o.start_configuration_recorder, ConfigurationRecorderName="default")
+o.put_configuration_recorder(ConfigurationRecorder={"name": "default", "roleARN": f"arn:aws:iam::{ACCT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
+    "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}})
+OUT["cfg_no_channel"] = err(o.start_configuration_recorder, ConfigurationRecorderName="default")
+CB = "wire-breadth-config"
+s3.create_bucket(Bucket=CB, CreateBucketConfiguration={"LocationConstraint": R})
+s3.put_bucket_policy(Bucket=CB, Policy=policy(
+    {"Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"}, "Action": ["s3:GetBucketAcl", "s3:ListBucket"], "Resource": f"arn:aws:s3:::{CB}"},
+    {"Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"}, "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{CB}/AWSLogs/{ACCT}/Config/*"}))
+o.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": CB})
+o.start_configuration_recorder(ConfigurationRecorderName="default")
+OUT["cfg_other_status"] = [s["recording"] for s in o.describe_configuration_recorder_status()["ConfigurationRecordersStatus"]]
+o.stop_configuration_recorder(ConfigurationRecorderName="default")
+o.delete_delivery_channel(DeliveryChannelName="default")
+o.delete_configuration_recorder(ConfigurationRecorderName="default")
+OUT["cfg_other_after"] = o.describe_configuration_recorders()["ConfigurationRecorders"]
+
+# ---------- GuardDuty ----------
+gd = C("guardduty")
+OUT["gd_none"] = gd.list_detectors()["DetectorIds"]
+DET = gd.create_detector(Enable=True, FindingPublishingFrequency="SIX_HOURS")["DetectorId"]
+OUT["gd_dup"] = err(gd.create_detector, Enable=True)
+d = gd.get_detector(DetectorId=DET)
+OUT["gd_detector"] = {k: d[k] for k in ("Status", "FindingPublishingFrequency")}
+gd.update_detector(DetectorId=DET, Enable=False)
+OUT["gd_disabled"] = gd.get_detector(DetectorId=DET)["Status"]
+OUT["gd_findings"] = gd.list_findings(DetectorId=DET)["FindingIds"]
+OUT["gd_members"] = gd.list_members(DetectorId=DET)["Members"]
+OUT["gd_admin"] = gd.get_administrator_account(DetectorId=DET).get("Administrator")
+OUT["gd_org_config"] = err(gd.describe_organization_configuration, DetectorId=DET)
+OUT["gd_org_admins"] = gd.list_organization_admin_accounts()["AdminAccounts"]
+OUT["gd_tags"] = gd.list_tags_for_resource(ResourceArn=f"arn:aws:guardduty:{R}:{ACCT}:detector/{DET}")["Tags"]
+OUT["gd_missing"] = err(gd.get_detector, DetectorId="0123456789abcdef0123456789abcdef")
+gd.delete_detector(DetectorId=DET)
+OUT["gd_after"] = gd.list_detectors()["DetectorIds"]
+
+# ---------- Organizations ----------
+org = C("organizations")
+OUT["org"] = org.describe_organization()["Organization"]["MasterAccountId"]
+OUT["org_account"] = org.describe_account(AccountId=ACCT)["Account"]["Id"]
+OUT["org_accounts"] = [a["Id"] for a in org.list_accounts()["Accounts"]]
+OUT["org_policies"] = org.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]
+OUT["org_policy_missing"] = err(org.describe_policy, PolicyId="p-abcdefgh")
+OUT["org_targets_missing"] = err(org.list_targets_for_policy, PolicyId="p-abcdefgh")
+OUT["org_delegated"] = org.list_delegated_administrators()["DelegatedAdministrators"]
+
+# ---------- Security Hub ----------
+import urllib.request
+# Periodic controls (IAM.6, IAM.7, ...) get findings when the admin route evaluates everything.
+summary = json.load(urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{PORT}/_hubsim/evaluate", method="POST")))
+OUT["evaluate"] = {c["id"]: c["status"] for c in summary["controls"] if c["id"] in ("IAM.6", "IAM.7", "Config.1", "S3.5")}
+sh = C("securityhub")
+hub = sh.describe_hub()
+OUT["sh_hub"] = hub["HubArn"]
+OUT["sh_no_hub"] = err(C("securityhub", OTHER).get_findings)
+stds = sh.describe_standards()["Standards"]
+OUT["sh_standards"] = sorted(s["StandardsArn"] for s in stds)
+enabled = sh.get_enabled_standards()["StandardsSubscriptions"]
+OUT["sh_enabled"] = sorted(s["StandardsArn"] for s in enabled)
+fsbp_sub = [s["StandardsSubscriptionArn"] for s in enabled if "foundational" in s["StandardsArn"]][0]
+ctrls = [c for page in sh.get_paginator("describe_standards_controls").paginate(StandardsSubscriptionArn=fsbp_sub) for c in page["Controls"]]
+OUT["sh_std_control_count"] = len(ctrls)
+iam6 = [c for c in ctrls if c["ControlId"] == "IAM.6"][0]
+OUT["sh_std_control"] = {k: iam6[k] for k in ("ControlStatus", "SeverityRating")}
+sh.update_standards_control(StandardsControlArn=iam6["StandardsControlArn"], ControlStatus="DISABLED", DisabledReason="no hardware MFA here")
+OUT["sh_std_control_after"] = [c["ControlStatus"] for page in sh.get_paginator("describe_standards_controls").paginate(StandardsSubscriptionArn=fsbp_sub) for c in page["Controls"] if c["ControlId"] == "IAM.6"]
+defs = [d for page in sh.get_paginator("list_security_control_definitions").paginate() for d in page["SecurityControlDefinitions"]]
+OUT["sh_definition_count"] = len(defs)
+OUT["sh_definitions_has_s3_5"] = any(d["SecurityControlId"] == "S3.5" for d in defs)
+OUT["sh_controls"] = [(c["SecurityControlId"], c["SecurityControlStatus"]) for c in sh.batch_get_security_controls(SecurityControlIds=["IAM.6", "S3.5", "Nope.1"])["SecurityControls"]]
+OUT["sh_controls_unprocessed"] = [u["SecurityControlId"] for u in sh.batch_get_security_controls(SecurityControlIds=["Nope.1"])["UnprocessedIds"]]
+assoc = sh.list_standards_control_associations(SecurityControlId="IAM.6")["StandardsControlAssociationSummaries"]
+OUT["sh_assoc"] = sorted((a["StandardsArn"].split("/")[-3] if "/v/" in a["StandardsArn"] else a["StandardsArn"], a["AssociationStatus"]) for a in assoc)
+sh.update_security_control(SecurityControlId="IAM.7", Parameters={"MinimumPasswordLength": {"ValueType": "CUSTOM", "Value": {"Integer": 16}}})
+OUT["sh_iam7_params"] = sh.batch_get_security_controls(SecurityControlIds=["IAM.7"])["SecurityControls"][0]["Parameters"]["MinimumPasswordLength"]
+OUT["sh_products"] = sh.list_enabled_products_for_import()["ProductSubscriptions"]
+OUT["sh_org_config"] = err(sh.describe_organization_configuration)
+OUT["sh_org_admins"] = sh.list_organization_admin_accounts()["AdminAccounts"]
+pages, ids, token = 0, [], None
+while True:
+    kw = {"Filters": {"RecordState": [{"Value": "ACTIVE", "Comparison": "EQUALS"}]}, "MaxResults": 50}
+    if token:
+        kw["NextToken"] = token
+    page = sh.get_findings(**kw)
+    pages += 1
+    ids += [f["Id"] for f in page["Findings"]]
+    token = page.get("NextToken")
+    if not token:
+        break
+OUT["sh_pages"] = pages
+OUT["sh_finding_count"] = len(ids)
+OUT["sh_finding_unique"] = len(set(ids))
+f = sh.get_findings(Filters={"ComplianceSecurityControlId": [{"Value": "IAM.6", "Comparison": "EQUALS"}]})["Findings"][0]
+OUT["sh_iam6"] = {"status": f["Compliance"]["Status"], "resource": f["Resources"][0]["Id"], "workflow": f["Workflow"]["Status"]}
+upd = sh.batch_update_findings(FindingIdentifiers=[{"Id": f["Id"], "ProductArn": f["ProductArn"]}, {"Id": "nope", "ProductArn": f["ProductArn"]}],
+    Workflow={"Status": "NOTIFIED"}, Note={"Text": "looking", "UpdatedBy": "wire"})
+OUT["sh_update"] = {"processed": len(upd["ProcessedFindings"]), "unprocessed": [u["FindingIdentifier"]["Id"] for u in upd["UnprocessedFindings"]]}
+OUT["sh_iam6_after"] = sh.get_findings(Filters={"Id": [{"Value": f["Id"], "Comparison": "EQUALS"}]})["Findings"][0]["Workflow"]["Status"]
+now = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc).isoformat()
+product = f"arn:aws:securityhub:{R}:{ACCT}:product/{ACCT}/default"
+imp = sh.batch_import_findings(Findings=[{"SchemaVersion": "2018-10-08", "Id": "wire-1", "ProductArn": product, "GeneratorId": "wire",
+    "AwsAccountId": ACCT, "Types": ["Software and Configuration Checks"], "CreatedAt": now, "UpdatedAt": now,
+    "Severity": {"Label": "LOW"}, "Title": "wire finding", "Description": "imported over the wire",
+    "Resources": [{"Type": "Other", "Id": "wire-resource"}]}])
+OUT["sh_import"] = {"ok": imp["SuccessCount"], "failed": imp["FailedCount"]}
+OUT["sh_imported"] = [x["Title"] for x in sh.get_findings(Filters={"Id": [{"Value": "wire-1", "Comparison": "EQUALS"}]})["Findings"]]
+OUT["sh_bad_filter"] = err(sh.get_findings, Filters={"RecordState": [{"Value": "ACTIVE", "Comparison": "LOOKS_LIKE"}]})
+cis = [s["StandardsSubscriptionArn"] for s in enabled if "cis-aws" in s["StandardsArn"]][0]
+OUT["sh_disable_std"] = sh.batch_disable_standards(StandardsSubscriptionArns=[cis])["StandardsSubscriptions"][0]["StandardsStatus"]
+cis_arn = [s["StandardsArn"] for s in enabled if "cis-aws" in s["StandardsArn"]][0]
+OUT["sh_enable_std"] = sh.batch_enable_standards(StandardsSubscriptionRequests=[{"StandardsArn": cis_arn}])["StandardsSubscriptions"][0]["StandardsStatus"]
+other = C("securityhub", OTHER)
+other.enable_security_hub(EnableDefaultStandards=False)
+OUT["sh_other_hub"] = other.describe_hub()["HubArn"]
+OUT["sh_enable_twice"] = err(other.enable_security_hub)
+other.disable_security_hub()
+OUT["sh_other_disabled"] = err(other.describe_hub)
+
+# ---------- malformed input, as the client sees it ----------
+OUT["bad_param"] = None
+try:
+    ec2.describe_vpcs(VpcIds="vpc-not-a-list")
+except botocore.exceptions.ParamValidationError as e:
+    OUT["bad_param"] = "ParamValidationError"
+OUT["bad_enum"] = err(C("sns").set_topic_attributes, TopicArn="not-an-arn", AttributeName="Policy", AttributeValue="{}")
+
+OUT["exercised"] = sorted(EXERCISED)
+print("COVERAGE " + " ".join(sorted(EXERCISED)))
+"#;
+
+#[test]
+fn every_operation_over_boto3_with_its_errors() {
+    if !have_boto3() {
+        return;
+    }
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("breadth-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let scenario = dir.join("scenario.json");
+    std::fs::write(&scenario, SCENARIO).expect("scenario");
+    let server = start("boto3-breadth", &["--scenario", scenario.to_str().expect("utf-8 path")]);
+    let (o, printed) = boto_printing(server.port, SCRIPT);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // Coverage: the script exercised exactly what the registry holds.
+    let line = printed.lines().find_map(|l| l.strip_prefix("COVERAGE ")).expect("a COVERAGE line");
+    let exercised: BTreeSet<String> = line.split_whitespace().map(String::from).collect();
+    let registry = registered();
+    let missing: Vec<&String> = registry.difference(&exercised).collect();
+    let unknown: Vec<&String> = exercised.difference(&registry).collect();
+    assert!(missing.is_empty(), "registered operations no boto3 call exercised: {missing:?}");
+    assert!(unknown.is_empty(), "operations the script answered that the registry lacks: {unknown:?}");
+    assert!(registry.len() > 200, "{}", registry.len());
+
+    // STS and IAM.
+    assert_eq!(o["sts_me"]["Account"], "123456789012");
+    client_error(&o["sts_assume_missing"], "AccessDenied", 403);
+    assert_eq!(o["sts_assume"]["Arn"], "arn:aws:sts::123456789012:assumed-role/wire-breadth-role/s1");
+    assert_eq!(o["iam_summary"]["AccountMFAEnabled"], 0);
+    assert_eq!(o["iam_summary"]["AccountPasswordPresent"], 1);
+    client_error(&o["iam_pp_missing"], "NoSuchEntity", 404);
+    assert_eq!(o["iam_pp"]["MinimumPasswordLength"], 14);
+    assert_eq!(o["iam_pp"]["PasswordReusePrevention"], 24);
+    assert_eq!(o["iam_pp"]["RequireNumbers"], false);
+    client_error(&o["iam_pp_deleted"], "NoSuchEntity", 404);
+    assert_eq!(
+        o["iam_role"],
+        json!({"RoleName": "wire-breadth-role", "Arn": "arn:aws:iam::123456789012:role/wire-breadth-role", "Path": "/"})
+    );
+    assert_eq!(o["iam_get_role"], o["iam_role"]["Arn"]);
+    client_error(&o["iam_role_missing"], "NoSuchEntity", 404);
+    assert_eq!(o["iam_role_policy"]["Statement"][0]["Action"], "s3:GetObject");
+    assert_eq!(o["iam_role_policies"], json!(["inline"]));
+    assert_eq!(o["iam_attached"], json!(["arn:aws:iam::aws:policy/ReadOnlyAccess"]));
+    assert_eq!(o["iam_entities"], json!(["wire-breadth-role"]));
+    assert_eq!(o["iam_policy"]["PolicyName"], "ReadOnlyAccess");
+    assert_eq!(o["iam_policy_version"], true);
+    assert_eq!(o["iam_policies_local"], json!([]));
+    client_error(&o["iam_policy_missing"], "NoSuchEntity", 404);
+    // The fresh account's roles plus ours.
+    for role in ["AWSServiceRoleForConfig", "OrganizationAccountAccessRole", "wire-breadth-role"] {
+        assert!(o["iam_roles"].as_array().expect("roles").contains(&json!(role)), "{role}: {}", o["iam_roles"]);
+    }
+    assert_eq!(
+        o["iam_slr"],
+        "arn:aws:iam::123456789012:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty"
+    );
+    assert_eq!(o["iam_user"], "arn:aws:iam::123456789012:user/wire-user");
+    assert_eq!(o["iam_users"], json!(["wire-user"]));
+    for empty in ["iam_user_policies", "iam_user_attached", "iam_keys", "iam_groups", "iam_aliases"] {
+        assert_eq!(o[empty], json!([]), "{empty}");
+    }
+    client_error(&o["iam_user_login_missing"], "NoSuchEntity", 404);
+    assert_eq!(o["iam_root_login"], "root");
+    assert_eq!(o["iam_mfa_serial"], "arn:aws:iam::123456789012:mfa/wire-mfa");
+    client_error(&o["iam_mfa_badcode"], "InvalidAuthenticationCode", 403);
+    assert_eq!(o["iam_mfa_list"], json!([o["iam_mfa_serial"]]));
+    assert_eq!(o["iam_virtual_mfa"], json!([o["iam_mfa_serial"]]));
+    assert_eq!(o["iam_report_state"], "STARTED");
+    assert_eq!(o["iam_report_head"], json!(["user", "arn", "user_creation_time"]));
+    assert_eq!(o["iam_report_users"], json!(["<root_account>", "wire-user"]));
+    client_error(&o["iam_org_features"], "ServiceAccessNotEnabledException", 400);
+    client_error(&o["iam_user_gone"], "NoSuchEntity", 404);
+    client_error(&o["iam_delete_missing"], "NoSuchEntity", 404);
+    client_error(&o["iam_malformed"], "MalformedPolicyDocument", 400);
+
+    // KMS.
+    let key_id = o["kms_key_id"].as_str().expect("key id");
+    assert_eq!(o["kms_key"]["Arn"], format!("arn:aws:kms:eu-west-1:123456789012:key/{key_id}"));
+    assert_eq!(o["kms_key"]["KeyManager"], "CUSTOMER");
+    assert_eq!(o["kms_key"]["KeyState"], "Enabled");
+    assert_eq!(o["kms_aliases"], json!(["alias/wire"]));
+    assert_eq!(o["kms_describe_alias"], key_id);
+    assert_eq!(o["kms_keys"], json!([key_id]));
+    assert_eq!((o["kms_rotation_on"].clone(), o["kms_rotation_off"].clone()), (json!(true), json!(false)));
+    assert_eq!(o["kms_policy_sid"], "Mine");
+    assert_eq!(o["kms_tags"], json!([]));
+    client_error(&o["kms_missing"], "NotFoundException", 400);
+    assert_eq!(o["kms_deletion"], "PendingDeletion");
+
+    // SNS.
+    assert_eq!(o["sns_topic"], "arn:aws:sns:eu-west-1:123456789012:wire-topic");
+    assert_eq!(o["sns_attrs"]["KmsMasterKeyId"], "alias/aws/sns");
+    assert_eq!(o["sns_attrs"]["TopicArn"], o["sns_topic"]);
+    assert_eq!(o["sns_topics"], json!([o["sns_topic"]]));
+    assert_eq!(o["sns_tags"], json!(["env", "team"]));
+    assert!(o["sns_sub"].as_str().is_some_and(|s| s.starts_with("arn:aws:sns:eu-west-1:123456789012:wire-topic:")));
+    assert_eq!(o["sns_subs"], json!(["sec@example.com"]));
+    assert_eq!(o["sns_subs_topic"], json!(["email"]));
+    client_error(&o["sns_missing"], "NotFound", 404);
+    client_error(&o["sns_bad_attr"], "InvalidParameter", 400);
+
+    // CloudWatch Logs and CloudWatch.
+    assert_eq!(o["logs_groups"], json!(["wire/group"]));
+    assert_eq!(o["logs_retention"], 30);
+    assert_eq!(o["logs_tags_old"], json!({"team": "sec"}));
+    assert_eq!(o["logs_tags"], json!({"team": "sec"}));
+    assert_eq!(o["logs_filters"], json!(["root-use"]));
+    assert_eq!(o["logs_events"], json!([]));
+    assert_eq!(o["logs_resource_policies"], json!([]));
+    client_error(&o["logs_dup"], "ResourceAlreadyExistsException", 400);
+    client_error(&o["logs_missing"], "ResourceNotFoundException", 400);
+    assert_eq!(o["cw_alarms"], json!(["wire-alarm"]));
+    assert_eq!(o["cw_alarms_metric"], json!(["wire-alarm"]));
+    assert_eq!(o["cw_tags"], json!([]));
+    assert_eq!(o["cw_after"], json!([]));
+
+    // EC2: the fresh default network, then our own.
+    assert_eq!(o["ec2_regions"], json!(["eu-west-1"]));
+    assert_eq!(o["ec2_azs"], json!(["eu-west-1a", "eu-west-1b", "eu-west-1c"]));
+    assert_eq!(o["ec2_default_vpc"], json!({"CidrBlock": "172.31.0.0/16", "IsDefault": true}));
+    assert_eq!(o["ec2_default_subnets"], 3);
+    assert_eq!((o["ec2_igws"].clone(), o["ec2_rtbs"].clone(), o["ec2_dhcp"].clone()), (json!(1), json!(1), json!(1)));
+    for (name, list) in o["ec2_empties"].as_object().expect("empties") {
+        assert_eq!(list, &json!([]), "{name}");
+    }
+    assert_eq!(o["ec2_ebs"], false);
+    assert_eq!(o["ec2_ebs_on"], true);
+    assert_eq!(o["ec2_ebs_off"], false);
+    assert_eq!(o["ec2_ebs_key"], "alias/aws/ebs");
+    assert_eq!(o["ec2_image_bpa"], "unblocked");
+    assert_eq!(o["ec2_snapshot_bpa"], "unblocked");
+    assert_eq!(o["ec2_vpc"], json!({"CidrBlock": "10.20.0.0/16", "IsDefault": false}));
+    assert_eq!(o["ec2_vpc_dns"], true);
+    assert_eq!(
+        o["ec2_subnet"],
+        json!({"CidrBlock": "10.20.1.0/24", "MapPublicIpOnLaunch": false, "AvailabilityZone": "eu-west-1a"})
+    );
+    assert_eq!(o["ec2_subnet_public"], true);
+    client_error(&o["ec2_subnet_overlap"], "InvalidSubnet.Conflict", 400);
+    assert_eq!(o["ec2_tags"], json!([[true, "tier", "app"]]));
+    assert_eq!(o["ec2_tags_after"], json!([]));
+    client_error(&o["ec2_sg_dup"], "InvalidGroup.Duplicate", 400);
+    client_error(&o["ec2_sg_dup_rule"], "InvalidPermission.Duplicate", 400);
+    assert_eq!(
+        o["ec2_sg_rules"],
+        json!([
+            [false, "tcp", 443, "10.20.0.0/16"],
+            [true, "-1", -1, "0.0.0.0/0"],
+            [true, "tcp", 5432, "10.20.0.0/16"]
+        ])
+    );
+    client_error(&o["ec2_revoke_missing"], "InvalidPermission.NotFound", 400);
+    assert_eq!(o["ec2_sg_after"], json!([]));
+    client_error(&o["ec2_sg_missing"], "InvalidGroup.NotFound", 400);
+    client_error(&o["ec2_acl_dup"], "NetworkAclEntryAlreadyExists", 400);
+    assert_eq!(o["ec2_acl_100"], json!([["deny", 22]]));
+    client_error(&o["ec2_acl_entry_missing"], "InvalidNetworkAclEntry.NotFound", 400);
+    assert_eq!(o["ec2_acl_assoc"], true);
+    client_error(&o["ec2_acl_in_use"], "DependencyViolation", 400);
+    assert_eq!(o["ec2_endpoint_services"], true);
+    assert_eq!(o["ec2_endpoint"]["ServiceName"], "com.amazonaws.eu-west-1.s3");
+    assert_eq!(o["ec2_endpoints"], json!([true]));
+    assert_eq!(o["ec2_endpoint_delete"], json!([]));
+    assert_eq!(o["ec2_flow_unsuccessful"], json!([]));
+    assert_eq!(o["ec2_flows"], json!([[true, "REJECT", "wire/flow"]]));
+    assert_eq!(o["ec2_flow_delete"], json!([]));
+    client_error(&o["ec2_subnet_gone"], "InvalidSubnetID.NotFound", 400);
+    assert_eq!(o["ec2_vpc_delete"], 200);
+    client_error(&o["ec2_vpc_gone"], "InvalidVpcID.NotFound", 400);
+    client_error(&o["ec2_bad_cidr"], "InvalidParameterValue", 400);
+
+    // S3 (era 2022: new buckets have no default encryption and no ownership controls).
+    assert_eq!(o["s3_seeded"], json!(["config-bucket-123456789012"]));
+    assert!(o["s3_create"].as_str().is_some_and(|l| l.contains("wire-breadth-bucket")), "{}", o["s3_create"]);
+    client_error(&o["s3_dup"], "BucketAlreadyOwnedByYou", 409);
+    assert_eq!(o["s3_head"], 200);
+    client_error(&o["s3_head_missing"], "404", 404);
+    client_error(&o["s3_missing"], "NoSuchBucket", 404);
+    assert_eq!(o["s3_location"], "eu-west-1");
+    client_error(&o["s3_enc_default"], "ServerSideEncryptionConfigurationNotFoundError", 404);
+    assert_eq!(
+        o["s3_enc"]["ApplyServerSideEncryptionByDefault"],
+        json!({"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_id})
+    );
+    assert_eq!(o["s3_enc"]["BucketKeyEnabled"], true);
+    client_error(&o["s3_enc_after_delete"], "ServerSideEncryptionConfigurationNotFoundError", 404);
+    client_error(&o["s3_policy_missing"], "NoSuchBucketPolicy", 404);
+    assert_eq!(o["s3_policy"], "TLS");
+    assert_eq!(o["s3_policy_status"], false);
+    client_error(&o["s3_policy_malformed"], "MalformedPolicy", 400);
+    client_error(&o["s3_policy_deleted"], "NoSuchBucketPolicy", 404);
+    assert_eq!(o["s3_pab"]["RestrictPublicBuckets"], false);
+    assert_eq!(o["s3_pab"]["BlockPublicAcls"], true);
+    client_error(&o["s3_pab_missing"], "NoSuchPublicAccessBlockConfiguration", 404);
+    assert_eq!(o["s3_logging"], json!({"TargetBucket": "wire-breadth-logs", "TargetPrefix": "b/"}));
+    client_error(&o["s3_logging_bad_target"], "InvalidTargetBucketForLogging", 400);
+    assert_eq!(o["s3_notification"], "arn:aws:sns:eu-west-1:123456789012:wire-s3-events");
+    // wire-topic's policy does not let S3 publish.
+    client_error(&o["s3_notification_denied"], "InvalidArgument", 400);
+    assert_eq!(o["s3_lifecycle"], json!([{"Days": 30, "StorageClass": "GLACIER"}]));
+    client_error(&o["s3_lifecycle_missing"], "NoSuchLifecycleConfiguration", 404);
+    assert_eq!(o["s3_versioning"], "Enabled");
+    assert_eq!(o["s3_tags"], json!([{"Key": "team", "Value": "sec"}]));
+    client_error(&o["s3_tags_missing"], "NoSuchTagSet", 404);
+    client_error(&o["s3_ownership"], "OwnershipControlsNotFoundError", 404);
+    assert_eq!(o["s3_ownership_after"], "BucketOwnerPreferred");
+    assert_eq!(o["s3_acl_public"], json!(["READ"]));
+    assert_eq!(o["s3_acl"], json!(["FULL_CONTROL"]));
+    client_error(&o["s3_ownership_missing"], "OwnershipControlsNotFoundError", 404);
+    client_error(&o["s3_cors"], "NoSuchCORSConfiguration", 404);
+    client_error(&o["s3_website"], "NoSuchWebsiteConfiguration", 404);
+    client_error(&o["s3_replication"], "ReplicationConfigurationNotFoundError", 404);
+    client_error(&o["s3_object_lock"], "ObjectLockConfigurationNotFoundError", 404);
+    client_error(&o["s3_deleted"], "404", 404);
+    client_error(&o["s3_delete_missing"], "NoSuchBucket", 404);
+
+    // S3 Control.
+    client_error(&o["s3c_missing"], "NoSuchPublicAccessBlockConfiguration", 404);
+    assert_eq!(
+        o["s3c_pab"],
+        json!({"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true})
+    );
+    assert_eq!(o["s3c_access_points"], json!([]));
+    assert_eq!(o["s3c_mrap"], json!([]));
+    client_error(&o["s3c_deleted"], "NoSuchPublicAccessBlockConfiguration", 404);
+
+    // CloudTrail.
+    client_error(&o["ct_no_policy"], "InsufficientS3BucketPolicyException", 400);
+    client_error(&o["ct_no_bucket"], "S3BucketDoesNotExistException", 400);
+    assert_eq!(o["ct_trail"]["TrailARN"], "arn:aws:cloudtrail:eu-west-1:123456789012:trail/wire-trail");
+    assert_eq!(o["ct_trail"]["IsMultiRegionTrail"], true);
+    assert_eq!(
+        (o["ct_status_new"].clone(), o["ct_status_started"].clone(), o["ct_status_stopped"].clone()),
+        (json!(false), json!(true), json!(false))
+    );
+    assert_eq!(o["ct_update"], true);
+    assert_eq!(o["ct_get"], true);
+    assert_eq!(o["ct_describe"], json!(["wire-trail"]));
+    // A multi-region trail shows up in every region, homed in eu-west-1; us-west-2 is not an
+    // enabled region of this account, so it shows none.
+    assert!(o["ct_describe_other_region"].as_array().is_some_and(|a| a.iter().all(|h| h == "eu-west-1")));
+    assert_eq!(o["ct_list"], json!(["wire-trail"]));
+    assert_eq!(o["ct_tags"], json!([{"Key": "team", "Value": "sec"}]));
+    assert_eq!(o["ct_selectors_default"][0]["ReadWriteType"], "All");
+    assert_eq!(o["ct_selectors"], "WriteOnly");
+    client_error(&o["ct_insights"], "InsightNotEnabledException", 400);
+    assert_eq!(o["ct_events"], "list");
+    client_error(&o["ct_missing"], "TrailNotFoundException", 400);
+    client_error(&o["ct_deleted"], "TrailNotFoundException", 400);
+
+    // Config: the 1-click recorder, then a recorder of our own in a region without one.
+    assert_eq!(o["cfg_recorders"][0]["name"], "default");
+    assert_eq!(o["cfg_recorders"][0]["recordingGroup"]["includeGlobalResourceTypes"], true);
+    assert_eq!(o["cfg_status"], json!([true]));
+    assert_eq!(o["cfg_channels"], json!(["config-bucket-123456789012"]));
+    assert_eq!(o["cfg_channel_status"], json!(["default"]));
+    client_error(&o["cfg_other_missing"], "NoSuchConfigurationRecorderException", 400);
+    client_error(&o["cfg_no_channel"], "NoAvailableDeliveryChannelException", 400);
+    assert_eq!(o["cfg_other_status"], json!([true]));
+    assert_eq!(o["cfg_other_after"], json!([]));
+
+    // GuardDuty.
+    assert_eq!(o["gd_none"], json!([]));
+    client_error(&o["gd_dup"], "BadRequestException", 400);
+    assert_eq!(o["gd_detector"], json!({"Status": "ENABLED", "FindingPublishingFrequency": "SIX_HOURS"}));
+    assert_eq!(o["gd_disabled"], "DISABLED");
+    assert_eq!((o["gd_findings"].clone(), o["gd_members"].clone()), (json!([]), json!([])));
+    client_error(&o["gd_org_config"], "BadRequestException", 400);
+    assert_eq!(o["gd_org_admins"], json!([]));
+    client_error(&o["gd_missing"], "BadRequestException", 400);
+    assert_eq!(o["gd_after"], json!([]));
+
+    // Organizations (this account is the management account).
+    assert_eq!(o["org"], "123456789012");
+    assert_eq!(o["org_account"], "123456789012");
+    assert_eq!(o["org_accounts"], json!(["123456789012"]));
+    assert_eq!(o["org_policies"], json!([]));
+    client_error(&o["org_policy_missing"], "PolicyNotFoundException", 400);
+    client_error(&o["org_targets_missing"], "PolicyNotFoundException", 400);
+    assert_eq!(o["org_delegated"], json!([]));
+
+    // Security Hub.
+    assert_eq!(o["evaluate"]["IAM.6"], "FAILED");
+    assert_eq!(o["evaluate"]["Config.1"], "PASSED");
+    assert_eq!(o["sh_hub"], "arn:aws:securityhub:eu-west-1:123456789012:hub/default");
+    client_error(&o["sh_no_hub"], "InvalidAccessException", 401);
+    let standards = json!([
+        "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0",
+        "arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0"
+    ]);
+    assert_eq!(o["sh_enabled"], standards);
+    assert!(o["sh_standards"].as_array().is_some_and(|a| standards
+        .as_array()
+        .expect("list")
+        .iter()
+        .all(|s| a.contains(s))));
+    assert!(o["sh_std_control_count"].as_u64().is_some_and(|n| n > 100), "{}", o["sh_std_control_count"]);
+    assert_eq!(o["sh_std_control"], json!({"ControlStatus": "ENABLED", "SeverityRating": "CRITICAL"}));
+    assert_eq!(o["sh_std_control_after"], json!(["DISABLED"]));
+    assert_eq!(o["sh_definitions_has_s3_5"], true);
+    assert!(o["sh_definition_count"].as_u64().is_some_and(|n| n > 100));
+    assert_eq!(o["sh_controls"], json!([["IAM.6", "ENABLED"], ["S3.5", "ENABLED"]]));
+    assert_eq!(o["sh_controls_unprocessed"], json!(["Nope.1"]));
+    assert_eq!(
+        o["sh_assoc"],
+        json!([["aws-foundational-security-best-practices", "DISABLED"], ["cis-aws-foundations-benchmark", "ENABLED"]])
+    );
+    assert_eq!(o["sh_iam7_params"], json!({"ValueType": "CUSTOM", "Value": {"Integer": 16}}));
+    assert_eq!(o["sh_products"], json!([]));
+    client_error(&o["sh_org_config"], "InvalidAccessException", 401);
+    assert_eq!(o["sh_org_admins"], json!([]));
+    assert!(o["sh_finding_count"].as_u64().is_some_and(|n| n > 0));
+    assert_eq!(o["sh_finding_count"], o["sh_finding_unique"]);
+    assert_eq!(o["sh_iam6"], json!({"status": "FAILED", "resource": "AWS::::Account:123456789012", "workflow": "NEW"}));
+    assert_eq!(o["sh_update"], json!({"processed": 1, "unprocessed": ["nope"]}));
+    assert_eq!(o["sh_iam6_after"], "NOTIFIED");
+    assert_eq!(o["sh_import"], json!({"ok": 1, "failed": 0}));
+    assert_eq!(o["sh_imported"], json!(["wire finding"]));
+    client_error(&o["sh_bad_filter"], "InvalidInputException", 400);
+    assert_eq!(o["sh_disable_std"], "DELETING");
+    assert_eq!(o["sh_enable_std"], "READY");
+    assert_eq!(o["sh_other_hub"], "arn:aws:securityhub:us-west-2:123456789012:hub/default");
+    client_error(&o["sh_enable_twice"], "ResourceConflictException", 409);
+    client_error(&o["sh_other_disabled"], "InvalidAccessException", 401);
+
+    // Malformed input: botocore refuses it locally, or the server answers with the code.
+    assert_eq!(o["bad_param"], "ParamValidationError");
+    client_error(&o["bad_enum"], "InvalidParameter", 400);
+}
