@@ -120,8 +120,14 @@ fn generated(seed: usize) -> scenario::Scenario {
     for i in 0..8 {
         let region = regions[(seed + i) % 2];
         let name = format!("gen-{seed}-bucket-{i}");
-        let cfg = if region == "us-east-1" { String::new() } else { format!(r#", "CreateBucketConfiguration": {{"LocationConstraint": "{region}"}}"#) };
-        steps.push(format!(r#"{{"call": "s3:CreateBucket", "region": "{region}", "input": {{"Bucket": "{name}"{cfg}}}}}"#));
+        let cfg = if region == "us-east-1" {
+            String::new()
+        } else {
+            format!(r#", "CreateBucketConfiguration": {{"LocationConstraint": "{region}"}}"#)
+        };
+        steps.push(format!(
+            r#"{{"call": "s3:CreateBucket", "region": "{region}", "input": {{"Bucket": "{name}"{cfg}}}}}"#
+        ));
         if (seed + i) % 3 == 0 {
             steps.push(format!(
                 r#"{{"call": "s3:PutBucketPolicy", "region": "{region}", "input": {{"Bucket": "{name}", "Policy": "{{"Statement":[{{"Sid":"NoDelete","Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::{name}"}}]}}"}}}}"#

@@ -323,15 +323,24 @@ fn sort_and_paginate_250_findings() {
         }
         out
     };
-    // Default: UpdatedAt descending, 100 per page.
+    // Default: the order Security Hub received them, 100 per page.
     let first = sim.call::<sh::GetFindings>(REGION, Default::default()).unwrap();
     assert_eq!(first.findings.len(), 100);
     assert!(first.next_token.is_some());
     let default_order = fetch(Default::default());
-    let newest_first: Vec<String> = (0..250).rev().map(|i| format!("f{i:03}")).collect();
-    assert_eq!(default_order, newest_first);
+    let received: Vec<String> = (0..250).map(|i| format!("f{i:03}")).collect();
+    assert_eq!(default_order, received);
     // Small pages see the same sequence.
-    assert_eq!(fetch(sh::GetFindingsRequest { max_results: Some(7), ..Default::default() }), newest_first);
+    assert_eq!(fetch(sh::GetFindingsRequest { max_results: Some(7), ..Default::default() }), received);
+    let newest_first: Vec<String> = (0..250).rev().map(|i| format!("f{i:03}")).collect();
+    let by_updated = sh::GetFindingsRequest {
+        sort_criteria: Some(vec![sh::SortCriterion {
+            field: Some("UpdatedAt".into()),
+            sort_order: Some("desc".into()),
+        }]),
+        ..Default::default()
+    };
+    assert_eq!(fetch(by_updated), newest_first);
 
     // Title ascending is oldest-first here.
     let by_title = sh::GetFindingsRequest {

@@ -54,7 +54,8 @@ fn compare_keys(a: &Key, b: &Key) -> Ordering {
 
 fn criteria(input: Option<&Vec<securityhub::SortCriterion>>) -> Result<Vec<Criterion>, AwsError> {
     let Some(list) = input.filter(|l| !l.is_empty()) else {
-        return Ok(vec![Criterion { field: "UpdatedAt".into(), kind: SortKind::Date, desc: true }]);
+        // No criteria: creation order (see the module docs).
+        return Ok(Vec::new());
     };
     list.iter()
         .map(|c| {
@@ -116,7 +117,11 @@ fn in_creation_order(
     token: Option<&str>,
     max_results: Option<i32>,
 ) -> Result<securityhub::GetFindingsResponse, AwsError> {
-    let max = usize::try_from(max_results.unwrap_or(100)).unwrap_or(100).clamp(1, 100);
+    let max = match max_results {
+        None => 100,
+        Some(n @ 1..=100) => n as usize,
+        Some(n) => return Err(invalid_input(format!("MaxResults must be between 1 and 100, not {n}."))),
+    };
     let mut after = match token {
         None => 0,
         Some(t) => position_of(t)?,
