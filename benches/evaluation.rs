@@ -115,43 +115,44 @@ fn remediation(c: &mut Criterion) {
 
 /// A generated account in the issue's size range, varied by `seed`.
 fn generated(seed: usize) -> scenario::Scenario {
+    use serde_json::json;
     let regions = ["us-east-1", "eu-west-1"];
     let mut steps = Vec::new();
     for i in 0..8 {
         let region = regions[(seed + i) % 2];
         let name = format!("gen-{seed}-bucket-{i}");
-        let cfg = if region == "us-east-1" {
-            String::new()
-        } else {
-            format!(r#", "CreateBucketConfiguration": {{"LocationConstraint": "{region}"}}"#)
-        };
-        steps.push(format!(
-            r#"{{"call": "s3:CreateBucket", "region": "{region}", "input": {{"Bucket": "{name}"{cfg}}}}}"#
-        ));
+        let mut input = json!({"Bucket": name});
+        if region != "us-east-1" {
+            input["CreateBucketConfiguration"] = json!({"LocationConstraint": region});
+        }
+        steps.push(json!({"call": "s3:CreateBucket", "region": region, "input": input}));
         if (seed + i) % 3 == 0 {
-            steps.push(format!(
-                r#"{{"call": "s3:PutBucketPolicy", "region": "{region}", "input": {{"Bucket": "{name}", "Policy": "{{"Statement":[{{"Sid":"NoDelete","Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::{name}"}}]}}"}}}}"#
-            ));
+            let policy = json!({"Statement": [{"Sid": "NoDelete", "Effect": "Deny", "Principal": "*",
+                "Action": "s3:DeleteBucket", "Resource": format!("arn:aws:s3:::{name}")}]});
+            steps.push(json!({"call": "s3:PutBucketPolicy", "region": region,
+                "input": {"Bucket": name, "Policy": policy.to_string()}}));
         }
         if (seed + i) % 4 == 1 {
-            steps.push(format!(
-                r#"{{"call": "s3:PutBucketLifecycleConfiguration", "region": "{region}", "input": {{"Bucket": "{name}", "LifecycleConfiguration": {{"Rules": [{{"ID": "old", "Status": "Disabled", "Filter": {{"Prefix": "tmp/"}}, "Expiration": {{"Days": 7}}}}]}}}}}}"#
-            ));
+            steps.push(json!({"call": "s3:PutBucketLifecycleConfiguration", "region": region,
+                "input": {"Bucket": name, "LifecycleConfiguration": {"Rules": [
+                    {"ID": "old", "Status": "Disabled", "Filter": {"Prefix": "tmp/"}, "Expiration": {"Days": 7}}]}}}));
         }
     }
-    steps.push(r#"{"call": "ec2:CreateVpc", "input": {"CidrBlock": "10.0.0.0/16"}, "as": "vpc"}"#.to_string());
-    steps.push(r#"{"call": "ec2:CreateSubnet", "input": {"VpcId": "${vpc.Vpc.VpcId}", "CidrBlock": "10.0.1.0/24", "AvailabilityZone": "us-east-1a"}}"#.to_string());
-    steps.push(r#"{"call": "ec2:CreateNetworkAcl", "input": {"VpcId": "${vpc.Vpc.VpcId}"}, "as": "acl"}"#.to_string());
-    steps.push(r#"{"call": "ec2:CreateNetworkAclEntry", "input": {"NetworkAclId": "${acl.NetworkAcl.NetworkAclId}", "RuleNumber": 100, "Protocol": "6", "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 0, "To": 65535}}}"#.to_string());
-    steps.push(r#"{"call": "sns:CreateTopic", "input": {"Name": "alerts"}}"#.to_string());
-    let text = format!(
-        r#"{{"format": 1, "name": "generated-{seed}", "era": "{}", "account": {{"regions": ["us-east-1", "eu-west-1"]}},
-            "baseline": {{"config_one_click": {{"regions": ["us-east-1", "eu-west-1"]}}, "security_hub": {{"regions": ["us-east-1", "eu-west-1"]}}}},
-            "steps": [{}]}}"#,
-        if seed % 2 == 0 { "2022" } else { "current" },
-        steps.join(",")
-    );
-    scenario::parse(&text).expect("generated scenario parses")
+    steps.push(json!({"call": "ec2:CreateVpc", "input": {"CidrBlock": "10.0.0.0/16"}, "as": "vpc"}));
+    steps.push(json!({"call": "ec2:CreateSubnet",
+        "input": {"VpcId": "${vpc.Vpc.VpcId}", "CidrBlock": "10.0.1.0/24", "AvailabilityZone": "us-east-1a"}}));
+    steps.push(json!({"call": "ec2:CreateNetworkAcl", "input": {"VpcId": "${vpc.Vpc.VpcId}"}, "as": "acl"}));
+    steps.push(json!({"call": "ec2:CreateNetworkAclEntry", "input": {"NetworkAclId": "${acl.NetworkAcl.NetworkAclId}",
+        "RuleNumber": 100, "Protocol": "6", "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0",
+        "PortRange": {"From": 0, "To": 65535}}}));
+    steps.push(json!({"call": "sns:CreateTopic", "input": {"Name": "alerts"}}));
+    let doc = json!({
+        "format": 1, "name": format!("generated-{seed}"), "era": if seed % 2 == 0 { "2022" } else { "current" },
+        "account": {"regions": regions},
+        "baseline": {"config_one_click": {"regions": regions}, "security_hub": {"regions": regions}},
+        "steps": steps,
+    });
+    scenario::parse(&doc.to_string()).expect("generated scenario parses")
 }
 
 fn generated_accounts(c: &mut Criterion) {
