@@ -216,6 +216,25 @@ fn failing(report: &Report, filter: &[String]) -> Vec<Key> {
     out
 }
 
+/// The failing verdicts of a judged snapshot, minus suppressed findings, in fix order.
+fn failing_verdicts(runs: &[crate::evaluate::RegionRun], suppressed: &BTreeSet<Key>, filter: &[String]) -> Vec<Key> {
+    let mut out: Vec<Key> = runs
+        .iter()
+        .flat_map(|run| {
+            run.controls.iter().flat_map(move |c| {
+                c.verdicts
+                    .iter()
+                    .filter(|v| v.status == crate::control::Compliance::Failed)
+                    .map(move |v| (c.control.to_string(), run.region.clone(), v.resource.id.clone()))
+            })
+        })
+        .filter(|k| !suppressed.contains(k))
+        .filter(|(c, _, _)| filter.is_empty() || filter.contains(c))
+        .collect();
+    out.sort_by(|a, b| (rank(&a.0), &a.1, &a.2).cmp(&(rank(&b.0), &b.1, &b.2)));
+    out
+}
+
 /// Account-wide fixes run once per round whatever the number of findings that ask for them.
 fn once_key(control: &str, region: &str, resource: &str) -> String {
     match control {
@@ -239,7 +258,19 @@ pub fn remediate<A: AwsApi>(
     let evaluate_now = |api: &A| crate::evaluate_account(api, account, home, settings, suppressions, &now(), false);
     let mut fixer = fixer::Fixer::new(api, account, home, settings.era);
     let before = evaluate_now(api)?;
-    let mut report = before.clone();
+    // Findings suppressed before remediation (by the user) stay out of the work list.
+    let suppressed: BTreeSet<Key> = before
+        .findings
+        .iter()
+        .filter(|f| f.workflow.as_ref().and_then(|w| w.status.as_deref()) == Some("SUPPRESSED"))
+        .filter_map(|f| {
+            Some((
+                f.compliance.as_ref()?.security_control_id.clone()?,
+                f.region.clone()?,
+                f.resources.first()?.id.clone(),
+            ))
+        })
+        .collect();
     let mut attempted: BTreeSet<String> = BTreeSet::new();
     let mut unfixable: Vec<(Key, Justification)> = Vec::new();
     let mut converged = false;
@@ -247,8 +278,14 @@ pub fn remediate<A: AwsApi>(
     while rounds < options.max_rounds {
         rounds += 1;
         fixer.round = rounds;
-        let todo = failing(&report, &options.controls);
+        // Between rounds the controls judge the fresh snapshot directly; findings are recorded
+        // in Security Hub once, at the end.
         let snapshot = Snapshot::fetch(api, account, home)?;
+        let todo = if rounds == 1 {
+            failing(&before, &options.controls)
+        } else {
+            failing_verdicts(&crate::evaluate::run(&snapshot, settings), &suppressed, &options.controls)
+        };
         let mut acted = false;
         let mut done_this_round: BTreeSet<String> = BTreeSet::new();
         for (control, region, resource) in todo {
@@ -296,7 +333,6 @@ pub fn remediate<A: AwsApi>(
                 }
             }
         }
-        report = evaluate_now(api)?;
         if !acted {
             converged = true;
             break;
@@ -305,6 +341,7 @@ pub fn remediate<A: AwsApi>(
     // What no API fixed: suppress with the justification, or leave it for a person.
     let mut manual = Vec::new();
     let mut to_suppress = Vec::new();
+    let report = evaluate_now(api)?;
     let still_failing: BTreeSet<Key> = failing(&report, &options.controls).into_iter().collect();
     let last = Snapshot::fetch(api, account, home)?;
     for ((control, region, resource), j) in &unfixable {
@@ -348,7 +385,7 @@ pub fn remediate<A: AwsApi>(
     if !to_suppress.is_empty() {
         findings::suppress(api, &to_suppress)?;
     }
-    let after = evaluate_now(api)?;
+    let after = if to_suppress.is_empty() { report } else { evaluate_now(api)? };
     for (control, region, resource) in failing(&after, &options.controls) {
         let listed = manual.iter().any(|m| m.control == control && m.region == region && m.resource == resource);
         if !listed {
