@@ -126,7 +126,7 @@ fn generated(seed: usize) -> scenario::Scenario {
             input["CreateBucketConfiguration"] = json!({"LocationConstraint": region});
         }
         steps.push(json!({"call": "s3:CreateBucket", "region": region, "input": input}));
-        if (seed + i) % 3 == 0 {
+        if (seed + i).is_multiple_of(3) {
             let policy = json!({"Statement": [{"Sid": "NoDelete", "Effect": "Deny", "Principal": "*",
                 "Action": "s3:DeleteBucket", "Resource": format!("arn:aws:s3:::{name}")}]});
             steps.push(json!({"call": "s3:PutBucketPolicy", "region": region,
@@ -147,7 +147,7 @@ fn generated(seed: usize) -> scenario::Scenario {
         "PortRange": {"From": 0, "To": 65535}}}));
     steps.push(json!({"call": "sns:CreateTopic", "input": {"Name": "alerts"}}));
     let doc = json!({
-        "format": 1, "name": format!("generated-{seed}"), "era": if seed % 2 == 0 { "2022" } else { "current" },
+        "format": 1, "name": format!("generated-{seed}"), "era": if seed.is_multiple_of(2) { "2022" } else { "current" },
         "account": {"regions": regions},
         "baseline": {"config_one_click": {"regions": regions}, "security_hub": {"regions": regions}},
         "steps": steps,
