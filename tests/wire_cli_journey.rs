@@ -14,31 +14,6 @@ const REGION: &str = "ap-northeast-1";
 const TRAIL_BUCKET: &str = "journey-cloudtrail-123456789012";
 const LOG_BUCKET: &str = "journey-access-logs-123456789012";
 const CONFIG_BUCKET: &str = "config-bucket-123456789012";
-const SEED_CONTROLS: &[&str] = &[
-    "CloudTrail.1",
-    "CloudTrail.2",
-    "CloudTrail.4",
-    "CloudTrail.5",
-    "Config.1",
-    "GuardDuty.1",
-    "EC2.2",
-    "EC2.6",
-    "EC2.7",
-    "EC2.10",
-    "EC2.15",
-    "EC2.21",
-    "IAM.6",
-    "IAM.7",
-    "S3.1",
-    "S3.4",
-    "S3.5",
-    "S3.8",
-    "S3.9",
-    "S3.11",
-    "S3.13",
-    "SNS.1",
-    "SNS.2",
-];
 
 struct Journey {
     server: Server,
@@ -620,8 +595,8 @@ fn the_blogs_journey_with_the_aws_cli() {
     // The admin route evaluates everything now: only IAM.6 and the log bucket's S3.9 fail.
     let summary = j.admin_evaluate();
     let after = control_statuses(&summary);
-    for id in SEED_CONTROLS {
-        let want = if matches!(*id, "IAM.6" | "S3.9") { "FAILED" } else { "PASSED" };
+    for id in hubsim_checks::controls::all().iter().map(|c| c.id) {
+        let want = if matches!(id, "IAM.6" | "S3.9") { "FAILED" } else { "PASSED" };
         assert_eq!(status_of(&after, id), want, "{id} after the journey: {summary}");
     }
 
@@ -668,13 +643,13 @@ fn the_blogs_journey_with_the_aws_cli() {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), ids.len(), "pagination repeated findings");
-    for id in SEED_CONTROLS {
+    for id in hubsim_checks::controls::all().iter().map(|c| c.id) {
         let mine: Vec<&Value> = findings.iter().filter(|f| f["Compliance"]["SecurityControlId"] == *id).collect();
         assert!(!mine.is_empty(), "no active finding for {id}");
         for f in mine {
             let compliance = s(&f["Compliance"]["Status"]);
             let workflow = s(&f["Workflow"]["Status"]);
-            if *id == "IAM.6" {
+            if id == "IAM.6" {
                 assert_eq!(compliance, "FAILED", "{f}");
             } else {
                 assert!(

@@ -90,6 +90,11 @@ fn after<'a>(resource: &'a str, marker: &str) -> &'a str {
     resource.rsplit_once(marker).map(|(_, id)| id).unwrap_or(resource)
 }
 
+/// The snapshot's view of bucket `name`.
+fn bucket_view<'s>(snap: &'s Snapshot, name: &str) -> Option<&'s crate::snapshot::BucketView> {
+    snap.global.buckets.iter().find(|b| b.name == name)
+}
+
 fn bucket_name(resource: &str) -> &str {
     resource.strip_prefix("arn:aws:s3:::").unwrap_or(resource)
 }
@@ -845,7 +850,7 @@ fn tls_statement(bucket: &str) -> Value {
 }
 
 fn s3_5<A: AwsApi>(f: &mut Fixer<'_, A>, snap: &Snapshot, region: &str, bucket: &str) -> Result<Done, Failed> {
-    let existing = snap.global.buckets.iter().find(|b| b.name == bucket).and_then(|b| b.policy.clone());
+    let existing = bucket_view(snap, bucket).and_then(|b| b.policy.clone());
     let mut doc: Value = match &existing {
         Some(text) => serde_json::from_str(text).unwrap_or_else(|_| json!({"Version": "2012-10-17", "Statement": []})),
         None => json!({"Version": "2012-10-17", "Statement": []}),
@@ -917,8 +922,7 @@ fn s3_11<A: AwsApi>(
     bucket: &str,
 ) -> Result<Done, Failed> {
     let topic = support::topic(f, region)?;
-    let mut config =
-        snap.global.buckets.iter().find(|b| b.name == bucket).map(|b| b.notification.clone()).unwrap_or_default();
+    let mut config = bucket_view(snap, bucket).map(|b| b.notification.clone()).unwrap_or_default();
     let events = params
         .list("eventTypes")
         .filter(|e| !e.is_empty())
@@ -950,8 +954,7 @@ fn s3_13<A: AwsApi>(
     region: &str,
     bucket: &str,
 ) -> Result<Done, Failed> {
-    let mut rules =
-        snap.global.buckets.iter().find(|b| b.name == bucket).and_then(|b| b.lifecycle.clone()).unwrap_or_default();
+    let mut rules = bucket_view(snap, bucket).and_then(|b| b.lifecycle.clone()).unwrap_or_default();
     let days = params.int("targetTransitionDays").unwrap_or(30) as i32;
     let class = params.str("targetTransitionStorageClass").unwrap_or("INTELLIGENT_TIERING").to_string();
     let mut id = "hubsim-transition".to_string();
