@@ -1,7 +1,12 @@
-//! The HTTP/1.1 server (hyper 1 on a current-thread tokio runtime): keep-alive,
+//! The HTTP/1.1 server (hyper 1 on a tokio runtime with one worker per core): keep-alive,
 //! `Expect: 100-continue` (hyper answers it when the body is first read), absolute-form request
-//! targets, a body size limit, and simulator calls on the blocking pool (the simulator
-//! serializes access itself, so no caller ever sees "database is locked").
+//! targets and a body size limit. The simulator serializes access itself, so no caller ever
+//! sees "database is locked".
+//!
+//! Where a call runs: most AWS calls are a few indexed reads and writes (tens of microseconds),
+//! answered on the worker that parsed the request — handing them to another thread would cost
+//! more than the call. Calls that may take long (Security Hub's, which can re-run the controls;
+//! the admin routes) go to the blocking pool so they never stall the workers.
 
 use std::convert::Infallible;
 use std::io;
@@ -21,10 +26,11 @@ use crate::{admin, route, State};
 /// Bodies larger than this are refused with 413 (20 MiB).
 pub const DEFAULT_BODY_LIMIT: usize = 20 * 1024 * 1024;
 
-/// Serves `listener` forever on a new current-thread runtime. Returns only if the runtime
-/// cannot be built or the listener cannot be registered with it.
+/// Serves `listener` forever on a new runtime with one worker thread per core. Returns only if
+/// the runtime cannot be built or the listener cannot be registered with it.
 pub fn run(listener: std::net::TcpListener, state: Arc<State>) -> io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(workers).enable_all().build()?;
     runtime.block_on(async move {
         listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
@@ -69,7 +75,8 @@ async fn answer(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Resp
         headers: parts
             .headers
             .iter()
-            .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            // hyper's header names are lower-case already.
+            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
             .collect(),
         body: Vec::new(),
     };
@@ -94,9 +101,14 @@ async fn answer(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Resp
         let state = state.clone();
         blocking(move || admin::handle(&state, &request)).await
     } else {
-        let state = state.clone();
-        let rid = request_id.clone();
-        blocking(move || state.with_sim(|sim| route::handle_with(sim, &request, &rid, Some(&state)))).await
+        match route::prepare(&request, &request_id) {
+            Err(response) => response,
+            Ok(call) if call.may_take_long() => {
+                let state = state.clone();
+                blocking(move || state.with_sim(|sim| call.execute(sim, &request_id, Some(&state)))).await
+            }
+            Ok(call) => inline(|| state.with_sim(|sim| call.execute(sim, &request_id, Some(&state)))),
+        }
     };
     convert(response)
 }
@@ -106,13 +118,29 @@ async fn answer(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Resp
 async fn blocking(f: impl FnOnce() -> Response + Send + 'static) -> Response {
     match tokio::task::spawn_blocking(f).await {
         Ok(response) => response,
-        Err(e) => Response {
-            status: 500,
-            headers: vec![("Content-Type".into(), "application/json".into())],
-            body: serde_json::json!({"__type": "InternalFailure", "message": format!("hubsim failed: {e}")})
-                .to_string()
-                .into_bytes(),
-        },
+        Err(e) => internal_failure(&e.to_string()),
+    }
+}
+
+/// Runs short simulator work right here; a panic in it becomes a 500, not a dropped connection.
+fn inline(f: impl FnOnce() -> Response) -> Response {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".into());
+        internal_failure(&what)
+    })
+}
+
+fn internal_failure(what: &str) -> Response {
+    Response {
+        status: 500,
+        headers: vec![("Content-Type".into(), "application/json".into())],
+        body: serde_json::json!({"__type": "InternalFailure", "message": format!("hubsim failed: {what}")})
+            .to_string()
+            .into_bytes(),
     }
 }
 

@@ -11,10 +11,11 @@
 //!
 //! The region is the credential scope's; unsigned requests are `us-east-1`.
 
-use hubsim_model::service_model::ServiceModel;
+use hubsim_model::service_model::{OperationModel, ServiceModel};
 use hubsim_simulator::{AwsError, Simulator};
+use serde_json::Value;
 
-use crate::protocol::{self, json, query, Request, Response};
+use crate::protocol::{self, json, query, Codec, Request, Response};
 
 /// The region of unsigned requests.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -170,49 +171,89 @@ pub fn handle(sim: &Simulator, req: &Request, request_id: &str) -> Response {
 
 /// [`handle`] with the server state that tracks changes.
 pub fn handle_with(sim: &Simulator, req: &Request, request_id: &str, state: Option<&crate::State>) -> Response {
-    let target = match resolve(req) {
-        Ok(t) => t,
-        Err(e) => return unknown_service(&e, request_id),
-    };
+    match prepare(req, request_id) {
+        Ok(call) => call.execute(sim, request_id, state),
+        Err(response) => response,
+    }
+}
+
+/// A request routed to one operation, its input parsed: everything that happens before the
+/// simulator is involved, so the HTTP layer can decide where to run the call.
+pub struct Call {
+    target: Target,
+    model: &'static ServiceModel,
+    codec: &'static dyn Codec,
+    op: &'static OperationModel,
+    input: Value,
+    query_mode: bool,
+}
+
+/// Routes `req` and parses its input; a request that names no operation, or whose input does
+/// not parse, gets its AWS-shaped error response instead.
+pub fn prepare(req: &Request, request_id: &str) -> Result<Call, Response> {
+    let target = resolve(req).map_err(|e| unknown_service(&e, request_id))?;
     let (Some(model), Some(codec)) = (hubsim_model::service(target.service), protocol::codec(target.protocol)) else {
         let e = UnknownService { signing_name: target.service.to_string() };
-        return unknown_service(&e, request_id);
+        return Err(unknown_service(&e, request_id));
     };
     let query_mode = target.protocol == "json"
         && model.metadata.xml_namespace.is_some()
         && req.header("x-amzn-query-mode").is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    let fail = |op, error: AwsError| {
-        let mut response = codec.error(model, op, &error, request_id);
-        if query_mode {
-            response.headers.push(("x-amzn-query-error".into(), json::query_error_header(model, &error)));
-        }
-        response
-    };
     let Some(op) = codec.operation(model, req) else {
-        return fail(None, unknown_operation(model, target.protocol, req));
+        let error = unknown_operation(model, target.protocol, req);
+        return Err(error_response(model, codec, query_mode, None, &error, request_id));
     };
-    let input = match codec.parse(model, op, req) {
-        Ok(input) => input,
-        Err(e) => return fail(Some(op), e.into()),
-    };
-    if let Some(state) = state {
-        if target.service == "securityhub" && op.name == "GetFindings" {
-            state.refresh_if_changed(sim);
-        }
+    match codec.parse(model, op, req) {
+        Ok(input) => Ok(Call { target, model, codec, op, input, query_mode }),
+        Err(e) => Err(error_response(model, codec, query_mode, Some(op), &e.into(), request_id)),
     }
-    match sim.call_json(&target.region, target.service, &op.name, input) {
-        Ok(output) => {
-            if let Some(state) = state {
-                let mutates =
-                    hubsim_simulator::registry::registry().get(target.service, &op.name).is_some_and(|e| e.mutates);
-                if mutates && target.service != "securityhub" {
-                    state.mark_changed();
-                }
+}
+
+impl Call {
+    /// Whether answering may take long: Security Hub calls can re-run the controls or import
+    /// many findings. Everything else is a handful of indexed reads and writes.
+    pub fn may_take_long(&self) -> bool {
+        self.target.service == "securityhub"
+    }
+
+    /// Calls the operation on `sim` and serializes the outcome.
+    pub fn execute(self, sim: &Simulator, request_id: &str, state: Option<&crate::State>) -> Response {
+        let Call { target, model, codec, op, input, query_mode } = self;
+        if let Some(state) = state {
+            if target.service == "securityhub" && op.name == "GetFindings" {
+                state.refresh_if_changed(sim);
             }
-            codec.serialize(model, op, &output, request_id)
         }
-        Err(e) => fail(Some(op), e),
+        match sim.call_json(&target.region, target.service, &op.name, input) {
+            Ok(output) => {
+                if let Some(state) = state {
+                    let mutates =
+                        hubsim_simulator::registry::registry().get(target.service, &op.name).is_some_and(|e| e.mutates);
+                    if mutates && target.service != "securityhub" {
+                        state.mark_changed();
+                    }
+                }
+                codec.serialize(model, op, &output, request_id)
+            }
+            Err(e) => error_response(model, codec, query_mode, Some(op), &e, request_id),
+        }
     }
+}
+
+/// `error` in the protocol's shape (with the `x-amzn-query-error` header for query-mode JSON).
+fn error_response(
+    model: &ServiceModel,
+    codec: &dyn Codec,
+    query_mode: bool,
+    op: Option<&OperationModel>,
+    error: &AwsError,
+    request_id: &str,
+) -> Response {
+    let mut response = codec.error(model, op, error, request_id);
+    if query_mode {
+        response.headers.push(("x-amzn-query-error".into(), json::query_error_header(model, error)));
+    }
+    response
 }
 
 #[cfg(test)]

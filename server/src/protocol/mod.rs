@@ -74,7 +74,7 @@ impl From<WireError> for AwsError {
 }
 
 /// One protocol's codec. Implementations are unit structs; every method is driven by the model.
-pub trait Codec {
+pub trait Codec: Sync {
     /// Which operation of `model` the request calls, if the protocol can tell (`Action=`,
     /// `X-Amz-Target`, method + path template).
     fn operation<'m>(&self, model: &'m ServiceModel, req: &Request) -> Option<&'m OperationModel>;

@@ -66,14 +66,7 @@ impl<'m> Template<'m> {
                 None => Segment::Literal(s),
             })
             .collect();
-        let query = query
-            .split('&')
-            .filter(|q| !q.is_empty())
-            .map(|q| match q.split_once('=') {
-                Some((k, v)) => (k, Some(v)),
-                None => (q, None),
-            })
-            .collect();
+        let query = query_literals(query).collect();
         Template { segments, query }
     }
 
@@ -106,10 +99,6 @@ impl<'m> Template<'m> {
             }
         }
         (raw.len() == self.segments.len()).then_some(labels)
-    }
-
-    fn matches_query(&self, pairs: &[(String, String)]) -> bool {
-        self.query.iter().all(|(k, v)| pairs.iter().any(|(pk, pv)| pk == k && v.is_none_or(|v| v == pv)))
     }
 
     /// Higher is more specific.
@@ -196,6 +185,9 @@ pub(crate) struct RouteOptions {
 /// The operation of `model` that `req` calls.
 pub(crate) fn route<'m>(model: &'m ServiceModel, req: &Request, opts: RouteOptions) -> Option<&'m OperationModel> {
     let path = request_path(model, req);
+    // Decoded once; each template is first checked without allocating (this runs per request
+    // over every operation of the service).
+    let decoded: Vec<Cow<'_, str>> = split_path(&path).map(decode).collect();
     let pairs = query_pairs(req);
     let mut best: Option<(&OperationModel, Score)> = None;
     for op in model.operations.values() {
@@ -203,10 +195,11 @@ pub(crate) fn route<'m>(model: &'m ServiceModel, req: &Request, opts: RouteOptio
         if !http.method.eq_ignore_ascii_case(&req.method) {
             continue;
         }
-        let tpl = Template::parse(&http.request_uri);
-        if tpl.match_path(&path).is_none() || !tpl.matches_query(&pairs) {
+        let (tpl_path, tpl_query) = http.request_uri.split_once('?').unwrap_or((&http.request_uri, ""));
+        if !path_matches(tpl_path, &decoded) || !query_literals(tpl_query).all(|lit| has_literal(&pairs, lit)) {
             continue;
         }
+        let tpl = Template::parse(&http.request_uri);
         if opts.strict_query && !knows_query_keys(model, op, &tpl, &pairs) {
             continue;
         }
@@ -216,6 +209,44 @@ pub(crate) fn route<'m>(model: &'m ServiceModel, req: &Request, opts: RouteOptio
         }
     }
     best.map(|(op, _)| op)
+}
+
+/// Whether the path part of a template matches the decoded request segments (the same rule as
+/// [`Template::match_path`], without collecting the labels).
+fn path_matches(tpl_path: &str, decoded: &[Cow<'_, str>]) -> bool {
+    let mut count = 0;
+    for (i, seg) in split_path(tpl_path).enumerate() {
+        count = i + 1;
+        match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(label) if label.ends_with('+') => {
+                let rest = decoded.get(i..).unwrap_or_default();
+                return rest.len() > 1 || rest.first().is_some_and(|s| !s.is_empty());
+            }
+            Some(_) => {
+                if decoded.get(i).is_none_or(|s| s.is_empty()) {
+                    return false;
+                }
+            }
+            None => {
+                if decoded.get(i).is_none_or(|s| s != seg) {
+                    return false;
+                }
+            }
+        }
+    }
+    decoded.len() == count
+}
+
+/// The query literals of a template's query part: key and, for `x-id=GetObject`, the value.
+fn query_literals(tpl_query: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
+    tpl_query.split('&').filter(|q| !q.is_empty()).map(|q| match q.split_once('=') {
+        Some((k, v)) => (k, Some(v)),
+        None => (q, None),
+    })
+}
+
+fn has_literal(pairs: &[(String, String)], (key, value): (&str, Option<&str>)) -> bool {
+    pairs.iter().any(|(k, v)| k == key && value.is_none_or(|value| value == v))
 }
 
 fn knows_query_keys(model: &ServiceModel, op: &OperationModel, tpl: &Template<'_>, pairs: &[(String, String)]) -> bool {
