@@ -277,15 +277,23 @@ pub fn service_names() -> impl Iterator<Item = &'static str> {
 pub fn service(name: &str) -> Option<&'static ServiceModel> {
     static PARSED: OnceLock<Vec<(&'static str, ServiceModel)>> = OnceLock::new();
     let all = PARSED.get_or_init(|| {
-        MODELS
-            .iter()
-            .map(|(name, text)| {
-                // The models are committed data checked by tests; a parse failure is a build defect.
-                let model: ServiceModel =
-                    serde_json::from_str(text).unwrap_or_else(|e| panic!("committed model {name} does not parse: {e}"));
-                (*name, model)
-            })
-            .collect()
+        // The models are committed data checked by tests; a parse failure is a build defect.
+        let parse = |(name, text): &(&'static str, &str)| -> (&'static str, ServiceModel) {
+            let model = serde_json::from_str(text).unwrap_or_else(|e| panic!("committed model {name} does not parse: {e}"));
+            (*name, model)
+        };
+        // EC2's model is a third of the text: parsing it on a second thread halves the wait
+        // (this sits on the start-up path of every command and of the server).
+        let (big, rest): (Vec<_>, Vec<_>) = MODELS.iter().partition(|(name, _)| *name == "ec2");
+        std::thread::scope(|scope| {
+            let big = scope.spawn(|| big.into_iter().map(parse).collect::<Vec<_>>());
+            let mut all: Vec<_> = rest.into_iter().map(parse).collect();
+            match big.join() {
+                Ok(parsed) => all.extend(parsed),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            all
+        })
     });
     all.iter().find(|(n, _)| *n == name).map(|(_, m)| m)
 }
