@@ -14,7 +14,8 @@
 use hubsim_model::service_model::ServiceModel;
 use hubsim_simulator::{AwsError, Simulator};
 
-use crate::protocol::{self, json, query, Request, Response};
+use crate::auth::{self, Malformed, Signing};
+use crate::protocol::{self, json, query, rest_xml, Request, Response};
 
 /// The region of unsigned requests.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -38,18 +39,13 @@ pub struct UnknownService {
     pub signing_name: String,
 }
 
-/// The `(region, signing name)` of a SigV4 `Authorization` header's credential scope.
+/// The `(region, signing name)` of a well-formed SigV4 credential scope (the `Authorization`
+/// header's or a presigned URL's).
 pub fn credential_scope(req: &Request) -> Option<(String, String)> {
-    let auth = req.header("authorization")?;
-    let rest = auth.strip_prefix("AWS4-HMAC-SHA256")?;
-    let credential = rest.split(',').map(str::trim).find_map(|part| part.strip_prefix("Credential="))?;
-    // <key>/<date>/<region>/<service>/aws4_request; the key itself has no '/'.
-    let mut parts = credential.split('/');
-    let (_key, _date, region, service) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    if region.is_empty() || service.is_empty() {
-        return None;
+    match auth::inspect(req) {
+        Ok(Signing::V4(scope)) => Some((scope.region, scope.service)),
+        _ => None,
     }
-    Some((region.to_string(), service.to_string()))
 }
 
 /// The served models by name (the internal `hubsim` model has no wire protocol).
@@ -72,9 +68,27 @@ fn protocol_for(service: &str, model: &ServiceModel, req: &Request) -> &'static 
     }
 }
 
-/// Resolves the service, region and protocol of a request.
+/// Resolves the service, region and protocol of a request. A request whose signature is
+/// malformed resolves as its credential seems to say, else by sniffing (so its error is shaped
+/// as that service shapes errors).
 pub fn resolve(req: &Request) -> Result<Target, UnknownService> {
-    let scope = credential_scope(req);
+    resolve_signed(req, &auth::inspect(req))
+}
+
+/// [`resolve`] with the request's signature already read.
+fn resolve_signed(req: &Request, signing: &Result<Signing, Box<Malformed>>) -> Result<Target, UnknownService> {
+    match signing {
+        Ok(Signing::V4(scope)) => resolve_scoped(req, Some((scope.region.clone(), scope.service.clone()))),
+        Ok(_) => resolve_scoped(req, None),
+        Err(malformed) => malformed
+            .hint
+            .as_ref()
+            .and_then(|h| resolve_scoped(req, Some((h.region.clone(), h.service.clone()))).ok())
+            .map_or_else(|| resolve_scoped(req, None), Ok),
+    }
+}
+
+fn resolve_scoped(req: &Request, scope: Option<(String, String)>) -> Result<Target, UnknownService> {
     let region = scope.as_ref().map(|(r, _)| r.clone()).unwrap_or_else(|| DEFAULT_REGION.to_string());
     let target = |service: &'static str, protocol: &'static str| Target { service, region: region.clone(), protocol };
 
@@ -168,9 +182,19 @@ pub fn handle(sim: &Simulator, req: &Request, request_id: &str) -> Response {
     handle_with(sim, req, request_id, None)
 }
 
-/// [`handle`] with the server state that tracks changes.
+/// [`handle`] with the server state that tracks changes. A `HEAD` request's answer never has a
+/// body (its status and headers say everything, as S3's do).
 pub fn handle_with(sim: &Simulator, req: &Request, request_id: &str, state: Option<&crate::State>) -> Response {
-    let target = match resolve(req) {
+    let mut response = dispatch(sim, req, request_id, state);
+    if req.method.eq_ignore_ascii_case("HEAD") {
+        response.body.clear();
+    }
+    response
+}
+
+fn dispatch(sim: &Simulator, req: &Request, request_id: &str, state: Option<&crate::State>) -> Response {
+    let signing = auth::inspect(req);
+    let target = match resolve_signed(req, &signing) {
         Ok(t) => t,
         Err(e) => return unknown_service(&e, request_id),
     };
@@ -181,13 +205,31 @@ pub fn handle_with(sim: &Simulator, req: &Request, request_id: &str, state: Opti
     let query_mode = target.protocol == "json"
         && model.metadata.xml_namespace.is_some()
         && req.header("x-amzn-query-mode").is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    let fail = |op, error: AwsError| {
-        let mut response = codec.error(model, op, &error, request_id);
+    let fail_with = |op, error: AwsError, extra: Vec<(&'static str, String)>| {
+        let mut response = if target.protocol == "rest-xml" {
+            let mut extra = extra;
+            if let Some(bucket) = rest_xml::bucket_name(model, req).filter(|_| rest_xml::names_bucket(&error.code)) {
+                extra.insert(0, ("BucketName", bucket));
+            }
+            rest_xml::error_with(model, op, &error, request_id, &extra)
+        } else {
+            codec.error(model, op, &error, request_id)
+        };
         if query_mode {
             response.headers.push(("x-amzn-query-error".into(), json::query_error_header(model, &error)));
         }
         response
     };
+    let fail = |op, error: AwsError| fail_with(op, error, Vec::new());
+    // A malformed signature is refused before the operation is even looked up.
+    if let Err(malformed) = &signing {
+        return if target.protocol == "rest-xml" {
+            let (error, extra) = malformed.s3_error();
+            fail_with(None, error, extra)
+        } else {
+            fail(None, malformed.error())
+        };
+    }
     let Some(op) = codec.operation(model, req) else {
         return fail(None, unknown_operation(model, target.protocol, req));
     };
@@ -269,5 +311,144 @@ mod tests {
         assert_eq!(resolve(&r).map(|t| t.service), Ok("s3"));
         let r = req("/", vec![signed("dynamodb", "us-east-1")], "");
         assert_eq!(resolve(&r), Err(UnknownService { signing_name: "dynamodb".into() }));
+    }
+
+    fn sim() -> Simulator {
+        hubsim_simulator::testing::fresh_account(hubsim_simulator::Era::Current, &["us-east-1"])
+    }
+
+    fn text(r: &Response) -> String {
+        String::from_utf8_lossy(&r.body).into_owned()
+    }
+
+    fn with_method(method: &str, mut r: Request) -> Request {
+        r.method = method.into();
+        r
+    }
+
+    #[test]
+    fn malformed_signatures_are_refused_in_the_protocols_error_shape() {
+        let sim = sim();
+        let form = ("content-type".to_string(), "application/x-www-form-urlencoded".to_string());
+        let auth = |v: &str| ("authorization".to_string(), v.to_string());
+        // Query (IAM by form Version): IncompleteSignature in an <ErrorResponse>, nothing created.
+        let r = req("/", vec![auth("garbage"), form.clone()], "Action=CreateUser&Version=2010-05-08&UserName=u1");
+        let out = handle(&sim, &r, "rid");
+        assert_eq!(out.status, 400);
+        assert!(text(&out).contains("<ErrorResponse") && text(&out).contains("<Code>IncompleteSignature</Code>"));
+        assert!(
+            text(&out).contains("Authorization header requires &apos;Credential&apos; parameter"),
+            "{}",
+            text(&out)
+        );
+        let users = sim.call_json("us-east-1", "iam", "ListUsers", serde_json::json!({})).expect("list");
+        assert_eq!(users["Users"].as_array().map(Vec::len), Some(0));
+        // json (X-Amz-Target): a scope with 4 elements.
+        let r = req(
+            "/",
+            vec![
+                auth("AWS4-HMAC-SHA256 Credential=AKID/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=ab"),
+                ("x-amz-target".into(), "TrentService.CreateKey".into()),
+            ],
+            "{}",
+        );
+        let out = handle(&sim, &r, "rid");
+        assert_eq!(out.status, 400);
+        let body: serde_json::Value = serde_json::from_slice(&out.body).expect("json");
+        assert_eq!(body["__type"], "IncompleteSignature");
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("exactly 5 slash-delimited elements")));
+        // The hint names the service even without other clues: an ec2 error envelope.
+        let r = req(
+            "/",
+            vec![auth(
+                "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-west-2/ec2/aws4_reqest, SignedHeaders=host, Signature=ab",
+            )],
+            "",
+        );
+        let out = handle(&sim, &r, "rid");
+        assert!(text(&out).contains("<Response><Errors><Error><Code>IncompleteSignature</Code>"), "{}", text(&out));
+        // rest-json by path.
+        let r = req("/detector", vec![auth("AWS4-HMAC-SHA256 Signature=ab")], "{}");
+        let out = handle(&sim, &r, "rid");
+        assert_eq!(out.status, 400);
+        assert!(
+            out.headers.iter().any(|(k, v)| k == "X-Amzn-ErrorType" && v == "IncompleteSignature"),
+            "{:?}",
+            out.headers
+        );
+        // S3, the default: its own codes, nothing created.
+        let r = with_method("PUT", req("/new-bucket", vec![auth("Bearer token")], ""));
+        let out = handle(&sim, &r, "rid");
+        assert_eq!(out.status, 400);
+        assert!(text(&out).contains("<Code>InvalidArgument</Code><Message>Unsupported Authorization Type</Message><ArgumentName>Authorization</ArgumentName><ArgumentValue>Bearer token</ArgumentValue><RequestId>"), "{}", text(&out));
+        let r = with_method(
+            "PUT",
+            req(
+                "/new-bucket",
+                vec![auth("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/s3, SignedHeaders=host, Signature=ab")],
+                "",
+            ),
+        );
+        let out = handle(&sim, &r, "rid");
+        assert!(text(&out).contains("<Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is malformed; the Credential is mal-formed"), "{}", text(&out));
+        let buckets = sim.call_json("us-east-1", "s3", "ListBuckets", serde_json::json!({})).expect("list");
+        assert_eq!(buckets["Buckets"].as_array().map(Vec::len).unwrap_or(0), 0, "{buckets}");
+        // SigV2 is accepted.
+        let r = with_method("PUT", req("/v2-bucket", vec![auth("AWS AKIDEXAMPLE:c2ln")], ""));
+        assert_eq!(handle(&sim, &r, "rid").status, 200);
+        // A presigned URL's credential routes like a header's.
+        let mut r = with_method("GET", req("/", vec![], ""));
+        r.query = "Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Credential=AKID%2F20260101%2Feu-west-1%2Fsts%2Faws4_request".into();
+        assert_eq!(resolve(&r).map(|t| (t.service, t.region)), Ok(("sts", "eu-west-1".to_string())));
+    }
+
+    #[test]
+    fn s3_errors_name_the_bucket_and_head_answers_have_no_body() {
+        let sim = sim();
+        let mut r = with_method("GET", req("/missing-bucket", vec![], ""));
+        r.query = "encryption".into();
+        let out = handle(&sim, &r, "rid");
+        assert_eq!(out.status, 404);
+        assert!(
+            text(&out).contains("</Message><BucketName>missing-bucket</BucketName><RequestId>rid</RequestId><HostId>"),
+            "{}",
+            text(&out)
+        );
+        let mut r = with_method("GET", req("/", vec![("host".into(), "vhost-bucket.localhost:4566".into())], ""));
+        r.query = "encryption".into();
+        let out = handle(&sim, &r, "rid");
+        assert!(text(&out).contains("<BucketName>vhost-bucket</BucketName>"), "{}", text(&out));
+        sim.call_json("us-east-1", "s3", "CreateBucket", serde_json::json!({"Bucket": "have"})).expect("bucket");
+        let mut r = with_method("GET", req("/have", vec![], ""));
+        r.query = "policy".into();
+        let out = handle(&sim, &r, "rid");
+        assert!(
+            text(&out).contains("<Code>NoSuchBucketPolicy</Code>")
+                && text(&out).contains("<BucketName>have</BucketName>"),
+            "{}",
+            text(&out)
+        );
+        let mut r = with_method("GET", req("/have", vec![], ""));
+        r.query = "lifecycle".into();
+        let out = handle(&sim, &r, "rid");
+        assert_eq!(out.status, 404);
+        assert!(text(&out).contains("<BucketName>have</BucketName>"), "{}", text(&out));
+        // Not bucket-scoped: no BucketName.
+        let mut r = with_method("PUT", req("/have", vec![], "<nope"));
+        r.query = "encryption".into();
+        let out = handle(&sim, &r, "rid");
+        assert!(
+            text(&out).contains("<Code>MalformedXML</Code>") && !text(&out).contains("<BucketName>"),
+            "{}",
+            text(&out)
+        );
+        // HEAD: status and headers only, whether an operation matched or not.
+        let out = handle(&sim, &with_method("HEAD", req("/missing-bucket", vec![], "")), "rid");
+        assert_eq!((out.status, out.body.len()), (404, 0));
+        let out = handle(&sim, &with_method("HEAD", req("/have/some/key", vec![], "")), "rid");
+        assert!(out.status >= 400 && out.body.is_empty(), "{} {}", out.status, text(&out));
+        let out =
+            handle(&sim, &with_method("HEAD", req("/", vec![("authorization".into(), "garbage".into())], "")), "rid");
+        assert_eq!((out.status, out.body.len()), (400, 0));
     }
 }
