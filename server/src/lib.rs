@@ -5,7 +5,7 @@
 //! * [`auth`]: the SigV4 credential scope that routes a request, or why its signature is malformed.
 //! * [`route`]: which service, region and operation a request is for, and the dispatch.
 //! * [`http`]: the hyper server.
-//! * [`admin`]: hubsim's own routes under `/_hubsim/` (health, evaluate, reset, snapshots).
+//! * [`admin`]: hubsim's own routes under `/_hubsim/` (health, evaluate, reset, snapshots, the clock).
 
 pub mod admin;
 pub mod auth;
