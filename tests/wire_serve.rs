@@ -1,5 +1,5 @@
 //! `hubsim serve` itself: seeding from a scenario, the admin routes (health, evaluate,
-//! snapshot, restore, reset), the transport (keep-alive, `Expect: 100-continue`, absolute-form
+//! snapshot, restore, reset, advance-clock), the transport (keep-alive, `Expect: 100-continue`, absolute-form
 //! targets, the body limit), a port already in use, and the non-loopback warning.
 
 mod wire_support;
@@ -182,4 +182,82 @@ fn a_non_loopback_bind_warns() {
     assert!(line.starts_with("hubsim listening on http://0.0.0.0:"), "{line}");
     assert!(stderr.contains("warning") && stderr.contains("no authentication"), "{stderr}");
     let _ = std::fs::remove_dir_all(db.parent().expect("dir"));
+}
+
+/// A signed-looking header for `service` in the scenario's home region (signatures are not
+/// verified; the scope routes the request).
+fn scope(service: &str) -> String {
+    format!(
+        "AWS4-HMAC-SHA256 Credential=AKIDCLOCK/20260101/ap-northeast-1/{service}/aws4_request, SignedHeaders=host, Signature=00"
+    )
+}
+
+/// The latest `LastObservedAt` of the findings in ap-northeast-1.
+fn latest_observation(port: u16) -> String {
+    let auth = scope("securityhub");
+    let (status, _, body) = raw(
+        port,
+        "POST",
+        "/findings",
+        &[("Content-Type", "application/json"), ("Authorization", &auth)],
+        br#"{"MaxResults": 100}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let findings: Value = serde_json::from_str(&body).expect("json");
+    let times = findings["Findings"].as_array().expect("findings");
+    assert!(!times.is_empty(), "{body}");
+    times.iter().filter_map(|f| f["LastObservedAt"].as_str()).map(second).max().expect("a LastObservedAt")
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` of an ISO 8601 time (these order like the times they name).
+fn second(iso: &str) -> String {
+    iso.get(..19).unwrap_or(iso).to_string()
+}
+
+#[test]
+fn advance_clock_moves_time_for_evaluation_and_later_calls() {
+    // A server of its own: the admin test above resets and restores the shared one.
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/fresh-account.json");
+    let server = start("clock", &["--scenario", scenario]);
+    let port = server.port;
+    let post = |route: &str, body: &str| {
+        let (status, _, text) =
+            raw(port, "POST", &format!("/_hubsim/{route}"), &[("Content-Type", "application/json")], body.as_bytes());
+        (status, serde_json::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{route}: not JSON ({e}): {text}")))
+    };
+    assert_eq!(post("evaluate", "").0, 200);
+    let before = latest_observation(port);
+
+    let (status, moved) = post("advance-clock", r#"{"Days": 30, "Hours": 1, "Minutes": 5}"#);
+    assert_eq!(status, 200, "{moved}");
+    let now = second(moved["now"].as_str().expect("now"));
+    assert!(now > before, "the clock moved from {before} to {now}");
+
+    // Periodic evaluation runs at the new time: every finding is observed again at it.
+    assert_eq!(post("evaluate", "").0, 200);
+    let after = latest_observation(port);
+    assert!(after >= now, "findings observed at {after}, the clock says {now}");
+
+    // Later calls are stamped after it.
+    let auth = scope("iam");
+    let (status, _, body) = raw(
+        port,
+        "POST",
+        "/",
+        &[("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", &auth)],
+        b"Action=CreateUser&Version=2010-05-08&UserName=after-the-clock",
+    );
+    assert_eq!(status, 200, "{body}");
+    let created = body.split("<CreateDate>").nth(1).and_then(|s| s.split('<').next()).expect("CreateDate");
+    assert!(second(created) >= now, "created {created}, the clock says {now}");
+
+    // Bad bodies say what is wrong and move nothing.
+    for bad in ["not json", r#"{"Weeks": 2}"#, r#"{"Days": -1}"#, "{}"] {
+        let (status, error) = post("advance-clock", bad);
+        assert_eq!(status, 400, "{bad}: {error}");
+        assert!(error["error"].as_str().is_some_and(|e| !e.is_empty()), "{bad}: {error}");
+    }
+    let (status, again) = post("advance-clock", r#"{"Minutes": 1}"#);
+    assert_eq!(status, 200, "{again}");
+    assert!(second(again["now"].as_str().expect("now")) > now, "{again}");
 }

@@ -279,7 +279,8 @@ pub fn service(name: &str) -> Option<&'static ServiceModel> {
     let all = PARSED.get_or_init(|| {
         // The models are committed data checked by tests; a parse failure is a build defect.
         let parse = |(name, text): &(&'static str, &str)| -> (&'static str, ServiceModel) {
-            let model = serde_json::from_str(text).unwrap_or_else(|e| panic!("committed model {name} does not parse: {e}"));
+            let model =
+                serde_json::from_str(text).unwrap_or_else(|e| panic!("committed model {name} does not parse: {e}"));
             (*name, model)
         };
         // EC2's model is a third of the text: parsing it on a second thread halves the wait

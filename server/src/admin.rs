@@ -3,13 +3,18 @@
 //! * `GET /_hubsim/health` → `{"status": "ok", "account": ..., "era": ...}`;
 //! * `POST /_hubsim/evaluate` → the evaluator's JSON summary (through [`crate::Hooks`]);
 //! * `POST /_hubsim/reset` → the state goes back to the seed (the state when the server started);
-//! * `POST /_hubsim/snapshot` and `POST /_hubsim/restore`, body `{"name": "..."}`.
+//! * `POST /_hubsim/snapshot` and `POST /_hubsim/restore`, body `{"name": "..."}`;
+//! * `POST /_hubsim/advance-clock`, body `{"Days": n, "Hours": n, "Minutes": n}` (any of them,
+//!   whole numbers ≥ 0, not all 0) → `{"now": "<ISO 8601 time>"}`: the scenario step
+//!   `hubsim:AdvanceClock`, run through the same call (journaled, atomic). Periodic controls see
+//!   the new time on the next `POST /_hubsim/evaluate`.
 //!
 //! Answers are JSON; failures are `{"error": "..."}` with a 4xx/5xx status.
 
 use serde_json::{json, Value};
 
 use crate::protocol::{Request, Response};
+use crate::route::DEFAULT_REGION;
 use crate::State;
 
 /// The path prefix of the admin routes.
@@ -39,6 +44,56 @@ fn snapshot_name(req: &Request) -> Result<String, Response> {
         return Err(fail(400, "a snapshot name has 1 to 128 characters"));
     }
     Ok(name.to_string())
+}
+
+/// The largest move of the clock one request may ask for, per unit (about 100 years).
+const MAX_DAYS: i64 = 36_500;
+
+/// The `hubsim:AdvanceClock` input of an advance-clock request body.
+fn clock_input(req: &Request) -> Result<Value, Response> {
+    const UNITS: [(&str, i64); 3] = [("Days", MAX_DAYS), ("Hours", MAX_DAYS * 24), ("Minutes", MAX_DAYS * 24 * 60)];
+    let body: Value = serde_json::from_slice(&req.body).map_err(|e| {
+        fail(400, format!("the body must be JSON like {{\"Days\": 1, \"Hours\": 2, \"Minutes\": 3}}: {e}"))
+    })?;
+    let Some(members) = body.as_object() else {
+        return Err(fail(400, "the body must be a JSON object with Days, Hours or Minutes"));
+    };
+    if let Some(unknown) = members.keys().find(|k| !UNITS.iter().any(|(u, _)| u == k)) {
+        return Err(fail(400, format!("unknown member \"{unknown}\": only Days, Hours and Minutes move the clock")));
+    }
+    let mut input = serde_json::Map::new();
+    for (unit, max) in UNITS {
+        let Some(value) = members.get(unit) else { continue };
+        match value.as_i64() {
+            Some(n) if (0..=max).contains(&n) => {
+                input.insert(unit.to_string(), json!(n));
+            }
+            _ => return Err(fail(400, format!("{unit} must be a whole number from 0 to {max}, not {value}"))),
+        }
+    }
+    if input.values().all(|v| v.as_i64() == Some(0)) {
+        return Err(fail(400, "give Days, Hours or Minutes greater than 0"));
+    }
+    Ok(Value::Object(input))
+}
+
+/// Moves the simulated clock, as the scenario step `hubsim:AdvanceClock` does.
+fn advance_clock(state: &State, req: &Request) -> Response {
+    let input = match clock_input(req) {
+        Ok(input) => input,
+        Err(response) => return response,
+    };
+    let result = state.with_sim(|sim| {
+        let region = sim.settings().map(|s| s.account.home_region).unwrap_or_else(|| DEFAULT_REGION.to_string());
+        sim.call_json(&region, "hubsim", "AdvanceClock", input)
+    });
+    match result {
+        Ok(output) => {
+            state.mark_changed();
+            reply(200, json!({"now": output.get("Now").cloned().unwrap_or(Value::Null)}))
+        }
+        Err(e) => fail(if e.status >= 500 { 500 } else { 400 }, format!("{}: {}", e.code, e.message)),
+    }
 }
 
 /// Answers one admin request.
@@ -76,7 +131,8 @@ pub fn handle(state: &State, req: &Request) -> Response {
             },
             Err(response) => response,
         },
-        (_, "health" | "evaluate" | "reset" | "snapshot" | "restore") => {
+        ("POST", "advance-clock") => advance_clock(state, req),
+        (_, "health" | "evaluate" | "reset" | "snapshot" | "restore" | "advance-clock") => {
             fail(405, format!("{method} is not allowed on {}", req.path))
         }
         _ => fail(404, format!("no admin route {}", req.path)),
@@ -122,6 +178,40 @@ mod tests {
         assert_eq!(handle(&state, &post("/_hubsim/restore", "garbage")).status, 400);
         assert_eq!(handle(&state, &post("/_hubsim/evaluate", "")).status, 501);
         assert_eq!(handle(&state, &post("/_hubsim/nothing", "")).status, 404);
+    }
+
+    #[test]
+    fn advance_clock_moves_the_clock_and_refuses_bad_bodies() {
+        let sim = fresh_account(Era::Current, &["us-east-1"]);
+        let state = State::new(sim, None).expect("state");
+        let now = |r: &Response| -> String {
+            let v: Value = serde_json::from_slice(&r.body).expect("json");
+            v["now"].as_str().expect("now").to_string()
+        };
+        let first = handle(&state, &post("/_hubsim/advance-clock", r#"{"Minutes": 1}"#));
+        assert_eq!(first.status, 200, "{}", String::from_utf8_lossy(&first.body));
+        let second = handle(&state, &post("/_hubsim/advance-clock", r#"{"Days": 1, "Hours": 2}"#));
+        assert_eq!(second.status, 200);
+        // ISO 8601 strings of the same shape order like the times they name.
+        assert!(now(&second) > now(&first), "{} then {}", now(&first), now(&second));
+        for bad in [
+            "",
+            "[]",
+            r#"{"Weeks": 1}"#,
+            r#"{"Days": -1}"#,
+            r#"{"Hours": 1.5}"#,
+            r#"{"Days": "1"}"#,
+            "{}",
+            r#"{"Days": 0}"#,
+            r#"{"Days": 99999999}"#,
+        ] {
+            let r = handle(&state, &post("/_hubsim/advance-clock", bad));
+            assert_eq!(r.status, 400, "{bad}: {}", String::from_utf8_lossy(&r.body));
+            let v: Value = serde_json::from_slice(&r.body).expect("json");
+            assert!(v["error"].as_str().is_some_and(|e| !e.is_empty()), "{bad}");
+        }
+        let get = Request { method: "GET".into(), path: "/_hubsim/advance-clock".into(), ..Default::default() };
+        assert_eq!(handle(&state, &get).status, 405);
     }
 
     #[test]

@@ -2,11 +2,13 @@
 //! CLI, boto3 and scanners work against it unchanged. Only this crate knows HTTP.
 //!
 //! * [`protocol`]: one codec per wire protocol, driven by the service models.
+//! * [`auth`]: the SigV4 credential scope that routes a request, or why its signature is malformed.
 //! * [`route`]: which service, region and operation a request is for, and the dispatch.
 //! * [`http`]: the hyper server.
-//! * [`admin`]: hubsim's own routes under `/_hubsim/` (health, evaluate, reset, snapshots).
+//! * [`admin`]: hubsim's own routes under `/_hubsim/` (health, evaluate, reset, snapshots, the clock).
 
 pub mod admin;
+pub mod auth;
 pub mod http;
 pub mod protocol;
 pub mod route;

@@ -15,7 +15,8 @@ use hubsim_model::service_model::{OperationModel, ServiceModel};
 use hubsim_simulator::{AwsError, Simulator};
 use serde_json::Value;
 
-use crate::protocol::{self, json, query, Codec, Request, Response};
+use crate::auth::{self, Malformed, Signing};
+use crate::protocol::{self, json, query, rest_xml, Codec, Request, Response};
 
 /// The region of unsigned requests.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -39,18 +40,13 @@ pub struct UnknownService {
     pub signing_name: String,
 }
 
-/// The `(region, signing name)` of a SigV4 `Authorization` header's credential scope.
+/// The `(region, signing name)` of a well-formed SigV4 credential scope (the `Authorization`
+/// header's or a presigned URL's).
 pub fn credential_scope(req: &Request) -> Option<(String, String)> {
-    let auth = req.header("authorization")?;
-    let rest = auth.strip_prefix("AWS4-HMAC-SHA256")?;
-    let credential = rest.split(',').map(str::trim).find_map(|part| part.strip_prefix("Credential="))?;
-    // <key>/<date>/<region>/<service>/aws4_request; the key itself has no '/'.
-    let mut parts = credential.split('/');
-    let (_key, _date, region, service) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    if region.is_empty() || service.is_empty() {
-        return None;
+    match auth::inspect(req) {
+        Ok(Signing::V4(scope)) => Some((scope.region, scope.service)),
+        _ => None,
     }
-    Some((region.to_string(), service.to_string()))
 }
 
 /// The served models by name (the internal `hubsim` model has no wire protocol).
@@ -73,9 +69,27 @@ fn protocol_for(service: &str, model: &ServiceModel, req: &Request) -> &'static 
     }
 }
 
-/// Resolves the service, region and protocol of a request.
+/// Resolves the service, region and protocol of a request. A request whose signature is
+/// malformed resolves as its credential seems to say, else by sniffing (so its error is shaped
+/// as that service shapes errors).
 pub fn resolve(req: &Request) -> Result<Target, UnknownService> {
-    let scope = credential_scope(req);
+    resolve_signed(req, &auth::inspect(req))
+}
+
+/// [`resolve`] with the request's signature already read.
+fn resolve_signed(req: &Request, signing: &Result<Signing, Box<Malformed>>) -> Result<Target, UnknownService> {
+    match signing {
+        Ok(Signing::V4(scope)) => resolve_scoped(req, Some((scope.region.clone(), scope.service.clone()))),
+        Ok(_) => resolve_scoped(req, None),
+        Err(malformed) => malformed
+            .hint
+            .as_ref()
+            .and_then(|h| resolve_scoped(req, Some((h.region.clone(), h.service.clone()))).ok())
+            .map_or_else(|| resolve_scoped(req, None), Ok),
+    }
+}
+
+fn resolve_scoped(req: &Request, scope: Option<(String, String)>) -> Result<Target, UnknownService> {
     let region = scope.as_ref().map(|(r, _)| r.clone()).unwrap_or_else(|| DEFAULT_REGION.to_string());
     let target = |service: &'static str, protocol: &'static str| Target { service, region: region.clone(), protocol };
 
@@ -169,7 +183,8 @@ pub fn handle(sim: &Simulator, req: &Request, request_id: &str) -> Response {
     handle_with(sim, req, request_id, None)
 }
 
-/// [`handle`] with the server state that tracks changes.
+/// [`handle`] with the server state that tracks changes. A `HEAD` request's answer never has a
+/// body (its status and headers say everything, as S3's do).
 pub fn handle_with(sim: &Simulator, req: &Request, request_id: &str, state: Option<&crate::State>) -> Response {
     match prepare(req, request_id) {
         Ok(call) => call.execute(sim, request_id, state),
@@ -181,31 +196,54 @@ pub fn handle_with(sim: &Simulator, req: &Request, request_id: &str, state: Opti
 /// simulator is involved, so the HTTP layer can decide where to run the call.
 pub struct Call {
     target: Target,
-    model: &'static ServiceModel,
-    codec: &'static dyn Codec,
     op: &'static OperationModel,
     input: Value,
-    query_mode: bool,
+    shape: ErrorShape,
+    head: bool,
 }
 
-/// Routes `req` and parses its input; a request that names no operation, or whose input does
-/// not parse, gets its AWS-shaped error response instead.
+/// Routes `req` and parses its input. A request with a malformed signature, one that names no
+/// operation, or one whose input does not parse gets its AWS-shaped error response instead.
 pub fn prepare(req: &Request, request_id: &str) -> Result<Call, Response> {
-    let target = resolve(req).map_err(|e| unknown_service(&e, request_id))?;
+    let head = req.method.eq_ignore_ascii_case("HEAD");
+    let without_body = |mut response: Response| {
+        if head {
+            response.body.clear();
+        }
+        response
+    };
+    let signing = auth::inspect(req);
+    let target = resolve_signed(req, &signing).map_err(|e| without_body(unknown_service(&e, request_id)))?;
     let (Some(model), Some(codec)) = (hubsim_model::service(target.service), protocol::codec(target.protocol)) else {
         let e = UnknownService { signing_name: target.service.to_string() };
-        return Err(unknown_service(&e, request_id));
+        return Err(without_body(unknown_service(&e, request_id)));
     };
-    let query_mode = target.protocol == "json"
-        && model.metadata.xml_namespace.is_some()
-        && req.header("x-amzn-query-mode").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let shape = ErrorShape {
+        model,
+        codec,
+        rest_xml: target.protocol == "rest-xml",
+        query_mode: target.protocol == "json"
+            && model.metadata.xml_namespace.is_some()
+            && req.header("x-amzn-query-mode").is_some_and(|v| v.eq_ignore_ascii_case("true")),
+        bucket: if target.protocol == "rest-xml" { rest_xml::bucket_name(model, req) } else { None },
+    };
+    // A malformed signature is refused before the operation is even looked up.
+    if let Err(malformed) = &signing {
+        let response = if shape.rest_xml {
+            let (error, extra) = malformed.s3_error();
+            shape.render(None, &error, extra, request_id)
+        } else {
+            shape.render(None, &malformed.error(), Vec::new(), request_id)
+        };
+        return Err(without_body(response));
+    }
     let Some(op) = codec.operation(model, req) else {
         let error = unknown_operation(model, target.protocol, req);
-        return Err(error_response(model, codec, query_mode, None, &error, request_id));
+        return Err(without_body(shape.render(None, &error, Vec::new(), request_id)));
     };
     match codec.parse(model, op, req) {
-        Ok(input) => Ok(Call { target, model, codec, op, input, query_mode }),
-        Err(e) => Err(error_response(model, codec, query_mode, Some(op), &e.into(), request_id)),
+        Ok(input) => Ok(Call { target, op, input, shape, head }),
+        Err(e) => Err(without_body(shape.render(Some(op), &e.into(), Vec::new(), request_id))),
     }
 }
 
@@ -218,13 +256,13 @@ impl Call {
 
     /// Calls the operation on `sim` and serializes the outcome.
     pub fn execute(self, sim: &Simulator, request_id: &str, state: Option<&crate::State>) -> Response {
-        let Call { target, model, codec, op, input, query_mode } = self;
+        let Call { target, op, input, shape, head } = self;
         if let Some(state) = state {
             if target.service == "securityhub" && op.name == "GetFindings" {
                 state.refresh_if_changed(sim);
             }
         }
-        match sim.call_json(&target.region, target.service, &op.name, input) {
+        let mut response = match sim.call_json(&target.region, target.service, &op.name, input) {
             Ok(output) => {
                 if let Some(state) = state {
                     let mutates =
@@ -233,27 +271,49 @@ impl Call {
                         state.mark_changed();
                     }
                 }
-                codec.serialize(model, op, &output, request_id)
+                shape.codec.serialize(shape.model, op, &output, request_id)
             }
-            Err(e) => error_response(model, codec, query_mode, Some(op), &e, request_id),
+            Err(e) => shape.render(Some(op), &e, Vec::new(), request_id),
+        };
+        if head {
+            response.body.clear();
         }
+        response
     }
 }
 
-/// `error` in the protocol's shape (with the `x-amzn-query-error` header for query-mode JSON).
-fn error_response(
-    model: &ServiceModel,
-    codec: &dyn Codec,
+/// How errors of one request are shaped: the protocol's format, S3's `<BucketName>`, and the
+/// `x-amzn-query-error` header of query-mode JSON.
+struct ErrorShape {
+    model: &'static ServiceModel,
+    codec: &'static dyn Codec,
+    rest_xml: bool,
     query_mode: bool,
-    op: Option<&OperationModel>,
-    error: &AwsError,
-    request_id: &str,
-) -> Response {
-    let mut response = codec.error(model, op, error, request_id);
-    if query_mode {
-        response.headers.push(("x-amzn-query-error".into(), json::query_error_header(model, error)));
+    /// The bucket the request names (S3 only).
+    bucket: Option<String>,
+}
+
+impl ErrorShape {
+    fn render(
+        &self,
+        op: Option<&OperationModel>,
+        error: &AwsError,
+        mut extra: Vec<(&'static str, String)>,
+        request_id: &str,
+    ) -> Response {
+        let mut response = if self.rest_xml {
+            if let Some(bucket) = self.bucket.clone().filter(|_| rest_xml::names_bucket(&error.code)) {
+                extra.insert(0, ("BucketName", bucket));
+            }
+            rest_xml::error_with(self.model, op, error, request_id, &extra)
+        } else {
+            self.codec.error(self.model, op, error, request_id)
+        };
+        if self.query_mode {
+            response.headers.push(("x-amzn-query-error".into(), json::query_error_header(self.model, error)));
+        }
+        response
     }
-    response
 }
 
 #[cfg(test)]
@@ -310,5 +370,144 @@ mod tests {
         assert_eq!(resolve(&r).map(|t| t.service), Ok("s3"));
         let r = req("/", vec![signed("dynamodb", "us-east-1")], "");
         assert_eq!(resolve(&r), Err(UnknownService { signing_name: "dynamodb".into() }));
+    }
+
+    fn sim() -> Simulator {
+        hubsim_simulator::testing::fresh_account(hubsim_simulator::Era::Current, &["us-east-1"])
+    }
+
+    fn text(r: &Response) -> String {
+        String::from_utf8_lossy(&r.body).into_owned()
+    }
+
+    fn with_method(method: &str, mut r: Request) -> Request {
+        r.method = method.into();
+        r
+    }
+
+    #[test]
+    fn malformed_signatures_are_refused_in_the_protocols_error_shape() {
+        let sim = sim();
+        let form = ("content-type".to_string(), "application/x-www-form-urlencoded".to_string());
+        let auth = |v: &str| ("authorization".to_string(), v.to_string());
+        // Query (IAM by form Version): IncompleteSignature in an <ErrorResponse>, nothing created.
+        let r = req("/", vec![auth("garbage"), form.clone()], "Action=CreateUser&Version=2010-05-08&UserName=u1");
+        let out = handle(&sim, &r, "rid");
+        assert_eq!(out.status, 400);
+        assert!(text(&out).contains("<ErrorResponse") && text(&out).contains("<Code>IncompleteSignature</Code>"));
+        assert!(
+            text(&out).contains("Authorization header requires &apos;Credential&apos; parameter"),
+            "{}",
+            text(&out)
+        );
+        let users = sim.call_json("us-east-1", "iam", "ListUsers", serde_json::json!({})).expect("list");
+        assert_eq!(users["Users"].as_array().map(Vec::len), Some(0));
+        // json (X-Amz-Target): a scope with 4 elements.
+        let r = req(
+            "/",
+            vec![
+                auth("AWS4-HMAC-SHA256 Credential=AKID/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=ab"),
+                ("x-amz-target".into(), "TrentService.CreateKey".into()),
+            ],
+            "{}",
+        );
+        let out = handle(&sim, &r, "rid");
+        assert_eq!(out.status, 400);
+        let body: serde_json::Value = serde_json::from_slice(&out.body).expect("json");
+        assert_eq!(body["__type"], "IncompleteSignature");
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("exactly 5 slash-delimited elements")));
+        // The hint names the service even without other clues: an ec2 error envelope.
+        let r = req(
+            "/",
+            vec![auth(
+                "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-west-2/ec2/aws4_reqest, SignedHeaders=host, Signature=ab",
+            )],
+            "",
+        );
+        let out = handle(&sim, &r, "rid");
+        assert!(text(&out).contains("<Response><Errors><Error><Code>IncompleteSignature</Code>"), "{}", text(&out));
+        // rest-json by path.
+        let r = req("/detector", vec![auth("AWS4-HMAC-SHA256 Signature=ab")], "{}");
+        let out = handle(&sim, &r, "rid");
+        assert_eq!(out.status, 400);
+        assert!(
+            out.headers.iter().any(|(k, v)| k == "X-Amzn-ErrorType" && v == "IncompleteSignature"),
+            "{:?}",
+            out.headers
+        );
+        // S3, the default: its own codes, nothing created.
+        let r = with_method("PUT", req("/new-bucket", vec![auth("Bearer token")], ""));
+        let out = handle(&sim, &r, "rid");
+        assert_eq!(out.status, 400);
+        assert!(text(&out).contains("<Code>InvalidArgument</Code><Message>Unsupported Authorization Type</Message><ArgumentName>Authorization</ArgumentName><ArgumentValue>Bearer token</ArgumentValue><RequestId>"), "{}", text(&out));
+        let r = with_method(
+            "PUT",
+            req(
+                "/new-bucket",
+                vec![auth("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/s3, SignedHeaders=host, Signature=ab")],
+                "",
+            ),
+        );
+        let out = handle(&sim, &r, "rid");
+        assert!(text(&out).contains("<Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is malformed; the Credential is mal-formed"), "{}", text(&out));
+        let buckets = sim.call_json("us-east-1", "s3", "ListBuckets", serde_json::json!({})).expect("list");
+        assert_eq!(buckets["Buckets"].as_array().map(Vec::len).unwrap_or(0), 0, "{buckets}");
+        // SigV2 is accepted.
+        let r = with_method("PUT", req("/v2-bucket", vec![auth("AWS AKIDEXAMPLE:c2ln")], ""));
+        assert_eq!(handle(&sim, &r, "rid").status, 200);
+        // A presigned URL's credential routes like a header's.
+        let mut r = with_method("GET", req("/", vec![], ""));
+        r.query = "Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Credential=AKID%2F20260101%2Feu-west-1%2Fsts%2Faws4_request".into();
+        assert_eq!(resolve(&r).map(|t| (t.service, t.region)), Ok(("sts", "eu-west-1".to_string())));
+    }
+
+    #[test]
+    fn s3_errors_name_the_bucket_and_head_answers_have_no_body() {
+        let sim = sim();
+        let mut r = with_method("GET", req("/missing-bucket", vec![], ""));
+        r.query = "encryption".into();
+        let out = handle(&sim, &r, "rid");
+        assert_eq!(out.status, 404);
+        assert!(
+            text(&out).contains("</Message><BucketName>missing-bucket</BucketName><RequestId>rid</RequestId><HostId>"),
+            "{}",
+            text(&out)
+        );
+        let mut r = with_method("GET", req("/", vec![("host".into(), "vhost-bucket.localhost:4566".into())], ""));
+        r.query = "encryption".into();
+        let out = handle(&sim, &r, "rid");
+        assert!(text(&out).contains("<BucketName>vhost-bucket</BucketName>"), "{}", text(&out));
+        sim.call_json("us-east-1", "s3", "CreateBucket", serde_json::json!({"Bucket": "have"})).expect("bucket");
+        let mut r = with_method("GET", req("/have", vec![], ""));
+        r.query = "policy".into();
+        let out = handle(&sim, &r, "rid");
+        assert!(
+            text(&out).contains("<Code>NoSuchBucketPolicy</Code>")
+                && text(&out).contains("<BucketName>have</BucketName>"),
+            "{}",
+            text(&out)
+        );
+        let mut r = with_method("GET", req("/have", vec![], ""));
+        r.query = "lifecycle".into();
+        let out = handle(&sim, &r, "rid");
+        assert_eq!(out.status, 404);
+        assert!(text(&out).contains("<BucketName>have</BucketName>"), "{}", text(&out));
+        // Not bucket-scoped: no BucketName.
+        let mut r = with_method("PUT", req("/have", vec![], "<nope"));
+        r.query = "encryption".into();
+        let out = handle(&sim, &r, "rid");
+        assert!(
+            text(&out).contains("<Code>MalformedXML</Code>") && !text(&out).contains("<BucketName>"),
+            "{}",
+            text(&out)
+        );
+        // HEAD: status and headers only, whether an operation matched or not.
+        let out = handle(&sim, &with_method("HEAD", req("/missing-bucket", vec![], "")), "rid");
+        assert_eq!((out.status, out.body.len()), (404, 0));
+        let out = handle(&sim, &with_method("HEAD", req("/have/some/key", vec![], "")), "rid");
+        assert!(out.status >= 400 && out.body.is_empty(), "{} {}", out.status, text(&out));
+        let out =
+            handle(&sim, &with_method("HEAD", req("/", vec![("authorization".into(), "garbage".into())], "")), "rid");
+        assert_eq!((out.status, out.body.len()), (400, 0));
     }
 }

@@ -90,30 +90,66 @@ impl Codec for RestXml {
     }
 
     fn error(&self, model: &ServiceModel, op: Option<&OperationModel>, error: &AwsError, request_id: &str) -> Response {
-        let mut headers = request_id_headers(request_id);
-        let is_head = op.and_then(|o| o.http.as_ref()).is_some_and(|h| h.method.eq_ignore_ascii_case("HEAD"));
-        if is_head {
-            return Response { status: error.status, headers, body: Vec::new() };
-        }
-        let host_id = host_id(request_id);
-        let fields = format!(
-            "<Code>{}</Code><Message>{}</Message>",
-            partial_escape(error.code.as_str()),
-            partial_escape(error.message.as_str())
-        );
-        let ids = format!(
-            "<RequestId>{}</RequestId><HostId>{}</HostId>",
-            partial_escape(request_id),
-            partial_escape(host_id.as_str())
-        );
-        let body = if model.metadata.endpoint_prefix == "s3-control" {
-            format!("{XML_DECL}<ErrorResponse><Error>{fields}</Error>{ids}</ErrorResponse>")
-        } else {
-            format!("{XML_DECL}<Error>{fields}{ids}</Error>")
-        };
-        headers.push(("Content-Type".into(), "application/xml".into()));
-        Response { status: error.status, headers, body: body.into_bytes() }
+        error_with(model, op, error, request_id, &[])
     }
+}
+
+/// The error response for `error` with `extra` elements between `<Message>` and `<RequestId>`
+/// (S3's `<BucketName>`, `<ArgumentName>`/`<ArgumentValue>`), in the order AWS documents:
+/// Code, Message, the extras, RequestId, HostId.
+pub fn error_with(
+    model: &ServiceModel,
+    op: Option<&OperationModel>,
+    error: &AwsError,
+    request_id: &str,
+    extra: &[(&str, String)],
+) -> Response {
+    let mut headers = request_id_headers(request_id);
+    let is_head = op.and_then(|o| o.http.as_ref()).is_some_and(|h| h.method.eq_ignore_ascii_case("HEAD"));
+    if is_head {
+        return Response { status: error.status, headers, body: Vec::new() };
+    }
+    let host_id = host_id(request_id);
+    let mut fields = format!(
+        "<Code>{}</Code><Message>{}</Message>",
+        partial_escape(error.code.as_str()),
+        partial_escape(error.message.as_str())
+    );
+    for (name, value) in extra {
+        fields.push_str(&format!("<{name}>{}</{name}>", partial_escape(value.as_str())));
+    }
+    let ids = format!(
+        "<RequestId>{}</RequestId><HostId>{}</HostId>",
+        partial_escape(request_id),
+        partial_escape(host_id.as_str())
+    );
+    let body = if model.metadata.endpoint_prefix == "s3-control" {
+        format!("{XML_DECL}<ErrorResponse><Error>{fields}</Error>{ids}</ErrorResponse>")
+    } else {
+        format!("{XML_DECL}<Error>{fields}{ids}</Error>")
+    };
+    headers.push(("Content-Type".into(), "application/xml".into()));
+    Response { status: error.status, headers, body: body.into_bytes() }
+}
+
+/// The bucket an S3 request is addressed to (path-style or virtual-hosted), if any.
+pub fn bucket_name(model: &ServiceModel, req: &Request) -> Option<String> {
+    if model.metadata.endpoint_prefix != "s3" {
+        return None;
+    }
+    let path = rest::request_path(model, req);
+    let first = path.trim_start_matches('/').split('/').next().filter(|b| !b.is_empty())?;
+    Some(percent_encoding::percent_decode_str(first).decode_utf8_lossy().into_owned())
+}
+
+/// Whether S3 names the bucket (`<BucketName>`) in an error with this code: the bucket's own
+/// "not found" and "already exists" errors and its missing configurations.
+pub fn names_bucket(code: &str) -> bool {
+    const CODES: &[&str] =
+        &["NoSuchBucket", "BucketAlreadyExists", "BucketAlreadyOwnedByYou", "BucketNotEmpty", "InvalidBucketName"];
+    CODES.contains(&code)
+        || (code.starts_with("NoSuch") && !matches!(code, "NoSuchKey" | "NoSuchUpload" | "NoSuchVersion"))
+        || code.ends_with("NotFoundError")
 }
 
 const XML_DECL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
