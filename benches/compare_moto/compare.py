@@ -635,7 +635,9 @@ def measure_workload(res, rounds, hubsim_bin, buckets):
             else:
                 server, _ = start_ready(kind, hubsim_bin)
                 try:
+                    cpu0 = server.cpu_seconds()
                     out = timed_workload(server.url, buckets)
+                    res.add("workload_server_cpu_s", kind, server.cpu_seconds() - cpu0)
                     res.add("peak_after_workload_kib", kind, server.status("VmHWM"))
                 finally:
                     server.stop()
@@ -694,7 +696,7 @@ def report(res):
         if ok:
             return "met"
         short = (goal / ratio) if higher_is_better else (ratio / goal)
-        return f"missed ({short:.1f}x short)"
+        return f"missed by {(short - 1) * 100:.0f} %"
 
     if res.get("startup_s", "moto"):
         m, h = median(res.get("startup_s", "moto")), median(res.get("startup_s", "hubsim"))
@@ -746,6 +748,13 @@ def report(res):
         print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
         if i == 0:
             print("  ".join("-" * w for w in widths))
+
+    # How much of the workload's time the server itself spent (the rest is boto3 in the client).
+    if res.get("workload_server_cpu_s", "moto"):
+        print("\nboto3 workload, server CPU time (median; the rest of the wall time is the boto3 client):")
+        for side in ("moto", "hubsim"):
+            cpu, wall = median(res.get("workload_server_cpu_s", side)), median(res.get("workload_s", side))
+            print(f"  {side}: {cpu:.2f} s of {wall:.2f} s")
 
     # Where the CPU went under load (2 cores: wrk itself needs a good part of one).
     cores = [k for k in res.samples if k.startswith("cores ")]
