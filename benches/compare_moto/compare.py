@@ -696,7 +696,7 @@ def report(res):
         if ok:
             return "met"
         short = (goal / ratio) if higher_is_better else (ratio / goal)
-        return f"missed by {(short - 1) * 100:.0f} %"
+        return f"missed by {(short - 1) * 100:.0f} %" if short < 1.5 else f"missed ({short:.1f}x short)"
 
     if res.get("startup_s", "moto"):
         m, h = median(res.get("startup_s", "moto")), median(res.get("startup_s", "hubsim"))
