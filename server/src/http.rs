@@ -1,12 +1,13 @@
-//! The HTTP/1.1 server (hyper 1 on a tokio runtime with one worker per core): keep-alive,
+//! The HTTP/1.1 server (hyper 1 on a current-thread tokio runtime): keep-alive,
 //! `Expect: 100-continue` (hyper answers it when the body is first read), absolute-form request
 //! targets and a body size limit. The simulator serializes access itself, so no caller ever
 //! sees "database is locked".
 //!
 //! Where a call runs: most AWS calls are a few indexed reads and writes (tens of microseconds),
-//! answered on the worker that parsed the request — handing them to another thread would cost
-//! more than the call. Calls that may take long (Security Hub's, which can re-run the controls;
-//! the admin routes) go to the blocking pool so they never stall the workers.
+//! answered on the thread that parsed the request — handing them to another thread would cost
+//! more than the call, and the simulator runs one call at a time anyway (a second I/O thread
+//! measured no faster on 2 cores). Calls that may take long (Security Hub's, which can re-run
+//! the controls; the admin routes) go to the blocking pool so they never stall the I/O thread.
 
 use std::convert::Infallible;
 use std::io;
@@ -26,11 +27,10 @@ use crate::{admin, route, State};
 /// Bodies larger than this are refused with 413 (20 MiB).
 pub const DEFAULT_BODY_LIMIT: usize = 20 * 1024 * 1024;
 
-/// Serves `listener` forever on a new runtime with one worker thread per core. Returns only if
-/// the runtime cannot be built or the listener cannot be registered with it.
+/// Serves `listener` forever on a new current-thread runtime. Returns only if the runtime
+/// cannot be built or the listener cannot be registered with it.
 pub fn run(listener: std::net::TcpListener, state: Arc<State>) -> io::Result<()> {
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(workers).enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async move {
         listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
