@@ -181,6 +181,26 @@ pub fn import<A: AwsApi>(
     runs: &[RegionRun],
     now: &str,
 ) -> Result<(), FetchError> {
+    import_and_read(api, account, era, runs, now).map(|_| ())
+}
+
+/// The active control findings of each region, as [`import_and_read`] leaves them.
+pub type ActiveByRegion = BTreeMap<String, Vec<sh::AwsSecurityFinding>>;
+
+/// Imports the findings of `runs`, archives control findings no longer produced, and returns
+/// the active control findings each region holds afterwards.
+///
+/// Security Hub is read once per region, after the import: what is active then and was not
+/// produced now is stale (the import only touches the findings it carries), and the same read,
+/// minus the stale findings archived next, is what a read-back after archiving would return.
+pub fn import_and_read<A: AwsApi>(
+    api: &A,
+    account: &str,
+    era: hubsim_simulator::Era,
+    runs: &[RegionRun],
+    now: &str,
+) -> Result<ActiveByRegion, FetchError> {
+    let mut out = ActiveByRegion::new();
     for run in runs {
         let r = run.region.as_str();
         let mut batch = Vec::new();
@@ -192,41 +212,51 @@ pub fn import<A: AwsApi>(
                 batch.push(f);
             }
         }
+        send(api, r, batch)?;
         let ran: BTreeSet<&str> = run.controls.iter().map(|c| c.control).collect();
-        for mut stale in active(api, r)? {
-            if produced.contains(&stale.id) {
-                continue;
-            }
+        let (stale, active): (Vec<_>, Vec<_>) = active(api, r)?.into_iter().partition(|f| {
             // Only the controls that ran this time can have stale findings.
-            let control = stale.compliance.as_ref().and_then(|c| c.security_control_id.clone()).unwrap_or_default();
-            if !ran.contains(control.as_str()) {
-                continue;
-            }
-            stale.record_state = Some("ARCHIVED".into());
-            stale.updated_at = now.to_string();
-            if let Some(c) = stale.compliance.as_mut() {
-                c.status = Some("NOT_AVAILABLE".into());
-            }
-            stale.severity = Some(sh::Severity {
-                label: Some("INFORMATIONAL".into()),
-                normalized: Some(0),
-                original: Some("INFORMATIONAL".into()),
-                ..Default::default()
-            });
-            batch.push(stale);
-        }
-        for chunk in batch.chunks(100) {
-            let out = api
-                .call::<sh::BatchImportFindings>(r, sh::BatchImportFindingsRequest { findings: chunk.to_vec() })
-                .map_err(wrap("BatchImportFindings", r))?;
-            if let Some(failed) = out.failed_findings.filter(|f| !f.is_empty()) {
-                let first = &failed[0];
-                return Err(FetchError {
-                    what: format!("importing finding {}", first.id),
-                    region: r.to_string(),
-                    error: AwsError::bad_request(first.error_code.clone(), first.error_message.clone()),
+            let control = f.compliance.as_ref().and_then(|c| c.security_control_id.as_deref()).unwrap_or_default();
+            !produced.contains(&f.id) && ran.contains(control)
+        });
+        let archived = stale
+            .into_iter()
+            .map(|mut stale| {
+                stale.record_state = Some("ARCHIVED".into());
+                stale.updated_at = now.to_string();
+                if let Some(c) = stale.compliance.as_mut() {
+                    c.status = Some("NOT_AVAILABLE".into());
+                }
+                stale.severity = Some(sh::Severity {
+                    label: Some("INFORMATIONAL".into()),
+                    normalized: Some(0),
+                    original: Some("INFORMATIONAL".into()),
+                    ..Default::default()
                 });
-            }
+                stale
+            })
+            .collect();
+        send(api, r, archived)?;
+        out.insert(run.region.clone(), active);
+    }
+    Ok(out)
+}
+
+/// Sends `findings` to `BatchImportFindings` in `region`, 100 at a time.
+fn send<A: AwsApi>(api: &A, r: &str, findings: Vec<sh::AwsSecurityFinding>) -> Result<(), FetchError> {
+    let mut findings = findings.into_iter().peekable();
+    while findings.peek().is_some() {
+        let chunk: Vec<_> = findings.by_ref().take(100).collect();
+        let out = api
+            .call::<sh::BatchImportFindings>(r, sh::BatchImportFindingsRequest { findings: chunk })
+            .map_err(wrap("BatchImportFindings", r))?;
+        if let Some(failed) = out.failed_findings.filter(|f| !f.is_empty()) {
+            let first = &failed[0];
+            return Err(FetchError {
+                what: format!("importing finding {}", first.id),
+                region: r.to_string(),
+                error: AwsError::bad_request(first.error_code.clone(), first.error_message.clone()),
+            });
         }
     }
     Ok(())
@@ -261,13 +291,28 @@ pub fn resource_matches(written: &str, finding_resource: &str) -> bool {
 
 /// Applies suppressions; returns the ones that matched no active finding.
 pub fn suppress<A: AwsApi>(api: &A, items: &[Suppress]) -> Result<Vec<Suppress>, FetchError> {
+    suppress_known(api, items, &mut ActiveByRegion::new())
+}
+
+/// Like [`suppress`], with the active findings of the regions in `known` already read (as
+/// [`import_and_read`] returns them); a region where a suppression changed something is read
+/// again, so `known` stays what Security Hub holds.
+pub fn suppress_known<A: AwsApi>(
+    api: &A,
+    items: &[Suppress],
+    known: &mut ActiveByRegion,
+) -> Result<Vec<Suppress>, FetchError> {
     let mut unmatched = Vec::new();
     let mut by_region: BTreeMap<&str, Vec<&Suppress>> = BTreeMap::new();
     for s in items {
         by_region.entry(s.region.as_str()).or_default().push(s);
     }
     for (region, list) in by_region {
-        let findings = active(api, region)?;
+        let findings = match known.remove(region) {
+            Some(f) => f,
+            None => active(api, region)?,
+        };
+        let mut changed = false;
         for s in list {
             let hit = findings.iter().find(|f| {
                 f.compliance.as_ref().and_then(|c| c.security_control_id.as_deref()) == Some(s.control.as_str())
@@ -295,7 +340,10 @@ pub fn suppress<A: AwsApi>(api: &A, items: &[Suppress]) -> Result<Vec<Suppress>,
                 },
             )
             .map_err(wrap("BatchUpdateFindings", region))?;
+            changed = true;
         }
+        let findings = if changed { active(api, region)? } else { findings };
+        known.insert(region.to_string(), findings);
     }
     Ok(unmatched)
 }

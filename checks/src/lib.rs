@@ -53,18 +53,20 @@ pub fn evaluate_account<A: AwsApi>(
 ) -> Result<Report, FetchError> {
     let snap = snapshot::Snapshot::fetch(api, account, home)?;
     let runs = evaluate::run(&snap, settings);
-    findings::import(api, account, settings.era, &runs, now)?;
-    let unmatched = findings::suppress(api, suppressions)?;
+    // One read of Security Hub per region serves the staleness check, the suppressions and the
+    // report (regions a suppression changed are read again).
+    let mut known = findings::import_and_read(api, account, settings.era, &runs, now)?;
+    let unmatched = findings::suppress_known(api, suppressions, &mut known)?;
     let mut per_region = Vec::new();
     let mut all = Vec::new();
     for run in &runs {
-        let mut active = findings::active(api, &run.region)?;
-        active.sort_by(|a, b| {
-            let key = |f: &sh::AwsSecurityFinding| {
-                let control = f.compliance.as_ref().and_then(|c| c.security_control_id.clone()).unwrap_or_default();
-                (status::natural(&control), f.resources.first().map(|r| r.id.clone()).unwrap_or_default())
-            };
-            key(a).cmp(&key(b))
+        let mut active = match known.remove(&run.region) {
+            Some(active) => active,
+            None => findings::active(api, &run.region)?,
+        };
+        active.sort_by_cached_key(|f| {
+            let control = f.compliance.as_ref().and_then(|c| c.security_control_id.as_deref()).unwrap_or_default();
+            (status::natural(control), f.resources.first().map(|r| r.id.clone()).unwrap_or_default())
         });
         all.extend(active.iter().cloned());
         per_region.push((run.region.clone(), run.standards.clone(), active));

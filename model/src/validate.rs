@@ -56,7 +56,7 @@ pub fn validate_input_with(
         return Err(problems);
     };
     match &op.input {
-        Some(shape_ref) => check(model, &shape_ref.shape, input, String::new(), placeholder, &mut problems),
+        Some(shape_ref) => check(model, &shape_ref.shape, input, &mut String::new(), placeholder, &mut problems),
         None => {
             if !matches!(input, Value::Null) && !matches!(input, Value::Object(m) if m.is_empty()) {
                 problems.push(Invalid {
@@ -74,12 +74,27 @@ pub fn validate_input_with(
     }
 }
 
-fn join(path: &str, member: &str) -> String {
-    if path.is_empty() {
-        member.to_string()
-    } else {
-        format!("{path}.{member}")
+/// Runs `f` with `.member` (or `member` at the top) appended to `path`, then restores `path`.
+/// Paths are built in one buffer and copied only into a problem, so a valid input allocates none.
+fn with_member<T>(path: &mut String, member: &str, f: impl FnOnce(&mut String) -> T) -> T {
+    let len = path.len();
+    if !path.is_empty() {
+        path.push('.');
     }
+    path.push_str(member);
+    let out = f(path);
+    path.truncate(len);
+    out
+}
+
+/// Like [`with_member`] for a list index (`[i]`).
+fn with_index<T>(path: &mut String, i: usize, f: impl FnOnce(&mut String) -> T) -> T {
+    use std::fmt::Write;
+    let len = path.len();
+    let _ = write!(path, "[{i}]");
+    let out = f(path);
+    path.truncate(len);
+    out
 }
 
 fn json_type(v: &Value) -> &'static str {
@@ -97,7 +112,7 @@ fn check(
     model: &ServiceModel,
     shape_name: &str,
     value: &Value,
-    path: String,
+    path: &mut String,
     placeholder: &dyn Fn(&Value) -> bool,
     out: &mut Vec<Invalid>,
 ) {
@@ -105,13 +120,17 @@ fn check(
         return;
     }
     let Some(shape) = model.shape(shape_name) else {
-        out.push(Invalid { path, message: format!("model has no shape {shape_name}"), kind: InvalidKind::Type });
+        out.push(Invalid {
+            path: path.clone(),
+            message: format!("model has no shape {shape_name}"),
+            kind: InvalidKind::Type,
+        });
         return;
     };
-    let wrong = |expected: &str, out: &mut Vec<Invalid>, path: String| {
+    let wrong = |expected: &str, out: &mut Vec<Invalid>, path: &mut String| {
         out.push(Invalid {
             message: format!("expected {expected}, found {}", json_type(value)),
-            path,
+            path: path.clone(),
             kind: InvalidKind::Type,
         });
     };
@@ -121,7 +140,7 @@ fn check(
             let Value::Object(map) = value else { return wrong("an object", out, path) };
             for (key, v) in map {
                 match shape.members.get(key) {
-                    Some(member) => check(model, &member.shape, v, join(&path, key), placeholder, out),
+                    Some(member) => with_member(path, key, |p| check(model, &member.shape, v, p, placeholder, out)),
                     None => {
                         let hint = shape
                             .members
@@ -133,7 +152,7 @@ fn check(
                                 format!("; members are {}", names.join(", "))
                             });
                         out.push(Invalid {
-                            path: join(&path, key),
+                            path: with_member(path, key, |p| p.clone()),
                             message: format!("unknown member {key} of {shape_name}{hint}"),
                             kind: InvalidKind::Unknown,
                         });
@@ -143,7 +162,7 @@ fn check(
             for req in &shape.required {
                 if !map.contains_key(req) {
                     out.push(Invalid {
-                        path: join(&path, req),
+                        path: with_member(path, req, |p| p.clone()),
                         message: format!("missing required member {req} of {shape_name}"),
                         kind: InvalidKind::Missing,
                     });
@@ -152,19 +171,19 @@ fn check(
         }
         "list" => {
             let Value::Array(items) = value else { return wrong("a list", out, path) };
-            length(shape, items.len(), &path, out);
+            length(shape, items.len(), path, out);
             if let Some(member) = &shape.member {
                 for (i, item) in items.iter().enumerate() {
-                    check(model, &member.shape, item, format!("{path}[{i}]"), placeholder, out);
+                    with_index(path, i, |p| check(model, &member.shape, item, p, placeholder, out));
                 }
             }
         }
         "map" => {
             let Value::Object(map) = value else { return wrong("an object", out, path) };
-            length(shape, map.len(), &path, out);
+            length(shape, map.len(), path, out);
             if let Some(v) = &shape.value {
                 for (key, item) in map {
-                    check(model, &v.shape, item, join(&path, key), placeholder, out);
+                    with_member(path, key, |p| check(model, &v.shape, item, p, placeholder, out));
                 }
             }
         }
@@ -174,13 +193,15 @@ fn check(
                 if !values.iter().any(|v| v == s) {
                     out.push(Invalid {
                         message: format!("{s:?} is not one of {}", values.join(", ")),
-                        path,
+                        path: path.clone(),
                         kind: InvalidKind::Value,
                     });
                     return;
                 }
             }
-            length(shape, s.chars().count(), &path, out);
+            if shape.min.is_some() || shape.max.is_some() {
+                length(shape, s.chars().count(), path, out);
+            }
         }
         "boolean" => {
             if !value.is_boolean() {
@@ -196,23 +217,23 @@ fn check(
             if shape.kind == "integer" && i32::try_from(n).is_err() {
                 out.push(Invalid {
                     message: format!("{n} does not fit a 32-bit integer"),
-                    path,
+                    path: path.clone(),
                     kind: InvalidKind::Value,
                 });
                 return;
             }
-            range(shape, n as f64, &path, out);
+            range(shape, n as f64, path, out);
         }
         "float" | "double" => {
             let Some(n) = value.as_f64() else { return wrong("a number", out, path) };
-            range(shape, n, &path, out);
+            range(shape, n, path, out);
         }
         "timestamp" => match value {
             Value::Number(_) => {}
             Value::String(s) if Timestamp::parse_iso8601(s).is_some() => {}
             Value::String(s) => out.push(Invalid {
                 message: format!("{s:?} is not an ISO-8601 timestamp"),
-                path,
+                path: path.clone(),
                 kind: InvalidKind::Value,
             }),
             _ => wrong("a timestamp", out, path),
@@ -221,12 +242,18 @@ fn check(
             use base64::Engine;
             let Value::String(s) = value else { return wrong("a base64 string", out, path) };
             if base64::engine::general_purpose::STANDARD.decode(s).is_err() {
-                out.push(Invalid { message: "is not valid base64".into(), path, kind: InvalidKind::Value });
+                out.push(Invalid {
+                    message: "is not valid base64".into(),
+                    path: path.clone(),
+                    kind: InvalidKind::Value,
+                });
             }
         }
-        other => {
-            out.push(Invalid { message: format!("unsupported shape type {other}"), path, kind: InvalidKind::Type })
-        }
+        other => out.push(Invalid {
+            message: format!("unsupported shape type {other}"),
+            path: path.clone(),
+            kind: InvalidKind::Type,
+        }),
     }
 }
 

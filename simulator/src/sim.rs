@@ -119,13 +119,14 @@ impl Simulator {
         let inner = self.lock();
         if let Some((settings, run)) = &inner.state {
             // Bookkeeping only: a journal write that fails must not turn AWS's answer into another.
+            let Ok(input) = serde_json::to_string(input) else { return };
             let _ = store::journal_append(
                 &inner.conn,
                 &settings.account.id,
                 region,
                 service,
                 operation,
-                input,
+                &input,
                 Err(&error.to_string()),
                 run.clock_ms,
             );
@@ -155,6 +156,7 @@ impl Simulator {
     pub fn snapshot(&self) -> Result<Simulator, SimError> {
         let inner = self.lock();
         let mut dest = Connection::open_in_memory()?;
+        store::configure(&dest)?;
         store::copy_to(&inner.conn, &mut dest)?;
         Ok(Simulator { inner: Mutex::new(Inner { conn: dest, state: inner.state.clone() }) })
     }
@@ -276,8 +278,9 @@ impl Batch<'_> {
                 return Err(crate::services::validation_error(entry.service, &problems));
             }
         }
-        let journal_input = if entry.mutates { Some(input.clone()) } else { None };
-        self.guarded(entry, region, journal_input, |ctx| entry.call_json(ctx, input))
+        // The handler consumes the input, so the journal's copy is its text, written beforehand.
+        let journal_input = if entry.mutates && self.journaling { Some(serde_json::to_string(&input)?) } else { None };
+        self.guarded(entry, region, journal_input.as_deref(), |ctx| entry.call_json(ctx, input), serde_json::to_string)
     }
 
     fn run_typed<O: Operation>(
@@ -293,32 +296,29 @@ impl Batch<'_> {
                 return Err(crate::services::validation_error(entry.service, &problems));
             }
         }
-        let mut output = None;
-        let journal_input = if entry.mutates { Some(json_input.clone()) } else { None };
-        self.guarded(entry, region, journal_input, |ctx| {
-            let out = typed(ctx, input)?;
-            let json = if entry.mutates { serde_json::to_value(&out)? } else { Value::Null };
-            output = Some(out);
-            Ok(json)
-        })?;
-        output.ok_or_else(|| AwsError::internal("operation produced no output"))
+        let journal_input =
+            if entry.mutates && self.journaling { Some(serde_json::to_string(json_input)?) } else { None };
+        self.guarded(entry, region, journal_input.as_deref(), |ctx| typed(ctx, input), serde_json::to_string)
     }
 
     /// Runs one call inside a savepoint, moving the clock and journaling it when it mutates.
-    fn guarded(
+    /// `journal_input` is the input's JSON text (present when the call is journaled);
+    /// `journal_output` writes the output's, and runs only then.
+    fn guarded<T>(
         &mut self,
         entry: &Entry,
         region: &str,
-        journal_input: Option<Value>,
-        f: impl FnOnce(&mut Ctx<'_>) -> Result<Value, AwsError>,
-    ) -> Result<Value, AwsError> {
+        journal_input: Option<&str>,
+        f: impl FnOnce(&mut Ctx<'_>) -> Result<T, AwsError>,
+        journal_output: impl FnOnce(&T) -> serde_json::Result<String>,
+    ) -> Result<T, AwsError> {
         let (settings, run) = self.state.as_mut().ok_or_else(uninitialized)?;
         if !entry.mutates {
             let mut scratch = *run;
             let mut ctx = Ctx::new(self.conn, settings, &mut scratch, region);
             return f(&mut ctx);
         }
-        self.conn.execute_batch("SAVEPOINT call")?;
+        store::savepoint(self.conn)?;
         let before = *run;
         // Each mutating call takes one second of scenario time, so creation times are ordered.
         run.clock_ms += 1000;
@@ -326,27 +326,27 @@ impl Batch<'_> {
         let result = f(&mut ctx);
         match result {
             Ok(output) if !self.journaling => {
-                self.conn.execute_batch("RELEASE call")?;
+                store::release(self.conn)?;
                 Ok(output)
             }
             Ok(output) => {
-                let input = journal_input.unwrap_or(Value::Null);
+                let text = journal_output(&output)?;
                 store::journal_append(
                     self.conn,
                     &settings.account.id,
                     region,
                     entry.service,
                     entry.name,
-                    &input,
-                    Ok(&output),
+                    journal_input.unwrap_or("null"),
+                    Ok(&text),
                     run.clock_ms,
                 )?;
-                self.conn.execute_batch("RELEASE call")?;
+                store::release(self.conn)?;
                 Ok(output)
             }
             Err(e) => {
                 *run = before;
-                self.conn.execute_batch("ROLLBACK TO call; RELEASE call")?;
+                store::rollback_savepoint(self.conn)?;
                 Err(e)
             }
         }
