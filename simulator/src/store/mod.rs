@@ -324,3 +324,60 @@ pub fn count_by_kind(conn: &Connection, account: &str) -> Result<std::collection
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Thing {
+        name: String,
+        blob: String,
+    }
+
+    impl Resource for Thing {
+        const KIND: &'static str = "test:thing";
+    }
+
+    /// A database written by the first schema (resources in a WITHOUT ROWID table) is migrated
+    /// in place: every document, its creation order and the upsert keep working.
+    #[test]
+    fn version_1_databases_migrate_to_the_rowid_table() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("v1.db");
+        let big = "x".repeat(3000); // larger than a WITHOUT ROWID cell keeps locally
+        {
+            let conn = Connection::open(&path).expect("open");
+            conn.execute_batch(schema::MIGRATIONS[0]).expect("schema 1");
+            conn.pragma_update(None, "user_version", 1).expect("version");
+            for (id, seq, blob) in [("b", 1, big.as_str()), ("a", 2, "small")] {
+                let doc = serde_json::to_string(&Thing { name: id.into(), blob: blob.into() }).expect("json");
+                conn.execute(
+                    "INSERT INTO resources (account, region, kind, id, seq, doc) VALUES ('1', 'r', 'test:thing', ?1, ?2, ?3)",
+                    params![id, seq, doc],
+                )
+                .expect("insert");
+            }
+        }
+        let conn = open(&path).expect("migrates");
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+        assert_eq!(version, CURRENT_VERSION);
+        let without_rowid: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'resources' AND sql LIKE '%WITHOUT ROWID%'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("schema");
+        assert_eq!(without_rowid, 0);
+        let b: Option<Thing> = get(&conn, "1", "r", "b").expect("get");
+        assert_eq!(b, Some(Thing { name: "b".into(), blob: big.clone() }));
+        let ids: Vec<String> = list::<Thing>(&conn, "1", "r").expect("list").into_iter().map(|(id, _)| id).collect();
+        assert_eq!(ids, ["b", "a"], "creation order survives the migration");
+        // The upsert's conflict target is the new UNIQUE constraint; a replaced row keeps its order.
+        put(&conn, "1", "r", "b", 99, &Thing { name: "b".into(), blob: "new".into() }).expect("upsert");
+        let ids: Vec<String> = list::<Thing>(&conn, "1", "r").expect("list").into_iter().map(|(id, _)| id).collect();
+        assert_eq!(ids, ["b", "a"]);
+        assert_eq!(get::<Thing>(&conn, "1", "r", "b").expect("get").map(|t| t.blob), Some("new".into()));
+    }
+}

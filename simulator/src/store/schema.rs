@@ -29,6 +29,24 @@ pub const MIGRATIONS: &[&str] = &[
          error     TEXT,           -- 'Code: message' when AWS refused it
          at        INTEGER NOT NULL -- scenario clock, ms since the epoch
      );",
+    // 2: resources in a rowid table. In a WITHOUT ROWID table a row is stored in an index
+    // b-tree, whose cells keep only ~1 KB locally: most documents (bucket configurations,
+    // ~3 KB findings) spilled into overflow pages, read and copied on every access and into
+    // every savepoint journal. A rowid table keeps rows up to ~4 KB on their leaf page.
+    "CREATE TABLE resources_v2 (
+         account TEXT NOT NULL,
+         region  TEXT NOT NULL,   -- '' for global resources (IAM, S3 bucket names)
+         kind    TEXT NOT NULL,   -- service:type, e.g. 's3:bucket', 'ec2:vpc'
+         id      TEXT NOT NULL,
+         seq     INTEGER NOT NULL, -- creation order
+         doc     TEXT NOT NULL,   -- JSON document of the resource
+         UNIQUE (account, region, kind, id)
+     );
+     INSERT INTO resources_v2 (account, region, kind, id, seq, doc)
+         SELECT account, region, kind, id, seq, doc FROM resources;
+     DROP TABLE resources;
+     ALTER TABLE resources_v2 RENAME TO resources;
+     CREATE INDEX resources_in_order ON resources (account, kind, region, seq);",
 ];
 
 /// The schema version this build writes.
