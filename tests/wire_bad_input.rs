@@ -6,13 +6,13 @@
 
 mod wire_support;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::net::TcpStream;
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde_json::Value;
-use wire_support::{boto, form, have_boto3, raw, start, Server};
+use wire_support::{boto, form, have_boto3, header, raw, read_response, start, Server};
 
 fn server() -> &'static Server {
     static SERVER: OnceLock<Server> = OnceLock::new();
@@ -20,10 +20,6 @@ fn server() -> &'static Server {
 }
 
 const FORM: (&str, &str) = ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
-
-fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
 
 /// The HTTP status of an unsigned HeadBucket.
 fn head_bucket(bucket: &str) -> u16 {
@@ -244,33 +240,6 @@ fn s3_errors_name_the_bucket_in_aws_order() {
         assert!(body.contains(&format!("<Code>{code}</Code>")), "{sub}: {body}");
         assert!(body.contains("<BucketName>named-bucket</BucketName>"), "{sub}: {body}");
     }
-}
-
-/// Reads a response's status line and headers; the body only when `with_body`, by Content-Length.
-fn read_response(reader: &mut impl BufRead, with_body: bool) -> (u16, Vec<(String, String)>, String) {
-    let mut line = String::new();
-    reader.read_line(&mut line).expect("status line");
-    let status =
-        line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("status: {line:?}"));
-    let mut headers = Vec::new();
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line).expect("header");
-        if line == "\r\n" || line.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':') {
-            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-        }
-    }
-    let mut body = String::new();
-    if with_body {
-        let length = header(&headers, "content-length").and_then(|v| v.parse().ok()).unwrap_or(0usize);
-        let mut bytes = vec![0; length];
-        reader.read_exact(&mut bytes).expect("body");
-        body = String::from_utf8_lossy(&bytes).into_owned();
-    }
-    (status, headers, body)
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde_json::Value;
-use wire_support::{db_path, form, raw, start, Server};
+use wire_support::{db_path, form, raw, read_response, start, Server};
 
 fn server() -> &'static Server {
     static SERVER: OnceLock<Server> = OnceLock::new();
@@ -92,7 +92,7 @@ fn keep_alive_and_expect_continue() {
     assert!(line.starts_with("HTTP/1.1 100"), "{line}");
     reader.read_line(&mut line).expect("blank");
     stream.write_all(body.as_bytes()).expect("body");
-    let first = read_response(&mut reader);
+    let first = read_ok(&mut reader);
     assert!(first.contains("<GetCallerIdentityResult>"), "{first}");
     // Second request on the same connection, with an absolute-form target.
     let head = format!(
@@ -100,31 +100,15 @@ fn keep_alive_and_expect_continue() {
         body.len()
     );
     stream.write_all(head.as_bytes()).expect("second");
-    let second = read_response(&mut reader);
+    let second = read_ok(&mut reader);
     assert!(second.contains("<GetCallerIdentityResult>"), "{second}");
 }
 
-/// Reads one response with a Content-Length body.
-fn read_response(reader: &mut impl BufRead) -> String {
-    let mut length = 0usize;
-    let mut status = String::new();
-    reader.read_line(&mut status).expect("status line");
-    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line).expect("header");
-        if line == "\r\n" || line.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':') {
-            if k.eq_ignore_ascii_case("content-length") {
-                length = v.trim().parse().expect("length");
-            }
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).expect("body");
-    String::from_utf8_lossy(&body).into_owned()
+/// Reads one response that must be a 200; its body.
+fn read_ok(reader: &mut impl BufRead) -> String {
+    let (status, _, body) = read_response(reader, true);
+    assert_eq!(status, 200, "{body}");
+    body
 }
 
 #[test]

@@ -186,3 +186,17 @@ fn convert(response: Response) -> hyper::Response<Full<Bytes>> {
         fallback
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_an_inline_call_becomes_a_500_naming_it() {
+        let response = inline(|| panic!("handler bug"));
+        assert_eq!(response.status, 500);
+        assert!(String::from_utf8_lossy(&response.body).contains("handler bug"));
+        let fine = inline(|| Response { status: 200, ..Response::default() });
+        assert_eq!(fine.status, 200);
+    }
+}

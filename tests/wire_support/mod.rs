@@ -226,3 +226,35 @@ pub fn aws_cli(endpoint: &str, region: &str, args: &[&str]) -> CliOut {
     let json = serde_json::from_str(&stdout).unwrap_or(serde_json::Value::Null);
     CliOut { code: out.status.code().unwrap_or(-1), json, stdout, stderr }
 }
+
+/// The first header called `name` (lower-case) of a response read by [`read_response`].
+pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// Reads a response's status line and headers; the body only when `with_body`, by Content-Length.
+pub fn read_response(reader: &mut impl BufRead, with_body: bool) -> (u16, Vec<(String, String)>, String) {
+    let mut line = String::new();
+    reader.read_line(&mut line).expect("status line");
+    let status =
+        line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("status: {line:?}"));
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("header");
+        if line == "\r\n" || line.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+        }
+    }
+    let mut body = String::new();
+    if with_body {
+        let length = header(&headers, "content-length").and_then(|v| v.parse().ok()).unwrap_or(0usize);
+        let mut bytes = vec![0; length];
+        reader.read_exact(&mut bytes).expect("body");
+        body = String::from_utf8_lossy(&bytes).into_owned();
+    }
+    (status, headers, body)
+}

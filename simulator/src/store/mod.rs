@@ -360,6 +360,8 @@ mod tests {
             }
         }
         let conn = open(&path).expect("migrates");
+        let qpsg = conn.db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG).expect("db config");
+        assert!(qpsg, "plans must not depend on bound values (see `configure`)");
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
         assert_eq!(version, CURRENT_VERSION);
         let without_rowid: i64 = conn

@@ -519,6 +519,34 @@ pub(crate) fn success_status(op: &OperationModel, from_member: Option<u16>) -> u
 mod tests {
     use super::*;
 
+    /// The allocation-free check the router runs first agrees with the full match.
+    #[test]
+    fn the_quick_path_check_agrees_with_the_full_match() {
+        let templates =
+            ["/", "/{Bucket}", "/{Bucket}/{Key+}", "/detector/{DetectorId}/filter", "/standards/controls/{Arn+}"];
+        let paths = [
+            "/",
+            "/b",
+            "/b/",
+            "/b/k",
+            "/b/k/deeper/key",
+            "/b//k",
+            "/a%2Fb",
+            "/detector/d1/filter",
+            "/detector//filter",
+            "/detector/d1",
+            "/standards/controls/",
+            "/standards/controls/arn%3Ax/y",
+        ];
+        for tpl in templates {
+            let full = Template::parse(tpl);
+            for path in paths {
+                let decoded: Vec<Cow<'_, str>> = split_path(path).map(decode).collect();
+                assert_eq!(path_matches(tpl, &decoded), full.match_path(path).is_some(), "{tpl} against {path}");
+            }
+        }
+    }
+
     #[test]
     fn templates_match_labels_and_greedy_labels() {
         let t = Template::parse("/standards/controls/{StandardsSubscriptionArn+}");
