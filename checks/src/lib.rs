@@ -53,13 +53,43 @@ pub fn evaluate_account<A: AwsApi>(
 ) -> Result<Report, FetchError> {
     let snap = snapshot::Snapshot::fetch(api, account, home)?;
     let runs = evaluate::run(&snap, settings);
+    record(api, account, settings.era, &runs, suppressions, now, average_score)
+}
+
+/// Records the verdicts of `runs` (judged from the account as it is now) in Security Hub:
+/// imports their findings, archives stale ones, applies `suppressions`, then reads the
+/// findings back for status and score.
+pub fn record<A: AwsApi>(
+    api: &A,
+    account: &str,
+    era: hubsim_simulator::Era,
+    runs: &[evaluate::RegionRun],
+    suppressions: &[findings::Suppress],
+    now: &str,
+    average_score: bool,
+) -> Result<Report, FetchError> {
     // One read of Security Hub per region serves the staleness check, the suppressions and the
     // report (regions a suppression changed are read again).
-    let mut known = findings::import_and_read(api, account, settings.era, &runs, now)?;
+    let mut known = findings::import_and_read(api, account, era, runs, now)?;
     let unmatched = findings::suppress_known(api, suppressions, &mut known)?;
+    let mut report = report(api, era, runs, known, average_score)?;
+    report.unmatched_suppressions = unmatched;
+    Ok(report)
+}
+
+/// Status and score from the findings Security Hub holds in the regions of `runs`; `known`
+/// holds the regions already read (as [`findings::import_and_read`] returns them), the others
+/// are read now.
+pub fn report<A: AwsApi>(
+    api: &A,
+    era: hubsim_simulator::Era,
+    runs: &[evaluate::RegionRun],
+    mut known: findings::ActiveByRegion,
+    average_score: bool,
+) -> Result<Report, FetchError> {
     let mut per_region = Vec::new();
     let mut all = Vec::new();
-    for run in &runs {
+    for run in runs {
         let mut active = match known.remove(&run.region) {
             Some(active) => active,
             None => findings::active(api, &run.region)?,
@@ -71,6 +101,6 @@ pub fn evaluate_account<A: AwsApi>(
         all.extend(active.iter().cloned());
         per_region.push((run.region.clone(), run.standards.clone(), active));
     }
-    let (controls, score) = status::summarize(settings.era, &per_region, average_score);
-    Ok(Report { controls, score, findings: all, unmatched_suppressions: unmatched })
+    let (controls, score) = status::summarize(era, &per_region, average_score);
+    Ok(Report { controls, score, findings: all, unmatched_suppressions: Vec::new() })
 }

@@ -19,6 +19,7 @@ pub use fixes::{iam_actions, remediable};
 pub use support::names;
 
 use crate::control::Params;
+use crate::evaluate::RegionRun;
 use crate::findings::{self, Suppress};
 use crate::snapshot::{FetchError, Snapshot};
 use crate::{controls, status, Report, Settings};
@@ -217,7 +218,7 @@ fn failing(report: &Report, filter: &[String]) -> Vec<Key> {
 }
 
 /// The failing verdicts of a judged snapshot, minus suppressed findings, in fix order.
-fn failing_verdicts(runs: &[crate::evaluate::RegionRun], suppressed: &BTreeSet<Key>, filter: &[String]) -> Vec<Key> {
+fn failing_verdicts(runs: &[RegionRun], suppressed: &BTreeSet<Key>, filter: &[String]) -> Vec<Key> {
     let mut out: Vec<Key> = runs
         .iter()
         .flat_map(|run| {
@@ -244,8 +245,9 @@ fn once_key(control: &str, region: &str, resource: &str) -> String {
     }
 }
 
-/// Remediates the account behind `api`. `evaluate` runs one evaluation (fetch, judge, import,
-/// apply the user's suppressions) and returns its report.
+/// Remediates the account behind `api`: evaluates it (findings recorded in Security Hub, the
+/// user's `suppressions` applied), fixes in rounds until a round changes nothing, records the
+/// findings again and suppresses or lists what no API fixed. `now` reads the scenario clock.
 pub fn remediate<A: AwsApi>(
     api: &A,
     account: &str,
@@ -255,9 +257,14 @@ pub fn remediate<A: AwsApi>(
     now: &dyn Fn() -> String,
     options: &Options,
 ) -> Result<Outcome, FetchError> {
-    let evaluate_now = |api: &A| crate::evaluate_account(api, account, home, settings, suppressions, &now(), false);
+    let record = |runs: &[RegionRun]| crate::record(api, account, settings.era, runs, suppressions, &now(), false);
     let mut fixer = fixer::Fixer::new(api, account, home, settings.era);
-    let before = evaluate_now(api)?;
+    // The snapshot and its verdicts are reused while the account is unchanged: the first round
+    // judges what the evaluation before judged, and after a round that changed nothing the
+    // evaluation after judges that round's snapshot.
+    let mut snapshot = Snapshot::fetch(api, account, home)?;
+    let mut runs = crate::evaluate::run(&snapshot, settings);
+    let before = record(&runs)?;
     // Findings suppressed before remediation (by the user) stay out of the work list.
     let suppressed: BTreeSet<Key> = before
         .findings
@@ -280,11 +287,12 @@ pub fn remediate<A: AwsApi>(
         fixer.round = rounds;
         // Between rounds the controls judge the fresh snapshot directly; findings are recorded
         // in Security Hub once, at the end.
-        let snapshot = Snapshot::fetch(api, account, home)?;
         let todo = if rounds == 1 {
             failing(&before, &options.controls)
         } else {
-            failing_verdicts(&crate::evaluate::run(&snapshot, settings), &suppressed, &options.controls)
+            snapshot = Snapshot::fetch(api, account, home)?;
+            runs = crate::evaluate::run(&snapshot, settings);
+            failing_verdicts(&runs, &suppressed, &options.controls)
         };
         let mut acted = false;
         let mut done_this_round: BTreeSet<String> = BTreeSet::new();
@@ -341,9 +349,14 @@ pub fn remediate<A: AwsApi>(
     // What no API fixed: suppress with the justification, or leave it for a person.
     let mut manual = Vec::new();
     let mut to_suppress = Vec::new();
-    let report = evaluate_now(api)?;
+    if !converged {
+        // The last round changed the account.
+        snapshot = Snapshot::fetch(api, account, home)?;
+        runs = crate::evaluate::run(&snapshot, settings);
+    }
+    let report = record(&runs)?;
     let still_failing: BTreeSet<Key> = failing(&report, &options.controls).into_iter().collect();
-    let last = Snapshot::fetch(api, account, home)?;
+    let last = &snapshot;
     for ((control, region, resource), j) in &unfixable {
         // A log sink's sources may have grown since it was judged.
         let j = match j {
@@ -382,10 +395,20 @@ pub fn remediate<A: AwsApi>(
             }),
         }
     }
-    if !to_suppress.is_empty() {
-        findings::suppress(api, &to_suppress)?;
-    }
-    let after = if to_suppress.is_empty() { report } else { evaluate_now(api)? };
+    let after = if to_suppress.is_empty() {
+        report
+    } else {
+        // Suppressing changes only the findings' workflow: Security Hub is read again, the
+        // account is not judged again.
+        let mut known = findings::ActiveByRegion::new();
+        for f in &report.findings {
+            known.entry(f.region.clone().unwrap_or_default()).or_default().push(f.clone());
+        }
+        findings::suppress_known(api, &to_suppress, &mut known)?;
+        let mut after = crate::report(api, settings.era, &runs, known, false)?;
+        after.unmatched_suppressions = report.unmatched_suppressions;
+        after
+    };
     for (control, region, resource) in failing(&after, &options.controls) {
         let listed = manual.iter().any(|m| m.control == control && m.region == region && m.resource == resource);
         if !listed {
