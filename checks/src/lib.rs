@@ -88,7 +88,6 @@ pub fn report<A: AwsApi>(
     average_score: bool,
 ) -> Result<Report, FetchError> {
     let mut per_region = Vec::new();
-    let mut all = Vec::new();
     for run in runs {
         let mut active = match known.remove(&run.region) {
             Some(active) => active,
@@ -98,9 +97,9 @@ pub fn report<A: AwsApi>(
             let control = f.compliance.as_ref().and_then(|c| c.security_control_id.as_deref()).unwrap_or_default();
             (status::natural(control), f.resources.first().map(|r| r.id.clone()).unwrap_or_default())
         });
-        all.extend(active.iter().cloned());
         per_region.push((run.region.clone(), run.standards.clone(), active));
     }
     let (controls, score) = status::summarize(era, &per_region, average_score);
-    Ok(Report { controls, score, findings: all, unmatched_suppressions: Vec::new() })
+    let findings = per_region.into_iter().flat_map(|(_, _, active)| active).collect();
+    Ok(Report { controls, score, findings, unmatched_suppressions: Vec::new() })
 }

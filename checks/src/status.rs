@@ -150,20 +150,20 @@ pub fn summarize(
                 all_standards.push(s.clone());
             }
         }
+        // The compliance of the findings that count, by control.
+        let mut by_control: BTreeMap<&str, Vec<Compliance>> = BTreeMap::new();
+        for f in findings.iter().filter(|f| counts(f)) {
+            let Some(c) = f.compliance.as_ref() else { continue };
+            if let (Some(id), Some(status)) = (c.security_control_id.as_deref(), c.status.as_deref()) {
+                by_control.entry(id).or_default().extend(Compliance::parse(status));
+            }
+        }
         for (def, entry) in catalogue().enabled(era, standards) {
             if controls::find(&def.id).is_none() {
                 continue;
             }
             let status = ControlStatus::of(
-                findings
-                    .iter()
-                    .filter(|f| counts(f))
-                    .filter(|f| {
-                        f.compliance.as_ref().and_then(|c| c.security_control_id.as_deref()) == Some(def.id.as_str())
-                    })
-                    .filter_map(|f| {
-                        f.compliance.as_ref().and_then(|c| c.status.as_deref()).and_then(Compliance::parse)
-                    }),
+                by_control.get(def.id.as_str()).map(Vec::as_slice).unwrap_or_default().iter().copied(),
             );
             let row = rows.entry(def.id.clone()).or_insert_with(|| ControlRow {
                 id: def.id.clone(),
