@@ -21,6 +21,10 @@
 //!   by one thread per core, each account in its own simulator. Each sample runs the pool once
 //!   and the reported time is scaled to 1,000 accounts (pool time × 1,000 / pool size).
 
+/// The binary's allocator, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};

@@ -6,6 +6,10 @@
 //! `*/1-connection` is sequential latency; `*/16-connections` sends the same number of requests
 //! over 16 connections at once (criterion reports time per batch of 16 × 50 requests).
 
+/// The binary's allocator, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;

@@ -8,6 +8,10 @@
 //! * `s3/10k-create-and-encrypt`: 10,000 CreateBucket + PutBucketEncryption calls through the
 //!   typed API on `:memory:`. Target: ≤ 1 s.
 
+/// The binary's allocator, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use hubsim_simulator::model::s3;
 use hubsim_simulator::scenario::{self, LoadOptions};

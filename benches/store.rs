@@ -9,6 +9,10 @@
 //!   account with 1,000 such buckets: input validation, the handler, the transaction and (for
 //!   writes) the journal row.
 
+/// The binary's allocator, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::path::Path;
 

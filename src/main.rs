@@ -8,6 +8,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc: the evaluator and remediator allocate and free many small JSON values.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A local AWS account simulator for developing and testing Security Hub controls.
 ///
 /// hubsim keeps a simulated AWS account (S3, EC2/VPC, IAM, CloudTrail, Config, GuardDuty, SNS,
