@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use crate::error::AwsError;
 use crate::ids::IdGen;
 use crate::settings::{Era, RunState, Settings};
-use crate::store::{self, Resource};
+use crate::store::{self, Resource, View};
 
 /// One operation's view of the world.
 pub struct Ctx<'a> {
@@ -67,6 +67,12 @@ impl<'a> Ctx<'a> {
         Ok(store::get(self.conn, self.account(), &self.region, id)?)
     }
 
+    /// Reads part of a resource in the call's region (or the global one for global kinds):
+    /// only the fields view `V` names are built (see [`store::View`]).
+    pub fn get_view<V: View>(&self, id: &str) -> Result<Option<V>, AwsError> {
+        Ok(store::get_view(self.conn, self.account(), &self.region, id)?)
+    }
+
     /// Reads a resource in `region`.
     pub fn get_in<R: Resource>(&self, region: &str, id: &str) -> Result<Option<R>, AwsError> {
         Ok(store::get(self.conn, self.account(), region, id)?)
@@ -97,6 +103,12 @@ impl<'a> Ctx<'a> {
     /// Every resource of a kind in the call's region, in creation order.
     pub fn list<R: Resource>(&self) -> Result<Vec<(String, R)>, AwsError> {
         Ok(store::list(self.conn, self.account(), &self.region)?)
+    }
+
+    /// Part of every resource of a kind in the call's region, in creation order (see
+    /// [`store::View`]).
+    pub fn list_view<V: View>(&self) -> Result<Vec<(String, V)>, AwsError> {
+        Ok(store::list_view(self.conn, self.account(), &self.region)?)
     }
 
     /// Every resource of a kind in `region`, in creation order.

@@ -5,6 +5,7 @@ mod schema;
 
 use std::path::Path;
 
+use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -94,17 +95,38 @@ pub fn meta_put<T: Serialize>(conn: &Connection, key: &str, value: &T) -> Result
     Ok(())
 }
 
+/// A partial view of resource `Of`'s stored document: a struct with some of its fields, under
+/// the same serde names and defaults. Deserializing it skips the others without building
+/// them, so a read that answers with one part of a large document does not pay for the rest.
+pub trait View: DeserializeOwned {
+    /// The resource this is a view of (its kind, and whether it is global).
+    type Of: Resource;
+}
+
 /// Reads one resource document.
 pub fn get<R: Resource>(conn: &Connection, account: &str, region: &str, id: &str) -> Result<Option<R>, SimError> {
-    let region = if R::GLOBAL { "" } else { region };
-    let text: Option<String> = conn
-        .prepare_cached("SELECT doc FROM resources WHERE account = ?1 AND region = ?2 AND kind = ?3 AND id = ?4")?
-        .query_row(params![account, region, R::KIND, id], |r| r.get(0))
-        .optional()?;
-    Ok(match text {
-        Some(t) => Some(serde_json::from_str(&t)?),
-        None => None,
-    })
+    read_doc(conn, account, if R::GLOBAL { "" } else { region }, R::KIND, id)
+}
+
+/// Reads part of one resource document (see [`View`]).
+pub fn get_view<V: View>(conn: &Connection, account: &str, region: &str, id: &str) -> Result<Option<V>, SimError> {
+    read_doc(conn, account, if V::Of::GLOBAL { "" } else { region }, V::Of::KIND, id)
+}
+
+fn read_doc<T: DeserializeOwned>(
+    conn: &Connection,
+    account: &str,
+    region: &str,
+    kind: &str,
+    id: &str,
+) -> Result<Option<T>, SimError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT doc FROM resources WHERE account = ?1 AND region = ?2 AND kind = ?3 AND id = ?4")?;
+    let mut rows = stmt.query(params![account, region, kind, id])?;
+    match rows.next()? {
+        Some(row) => Ok(Some(parse_doc(row, 0)?)),
+        None => Ok(None),
+    }
 }
 
 /// Inserts or replaces one resource document; a replaced resource keeps its creation order.
@@ -137,18 +159,39 @@ pub fn delete<R: Resource>(conn: &Connection, account: &str, region: &str, id: &
 
 /// Every resource of a kind in one region (or the global ones), in creation order.
 pub fn list<R: Resource>(conn: &Connection, account: &str, region: &str) -> Result<Vec<(String, R)>, SimError> {
-    let region = if R::GLOBAL { "" } else { region };
+    list_docs(conn, account, if R::GLOBAL { "" } else { region }, R::KIND)
+}
+
+/// Part of every resource of a kind in one region (or the global ones), in creation order
+/// (see [`View`]).
+pub fn list_view<V: View>(conn: &Connection, account: &str, region: &str) -> Result<Vec<(String, V)>, SimError> {
+    list_docs(conn, account, if V::Of::GLOBAL { "" } else { region }, V::Of::KIND)
+}
+
+fn list_docs<T: DeserializeOwned>(
+    conn: &Connection,
+    account: &str,
+    region: &str,
+    kind: &str,
+) -> Result<Vec<(String, T)>, SimError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, doc FROM resources WHERE account = ?1 AND kind = ?2 AND region = ?3 ORDER BY seq",
     )?;
-    let rows =
-        stmt.query_map(params![account, R::KIND, region], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut rows = stmt.query(params![account, kind, region])?;
     let mut out = Vec::new();
-    for row in rows {
-        let (id, doc) = row?;
-        out.push((id, serde_json::from_str(&doc)?));
+    while let Some(row) = rows.next()? {
+        out.push((row.get::<_, String>(0)?, parse_doc(row, 1)?));
     }
     Ok(out)
+}
+
+/// The JSON document in column `col` of `row`, parsed from SQLite's text in place (without
+/// copying it into a `String` first).
+fn parse_doc<T: DeserializeOwned>(row: &rusqlite::Row<'_>, col: usize) -> Result<T, SimError> {
+    match row.get_ref(col)? {
+        ValueRef::Text(text) => Ok(serde_json::from_slice(text)?),
+        other => Err(rusqlite::Error::InvalidColumnType(col, "doc".into(), other.data_type()).into()),
+    }
 }
 
 /// Up to `limit` resources of a kind in one region created after position `after` (exclusive),
@@ -165,13 +208,10 @@ pub fn list_after<R: Resource>(
     let mut stmt = conn.prepare_cached(
         "SELECT seq, id, doc FROM resources WHERE account = ?1 AND kind = ?2 AND region = ?3 AND seq > ?4 ORDER BY seq LIMIT ?5",
     )?;
-    let rows = stmt.query_map(params![account, R::KIND, region, after, limit as i64], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-    })?;
+    let mut rows = stmt.query(params![account, R::KIND, region, after, limit as i64])?;
     let mut out = Vec::new();
-    for row in rows {
-        let (seq, id, doc) = row?;
-        out.push((seq, id, serde_json::from_str(&doc)?));
+    while let Some(row) = rows.next()? {
+        out.push((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, parse_doc(row, 2)?));
     }
     Ok(out)
 }
@@ -180,13 +220,10 @@ pub fn list_after<R: Resource>(
 pub fn list_all<R: Resource>(conn: &Connection, account: &str) -> Result<Vec<(String, String, R)>, SimError> {
     let mut stmt =
         conn.prepare_cached("SELECT region, id, doc FROM resources WHERE account = ?1 AND kind = ?2 ORDER BY seq")?;
-    let rows = stmt.query_map(params![account, R::KIND], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-    })?;
+    let mut rows = stmt.query(params![account, R::KIND])?;
     let mut out = Vec::new();
-    for row in rows {
-        let (region, id, doc) = row?;
-        out.push((region, id, serde_json::from_str(&doc)?));
+    while let Some(row) = rows.next()? {
+        out.push((row.get::<_, String>(0)?, row.get::<_, String>(1)?, parse_doc(row, 2)?));
     }
     Ok(out)
 }

@@ -570,11 +570,12 @@ fn permissions(rules: &[SgRule], egress: bool) -> Vec<ec2::IpPermission> {
     out
 }
 
-fn view(ctx: &Ctx<'_>, g: &SgDoc) -> Result<ec2::SecurityGroup, AwsError> {
+/// Group `g` as DescribeSecurityGroups shows it, with its `tags`.
+fn view(ctx: &Ctx<'_>, g: &SgDoc, tags: Vec<ec2::Tag>) -> Result<ec2::SecurityGroup, AwsError> {
     Ok(ec2::SecurityGroup {
         group_id: Some(g.group_id.clone()),
         ip_permissions_egress: Some(permissions(&g.rules, true)),
-        tags: tag_list(tags_of(ctx, &g.group_id)?),
+        tags: tag_list(tags),
         vpc_id: Some(g.vpc_id.clone()),
         security_group_arn: Some(arn(ctx, "security-group", &g.group_id)),
         owner_id: Some(g.owner_id.clone()),
@@ -767,7 +768,8 @@ impl Handler for ec2::DescribeSecurityGroups {
                     .collect()
             });
             if keep {
-                out.push(view(ctx, g)?);
+                // The tags were read once for the filters; the answer shows the same.
+                out.push(view(ctx, g, tags)?);
             }
         }
         let (groups, next_token) = page(out, input.max_results, input.next_token.as_deref())?;

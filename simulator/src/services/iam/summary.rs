@@ -4,10 +4,14 @@ use std::collections::BTreeMap;
 
 use hubsim_model::{iam, Empty};
 
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+
 use super::{mfa, page, roles, users};
 use crate::baseline::MfaKind;
 use crate::error::AwsError;
 use crate::registry::{Handler, Registrar};
+use crate::store::View;
 use crate::Ctx;
 
 pub(super) fn register(r: &mut Registrar) {
@@ -38,6 +42,39 @@ const QUOTAS: &[(&str, i32)] = &[
     ("GlobalEndpointTokenVersion", 1),
 ];
 
+/// What the summary reads of a role: its managed-policy attachments (see [`View`]).
+#[derive(Deserialize)]
+struct RoleAttachments {
+    #[serde(default)]
+    attached: Vec<IgnoredAny>,
+}
+
+impl View for RoleAttachments {
+    type Of = roles::StoredRole;
+}
+
+/// What the summary reads of a user: its managed-policy attachments.
+#[derive(Deserialize)]
+struct UserAttachments {
+    #[serde(default)]
+    attached: Vec<IgnoredAny>,
+}
+
+impl View for UserAttachments {
+    type Of = users::StoredUser;
+}
+
+/// What the summary reads of a virtual MFA device: whether it is enabled for a user.
+#[derive(Deserialize)]
+struct MfaUser {
+    #[serde(default)]
+    user: Option<String>,
+}
+
+impl View for MfaUser {
+    type Of = mfa::StoredMfaDevice;
+}
+
 fn count(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
@@ -50,12 +87,13 @@ impl Handler for iam::GetAccountSummary {
     /// `PolicyVersionsInUse` counts managed-policy attachments (one version each).
     fn handle(ctx: &mut Ctx<'_>, _input: Empty) -> Result<iam::GetAccountSummaryResponse, AwsError> {
         let root = super::root::load(ctx)?;
-        let roles = roles::all(ctx)?;
-        let users = users::all(ctx)?;
-        let devices = mfa::all(ctx)?;
+        // Only counts are needed: the documents are read as parts, not whole.
+        let roles = ctx.list_view::<RoleAttachments>()?;
+        let users = ctx.list_view::<UserAttachments>()?;
+        let devices = ctx.list_view::<MfaUser>()?;
         let root_mfa = usize::from(root.mfa != MfaKind::None);
-        let attachments = roles.iter().map(|r| r.attached.len()).sum::<usize>()
-            + users.iter().map(|u| u.attached.len()).sum::<usize>();
+        let attachments = roles.iter().map(|(_, r)| r.attached.len()).sum::<usize>()
+            + users.iter().map(|(_, u)| u.attached.len()).sum::<usize>();
         let mut map: BTreeMap<String, i32> = QUOTAS.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         let counts = [
             ("AccountMFAEnabled", root_mfa),
@@ -68,7 +106,7 @@ impl Handler for iam::GetAccountSummary {
             ("Policies", 0),
             ("PolicyVersionsInUse", attachments),
             ("MFADevices", devices.len() + root_mfa),
-            ("MFADevicesInUse", devices.iter().filter(|d| d.user.is_some()).count() + root_mfa),
+            ("MFADevicesInUse", devices.iter().filter(|(_, d)| d.user.is_some()).count() + root_mfa),
             ("Providers", 0),
             ("ServerCertificates", 0),
             ("InstanceProfiles", 0),

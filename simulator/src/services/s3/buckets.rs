@@ -2,7 +2,7 @@
 
 use hubsim_model::{s3, Empty};
 
-use super::{bucket, canonical_user_id, Bucket};
+use super::{bucket, bucket_part, canonical_user_id, part, Bucket};
 use crate::error::AwsError;
 use crate::registry::{Handler, Registrar};
 use crate::settings::Era;
@@ -145,7 +145,7 @@ impl Handler for s3::ListBuckets {
     const MUTATES: bool = false;
 
     fn handle(ctx: &mut Ctx<'_>, input: s3::ListBucketsRequest) -> Result<s3::ListBucketsOutput, AwsError> {
-        let mut buckets: Vec<Bucket> = ctx.list::<Bucket>()?.into_iter().map(|(_, b)| b).collect();
+        let mut buckets: Vec<part::Listing> = ctx.list_view::<part::Listing>()?.into_iter().map(|(_, b)| b).collect();
         // S3 lists buckets by name.
         buckets.sort_by(|a, b| a.name.cmp(&b.name));
         if let Some(prefix) = &input.prefix {
@@ -189,7 +189,9 @@ impl Handler for s3::HeadBucket {
 
     fn handle(ctx: &mut Ctx<'_>, input: s3::HeadBucketRequest) -> Result<s3::HeadBucketOutput, AwsError> {
         // HEAD errors carry no body; clients see only the status.
-        let b = ctx.get::<Bucket>(&input.bucket)?.ok_or_else(|| AwsError::not_found("NotFound", "Not Found"))?;
+        let b = ctx
+            .get_view::<part::Listing>(&input.bucket)?
+            .ok_or_else(|| AwsError::not_found("NotFound", "Not Found"))?;
         Ok(s3::HeadBucketOutput {
             bucket_arn: Some(super::bucket_arn(&b.name)),
             bucket_region: Some(b.region),
@@ -203,7 +205,7 @@ impl Handler for s3::GetBucketLocation {
     const MUTATES: bool = false;
 
     fn handle(ctx: &mut Ctx<'_>, input: s3::GetBucketLocationRequest) -> Result<s3::GetBucketLocationOutput, AwsError> {
-        let b = bucket(ctx, &input.bucket)?;
+        let b: part::Listing = bucket_part(ctx, &input.bucket)?;
         // us-east-1 buckets answer an empty constraint.
         let location_constraint = if b.region == "us-east-1" { None } else { Some(b.region) };
         Ok(s3::GetBucketLocationOutput { location_constraint })

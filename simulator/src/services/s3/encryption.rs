@@ -2,7 +2,7 @@
 
 use hubsim_model::{s3, Empty};
 
-use super::{bucket, Bucket};
+use super::{bucket, bucket_part, part, Bucket};
 use crate::error::AwsError;
 use crate::registry::{Handler, Registrar};
 use crate::settings::Era;
@@ -33,7 +33,7 @@ impl Handler for s3::GetBucketEncryption {
         ctx: &mut Ctx<'_>,
         input: s3::GetBucketEncryptionRequest,
     ) -> Result<s3::GetBucketEncryptionOutput, AwsError> {
-        let b = bucket(ctx, &input.bucket)?;
+        let b: part::Encryption = bucket_part(ctx, &input.bucket)?;
         match b.encryption {
             Some(config) => Ok(s3::GetBucketEncryptionOutput { server_side_encryption_configuration: Some(config) }),
             None => Err(AwsError::not_found(

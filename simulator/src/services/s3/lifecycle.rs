@@ -2,7 +2,7 @@
 
 use hubsim_model::{s3, Empty};
 
-use super::{bucket, invalid_argument, malformed_xml};
+use super::{bucket, bucket_part, invalid_argument, malformed_xml, part};
 use crate::error::AwsError;
 use crate::registry::{Handler, Registrar};
 use crate::Ctx;
@@ -102,7 +102,7 @@ impl Handler for s3::GetBucketLifecycleConfiguration {
         ctx: &mut Ctx<'_>,
         input: s3::GetBucketLifecycleConfigurationRequest,
     ) -> Result<s3::GetBucketLifecycleConfigurationOutput, AwsError> {
-        let b = bucket(ctx, &input.bucket)?;
+        let b: part::Lifecycle = bucket_part(ctx, &input.bucket)?;
         let rules = b.lifecycle.ok_or_else(no_lifecycle)?;
         Ok(s3::GetBucketLifecycleConfigurationOutput {
             rules: Some(rules),

@@ -7,7 +7,7 @@
 
 use hubsim_model::{s3, Empty};
 
-use super::{bucket, bucket_arn, Bucket, LOG_DELIVERY_GROUP};
+use super::{bucket, bucket_arn, bucket_part, part, Bucket, LOG_DELIVERY_GROUP};
 use crate::error::AwsError;
 use crate::policy::Policy;
 use crate::registry::{Handler, Registrar};
@@ -45,7 +45,7 @@ impl Handler for s3::GetBucketLogging {
     const MUTATES: bool = false;
 
     fn handle(ctx: &mut Ctx<'_>, input: s3::GetBucketLoggingRequest) -> Result<s3::GetBucketLoggingOutput, AwsError> {
-        let b = bucket(ctx, &input.bucket)?;
+        let b: part::Logging = bucket_part(ctx, &input.bucket)?;
         Ok(s3::GetBucketLoggingOutput { logging_enabled: b.logging })
     }
 }

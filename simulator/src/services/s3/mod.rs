@@ -17,10 +17,12 @@ mod policy;
 mod public_access;
 mod state;
 
+pub(crate) use state::part;
 pub use state::{canonical_user_id, Bucket};
 
 use crate::error::AwsError;
 use crate::registry::Registrar;
+use crate::store::View;
 
 /// Registers S3's operations.
 pub fn register(r: &mut Registrar) {
@@ -69,6 +71,11 @@ pub fn no_such_bucket(name: &str) -> AwsError {
 /// Reads bucket `name` or answers `NoSuchBucket`.
 pub(crate) fn bucket(ctx: &crate::Ctx<'_>, name: &str) -> Result<Bucket, AwsError> {
     ctx.get::<Bucket>(name)?.ok_or_else(|| no_such_bucket(name))
+}
+
+/// Reads part `V` of bucket `name` (see [`state::part`]) or answers `NoSuchBucket`.
+pub(crate) fn bucket_part<V: View<Of = Bucket>>(ctx: &crate::Ctx<'_>, name: &str) -> Result<V, AwsError> {
+    ctx.get_view::<V>(name)?.ok_or_else(|| no_such_bucket(name))
 }
 
 /// The ARN of bucket `name`.

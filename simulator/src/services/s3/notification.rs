@@ -9,7 +9,7 @@
 
 use hubsim_model::{s3, Empty};
 
-use super::{bucket, invalid_argument};
+use super::{bucket, bucket_part, invalid_argument, part};
 use crate::error::AwsError;
 use crate::policy::{Effect, Policy, Principal};
 use crate::registry::{Handler, Registrar};
@@ -166,7 +166,7 @@ impl Handler for s3::GetBucketNotificationConfiguration {
         ctx: &mut Ctx<'_>,
         input: s3::GetBucketNotificationConfigurationRequest,
     ) -> Result<s3::NotificationConfiguration, AwsError> {
-        Ok(bucket(ctx, &input.bucket)?.notification)
+        Ok(bucket_part::<part::Notification>(ctx, &input.bucket)?.notification)
     }
 }
 

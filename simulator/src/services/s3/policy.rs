@@ -2,7 +2,7 @@
 
 use hubsim_model::{s3, Empty};
 
-use super::{bucket, bucket_arn};
+use super::{bucket, bucket_arn, bucket_part, part};
 use crate::error::AwsError;
 use crate::policy::{glob, Policy};
 use crate::registry::{Handler, Registrar};
@@ -46,7 +46,7 @@ impl Handler for s3::GetBucketPolicy {
     const MUTATES: bool = false;
 
     fn handle(ctx: &mut Ctx<'_>, input: s3::GetBucketPolicyRequest) -> Result<s3::GetBucketPolicyOutput, AwsError> {
-        let b = bucket(ctx, &input.bucket)?;
+        let b: part::Policy = bucket_part(ctx, &input.bucket)?;
         match b.policy {
             Some(policy) => Ok(s3::GetBucketPolicyOutput { policy: Some(policy) }),
             None => Err(AwsError::not_found("NoSuchBucketPolicy", "The bucket policy does not exist")),

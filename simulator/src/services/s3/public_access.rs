@@ -3,7 +3,7 @@
 
 use hubsim_model::{s3, Empty};
 
-use super::{bucket, no_such_policy};
+use super::{bucket, bucket_part, no_such_policy, part};
 use crate::error::AwsError;
 use crate::policy::Policy;
 use crate::registry::{Handler, Registrar};
@@ -23,7 +23,7 @@ impl Handler for s3::GetBucketPolicyStatus {
         ctx: &mut Ctx<'_>,
         input: s3::GetBucketPolicyStatusRequest,
     ) -> Result<s3::GetBucketPolicyStatusOutput, AwsError> {
-        let b = bucket(ctx, &input.bucket)?;
+        let b: part::Policy = bucket_part(ctx, &input.bucket)?;
         let text = b.policy.ok_or_else(no_such_policy)?;
         // The policy was checked when it was put; a stored one that no longer parses is a corrupt state.
         let policy =
@@ -41,7 +41,7 @@ impl Handler for s3::GetPublicAccessBlock {
         ctx: &mut Ctx<'_>,
         input: s3::GetPublicAccessBlockRequest,
     ) -> Result<s3::GetPublicAccessBlockOutput, AwsError> {
-        let b = bucket(ctx, &input.bucket)?;
+        let b: part::PublicAccessBlock = bucket_part(ctx, &input.bucket)?;
         match b.public_access_block {
             Some(config) => Ok(s3::GetPublicAccessBlockOutput { public_access_block_configuration: Some(config) }),
             None => Err(AwsError::not_found(
