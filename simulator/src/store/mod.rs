@@ -59,18 +59,26 @@ fn migrate(conn: &Connection) -> Result<(), SimError> {
             "schema version {version} is newer than this hubsim understands ({CURRENT_VERSION})"
         )));
     }
+    if version == 0 {
+        return apply(conn, schema::CURRENT, CURRENT_VERSION);
+    }
     for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
-        conn.execute_batch("BEGIN IMMEDIATE")?;
-        let applied = conn.execute_batch(sql).and_then(|_| conn.pragma_update(None, "user_version", (i + 1) as i64));
-        match applied {
-            Ok(()) => conn.execute_batch("COMMIT")?,
-            Err(e) => {
-                let _ = conn.execute_batch("ROLLBACK");
-                return Err(e.into());
-            }
-        }
+        apply(conn, sql, (i + 1) as i64)?;
     }
     Ok(())
+}
+
+/// Runs `sql` and sets the schema version to `version`, in one transaction.
+fn apply(conn: &Connection, sql: &str, version: i64) -> Result<(), SimError> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let applied = conn.execute_batch(sql).and_then(|_| conn.pragma_update(None, "user_version", version));
+    match applied {
+        Ok(()) => Ok(conn.execute_batch("COMMIT")?),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e.into())
+        }
+    }
 }
 
 /// A value from the `meta` table.
@@ -374,6 +382,59 @@ mod tests {
 
     impl Resource for Thing {
         const KIND: &'static str = "test:thing";
+    }
+
+    /// Every table's columns (name, type, not null, primary key) and every index's columns.
+    fn shape(conn: &Connection) -> Vec<String> {
+        let mut out = Vec::new();
+        let names: Vec<(String, String)> = conn
+            .prepare("SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+            .expect("schema")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("names");
+        for (ty, name) in names {
+            let pragma = if ty == "table" { "table_info" } else { "index_info" };
+            let cols: Vec<String> = conn
+                .prepare(&format!("SELECT * FROM pragma_{pragma}('{name}')"))
+                .expect("pragma")
+                .query_map([], |r| {
+                    let n = r.as_ref().column_count();
+                    Ok((0..n)
+                        .map(|i| format!("{:?}", r.get_ref(i).map(|v| v.as_str().ok())))
+                        .collect::<Vec<_>>()
+                        .join(","))
+                })
+                .expect("rows")
+                .collect::<Result<_, _>>()
+                .expect("cols");
+            out.push(format!("{ty} {name}: {}", cols.join(" | ")));
+        }
+        let unique: Vec<String> = conn
+            .prepare("SELECT name, \"unique\" FROM pragma_index_list('resources') ORDER BY name")
+            .expect("index list")
+            .query_map([], |r| Ok(format!("{}:{}", r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("unique");
+        out.push(format!("resources indexes: {}", unique.join(" ")));
+        out
+    }
+
+    /// A new database gets the schema the migrations build, in one step.
+    #[test]
+    fn the_fresh_schema_is_what_the_migrations_build() {
+        let migrated = Connection::open_in_memory().expect("open");
+        for sql in schema::MIGRATIONS {
+            migrated.execute_batch(sql).expect("migration");
+        }
+        let fresh = open(Path::new(":memory:")).expect("open");
+        let version: i64 = fresh.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+        assert_eq!(version, CURRENT_VERSION);
+        let (a, b) = (shape(&migrated), shape(&fresh));
+        assert!(a.iter().any(|l| l.starts_with("table resources: ")), "{a:?}");
+        assert_eq!(a, b);
     }
 
     /// A database written by the first schema (resources in a WITHOUT ROWID table) is migrated

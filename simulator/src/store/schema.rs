@@ -1,5 +1,7 @@
 //! The database schema and its migrations. `PRAGMA user_version` holds the number of
-//! migrations applied; each migration runs once, in order, inside one transaction.
+//! migrations applied; each migration runs once, in order, inside one transaction. A new
+//! database gets [`CURRENT`] directly (the same tables and indexes the migrations build, which
+//! a test checks), so opening one does not rebuild tables it has just created.
 
 /// Migrations in order; index + 1 is the schema version after it.
 pub const MIGRATIONS: &[&str] = &[
@@ -51,3 +53,30 @@ pub const MIGRATIONS: &[&str] = &[
 
 /// The schema version this build writes.
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The whole schema at [`CURRENT_VERSION`], for new databases.
+pub const CURRENT: &str = "CREATE TABLE meta (
+         key   TEXT PRIMARY KEY,
+         value TEXT NOT NULL
+     );
+     CREATE TABLE resources (
+         account TEXT NOT NULL,
+         region  TEXT NOT NULL,   -- '' for global resources (IAM, S3 bucket names)
+         kind    TEXT NOT NULL,   -- service:type, e.g. 's3:bucket', 'ec2:vpc'
+         id      TEXT NOT NULL,
+         seq     INTEGER NOT NULL, -- creation order
+         doc     TEXT NOT NULL,   -- JSON document of the resource
+         UNIQUE (account, region, kind, id)
+     );
+     CREATE INDEX resources_in_order ON resources (account, kind, region, seq);
+     CREATE TABLE journal (
+         seq       INTEGER PRIMARY KEY,
+         account   TEXT NOT NULL,
+         region    TEXT NOT NULL,
+         service   TEXT NOT NULL,
+         operation TEXT NOT NULL,
+         input     TEXT NOT NULL,
+         output    TEXT,           -- JSON output when the call succeeded
+         error     TEXT,           -- 'Code: message' when AWS refused it
+         at        INTEGER NOT NULL -- scenario clock, ms since the epoch
+     );";
