@@ -305,11 +305,14 @@ fn range(shape: &ShapeModel, n: f64, path: &str, out: &mut Vec<Invalid>) {
 /// `true` means [`validate_input`] of `serde_json::to_value(input)` would accept it. `false`
 /// means it might not: the caller asks [`validate_input`] for the problems. Rare forms that the
 /// generated shapes never produce (enum variants with data, byte arrays, non-string map keys,
-/// operations without an input shape) answer `false` too, so the two can never disagree on a
-/// valid input.
+/// operations without an input shape) answer `false` too, so the two do not disagree on a
+/// valid input. (One form is judged differently: a hand-written `Serialize` that repeats a map
+/// key, which `to_value` collapses into one entry. Neither the generated shapes nor the
+/// standard maps do that.)
 pub fn conforms<T: serde::Serialize + ?Sized>(model: &ServiceModel, operation: &str, input: &T) -> bool {
     let Some(shape_ref) = model.operation(operation).and_then(|op| op.input.as_ref()) else { return false };
-    match conform::Shape::resolve(model, &shape_ref.shape) {
+    let model = conform::Resolver::of(model);
+    match model.resolve(shape_ref) {
         Some(shape) => input.serialize(conform::Conform { model, shape }).is_ok(),
         None => false,
     }
@@ -318,13 +321,87 @@ pub fn conforms<T: serde::Serialize + ?Sized>(model: &ServiceModel, operation: &
 /// The serializer behind [`conforms`]: each method checks the JSON value `serde_json::to_value`
 /// would make of that call against the shape, as [`check`] does, and stops at the first doubt.
 mod conform {
+    use std::collections::HashMap;
     use std::fmt;
+    use std::hash::{BuildHasherDefault, Hasher};
+    use std::sync::OnceLock;
 
     use serde::ser::{self, Serialize};
 
     use super::ServiceModel;
     use crate::service_model::{ShapeModel, ShapeRef};
     use crate::value::Timestamp;
+
+    /// Hashes an address (a multiply is enough for distinct aligned pointers).
+    #[derive(Default)]
+    pub(super) struct AddressHasher(u64);
+
+    impl Hasher for AddressHasher {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for b in bytes {
+                self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            }
+        }
+        fn write_usize(&mut self, n: usize) {
+            self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    /// Shape references resolved by their address, so that checking a value does not look its
+    /// shape up by name each time (a string-keyed tree walk per member).
+    type Links = HashMap<usize, &'static ShapeModel, BuildHasherDefault<AddressHasher>>;
+
+    /// Resolves a model's shape references: through the links of the committed models, by name
+    /// for any other model.
+    #[derive(Clone, Copy)]
+    pub(super) struct Resolver<'m> {
+        model: &'m ServiceModel,
+        links: Option<&'static Links>,
+    }
+
+    impl<'m> Resolver<'m> {
+        pub(super) fn of(model: &'m ServiceModel) -> Resolver<'m> {
+            static ALL: OnceLock<Vec<(usize, Links)>> = OnceLock::new();
+            let all = ALL.get_or_init(|| {
+                crate::service_names()
+                    .filter_map(crate::service)
+                    .map(|m| (m as *const ServiceModel as usize, links_of(m)))
+                    .collect()
+            });
+            let at = model as *const ServiceModel as usize;
+            Resolver { model, links: all.iter().find(|(m, _)| *m == at).map(|(_, l)| l) }
+        }
+
+        /// The shape `r` refers to; `None` when the model lacks it ([`super::check`] reports that).
+        pub(super) fn resolve(self, r: &ShapeRef) -> Option<Shape<'m>> {
+            let links = self.links.and_then(|l| l.get(&(r as *const ShapeRef as usize)).copied());
+            let shape = match links {
+                Some(shape) => shape,
+                None => self.model.shape(&r.shape)?,
+            };
+            Some(if shape.kind == "structure" && shape.document { Shape::Any } else { Shape::Model(shape) })
+        }
+    }
+
+    fn links_of(model: &'static ServiceModel) -> Links {
+        let mut links = Links::default();
+        let mut add = |r: &'static ShapeRef| {
+            if let Some(shape) = model.shape(&r.shape) {
+                links.insert(r as *const ShapeRef as usize, shape);
+            }
+        };
+        for op in model.operations.values() {
+            op.input.iter().for_each(&mut add);
+        }
+        for shape in model.shapes.values() {
+            shape.members.0.iter().for_each(|(_, r)| add(r));
+            shape.member.iter().chain(&shape.value).for_each(&mut add);
+        }
+        links
+    }
 
     /// A doubt: the input may not conform (the error of every method here).
     #[derive(Debug)]
@@ -354,15 +431,9 @@ mod conform {
     }
 
     impl<'m> Shape<'m> {
-        /// The shape called `name`; `None` when the model lacks it ([`super::check`] reports that).
-        pub(super) fn resolve(model: &'m ServiceModel, name: &str) -> Option<Shape<'m>> {
-            let shape = model.shape(name)?;
-            Some(if shape.kind == "structure" && shape.document { Shape::Any } else { Shape::Model(shape) })
-        }
-
-        fn of(model: &'m ServiceModel, r: Option<&ShapeRef>) -> Result<Shape<'m>, Doubt> {
+        fn of(model: Resolver<'m>, r: Option<&ShapeRef>) -> Result<Shape<'m>, Doubt> {
             match r {
-                Some(r) => Shape::resolve(model, &r.shape).ok_or(Doubt),
+                Some(r) => model.resolve(r).ok_or(Doubt),
                 None => Ok(Shape::Any),
             }
         }
@@ -415,7 +486,7 @@ mod conform {
 
     /// Checks one serialized value against `shape`.
     pub(super) struct Conform<'m> {
-        pub(super) model: &'m ServiceModel,
+        pub(super) model: Resolver<'m>,
         pub(super) shape: Shape<'m>,
     }
 
@@ -442,7 +513,7 @@ mod conform {
                 Shape::Any => Ok(List { model: self.model, shape: None, items: Some(Shape::Any), len: 0 }),
                 Shape::Model(s) if s.kind == "list" => {
                     let items = match &s.member {
-                        Some(r) => Shape::resolve(self.model, &r.shape),
+                        Some(r) => self.model.resolve(r),
                         None => Some(Shape::Any),
                     };
                     Ok(List { model: self.model, shape: Some(s), items, len: 0 })
@@ -454,7 +525,7 @@ mod conform {
 
     /// A list being checked.
     pub(super) struct List<'m> {
-        model: &'m ServiceModel,
+        model: Resolver<'m>,
         /// `None` inside a document.
         shape: Option<&'m ShapeModel>,
         /// `None` when the model lacks the member shape: a problem once there is an item.
@@ -493,7 +564,7 @@ mod conform {
 
     /// A JSON object being checked (a structure, a map, or part of a document).
     pub(super) struct Object<'m> {
-        model: &'m ServiceModel,
+        model: Resolver<'m>,
         kind: ObjectKind<'m>,
         /// The shape of the value whose key came last (maps given key and value apart).
         pending: Option<Shape<'m>>,
@@ -515,7 +586,7 @@ mod conform {
                     if let Some(i) = shape.required.iter().position(|r| r == key) {
                         *required_seen |= 1 << i;
                     }
-                    Shape::resolve(self.model, &members[at].1.shape).ok_or(Doubt)
+                    self.model.resolve(&members[at].1).ok_or(Doubt)
                 }
             }
         }
