@@ -299,6 +299,580 @@ fn range(shape: &ShapeModel, n: f64, path: &str, out: &mut Vec<Invalid>) {
     }
 }
 
+/// Whether `input`, a typed value, would pass [`validate_input`] in its JSON form, answered by
+/// walking its serialization against the model without building that form (no allocation).
+///
+/// `true` means [`validate_input`] of `serde_json::to_value(input)` would accept it. `false`
+/// means it might not: the caller asks [`validate_input`] for the problems. Rare forms that the
+/// generated shapes never produce (enum variants with data, byte arrays, non-string map keys,
+/// operations without an input shape) answer `false` too, so the two do not disagree on a
+/// valid input. (One form is judged differently: a hand-written `Serialize` that repeats a map
+/// key, which `to_value` collapses into one entry. Neither the generated shapes nor the
+/// standard maps do that.)
+pub fn conforms<T: serde::Serialize + ?Sized>(model: &ServiceModel, operation: &str, input: &T) -> bool {
+    let Some(shape_ref) = model.operation(operation).and_then(|op| op.input.as_ref()) else { return false };
+    let model = conform::Resolver::of(model);
+    match model.resolve(shape_ref) {
+        Some(shape) => input.serialize(conform::Conform { model, shape }).is_ok(),
+        None => false,
+    }
+}
+
+/// The serializer behind [`conforms`]: each method checks the JSON value `serde_json::to_value`
+/// would make of that call against the shape, as [`check`] does, and stops at the first doubt.
+mod conform {
+    use std::collections::HashMap;
+    use std::fmt;
+    use std::hash::{BuildHasherDefault, Hasher};
+    use std::sync::OnceLock;
+
+    use serde::ser::{self, Serialize};
+
+    use super::ServiceModel;
+    use crate::service_model::{ShapeModel, ShapeRef};
+    use crate::value::Timestamp;
+
+    /// Hashes an address (a multiply is enough for distinct aligned pointers).
+    #[derive(Default)]
+    pub(super) struct AddressHasher(u64);
+
+    impl Hasher for AddressHasher {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for b in bytes {
+                self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            }
+        }
+        fn write_usize(&mut self, n: usize) {
+            self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    /// Shape references resolved by their address, so that checking a value does not look its
+    /// shape up by name each time (a string-keyed tree walk per member).
+    type Links = HashMap<usize, &'static ShapeModel, BuildHasherDefault<AddressHasher>>;
+
+    /// Resolves a model's shape references: through the links of the committed models, by name
+    /// for any other model.
+    #[derive(Clone, Copy)]
+    pub(super) struct Resolver<'m> {
+        model: &'m ServiceModel,
+        links: Option<&'static Links>,
+    }
+
+    impl<'m> Resolver<'m> {
+        pub(super) fn of(model: &'m ServiceModel) -> Resolver<'m> {
+            static ALL: OnceLock<Vec<(usize, Links)>> = OnceLock::new();
+            let all = ALL.get_or_init(|| {
+                crate::service_names()
+                    .filter_map(crate::service)
+                    .map(|m| (m as *const ServiceModel as usize, links_of(m)))
+                    .collect()
+            });
+            let at = model as *const ServiceModel as usize;
+            Resolver { model, links: all.iter().find(|(m, _)| *m == at).map(|(_, l)| l) }
+        }
+
+        /// The shape `r` refers to; `None` when the model lacks it ([`super::check`] reports that).
+        pub(super) fn resolve(self, r: &ShapeRef) -> Option<Shape<'m>> {
+            let links = self.links.and_then(|l| l.get(&(r as *const ShapeRef as usize)).copied());
+            let shape = match links {
+                Some(shape) => shape,
+                None => self.model.shape(&r.shape)?,
+            };
+            Some(if shape.kind == "structure" && shape.document { Shape::Any } else { Shape::Model(shape) })
+        }
+    }
+
+    fn links_of(model: &'static ServiceModel) -> Links {
+        let mut links = Links::default();
+        let mut add = |r: &'static ShapeRef| {
+            if let Some(shape) = model.shape(&r.shape) {
+                links.insert(r as *const ShapeRef as usize, shape);
+            }
+        };
+        for op in model.operations.values() {
+            op.input.iter().for_each(&mut add);
+        }
+        for shape in model.shapes.values() {
+            shape.members.0.iter().for_each(|(_, r)| add(r));
+            shape.member.iter().chain(&shape.value).for_each(&mut add);
+        }
+        links
+    }
+
+    /// A doubt: the input may not conform (the error of every method here).
+    #[derive(Debug)]
+    pub(super) struct Doubt;
+
+    impl fmt::Display for Doubt {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the input may not conform to its shape")
+        }
+    }
+
+    impl std::error::Error for Doubt {}
+
+    impl ser::Error for Doubt {
+        fn custom<T: fmt::Display>(_: T) -> Self {
+            Doubt
+        }
+    }
+
+    type R = Result<(), Doubt>;
+
+    /// What a value is checked against: a model shape, or anything (a document).
+    #[derive(Clone, Copy)]
+    pub(super) enum Shape<'m> {
+        Model(&'m ShapeModel),
+        Any,
+    }
+
+    impl<'m> Shape<'m> {
+        fn of(model: Resolver<'m>, r: Option<&ShapeRef>) -> Result<Shape<'m>, Doubt> {
+            match r {
+                Some(r) => model.resolve(r).ok_or(Doubt),
+                None => Ok(Shape::Any),
+            }
+        }
+    }
+
+    /// A JSON scalar as `serde_json::to_value` makes it.
+    enum Scalar<'a> {
+        Bool,
+        Int(i64),
+        /// A `u64` above `i64::MAX`.
+        Big(u64),
+        Float(f64),
+        Str(&'a str),
+        Null,
+    }
+
+    fn within(shape: &ShapeModel, n: f64) -> bool {
+        shape.min.is_none_or(|min| n >= min) && shape.max.is_none_or(|max| n <= max)
+    }
+
+    fn scalar(shape: Shape<'_>, value: Scalar<'_>) -> R {
+        let Shape::Model(shape) = shape else { return Ok(()) };
+        let ok = match (shape.kind.as_str(), value) {
+            ("string", Scalar::Str(s)) => {
+                shape.enum_values.as_ref().is_none_or(|values| values.iter().any(|v| v == s))
+                    && (shape.min.is_none() && shape.max.is_none() || within(shape, s.chars().count() as f64))
+            }
+            ("boolean", Scalar::Bool) => true,
+            (kind @ ("integer" | "long"), Scalar::Int(n)) => {
+                (kind == "long" || i32::try_from(n).is_ok()) && within(shape, n as f64)
+            }
+            ("float" | "double", Scalar::Int(n)) => within(shape, n as f64),
+            ("float" | "double", Scalar::Big(n)) => within(shape, n as f64),
+            ("float" | "double", Scalar::Float(n)) => n.is_finite() && within(shape, n),
+            ("timestamp", Scalar::Int(_) | Scalar::Big(_)) => true,
+            ("timestamp", Scalar::Float(n)) => n.is_finite(),
+            ("timestamp", Scalar::Str(s)) => Timestamp::parse_iso8601(s).is_some(),
+            ("blob", Scalar::Str(s)) => {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD.decode(s).is_ok()
+            }
+            _ => false,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Doubt)
+        }
+    }
+
+    /// Checks one serialized value against `shape`.
+    pub(super) struct Conform<'m> {
+        pub(super) model: Resolver<'m>,
+        pub(super) shape: Shape<'m>,
+    }
+
+    impl<'m> Conform<'m> {
+        fn object(self) -> Result<Object<'m>, Doubt> {
+            let kind = match self.shape {
+                Shape::Any => ObjectKind::Any,
+                Shape::Model(s) if s.kind == "structure" => {
+                    if s.required.len() > 64 {
+                        return Err(Doubt);
+                    }
+                    ObjectKind::Structure { shape: s, next: 0, required_seen: 0 }
+                }
+                Shape::Model(s) if s.kind == "map" => {
+                    ObjectKind::Map { shape: s, values: Shape::of(self.model, s.value.as_ref())?, len: 0 }
+                }
+                Shape::Model(_) => return Err(Doubt),
+            };
+            Ok(Object { model: self.model, kind, pending: None })
+        }
+
+        fn list(self) -> Result<List<'m>, Doubt> {
+            match self.shape {
+                Shape::Any => Ok(List { model: self.model, shape: None, items: Some(Shape::Any), len: 0 }),
+                Shape::Model(s) if s.kind == "list" => {
+                    let items = match &s.member {
+                        Some(r) => self.model.resolve(r),
+                        None => Some(Shape::Any),
+                    };
+                    Ok(List { model: self.model, shape: Some(s), items, len: 0 })
+                }
+                Shape::Model(_) => Err(Doubt),
+            }
+        }
+    }
+
+    /// A list being checked.
+    pub(super) struct List<'m> {
+        model: Resolver<'m>,
+        /// `None` inside a document.
+        shape: Option<&'m ShapeModel>,
+        /// `None` when the model lacks the member shape: a problem once there is an item.
+        items: Option<Shape<'m>>,
+        len: usize,
+    }
+
+    impl List<'_> {
+        fn item<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+            self.len += 1;
+            value.serialize(Conform { model: self.model, shape: self.items.ok_or(Doubt)? })
+        }
+
+        fn finish(self) -> R {
+            match self.shape {
+                Some(s) if !within(s, self.len as f64) => Err(Doubt),
+                _ => Ok(()),
+            }
+        }
+    }
+
+    enum ObjectKind<'m> {
+        Any,
+        /// `next`: where the next member is likely to be (fields arrive in model order).
+        Structure {
+            shape: &'m ShapeModel,
+            next: usize,
+            required_seen: u64,
+        },
+        Map {
+            shape: &'m ShapeModel,
+            values: Shape<'m>,
+            len: usize,
+        },
+    }
+
+    /// A JSON object being checked (a structure, a map, or part of a document).
+    pub(super) struct Object<'m> {
+        model: Resolver<'m>,
+        kind: ObjectKind<'m>,
+        /// The shape of the value whose key came last (maps given key and value apart).
+        pending: Option<Shape<'m>>,
+    }
+
+    impl<'m> Object<'m> {
+        /// The shape of the value of member `key`.
+        fn member(&mut self, key: &str) -> Result<Shape<'m>, Doubt> {
+            match &mut self.kind {
+                ObjectKind::Any => Ok(Shape::Any),
+                ObjectKind::Map { values, len, .. } => {
+                    *len += 1;
+                    Ok(*values)
+                }
+                ObjectKind::Structure { shape, next, required_seen } => {
+                    let members = &shape.members.0;
+                    let at = (*next..members.len()).chain(0..*next).find(|&i| members[i].0 == key).ok_or(Doubt)?;
+                    *next = at + 1;
+                    if let Some(i) = shape.required.iter().position(|r| r == key) {
+                        *required_seen |= 1 << i;
+                    }
+                    self.model.resolve(&members[at].1).ok_or(Doubt)
+                }
+            }
+        }
+
+        fn entry<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> R {
+            let shape = self.member(key)?;
+            value.serialize(Conform { model: self.model, shape })
+        }
+
+        fn finish(self) -> R {
+            let ok = match self.kind {
+                ObjectKind::Any => true,
+                ObjectKind::Map { shape, len, .. } => within(shape, len as f64),
+                ObjectKind::Structure { shape, required_seen, .. } => {
+                    let all = if shape.required.len() == 64 { u64::MAX } else { (1u64 << shape.required.len()) - 1 };
+                    required_seen == all
+                }
+            };
+            if ok {
+                Ok(())
+            } else {
+                Err(Doubt)
+            }
+        }
+    }
+
+    /// Takes a map key into its object; only string keys are accepted (others are a doubt).
+    struct Key<'o, 'm>(&'o mut Object<'m>);
+
+    macro_rules! doubt {
+        ($($name:ident($($arg:ty),*)),* $(,)?) => {
+            $(fn $name(self, $(_: $arg),*) -> R { Err(Doubt) })*
+        };
+    }
+
+    impl ser::Serializer for Key<'_, '_> {
+        type Ok = ();
+        type Error = Doubt;
+        type SerializeSeq = ser::Impossible<(), Doubt>;
+        type SerializeTuple = ser::Impossible<(), Doubt>;
+        type SerializeTupleStruct = ser::Impossible<(), Doubt>;
+        type SerializeTupleVariant = ser::Impossible<(), Doubt>;
+        type SerializeMap = ser::Impossible<(), Doubt>;
+        type SerializeStruct = ser::Impossible<(), Doubt>;
+        type SerializeStructVariant = ser::Impossible<(), Doubt>;
+
+        fn serialize_str(self, v: &str) -> R {
+            self.0.pending = Some(self.0.member(v)?);
+            Ok(())
+        }
+        doubt!(
+            serialize_bool(bool),
+            serialize_i8(i8),
+            serialize_i16(i16),
+            serialize_i32(i32),
+            serialize_i64(i64),
+            serialize_u8(u8),
+            serialize_u16(u16),
+            serialize_u32(u32),
+            serialize_u64(u64),
+            serialize_f32(f32),
+            serialize_f64(f64),
+            serialize_char(char),
+            serialize_bytes(&[u8]),
+            serialize_none(),
+            serialize_unit(),
+            serialize_unit_struct(&'static str),
+            serialize_unit_variant(&'static str, u32, &'static str),
+        );
+        fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> R {
+            Err(Doubt)
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, _: &T) -> R {
+            Err(Doubt)
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> R {
+            Err(Doubt)
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Doubt> {
+            Err(Doubt)
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Doubt> {
+            Err(Doubt)
+        }
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, Doubt> {
+            Err(Doubt)
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, Doubt> {
+            Err(Doubt)
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Doubt> {
+            Err(Doubt)
+        }
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Doubt> {
+            Err(Doubt)
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant, Doubt> {
+            Err(Doubt)
+        }
+    }
+
+    impl<'m> ser::Serializer for Conform<'m> {
+        type Ok = ();
+        type Error = Doubt;
+        type SerializeSeq = List<'m>;
+        type SerializeTuple = List<'m>;
+        type SerializeTupleStruct = List<'m>;
+        type SerializeTupleVariant = ser::Impossible<(), Doubt>;
+        type SerializeMap = Object<'m>;
+        type SerializeStruct = Object<'m>;
+        type SerializeStructVariant = ser::Impossible<(), Doubt>;
+
+        fn serialize_bool(self, _: bool) -> R {
+            scalar(self.shape, Scalar::Bool)
+        }
+        fn serialize_i8(self, v: i8) -> R {
+            scalar(self.shape, Scalar::Int(v.into()))
+        }
+        fn serialize_i16(self, v: i16) -> R {
+            scalar(self.shape, Scalar::Int(v.into()))
+        }
+        fn serialize_i32(self, v: i32) -> R {
+            scalar(self.shape, Scalar::Int(v.into()))
+        }
+        fn serialize_i64(self, v: i64) -> R {
+            scalar(self.shape, Scalar::Int(v))
+        }
+        fn serialize_u8(self, v: u8) -> R {
+            scalar(self.shape, Scalar::Int(v.into()))
+        }
+        fn serialize_u16(self, v: u16) -> R {
+            scalar(self.shape, Scalar::Int(v.into()))
+        }
+        fn serialize_u32(self, v: u32) -> R {
+            scalar(self.shape, Scalar::Int(v.into()))
+        }
+        fn serialize_u64(self, v: u64) -> R {
+            scalar(self.shape, i64::try_from(v).map_or(Scalar::Big(v), Scalar::Int))
+        }
+        fn serialize_f32(self, v: f32) -> R {
+            self.serialize_f64(v.into())
+        }
+        fn serialize_f64(self, v: f64) -> R {
+            // `to_value` turns a non-finite float into null.
+            scalar(self.shape, if v.is_finite() { Scalar::Float(v) } else { Scalar::Null })
+        }
+        fn serialize_char(self, v: char) -> R {
+            scalar(self.shape, Scalar::Str(v.encode_utf8(&mut [0; 4])))
+        }
+        fn serialize_str(self, v: &str) -> R {
+            scalar(self.shape, Scalar::Str(v))
+        }
+        fn serialize_bytes(self, _: &[u8]) -> R {
+            match self.shape {
+                Shape::Any => Ok(()),
+                Shape::Model(_) => Err(Doubt),
+            }
+        }
+        fn serialize_none(self) -> R {
+            scalar(self.shape, Scalar::Null)
+        }
+        fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> R {
+            value.serialize(self)
+        }
+        fn serialize_unit(self) -> R {
+            scalar(self.shape, Scalar::Null)
+        }
+        fn serialize_unit_struct(self, _: &'static str) -> R {
+            scalar(self.shape, Scalar::Null)
+        }
+        fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> R {
+            scalar(self.shape, Scalar::Str(variant))
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> R {
+            value.serialize(self)
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> R {
+            Err(Doubt)
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<List<'m>, Doubt> {
+            self.list()
+        }
+        fn serialize_tuple(self, _: usize) -> Result<List<'m>, Doubt> {
+            self.list()
+        }
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<List<'m>, Doubt> {
+            self.list()
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, Doubt> {
+            Err(Doubt)
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Object<'m>, Doubt> {
+            self.object()
+        }
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Object<'m>, Doubt> {
+            self.object()
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant, Doubt> {
+            Err(Doubt)
+        }
+    }
+
+    macro_rules! list_impl {
+        ($($trait:ident :: $method:ident),*) => {
+            $(impl ser::$trait for List<'_> {
+                type Ok = ();
+                type Error = Doubt;
+                fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+                    self.item(value)
+                }
+                fn end(self) -> R {
+                    self.finish()
+                }
+            })*
+        };
+    }
+
+    list_impl!(
+        SerializeSeq::serialize_element,
+        SerializeTuple::serialize_element,
+        SerializeTupleStruct::serialize_field
+    );
+
+    impl ser::SerializeMap for Object<'_> {
+        type Ok = ();
+        type Error = Doubt;
+        fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> R {
+            key.serialize(Key(self))
+        }
+        fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+            let shape = self.pending.take().ok_or(Doubt)?;
+            value.serialize(Conform { model: self.model, shape })
+        }
+        fn end(self) -> R {
+            self.finish()
+        }
+    }
+
+    impl ser::SerializeStruct for Object<'_> {
+        type Ok = ();
+        type Error = Doubt;
+        fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
+            self.entry(key, value)
+        }
+        fn end(self) -> R {
+            self.finish()
+        }
+    }
+}
+
 /// One step of a path into an operation's output: a member or a list index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PathStep {
@@ -367,6 +941,110 @@ mod tests {
         assert_eq!((e[0].path.as_str(), e[0].kind), ("VersioningConfiguration.Status", InvalidKind::Value));
         let e = validate_input(s3, "CreateBucket", &json!({"bucket": "b"})).unwrap_err();
         assert!(e[0].message.contains("did you mean Bucket"), "{e:?}");
+    }
+
+    /// `conforms` answers true exactly when `validate_input` of the same JSON finds nothing
+    /// (the cases here are all forms `conforms` decides rather than doubts).
+    #[test]
+    fn conforms_agrees_with_validate_input() {
+        let cases = [
+            ("ec2", "DescribeVpcs", json!({})),
+            ("ec2", "DescribeVpcs", json!({"VpcIds": ["vpc-1"], "Colour": 1})),
+            ("ec2", "DescribeVpcs", json!({"VpcIds": "vpc-1"})),
+            ("ec2", "CreateNetworkAclEntry", json!({"NetworkAclId": "acl-1", "RuleNumber": "100"})),
+            (
+                "ec2",
+                "CreateNetworkAclEntry",
+                json!({"NetworkAclId": "acl-1", "RuleNumber": 100, "Protocol": "-1", "RuleAction": "deny", "Egress": false}),
+            ),
+            (
+                "ec2",
+                "CreateNetworkAclEntry",
+                json!({"NetworkAclId": "acl-1", "RuleNumber": 100, "Protocol": "-1", "RuleAction": "maybe", "Egress": false}),
+            ),
+            (
+                "ec2",
+                "CreateNetworkAclEntry",
+                json!({"NetworkAclId": "acl-1", "RuleNumber": 5_000_000_000i64, "Protocol": "-1", "RuleAction": "deny", "Egress": false}),
+            ),
+            (
+                "ec2",
+                "CreateNetworkAclEntry",
+                json!({"NetworkAclId": "acl-1", "RuleNumber": 1.5, "Protocol": "-1", "RuleAction": "deny", "Egress": false}),
+            ),
+            ("s3", "PutBucketVersioning", json!({"Bucket": "b", "VersioningConfiguration": {"Status": "On"}})),
+            ("s3", "PutBucketVersioning", json!({"Bucket": "b", "VersioningConfiguration": {"Status": "Enabled"}})),
+            ("s3", "PutBucketVersioning", json!({"Bucket": "b", "VersioningConfiguration": null})),
+            ("s3", "CreateBucket", json!({"bucket": "b"})),
+            ("s3", "CreateBucket", json!({"Bucket": "b"})),
+            ("securityhub", "BatchImportFindings", json!({"Findings": []})),
+            ("securityhub", "BatchImportFindings", json!({"Findings": [{"Id": "x"}]})),
+            (
+                "securityhub",
+                "BatchUpdateFindings",
+                json!({"FindingIdentifiers": [{"Id": "i", "ProductArn": "p"}], "Workflow": {"Status": "SUPPRESSED"}, "Note": {"Text": "t", "UpdatedBy": "u"}}),
+            ),
+            (
+                "securityhub",
+                "BatchUpdateFindings",
+                json!({"FindingIdentifiers": [{"Id": "i", "ProductArn": "p"}], "Workflow": {"Status": "ASLEEP"}}),
+            ),
+            (
+                "securityhub",
+                "BatchUpdateFindings",
+                json!({"FindingIdentifiers": [{"Id": "i", "ProductArn": "p"}], "UserDefinedFields": {"a": "b", "c": 1}}),
+            ),
+            (
+                "securityhub",
+                "BatchUpdateFindings",
+                json!({"FindingIdentifiers": [{"Id": "i", "ProductArn": "p"}], "UserDefinedFields": {"a": "b"}, "Confidence": 101}),
+            ),
+        ];
+        for (service, operation, input) in cases {
+            let model = crate::service(service).unwrap();
+            let valid = validate_input(model, operation, &input).is_ok();
+            assert_eq!(conforms(model, operation, &input), valid, "{service} {operation} {input}");
+        }
+    }
+
+    /// A typed finding import, as the evaluator sends it, conforms without building its JSON.
+    #[test]
+    fn typed_findings_conform() {
+        use crate::securityhub as sh;
+        let model = crate::service("securityhub").unwrap();
+        let mut fields = std::collections::BTreeMap::new();
+        fields.insert("aws/securityhub/ProductName".to_string(), "Security Hub".to_string());
+        let finding = sh::AwsSecurityFinding {
+            schema_version: "2018-10-08".into(),
+            id: "f-1".into(),
+            product_arn: "arn:aws:securityhub:us-east-1::product/aws/securityhub".into(),
+            generator_id: "security-control/S3.1".into(),
+            aws_account_id: "123456789012".into(),
+            types: Some(vec!["Software and Configuration Checks".into()]),
+            created_at: "2026-01-01T00:00:00Z".into(),
+            updated_at: "2026-01-01T00:00:00Z".into(),
+            severity: Some(sh::Severity { label: Some("HIGH".into()), normalized: Some(70), ..Default::default() }),
+            title: "t".into(),
+            description: "d".into(),
+            product_fields: Some(fields),
+            resources: vec![sh::Resource {
+                type_: "AwsAccount".into(),
+                id: "AWS::::Account:1".into(),
+                ..Default::default()
+            }],
+            compliance: Some(sh::Compliance { status: Some("FAILED".into()), ..Default::default() }),
+            ..Default::default()
+        };
+        let mut request = sh::BatchImportFindingsRequest { findings: vec![finding] };
+        let json = serde_json::to_value(&request).unwrap();
+        assert!(validate_input(model, "BatchImportFindings", &json).is_ok());
+        assert!(conforms(model, "BatchImportFindings", &request));
+        // The journal writes the typed value's text: the same as its JSON form's.
+        assert_eq!(serde_json::to_string(&request).unwrap(), serde_json::to_string(&json).unwrap());
+        request.findings[0].severity.as_mut().unwrap().label = Some("DIRE".into());
+        let json = serde_json::to_value(&request).unwrap();
+        assert!(validate_input(model, "BatchImportFindings", &json).is_err());
+        assert!(!conforms(model, "BatchImportFindings", &request));
     }
 
     #[test]

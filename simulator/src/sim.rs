@@ -109,24 +109,27 @@ impl Simulator {
         let result = result.map_err(AwsError::from)?;
         if let Err(e) = &result {
             if entry.mutates {
-                self.journal_failure(region, service, operation, &input, e);
+                // Bookkeeping only: a journal write that fails must not turn AWS's answer into another.
+                if let Ok(text) = serde_json::to_string(&input) {
+                    self.journal_failure(region, service, operation, &text, e);
+                }
             }
         }
         result
     }
 
-    fn journal_failure(&self, region: &str, service: &str, operation: &str, input: &Value, error: &AwsError) {
+    /// Journals a failed mutating call; `input` is the input's JSON text.
+    fn journal_failure(&self, region: &str, service: &str, operation: &str, input: &str, error: &AwsError) {
         let inner = self.lock();
         if let Some((settings, run)) = &inner.state {
             // Bookkeeping only: a journal write that fails must not turn AWS's answer into another.
-            let Ok(input) = serde_json::to_string(input) else { return };
             let _ = store::journal_append(
                 &inner.conn,
                 &settings.account.id,
                 region,
                 service,
                 operation,
-                &input,
+                input,
                 Err(&error.to_string()),
                 run.clock_ms,
             );
@@ -195,12 +198,14 @@ impl AwsApi for Simulator {
             let mut ctx = Ctx::new(conn, settings, &mut scratch, region);
             return typed(&mut ctx, input);
         }
-        let json_input = serde_json::to_value(&input)?;
-        let result =
-            self.transaction::<_, SimError>(|batch| Ok(batch.run_typed::<O>(entry, typed, region, input, &json_input)));
+        // The journal's text of the input, written once: a success and a failure both record it.
+        let input_text = serde_json::to_string(&input)?;
+        let result = self.transaction::<_, SimError>(|batch| {
+            Ok(batch.run_typed::<O>(entry, typed, region, input, Some(&input_text)))
+        });
         let result = result.map_err(AwsError::from)?;
         if let Err(e) = &result {
-            self.journal_failure(region, O::SERVICE, O::NAME, &json_input, e);
+            self.journal_failure(region, O::SERVICE, O::NAME, &input_text, e);
         }
         result
     }
@@ -268,8 +273,8 @@ impl Batch<'_> {
     pub fn call<O: Operation>(&mut self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
         let entry = registry().get_typed::<O>().ok_or_else(|| AwsError::not_implemented(O::SERVICE, O::NAME))?;
         let typed = entry.typed::<O>().ok_or_else(|| AwsError::internal("registry type mismatch"))?;
-        let json_input = serde_json::to_value(&input)?;
-        self.run_typed::<O>(entry, typed, region, input, &json_input)
+        let input_text = if entry.mutates && self.journaling { Some(serde_json::to_string(&input)?) } else { None };
+        self.run_typed::<O>(entry, typed, region, input, input_text.as_deref())
     }
 
     fn run_entry(&mut self, entry: &Entry, region: &str, input: Value) -> Result<Value, AwsError> {
@@ -289,16 +294,19 @@ impl Batch<'_> {
         typed: fn(&mut Ctx<'_>, O::Input) -> Result<O::Output, AwsError>,
         region: &str,
         input: O::Input,
-        json_input: &Value,
+        journal_input: Option<&str>,
     ) -> Result<O::Output, AwsError> {
         if let Some(model) = hubsim_model::service(entry.service) {
-            if let Err(problems) = hubsim_model::validate::validate_input(model, entry.name, json_input) {
-                return Err(crate::services::validation_error(entry.service, &problems));
+            // Checked on the typed value; its JSON form is built only to say what is wrong.
+            if !hubsim_model::validate::conforms(model, entry.name, &input) {
+                let json_input = serde_json::to_value(&input)?;
+                if let Err(problems) = hubsim_model::validate::validate_input(model, entry.name, &json_input) {
+                    return Err(crate::services::validation_error(entry.service, &problems));
+                }
             }
         }
-        let journal_input =
-            if entry.mutates && self.journaling { Some(serde_json::to_string(json_input)?) } else { None };
-        self.guarded(entry, region, journal_input.as_deref(), |ctx| typed(ctx, input), serde_json::to_string)
+        let journal_input = if entry.mutates && self.journaling { journal_input } else { None };
+        self.guarded(entry, region, journal_input, |ctx| typed(ctx, input), serde_json::to_string)
     }
 
     /// Runs one call inside a savepoint, moving the clock and journaling it when it mutates.

@@ -49,6 +49,59 @@ impl Resource for Finding {
     const KIND: &'static str = "securityhub:finding";
 }
 
+/// What a re-import reads of a stored [`Finding`]: only the parts [`merge`] keeps, so the rest of
+/// the document is skipped by the parser rather than built and dropped.
+#[derive(Debug, Serialize, Deserialize)]
+struct Prior {
+    finding: PriorFinding,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    customer_set: Vec<String>,
+}
+
+impl Resource for Prior {
+    const KIND: &'static str = Finding::KIND;
+}
+
+/// The members of a stored finding that survive a re-import or decide its workflow status.
+#[derive(Debug, Serialize, Deserialize)]
+struct PriorFinding {
+    #[serde(rename = "CreatedAt")]
+    created_at: String,
+    #[serde(rename = "FirstObservedAt", default, skip_serializing_if = "Option::is_none")]
+    first_observed_at: Option<String>,
+    #[serde(rename = "RecordState", default, skip_serializing_if = "Option::is_none")]
+    record_state: Option<String>,
+    #[serde(rename = "Workflow", default, skip_serializing_if = "Option::is_none")]
+    workflow: Option<securityhub::Workflow>,
+    #[serde(rename = "Compliance", default, skip_serializing_if = "Option::is_none")]
+    compliance: Option<PriorCompliance>,
+    #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
+    note: Option<securityhub::Note>,
+    #[serde(rename = "UserDefinedFields", default, skip_serializing_if = "Option::is_none")]
+    user_defined_fields: Option<BTreeMap<String, String>>,
+    #[serde(rename = "VerificationState", default, skip_serializing_if = "Option::is_none")]
+    verification_state: Option<String>,
+    #[serde(rename = "WorkflowState", default, skip_serializing_if = "Option::is_none")]
+    workflow_state: Option<String>,
+    #[serde(rename = "Severity", default, skip_serializing_if = "Option::is_none")]
+    severity: Option<securityhub::Severity>,
+    #[serde(rename = "Types", default, skip_serializing_if = "Option::is_none")]
+    types: Option<Vec<String>>,
+    #[serde(rename = "Confidence", default, skip_serializing_if = "Option::is_none")]
+    confidence: Option<i32>,
+    #[serde(rename = "Criticality", default, skip_serializing_if = "Option::is_none")]
+    criticality: Option<i32>,
+    #[serde(rename = "RelatedFindings", default, skip_serializing_if = "Option::is_none")]
+    related_findings: Option<Vec<securityhub::RelatedFinding>>,
+}
+
+/// `Compliance.Status` of a stored finding.
+#[derive(Debug, Serialize, Deserialize)]
+struct PriorCompliance {
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+}
+
 /// The store id of finding `(product_arn, id)` (Security Hub's `aws/securityhub/FindingId`).
 pub fn finding_key(product_arn: &str, id: &str) -> String {
     format!("{product_arn}/{id}")
@@ -117,13 +170,21 @@ fn check_ratio(field: &str, value: Option<i32>) -> Result<(), String> {
     }
 }
 
+/// The two products an account can import findings for in one region.
+struct Products {
+    /// Security Hub's own.
+    securityhub: String,
+    /// The account's default custom product.
+    default: String,
+}
+
 /// What AWS checks of an imported finding beyond the model; the problem, if any.
-fn check_finding(f: &securityhub::AwsSecurityFinding, region: &str, account: &str) -> Result<(), String> {
+fn check_finding(f: &securityhub::AwsSecurityFinding, products: &Products, account: &str) -> Result<(), String> {
     if f.schema_version != SCHEMA_VERSION {
         return Err(format!("SchemaVersion must be {SCHEMA_VERSION}"));
     }
     check_text("Id", &f.id, 512)?;
-    if f.product_arn != securityhub_product_arn(region) && f.product_arn != default_product_arn(region, account) {
+    if f.product_arn != products.securityhub && f.product_arn != products.default {
         return Err(format!("ProductArn {} is not a product this account can import findings for", f.product_arn));
     }
     check_text("GeneratorId", &f.generator_id, 512)?;
@@ -172,13 +233,10 @@ fn check_finding(f: &securityhub::AwsSecurityFinding, region: &str, account: &st
 
 /// Fills what Security Hub sets on every imported finding: region, product and company
 /// names, both severity forms, the provider fields and the `aws/securityhub/*` product fields.
-fn normalize(f: &mut securityhub::AwsSecurityFinding, region: &str, now: Timestamp) {
+fn normalize(f: &mut securityhub::AwsSecurityFinding, region: &str, products: &Products, now: &str) {
     f.region = Some(region.to_string());
-    let (product, company) = if f.product_arn == securityhub_product_arn(region) {
-        ("Security Hub", "AWS")
-    } else {
-        ("Default", "Personal")
-    };
+    let (product, company) =
+        if f.product_arn == products.securityhub { ("Security Hub", "AWS") } else { ("Default", "Personal") };
     f.product_name = Some(product.to_string());
     f.company_name = Some(company.to_string());
     if let Some(s) = &mut f.severity {
@@ -204,20 +262,16 @@ fn normalize(f: &mut securityhub::AwsSecurityFinding, region: &str, now: Timesta
             types: f.types.clone(),
         });
     }
-    f.processed_at = Some(now.to_iso8601());
+    f.processed_at = Some(now.to_string());
 }
 
 fn compliance_of(f: &securityhub::AwsSecurityFinding) -> Option<&str> {
     f.compliance.as_ref().and_then(|c| c.status.as_deref())
 }
 
-fn workflow_of(f: &securityhub::AwsSecurityFinding) -> &str {
-    f.workflow.as_ref().and_then(|w| w.status.as_deref()).unwrap_or("NEW")
-}
-
 /// The workflow status of a re-imported finding (module note, rules 1–3).
-fn next_workflow(old: &securityhub::AwsSecurityFinding, new: &securityhub::AwsSecurityFinding) -> String {
-    let mut status = workflow_of(old).to_string();
+fn next_workflow(old: &PriorFinding, new: &securityhub::AwsSecurityFinding) -> String {
+    let mut status = old.workflow.as_ref().and_then(|w| w.status.as_deref()).unwrap_or("NEW").to_string();
     if status == "SUPPRESSED" {
         return status;
     }
@@ -226,7 +280,7 @@ fn next_workflow(old: &securityhub::AwsSecurityFinding, new: &securityhub::AwsSe
     if reactivated && reopenable(&status) {
         status = "NEW".into();
     }
-    let (was, is) = (compliance_of(old), compliance_of(new));
+    let (was, is) = (old.compliance.as_ref().and_then(|c| c.status.as_deref()), compliance_of(new));
     if was == Some("PASSED") && matches!(is, Some("FAILED" | "WARNING" | "NOT_AVAILABLE")) && reopenable(&status) {
         status = "NEW".into();
     }
@@ -237,7 +291,7 @@ fn next_workflow(old: &securityhub::AwsSecurityFinding, new: &securityhub::AwsSe
 }
 
 /// The stored form of `incoming` (normalized, checked) given the stored `existing` one.
-fn merge(mut incoming: securityhub::AwsSecurityFinding, existing: Option<Finding>) -> Finding {
+fn merge(mut incoming: securityhub::AwsSecurityFinding, existing: Option<Prior>) -> Finding {
     let Some(old) = existing else {
         if incoming.workflow.as_ref().and_then(|w| w.status.as_ref()).is_none() {
             let status = if compliance_of(&incoming) == Some("PASSED") { "RESOLVED" } else { "NEW" };
@@ -252,14 +306,14 @@ fn merge(mut incoming: securityhub::AwsSecurityFinding, existing: Option<Finding
         incoming.record_state = prev.record_state.clone();
     }
     let status = next_workflow(&prev, &incoming);
-    incoming.created_at = prev.created_at.clone();
+    incoming.created_at = prev.created_at;
     if prev.first_observed_at.is_some() {
-        incoming.first_observed_at = prev.first_observed_at.clone();
+        incoming.first_observed_at = prev.first_observed_at;
     }
-    incoming.note = prev.note.clone();
-    incoming.user_defined_fields = prev.user_defined_fields.clone();
-    incoming.verification_state = prev.verification_state.clone();
-    incoming.workflow_state = prev.workflow_state.clone();
+    incoming.note = prev.note;
+    incoming.user_defined_fields = prev.user_defined_fields;
+    incoming.verification_state = prev.verification_state;
+    incoming.workflow_state = prev.workflow_state;
     incoming.workflow = Some(securityhub::Workflow { status: Some(status) });
     for field in &old.customer_set {
         match field.as_str() {
@@ -288,11 +342,13 @@ impl Handler for securityhub::BatchImportFindings {
         }
         let region = ctx.region().to_string();
         let account = ctx.account().to_string();
-        let now = ctx.now();
+        let now = ctx.now().to_iso8601();
+        let products =
+            Products { securityhub: securityhub_product_arn(&region), default: default_product_arn(&region, &account) };
         let mut failed = Vec::new();
         let mut success = 0;
         for mut f in input.findings {
-            if let Err(problem) = check_finding(&f, &region, &account) {
+            if let Err(problem) = check_finding(&f, &products, &account) {
                 failed.push(securityhub::ImportFindingsError {
                     id: f.id,
                     error_code: "InvalidInput".into(),
@@ -300,9 +356,9 @@ impl Handler for securityhub::BatchImportFindings {
                 });
                 continue;
             }
-            normalize(&mut f, &region, now);
+            normalize(&mut f, &region, &products, &now);
             let key = finding_key(&f.product_arn, &f.id);
-            let existing = ctx.get::<Finding>(&key)?;
+            let existing = ctx.get::<Prior>(&key)?;
             ctx.put(&key, &merge(f, existing))?;
             success += 1;
         }
