@@ -75,13 +75,16 @@ impl Simulator {
     pub fn transaction<T, E: From<SimError>>(&self, f: impl FnOnce(&mut Batch<'_>) -> Result<T, E>) -> Result<T, E> {
         let mut inner = self.lock();
         let Inner { conn, state } = &mut *inner;
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(SimError::from)?;
+        let tx = store::begin(conn)?;
         let backup = state.clone();
-        let mut batch = Batch { conn: &tx, state, journaling: true };
+        let mut batch = Batch { conn: tx.conn(), state, journaling: true, new_world: false };
         let result = f(&mut batch).and_then(|out| {
             if let Some((s, r)) = batch.state.as_ref() {
-                store::meta_put(&tx, SETTINGS_KEY, s)?;
-                store::meta_put(&tx, RUN_KEY, r)?;
+                // The settings change only with a new world; the run state with every call.
+                if batch.new_world {
+                    store::meta_put(tx.conn(), SETTINGS_KEY, s)?;
+                }
+                store::meta_put(tx.conn(), RUN_KEY, r)?;
             }
             Ok(out)
         });
@@ -102,7 +105,7 @@ impl Simulator {
         if !entry.mutates {
             let mut inner = self.lock();
             let Inner { conn, state } = &mut *inner;
-            let mut batch = Batch { conn, state, journaling: true };
+            let mut batch = Batch { conn, state, journaling: true, new_world: false };
             return batch.run_entry(entry, region, input);
         }
         let result = self.transaction::<_, SimError>(|batch| Ok(batch.run_entry(entry, region, input.clone())));
@@ -220,12 +223,15 @@ pub struct Batch<'a> {
     conn: &'a Connection,
     state: &'a mut Option<(Settings, RunState)>,
     journaling: bool,
+    /// Whether the world was replaced or removed (its settings must be written again).
+    new_world: bool,
 }
 
 impl Batch<'_> {
     /// Sets up a new world: its settings and run state. Replaces any previous ones.
     pub fn initialize(&mut self, settings: Settings, run: RunState) {
         *self.state = Some((settings, run));
+        self.new_world = true;
     }
 
     /// Stores a value with the state under `key`.
@@ -243,6 +249,7 @@ impl Batch<'_> {
     pub fn clear(&mut self) -> Result<(), SimError> {
         store::clear(self.conn)?;
         *self.state = None;
+        self.new_world = true;
         Ok(())
     }
 

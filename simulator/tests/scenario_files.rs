@@ -177,6 +177,29 @@ fn a_file_database_survives_reopening() {
     assert_eq!(listed.buckets.unwrap().len(), 2);
 }
 
+/// The settings are written only with a new world: a reset that loads the same scenario again
+/// (same settings) must still leave them on disk, and later calls keep them.
+#[test]
+fn a_reset_to_the_same_scenario_keeps_its_settings_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let s = scenario::parse(S3_ONLY).unwrap();
+    let settings = {
+        let sim = Simulator::open(&path).unwrap();
+        scenario::load(&sim, &s, LoadOptions::default()).unwrap();
+        scenario::load(&sim, &s, LoadOptions { reset: true }).unwrap();
+        sim.call::<s3::CreateBucket>(
+            "us-east-1",
+            s3::CreateBucketRequest { bucket: "after-reset".into(), ..Default::default() },
+        )
+        .unwrap();
+        sim.settings().unwrap()
+    };
+    let sim = Simulator::open(&path).unwrap();
+    assert_eq!(sim.settings(), Some(settings));
+    assert_eq!(sim.inventory().unwrap()["s3:bucket"], 3);
+}
+
 #[test]
 fn the_schema_documents_every_top_level_field() {
     let schema: serde_json::Value = serde_json::from_str(scenario::schema()).unwrap();

@@ -282,6 +282,41 @@ pub fn journal_append(
     Ok(())
 }
 
+/// A write transaction (`BEGIN IMMEDIATE`), with its statements cached like the savepoints'
+/// (rusqlite's own transaction parses `BEGIN` and `COMMIT` again each time). Rolled back when
+/// dropped uncommitted: on an error, a failed commit, or a panic unwinding through it.
+pub struct WriteTx<'c> {
+    conn: &'c Connection,
+}
+
+/// Begins a write transaction on `conn`.
+pub fn begin(conn: &Connection) -> Result<WriteTx<'_>, SimError> {
+    conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
+    Ok(WriteTx { conn })
+}
+
+impl WriteTx<'_> {
+    /// The connection the transaction runs on.
+    pub fn conn(&self) -> &Connection {
+        self.conn
+    }
+
+    /// Keeps what the transaction did.
+    pub fn commit(self) -> Result<(), SimError> {
+        self.conn.prepare_cached("COMMIT")?.execute([])?;
+        Ok(())
+    }
+}
+
+impl Drop for WriteTx<'_> {
+    fn drop(&mut self) {
+        if !self.conn.is_autocommit() {
+            // Nothing to report to: the caller already has the error that brought us here.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
 /// Opens the savepoint one call runs in (statements cached: a call is too short to parse SQL
 /// three times).
 pub fn savepoint(conn: &Connection) -> Result<(), SimError> {
@@ -382,6 +417,24 @@ mod tests {
 
     impl Resource for Thing {
         const KIND: &'static str = "test:thing";
+    }
+
+    /// A write transaction dropped without a commit (an error or a panic on the way) keeps
+    /// nothing; a committed one keeps everything.
+    #[test]
+    fn an_uncommitted_write_transaction_keeps_nothing() {
+        let conn = open(Path::new(":memory:")).expect("open");
+        let thing = Thing { name: "t".into(), blob: "b".into() };
+        {
+            let tx = begin(&conn).expect("begin");
+            put(tx.conn(), "1", "r", "t", 1, &thing).expect("put");
+        }
+        assert!(conn.is_autocommit(), "the transaction was closed");
+        assert_eq!(get::<Thing>(&conn, "1", "r", "t").expect("get"), None);
+        let tx = begin(&conn).expect("begin again");
+        put(tx.conn(), "1", "r", "t", 1, &thing).expect("put");
+        tx.commit().expect("commit");
+        assert_eq!(get::<Thing>(&conn, "1", "r", "t").expect("get"), Some(thing));
     }
 
     /// Every table's columns (name, type, not null, primary key) and every index's columns.
