@@ -89,7 +89,7 @@ impl Simulator {
             Ok(out)
         });
         let result = result.and_then(|out| {
-            tx.commit().map_err(SimError::from)?;
+            tx.commit()?;
             Ok(out)
         });
         if result.is_err() {
