@@ -67,6 +67,24 @@ fn the_blog_ends_with_iam_6_failed_and_the_log_sink_suppressed() {
     assert!(outcome.before.score.percent < outcome.after.score.percent);
 }
 
+/// The evaluation after judges the account as the fixes left it, whether the loop converged
+/// (it reuses the last round's snapshot) or stopped at its bound (it fetches the account
+/// again): an independent evaluation of the same state reports the same control statuses.
+#[test]
+fn the_report_after_is_what_the_account_now_evaluates_to() {
+    for max_rounds in [1, Options::default().max_rounds] {
+        let (sim, _) = load("fresh-account");
+        let outcome = runner::remediate(&sim, Options { max_rounds, ..Default::default() }).unwrap();
+        assert_eq!(outcome.converged, max_rounds > 1, "rounds {}", outcome.rounds);
+        let fresh = runner::evaluate(&sim, false).unwrap();
+        let statuses = |r: &hubsim_checks::Report| -> Vec<(String, String)> {
+            r.controls.iter().map(|c| (c.id.clone(), c.status.as_str().to_string())).collect()
+        };
+        assert_eq!(statuses(&outcome.after), statuses(&fresh), "max_rounds {max_rounds}");
+        assert_ne!(statuses(&outcome.after), statuses(&outcome.before), "max_rounds {max_rounds}");
+    }
+}
+
 #[test]
 fn a_dry_run_changes_nothing() {
     let (sim, _) = load("half-fixed-account");

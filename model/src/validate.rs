@@ -622,6 +622,13 @@ mod conform {
         };
     }
 
+    /// Serializer methods for integers that fit an `i64` (as `to_value` stores them).
+    macro_rules! integers {
+        ($($name:ident($ty:ty)),* $(,)?) => {
+            $(fn $name(self, v: $ty) -> R { scalar(self.shape, Scalar::Int(v.into())) })*
+        };
+    }
+
     impl ser::Serializer for Key<'_, '_> {
         type Ok = ();
         type Error = Doubt;
@@ -720,27 +727,8 @@ mod conform {
         fn serialize_bool(self, _: bool) -> R {
             scalar(self.shape, Scalar::Bool)
         }
-        fn serialize_i8(self, v: i8) -> R {
-            scalar(self.shape, Scalar::Int(v.into()))
-        }
-        fn serialize_i16(self, v: i16) -> R {
-            scalar(self.shape, Scalar::Int(v.into()))
-        }
-        fn serialize_i32(self, v: i32) -> R {
-            scalar(self.shape, Scalar::Int(v.into()))
-        }
-        fn serialize_i64(self, v: i64) -> R {
-            scalar(self.shape, Scalar::Int(v))
-        }
-        fn serialize_u8(self, v: u8) -> R {
-            scalar(self.shape, Scalar::Int(v.into()))
-        }
-        fn serialize_u16(self, v: u16) -> R {
-            scalar(self.shape, Scalar::Int(v.into()))
-        }
-        fn serialize_u32(self, v: u32) -> R {
-            scalar(self.shape, Scalar::Int(v.into()))
-        }
+        integers!(serialize_i8(i8), serialize_i16(i16), serialize_i32(i32), serialize_i64(i64));
+        integers!(serialize_u8(u8), serialize_u16(u16), serialize_u32(u32));
         fn serialize_u64(self, v: u64) -> R {
             scalar(self.shape, i64::try_from(v).map_or(Scalar::Big(v), Scalar::Int))
         }

@@ -131,27 +131,10 @@ pub(crate) mod part {
         pub lifecycle_min_size: Option<String>,
     }
 
-    impl View for Listing {
-        type Of = Bucket;
+    macro_rules! views_of_bucket {
+        ($($view:ident),*) => { $(impl View for $view { type Of = Bucket; })* };
     }
-    impl View for Encryption {
-        type Of = Bucket;
-    }
-    impl View for Policy {
-        type Of = Bucket;
-    }
-    impl View for PublicAccessBlock {
-        type Of = Bucket;
-    }
-    impl View for Logging {
-        type Of = Bucket;
-    }
-    impl View for Notification {
-        type Of = Bucket;
-    }
-    impl View for Lifecycle {
-        type Of = Bucket;
-    }
+    views_of_bucket!(Listing, Encryption, Policy, PublicAccessBlock, Logging, Notification, Lifecycle);
 }
 
 /// The account's canonical user id (64 hex digits), derived from the account id.
