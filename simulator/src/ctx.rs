@@ -2,24 +2,23 @@
 //! scenario clock and the id generator. Handlers reach the store only through it.
 
 use hubsim_model::Timestamp;
-use rusqlite::Connection;
 
 use crate::error::AwsError;
 use crate::ids::IdGen;
 use crate::settings::{Era, RunState, Settings};
-use crate::store::{self, Resource, View};
+use crate::store::{self, Db, Resource, View};
 
 /// One operation's view of the world.
 pub struct Ctx<'a> {
-    pub(crate) conn: &'a Connection,
+    pub(crate) db: Db<'a>,
     pub(crate) settings: &'a Settings,
     pub(crate) run: &'a mut RunState,
     region: String,
 }
 
 impl<'a> Ctx<'a> {
-    pub(crate) fn new(conn: &'a Connection, settings: &'a Settings, run: &'a mut RunState, region: &str) -> Self {
-        Ctx { conn, settings, run, region: region.to_string() }
+    pub(crate) fn new(db: Db<'a>, settings: &'a Settings, run: &'a mut RunState, region: &str) -> Self {
+        Ctx { db, settings, run, region: region.to_string() }
     }
 
     /// The account the call is made in.
@@ -64,18 +63,18 @@ impl<'a> Ctx<'a> {
 
     /// Reads a resource in the call's region (or the global one for global kinds).
     pub fn get<R: Resource>(&self, id: &str) -> Result<Option<R>, AwsError> {
-        Ok(store::get(self.conn, self.account(), &self.region, id)?)
+        Ok(store::get(self.db, self.account(), &self.region, id)?)
     }
 
     /// Reads part of a resource in the call's region (or the global one for global kinds):
     /// only the fields view `V` names are built (see [`store::View`]).
     pub fn get_view<V: View>(&self, id: &str) -> Result<Option<V>, AwsError> {
-        Ok(store::get_view(self.conn, self.account(), &self.region, id)?)
+        Ok(store::get_view(self.db, self.account(), &self.region, id)?)
     }
 
     /// Reads a resource in `region`.
     pub fn get_in<R: Resource>(&self, region: &str, id: &str) -> Result<Option<R>, AwsError> {
-        Ok(store::get(self.conn, self.account(), region, id)?)
+        Ok(store::get(self.db, self.account(), region, id)?)
     }
 
     /// Writes a resource in the call's region (or globally for global kinds).
@@ -87,44 +86,44 @@ impl<'a> Ctx<'a> {
     /// Writes a resource in `region`.
     pub fn put_in<R: Resource>(&mut self, region: &str, id: &str, doc: &R) -> Result<(), AwsError> {
         self.run.created += 1;
-        Ok(store::put(self.conn, &self.settings.account.id, region, id, self.run.created, doc)?)
+        Ok(store::put(self.db, &self.settings.account.id, region, id, self.run.created, doc)?)
     }
 
     /// Deletes a resource in the call's region; whether it existed.
     pub fn delete<R: Resource>(&mut self, id: &str) -> Result<bool, AwsError> {
-        Ok(store::delete::<R>(self.conn, &self.settings.account.id, &self.region, id)?)
+        Ok(store::delete::<R>(self.db, &self.settings.account.id, &self.region, id)?)
     }
 
     /// Deletes a resource in `region`; whether it existed.
     pub fn delete_in<R: Resource>(&mut self, region: &str, id: &str) -> Result<bool, AwsError> {
-        Ok(store::delete::<R>(self.conn, &self.settings.account.id, region, id)?)
+        Ok(store::delete::<R>(self.db, &self.settings.account.id, region, id)?)
     }
 
     /// Every resource of a kind in the call's region, in creation order.
     pub fn list<R: Resource>(&self) -> Result<Vec<(String, R)>, AwsError> {
-        Ok(store::list(self.conn, self.account(), &self.region)?)
+        Ok(store::list(self.db, self.account(), &self.region)?)
     }
 
     /// Part of every resource of a kind in the call's region, in creation order (see
     /// [`store::View`]).
     pub fn list_view<V: View>(&self) -> Result<Vec<(String, V)>, AwsError> {
-        Ok(store::list_view(self.conn, self.account(), &self.region)?)
+        Ok(store::list_view(self.db, self.account(), &self.region)?)
     }
 
     /// Every resource of a kind in `region`, in creation order.
     pub fn list_in<R: Resource>(&self, region: &str) -> Result<Vec<(String, R)>, AwsError> {
-        Ok(store::list(self.conn, self.account(), region)?)
+        Ok(store::list(self.db, self.account(), region)?)
     }
 
-    /// Up to `limit` resources of a kind in the call's region created after position `after`,
-    /// in creation order: `(position, id, doc)`.
-    pub fn list_after<R: Resource>(&self, after: i64, limit: usize) -> Result<Vec<(i64, String, R)>, AwsError> {
-        Ok(store::list_after(self.conn, self.account(), &self.region, after, limit)?)
+    /// Visits the resources of a kind in the call's region created after position `after`, in
+    /// creation order, with their positions, until `visit` returns `false`.
+    pub fn scan_after<R: Resource>(&self, after: i64, visit: impl FnMut(i64, &R) -> bool) -> Result<(), AwsError> {
+        Ok(store::scan_after(self.db, self.account(), &self.region, after, visit)?)
     }
 
     /// Every resource of a kind in every region: `(region, id, doc)`.
     pub fn list_all<R: Resource>(&self) -> Result<Vec<(String, String, R)>, AwsError> {
-        Ok(store::list_all(self.conn, self.account())?)
+        Ok(store::list_all(self.db, self.account())?)
     }
 }
 

@@ -12,7 +12,7 @@ use crate::ctx::Ctx;
 use crate::error::{AwsError, SimError};
 use crate::registry::{registry, Entry};
 use crate::settings::{RunState, Settings};
-use crate::store::{self, JournalEntry};
+use crate::store::{self, Db, Docs, JournalEntry};
 
 const SETTINGS_KEY: &str = "settings";
 const RUN_KEY: &str = "run";
@@ -28,7 +28,19 @@ pub struct Simulator {
 
 struct Inner {
     conn: Connection,
+    /// The parsed documents of `conn` (see [`store::Docs`]).
+    docs: Docs,
+    /// For a file, SQLite's `data_version` when the documents were last known to be current:
+    /// another connection's commit changes it, and the documents are then forgotten.
+    shared: Option<i64>,
     state: Option<(Settings, RunState)>,
+}
+
+impl Inner {
+    fn new(conn: Connection, shared: bool, state: Option<(Settings, RunState)>) -> Result<Inner, SimError> {
+        let shared = if shared { Some(store::data_version(&conn)?) } else { None };
+        Ok(Inner { conn, docs: Docs::default(), shared, state })
+    }
 }
 
 impl Simulator {
@@ -42,7 +54,8 @@ impl Simulator {
             (None, None) => None,
             _ => return Err(SimError::Corrupt("settings and run state must be stored together".into())),
         };
-        Ok(Simulator { inner: Mutex::new(Inner { conn, state }) })
+        let shared = path.as_os_str() != ":memory:";
+        Ok(Simulator { inner: Mutex::new(Inner::new(conn, shared, state)?) })
     }
 
     /// A fresh in-memory database.
@@ -53,7 +66,17 @@ impl Simulator {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding the lock cannot leave a half-applied change (the transaction
         // rolls back when its guard drops), so a poisoned lock is safe to keep using.
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(known) = inner.shared {
+            // Another process may have written the file since: then what was parsed is stale.
+            // (If SQLite cannot say, the documents are forgotten too.)
+            let now = store::data_version(&inner.conn).ok();
+            if now != Some(known) {
+                inner.docs.clear();
+                inner.shared = Some(now.unwrap_or(known));
+            }
+        }
+        inner
     }
 
     /// Whether the database holds no world yet.
@@ -74,17 +97,17 @@ impl Simulator {
     /// Runs `f` in one transaction. If `f` fails, nothing it did is kept.
     pub fn transaction<T, E: From<SimError>>(&self, f: impl FnOnce(&mut Batch<'_>) -> Result<T, E>) -> Result<T, E> {
         let mut inner = self.lock();
-        let Inner { conn, state } = &mut *inner;
-        let tx = store::begin(conn)?;
+        let Inner { conn, docs, state, .. } = &mut *inner;
+        let tx = store::begin(Db { conn, docs })?;
         let backup = state.clone();
-        let mut batch = Batch { conn: tx.conn(), state, journaling: true, new_world: false };
+        let mut batch = Batch { db: tx.db(), state, journaling: true, new_world: false };
         let result = f(&mut batch).and_then(|out| {
             if let Some((s, r)) = batch.state.as_ref() {
                 // The settings change only with a new world; the run state with every call.
                 if batch.new_world {
-                    store::meta_put(tx.conn(), SETTINGS_KEY, s)?;
+                    store::meta_put(tx.db().conn, SETTINGS_KEY, s)?;
                 }
-                store::meta_put(tx.conn(), RUN_KEY, r)?;
+                store::meta_put(tx.db().conn, RUN_KEY, r)?;
             }
             Ok(out)
         });
@@ -104,8 +127,8 @@ impl Simulator {
         let entry = lookup(service, operation)?;
         if !entry.mutates {
             let mut inner = self.lock();
-            let Inner { conn, state } = &mut *inner;
-            let mut batch = Batch { conn, state, journaling: true, new_world: false };
+            let Inner { conn, docs, state, .. } = &mut *inner;
+            let mut batch = Batch { db: Db { conn, docs }, state, journaling: true, new_world: false };
             return batch.run_entry(entry, region, input);
         }
         let result = self.transaction::<_, SimError>(|batch| Ok(batch.run_entry(entry, region, input.clone())));
@@ -113,7 +136,7 @@ impl Simulator {
         if let Err(e) = &result {
             if entry.mutates {
                 // Bookkeeping only: a journal write that fails must not turn AWS's answer into another.
-                if let Ok(text) = serde_json::to_string(&input) {
+                if let Ok(text) = store::json_text(&input) {
                     self.journal_failure(region, service, operation, &text, e);
                 }
             }
@@ -164,7 +187,7 @@ impl Simulator {
         let mut dest = Connection::open_in_memory()?;
         store::configure(&dest)?;
         store::copy_to(&inner.conn, &mut dest)?;
-        Ok(Simulator { inner: Mutex::new(Inner { conn: dest, state: inner.state.clone() }) })
+        Ok(Simulator { inner: Mutex::new(Inner::new(dest, false, inner.state.clone())?) })
     }
 
     /// Copies the whole database into the file at `path` (which must not exist or be empty).
@@ -195,14 +218,14 @@ impl AwsApi for Simulator {
         let typed = entry.typed::<O>().ok_or_else(|| AwsError::internal("registry type mismatch"))?;
         if !entry.mutates {
             let mut inner = self.lock();
-            let Inner { conn, state } = &mut *inner;
+            let Inner { conn, docs, state, .. } = &mut *inner;
             let (settings, run) = state.as_mut().ok_or_else(uninitialized)?;
             let mut scratch = *run;
-            let mut ctx = Ctx::new(conn, settings, &mut scratch, region);
+            let mut ctx = Ctx::new(Db { conn, docs }, settings, &mut scratch, region);
             return typed(&mut ctx, input);
         }
         // The journal's text of the input, written once: a success and a failure both record it.
-        let input_text = serde_json::to_string(&input)?;
+        let input_text = store::json_text(&input)?;
         let result = self.transaction::<_, SimError>(|batch| {
             Ok(batch.run_typed::<O>(entry, typed, region, input, Some(&input_text)))
         });
@@ -220,7 +243,7 @@ fn uninitialized() -> AwsError {
 
 /// Several calls in one transaction (a scenario load, a remediation step).
 pub struct Batch<'a> {
-    conn: &'a Connection,
+    db: Db<'a>,
     state: &'a mut Option<(Settings, RunState)>,
     journaling: bool,
     /// Whether the world was replaced or removed (its settings must be written again).
@@ -236,7 +259,7 @@ impl Batch<'_> {
 
     /// Stores a value with the state under `key`.
     pub fn put_meta<T: serde::Serialize>(&mut self, key: &str, value: &T) -> Result<(), SimError> {
-        store::meta_put(self.conn, key, value)
+        store::meta_put(self.db.conn, key, value)
     }
 
     /// Turns journaling of mutating calls on or off (baselines are not journaled: export
@@ -247,7 +270,7 @@ impl Batch<'_> {
 
     /// Removes all state (for `--reset`).
     pub fn clear(&mut self) -> Result<(), SimError> {
-        store::clear(self.conn)?;
+        store::clear(self.db)?;
         *self.state = None;
         self.new_world = true;
         Ok(())
@@ -265,7 +288,7 @@ impl Batch<'_> {
         f: impl FnOnce(&mut Ctx<'_>) -> Result<T, AwsError>,
     ) -> Result<T, AwsError> {
         let (settings, run) = self.state.as_mut().ok_or_else(uninitialized)?;
-        let mut ctx = Ctx::new(self.conn, settings, run, region);
+        let mut ctx = Ctx::new(self.db, settings, run, region);
         f(&mut ctx)
     }
 
@@ -280,7 +303,7 @@ impl Batch<'_> {
     pub fn call<O: Operation>(&mut self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
         let entry = registry().get_typed::<O>().ok_or_else(|| AwsError::not_implemented(O::SERVICE, O::NAME))?;
         let typed = entry.typed::<O>().ok_or_else(|| AwsError::internal("registry type mismatch"))?;
-        let input_text = if entry.mutates && self.journaling { Some(serde_json::to_string(&input)?) } else { None };
+        let input_text = if entry.mutates && self.journaling { Some(store::json_text(&input)?) } else { None };
         self.run_typed::<O>(entry, typed, region, input, input_text.as_deref())
     }
 
@@ -291,8 +314,8 @@ impl Batch<'_> {
             }
         }
         // The handler consumes the input, so the journal's copy is its text, written beforehand.
-        let journal_input = if entry.mutates && self.journaling { Some(serde_json::to_string(&input)?) } else { None };
-        self.guarded(entry, region, journal_input.as_deref(), |ctx| entry.call_json(ctx, input), serde_json::to_string)
+        let journal_input = if entry.mutates && self.journaling { Some(store::json_text(&input)?) } else { None };
+        self.guarded(entry, region, journal_input.as_deref(), |ctx| entry.call_json(ctx, input), store::json_text)
     }
 
     fn run_typed<O: Operation>(
@@ -313,7 +336,7 @@ impl Batch<'_> {
             }
         }
         let journal_input = if entry.mutates && self.journaling { journal_input } else { None };
-        self.guarded(entry, region, journal_input, |ctx| typed(ctx, input), serde_json::to_string)
+        self.guarded(entry, region, journal_input, |ctx| typed(ctx, input), store::json_text)
     }
 
     /// Runs one call inside a savepoint, moving the clock and journaling it when it mutates.
@@ -325,29 +348,29 @@ impl Batch<'_> {
         region: &str,
         journal_input: Option<&str>,
         f: impl FnOnce(&mut Ctx<'_>) -> Result<T, AwsError>,
-        journal_output: impl FnOnce(&T) -> serde_json::Result<String>,
+        journal_output: impl FnOnce(&T) -> Result<String, SimError>,
     ) -> Result<T, AwsError> {
         let (settings, run) = self.state.as_mut().ok_or_else(uninitialized)?;
         if !entry.mutates {
             let mut scratch = *run;
-            let mut ctx = Ctx::new(self.conn, settings, &mut scratch, region);
+            let mut ctx = Ctx::new(self.db, settings, &mut scratch, region);
             return f(&mut ctx);
         }
-        store::savepoint(self.conn)?;
+        store::savepoint(self.db)?;
         let before = *run;
         // Each mutating call takes one second of scenario time, so creation times are ordered.
         run.clock_ms += 1000;
-        let mut ctx = Ctx::new(self.conn, settings, run, region);
+        let mut ctx = Ctx::new(self.db, settings, run, region);
         let result = f(&mut ctx);
         match result {
             Ok(output) if !self.journaling => {
-                store::release(self.conn)?;
+                store::release(self.db)?;
                 Ok(output)
             }
             Ok(output) => {
                 let text = journal_output(&output)?;
                 store::journal_append(
-                    self.conn,
+                    self.db.conn,
                     &settings.account.id,
                     region,
                     entry.service,
@@ -356,12 +379,12 @@ impl Batch<'_> {
                     Ok(&text),
                     run.clock_ms,
                 )?;
-                store::release(self.conn)?;
+                store::release(self.db)?;
                 Ok(output)
             }
             Err(e) => {
                 *run = before;
-                store::rollback_savepoint(self.conn)?;
+                store::rollback_savepoint(self.db)?;
                 Err(e)
             }
         }

@@ -177,6 +177,46 @@ fn a_file_database_survives_reopening() {
     assert_eq!(listed.buckets.unwrap().len(), 2);
 }
 
+/// Two simulators on one file (`hubsim serve` and a `hubsim` command, say): what one writes,
+/// the other reads, even a document it has already read and keeps parsed.
+#[test]
+fn a_write_through_another_connection_is_read_fresh() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let a = Simulator::open(&path).unwrap();
+    scenario::load(&a, &scenario::parse(S3_ONLY).unwrap(), LoadOptions::default()).unwrap();
+    let b = Simulator::open(&path).unwrap();
+    let bucket = |sim: &Simulator| {
+        sim.call::<s3::ListBuckets>("us-east-1", Default::default()).unwrap().buckets.unwrap()[0].name.clone().unwrap()
+    };
+    let name = bucket(&a);
+    let policy = |sim: &Simulator| {
+        sim.call::<s3::GetBucketPolicy>(
+            "us-east-1",
+            s3::GetBucketPolicyRequest { bucket: name.clone(), ..Default::default() },
+        )
+        .ok()
+        .and_then(|p| p.policy)
+    };
+    let before = policy(&a);
+    assert_eq!(policy(&b), before, "both read the same state (and now keep it parsed)");
+    let text = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"TlsOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::{name}/*","Condition":{{"Bool":{{"aws:SecureTransport":"false"}}}}}}]}}"#
+    );
+    b.call::<s3::PutBucketPolicy>(
+        "us-east-1",
+        s3::PutBucketPolicyRequest { bucket: name.clone(), policy: text.clone(), ..Default::default() },
+    )
+    .unwrap();
+    assert_eq!(policy(&a), Some(text.clone()), "a reads what b wrote");
+    a.call::<s3::DeleteBucketPolicy>(
+        "us-east-1",
+        s3::DeleteBucketPolicyRequest { bucket: name.clone(), ..Default::default() },
+    )
+    .unwrap();
+    assert_eq!(policy(&b), None, "b reads what a deleted");
+}
+
 /// The settings are written only with a new world: a reset that loads the same scenario again
 /// (same settings) must still leave them on disk, and later calls keep them.
 #[test]

@@ -1,6 +1,7 @@
 //! The SQLite store: the only module that knows SQL. A file for the CLI and the server,
 //! `:memory:` for tests, with the same code; WAL mode for files.
 
+mod docs;
 mod schema;
 
 use std::path::Path;
@@ -12,10 +13,15 @@ use serde::Serialize;
 
 use crate::error::SimError;
 
+pub use docs::Docs;
 pub use schema::CURRENT_VERSION;
 
 /// A resource kept in the store as one JSON document.
-pub trait Resource: Serialize + DeserializeOwned {
+///
+/// Writing a document and parsing the written text back must give the same value (the
+/// connection's [`Docs`] keep the written value instead of parsing it again): debug builds check
+/// it on every write.
+pub trait Resource: Serialize + DeserializeOwned + Clone + PartialEq + Send + 'static {
     /// `service:type`, e.g. `s3:bucket`.
     const KIND: &'static str;
     /// Global resources (IAM, S3 bucket names) are stored once per account, not per region.
@@ -103,135 +109,216 @@ pub fn meta_put<T: Serialize>(conn: &Connection, key: &str, value: &T) -> Result
     Ok(())
 }
 
-/// A partial view of resource `Of`'s stored document: a struct with some of its fields, under
-/// the same serde names and defaults. Deserializing it skips the others without building
-/// them, so a read that answers with one part of a large document does not pay for the rest.
-pub trait View: DeserializeOwned {
+/// A connection with the parsed documents it knows ([`Docs`]): what resource reads and writes
+/// go through.
+#[derive(Clone, Copy)]
+pub struct Db<'c> {
+    /// The connection (inside the caller's transaction, if any).
+    pub conn: &'c Connection,
+    /// Its parsed documents.
+    pub docs: &'c Docs,
+}
+
+/// A part of resource `Of`'s document: a read that answers with one part of a large document
+/// takes only that part (a clone of a few fields, not of the whole).
+pub trait View: Sized {
     /// The resource this is a view of (its kind, and whether it is global).
     type Of: Resource;
+    /// The part of `whole`.
+    fn of(whole: &Self::Of) -> Self;
 }
 
 /// Reads one resource document.
-pub fn get<R: Resource>(conn: &Connection, account: &str, region: &str, id: &str) -> Result<Option<R>, SimError> {
-    read_doc(conn, account, if R::GLOBAL { "" } else { region }, R::KIND, id)
+pub fn get<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str) -> Result<Option<R>, SimError> {
+    read(db, account, if R::GLOBAL { "" } else { region }, id, R::clone)
 }
 
 /// Reads part of one resource document (see [`View`]).
-pub fn get_view<V: View>(conn: &Connection, account: &str, region: &str, id: &str) -> Result<Option<V>, SimError> {
-    read_doc(conn, account, if V::Of::GLOBAL { "" } else { region }, V::Of::KIND, id)
+pub fn get_view<V: View>(db: Db<'_>, account: &str, region: &str, id: &str) -> Result<Option<V>, SimError> {
+    read(db, account, if V::Of::GLOBAL { "" } else { region }, id, V::of)
 }
 
-fn read_doc<T: DeserializeOwned>(
-    conn: &Connection,
+/// What `pick` makes of the document of resource `id`, if it exists.
+fn read<R: Resource, T>(
+    db: Db<'_>,
     account: &str,
     region: &str,
-    kind: &str,
     id: &str,
+    pick: impl FnOnce(&R) -> T,
 ) -> Result<Option<T>, SimError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT doc FROM resources WHERE account = ?1 AND region = ?2 AND kind = ?3 AND id = ?4")?;
-    let mut rows = stmt.query(params![account, region, kind, id])?;
+    let mut stmt = db.conn.prepare_cached(
+        "SELECT rowid, doc FROM resources WHERE account = ?1 AND region = ?2 AND kind = ?3 AND id = ?4",
+    )?;
+    let mut rows = stmt.query(params![account, region, R::KIND, id])?;
     match rows.next()? {
-        Some(row) => Ok(Some(parse_doc(row, 0)?)),
+        Some(row) => Ok(Some(doc_of(db.docs, row, pick)?)),
         None => Ok(None),
     }
 }
 
+/// What `pick` makes of the document of `row` (its rowid in column 0, its text in the last
+/// column): the parsed document if the connection knows it, else the text parsed now (and
+/// kept).
+fn doc_of<R: Resource, T>(docs: &Docs, row: &rusqlite::Row<'_>, pick: impl FnOnce(&R) -> T) -> Result<T, SimError> {
+    let rowid: i64 = row.get(0)?;
+    if let Some(doc) = docs.get::<R>(rowid) {
+        return Ok(pick(&doc));
+    }
+    let doc: R = parse_doc(row, row.as_ref().column_count() - 1)?;
+    let t = pick(&doc);
+    docs.remember(rowid, doc);
+    Ok(t)
+}
+
 /// Inserts or replaces one resource document; a replaced resource keeps its creation order.
-pub fn put<R: Resource>(
-    conn: &Connection,
-    account: &str,
-    region: &str,
-    id: &str,
-    seq: u64,
-    doc: &R,
-) -> Result<(), SimError> {
+pub fn put<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str, seq: u64, doc: &R) -> Result<(), SimError> {
     let region = if R::GLOBAL { "" } else { region };
-    let text = serde_json::to_string(doc)?;
-    conn.prepare_cached(
-        "INSERT INTO resources (account, region, kind, id, seq, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT(account, region, kind, id) DO UPDATE SET doc = excluded.doc",
-    )?
-    .execute(params![account, region, R::KIND, id, seq as i64, text])?;
+    let rowid = with_json(doc, |text| {
+        #[cfg(debug_assertions)]
+        {
+            let back: R = serde_json::from_str(text)?;
+            assert!(back == *doc, "a {} document does not read back as it was written: {text}", R::KIND);
+        }
+        // Looked up, then updated or inserted: an upsert cannot say which row it wrote without
+        // `RETURNING`, which costs SQLite a temporary table on every write.
+        match row_of(db.conn, account, region, R::KIND, id)? {
+            Some(rowid) => {
+                db.conn
+                    .prepare_cached("UPDATE resources SET doc = ?2 WHERE rowid = ?1")?
+                    .execute(params![rowid, text])?;
+                Ok(rowid)
+            }
+            None => {
+                db.conn
+                    .prepare_cached(
+                        "INSERT INTO resources (account, region, kind, id, seq, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )?
+                    .execute(params![account, region, R::KIND, id, seq as i64, text])?;
+                Ok(db.conn.last_insert_rowid())
+            }
+        }
+    })?;
+    db.docs.wrote(rowid, doc.clone());
     Ok(())
 }
 
+/// Serializes `value` into this thread's scratch buffer and hands `f` the text: a document is
+/// written without growing a new buffer for it byte range by byte range.
+fn with_json<T: Serialize, U>(value: &T, f: impl FnOnce(&str) -> Result<U, SimError>) -> Result<U, SimError> {
+    thread_local!(static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) });
+    // Taken out while in use, so a nested call gets a buffer of its own.
+    let mut buf = SCRATCH.take();
+    buf.clear();
+    let out = match serde_json::to_writer(&mut buf, value) {
+        Ok(()) => match std::str::from_utf8(&buf) {
+            Ok(text) => f(text),
+            Err(e) => Err(SimError::Corrupt(format!("serialized JSON is not UTF-8: {e}"))),
+        },
+        Err(e) => Err(e.into()),
+    };
+    SCRATCH.set(buf);
+    out
+}
+
+/// `value` as JSON text, built in a reused buffer (one allocation of the final size).
+pub fn json_text<T: Serialize>(value: &T) -> Result<String, SimError> {
+    with_json(value, |text| Ok(text.to_string()))
+}
+
 /// Deletes one resource; whether it existed.
-pub fn delete<R: Resource>(conn: &Connection, account: &str, region: &str, id: &str) -> Result<bool, SimError> {
+pub fn delete<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str) -> Result<bool, SimError> {
     let region = if R::GLOBAL { "" } else { region };
-    let n = conn
-        .prepare_cached("DELETE FROM resources WHERE account = ?1 AND region = ?2 AND kind = ?3 AND id = ?4")?
-        .execute(params![account, region, R::KIND, id])?;
-    Ok(n > 0)
+    let Some(rowid) = row_of(db.conn, account, region, R::KIND, id)? else {
+        return Ok(false);
+    };
+    db.conn.prepare_cached("DELETE FROM resources WHERE rowid = ?1")?.execute(params![rowid])?;
+    db.docs.deleted(rowid);
+    Ok(true)
+}
+
+/// The rowid of resource `id`, if it exists.
+fn row_of(conn: &Connection, account: &str, region: &str, kind: &str, id: &str) -> Result<Option<i64>, SimError> {
+    Ok(conn
+        .prepare_cached("SELECT rowid FROM resources WHERE account = ?1 AND region = ?2 AND kind = ?3 AND id = ?4")?
+        .query_row(params![account, region, kind, id], |r| r.get::<_, i64>(0))
+        .optional()?)
 }
 
 /// Every resource of a kind in one region (or the global ones), in creation order.
-pub fn list<R: Resource>(conn: &Connection, account: &str, region: &str) -> Result<Vec<(String, R)>, SimError> {
-    list_docs(conn, account, if R::GLOBAL { "" } else { region }, R::KIND)
+pub fn list<R: Resource>(db: Db<'_>, account: &str, region: &str) -> Result<Vec<(String, R)>, SimError> {
+    list_docs(db, account, if R::GLOBAL { "" } else { region }, R::clone)
 }
 
 /// Part of every resource of a kind in one region (or the global ones), in creation order
 /// (see [`View`]).
-pub fn list_view<V: View>(conn: &Connection, account: &str, region: &str) -> Result<Vec<(String, V)>, SimError> {
-    list_docs(conn, account, if V::Of::GLOBAL { "" } else { region }, V::Of::KIND)
+pub fn list_view<V: View>(db: Db<'_>, account: &str, region: &str) -> Result<Vec<(String, V)>, SimError> {
+    list_docs(db, account, if V::Of::GLOBAL { "" } else { region }, V::of)
 }
 
-fn list_docs<T: DeserializeOwned>(
-    conn: &Connection,
+fn list_docs<R: Resource, T>(
+    db: Db<'_>,
     account: &str,
     region: &str,
-    kind: &str,
+    pick: impl Fn(&R) -> T,
 ) -> Result<Vec<(String, T)>, SimError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, doc FROM resources WHERE account = ?1 AND kind = ?2 AND region = ?3 ORDER BY seq",
+    let mut stmt = db.conn.prepare_cached(
+        "SELECT rowid, id, doc FROM resources WHERE account = ?1 AND kind = ?2 AND region = ?3 ORDER BY seq",
     )?;
-    let mut rows = stmt.query(params![account, kind, region])?;
+    let mut rows = stmt.query(params![account, R::KIND, region])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        out.push((row.get::<_, String>(0)?, parse_doc(row, 1)?));
+        out.push((row.get::<_, String>(1)?, doc_of(db.docs, row, &pick)?));
     }
     Ok(out)
 }
 
 /// The JSON document in column `col` of `row`, parsed from SQLite's text in place (without
-/// copying it into a `String` first).
+/// copying it into a `String` first). The text is checked to be UTF-8 once, as a whole: parsing
+/// from bytes would check every string in it separately, at several times the cost.
 fn parse_doc<T: DeserializeOwned>(row: &rusqlite::Row<'_>, col: usize) -> Result<T, SimError> {
     match row.get_ref(col)? {
-        ValueRef::Text(text) => Ok(serde_json::from_slice(text)?),
+        ValueRef::Text(text) => {
+            let text = std::str::from_utf8(text)
+                .map_err(|e| SimError::Corrupt(format!("a stored document is not UTF-8: {e}")))?;
+            Ok(serde_json::from_str(text)?)
+        }
         other => Err(rusqlite::Error::InvalidColumnType(col, "doc".into(), other.data_type()).into()),
     }
 }
 
-/// Up to `limit` resources of a kind in one region created after position `after` (exclusive),
-/// in creation order, with their positions: for paging through large collections without
-/// reading them whole.
-pub fn list_after<R: Resource>(
-    conn: &Connection,
+/// Visits the resources of a kind in one region created after position `after` (exclusive), in
+/// creation order, with their positions, until `visit` returns `false`: for paging through
+/// large collections without reading them whole.
+pub fn scan_after<R: Resource>(
+    db: Db<'_>,
     account: &str,
     region: &str,
     after: i64,
-    limit: usize,
-) -> Result<Vec<(i64, String, R)>, SimError> {
+    mut visit: impl FnMut(i64, &R) -> bool,
+) -> Result<(), SimError> {
     let region = if R::GLOBAL { "" } else { region };
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq, id, doc FROM resources WHERE account = ?1 AND kind = ?2 AND region = ?3 AND seq > ?4 ORDER BY seq LIMIT ?5",
+    let mut stmt = db.conn.prepare_cached(
+        "SELECT rowid, seq, doc FROM resources WHERE account = ?1 AND kind = ?2 AND region = ?3 AND seq > ?4 ORDER BY seq",
     )?;
-    let mut rows = stmt.query(params![account, R::KIND, region, after, limit as i64])?;
-    let mut out = Vec::new();
+    let mut rows = stmt.query(params![account, R::KIND, region, after])?;
     while let Some(row) = rows.next()? {
-        out.push((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, parse_doc(row, 2)?));
+        let seq: i64 = row.get(1)?;
+        if !doc_of(db.docs, row, |doc: &R| visit(seq, doc))? {
+            break;
+        }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Every resource of a kind in every region, in creation order, with its region.
-pub fn list_all<R: Resource>(conn: &Connection, account: &str) -> Result<Vec<(String, String, R)>, SimError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT region, id, doc FROM resources WHERE account = ?1 AND kind = ?2 ORDER BY seq")?;
+pub fn list_all<R: Resource>(db: Db<'_>, account: &str) -> Result<Vec<(String, String, R)>, SimError> {
+    let mut stmt = db
+        .conn
+        .prepare_cached("SELECT rowid, region, id, doc FROM resources WHERE account = ?1 AND kind = ?2 ORDER BY seq")?;
     let mut rows = stmt.query(params![account, R::KIND])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        out.push((row.get::<_, String>(0)?, row.get::<_, String>(1)?, parse_doc(row, 2)?));
+        out.push((row.get::<_, String>(1)?, row.get::<_, String>(2)?, doc_of(db.docs, row, R::clone)?));
     }
     Ok(out)
 }
@@ -284,56 +371,63 @@ pub fn journal_append(
 
 /// A write transaction (`BEGIN IMMEDIATE`), with its statements cached like the savepoints'
 /// (rusqlite's own transaction parses `BEGIN` and `COMMIT` again each time). Rolled back when
-/// dropped uncommitted: on an error, a failed commit, or a panic unwinding through it.
+/// dropped uncommitted: on an error, a failed commit, or a panic unwinding through it; the
+/// documents it wrote are then forgotten too.
 pub struct WriteTx<'c> {
-    conn: &'c Connection,
+    db: Db<'c>,
 }
 
-/// Begins a write transaction on `conn`.
-pub fn begin(conn: &Connection) -> Result<WriteTx<'_>, SimError> {
-    conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
-    Ok(WriteTx { conn })
+/// Begins a write transaction on `db`.
+pub fn begin(db: Db<'_>) -> Result<WriteTx<'_>, SimError> {
+    db.conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
+    Ok(WriteTx { db })
 }
 
-impl WriteTx<'_> {
-    /// The connection the transaction runs on.
-    pub fn conn(&self) -> &Connection {
-        self.conn
+impl<'c> WriteTx<'c> {
+    /// The connection the transaction runs on, with its documents.
+    pub fn db(&self) -> Db<'c> {
+        self.db
     }
 
     /// Keeps what the transaction did.
     pub fn commit(self) -> Result<(), SimError> {
-        self.conn.prepare_cached("COMMIT")?.execute([])?;
+        self.db.conn.prepare_cached("COMMIT")?.execute([])?;
+        self.db.docs.commit();
         Ok(())
     }
 }
 
 impl Drop for WriteTx<'_> {
     fn drop(&mut self) {
-        if !self.conn.is_autocommit() {
+        if !self.db.conn.is_autocommit() {
             // Nothing to report to: the caller already has the error that brought us here.
-            let _ = self.conn.execute_batch("ROLLBACK");
+            let _ = self.db.conn.execute_batch("ROLLBACK");
+            self.db.docs.rollback();
         }
     }
 }
 
 /// Opens the savepoint one call runs in (statements cached: a call is too short to parse SQL
 /// three times).
-pub fn savepoint(conn: &Connection) -> Result<(), SimError> {
-    conn.prepare_cached("SAVEPOINT call")?.execute([])?;
+pub fn savepoint(db: Db<'_>) -> Result<(), SimError> {
+    db.conn.prepare_cached("SAVEPOINT call")?.execute([])?;
+    db.docs.savepoint();
     Ok(())
 }
 
 /// Keeps what the call did.
-pub fn release(conn: &Connection) -> Result<(), SimError> {
-    conn.prepare_cached("RELEASE call")?.execute([])?;
+pub fn release(db: Db<'_>) -> Result<(), SimError> {
+    db.conn.prepare_cached("RELEASE call")?.execute([])?;
+    db.docs.release();
     Ok(())
 }
 
 /// Undoes what the call did and closes its savepoint.
-pub fn rollback_savepoint(conn: &Connection) -> Result<(), SimError> {
-    conn.prepare_cached("ROLLBACK TO call")?.execute([])?;
-    conn.prepare_cached("RELEASE call")?.execute([])?;
+pub fn rollback_savepoint(db: Db<'_>) -> Result<(), SimError> {
+    // Forgotten first: whatever SQLite answers, the documents may no longer be what it holds.
+    db.docs.rollback_savepoint();
+    db.conn.prepare_cached("ROLLBACK TO call")?.execute([])?;
+    db.conn.prepare_cached("RELEASE call")?.execute([])?;
     Ok(())
 }
 
@@ -373,6 +467,11 @@ pub fn journal(conn: &Connection) -> Result<Vec<JournalEntry>, SimError> {
     Ok(out)
 }
 
+/// SQLite's `data_version`: changes when another connection commits to the database.
+pub fn data_version(conn: &Connection) -> Result<i64, SimError> {
+    Ok(conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?)
+}
+
 /// Whether the database holds no state yet (no settings written).
 pub fn is_empty(conn: &Connection) -> Result<bool, SimError> {
     let n: i64 = conn.query_row("SELECT COUNT(*) FROM meta", [], |r| r.get(0))?;
@@ -380,8 +479,9 @@ pub fn is_empty(conn: &Connection) -> Result<bool, SimError> {
 }
 
 /// Removes all state (used by `scenario load --reset` inside its transaction).
-pub fn clear(conn: &Connection) -> Result<(), SimError> {
-    conn.execute_batch("DELETE FROM resources; DELETE FROM journal; DELETE FROM meta;")?;
+pub fn clear(db: Db<'_>) -> Result<(), SimError> {
+    db.docs.clear();
+    db.conn.execute_batch("DELETE FROM resources; DELETE FROM journal; DELETE FROM meta;")?;
     Ok(())
 }
 
@@ -409,7 +509,7 @@ pub fn count_by_kind(conn: &Connection, account: &str) -> Result<std::collection
 mod tests {
     use super::*;
 
-    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     struct Thing {
         name: String,
         blob: String,
@@ -420,21 +520,51 @@ mod tests {
     }
 
     /// A write transaction dropped without a commit (an error or a panic on the way) keeps
-    /// nothing; a committed one keeps everything.
+    /// nothing, in SQLite and in the parsed documents; a committed one keeps everything.
     #[test]
     fn an_uncommitted_write_transaction_keeps_nothing() {
         let conn = open(Path::new(":memory:")).expect("open");
+        let docs = Docs::default();
+        let db = Db { conn: &conn, docs: &docs };
         let thing = Thing { name: "t".into(), blob: "b".into() };
         {
-            let tx = begin(&conn).expect("begin");
-            put(tx.conn(), "1", "r", "t", 1, &thing).expect("put");
+            let tx = begin(db).expect("begin");
+            put(tx.db(), "1", "r", "t", 1, &thing).expect("put");
+            assert_eq!(get::<Thing>(tx.db(), "1", "r", "t").expect("get"), Some(thing.clone()));
         }
         assert!(conn.is_autocommit(), "the transaction was closed");
-        assert_eq!(get::<Thing>(&conn, "1", "r", "t").expect("get"), None);
-        let tx = begin(&conn).expect("begin again");
-        put(tx.conn(), "1", "r", "t", 1, &thing).expect("put");
+        assert_eq!(get::<Thing>(db, "1", "r", "t").expect("get"), None);
+        let tx = begin(db).expect("begin again");
+        put(tx.db(), "1", "r", "t", 1, &thing).expect("put");
         tx.commit().expect("commit");
-        assert_eq!(get::<Thing>(&conn, "1", "r", "t").expect("get"), Some(thing));
+        assert_eq!(get::<Thing>(db, "1", "r", "t").expect("get"), Some(thing));
+    }
+
+    /// A call that fails rolls its savepoint back: its writes and deletes are undone in what
+    /// reads return, whether the document was known parsed or not.
+    #[test]
+    fn a_rolled_back_savepoint_reads_what_sqlite_kept() {
+        let conn = open(Path::new(":memory:")).expect("open");
+        let docs = Docs::default();
+        let db = Db { conn: &conn, docs: &docs };
+        let old = Thing { name: "t".into(), blob: "old".into() };
+        let tx = begin(db).expect("begin");
+        put(db, "1", "r", "t", 1, &old).expect("put");
+        put(db, "1", "r", "u", 2, &old).expect("put");
+        savepoint(db).expect("savepoint");
+        put(db, "1", "r", "t", 1, &Thing { name: "t".into(), blob: "new".into() }).expect("replace");
+        assert!(delete::<Thing>(db, "1", "r", "u").expect("delete"));
+        put(db, "1", "r", "v", 3, &old).expect("insert");
+        rollback_savepoint(db).expect("rollback");
+        assert_eq!(get::<Thing>(db, "1", "r", "t").expect("get"), Some(old.clone()));
+        assert_eq!(get::<Thing>(db, "1", "r", "u").expect("get"), Some(old.clone()));
+        assert_eq!(get::<Thing>(db, "1", "r", "v").expect("get"), None);
+        let ids: Vec<String> = list::<Thing>(db, "1", "r").expect("list").into_iter().map(|(id, _)| id).collect();
+        assert_eq!(ids, ["t", "u"]);
+        tx.commit().expect("commit");
+        // The same answers once nothing is known parsed.
+        docs.clear();
+        assert_eq!(get::<Thing>(db, "1", "r", "t").expect("get"), Some(old));
     }
 
     /// Every table's columns (name, type, not null, primary key) and every index's columns.
@@ -511,6 +641,8 @@ mod tests {
             }
         }
         let conn = open(&path).expect("migrates");
+        let docs = Docs::default();
+        let db = Db { conn: &conn, docs: &docs };
         let qpsg = conn.db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG).expect("db config");
         assert!(qpsg, "plans must not depend on bound values (see `configure`)");
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
@@ -523,14 +655,14 @@ mod tests {
             )
             .expect("schema");
         assert_eq!(without_rowid, 0);
-        let b: Option<Thing> = get(&conn, "1", "r", "b").expect("get");
+        let b: Option<Thing> = get(db, "1", "r", "b").expect("get");
         assert_eq!(b, Some(Thing { name: "b".into(), blob: big.clone() }));
-        let ids: Vec<String> = list::<Thing>(&conn, "1", "r").expect("list").into_iter().map(|(id, _)| id).collect();
+        let ids: Vec<String> = list::<Thing>(db, "1", "r").expect("list").into_iter().map(|(id, _)| id).collect();
         assert_eq!(ids, ["b", "a"], "creation order survives the migration");
         // The upsert's conflict target is the new UNIQUE constraint; a replaced row keeps its order.
-        put(&conn, "1", "r", "b", 99, &Thing { name: "b".into(), blob: "new".into() }).expect("upsert");
-        let ids: Vec<String> = list::<Thing>(&conn, "1", "r").expect("list").into_iter().map(|(id, _)| id).collect();
+        put(db, "1", "r", "b", 99, &Thing { name: "b".into(), blob: "new".into() }).expect("upsert");
+        let ids: Vec<String> = list::<Thing>(db, "1", "r").expect("list").into_iter().map(|(id, _)| id).collect();
         assert_eq!(ids, ["b", "a"]);
-        assert_eq!(get::<Thing>(&conn, "1", "r", "b").expect("get").map(|t| t.blob), Some("new".into()));
+        assert_eq!(get::<Thing>(db, "1", "r", "b").expect("get").map(|t| t.blob), Some("new".into()));
     }
 }

@@ -4,9 +4,6 @@ use std::collections::BTreeMap;
 
 use hubsim_model::{iam, Empty};
 
-use serde::de::IgnoredAny;
-use serde::Deserialize;
-
 use super::{mfa, page, roles, users};
 use crate::baseline::MfaKind;
 use crate::error::AwsError;
@@ -42,37 +39,40 @@ const QUOTAS: &[(&str, i32)] = &[
     ("GlobalEndpointTokenVersion", 1),
 ];
 
-/// What the summary reads of a role: its managed-policy attachments (see [`View`]).
-#[derive(Deserialize)]
+/// What the summary reads of a role: how many managed policies it has attached (see [`View`]).
 struct RoleAttachments {
-    #[serde(default)]
-    attached: Vec<IgnoredAny>,
+    attached: usize,
 }
 
 impl View for RoleAttachments {
     type Of = roles::StoredRole;
+    fn of(role: &roles::StoredRole) -> Self {
+        RoleAttachments { attached: role.attached.len() }
+    }
 }
 
-/// What the summary reads of a user: its managed-policy attachments.
-#[derive(Deserialize)]
+/// What the summary reads of a user: how many managed policies it has attached.
 struct UserAttachments {
-    #[serde(default)]
-    attached: Vec<IgnoredAny>,
+    attached: usize,
 }
 
 impl View for UserAttachments {
     type Of = users::StoredUser;
+    fn of(user: &users::StoredUser) -> Self {
+        UserAttachments { attached: user.attached.len() }
+    }
 }
 
 /// What the summary reads of a virtual MFA device: whether it is enabled for a user.
-#[derive(Deserialize)]
 struct MfaUser {
-    #[serde(default)]
-    user: Option<String>,
+    enabled: bool,
 }
 
 impl View for MfaUser {
     type Of = mfa::StoredMfaDevice;
+    fn of(device: &mfa::StoredMfaDevice) -> Self {
+        MfaUser { enabled: device.user.is_some() }
+    }
 }
 
 fn count(n: usize) -> i32 {
@@ -92,8 +92,8 @@ impl Handler for iam::GetAccountSummary {
         let users = ctx.list_view::<UserAttachments>()?;
         let devices = ctx.list_view::<MfaUser>()?;
         let root_mfa = usize::from(root.mfa != MfaKind::None);
-        let attachments = roles.iter().map(|(_, r)| r.attached.len()).sum::<usize>()
-            + users.iter().map(|(_, u)| u.attached.len()).sum::<usize>();
+        let attachments =
+            roles.iter().map(|(_, r)| r.attached).sum::<usize>() + users.iter().map(|(_, u)| u.attached).sum::<usize>();
         let mut map: BTreeMap<String, i32> = QUOTAS.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         let counts = [
             ("AccountMFAEnabled", root_mfa),
@@ -106,7 +106,7 @@ impl Handler for iam::GetAccountSummary {
             ("Policies", 0),
             ("PolicyVersionsInUse", attachments),
             ("MFADevices", devices.len() + root_mfa),
-            ("MFADevicesInUse", devices.iter().filter(|(_, d)| d.user.is_some()).count() + root_mfa),
+            ("MFADevicesInUse", devices.iter().filter(|(_, d)| d.enabled).count() + root_mfa),
             ("Providers", 0),
             ("ServerCertificates", 0),
             ("InstanceProfiles", 0),

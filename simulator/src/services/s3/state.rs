@@ -71,70 +71,57 @@ impl Resource for Bucket {
     const GLOBAL: bool = true;
 }
 
-/// Parts of a stored [`Bucket`] for the reads that answer with one of them (see
-/// [`View`]): each field has the same name and default as in `Bucket`.
+/// Parts of a stored [`Bucket`] for the reads that answer with one of them (see [`View`]): each
+/// holds a copy of the fields of the same name.
 pub(crate) mod part {
     use super::*;
 
-    /// What listing a bucket shows.
-    #[derive(Debug, PartialEq, Deserialize)]
-    pub struct Listing {
-        /// See [`Bucket::name`].
-        pub name: String,
-        /// See [`Bucket::region`].
-        pub region: String,
-        /// See [`Bucket::created`].
-        pub created: Timestamp,
+    /// Defines a part of [`Bucket`] with the bucket's fields it copies.
+    macro_rules! part_of_bucket {
+        ($(#[$doc:meta])* $part:ident { $($field:ident: $ty:ty),* }) => {
+            $(#[$doc])*
+            #[derive(Debug, PartialEq)]
+            pub struct $part {
+                $(#[doc = concat!("See [`Bucket::", stringify!($field), "`].")] pub $field: $ty,)*
+            }
+
+            impl View for $part {
+                type Of = Bucket;
+                fn of(bucket: &Bucket) -> Self {
+                    $part { $($field: bucket.$field.clone()),* }
+                }
+            }
+        };
     }
 
-    /// See [`Bucket::encryption`].
-    #[derive(Debug, PartialEq, Deserialize)]
-    pub struct Encryption {
-        #[serde(default)]
-        pub encryption: Option<s3::ServerSideEncryptionConfiguration>,
-    }
-
-    /// See [`Bucket::policy`].
-    #[derive(Debug, PartialEq, Deserialize)]
-    pub struct Policy {
-        #[serde(default)]
-        pub policy: Option<String>,
-    }
-
-    /// See [`Bucket::public_access_block`].
-    #[derive(Debug, PartialEq, Deserialize)]
-    pub struct PublicAccessBlock {
-        #[serde(default)]
-        pub public_access_block: Option<s3::PublicAccessBlockConfiguration>,
-    }
-
-    /// See [`Bucket::logging`].
-    #[derive(Debug, PartialEq, Deserialize)]
-    pub struct Logging {
-        #[serde(default)]
-        pub logging: Option<s3::LoggingEnabled>,
-    }
-
-    /// See [`Bucket::notification`].
-    #[derive(Debug, PartialEq, Deserialize)]
-    pub struct Notification {
-        #[serde(default)]
-        pub notification: s3::NotificationConfiguration,
-    }
-
-    /// See [`Bucket::lifecycle`] and [`Bucket::lifecycle_min_size`].
-    #[derive(Debug, PartialEq, Deserialize)]
-    pub struct Lifecycle {
-        #[serde(default)]
-        pub lifecycle: Option<Vec<s3::LifecycleRule>>,
-        #[serde(default)]
-        pub lifecycle_min_size: Option<String>,
-    }
-
-    macro_rules! views_of_bucket {
-        ($($view:ident),*) => { $(impl View for $view { type Of = Bucket; })* };
-    }
-    views_of_bucket!(Listing, Encryption, Policy, PublicAccessBlock, Logging, Notification, Lifecycle);
+    part_of_bucket!(
+        /// What listing a bucket shows.
+        Listing { name: String, region: String, created: Timestamp }
+    );
+    part_of_bucket!(
+        /// Default encryption.
+        Encryption { encryption: Option<s3::ServerSideEncryptionConfiguration> }
+    );
+    part_of_bucket!(
+        /// The policy text.
+        Policy { policy: Option<String> }
+    );
+    part_of_bucket!(
+        /// Bucket-level Block Public Access.
+        PublicAccessBlock { public_access_block: Option<s3::PublicAccessBlockConfiguration> }
+    );
+    part_of_bucket!(
+        /// Server access logging.
+        Logging { logging: Option<s3::LoggingEnabled> }
+    );
+    part_of_bucket!(
+        /// Event notifications.
+        Notification { notification: s3::NotificationConfiguration }
+    );
+    part_of_bucket!(
+        /// The lifecycle configuration.
+        Lifecycle { lifecycle: Option<Vec<s3::LifecycleRule>>, lifecycle_min_size: Option<String> }
+    );
 }
 
 /// The account's canonical user id (64 hex digits), derived from the account id.
@@ -147,7 +134,8 @@ pub fn canonical_user_id(account: &str) -> String {
 mod tests {
     use super::*;
 
-    /// Every part reads back exactly what the whole bucket holds, set or unset.
+    /// A bucket reads back as written, and every part holds what the whole bucket holds, set or
+    /// unset.
     #[test]
     fn parts_read_what_the_bucket_holds() {
         let full = Bucket {
@@ -187,20 +175,18 @@ mod tests {
         };
         let bare = Bucket { name: "b".into(), region: "us-east-1".into(), ..Default::default() };
         for b in [full, bare] {
+            // The store keeps written documents parsed (store::Docs): parsing the written text
+            // must give the same bucket back.
             let doc = serde_json::to_string(&b).expect("serializes");
-            let listing: part::Listing = serde_json::from_str(&doc).expect("listing");
+            assert_eq!(serde_json::from_str::<Bucket>(&doc).expect("parses"), b);
+            let listing = part::Listing::of(&b);
             assert_eq!(listing, part::Listing { name: b.name.clone(), region: b.region.clone(), created: b.created });
-            let p: part::Encryption = serde_json::from_str(&doc).expect("encryption");
-            assert_eq!(p.encryption, b.encryption);
-            let p: part::Policy = serde_json::from_str(&doc).expect("policy");
-            assert_eq!(p.policy, b.policy);
-            let p: part::PublicAccessBlock = serde_json::from_str(&doc).expect("public access block");
-            assert_eq!(p.public_access_block, b.public_access_block);
-            let p: part::Logging = serde_json::from_str(&doc).expect("logging");
-            assert_eq!(p.logging, b.logging);
-            let p: part::Notification = serde_json::from_str(&doc).expect("notification");
-            assert_eq!(p.notification, b.notification);
-            let p: part::Lifecycle = serde_json::from_str(&doc).expect("lifecycle");
+            assert_eq!(part::Encryption::of(&b).encryption, b.encryption);
+            assert_eq!(part::Policy::of(&b).policy, b.policy);
+            assert_eq!(part::PublicAccessBlock::of(&b).public_access_block, b.public_access_block);
+            assert_eq!(part::Logging::of(&b).logging, b.logging);
+            assert_eq!(part::Notification::of(&b).notification, b.notification);
+            let p = part::Lifecycle::of(&b);
             assert_eq!((p.lifecycle, p.lifecycle_min_size), (b.lifecycle.clone(), b.lifecycle_min_size.clone()));
         }
     }

@@ -49,59 +49,6 @@ impl Resource for Finding {
     const KIND: &'static str = "securityhub:finding";
 }
 
-/// What a re-import reads of a stored [`Finding`]: only the parts [`merge`] keeps, so the rest of
-/// the document is skipped by the parser rather than built and dropped.
-#[derive(Debug, Serialize, Deserialize)]
-struct Prior {
-    finding: PriorFinding,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    customer_set: Vec<String>,
-}
-
-impl Resource for Prior {
-    const KIND: &'static str = Finding::KIND;
-}
-
-/// The members of a stored finding that survive a re-import or decide its workflow status.
-#[derive(Debug, Serialize, Deserialize)]
-struct PriorFinding {
-    #[serde(rename = "CreatedAt")]
-    created_at: String,
-    #[serde(rename = "FirstObservedAt", default, skip_serializing_if = "Option::is_none")]
-    first_observed_at: Option<String>,
-    #[serde(rename = "RecordState", default, skip_serializing_if = "Option::is_none")]
-    record_state: Option<String>,
-    #[serde(rename = "Workflow", default, skip_serializing_if = "Option::is_none")]
-    workflow: Option<securityhub::Workflow>,
-    #[serde(rename = "Compliance", default, skip_serializing_if = "Option::is_none")]
-    compliance: Option<PriorCompliance>,
-    #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
-    note: Option<securityhub::Note>,
-    #[serde(rename = "UserDefinedFields", default, skip_serializing_if = "Option::is_none")]
-    user_defined_fields: Option<BTreeMap<String, String>>,
-    #[serde(rename = "VerificationState", default, skip_serializing_if = "Option::is_none")]
-    verification_state: Option<String>,
-    #[serde(rename = "WorkflowState", default, skip_serializing_if = "Option::is_none")]
-    workflow_state: Option<String>,
-    #[serde(rename = "Severity", default, skip_serializing_if = "Option::is_none")]
-    severity: Option<securityhub::Severity>,
-    #[serde(rename = "Types", default, skip_serializing_if = "Option::is_none")]
-    types: Option<Vec<String>>,
-    #[serde(rename = "Confidence", default, skip_serializing_if = "Option::is_none")]
-    confidence: Option<i32>,
-    #[serde(rename = "Criticality", default, skip_serializing_if = "Option::is_none")]
-    criticality: Option<i32>,
-    #[serde(rename = "RelatedFindings", default, skip_serializing_if = "Option::is_none")]
-    related_findings: Option<Vec<securityhub::RelatedFinding>>,
-}
-
-/// `Compliance.Status` of a stored finding.
-#[derive(Debug, Serialize, Deserialize)]
-struct PriorCompliance {
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    status: Option<String>,
-}
-
 /// The store id of finding `(product_arn, id)` (Security Hub's `aws/securityhub/FindingId`).
 pub fn finding_key(product_arn: &str, id: &str) -> String {
     format!("{product_arn}/{id}")
@@ -270,7 +217,7 @@ fn compliance_of(f: &securityhub::AwsSecurityFinding) -> Option<&str> {
 }
 
 /// The workflow status of a re-imported finding (module note, rules 1–3).
-fn next_workflow(old: &PriorFinding, new: &securityhub::AwsSecurityFinding) -> String {
+fn next_workflow(old: &securityhub::AwsSecurityFinding, new: &securityhub::AwsSecurityFinding) -> String {
     let mut status = old.workflow.as_ref().and_then(|w| w.status.as_deref()).unwrap_or("NEW").to_string();
     if status == "SUPPRESSED" {
         return status;
@@ -280,7 +227,7 @@ fn next_workflow(old: &PriorFinding, new: &securityhub::AwsSecurityFinding) -> S
     if reactivated && reopenable(&status) {
         status = "NEW".into();
     }
-    let (was, is) = (old.compliance.as_ref().and_then(|c| c.status.as_deref()), compliance_of(new));
+    let (was, is) = (compliance_of(old), compliance_of(new));
     if was == Some("PASSED") && matches!(is, Some("FAILED" | "WARNING" | "NOT_AVAILABLE")) && reopenable(&status) {
         status = "NEW".into();
     }
@@ -291,7 +238,7 @@ fn next_workflow(old: &PriorFinding, new: &securityhub::AwsSecurityFinding) -> S
 }
 
 /// The stored form of `incoming` (normalized, checked) given the stored `existing` one.
-fn merge(mut incoming: securityhub::AwsSecurityFinding, existing: Option<Prior>) -> Finding {
+fn merge(mut incoming: securityhub::AwsSecurityFinding, existing: Option<Finding>) -> Finding {
     let Some(old) = existing else {
         if incoming.workflow.as_ref().and_then(|w| w.status.as_ref()).is_none() {
             let status = if compliance_of(&incoming) == Some("PASSED") { "RESOLVED" } else { "NEW" };
@@ -358,7 +305,7 @@ impl Handler for securityhub::BatchImportFindings {
             }
             normalize(&mut f, &region, &products, &now);
             let key = finding_key(&f.product_arn, &f.id);
-            let existing = ctx.get::<Prior>(&key)?;
+            let existing = ctx.get::<Finding>(&key)?;
             ctx.put(&key, &merge(f, existing))?;
             success += 1;
         }

@@ -127,22 +127,19 @@ fn in_creation_order(
         Some(t) => position_of(t)?,
     };
     let mut findings = Vec::new();
-    loop {
-        let batch = ctx.list_after::<Finding>(after, 256)?;
-        let done = batch.len() < 256;
-        for (seq, _, doc) in batch {
-            if findings.len() == max {
-                return Ok(securityhub::GetFindingsResponse { findings, next_token: Some(position_token(after)) });
-            }
-            after = seq;
-            if filters.matches(&doc.finding) {
-                findings.push(doc.finding);
-            }
+    let mut more = false;
+    ctx.scan_after::<Finding>(after, |seq, doc| {
+        if findings.len() == max {
+            more = true;
+            return false;
         }
-        if done {
-            return Ok(securityhub::GetFindingsResponse { findings, next_token: None });
+        after = seq;
+        if filters.matches(&doc.finding) {
+            findings.push(doc.finding.clone());
         }
-    }
+        true
+    })?;
+    Ok(securityhub::GetFindingsResponse { findings, next_token: more.then(|| position_token(after)) })
 }
 
 fn position_token(after: i64) -> String {
