@@ -1,16 +1,16 @@
-//! Parsed documents kept in memory by row, so that reading a document does not parse the JSON
-//! that this connection wrote or read before.
+//! What a connection knows of the rows it wrote or read: which row holds each resource, and the
+//! row's document parsed. A read of a known resource then touches neither SQLite's index nor
+//! the JSON text.
 //!
-//! SQLite stays the source of truth: every read still finds its row there (existence, order,
-//! position), and only the parsing of the row's `doc` text is skipped when the row's parsed
-//! form is known. A write stores the document it was given, which is what parsing the written
-//! text gives back (checked in debug builds, see [`super::put`]).
+//! SQLite stays the source of truth: lists and anything not known are read from it, and every
+//! write goes to it first. A write keeps the document it was given, which is what parsing the
+//! written text gives back (checked in debug builds, see [`super::put`]).
 //!
-//! What a transaction changes is undone with it: rows written or deleted since the
-//! transaction (or the innermost savepoint) began are forgotten when it rolls back, so the next
-//! read parses what SQLite kept. Changes made through other connections are not seen here; the
-//! owner of the connection calls [`Docs::clear`] when SQLite's `data_version` says there were
-//! some (a file shared with another process).
+//! What a transaction changes is undone with it: rows written or deleted since the transaction
+//! (or the innermost savepoint) began are forgotten when it rolls back, so the next read asks
+//! SQLite what it kept. Changes made through other connections are not seen here; the owner of
+//! the connection calls [`Docs::clear`] when SQLite's `data_version` says there were some (a
+//! file shared with another process), and [`super::clear`] calls it when it empties the table.
 
 use std::any::Any;
 use std::cell::{Ref, RefCell};
@@ -27,13 +27,43 @@ pub struct Docs {
 struct State {
     /// Parsed documents by rowid.
     by_row: HashMap<i64, Box<dyn Any + Send>>,
-    /// Rows written or deleted since the transaction began, oldest first.
-    changed: Vec<i64>,
+    /// The row of each resource, by [`key`].
+    rows: HashMap<String, i64>,
+    /// Rows written or deleted since the transaction began, with their keys, oldest first.
+    changed: Vec<(i64, String)>,
     /// Where each open savepoint began in `changed`, innermost last.
     marks: Vec<usize>,
 }
 
+impl State {
+    fn forget(&mut self, from: usize) {
+        let from = from.min(self.changed.len());
+        for (row, key) in self.changed.drain(from..) {
+            self.by_row.remove(&row);
+            self.rows.remove(&key);
+        }
+    }
+}
+
+/// The key of resource `id` of `kind` in (`account`, `region`), as [`Docs`] knows rows by it.
+/// Account ids, region names and kinds never hold a NUL, so the key is unambiguous whatever the
+/// id holds.
+pub(crate) fn key(account: &str, region: &str, kind: &str, id: &str) -> String {
+    let mut k = String::with_capacity(account.len() + region.len() + kind.len() + id.len() + 3);
+    for part in [account, region, kind] {
+        k.push_str(part);
+        k.push('\0');
+    }
+    k.push_str(id);
+    k
+}
+
 impl Docs {
+    /// The row that holds the resource of `key`, if known.
+    pub(crate) fn row(&self, key: &str) -> Option<i64> {
+        self.state.borrow().rows.get(key).copied()
+    }
+
     /// Row `row`'s document, if it is known as an `R`. Borrowed: nothing may be kept or
     /// forgotten while it is held.
     pub(crate) fn get<R: 'static>(&self, row: i64) -> Option<Ref<'_, R>> {
@@ -47,18 +77,26 @@ impl Docs {
         self.state.borrow_mut().by_row.insert(row, Box::new(doc));
     }
 
-    /// Keeps the document just written to row `row`, to be forgotten if the write is undone.
-    pub(crate) fn wrote<R: Send + 'static>(&self, row: i64, doc: R) {
-        let mut state = self.state.borrow_mut();
-        state.by_row.insert(row, Box::new(doc));
-        state.changed.push(row);
+    /// Keeps that row `row` holds the resource of `key` (read from SQLite).
+    pub(crate) fn remember_row(&self, key: String, row: i64) {
+        self.state.borrow_mut().rows.insert(key, row);
     }
 
-    /// Forgets row `row`, just deleted.
-    pub(crate) fn deleted(&self, row: i64) {
+    /// Keeps the document just written to row `row` for the resource of `key`, to be forgotten
+    /// if the write is undone.
+    pub(crate) fn wrote<R: Send + 'static>(&self, key: String, row: i64, doc: R) {
+        let mut state = self.state.borrow_mut();
+        state.by_row.insert(row, Box::new(doc));
+        state.rows.insert(key.clone(), row);
+        state.changed.push((row, key));
+    }
+
+    /// Forgets row `row`, which held the resource of `key`, just deleted.
+    pub(crate) fn deleted(&self, key: String, row: i64) {
         let mut state = self.state.borrow_mut();
         state.by_row.remove(&row);
-        state.changed.push(row);
+        state.rows.remove(&key);
+        state.changed.push((row, key));
     }
 
     /// A transaction committed: its changes are kept.
@@ -71,11 +109,8 @@ impl Docs {
     /// A transaction rolled back: the rows it changed are forgotten.
     pub(crate) fn rollback(&self) {
         let mut state = self.state.borrow_mut();
-        let State { by_row, changed, marks } = &mut *state;
-        for row in changed.drain(..) {
-            by_row.remove(&row);
-        }
-        marks.clear();
+        state.forget(0);
+        state.marks.clear();
     }
 
     /// A savepoint opened.
@@ -94,23 +129,15 @@ impl Docs {
     /// forgotten.
     pub(crate) fn rollback_savepoint(&self) {
         let mut state = self.state.borrow_mut();
-        let State { by_row, changed, marks } = &mut *state;
-        let from = marks.pop().unwrap_or(0).min(changed.len());
-        for row in changed.drain(from..) {
-            by_row.remove(&row);
-        }
+        let from = state.marks.pop().unwrap_or(0);
+        state.forget(from);
     }
 
     /// Forgets everything (the table was emptied, or another connection changed the database).
     pub fn clear(&self) {
         let mut state = self.state.borrow_mut();
         state.by_row.clear();
-    }
-
-    /// How many documents are kept (for tests).
-    #[cfg(test)]
-    pub(crate) fn len(&self) -> usize {
-        self.state.borrow().by_row.len()
+        state.rows.clear();
     }
 }
 
@@ -118,31 +145,36 @@ impl Docs {
 mod tests {
     use super::*;
 
+    fn doc(docs: &Docs, row: i64) -> Option<String> {
+        docs.get::<String>(row).map(|s| s.clone())
+    }
+
     #[test]
     fn a_rolled_back_savepoint_forgets_only_its_own_rows() {
         let docs = Docs::default();
+        docs.remember_row("a".into(), 1);
         docs.remember(1, "read".to_string());
-        docs.wrote(2, "outer".to_string());
+        docs.wrote("b".into(), 2, "outer".to_string());
         docs.savepoint();
-        docs.wrote(3, "inner".to_string());
-        docs.deleted(1);
+        docs.wrote("c".into(), 3, "inner".to_string());
+        docs.deleted("a".into(), 1);
         docs.rollback_savepoint();
-        assert_eq!(docs.get::<String>(1).map(|s| s.clone()), None, "the deleted row is read again from SQLite");
-        assert_eq!(docs.get::<String>(2).map(|s| s.clone()).as_deref(), Some("outer"));
-        assert_eq!(docs.get::<String>(3).map(|s| s.clone()), None);
+        assert_eq!((docs.row("a"), doc(&docs, 1)), (None, None), "the deleted row is asked of SQLite again");
+        assert_eq!((docs.row("b"), doc(&docs, 2).as_deref()), (Some(2), Some("outer")));
+        assert_eq!((docs.row("c"), doc(&docs, 3)), (None, None));
         docs.rollback();
-        assert_eq!(docs.get::<String>(2).map(|s| s.clone()), None);
-        assert_eq!(docs.len(), 0);
+        assert_eq!((docs.row("b"), doc(&docs, 2)), (None, None));
     }
 
     #[test]
     fn a_commit_keeps_what_was_written_and_a_later_rollback_does_not_undo_it() {
         let docs = Docs::default();
         docs.savepoint();
-        docs.wrote(7, 42u32);
+        docs.wrote("k".into(), 7, 42u32);
         docs.release();
         docs.commit();
         docs.rollback();
+        assert_eq!(docs.row("k"), Some(7));
         assert_eq!(docs.get::<u32>(7).map(|n| *n), Some(42));
     }
 

@@ -138,7 +138,8 @@ pub fn get_view<V: View>(db: Db<'_>, account: &str, region: &str, id: &str) -> R
     read(db, account, if V::Of::GLOBAL { "" } else { region }, id, V::of)
 }
 
-/// What `pick` makes of the document of resource `id`, if it exists.
+/// What `pick` makes of the document of resource `id`, if it exists: from what the connection
+/// knows, else from SQLite (and then known).
 fn read<R: Resource, T>(
     db: Db<'_>,
     account: &str,
@@ -146,12 +147,20 @@ fn read<R: Resource, T>(
     id: &str,
     pick: impl FnOnce(&R) -> T,
 ) -> Result<Option<T>, SimError> {
+    let key = docs::key(account, region, R::KIND, id);
+    if let Some(doc) = db.docs.row(&key).and_then(|row| db.docs.get::<R>(row)) {
+        return Ok(Some(pick(&doc)));
+    }
     let mut stmt = db.conn.prepare_cached(
         "SELECT rowid, doc FROM resources WHERE account = ?1 AND region = ?2 AND kind = ?3 AND id = ?4",
     )?;
     let mut rows = stmt.query(params![account, region, R::KIND, id])?;
     match rows.next()? {
-        Some(row) => Ok(Some(doc_of(db.docs, row, pick)?)),
+        Some(row) => {
+            let t = doc_of(db.docs, row, pick)?;
+            db.docs.remember_row(key, row.get(0)?);
+            Ok(Some(t))
+        }
         None => Ok(None),
     }
 }
@@ -173,15 +182,16 @@ fn doc_of<R: Resource, T>(docs: &Docs, row: &rusqlite::Row<'_>, pick: impl FnOnc
 /// Inserts or replaces one resource document; a replaced resource keeps its creation order.
 pub fn put<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str, seq: u64, doc: &R) -> Result<(), SimError> {
     let region = if R::GLOBAL { "" } else { region };
+    let key = docs::key(account, region, R::KIND, id);
     let rowid = with_json(doc, |text| {
         #[cfg(debug_assertions)]
         {
             let back: R = serde_json::from_str(text)?;
             assert!(back == *doc, "a {} document does not read back as it was written: {text}", R::KIND);
         }
-        // Looked up, then updated or inserted: an upsert cannot say which row it wrote without
+        // Found, then updated or inserted: an upsert cannot say which row it wrote without
         // `RETURNING`, which costs SQLite a temporary table on every write.
-        match row_of(db.conn, account, region, R::KIND, id)? {
+        match row_of(db, &key, account, region, R::KIND, id)? {
             Some(rowid) => {
                 db.conn
                     .prepare_cached("UPDATE resources SET doc = ?2 WHERE rowid = ?1")?
@@ -198,7 +208,7 @@ pub fn put<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str, seq: 
             }
         }
     })?;
-    db.docs.wrote(rowid, doc.clone());
+    db.docs.wrote(key, rowid, doc.clone());
     Ok(())
 }
 
@@ -228,17 +238,22 @@ pub fn json_text<T: Serialize>(value: &T) -> Result<String, SimError> {
 /// Deletes one resource; whether it existed.
 pub fn delete<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str) -> Result<bool, SimError> {
     let region = if R::GLOBAL { "" } else { region };
-    let Some(rowid) = row_of(db.conn, account, region, R::KIND, id)? else {
+    let key = docs::key(account, region, R::KIND, id);
+    let Some(rowid) = row_of(db, &key, account, region, R::KIND, id)? else {
         return Ok(false);
     };
     db.conn.prepare_cached("DELETE FROM resources WHERE rowid = ?1")?.execute(params![rowid])?;
-    db.docs.deleted(rowid);
+    db.docs.deleted(key, rowid);
     Ok(true)
 }
 
-/// The rowid of resource `id`, if it exists.
-fn row_of(conn: &Connection, account: &str, region: &str, kind: &str, id: &str) -> Result<Option<i64>, SimError> {
-    Ok(conn
+/// The rowid of the resource of `key` (`id` of `kind` in `account`, `region`), if it exists.
+fn row_of(db: Db<'_>, key: &str, account: &str, region: &str, kind: &str, id: &str) -> Result<Option<i64>, SimError> {
+    if let Some(row) = db.docs.row(key) {
+        return Ok(Some(row));
+    }
+    Ok(db
+        .conn
         .prepare_cached("SELECT rowid FROM resources WHERE account = ?1 AND region = ?2 AND kind = ?3 AND id = ?4")?
         .query_row(params![account, region, kind, id], |r| r.get::<_, i64>(0))
         .optional()?)
