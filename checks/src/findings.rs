@@ -165,7 +165,12 @@ pub fn active<A: AwsApi>(api: &A, region: &str) -> Result<Vec<sh::AwsSecurityFin
                 },
             )
             .map_err(wrap("findings", region))?;
-        out.extend(page.findings);
+        if out.is_empty() {
+            // Findings are large values: the first page is kept as it is, not copied over.
+            out = page.findings;
+        } else {
+            out.extend(page.findings);
+        }
         token = page.next_token;
         if token.is_none() {
             return Ok(out);
@@ -203,7 +208,7 @@ pub fn import_and_read<A: AwsApi>(
     let mut out = ActiveByRegion::new();
     for run in runs {
         let r = run.region.as_str();
-        let mut batch = Vec::new();
+        let mut batch = Vec::with_capacity(run.controls.iter().map(|c| c.verdicts.len()).sum());
         let mut produced = BTreeSet::new();
         for c in &run.controls {
             for v in &c.verdicts {
@@ -214,13 +219,14 @@ pub fn import_and_read<A: AwsApi>(
         }
         send(api, r, batch)?;
         let ran: BTreeSet<&str> = run.controls.iter().map(|c| c.control).collect();
-        let (stale, active): (Vec<_>, Vec<_>) = active(api, r)?.into_iter().partition(|f| {
+        let mut active = active(api, r)?;
+        // Taken out in place: the active findings (nearly all) are not moved.
+        let stale = active.extract_if(.., |f| {
             // Only the controls that ran this time can have stale findings.
             let control = f.compliance.as_ref().and_then(|c| c.security_control_id.as_deref()).unwrap_or_default();
             !produced.contains(&f.id) && ran.contains(control)
         });
         let archived = stale
-            .into_iter()
             .map(|mut stale| {
                 stale.record_state = Some("ARCHIVED".into());
                 stale.updated_at = now.to_string();

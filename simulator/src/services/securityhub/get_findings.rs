@@ -126,7 +126,9 @@ fn in_creation_order(
         None => 0,
         Some(t) => position_of(t)?,
     };
-    let mut findings = Vec::new();
+    // Findings are large values: room for a whole page up front, so the page is not moved as
+    // it grows.
+    let mut findings = Vec::with_capacity(max);
     let mut more = false;
     ctx.scan_after::<Finding>(after, |seq, doc| {
         if findings.len() == max {
