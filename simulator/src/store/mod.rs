@@ -213,18 +213,20 @@ pub fn put<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str, seq: 
 }
 
 /// Serializes `value` into this thread's scratch buffer and hands `f` the text: a document is
-/// written without growing a new buffer for it byte range by byte range.
+/// written without growing a new buffer for it byte range by byte range. Written by sonic-rs
+/// (same serde traits, strings escaped many bytes at a time); any valid JSON reads back the
+/// same with serde_json, which debug builds check for every stored document.
 fn with_json<T: Serialize, U>(value: &T, f: impl FnOnce(&str) -> Result<U, SimError>) -> Result<U, SimError> {
     thread_local!(static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) });
     // Taken out while in use, so a nested call gets a buffer of its own.
     let mut buf = SCRATCH.take();
     buf.clear();
-    let out = match serde_json::to_writer(&mut buf, value) {
+    let out = match sonic_rs::to_writer(&mut buf, value) {
         Ok(()) => match std::str::from_utf8(&buf) {
             Ok(text) => f(text),
             Err(e) => Err(SimError::Corrupt(format!("serialized JSON is not UTF-8: {e}"))),
         },
-        Err(e) => Err(e.into()),
+        Err(e) => Err(SimError::Corrupt(format!("a value could not be written as JSON: {e}"))),
     };
     SCRATCH.set(buf);
     out
