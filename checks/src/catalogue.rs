@@ -2,7 +2,7 @@
 //! severities and standard-specific ids. Committed data (`data/catalogue.json`), compiled from
 //! AWS's documentation; see `data/CATALOGUE-SOURCES.md`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use hubsim_simulator::Era;
@@ -17,6 +17,9 @@ pub struct Catalogue {
     pub standards: Vec<Standard>,
     /// Every control of every standard, in id order.
     pub controls: Vec<ControlDef>,
+    /// Position in `controls` by id.
+    #[serde(skip)]
+    by_id: HashMap<String, usize>,
 }
 
 /// A standard.
@@ -115,15 +118,17 @@ pub fn catalogue() -> &'static Catalogue {
     static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
     CATALOGUE.get_or_init(|| {
         // Committed data checked by tests; a parse failure is a build defect, not user input.
-        serde_json::from_str(include_str!("../data/catalogue.json"))
-            .unwrap_or_else(|e| panic!("checks/data/catalogue.json does not parse: {e}"))
+        let mut catalogue: Catalogue = serde_json::from_str(include_str!("../data/catalogue.json"))
+            .unwrap_or_else(|e| panic!("checks/data/catalogue.json does not parse: {e}"));
+        catalogue.by_id = catalogue.controls.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+        catalogue
     })
 }
 
 impl Catalogue {
     /// The control `id`.
     pub fn control(&self, id: &str) -> Option<&ControlDef> {
-        self.controls.iter().find(|c| c.id == id)
+        self.by_id.get(id).and_then(|&i| self.controls.get(i))
     }
 
     /// The standard `id` (path form).

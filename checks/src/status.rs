@@ -144,6 +144,12 @@ pub fn summarize(
     let mut rows: BTreeMap<String, ControlRow> = BTreeMap::new();
     let mut not_implemented: BTreeMap<String, usize> = BTreeMap::new();
     let mut all_standards: Vec<String> = Vec::new();
+    // The controls hubsim implements, with their entry in this era (the others have no row).
+    let implemented: Vec<_> = controls::all()
+        .iter()
+        .filter_map(|c| catalogue().control(c.id))
+        .filter_map(|def| Some((def, def.in_era(era)?)))
+        .collect();
     for (region, standards, findings) in regions {
         for s in standards {
             if !all_standards.contains(s) {
@@ -158,10 +164,7 @@ pub fn summarize(
                 by_control.entry(id).or_default().extend(Compliance::parse(status));
             }
         }
-        for (def, entry) in catalogue().enabled(era, standards) {
-            if controls::find(&def.id).is_none() {
-                continue;
-            }
+        for &(def, entry) in implemented.iter().filter(|(_, e)| e.standards.keys().any(|s| standards.contains(s))) {
             let status = ControlStatus::of(
                 by_control.get(def.id.as_str()).map(Vec::as_slice).unwrap_or_default().iter().copied(),
             );
@@ -182,13 +185,14 @@ pub fn summarize(
             row.status = ControlStatus::NoData;
         }
     }
-    for (def, _) in catalogue().enabled(era, &all_standards) {
-        if controls::find(&def.id).is_none() {
-            for std in def.in_era(era).map(|e| e.standards.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
-                if all_standards.contains(&std) {
-                    *not_implemented.entry(std).or_default() += 1;
-                }
-            }
+    let mut total_not_implemented = 0;
+    for (def, entry) in catalogue().enabled(era, &all_standards) {
+        if controls::find(&def.id).is_some() {
+            continue;
+        }
+        total_not_implemented += 1;
+        for std in entry.standards.keys().filter(|s| all_standards.contains(s)) {
+            *not_implemented.entry(std.clone()).or_default() += 1;
         }
     }
     let mut standard_scores = Vec::new();
@@ -214,8 +218,6 @@ pub fn summarize(
     } else {
         percent(passed, with_data)
     };
-    let total_not_implemented =
-        catalogue().enabled(era, &all_standards).filter(|(d, _)| controls::find(&d.id).is_none()).count();
     let mut ordered: Vec<ControlRow> = rows.into_values().collect();
     ordered.sort_by(|a, b| {
         let sev = |r: &ControlRow| Severity::parse(r.severity).unwrap_or(Severity::Low);

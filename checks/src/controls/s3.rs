@@ -179,10 +179,10 @@ fn s3_1(i: &Input<'_>) -> Vec<Verdict> {
 }
 
 fn policy_statements(policy: &str) -> Vec<Value> {
-    let Ok(doc) = serde_json::from_str::<Value>(policy) else { return Vec::new() };
-    match doc.get("Statement") {
-        Some(Value::Array(items)) => items.clone(),
-        Some(obj @ Value::Object(_)) => vec![obj.clone()],
+    let Ok(Value::Object(mut doc)) = serde_json::from_str::<Value>(policy) else { return Vec::new() };
+    match doc.remove("Statement") {
+        Some(Value::Array(items)) => items,
+        Some(obj @ Value::Object(_)) => vec![obj],
         _ => Vec::new(),
     }
 }
