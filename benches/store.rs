@@ -84,7 +84,7 @@ fn filled(path: &Path, n: usize) -> (Connection, Docs) {
     let docs = Docs::default();
     conn.execute_batch("BEGIN").expect("begin");
     for i in 0..n {
-        store::put(Db { conn: &conn, docs: &docs }, ACCOUNT, REGION, &name(i), i as u64, &bucket(&name(i)))
+        store::put(Db { conn: &conn, docs: &docs }, ACCOUNT, REGION, &name(i), i as u64, bucket(&name(i)))
             .expect("put");
     }
     conn.execute_batch("COMMIT").expect("commit");
@@ -111,13 +111,13 @@ fn store_ops(c: &mut Criterion) {
         b.iter(|| assert!(store::get::<Bucket>(db, ACCOUNT, REGION, "no-such-bucket").expect("get").is_none()))
     });
     g.bench_function("put-replace", |b| {
-        b.iter(|| store::put(db, ACCOUNT, REGION, &name(5_000), 5_000, &doc).expect("put"))
+        b.iter(|| store::put(db, ACCOUNT, REGION, &name(5_000), 5_000, doc.clone()).expect("put"))
     });
     let mut next = 10_000;
     g.bench_function("put-new", |b| {
         b.iter(|| {
             next += 1;
-            store::put(db, ACCOUNT, REGION, &name(next), next as u64, &doc).expect("put")
+            store::put(db, ACCOUNT, REGION, &name(next), next as u64, doc.clone()).expect("put")
         })
     });
     g.bench_function("scan-100-after-4k-of-10k", |b| {
@@ -150,7 +150,7 @@ fn store_ops(c: &mut Criterion) {
         b.iter(|| black_box(store::get::<Bucket>(file, ACCOUNT, REGION, &name(5_000)).expect("get").expect("hit")))
     });
     g.bench_function("file/put-replace", |b| {
-        b.iter(|| store::put(file, ACCOUNT, REGION, &name(5_000), 5_000, &doc).expect("put"))
+        b.iter(|| store::put(file, ACCOUNT, REGION, &name(5_000), 5_000, doc.clone()).expect("put"))
     });
     g.finish();
 }

@@ -66,6 +66,12 @@ impl<'a> Ctx<'a> {
         Ok(store::get(self.db, self.account(), &self.region, id)?)
     }
 
+    /// What `pick` makes of a resource in the call's region (or the global one for global
+    /// kinds), read in place: nothing is copied but what `pick` takes.
+    pub fn get_with<R: Resource, T>(&self, id: &str, pick: impl FnOnce(&R) -> T) -> Result<Option<T>, AwsError> {
+        Ok(store::get_with(self.db, self.account(), &self.region, id, pick)?)
+    }
+
     /// Reads part of a resource in the call's region (or the global one for global kinds):
     /// only the fields view `V` names are built (see [`store::View`]).
     pub fn get_view<V: View>(&self, id: &str) -> Result<Option<V>, AwsError> {
@@ -86,7 +92,14 @@ impl<'a> Ctx<'a> {
     /// Writes a resource in `region`.
     pub fn put_in<R: Resource>(&mut self, region: &str, id: &str, doc: &R) -> Result<(), AwsError> {
         self.run.created += 1;
-        Ok(store::put(self.db, &self.settings.account.id, region, id, self.run.created, doc)?)
+        Ok(store::put(self.db, &self.settings.account.id, region, id, self.run.created, doc.clone())?)
+    }
+
+    /// Writes a resource in the call's region (or globally for global kinds), keeping `doc` as
+    /// the connection's parsed copy instead of a clone of it.
+    pub fn put_owned<R: Resource>(&mut self, id: &str, doc: R) -> Result<(), AwsError> {
+        self.run.created += 1;
+        Ok(store::put(self.db, &self.settings.account.id, &self.region, id, self.run.created, doc)?)
     }
 
     /// Deletes a resource in the call's region; whether it existed.

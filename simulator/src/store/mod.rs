@@ -133,6 +133,18 @@ pub fn get<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str) -> Re
     read(db, account, if R::GLOBAL { "" } else { region }, id, R::clone)
 }
 
+/// What `pick` makes of one resource document, read in place (nothing is copied but what `pick`
+/// takes).
+pub fn get_with<R: Resource, T>(
+    db: Db<'_>,
+    account: &str,
+    region: &str,
+    id: &str,
+    pick: impl FnOnce(&R) -> T,
+) -> Result<Option<T>, SimError> {
+    read(db, account, if R::GLOBAL { "" } else { region }, id, pick)
+}
+
 /// Reads part of one resource document (see [`View`]).
 pub fn get_view<V: View>(db: Db<'_>, account: &str, region: &str, id: &str) -> Result<Option<V>, SimError> {
     read(db, account, if V::Of::GLOBAL { "" } else { region }, id, V::of)
@@ -179,15 +191,16 @@ fn doc_of<R: Resource, T>(docs: &Docs, row: &rusqlite::Row<'_>, pick: impl FnOnc
     Ok(t)
 }
 
-/// Inserts or replaces one resource document; a replaced resource keeps its creation order.
-pub fn put<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str, seq: u64, doc: &R) -> Result<(), SimError> {
+/// Inserts or replaces one resource document; a replaced resource keeps its creation order. The
+/// document becomes the connection's parsed copy (see [`Docs`]).
+pub fn put<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str, seq: u64, doc: R) -> Result<(), SimError> {
     let region = if R::GLOBAL { "" } else { region };
     let key = docs::key(account, region, R::KIND, id);
-    let rowid = with_json(doc, |text| {
+    let rowid = with_json(&doc, |text| {
         #[cfg(debug_assertions)]
         {
             let back: R = serde_json::from_str(text)?;
-            assert!(back == *doc, "a {} document does not read back as it was written: {text}", R::KIND);
+            assert!(back == doc, "a {} document does not read back as it was written: {text}", R::KIND);
         }
         // Found, then updated or inserted: an upsert cannot say which row it wrote without
         // `RETURNING`, which costs SQLite a temporary table on every write.
@@ -208,7 +221,7 @@ pub fn put<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str, seq: 
             }
         }
     })?;
-    db.docs.wrote(key, rowid, doc.clone());
+    db.docs.wrote(key, rowid, doc);
     Ok(())
 }
 
@@ -546,13 +559,13 @@ mod tests {
         let thing = Thing { name: "t".into(), blob: "b".into() };
         {
             let tx = begin(db).expect("begin");
-            put(tx.db(), "1", "r", "t", 1, &thing).expect("put");
+            put(tx.db(), "1", "r", "t", 1, thing.clone()).expect("put");
             assert_eq!(get::<Thing>(tx.db(), "1", "r", "t").expect("get"), Some(thing.clone()));
         }
         assert!(conn.is_autocommit(), "the transaction was closed");
         assert_eq!(get::<Thing>(db, "1", "r", "t").expect("get"), None);
         let tx = begin(db).expect("begin again");
-        put(tx.db(), "1", "r", "t", 1, &thing).expect("put");
+        put(tx.db(), "1", "r", "t", 1, thing.clone()).expect("put");
         tx.commit().expect("commit");
         assert_eq!(get::<Thing>(db, "1", "r", "t").expect("get"), Some(thing));
     }
@@ -566,12 +579,12 @@ mod tests {
         let db = Db { conn: &conn, docs: &docs };
         let old = Thing { name: "t".into(), blob: "old".into() };
         let tx = begin(db).expect("begin");
-        put(db, "1", "r", "t", 1, &old).expect("put");
-        put(db, "1", "r", "u", 2, &old).expect("put");
+        put(db, "1", "r", "t", 1, old.clone()).expect("put");
+        put(db, "1", "r", "u", 2, old.clone()).expect("put");
         savepoint(db).expect("savepoint");
-        put(db, "1", "r", "t", 1, &Thing { name: "t".into(), blob: "new".into() }).expect("replace");
+        put(db, "1", "r", "t", 1, Thing { name: "t".into(), blob: "new".into() }).expect("replace");
         assert!(delete::<Thing>(db, "1", "r", "u").expect("delete"));
-        put(db, "1", "r", "v", 3, &old).expect("insert");
+        put(db, "1", "r", "v", 3, old.clone()).expect("insert");
         rollback_savepoint(db).expect("rollback");
         assert_eq!(get::<Thing>(db, "1", "r", "t").expect("get"), Some(old.clone()));
         assert_eq!(get::<Thing>(db, "1", "r", "u").expect("get"), Some(old.clone()));
@@ -677,7 +690,7 @@ mod tests {
         let ids: Vec<String> = list::<Thing>(db, "1", "r").expect("list").into_iter().map(|(id, _)| id).collect();
         assert_eq!(ids, ["b", "a"], "creation order survives the migration");
         // The upsert's conflict target is the new UNIQUE constraint; a replaced row keeps its order.
-        put(db, "1", "r", "b", 99, &Thing { name: "b".into(), blob: "new".into() }).expect("upsert");
+        put(db, "1", "r", "b", 99, Thing { name: "b".into(), blob: "new".into() }).expect("upsert");
         let ids: Vec<String> = list::<Thing>(db, "1", "r").expect("list").into_iter().map(|(id, _)| id).collect();
         assert_eq!(ids, ["b", "a"]);
         assert_eq!(get::<Thing>(db, "1", "r", "b").expect("get").map(|t| t.blob), Some("new".into()));

@@ -237,30 +237,32 @@ fn next_workflow(old: &securityhub::AwsSecurityFinding, new: &securityhub::AwsSe
     status
 }
 
-/// The stored form of `incoming` (normalized, checked) given the stored `existing` one.
-fn merge(mut incoming: securityhub::AwsSecurityFinding, existing: Option<Finding>) -> Finding {
-    let Some(old) = existing else {
-        if incoming.workflow.as_ref().and_then(|w| w.status.as_ref()).is_none() {
-            let status = if compliance_of(&incoming) == Some("PASSED") { "RESOLVED" } else { "NEW" };
-            incoming.workflow = Some(securityhub::Workflow { status: Some(status.into()) });
-        }
-        incoming.record_state.get_or_insert_with(|| "ACTIVE".into());
-        incoming.workflow_state.get_or_insert_with(|| "NEW".into());
-        return Finding { finding: incoming, customer_set: Vec::new() };
-    };
-    let prev = old.finding;
+/// Makes `incoming` (normalized, checked) a new finding: its workflow and record state.
+fn first_import(incoming: &mut securityhub::AwsSecurityFinding) {
+    if incoming.workflow.as_ref().and_then(|w| w.status.as_ref()).is_none() {
+        let status = if compliance_of(incoming) == Some("PASSED") { "RESOLVED" } else { "NEW" };
+        incoming.workflow = Some(securityhub::Workflow { status: Some(status.into()) });
+    }
+    incoming.record_state.get_or_insert_with(|| "ACTIVE".into());
+    incoming.workflow_state.get_or_insert_with(|| "NEW".into());
+}
+
+/// Carries over onto `incoming` (normalized, checked) what the stored `old` finding keeps
+/// through a re-import; the fields the customer set, which stay the customer's.
+fn reimport(incoming: &mut securityhub::AwsSecurityFinding, old: &Finding) -> Vec<String> {
+    let prev = &old.finding;
     if incoming.record_state.is_none() {
         incoming.record_state = prev.record_state.clone();
     }
-    let status = next_workflow(&prev, &incoming);
-    incoming.created_at = prev.created_at;
+    let status = next_workflow(prev, incoming);
+    incoming.created_at = prev.created_at.clone();
     if prev.first_observed_at.is_some() {
-        incoming.first_observed_at = prev.first_observed_at;
+        incoming.first_observed_at = prev.first_observed_at.clone();
     }
-    incoming.note = prev.note;
-    incoming.user_defined_fields = prev.user_defined_fields;
-    incoming.verification_state = prev.verification_state;
-    incoming.workflow_state = prev.workflow_state;
+    incoming.note = prev.note.clone();
+    incoming.user_defined_fields = prev.user_defined_fields.clone();
+    incoming.verification_state = prev.verification_state.clone();
+    incoming.workflow_state = prev.workflow_state.clone();
     incoming.workflow = Some(securityhub::Workflow { status: Some(status) });
     for field in &old.customer_set {
         match field.as_str() {
@@ -272,7 +274,7 @@ fn merge(mut incoming: securityhub::AwsSecurityFinding, existing: Option<Finding
             _ => {}
         }
     }
-    Finding { finding: incoming, customer_set: old.customer_set }
+    old.customer_set.clone()
 }
 
 impl Handler for securityhub::BatchImportFindings {
@@ -305,8 +307,15 @@ impl Handler for securityhub::BatchImportFindings {
             }
             normalize(&mut f, &region, &products, &now);
             let key = finding_key(&f.product_arn, &f.id);
-            let existing = ctx.get::<Finding>(&key)?;
-            ctx.put(&key, &merge(f, existing))?;
+            // The stored finding is read in place: only what the re-import keeps is copied.
+            let customer_set = match ctx.get_with(&key, |old: &Finding| reimport(&mut f, old))? {
+                Some(set) => set,
+                None => {
+                    first_import(&mut f);
+                    Vec::new()
+                }
+            };
+            ctx.put_owned(&key, Finding { finding: f, customer_set })?;
             success += 1;
         }
         Ok(securityhub::BatchImportFindingsResponse {
