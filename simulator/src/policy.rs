@@ -105,7 +105,7 @@ impl Policy {
     pub fn parse(text: &str, resource_policy: bool) -> Result<Policy, PolicyError> {
         let doc: Value =
             serde_json::from_str(text).map_err(|e| PolicyError(format!("Policies must be valid JSON: {e}")))?;
-        let Value::Object(map) = &doc else {
+        let Value::Object(mut map) = doc else {
             return Err(PolicyError("Policies must be JSON objects".into()));
         };
         for key in map.keys() {
@@ -118,9 +118,9 @@ impl Policy {
             Some(Value::String(v)) if v == "2012-10-17" || v == "2008-10-17" => Some(v.clone()),
             Some(_) => return Err(PolicyError("The policy must contain a valid version string".into())),
         };
-        let raw = match map.get("Statement") {
-            Some(Value::Array(items)) => items.clone(),
-            Some(obj @ Value::Object(_)) => vec![obj.clone()],
+        let raw = match map.remove("Statement") {
+            Some(Value::Array(items)) => items,
+            Some(obj @ Value::Object(_)) => vec![obj],
             _ => return Err(PolicyError("Missing required field Statement".into())),
         };
         if raw.is_empty() {
