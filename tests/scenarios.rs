@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 
 use hubsim_checks::findings::reason;
 use hubsim_checks::{expect, runner, scenario_check, Report};
+use hubsim_simulator::model::{s3, securityhub as sh};
 use hubsim_simulator::scenario::{self, LoadOptions};
-use hubsim_simulator::Simulator;
+use hubsim_simulator::{AwsApi, Simulator};
 
 fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
@@ -100,4 +101,49 @@ fn evaluating_twice_keeps_finding_ids_and_changes_nothing_else() {
         first.findings.iter().map(|f| f.created_at.clone()).collect::<Vec<_>>(),
         second.findings.iter().map(|f| f.created_at.clone()).collect::<Vec<_>>()
     );
+}
+
+/// A resource that is gone takes its findings out of the report: the next evaluation archives
+/// them in Security Hub (RecordState ARCHIVED, Compliance NOT_AVAILABLE) and keeps every other
+/// finding active.
+#[test]
+fn findings_of_a_deleted_resource_are_archived_and_the_rest_stay() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/half-fixed-account.json");
+    let s = scenario::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let sim = Simulator::in_memory().unwrap();
+    scenario::load(&sim, &s, LoadOptions::default()).unwrap();
+    let before = runner::evaluate(&sim, false).unwrap();
+    let bucket = "app-scratch-123456789012";
+    let arn = format!("arn:aws:s3:::{bucket}");
+    let of_bucket = |r: &Report| r.findings.iter().filter(|f| f.resources[0].id == arn).count();
+    let gone = of_bucket(&before);
+    assert!(gone > 0, "the scratch bucket has findings to begin with");
+    let region = before.findings.iter().find(|f| f.resources[0].id == arn).and_then(|f| f.region.clone()).unwrap();
+    sim.call::<s3::DeleteBucket>(&region, s3::DeleteBucketRequest { bucket: bucket.into(), ..Default::default() })
+        .unwrap();
+
+    let after = runner::evaluate(&sim, false).unwrap();
+    assert_eq!(of_bucket(&after), 0);
+    let kept: Vec<_> = before.findings.iter().filter(|f| f.resources[0].id != arn).map(|f| f.id.clone()).collect();
+    let active: Vec<_> = after.findings.iter().map(|f| f.id.clone()).collect();
+    assert!(kept.iter().all(|id| active.contains(id)), "every other finding stays active");
+    let filter = |v: &str| Some(vec![sh::StringFilter { value: Some(v.into()), comparison: Some("EQUALS".into()) }]);
+    let archived = sim
+        .call::<sh::GetFindings>(
+            &region,
+            sh::GetFindingsRequest {
+                filters: Some(sh::AwsSecurityFindingFilters {
+                    record_state: filter("ARCHIVED"),
+                    resource_id: filter(&arn),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .findings;
+    assert_eq!(archived.len(), gone);
+    for f in &archived {
+        assert_eq!(f.compliance.as_ref().and_then(|c| c.status.as_deref()), Some("NOT_AVAILABLE"));
+    }
 }

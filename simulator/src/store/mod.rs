@@ -549,12 +549,16 @@ mod tests {
         const KIND: &'static str = "test:thing";
     }
 
+    /// A fresh in-memory store with nothing known parsed.
+    fn memory() -> (Connection, Docs) {
+        (open(Path::new(":memory:")).expect("open"), Docs::default())
+    }
+
     /// A write transaction dropped without a commit (an error or a panic on the way) keeps
     /// nothing, in SQLite and in the parsed documents; a committed one keeps everything.
     #[test]
     fn an_uncommitted_write_transaction_keeps_nothing() {
-        let conn = open(Path::new(":memory:")).expect("open");
-        let docs = Docs::default();
+        let (conn, docs) = memory();
         let db = Db { conn: &conn, docs: &docs };
         let thing = Thing { name: "t".into(), blob: "b".into() };
         {
@@ -574,8 +578,7 @@ mod tests {
     /// reads return, whether the document was known parsed or not.
     #[test]
     fn a_rolled_back_savepoint_reads_what_sqlite_kept() {
-        let conn = open(Path::new(":memory:")).expect("open");
-        let docs = Docs::default();
+        let (conn, docs) = memory();
         let db = Db { conn: &conn, docs: &docs };
         let old = Thing { name: "t".into(), blob: "old".into() };
         let tx = begin(db).expect("begin");
