@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod ctx;
 pub mod error;
 pub mod ids;
+pub mod memo;
 pub mod policy;
 pub mod registry;
 pub mod scenario;

@@ -2,7 +2,12 @@
 //! grammar checks, and the questions other services ask of them ("may this service principal
 //! do that action on this resource?").
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use serde_json::Value;
+
+use crate::memo::{memoized, Memo};
 
 /// A parsed policy document.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,10 +104,26 @@ fn principal(v: &Value) -> Result<Principal, PolicyError> {
     }
 }
 
+/// A parse of a policy document, shared.
+type Parsed = Result<Arc<Policy>, PolicyError>;
+
+thread_local! {
+    static RESOURCE_POLICIES: Memo<Parsed> = std::cell::RefCell::new(HashMap::new());
+    static IDENTITY_POLICIES: Memo<Parsed> = std::cell::RefCell::new(HashMap::new());
+}
+
 impl Policy {
     /// Parses a policy document. `resource_policy` demands a principal in every statement
     /// (bucket, topic and key policies), as AWS does.
-    pub fn parse(text: &str, resource_policy: bool) -> Result<Policy, PolicyError> {
+    ///
+    /// The same text gives the same answer, so answers are remembered per thread
+    /// ([`crate::memo`]): a stored policy is read by many calls and every evaluation.
+    pub fn parse(text: &str, resource_policy: bool) -> Result<Arc<Policy>, PolicyError> {
+        let memo = if resource_policy { &RESOURCE_POLICIES } else { &IDENTITY_POLICIES };
+        memoized(memo, text, |text| Policy::parse_uncached(text, resource_policy).map(Arc::new))
+    }
+
+    fn parse_uncached(text: &str, resource_policy: bool) -> Result<Policy, PolicyError> {
         let doc: Value =
             serde_json::from_str(text).map_err(|e| PolicyError(format!("Policies must be valid JSON: {e}")))?;
         let Value::Object(mut map) = doc else {

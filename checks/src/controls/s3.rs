@@ -1,6 +1,10 @@
 //! S3.1, S3.4, S3.5, S3.8, S3.9, S3.11, S3.13 (spec/controls.md §2.15–§2.21). Buckets are
 //! judged in their home region.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use hubsim_simulator::memo::{memoized, Memo};
 use serde_json::Value;
 
 use crate::control::{Control, Input, ParamKind, Parameter, ResourceRef, Schedule, Verdict};
@@ -178,13 +182,19 @@ fn s3_1(i: &Input<'_>) -> Vec<Verdict> {
     vec![v]
 }
 
-fn policy_statements(policy: &str) -> Vec<Value> {
-    let Ok(Value::Object(mut doc)) = serde_json::from_str::<Value>(policy) else { return Vec::new() };
-    match doc.remove("Statement") {
-        Some(Value::Array(items)) => items,
-        Some(obj @ Value::Object(_)) => vec![obj],
-        _ => Vec::new(),
-    }
+thread_local!(static STATEMENTS: Memo<Rc<[Value]>> = std::cell::RefCell::new(HashMap::new()));
+
+/// The statements of a bucket policy as written (none when it is not a JSON object). A policy
+/// is judged by several controls in every evaluation: its statements are remembered per text.
+fn policy_statements(policy: &str) -> Rc<[Value]> {
+    memoized(&STATEMENTS, policy, |policy| {
+        let Ok(Value::Object(mut doc)) = serde_json::from_str::<Value>(policy) else { return Rc::from([]) };
+        match doc.remove("Statement") {
+            Some(Value::Array(items)) => items.into(),
+            Some(obj @ Value::Object(_)) => Rc::from([obj]),
+            _ => Rc::from([]),
+        }
+    })
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {

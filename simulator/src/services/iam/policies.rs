@@ -6,6 +6,8 @@
 //! policy is one of the AWS managed policies of [`super::MANAGED_POLICIES`]. Policy documents
 //! are kept as plain JSON text; the wire layer URL-encodes them as IAM does.
 
+use std::sync::Arc;
+
 use hubsim_model::{iam, Empty};
 
 use super::roles::{self, check_modifiable, StoredRole};
@@ -46,7 +48,7 @@ fn policy(arn: &str) -> Result<&'static ManagedPolicy, AwsError> {
 
 /// Checks an identity (permissions) policy as IAM does: the grammar, no principal, and
 /// resources in every statement.
-pub(super) fn check_identity_policy(text: &str) -> Result<Policy, AwsError> {
+pub(super) fn check_identity_policy(text: &str) -> Result<Arc<Policy>, AwsError> {
     let policy = Policy::parse(text, false).map_err(|e| malformed_policy(e.0))?;
     for st in &policy.statements {
         if st.principal.is_some() {

@@ -1,5 +1,7 @@
 //! Key policies: GetKeyPolicy, PutKeyPolicy, and the default key policy.
 
+use std::sync::Arc;
+
 use hubsim_model::{kms, Empty};
 
 use super::locate;
@@ -38,7 +40,7 @@ fn malformed(message: impl Into<String>) -> AwsError {
 /// Checks a key policy as KMS does: the grammar, and (unless `bypass`) the lockout safety
 /// check. hubsim's caller is the account's administrator role, which a key policy lets in
 /// when an Allow statement names the account root (or anyone) for `kms:PutKeyPolicy`.
-pub fn check_key_policy(account: &str, text: &str, bypass: bool) -> Result<Policy, AwsError> {
+pub fn check_key_policy(account: &str, text: &str, bypass: bool) -> Result<Arc<Policy>, AwsError> {
     let policy = Policy::parse(text, true).map_err(|e| malformed(e.0))?;
     if bypass {
         return Ok(policy);

@@ -1,5 +1,7 @@
 //! Bucket policies: Get/Put/DeleteBucketPolicy.
 
+use std::sync::Arc;
+
 use hubsim_model::{s3, Empty};
 
 use super::{bucket, bucket_arn, bucket_part, part};
@@ -18,7 +20,7 @@ fn malformed(message: impl Into<String>) -> AwsError {
 
 /// Parses a bucket policy as S3 does: the grammar, S3 actions only, and resources that are
 /// this bucket or its objects.
-pub fn parse_bucket_policy(name: &str, text: &str) -> Result<Policy, AwsError> {
+pub fn parse_bucket_policy(name: &str, text: &str) -> Result<Arc<Policy>, AwsError> {
     let policy = Policy::parse(text, true).map_err(|e| malformed(e.0))?;
     let mut sids: Vec<&str> = policy.statements.iter().filter_map(|s| s.sid.as_deref()).collect();
     sids.sort_unstable();
