@@ -28,11 +28,35 @@ impl Timestamp {
         let rem = secs.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
         let (hh, mm, ss) = (rem / 3600, (rem % 3600) / 60, rem % 60);
-        if millis == 0 {
-            format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}Z")
-        } else {
-            format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}.{millis:03}Z")
+        if !(0..=9999).contains(&y) {
+            // Outside four-digit years (only a client's odd epoch value gets here).
+            return if millis == 0 {
+                format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}Z")
+            } else {
+                format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}.{millis:03}Z")
+            };
         }
+        // Written digit by digit: every finding and every journal entry carries timestamps,
+        // and `format!` costs about ten times as much.
+        let mut out = String::with_capacity(24);
+        let mut field = |n: i64, width: u32, then: char| {
+            for i in (0..width).rev() {
+                out.push(char::from(b'0' + (n / 10i64.pow(i) % 10) as u8));
+            }
+            out.push(then);
+        };
+        field(y, 4, '-');
+        field(m, 2, '-');
+        field(d, 2, 'T');
+        field(hh, 2, ':');
+        field(mm, 2, ':');
+        if millis == 0 {
+            field(ss, 2, 'Z');
+        } else {
+            field(ss, 2, '.');
+            field(millis, 3, 'Z');
+        }
+        out
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`, the forms AWS and botocore use.
@@ -186,6 +210,10 @@ mod tests {
             assert_eq!(ts.to_iso8601(), text);
         }
         assert_eq!(Timestamp::parse_iso8601("2022-06-01T09:30:15Z").unwrap().epoch_seconds(), 1_654_075_815);
+        assert_eq!(Timestamp(1_000).to_iso8601(), "1970-01-01T00:00:01Z");
+        assert_eq!(Timestamp(253_402_300_799_999).to_iso8601(), "9999-12-31T23:59:59.999Z");
+        assert_eq!(Timestamp(253_402_300_800_000).to_iso8601(), "10000-01-01T00:00:00Z");
+        assert_eq!(Timestamp(-1_000).to_iso8601(), "1969-12-31T23:59:59Z");
     }
 
     #[test]
