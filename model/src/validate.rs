@@ -354,17 +354,30 @@ mod conform {
     /// shape up by name each time (a string-keyed tree walk per member).
     type Links = HashMap<usize, &'static ShapeModel, BuildHasherDefault<AddressHasher>>;
 
+    /// A structure's member with its shape resolved and its place among the required members.
+    pub(super) struct MemberLink {
+        name: &'static str,
+        /// `None` when the model lacks the member's shape.
+        shape: Option<Shape<'static>>,
+        /// Its index in the structure's `required` list.
+        required: Option<u32>,
+    }
+
+    /// Each structure's members, by the structure shape's address: a member is found by name
+    /// among its neighbours and needs no further lookup.
+    type Structures = HashMap<usize, Box<[MemberLink]>, BuildHasherDefault<AddressHasher>>;
+
     /// Resolves a model's shape references: through the links of the committed models, by name
     /// for any other model.
     #[derive(Clone, Copy)]
     pub(super) struct Resolver<'m> {
         model: &'m ServiceModel,
-        links: Option<&'static Links>,
+        links: Option<&'static (Links, Structures)>,
     }
 
     impl<'m> Resolver<'m> {
         pub(super) fn of(model: &'m ServiceModel) -> Resolver<'m> {
-            static ALL: OnceLock<Vec<(usize, Links)>> = OnceLock::new();
+            static ALL: OnceLock<Vec<(usize, (Links, Structures))>> = OnceLock::new();
             let all = ALL.get_or_init(|| {
                 crate::service_names()
                     .filter_map(crate::service)
@@ -377,16 +390,31 @@ mod conform {
 
         /// The shape `r` refers to; `None` when the model lacks it ([`super::check`] reports that).
         pub(super) fn resolve(self, r: &ShapeRef) -> Option<Shape<'m>> {
-            let links = self.links.and_then(|l| l.get(&(r as *const ShapeRef as usize)).copied());
+            let links = self.links.and_then(|(l, _)| l.get(&(r as *const ShapeRef as usize)).copied());
             let shape = match links {
                 Some(shape) => shape,
                 None => self.model.shape(&r.shape)?,
             };
-            Some(if shape.kind == "structure" && shape.document { Shape::Any } else { Shape::Model(shape) })
+            Some(checked_as(shape))
+        }
+
+        /// The members of `structure` with their shapes resolved, for the committed models.
+        fn members(self, structure: &ShapeModel) -> Option<&'static [MemberLink]> {
+            let (_, structures) = self.links?;
+            structures.get(&(structure as *const ShapeModel as usize)).map(|m| &**m)
         }
     }
 
-    fn links_of(model: &'static ServiceModel) -> Links {
+    /// What a value of `shape` is checked against (a document is anything).
+    fn checked_as(shape: &ShapeModel) -> Shape<'_> {
+        if shape.kind == "structure" && shape.document {
+            Shape::Any
+        } else {
+            Shape::Model(shape)
+        }
+    }
+
+    fn links_of(model: &'static ServiceModel) -> (Links, Structures) {
         let mut links = Links::default();
         let mut add = |r: &'static ShapeRef| {
             if let Some(shape) = model.shape(&r.shape) {
@@ -396,11 +424,20 @@ mod conform {
         for op in model.operations.values() {
             op.input.iter().for_each(&mut add);
         }
+        let mut structures = Structures::default();
         for shape in model.shapes.values() {
             shape.members.0.iter().for_each(|(_, r)| add(r));
             shape.member.iter().chain(&shape.value).for_each(&mut add);
+            if shape.kind == "structure" {
+                let members = shape.members.0.iter().map(|(name, r)| MemberLink {
+                    name,
+                    shape: model.shape(&r.shape).map(checked_as),
+                    required: shape.required.iter().position(|q| q == name).map(|i| i as u32),
+                });
+                structures.insert(shape as *const ShapeModel as usize, members.collect());
+            }
         }
-        links
+        (links, structures)
     }
 
     /// A doubt: the input may not conform (the error of every method here).
@@ -498,7 +535,7 @@ mod conform {
                     if s.required.len() > 64 {
                         return Err(Doubt);
                     }
-                    ObjectKind::Structure { shape: s, next: 0, required_seen: 0 }
+                    ObjectKind::Structure { shape: s, members: self.model.members(s), next: 0, required_seen: 0 }
                 }
                 Shape::Model(s) if s.kind == "map" => {
                     ObjectKind::Map { shape: s, values: Shape::of(self.model, s.value.as_ref())?, len: 0 }
@@ -552,6 +589,8 @@ mod conform {
         /// `next`: where the next member is likely to be (fields arrive in model order).
         Structure {
             shape: &'m ShapeModel,
+            /// Its members resolved ahead (the committed models).
+            members: Option<&'static [MemberLink]>,
             next: usize,
             required_seen: u64,
         },
@@ -579,7 +618,16 @@ mod conform {
                     *len += 1;
                     Ok(*values)
                 }
-                ObjectKind::Structure { shape, next, required_seen } => {
+                ObjectKind::Structure { members: Some(members), next, required_seen, .. } => {
+                    let at = (*next..members.len()).chain(0..*next).find(|&i| members[i].name == key).ok_or(Doubt)?;
+                    *next = at + 1;
+                    let member = &members[at];
+                    if let Some(i) = member.required {
+                        *required_seen |= 1 << i;
+                    }
+                    member.shape.ok_or(Doubt)
+                }
+                ObjectKind::Structure { shape, members: None, next, required_seen } => {
                     let members = &shape.members.0;
                     let at = (*next..members.len()).chain(0..*next).find(|&i| members[i].0 == key).ok_or(Doubt)?;
                     *next = at + 1;
