@@ -4,6 +4,7 @@
 
 use hubsim_simulator::model::Timestamp;
 use hubsim_simulator::scenario::{Scenario, ENVELOPE_KEY};
+use hubsim_simulator::sim::BatchApi;
 use hubsim_simulator::{SimError, Simulator};
 
 use crate::findings::Suppress;
@@ -49,6 +50,10 @@ fn user_suppressions(scenario: &Scenario, home: &str) -> Vec<Suppress> {
 }
 
 /// Remediates the state of `sim` with the scenario's `remediation` settings (overridable).
+///
+/// The whole remediation is one transaction ([`BatchApi`]): each call is still atomic and
+/// journaled on its own, and the account changes all at once when it is done, or not at all
+/// if reading the account fails halfway.
 pub fn remediate(sim: &Simulator, mut options: Options) -> Result<Outcome, RunError> {
     let scenario = envelope(sim)?;
     let settings = sim.settings().ok_or_else(|| RunError::NoState("the database holds no state".into()))?;
@@ -57,16 +62,20 @@ pub fn remediate(sim: &Simulator, mut options: Options) -> Result<Outcome, RunEr
         options.unfixable = scenario.remediation.unfixable.clone();
     }
     let eval_settings = Settings { era: settings.era, parameters: scenario.parameters.clone(), only: None };
-    let clock = || now(sim);
-    Ok(crate::remediate::remediate(
-        sim,
-        &settings.account.id,
-        &home,
-        &eval_settings,
-        &user_suppressions(&scenario, &home),
-        &clock,
-        &options,
-    )?)
+    let suppressions = user_suppressions(&scenario, &home);
+    sim.transaction(|batch| {
+        let api = BatchApi::new(batch);
+        let clock = || Timestamp(api.run_state().map(|r| r.clock_ms).unwrap_or(0)).to_iso8601();
+        Ok(crate::remediate::remediate(
+            &api,
+            &settings.account.id,
+            &home,
+            &eval_settings,
+            &suppressions,
+            &clock,
+            &options,
+        )?)
+    })
 }
 
 /// Re-runs only the change-triggered controls (what AWS Config's change notifications would

@@ -1,5 +1,6 @@
 //! [`Simulator`]: one simulated AWS world in one SQLite database, and the in-process API on it.
 
+use std::cell::RefCell;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
@@ -237,6 +238,54 @@ impl AwsApi for Simulator {
     }
 }
 
+/// The typed API over one [`Batch`]: all the calls made through it land in one transaction.
+///
+/// Each call is still atomic on its own (a refused call leaves nothing behind) and journaled
+/// as it would be through [`Simulator`]'s own API, failures included; the transaction spares
+/// every call the cost of its own. A remediation runs this way: its dozens of calls commit
+/// together, or not at all if it stops on an error.
+pub struct BatchApi<'a, 'b> {
+    batch: RefCell<&'a mut Batch<'b>>,
+}
+
+impl<'a, 'b> BatchApi<'a, 'b> {
+    /// The API over `batch`.
+    pub fn new(batch: &'a mut Batch<'b>) -> Self {
+        BatchApi { batch: RefCell::new(batch) }
+    }
+
+    /// The run state (clock, id counter) as the calls so far left it.
+    pub fn run_state(&self) -> Option<RunState> {
+        self.batch.borrow().run_state()
+    }
+}
+
+impl AwsApi for BatchApi<'_, '_> {
+    fn call<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
+        let mut batch = self.batch.borrow_mut();
+        let entry = registry().get_typed::<O>().ok_or_else(|| AwsError::not_implemented(O::SERVICE, O::NAME))?;
+        let typed = entry.typed::<O>().ok_or_else(|| AwsError::internal("registry type mismatch"))?;
+        let input_text = if entry.mutates && batch.journaling { Some(store::json_text(&input)?) } else { None };
+        let result = batch.run_typed::<O>(entry, typed, region, input, input_text.as_deref());
+        if let (Err(e), Some(input)) = (&result, &input_text) {
+            if let Some((settings, run)) = batch.state.as_ref() {
+                // Bookkeeping only, as over the simulator's own API.
+                let _ = store::journal_append(
+                    batch.db.conn,
+                    &settings.account.id,
+                    region,
+                    O::SERVICE,
+                    O::NAME,
+                    input,
+                    Err(&e.to_string()),
+                    run.clock_ms,
+                );
+            }
+        }
+        result
+    }
+}
+
 fn uninitialized() -> AwsError {
     AwsError::internal("the database holds no simulated account yet (load a scenario first)")
 }
@@ -279,6 +328,11 @@ impl Batch<'_> {
     /// The world's settings.
     pub fn settings(&self) -> Option<&Settings> {
         self.state.as_ref().map(|(s, _)| s)
+    }
+
+    /// The run state (clock, id counter) as the calls so far left it.
+    pub fn run_state(&self) -> Option<RunState> {
+        self.state.as_ref().map(|(_, r)| *r)
     }
 
     /// Direct access for setting up a baseline: a context in `region` with no journaling.
