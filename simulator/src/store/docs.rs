@@ -1,6 +1,7 @@
-//! What a connection knows of the rows it wrote or read: which row holds each resource, and the
-//! row's document parsed. A read of a known resource then touches neither SQLite's index nor
-//! the JSON text.
+//! What a connection knows of the rows it wrote or read: which row holds each resource (or that
+//! none does), and the row's document parsed. A read of a known resource then touches neither
+//! SQLite's index nor the JSON text, and a resource just found absent (a create reads first)
+//! is not looked for again when it is written.
 //!
 //! SQLite stays the source of truth: lists and anything not known are read from it, and every
 //! write goes to it first. A write keeps the document it was given, which is what parsing the
@@ -8,7 +9,8 @@
 //!
 //! What a transaction changes is undone with it: rows written or deleted since the transaction
 //! (or the innermost savepoint) began are forgotten when it rolls back, so the next read asks
-//! SQLite what it kept. Changes made through other connections are not seen here; the owner of
+//! SQLite what it kept. (A resource known absent stays absent through a rollback unless the
+//! rolled-back span deleted it, and then it is forgotten with the other changes.) Changes made through other connections are not seen here; the owner of
 //! the connection calls [`Docs::clear`] when SQLite's `data_version` says there were some (a
 //! file shared with another process), and [`super::clear`] calls it when it empties the table.
 
@@ -27,13 +29,19 @@ pub struct Docs {
 struct State {
     /// Parsed documents by rowid.
     by_row: HashMap<i64, Box<dyn Any + Send>>,
-    /// The row of each resource, by [`key`].
-    rows: HashMap<String, i64>,
+    /// The row of each resource, by [`key`]; `None` when SQLite holds no such resource.
+    rows: HashMap<String, Option<i64>>,
     /// Rows written or deleted since the transaction began, with their keys, oldest first.
     changed: Vec<(i64, String)>,
     /// Where each open savepoint began in `changed`, innermost last.
     marks: Vec<usize>,
+    /// Absences remembered since absences were last dropped (see [`ABSENCES`]).
+    absences: usize,
 }
+
+/// Absences remembered before they are all dropped: what was read and not found is any name a
+/// client asked for, so it is kept only for a while (a create reads, then writes at once).
+const ABSENCES: usize = 4096;
 
 impl State {
     fn forget(&mut self, from: usize) {
@@ -58,10 +66,25 @@ pub(crate) fn key(account: &str, region: &str, kind: &str, id: &str) -> String {
     k
 }
 
+/// Where a connection knows a resource to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// In this row.
+    Row(i64),
+    /// Nowhere: SQLite holds no such resource.
+    Absent,
+    /// Not known: ask SQLite.
+    Unknown,
+}
+
 impl Docs {
-    /// The row that holds the resource of `key`, if known.
-    pub(crate) fn row(&self, key: &str) -> Option<i64> {
-        self.state.borrow().rows.get(key).copied()
+    /// Where the resource of `key` is, as far as this connection knows.
+    pub(crate) fn place(&self, key: &str) -> Place {
+        match self.state.borrow().rows.get(key) {
+            Some(Some(row)) => Place::Row(*row),
+            Some(None) => Place::Absent,
+            None => Place::Unknown,
+        }
     }
 
     /// Row `row`'s document, if it is known as an `R`. Borrowed: nothing may be kept or
@@ -79,7 +102,18 @@ impl Docs {
 
     /// Keeps that row `row` holds the resource of `key` (read from SQLite).
     pub(crate) fn remember_row(&self, key: String, row: i64) {
-        self.state.borrow_mut().rows.insert(key, row);
+        self.state.borrow_mut().rows.insert(key, Some(row));
+    }
+
+    /// Keeps that SQLite holds no resource of `key` (a read found none).
+    pub(crate) fn remember_absent(&self, key: String) {
+        let mut state = self.state.borrow_mut();
+        state.absences += 1;
+        if state.absences > ABSENCES {
+            state.rows.retain(|_, row| row.is_some());
+            state.absences = 1;
+        }
+        state.rows.insert(key, None);
     }
 
     /// Keeps the document just written to row `row` for the resource of `key`, to be forgotten
@@ -87,15 +121,16 @@ impl Docs {
     pub(crate) fn wrote<R: Send + 'static>(&self, key: String, row: i64, doc: R) {
         let mut state = self.state.borrow_mut();
         state.by_row.insert(row, Box::new(doc));
-        state.rows.insert(key.clone(), row);
+        state.rows.insert(key.clone(), Some(row));
         state.changed.push((row, key));
     }
 
-    /// Forgets row `row`, which held the resource of `key`, just deleted.
+    /// Forgets row `row`, which held the resource of `key`, just deleted: the resource is now
+    /// absent (until a rollback undoes the delete).
     pub(crate) fn deleted(&self, key: String, row: i64) {
         let mut state = self.state.borrow_mut();
         state.by_row.remove(&row);
-        state.rows.remove(&key);
+        state.rows.insert(key.clone(), None);
         state.changed.push((row, key));
     }
 
@@ -158,12 +193,14 @@ mod tests {
         docs.savepoint();
         docs.wrote("c".into(), 3, "inner".to_string());
         docs.deleted("a".into(), 1);
+        assert_eq!(docs.place("a"), Place::Absent);
         docs.rollback_savepoint();
-        assert_eq!((docs.row("a"), doc(&docs, 1)), (None, None), "the deleted row is asked of SQLite again");
-        assert_eq!((docs.row("b"), doc(&docs, 2).as_deref()), (Some(2), Some("outer")));
-        assert_eq!((docs.row("c"), doc(&docs, 3)), (None, None));
+        assert_eq!(docs.place("a"), Place::Unknown, "the deleted row is asked of SQLite again");
+        assert_eq!(doc(&docs, 1), None);
+        assert_eq!((docs.place("b"), doc(&docs, 2).as_deref()), (Place::Row(2), Some("outer")));
+        assert_eq!((docs.place("c"), doc(&docs, 3)), (Place::Unknown, None));
         docs.rollback();
-        assert_eq!((docs.row("b"), doc(&docs, 2)), (None, None));
+        assert_eq!((docs.place("b"), doc(&docs, 2)), (Place::Unknown, None));
     }
 
     #[test]
@@ -174,8 +211,30 @@ mod tests {
         docs.release();
         docs.commit();
         docs.rollback();
-        assert_eq!(docs.row("k"), Some(7));
+        assert_eq!(docs.place("k"), Place::Row(7));
         assert_eq!(docs.get::<u32>(7).map(|n| *n), Some(42));
+    }
+
+    #[test]
+    fn a_resource_found_absent_stays_absent_until_written_and_a_rollback_forgets_the_write() {
+        let docs = Docs::default();
+        assert_eq!(docs.place("k"), Place::Unknown);
+        docs.remember_absent("k".into());
+        assert_eq!(docs.place("k"), Place::Absent);
+        docs.savepoint();
+        docs.wrote("k".into(), 4, 1u8);
+        assert_eq!(docs.place("k"), Place::Row(4));
+        docs.rollback_savepoint();
+        assert_eq!(docs.place("k"), Place::Unknown, "the insert was undone: SQLite is asked again");
+        docs.remember_absent("gone".into());
+        docs.clear();
+        assert_eq!(docs.place("gone"), Place::Unknown, "another connection may have written it");
+        docs.remember_row("kept".into(), 9);
+        for i in 0..=ABSENCES {
+            docs.remember_absent(i.to_string());
+        }
+        assert!(docs.state.borrow().rows.len() <= ABSENCES + 1, "absences are dropped after a while");
+        assert_eq!(docs.place("kept"), Place::Row(9), "rows are not");
     }
 
     #[test]

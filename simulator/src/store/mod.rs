@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::error::SimError;
 
 pub use docs::Docs;
+use docs::Place;
 pub use schema::CURRENT_VERSION;
 
 /// A resource kept in the store as one JSON document.
@@ -160,8 +161,14 @@ fn read<R: Resource, T>(
     pick: impl FnOnce(&R) -> T,
 ) -> Result<Option<T>, SimError> {
     let key = docs::key(account, region, R::KIND, id);
-    if let Some(doc) = db.docs.row(&key).and_then(|row| db.docs.get::<R>(row)) {
-        return Ok(Some(pick(&doc)));
+    match db.docs.place(&key) {
+        Place::Absent => return Ok(None),
+        Place::Row(row) => {
+            if let Some(doc) = db.docs.get::<R>(row) {
+                return Ok(Some(pick(&doc)));
+            }
+        }
+        Place::Unknown => {}
     }
     let mut stmt = db.conn.prepare_cached(
         "SELECT rowid, doc FROM resources WHERE account = ?1 AND region = ?2 AND kind = ?3 AND id = ?4",
@@ -173,7 +180,10 @@ fn read<R: Resource, T>(
             db.docs.remember_row(key, row.get(0)?);
             Ok(Some(t))
         }
-        None => Ok(None),
+        None => {
+            db.docs.remember_absent(key);
+            Ok(None)
+        }
     }
 }
 
@@ -264,14 +274,21 @@ pub fn delete<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str) ->
 
 /// The rowid of the resource of `key` (`id` of `kind` in `account`, `region`), if it exists.
 fn row_of(db: Db<'_>, key: &str, account: &str, region: &str, kind: &str, id: &str) -> Result<Option<i64>, SimError> {
-    if let Some(row) = db.docs.row(key) {
-        return Ok(Some(row));
+    match db.docs.place(key) {
+        Place::Row(row) => return Ok(Some(row)),
+        Place::Absent => return Ok(None),
+        Place::Unknown => {}
     }
-    Ok(db
+    let row = db
         .conn
         .prepare_cached("SELECT rowid FROM resources WHERE account = ?1 AND region = ?2 AND kind = ?3 AND id = ?4")?
         .query_row(params![account, region, kind, id], |r| r.get::<_, i64>(0))
-        .optional()?)
+        .optional()?;
+    match row {
+        Some(row) => db.docs.remember_row(key.to_string(), row),
+        None => db.docs.remember_absent(key.to_string()),
+    }
+    Ok(row)
 }
 
 /// Every resource of a kind in one region (or the global ones), in creation order.
