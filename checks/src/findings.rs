@@ -326,11 +326,11 @@ pub fn suppress_known<A: AwsApi>(
         by_region.entry(s.region.as_str()).or_default().push(s);
     }
     for (region, list) in by_region {
-        let findings = match known.remove(region) {
+        let mut findings = match known.remove(region) {
             Some(f) => f,
             None => active(api, region)?,
         };
-        let mut changed = false;
+        let mut changed = Vec::new();
         for s in list {
             let hit = findings.iter().find(|f| {
                 f.compliance.as_ref().and_then(|c| c.security_control_id.as_deref()) == Some(s.control.as_str())
@@ -358,12 +358,33 @@ pub fn suppress_known<A: AwsApi>(
                 },
             )
             .map_err(wrap("BatchUpdateFindings", region))?;
-            changed = true;
+            changed.push(f.id.clone());
         }
-        let findings = if changed { active(api, region)? } else { findings };
+        // What Security Hub now holds of the findings just updated (the others are unchanged).
+        for ids in changed.chunks(20) {
+            let updated = by_id(api, region, ids)?;
+            for f in findings.iter_mut() {
+                if let Some(now) = updated.iter().find(|u| u.id == f.id) {
+                    *f = now.clone();
+                }
+            }
+        }
         known.insert(region.to_string(), findings);
     }
     Ok(unmatched)
+}
+
+/// The control findings with these ids (at most 20, AWS's limit per filter) in `region`.
+fn by_id<A: AwsApi>(api: &A, region: &str, ids: &[String]) -> Result<Vec<sh::AwsSecurityFinding>, FetchError> {
+    let equals = |v: &str| sh::StringFilter { value: Some(v.into()), comparison: Some("EQUALS".into()) };
+    let filters = sh::AwsSecurityFindingFilters {
+        product_arn: Some(vec![equals(&product_arn(region))]),
+        id: Some(ids.iter().map(|id| equals(id)).collect()),
+        ..Default::default()
+    };
+    let request = sh::GetFindingsRequest { filters: Some(filters), max_results: Some(100), ..Default::default() };
+    let out = api.call::<sh::GetFindings>(region, request).map_err(wrap("findings", region))?;
+    Ok(out.findings)
 }
 
 #[cfg(test)]

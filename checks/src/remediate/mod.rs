@@ -297,7 +297,7 @@ pub fn remediate<A: AwsApi>(
         let mut acted = false;
         let mut done_this_round: BTreeSet<String> = BTreeSet::new();
         for (control, region, resource) in todo {
-            if unfixable.iter().any(|(k, _)| k == &(control.clone(), region.clone(), resource.clone())) {
+            if unfixable.iter().any(|((c, g, r), _)| (c, g, r) == (&control, &region, &resource)) {
                 continue;
             }
             let key = once_key(&control, &region, &resource);
