@@ -18,8 +18,8 @@
 //!   loaded and remediated to convergence, one thread.
 //! * `remediate/1000-issue-accounts-2-threads`: the issue's "1,000 accounts" figure (target
 //!   ≤ 10 s on this 2-core machine): a fixed-seed pool of generated accounts run to convergence
-//!   by one thread per core, each account in its own simulator. Each sample runs the pool once
-//!   and the reported time is scaled to 1,000 accounts (pool time × 1,000 / pool size).
+//!   by one thread per core, each account in its own simulator. Each sample runs 200 accounts in
+//!   one go (the pool five times over) and the reported time is scaled to 1,000 accounts (× 5).
 
 /// The binary's allocator, so the figures are the binary's.
 #[global_allocator]
@@ -202,16 +202,18 @@ fn load_and_remediate(s: &scenario::Scenario) -> usize {
     outcome.transcript.len()
 }
 
-/// Runs every account of `pool` to convergence on `threads` threads; the wall time.
-fn run_pool(pool: &[scenario::Scenario], threads: usize) -> Duration {
+/// Runs `runs` accounts, going round `pool`, to convergence on `threads` threads; the wall time.
+fn run_pool(pool: &[scenario::Scenario], runs: usize, threads: usize) -> Duration {
     let next = AtomicUsize::new(0);
     let start = Instant::now();
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(s) = pool.get(i) else { break };
-                black_box(load_and_remediate(s));
+                if i >= runs {
+                    break;
+                }
+                black_box(load_and_remediate(&pool[i % pool.len()]));
             });
         }
     });
@@ -220,6 +222,9 @@ fn run_pool(pool: &[scenario::Scenario], threads: usize) -> Duration {
 
 fn issue_sized_accounts(c: &mut Criterion) {
     const POOL: usize = 40;
+    // Accounts per sample, in one go: like the 1,000 the figure is about, a run has one tail
+    // (one thread finishing the last account alone), not one per pass over the pool.
+    const RUNS: usize = 200;
     let pool = issue_accounts(POOL);
     let mut g = c.benchmark_group("remediate");
     g.sample_size(10);
@@ -239,7 +244,7 @@ fn issue_sized_accounts(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
-                total += run_pool(&pool, threads) * 1000 / POOL as u32;
+                total += run_pool(&pool, RUNS, threads) * (1000 / RUNS) as u32;
             }
             total
         })
