@@ -262,27 +262,7 @@ impl<'a, 'b> BatchApi<'a, 'b> {
 
 impl AwsApi for BatchApi<'_, '_> {
     fn call<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
-        let mut batch = self.batch.borrow_mut();
-        let entry = registry().get_typed::<O>().ok_or_else(|| AwsError::not_implemented(O::SERVICE, O::NAME))?;
-        let typed = entry.typed::<O>().ok_or_else(|| AwsError::internal("registry type mismatch"))?;
-        let input_text = if entry.mutates && batch.journaling { Some(store::json_text(&input)?) } else { None };
-        let result = batch.run_typed::<O>(entry, typed, region, input, input_text.as_deref());
-        if let (Err(e), Some(input)) = (&result, &input_text) {
-            if let Some((settings, run)) = batch.state.as_ref() {
-                // Bookkeeping only, as over the simulator's own API.
-                let _ = store::journal_append(
-                    batch.db.conn,
-                    &settings.account.id,
-                    region,
-                    O::SERVICE,
-                    O::NAME,
-                    input,
-                    Err(&e.to_string()),
-                    run.clock_ms,
-                );
-            }
-        }
-        result
+        self.batch.borrow_mut().call::<O>(region, input)
     }
 }
 
@@ -353,12 +333,27 @@ impl Batch<'_> {
         self.run_entry(entry, region, input)
     }
 
-    /// Calls an operation by type.
+    /// Calls an operation by type. While journaling, a mutating call is journaled as through
+    /// the simulator's own API: its result, or AWS's refusal.
     pub fn call<O: Operation>(&mut self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
         let entry = registry().get_typed::<O>().ok_or_else(|| AwsError::not_implemented(O::SERVICE, O::NAME))?;
         let typed = entry.typed::<O>().ok_or_else(|| AwsError::internal("registry type mismatch"))?;
         let input_text = if entry.mutates && self.journaling { Some(store::json_text(&input)?) } else { None };
-        self.run_typed::<O>(entry, typed, region, input, input_text.as_deref())
+        let result = self.run_typed::<O>(entry, typed, region, input, input_text.as_deref());
+        if let (Err(e), Some(input), Some((settings, run))) = (&result, &input_text, self.state.as_ref()) {
+            // Bookkeeping only: a journal write that fails must not turn AWS's answer into another.
+            let _ = store::journal_append(
+                self.db.conn,
+                &settings.account.id,
+                region,
+                O::SERVICE,
+                O::NAME,
+                input,
+                Err(&e.to_string()),
+                run.clock_ms,
+            );
+        }
+        result
     }
 
     fn run_entry(&mut self, entry: &Entry, region: &str, input: Value) -> Result<Value, AwsError> {
