@@ -51,3 +51,15 @@ pub fn world(era: Era, regions: &[&str], baseline: &BaselineSpec) -> Simulator {
     initialize(&sim, settings(era, regions), baseline).expect("baseline applies");
     sim
 }
+
+/// The `CreateBucket` request for bucket `name` in `region`, with the location constraint S3
+/// wants outside us-east-1 (and refuses in it).
+pub fn create_bucket_request(region: &str, name: &str) -> hubsim_model::s3::CreateBucketRequest {
+    use hubsim_model::s3;
+    s3::CreateBucketRequest {
+        bucket: name.into(),
+        create_bucket_configuration: (region != "us-east-1")
+            .then(|| s3::CreateBucketConfiguration { location_constraint: Some(region.into()), ..Default::default() }),
+        ..Default::default()
+    }
+}

@@ -3,23 +3,13 @@
 
 use hubsim_simulator::model::s3;
 use hubsim_simulator::sim::BatchApi;
-use hubsim_simulator::testing::fresh_account;
+use hubsim_simulator::testing::{create_bucket_request, fresh_account};
 use hubsim_simulator::{AwsApi, AwsError, Era, SimError, Simulator};
 
 const REGION: &str = "ap-northeast-1";
 
 fn create(api: &impl AwsApi, name: &str) -> Result<s3::CreateBucketOutput, AwsError> {
-    api.call::<s3::CreateBucket>(
-        REGION,
-        s3::CreateBucketRequest {
-            bucket: name.into(),
-            create_bucket_configuration: Some(s3::CreateBucketConfiguration {
-                location_constraint: Some(REGION.into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        },
-    )
+    api.call::<s3::CreateBucket>(REGION, create_bucket_request(REGION, name))
 }
 
 fn buckets(sim: &Simulator) -> Vec<String> {
