@@ -85,12 +85,18 @@ fn every_scenario_meets_its_expectations_and_snapshot() {
     assert!(failures.is_empty(), "expectations failed:\n{}", failures.join("\n"));
 }
 
-#[test]
-fn evaluating_twice_keeps_finding_ids_and_changes_nothing_else() {
+/// `scenarios/half-fixed-account.json`, loaded into a fresh simulator.
+fn half_fixed_account() -> Simulator {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/half-fixed-account.json");
     let s = scenario::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
     let sim = Simulator::in_memory().unwrap();
     scenario::load(&sim, &s, LoadOptions::default()).unwrap();
+    sim
+}
+
+#[test]
+fn evaluating_twice_keeps_finding_ids_and_changes_nothing_else() {
+    let sim = half_fixed_account();
     let first = runner::evaluate(&sim, false).unwrap();
     let second = runner::evaluate(&sim, false).unwrap();
     let ids = |r: &Report| r.findings.iter().map(|f| f.id.clone()).collect::<Vec<_>>();
@@ -108,10 +114,7 @@ fn evaluating_twice_keeps_finding_ids_and_changes_nothing_else() {
 /// finding active.
 #[test]
 fn findings_of_a_deleted_resource_are_archived_and_the_rest_stay() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/half-fixed-account.json");
-    let s = scenario::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let sim = Simulator::in_memory().unwrap();
-    scenario::load(&sim, &s, LoadOptions::default()).unwrap();
+    let sim = half_fixed_account();
     let before = runner::evaluate(&sim, false).unwrap();
     let bucket = "app-scratch-123456789012";
     let arn = format!("arn:aws:s3:::{bucket}");

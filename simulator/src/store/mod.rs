@@ -131,11 +131,16 @@ pub trait View: Sized {
 
 /// Reads one resource document.
 pub fn get<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str) -> Result<Option<R>, SimError> {
-    read(db, account, if R::GLOBAL { "" } else { region }, id, R::clone)
+    get_with(db, account, region, id, R::clone)
+}
+
+/// Reads part of one resource document (see [`View`]).
+pub fn get_view<V: View>(db: Db<'_>, account: &str, region: &str, id: &str) -> Result<Option<V>, SimError> {
+    get_with(db, account, region, id, V::of)
 }
 
 /// What `pick` makes of one resource document, read in place (nothing is copied but what `pick`
-/// takes).
+/// takes): from what the connection knows, else from SQLite (and then known).
 pub fn get_with<R: Resource, T>(
     db: Db<'_>,
     account: &str,
@@ -143,23 +148,7 @@ pub fn get_with<R: Resource, T>(
     id: &str,
     pick: impl FnOnce(&R) -> T,
 ) -> Result<Option<T>, SimError> {
-    read(db, account, if R::GLOBAL { "" } else { region }, id, pick)
-}
-
-/// Reads part of one resource document (see [`View`]).
-pub fn get_view<V: View>(db: Db<'_>, account: &str, region: &str, id: &str) -> Result<Option<V>, SimError> {
-    read(db, account, if V::Of::GLOBAL { "" } else { region }, id, V::of)
-}
-
-/// What `pick` makes of the document of resource `id`, if it exists: from what the connection
-/// knows, else from SQLite (and then known).
-fn read<R: Resource, T>(
-    db: Db<'_>,
-    account: &str,
-    region: &str,
-    id: &str,
-    pick: impl FnOnce(&R) -> T,
-) -> Result<Option<T>, SimError> {
+    let region = if R::GLOBAL { "" } else { region };
     let key = docs::key(account, region, R::KIND, id);
     match db.docs.place(&key) {
         Place::Absent => return Ok(None),
