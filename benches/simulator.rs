@@ -10,7 +10,9 @@
 
 /// The binary's allocator, so the figures are the binary's.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: allocator::Allocator = allocator::Allocator;
+#[path = "../src/allocator.rs"]
+mod allocator;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use hubsim_simulator::model::s3;

@@ -12,7 +12,9 @@
 
 /// The binary's allocator, so the figures are the binary's.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: allocator::Allocator = allocator::Allocator;
+#[path = "../src/allocator.rs"]
+mod allocator;
 
 use std::hint::black_box;
 use std::path::Path;

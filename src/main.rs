@@ -1,6 +1,7 @@
 //! The `hubsim` command line: load, validate and export scenario files (and, as the project
 //! grows, evaluate, remediate and serve). See `hubsim --help` and spec/cli.md.
 
+mod allocator;
 mod commands;
 mod exit;
 
@@ -10,7 +11,7 @@ use clap::{Parser, Subcommand};
 
 /// mimalloc: the evaluator and remediator allocate and free many small JSON values.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: allocator::Allocator = allocator::Allocator;
 
 /// A local AWS account simulator for developing and testing Security Hub controls.
 ///
