@@ -72,28 +72,33 @@ pub struct Refusal {
     pub error: String,
 }
 
+/// The transcript's one-line form of a call's input: `Member=value` pairs, long values cut.
 fn compact(v: &Value) -> String {
-    let mut parts = Vec::new();
-    if let Value::Object(map) = v {
-        for (k, val) in map {
-            let text = match val {
-                Value::String(s) if s.len() > 60 => {
-                    format!("{}…", &s[..s.char_indices().nth(57).map(|(i, _)| i).unwrap_or(s.len())])
-                }
-                Value::String(s) => s.clone(),
-                other => {
-                    let t = other.to_string();
-                    if t.len() > 80 {
-                        format!("{}…", &t[..t.char_indices().nth(77).map(|(i, _)| i).unwrap_or(t.len())])
-                    } else {
-                        t
-                    }
-                }
-            };
-            parts.push(format!("{k}={text}"));
+    let mut out = String::new();
+    let Value::Object(map) = v else { return out };
+    for (k, val) in map {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(k);
+        out.push('=');
+        match val {
+            Value::String(s) => push_cut(&mut out, s, 60, 57),
+            other => push_cut(&mut out, &other.to_string(), 80, 77),
         }
     }
-    parts.join(" ")
+    out
+}
+
+/// Appends `text`, or its first `keep` characters and an ellipsis when it is longer than `max`
+/// bytes.
+fn push_cut(out: &mut String, text: &str, max: usize, keep: usize) {
+    if text.len() > max {
+        out.push_str(&text[..text.char_indices().nth(keep).map(|(i, _)| i).unwrap_or(text.len())]);
+        out.push('…');
+    } else {
+        out.push_str(text);
+    }
 }
 
 impl<'a, A: AwsApi> Fixer<'a, A> {

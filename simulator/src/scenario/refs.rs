@@ -97,25 +97,39 @@ fn parse_reference(inner: &str) -> Result<Reference, String> {
 
 /// The references in a JSON value, each with the JSON path (relative) where it stands.
 pub fn references_in(value: &Value, path: &str, out: &mut Vec<(String, Result<Reference, String>)>) {
+    references_below(value, &mut path.to_string(), out);
+}
+
+/// [`references_in`] with the path in one buffer, grown and cut back as the walk goes down and
+/// up: a path is copied out only where a reference stands (most values hold none).
+fn references_below(value: &Value, path: &mut String, out: &mut Vec<(String, Result<Reference, String>)>) {
     match value {
         Value::String(s) if s.contains("${") => match pieces(s) {
             Ok(ps) => {
                 for p in ps {
                     if let Piece::Ref(r) = p {
-                        out.push((path.to_string(), Ok(r)));
+                        out.push((path.clone(), Ok(r)));
                     }
                 }
             }
-            Err(e) => out.push((path.to_string(), Err(e))),
+            Err(e) => out.push((path.clone(), Err(e))),
         },
         Value::Array(items) => {
+            let len = path.len();
             for (i, item) in items.iter().enumerate() {
-                references_in(item, &format!("{path}[{i}]"), out);
+                use std::fmt::Write;
+                let _ = write!(path, "[{i}]");
+                references_below(item, path, out);
+                path.truncate(len);
             }
         }
         Value::Object(map) => {
+            let len = path.len();
             for (k, v) in map {
-                references_in(v, &format!("{path}.{k}"), out);
+                path.push('.');
+                path.push_str(k);
+                references_below(v, path, out);
+                path.truncate(len);
             }
         }
         _ => {}

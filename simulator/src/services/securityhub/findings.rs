@@ -51,7 +51,7 @@ impl Resource for Finding {
 
 /// The store id of finding `(product_arn, id)` (Security Hub's `aws/securityhub/FindingId`).
 pub fn finding_key(product_arn: &str, id: &str) -> String {
-    format!("{product_arn}/{id}")
+    [product_arn, "/", id].concat()
 }
 
 /// `SchemaVersion` of every ASFF finding.
@@ -180,7 +180,8 @@ fn check_finding(f: &securityhub::AwsSecurityFinding, products: &Products, accou
 
 /// Fills what Security Hub sets on every imported finding: region, product and company
 /// names, both severity forms, the provider fields and the `aws/securityhub/*` product fields.
-fn normalize(f: &mut securityhub::AwsSecurityFinding, region: &str, products: &Products, now: &str) {
+/// `key` is the finding's [`finding_key`], its `aws/securityhub/FindingId`.
+fn normalize(f: &mut securityhub::AwsSecurityFinding, key: &str, region: &str, products: &Products, now: &str) {
     f.region = Some(region.to_string());
     let (product, company) =
         if f.product_arn == products.securityhub { ("Security Hub", "AWS") } else { ("Default", "Personal") };
@@ -194,7 +195,7 @@ fn normalize(f: &mut securityhub::AwsSecurityFinding, region: &str, products: &P
         }
     }
     let fields = f.product_fields.get_or_insert_with(BTreeMap::new);
-    fields.insert("aws/securityhub/FindingId".into(), finding_key(&f.product_arn, &f.id));
+    fields.insert("aws/securityhub/FindingId".into(), key.to_string());
     fields.insert("aws/securityhub/ProductName".into(), product.into());
     fields.insert("aws/securityhub/CompanyName".into(), company.into());
     if f.finding_provider_fields.is_none() {
@@ -305,8 +306,8 @@ impl Handler for securityhub::BatchImportFindings {
                 });
                 continue;
             }
-            normalize(&mut f, &region, &products, &now);
             let key = finding_key(&f.product_arn, &f.id);
+            normalize(&mut f, &key, &region, &products, &now);
             // The stored finding is read in place: only what the re-import keeps is copied.
             let customer_set = match ctx.get_with(&key, |old: &Finding| reimport(&mut f, old))? {
                 Some(set) => set,

@@ -86,7 +86,7 @@ pub fn hub(ctx: &Ctx<'_>) -> Result<Option<Hub>, AwsError> {
 
 /// The ARN of Security Hub's own product in `region`: the one control findings carry.
 pub fn securityhub_product_arn(region: &str) -> String {
-    format!("arn:aws:securityhub:{region}::product/aws/securityhub")
+    ["arn:aws:securityhub:", region, "::product/aws/securityhub"].concat()
 }
 
 /// The ARN of the account's default custom product in `region`.
