@@ -190,6 +190,19 @@ fn doc_of<R: Resource, T>(docs: &Docs, row: &rusqlite::Row<'_>, pick: impl FnOnc
     Ok(t)
 }
 
+/// What `pick` makes of the document in row `rowid`: the parsed document if the connection
+/// knows it, else the row's text read and parsed now (and kept). Lists select rowids only and
+/// come here for each document, so a document already known is not read out of SQLite at all.
+fn doc_at<R: Resource, T>(db: Db<'_>, rowid: i64, pick: impl FnOnce(&R) -> T) -> Result<T, SimError> {
+    if let Some(doc) = db.docs.get::<R>(rowid) {
+        return Ok(pick(&doc));
+    }
+    let mut stmt = db.conn.prepare_cached("SELECT rowid, doc FROM resources WHERE rowid = ?1")?;
+    let mut rows = stmt.query(params![rowid])?;
+    let row = rows.next()?.ok_or_else(|| SimError::Corrupt(format!("row {rowid} vanished while it was read")))?;
+    doc_of(db.docs, row, pick)
+}
+
 /// Inserts or replaces one resource document; a replaced resource keeps its creation order. The
 /// document becomes the connection's parsed copy (see [`Docs`]).
 pub fn put<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str, seq: u64, doc: R) -> Result<(), SimError> {
@@ -298,12 +311,12 @@ fn list_docs<R: Resource, T>(
     pick: impl Fn(&R) -> T,
 ) -> Result<Vec<(String, T)>, SimError> {
     let mut stmt = db.conn.prepare_cached(
-        "SELECT rowid, id, doc FROM resources WHERE account = ?1 AND kind = ?2 AND region = ?3 ORDER BY seq",
+        "SELECT rowid, id FROM resources WHERE account = ?1 AND kind = ?2 AND region = ?3 ORDER BY seq",
     )?;
     let mut rows = stmt.query(params![account, R::KIND, region])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        out.push((row.get::<_, String>(1)?, doc_of(db.docs, row, &pick)?));
+        out.push((row.get::<_, String>(1)?, doc_at(db, row.get(0)?, &pick)?));
     }
     Ok(out)
 }
@@ -334,12 +347,12 @@ pub fn scan_after<R: Resource>(
 ) -> Result<(), SimError> {
     let region = if R::GLOBAL { "" } else { region };
     let mut stmt = db.conn.prepare_cached(
-        "SELECT rowid, seq, doc FROM resources WHERE account = ?1 AND kind = ?2 AND region = ?3 AND seq > ?4 ORDER BY seq",
+        "SELECT rowid, seq FROM resources WHERE account = ?1 AND kind = ?2 AND region = ?3 AND seq > ?4 ORDER BY seq",
     )?;
     let mut rows = stmt.query(params![account, R::KIND, region, after])?;
     while let Some(row) = rows.next()? {
         let seq: i64 = row.get(1)?;
-        if !doc_of(db.docs, row, |doc: &R| visit(seq, doc))? {
+        if !doc_at(db, row.get(0)?, |doc: &R| visit(seq, doc))? {
             break;
         }
     }
@@ -604,6 +617,32 @@ mod tests {
         // The same answers once nothing is known parsed.
         docs.clear();
         assert_eq!(get::<Thing>(db, "1", "r", "t").expect("get"), Some(old));
+    }
+
+    /// Lists select rowids and take each document from what the connection knows, else from
+    /// SQLite: both ways give the same documents, in creation order.
+    #[test]
+    fn lists_read_documents_known_or_not() {
+        let (conn, docs) = memory();
+        let db = Db { conn: &conn, docs: &docs };
+        let thing = |blob: &str| Thing { name: "t".into(), blob: blob.into() };
+        put(db, "1", "r", "b", 2, thing("second")).expect("put");
+        put(db, "1", "r", "a", 1, thing("first")).expect("put");
+        let listed = |db| {
+            let mut scanned = Vec::new();
+            scan_after::<Thing>(db, "1", "r", 0, |seq, t| {
+                scanned.push((seq, t.blob.clone()));
+                true
+            })
+            .expect("scan");
+            (list::<Thing>(db, "1", "r").expect("list"), scanned)
+        };
+        let known = listed(db);
+        assert_eq!(known.0, [("a".to_string(), thing("first")), ("b".to_string(), thing("second"))]);
+        assert_eq!(known.1, [(1, "first".to_string()), (2, "second".to_string())]);
+        docs.clear();
+        assert_eq!(listed(db), known, "read back from SQLite");
+        assert_eq!(listed(db), known, "and known again");
     }
 
     /// Every table's columns (name, type, not null, primary key) and every index's columns.
