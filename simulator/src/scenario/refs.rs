@@ -222,6 +222,29 @@ mod tests {
     }
 
     #[test]
+    fn references_are_found_with_their_paths() {
+        let v = json!({
+            "A": "${a}",
+            "List": ["plain", {"B": "x-${b.C[1]}"}, ["${c}", "${bad"]],
+            "Next": {"D": "${d}"}
+        });
+        let mut out = Vec::new();
+        references_in(&v, "steps[2].input", &mut out);
+        let found: Vec<(&str, Option<&str>)> =
+            out.iter().map(|(path, r)| (path.as_str(), r.as_ref().ok().map(|r| r.name.as_str()))).collect();
+        assert_eq!(
+            found,
+            [
+                ("steps[2].input.A", Some("a")),
+                ("steps[2].input.List[1].B", Some("b")),
+                ("steps[2].input.List[2][0]", Some("c")),
+                ("steps[2].input.List[2][1]", None),
+                ("steps[2].input.Next.D", Some("d")),
+            ]
+        );
+    }
+
+    #[test]
     fn resolves_whole_and_embedded() {
         let mut caps = Map::new();
         caps.insert("vpc".into(), json!({"Vpcs": [{"VpcId": "vpc-1", "Cidr": ["a"]}]}));

@@ -30,25 +30,7 @@ fn trail_bucket_policy(bucket: &str, prefix: Option<&str>) -> String {
 }
 
 fn make_bucket(sim: &Simulator, bucket: &str, policy: Option<String>) {
-    sim.call::<s3::CreateBucket>(
-        REGION,
-        s3::CreateBucketRequest {
-            bucket: bucket.into(),
-            create_bucket_configuration: Some(s3::CreateBucketConfiguration {
-                location_constraint: Some(REGION.into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    if let Some(policy) = policy {
-        sim.call::<s3::PutBucketPolicy>(
-            REGION,
-            s3::PutBucketPolicyRequest { bucket: bucket.into(), policy, ..Default::default() },
-        )
-        .unwrap();
-    }
+    crate::support::create_bucket(sim, REGION, bucket, policy);
 }
 
 /// A world with the trail bucket ready.

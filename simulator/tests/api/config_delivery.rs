@@ -1,6 +1,6 @@
 //! AWS Config: delivery channels, starting and stopping the recorder, and both status calls.
 
-use hubsim_simulator::model::{config, hubsim, s3, Timestamp};
+use hubsim_simulator::model::{config, hubsim, Timestamp};
 use hubsim_simulator::registry::registry;
 use hubsim_simulator::testing::{fresh_account, ACCOUNT};
 use hubsim_simulator::{AwsApi, AwsError, Era, Simulator};
@@ -32,25 +32,7 @@ fn config_policy(bucket: &str, prefix: &str) -> String {
 }
 
 fn bucket(sim: &Simulator, name: &str, policy: Option<String>) {
-    sim.call::<s3::CreateBucket>(
-        REGION,
-        s3::CreateBucketRequest {
-            bucket: name.into(),
-            create_bucket_configuration: Some(s3::CreateBucketConfiguration {
-                location_constraint: Some(REGION.into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    if let Some(policy) = policy {
-        sim.call::<s3::PutBucketPolicy>(
-            REGION,
-            s3::PutBucketPolicyRequest { bucket: name.into(), policy, ..Default::default() },
-        )
-        .unwrap();
-    }
+    crate::support::create_bucket(sim, REGION, name, policy);
 }
 
 /// Puts a recorder using `role` (Config's service-linked role when `None`), creating the

@@ -35,3 +35,4 @@ mod securityhub_lifecycle;
 mod sns_subscriptions;
 mod sns_topics;
 mod sts_identity;
+mod support;

@@ -7,18 +7,7 @@ use hubsim_simulator::{AwsApi, Era, Simulator};
 const REGION: &str = "ap-northeast-1";
 
 fn create(sim: &Simulator, name: &str) {
-    sim.call::<s3::CreateBucket>(
-        REGION,
-        s3::CreateBucketRequest {
-            bucket: name.into(),
-            create_bucket_configuration: Some(s3::CreateBucketConfiguration {
-                location_constraint: Some(REGION.into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    crate::support::create_bucket(sim, REGION, name, None);
 }
 
 fn code<T: std::fmt::Debug>(r: Result<T, hubsim_simulator::AwsError>) -> String {

@@ -9,18 +9,7 @@ const REGION: &str = "eu-west-1";
 const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
 
 fn create(sim: &Simulator, name: &str) {
-    sim.call::<s3::CreateBucket>(
-        REGION,
-        s3::CreateBucketRequest {
-            bucket: name.into(),
-            create_bucket_configuration: Some(s3::CreateBucketConfiguration {
-                location_constraint: Some(REGION.into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    crate::support::create_bucket(sim, REGION, name, None);
 }
 
 fn code<T: std::fmt::Debug>(r: Result<T, hubsim_simulator::AwsError>) -> String {
@@ -435,13 +424,8 @@ fn unconfigured_features_answer_not_found() {
     sim.call::<s3::CreateBucket>(
         REGION,
         s3::CreateBucketRequest {
-            bucket: "locked".into(),
-            create_bucket_configuration: Some(s3::CreateBucketConfiguration {
-                location_constraint: Some(REGION.into()),
-                ..Default::default()
-            }),
             object_lock_enabled_for_bucket: Some(true),
-            ..Default::default()
+            ..hubsim_simulator::testing::create_bucket_request(REGION, "locked")
         },
     )
     .unwrap();

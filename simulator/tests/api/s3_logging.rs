@@ -7,13 +7,7 @@ use hubsim_simulator::{AwsApi, AwsError, Era, Simulator};
 const REGION: &str = "ap-northeast-1";
 
 fn create_in(sim: &Simulator, region: &str, name: &str) {
-    let constraint = (region != "us-east-1")
-        .then(|| s3::CreateBucketConfiguration { location_constraint: Some(region.into()), ..Default::default() });
-    sim.call::<s3::CreateBucket>(
-        region,
-        s3::CreateBucketRequest { bucket: name.into(), create_bucket_configuration: constraint, ..Default::default() },
-    )
-    .unwrap();
+    crate::support::create_bucket(sim, region, name, None);
 }
 
 fn create(sim: &Simulator, name: &str) {

@@ -8,18 +8,7 @@ const REGION: &str = "eu-central-1";
 
 fn setup() -> Simulator {
     let sim = fresh_account(Era::Current, &[REGION, "us-east-1"]);
-    sim.call::<s3::CreateBucket>(
-        REGION,
-        s3::CreateBucketRequest {
-            bucket: "events".into(),
-            create_bucket_configuration: Some(s3::CreateBucketConfiguration {
-                location_constraint: Some(REGION.into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    crate::support::create_bucket(&sim, REGION, "events", None);
     sim
 }
 

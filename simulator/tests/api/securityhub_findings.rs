@@ -1,29 +1,16 @@
 //! Security Hub: GetFindings filters, sort and pagination, and BatchUpdateFindings.
 
+use crate::support::{securityhub_model_code, securityhub_product, securityhub_world};
 use hubsim_simulator::model::hubsim;
 use hubsim_simulator::model::securityhub as sh;
 use hubsim_simulator::model::Timestamp;
-use hubsim_simulator::testing::{fresh_account, ACCOUNT};
-use hubsim_simulator::{AwsApi, AwsError, Era, Simulator};
+use hubsim_simulator::testing::ACCOUNT;
+use hubsim_simulator::{AwsApi, AwsError, Simulator};
 use serde_json::json;
 
 const REGION: &str = "us-east-1";
 const FSBP: &str = "standards/aws-foundational-security-best-practices/v/1.0.0";
 const CIS: &str = "ruleset/cis-aws-foundations-benchmark/v/1.2.0";
-
-fn product() -> String {
-    format!("arn:aws:securityhub:{REGION}::product/aws/securityhub")
-}
-
-fn model_code() -> String {
-    hubsim_simulator::services::validation_error("securityhub", &[]).code
-}
-
-fn world() -> Simulator {
-    let sim = fresh_account(Era::Current, &[REGION, "eu-west-1"]);
-    sim.call::<sh::EnableSecurityHub>(REGION, Default::default()).unwrap();
-    sim
-}
 
 struct Spec<'a> {
     id: &'a str,
@@ -39,7 +26,7 @@ fn make(s: &Spec<'_>) -> sh::AwsSecurityFinding {
     sh::AwsSecurityFinding {
         schema_version: "2018-10-08".into(),
         id: s.id.into(),
-        product_arn: product(),
+        product_arn: securityhub_product(REGION),
         generator_id: format!("security-control/{}", s.control),
         aws_account_id: ACCOUNT.into(),
         types: Some(vec!["Software and Configuration Checks/Industry and Regulatory Standards".into()]),
@@ -74,7 +61,7 @@ fn import(sim: &Simulator, findings: Vec<sh::AwsSecurityFinding>) {
 
 /// Five findings to filter.
 fn seeded() -> Simulator {
-    let sim = world();
+    let sim = securityhub_world(REGION);
     let acct = format!("AWS::::Account:{ACCOUNT}");
     let sg = format!("arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/sg-0123456789abcdef0");
     let specs = [
@@ -193,7 +180,7 @@ fn string_filters_combine_as_aws_documents() {
     assert_eq!(ids(&sim, F { resource_region: Some(eq(REGION)), ..Default::default() }).len(), 5);
     assert_eq!(ids(&sim, F { product_name: Some(eq("Default")), ..Default::default() }), v(&["e"]));
     assert_eq!(ids(&sim, F { company_name: Some(eq("AWS")), ..Default::default() }), v(&["a", "b", "c", "d"]));
-    assert_eq!(ids(&sim, F { product_arn: Some(eq(&product())), ..Default::default() }).len(), 4);
+    assert_eq!(ids(&sim, F { product_arn: Some(eq(&securityhub_product(REGION))), ..Default::default() }).len(), 4);
     assert_eq!(
         ids(&sim, F { compliance_associated_standards_id: Some(eq(CIS)), ..Default::default() }),
         v(&["c", "d"])
@@ -287,7 +274,7 @@ fn unsupported_or_contradictory_filters_are_refused() {
 
 #[test]
 fn sort_and_paginate_250_findings() {
-    let sim = world();
+    let sim = securityhub_world(REGION);
     let base = Timestamp::parse_iso8601("2025-12-01T00:00:00Z").unwrap().0;
     let all: Vec<sh::AwsSecurityFinding> = (0..250)
         .map(|i| {
@@ -389,7 +376,7 @@ fn sort_and_paginate_250_findings() {
 }
 
 fn ident(id: &str) -> sh::AwsSecurityFindingIdentifier {
-    sh::AwsSecurityFindingIdentifier { id: id.into(), product_arn: product() }
+    sh::AwsSecurityFindingIdentifier { id: id.into(), product_arn: securityhub_product(REGION) }
 }
 
 fn get(sim: &Simulator, id: &str) -> sh::AwsSecurityFinding {
@@ -454,16 +441,16 @@ fn batch_update_findings_validates_its_input() {
         confidence: Some(101),
         ..Default::default()
     };
-    assert_eq!(update(over).unwrap_err().code, model_code());
+    assert_eq!(update(over).unwrap_err().code, securityhub_model_code());
     let e = sim
         .call_json(
             REGION,
             "securityhub",
             "BatchUpdateFindings",
-            json!({"FindingIdentifiers": [{"Id": "a", "ProductArn": product()}], "Note": {"Text": "hi"}}),
+            json!({"FindingIdentifiers": [{"Id": "a", "ProductArn": securityhub_product(REGION)}], "Note": {"Text": "hi"}}),
         )
         .unwrap_err();
-    assert_eq!((e.code, e.status), (model_code(), 400));
+    assert_eq!((e.code, e.status), (securityhub_model_code(), 400));
     // Nothing changed.
     assert_eq!(get(&sim, "a"), before);
 
@@ -502,7 +489,10 @@ fn batch_update_findings_sets_customer_fields_without_touching_updated_at() {
                 types: Some(vec!["Effects/Data Exposure".into()]),
                 user_defined_fields: Some([("owner".to_string(), "alice".to_string())].into()),
                 workflow: Some(sh::WorkflowUpdate { status: Some("NOTIFIED".into()) }),
-                related_findings: Some(vec![sh::RelatedFinding { product_arn: product(), id: "d".into() }]),
+                related_findings: Some(vec![sh::RelatedFinding {
+                    product_arn: securityhub_product(REGION),
+                    id: "d".into(),
+                }]),
             },
         )
         .unwrap();

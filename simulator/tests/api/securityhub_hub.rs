@@ -1,5 +1,6 @@
 //! Security Hub: the hub and its standards subscriptions, and the 401 of a region without a hub.
 
+use crate::support::securityhub_model_code;
 use hubsim_simulator::model::securityhub as sh;
 use hubsim_simulator::testing::{fresh_account, ACCOUNT};
 use hubsim_simulator::{AwsApi, AwsError, Era, Simulator};
@@ -22,12 +23,6 @@ fn cis_sub(region: &str) -> String {
 
 fn err<T: std::fmt::Debug>(r: Result<T, AwsError>) -> AwsError {
     r.unwrap_err()
-}
-
-/// The code the framework answers for inputs the model itself rejects (enums, list sizes,
-/// ranges); see the report: Security Hub's is `InvalidInputException`.
-fn model_code() -> String {
-    hubsim_simulator::services::validation_error("securityhub", &[]).code
 }
 
 fn enable(sim: &Simulator, region: &str, defaults: bool) {
@@ -204,7 +199,7 @@ fn enable_refuses_an_unknown_generator_and_stays_disabled() {
         REGION,
         sh::EnableSecurityHubRequest { control_finding_generator: Some("PER_RESOURCE".into()), ..Default::default() },
     ));
-    assert_eq!((e.code, e.status), (model_code(), 400));
+    assert_eq!((e.code, e.status), (securityhub_model_code(), 400));
     assert_eq!(err(sim.call::<sh::DescribeHub>(REGION, Default::default())).code, "InvalidAccessException");
 }
 
@@ -291,7 +286,7 @@ fn batch_enable_and_disable_standards() {
         let e = err(enable_standards(&sim, &[fsbp_arn(REGION), bad.clone()]));
         assert_eq!((e.code.as_str(), e.status), ("InvalidInputException", 400), "{bad}");
     }
-    assert_eq!(err(enable_standards(&sim, &[])).code, model_code());
+    assert_eq!(err(enable_standards(&sim, &[])).code, securityhub_model_code());
     assert_eq!(enabled(&sim, REGION), vec![]);
 
     let out = enable_standards(&sim, &[fsbp_arn(REGION)]).unwrap().standards_subscriptions.unwrap();

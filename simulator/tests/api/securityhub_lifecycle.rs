@@ -1,31 +1,18 @@
 //! Security Hub: BatchImportFindings and the finding lifecycle of spec/controls.md §1.4–§1.5.
 
+use crate::support::{securityhub_model_code, securityhub_product, securityhub_world};
 use hubsim_simulator::model::securityhub as sh;
-use hubsim_simulator::testing::{fresh_account, ACCOUNT};
-use hubsim_simulator::{AwsApi, Era, Simulator};
+use hubsim_simulator::testing::ACCOUNT;
+use hubsim_simulator::{AwsApi, Simulator};
 use serde_json::json;
 
 const REGION: &str = "us-east-1";
-
-fn product() -> String {
-    format!("arn:aws:securityhub:{REGION}::product/aws/securityhub")
-}
-
-fn model_code() -> String {
-    hubsim_simulator::services::validation_error("securityhub", &[]).code
-}
-
-fn world() -> Simulator {
-    let sim = fresh_account(Era::Current, &[REGION, "eu-west-1"]);
-    sim.call::<sh::EnableSecurityHub>(REGION, Default::default()).unwrap();
-    sim
-}
 
 fn finding(id: &str, compliance: &str, updated: &str) -> sh::AwsSecurityFinding {
     sh::AwsSecurityFinding {
         schema_version: "2018-10-08".into(),
         id: id.into(),
-        product_arn: product(),
+        product_arn: securityhub_product(REGION),
         generator_id: "security-control/S3.9".into(),
         aws_account_id: ACCOUNT.into(),
         types: Some(vec!["Software and Configuration Checks/Industry and Regulatory Standards".into()]),
@@ -77,7 +64,10 @@ fn set_workflow(sim: &Simulator, id: &str, to: &str) {
         .call::<sh::BatchUpdateFindings>(
             REGION,
             sh::BatchUpdateFindingsRequest {
-                finding_identifiers: vec![sh::AwsSecurityFindingIdentifier { id: id.into(), product_arn: product() }],
+                finding_identifiers: vec![sh::AwsSecurityFindingIdentifier {
+                    id: id.into(),
+                    product_arn: securityhub_product(REGION),
+                }],
                 workflow: Some(sh::WorkflowUpdate { status: Some(to.into()) }),
                 note: Some(sh::NoteUpdate { text: format!("set to {to}"), updated_by: "analyst".into() }),
                 ..Default::default()
@@ -89,7 +79,7 @@ fn set_workflow(sim: &Simulator, id: &str, to: &str) {
 
 #[test]
 fn a_new_failed_finding_is_new_and_active() {
-    let sim = world();
+    let sim = securityhub_world(REGION);
     let r = import(&sim, vec![finding("f1", "FAILED", "2025-12-31T10:00:00Z")]);
     assert_eq!((r.success_count, r.failed_count), (1, 0));
     assert_eq!(r.failed_findings, Some(vec![]));
@@ -105,19 +95,22 @@ fn a_new_failed_finding_is_new_and_active() {
     let fpf = f.finding_provider_fields.clone().unwrap();
     assert_eq!(fpf.severity.unwrap().label.as_deref(), Some("MEDIUM"));
     assert_eq!(fpf.types, f.types);
-    assert_eq!(f.product_fields.unwrap().get("aws/securityhub/FindingId").cloned(), Some(format!("{}/f1", product())));
+    assert_eq!(
+        f.product_fields.unwrap().get("aws/securityhub/FindingId").cloned(),
+        Some(format!("{}/f1", securityhub_product(REGION)))
+    );
 }
 
 #[test]
 fn a_new_passed_finding_is_resolved() {
-    let sim = world();
+    let sim = securityhub_world(REGION);
     import(&sim, vec![finding("f1", "PASSED", "2025-12-31T10:00:00Z")]);
     assert_eq!(status(&get(&sim, "f1")), "RESOLVED");
 }
 
 #[test]
 fn a_new_finding_keeps_the_importers_workflow_but_an_existing_one_does_not() {
-    let sim = world();
+    let sim = securityhub_world(REGION);
     let mut f = finding("f1", "FAILED", "2025-12-31T10:00:00Z");
     f.workflow = Some(sh::Workflow { status: Some("NOTIFIED".into()) });
     import(&sim, vec![f.clone()]);
@@ -130,7 +123,7 @@ fn a_new_finding_keeps_the_importers_workflow_but_an_existing_one_does_not() {
 
 #[test]
 fn suppression_survives_failed_reimports() {
-    let sim = world();
+    let sim = securityhub_world(REGION);
     import(&sim, vec![finding("f1", "FAILED", "2025-12-31T10:00:00Z")]);
     set_workflow(&sim, "f1", "SUPPRESSED");
     let f = get(&sim, "f1");
@@ -146,7 +139,7 @@ fn suppression_survives_failed_reimports() {
 
 #[test]
 fn a_suppressed_finding_that_passes_stays_suppressed() {
-    let sim = world();
+    let sim = securityhub_world(REGION);
     import(&sim, vec![finding("f1", "FAILED", "2025-12-31T10:00:00Z")]);
     set_workflow(&sim, "f1", "SUPPRESSED");
     import(&sim, vec![finding("f1", "PASSED", "2026-01-01T10:00:00Z")]);
@@ -157,7 +150,7 @@ fn a_suppressed_finding_that_passes_stays_suppressed() {
 
 #[test]
 fn passing_resolves_a_new_finding_and_keeps_a_resolved_one_resolved() {
-    let sim = world();
+    let sim = securityhub_world(REGION);
     import(
         &sim,
         vec![finding("new", "FAILED", "2025-12-31T10:00:00Z"), finding("res", "PASSED", "2025-12-31T10:00:00Z")],
@@ -179,7 +172,7 @@ fn passing_resolves_a_new_finding_and_keeps_a_resolved_one_resolved() {
 
 #[test]
 fn failing_again_reopens_resolved_and_notified_findings() {
-    let sim = world();
+    let sim = securityhub_world(REGION);
     import(
         &sim,
         vec![finding("res", "PASSED", "2025-12-31T10:00:00Z"), finding("not", "PASSED", "2025-12-31T10:00:00Z")],
@@ -199,7 +192,7 @@ fn failing_again_reopens_resolved_and_notified_findings() {
 
 #[test]
 fn an_archived_finding_that_becomes_active_again_is_reopened_unless_suppressed() {
-    let sim = world();
+    let sim = securityhub_world(REGION);
     let archived = |id: &str, state: &str, at: &str| {
         let mut f = finding(id, "FAILED", at);
         f.record_state = Some(state.into());
@@ -232,12 +225,15 @@ fn an_archived_finding_that_becomes_active_again_is_reopened_unless_suppressed()
 
 #[test]
 fn a_reimport_replaces_provider_fields_and_keeps_customer_fields() {
-    let sim = world();
+    let sim = securityhub_world(REGION);
     import(&sim, vec![finding("f1", "FAILED", "2025-12-31T10:00:00Z")]);
     sim.call::<sh::BatchUpdateFindings>(
         REGION,
         sh::BatchUpdateFindingsRequest {
-            finding_identifiers: vec![sh::AwsSecurityFindingIdentifier { id: "f1".into(), product_arn: product() }],
+            finding_identifiers: vec![sh::AwsSecurityFindingIdentifier {
+                id: "f1".into(),
+                product_arn: securityhub_product(REGION),
+            }],
             severity: Some(sh::SeverityUpdate { label: Some("LOW".into()), ..Default::default() }),
             verification_state: Some("TRUE_POSITIVE".into()),
             user_defined_fields: Some([("ticket".to_string(), "SEC-1".to_string())].into()),
@@ -269,7 +265,7 @@ fn a_reimport_replaces_provider_fields_and_keeps_customer_fields() {
 
 #[test]
 fn invalid_findings_are_reported_and_the_others_imported() {
-    let sim = world();
+    let sim = securityhub_world(REGION);
     let good = finding("good", "FAILED", "2025-12-31T10:00:00Z");
     let mut bad = Vec::new();
     let mut f = finding("schema", "FAILED", "2025-12-31T10:00:00Z");
@@ -318,18 +314,18 @@ fn invalid_findings_are_reported_and_the_others_imported() {
 
 #[test]
 fn the_batch_must_hold_one_to_one_hundred_findings() {
-    let sim = world();
+    let sim = securityhub_world(REGION);
     let none = sim.call::<sh::BatchImportFindings>(REGION, sh::BatchImportFindingsRequest { findings: vec![] });
-    assert_eq!(none.unwrap_err().code, model_code());
+    assert_eq!(none.unwrap_err().code, securityhub_model_code());
     let many: Vec<_> = (0..101).map(|i| finding(&format!("f{i}"), "FAILED", "2025-12-31T10:00:00Z")).collect();
     let e = sim.call::<sh::BatchImportFindings>(REGION, sh::BatchImportFindingsRequest { findings: many }).unwrap_err();
-    assert_eq!((e.code, e.status), (model_code(), 400));
+    assert_eq!((e.code, e.status), (securityhub_model_code(), 400));
     assert!(sim.call::<sh::GetFindings>(REGION, Default::default()).unwrap().findings.is_empty());
 }
 
 #[test]
 fn the_default_product_imports_as_personal_and_severity_labels_come_from_scores() {
-    let sim = world();
+    let sim = securityhub_world(REGION);
     let mut f = finding("custom", "FAILED", "2025-12-31T10:00:00Z");
     f.product_arn = format!("arn:aws:securityhub:{REGION}:{ACCOUNT}:product/{ACCOUNT}/default");
     f.severity = Some(sh::Severity { normalized: Some(75), ..Default::default() });
@@ -341,7 +337,7 @@ fn the_default_product_imports_as_personal_and_severity_labels_come_from_scores(
 
 #[test]
 fn the_json_path_imports_a_finding() {
-    let sim = world();
+    let sim = securityhub_world(REGION);
     let out = sim
         .call_json(
             REGION,
@@ -350,7 +346,7 @@ fn the_json_path_imports_a_finding() {
             json!({"Findings": [{
                 "SchemaVersion": "2018-10-08",
                 "Id": "json-1",
-                "ProductArn": product(),
+                "ProductArn": securityhub_product(REGION),
                 "GeneratorId": "security-control/IAM.6",
                 "AwsAccountId": ACCOUNT,
                 "Types": ["Software and Configuration Checks/Industry and Regulatory Standards"],
@@ -379,7 +375,7 @@ fn the_json_path_imports_a_finding() {
 
 #[test]
 fn findings_are_regional() {
-    let sim = world();
+    let sim = securityhub_world(REGION);
     import(&sim, vec![finding("f1", "FAILED", "2025-12-31T10:00:00Z")]);
     sim.call::<sh::EnableSecurityHub>("eu-west-1", Default::default()).unwrap();
     let there = sim.call::<sh::GetFindings>("eu-west-1", Default::default()).unwrap();
