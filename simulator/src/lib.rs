@@ -5,13 +5,11 @@
 //! Architecture invariants (see ARCHITECTURE.md): only [`store`] knows SQL; services know
 //! nothing of HTTP; nothing here knows about Security Hub controls.
 
-pub mod api;
 pub mod baseline;
 pub mod catalog;
 pub mod ctx;
 pub mod error;
 pub mod ids;
-pub mod memo;
 pub mod policy;
 pub mod registry;
 pub mod scenario;
@@ -21,10 +19,10 @@ pub mod sim;
 pub mod store;
 pub mod testing;
 
-pub use api::AwsApi;
 pub use ctx::Ctx;
-pub use error::{AwsError, SimError};
-pub use hubsim_model as model;
+pub use error::SimError;
+/// The AWS API contract, re-exported so the simulator's users need one dependency.
+pub use hubsim_api::{memo, model, AwsApi, AwsError, Era};
 pub use registry::Handler;
-pub use settings::{Era, Settings};
+pub use settings::Settings;
 pub use sim::{Batch, Simulator};
