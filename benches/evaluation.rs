@@ -199,7 +199,7 @@ fn issue_accounts(n: usize) -> Vec<scenario::Scenario> {
 fn load_and_remediate(s: &scenario::Scenario) -> usize {
     let sim = Simulator::in_memory().expect("database");
     scenario::load(&sim, s, LoadOptions::default()).expect("loads");
-    let outcome = hubsim_checks::runner::remediate(&sim, Default::default()).expect("remediates");
+    let outcome = hubsim_scenario::runner::remediate(&sim, Default::default()).expect("remediates");
     assert!(outcome.converged, "remediation of {} did not converge", s.name);
     outcome.transcript.len()
 }

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use hubsim_checks::remediate::Options;
-use hubsim_checks::{expect, runner};
+use hubsim_scenario::{expect, runner};
 use hubsim_simulator::model::s3;
 use hubsim_simulator::scenario::{self, LoadOptions};
 use hubsim_simulator::{AwsApi, Simulator};

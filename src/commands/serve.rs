@@ -68,11 +68,11 @@ struct Evaluator;
 
 impl hubsim_server::Hooks for Evaluator {
     fn refresh(&self, sim: &Simulator) -> Result<(), String> {
-        hubsim_checks::runner::refresh_change_triggered(sim).map(|_| ()).map_err(|e| e.to_string())
+        hubsim_scenario::runner::refresh_change_triggered(sim).map(|_| ()).map_err(|e| e.to_string())
     }
 
     fn evaluate(&self, sim: &Simulator) -> Result<serde_json::Value, String> {
-        let report = hubsim_checks::runner::evaluate(sim, false).map_err(|e| e.to_string())?;
+        let report = hubsim_scenario::runner::evaluate(sim, false).map_err(|e| e.to_string())?;
         let controls: Vec<_> = report
             .controls
             .iter()

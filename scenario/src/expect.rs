@@ -2,8 +2,8 @@
 
 use hubsim_simulator::scenario::ExpectBlock;
 
-use crate::findings::{reason, resource_matches};
-use crate::Report;
+use hubsim_checks::findings::{reason, resource_matches};
+use hubsim_checks::Report;
 
 /// The differences between `expected` and `report`; empty when everything holds.
 pub fn diff(expected: &ExpectBlock, report: &Report, home: &str) -> Vec<String> {

@@ -3,9 +3,9 @@
 
 use hubsim_simulator::scenario::{Problem, Scenario};
 
-use crate::catalogue::catalogue;
-use crate::control::check_param;
-use crate::controls;
+use hubsim_checks::catalogue::catalogue;
+use hubsim_checks::control::check_param;
+use hubsim_checks::controls;
 
 fn problem(path: String, message: String) -> Problem {
     Problem { path, code: None, message }

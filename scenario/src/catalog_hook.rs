@@ -4,9 +4,9 @@
 use hubsim_simulator::catalog::{ControlCatalog, ControlInfo, ParameterInfo};
 use hubsim_simulator::Era;
 
-use crate::catalogue::catalogue;
-use crate::control::ParamKind;
-use crate::controls;
+use hubsim_checks::catalogue::catalogue;
+use hubsim_checks::control::ParamKind;
+use hubsim_checks::controls;
 
 /// The checks crate's catalogue behind the simulator's hook.
 pub struct Catalog;
