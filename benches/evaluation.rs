@@ -33,8 +33,8 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use hubsim_checks::{evaluate, snapshot::Snapshot, Settings};
+use hubsim_scenario::{self as scenario, LoadOptions};
 use hubsim_simulator::model::{ec2, s3};
-use hubsim_simulator::scenario::{self, LoadOptions};
 use hubsim_simulator::{AwsApi, Era, Simulator};
 
 const ACCOUNT: &str = "123456789012";

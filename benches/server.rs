@@ -17,7 +17,7 @@ use std::net::TcpStream;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use hubsim_simulator::scenario::{self, LoadOptions};
+use hubsim_scenario::{self as scenario, LoadOptions};
 use hubsim_simulator::Simulator;
 
 const SEED: &str = r#"{"format": 1, "name": "rps", "era": "current", "account": {"regions": ["us-east-1"]},

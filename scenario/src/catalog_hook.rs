@@ -1,12 +1,11 @@
 //! The catalogue as the simulated Security Hub sees it (installed by the binary through
 //! [`hubsim_simulator::catalog::install`]).
 
-use hubsim_simulator::catalog::{ControlCatalog, ControlInfo, ParameterInfo};
-use hubsim_simulator::Era;
-
 use hubsim_checks::catalogue::catalogue;
 use hubsim_checks::control::ParamKind;
 use hubsim_checks::controls;
+use hubsim_simulator::catalog::{ControlCatalog, ControlInfo, ParameterInfo};
+use hubsim_simulator::Era;
 
 /// The checks crate's catalogue behind the simulator's hook.
 pub struct Catalog;

@@ -2,14 +2,14 @@
 //! (era, control parameters, the user's suppressions) come from the scenario stored with the
 //! state; the account itself is read through the typed API like any other evaluation.
 
-use hubsim_simulator::model::Timestamp;
-use hubsim_simulator::scenario::{Scenario, ENVELOPE_KEY};
-use hubsim_simulator::sim::BatchApi;
-use hubsim_simulator::{SimError, Simulator};
-
 use hubsim_checks::findings::Suppress;
 use hubsim_checks::remediate::{Options, Outcome};
 use hubsim_checks::{evaluate_account, FetchError, Report, Settings};
+use hubsim_simulator::model::Timestamp;
+use hubsim_simulator::sim::BatchApi;
+use hubsim_simulator::{SimError, Simulator};
+
+use crate::{Scenario, ENVELOPE_KEY};
 
 /// Why a stored state could not be evaluated.
 #[derive(Debug, thiserror::Error)]

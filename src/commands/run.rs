@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use hubsim_simulator::scenario::{self, LoadOptions};
+use hubsim_scenario::{self as scenario, LoadOptions};
 use hubsim_simulator::Simulator;
 
 use super::render::{render, Format};

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
+use hubsim_scenario::{self as scenario, AccountSpec, LoadOptions, RemediationSpec, Scenario};
 use hubsim_simulator::baseline::{default_standards, BaselineSpec, Preset, SecurityHubSpec};
-use hubsim_simulator::scenario::{self, AccountSpec, LoadOptions, RemediationSpec, Scenario};
 use hubsim_simulator::settings::DEFAULT_REGIONS;
 use hubsim_simulator::{Era, Simulator};
 use serde_json::json;
