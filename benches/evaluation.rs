@@ -33,8 +33,8 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use hubsim_checks::{evaluate, snapshot::Snapshot, Settings};
+use hubsim_scenario::{self as scenario, LoadOptions};
 use hubsim_simulator::model::{ec2, s3};
-use hubsim_simulator::scenario::{self, LoadOptions};
 use hubsim_simulator::{AwsApi, Era, Simulator};
 
 const ACCOUNT: &str = "123456789012";
@@ -199,7 +199,7 @@ fn issue_accounts(n: usize) -> Vec<scenario::Scenario> {
 fn load_and_remediate(s: &scenario::Scenario) -> usize {
     let sim = Simulator::in_memory().expect("database");
     scenario::load(&sim, s, LoadOptions::default()).expect("loads");
-    let outcome = hubsim_checks::runner::remediate(&sim, Default::default()).expect("remediates");
+    let outcome = hubsim_scenario::runner::remediate(&sim, Default::default()).expect("remediates");
     assert!(outcome.converged, "remediation of {} did not converge", s.name);
     outcome.transcript.len()
 }

@@ -17,7 +17,7 @@ use std::net::TcpStream;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use hubsim_simulator::scenario::{self, LoadOptions};
+use hubsim_scenario::{self as scenario, LoadOptions};
 use hubsim_simulator::Simulator;
 
 const SEED: &str = r#"{"format": 1, "name": "rps", "era": "current", "account": {"regions": ["us-east-1"]},
@@ -31,7 +31,7 @@ const SEED: &str = r#"{"format": 1, "name": "rps", "era": "current", "account": 
 fn start() -> String {
     let sim = Simulator::in_memory().expect("database");
     scenario::load(&sim, &scenario::parse(SEED).expect("parses"), LoadOptions::default()).expect("loads");
-    hubsim_checks::runner::evaluate(&sim, false).expect("findings to read");
+    hubsim_scenario::runner::evaluate(&sim, false).expect("findings to read");
     let state = Arc::new(hubsim_server::State::new(sim, None).expect("server state"));
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("address").to_string();

@@ -15,8 +15,8 @@ static ALLOCATOR: allocator::Allocator = allocator::Allocator;
 mod allocator;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use hubsim_scenario::{self as scenario, LoadOptions};
 use hubsim_simulator::model::s3;
-use hubsim_simulator::scenario::{self, LoadOptions};
 use hubsim_simulator::testing::fresh_account;
 use hubsim_simulator::{AwsApi, Era, Simulator};
 

@@ -53,9 +53,9 @@ pub fn emit(text: &str) -> Result<(), Failure> {
 }
 
 /// Maps an evaluation failure: no state is bad input, the rest is internal.
-pub fn run_failure(e: hubsim_checks::runner::RunError) -> Failure {
+pub fn run_failure(e: hubsim_scenario::runner::RunError) -> Failure {
     match e {
-        hubsim_checks::runner::RunError::NoState(m) => Failure::BadInput(m),
+        hubsim_scenario::runner::RunError::NoState(m) => Failure::BadInput(m),
         other => Failure::Internal(anyhow::Error::new(other).context("evaluating the account")),
     }
 }

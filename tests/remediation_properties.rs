@@ -29,8 +29,9 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use hubsim_checks::remediate::{Justification, Options, Outcome, Step};
-use hubsim_checks::{runner, Report};
-use hubsim_simulator::scenario::{self, LoadOptions, Scenario};
+use hubsim_checks::Report;
+use hubsim_scenario::runner;
+use hubsim_scenario::{self as scenario, LoadOptions, Scenario};
 use hubsim_simulator::Simulator;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};

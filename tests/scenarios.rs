@@ -7,9 +7,10 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use hubsim_checks::findings::reason;
-use hubsim_checks::{expect, runner, scenario_check, Report};
+use hubsim_checks::Report;
+use hubsim_scenario::{self as scenario, LoadOptions};
+use hubsim_scenario::{expect, runner, scenario_check};
 use hubsim_simulator::model::{s3, securityhub as sh};
-use hubsim_simulator::scenario::{self, LoadOptions};
 use hubsim_simulator::{AwsApi, Simulator};
 
 fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
-use hubsim_simulator::Era;
+use hubsim_api::Era;
 use serde::Deserialize;
 
 /// The whole catalogue.

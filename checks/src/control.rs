@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::snapshot::{Global, Region};
-use hubsim_simulator::Era;
+use hubsim_api::Era;
 
 /// A finding's compliance status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

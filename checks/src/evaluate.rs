@@ -8,7 +8,7 @@ use crate::catalogue::catalogue;
 use crate::control::{Compliance, Control, Input, Params, Schedule, Verdict};
 use crate::controls;
 use crate::snapshot::{Region, Snapshot};
-use hubsim_simulator::Era;
+use hubsim_api::Era;
 
 /// What the evaluator needs beyond the account itself.
 #[derive(Debug, Clone, Default)]

@@ -6,8 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use hubsim_simulator::model::securityhub as sh;
-use hubsim_simulator::{AwsApi, AwsError};
+use hubsim_api::model::securityhub as sh;
+use hubsim_api::{AwsApi, AwsError};
 
 use crate::catalogue::{catalogue, Severity};
 use crate::control::{Compliance, Verdict};
@@ -61,7 +61,7 @@ fn push_stable_uuid(out: &mut String, parts: &[&str]) {
 pub fn build(
     account: &str,
     region: &str,
-    era: hubsim_simulator::Era,
+    era: hubsim_api::Era,
     standards: &[String],
     control: &str,
     verdict: &Verdict,
@@ -196,7 +196,7 @@ pub fn active<A: AwsApi>(api: &A, region: &str) -> Result<Vec<sh::AwsSecurityFin
 pub fn import<A: AwsApi>(
     api: &A,
     account: &str,
-    era: hubsim_simulator::Era,
+    era: hubsim_api::Era,
     runs: &[RegionRun],
     now: &str,
 ) -> Result<(), FetchError> {
@@ -215,7 +215,7 @@ pub type ActiveByRegion = BTreeMap<String, Vec<sh::AwsSecurityFinding>>;
 pub fn import_and_read<A: AwsApi>(
     api: &A,
     account: &str,
-    era: hubsim_simulator::Era,
+    era: hubsim_api::Era,
     runs: &[RegionRun],
     now: &str,
 ) -> Result<ActiveByRegion, FetchError> {

@@ -1,27 +1,28 @@
-//! Security Hub's controls, evaluator, findings, control status and security score — and, as
-//! the project grows, the remediator.
+//! Security Hub's controls, evaluator, findings, control status and security score, and the
+//! remediator.
 //!
-//! The evaluator reads the account only through [`hubsim_simulator::AwsApi`] (never SQLite):
+//! The evaluator reads the account only through [`hubsim_api::AwsApi`] (never SQLite):
 //! a [`snapshot::Snapshot`] is fetched once, every enabled control judges it ([`evaluate`]), the
 //! verdicts become ASFF findings imported into the simulated Security Hub ([`findings`]), and
 //! control status and score are derived from the stored findings ([`status`]), as Security Hub
 //! derives them.
+//!
+//! This crate depends on the AWS API contract (`hubsim-api`) and the models only: never on the
+//! simulator, SQLite or scenario files, so the same controls and fixes can run against any
+//! implementation of [`hubsim_api::AwsApi`]. Evaluating a stored state with its scenario's
+//! settings and checking a scenario's expectations live above it, in `hubsim-scenario`.
 
-pub mod catalog_hook;
 pub mod catalogue;
 pub mod control;
 pub mod controls;
 pub mod evaluate;
-pub mod expect;
 pub mod findings;
 pub mod remediate;
-pub mod runner;
-pub mod scenario_check;
 pub mod snapshot;
 pub mod status;
 
-use hubsim_simulator::model::securityhub as sh;
-use hubsim_simulator::AwsApi;
+use hubsim_api::model::securityhub as sh;
+use hubsim_api::AwsApi;
 
 pub use evaluate::Settings;
 pub use snapshot::FetchError;
@@ -62,7 +63,7 @@ pub fn evaluate_account<A: AwsApi>(
 pub fn record<A: AwsApi>(
     api: &A,
     account: &str,
-    era: hubsim_simulator::Era,
+    era: hubsim_api::Era,
     runs: &[evaluate::RegionRun],
     suppressions: &[findings::Suppress],
     now: &str,
@@ -82,7 +83,7 @@ pub fn record<A: AwsApi>(
 /// are read now.
 pub fn report<A: AwsApi>(
     api: &A,
-    era: hubsim_simulator::Era,
+    era: hubsim_api::Era,
     runs: &[evaluate::RegionRun],
     mut known: findings::ActiveByRegion,
     average_score: bool,

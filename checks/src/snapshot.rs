@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use hubsim_simulator::model::{cloudtrail, config, ec2, guardduty, iam, s3, s3control, securityhub, sns};
-use hubsim_simulator::{AwsApi, AwsError};
+use hubsim_api::model::{cloudtrail, config, ec2, guardduty, iam, s3, s3control, securityhub, sns};
+use hubsim_api::{AwsApi, AwsError};
 
 /// A failure to read the account (an AWS error that is not an expected "not found").
 #[derive(Debug, thiserror::Error)]

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use hubsim_simulator::model::securityhub as sh;
-use hubsim_simulator::Era;
+use hubsim_api::model::securityhub as sh;
+use hubsim_api::Era;
 use serde::Serialize;
 
 use crate::catalogue::{catalogue, Severity};

@@ -1,8 +1,8 @@
 //! The committed catalogue and the implemented controls agree.
 
+use hubsim_api::Era;
 use hubsim_checks::catalogue::catalogue;
 use hubsim_checks::controls;
-use hubsim_simulator::Era;
 
 /// The seed controls of the mission (spec/controls.md §2).
 const SEED: &[&str] = &[

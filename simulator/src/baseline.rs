@@ -12,8 +12,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::AwsError;
-use crate::model::{config, iam, s3, securityhub};
+use crate::ids::IdGen;
+use crate::model::{config, iam, s3, securityhub, Timestamp};
 use crate::services::{ec2, iam as iam_svc};
+use crate::settings::{RunState, Settings};
 use crate::sim::Batch;
 
 /// Which baseline to start from.
@@ -110,6 +112,20 @@ pub struct BaselineSpec {
     /// Security Hub, if enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_hub: Option<SecurityHubSpec>,
+}
+
+/// Creates an account in `batch`, replacing any world it held: `settings`, the clock at `start`,
+/// ids seeded from the account id (the same account always draws the same ids, so a state can
+/// be rebuilt byte for byte), then `spec`'s baseline.
+pub fn create_account(
+    batch: &mut Batch<'_>,
+    settings: Settings,
+    start: Timestamp,
+    spec: &BaselineSpec,
+) -> Result<(), AwsError> {
+    let run = RunState { clock_ms: start.0, seed: IdGen::seed_for(&settings.account.id), ids_drawn: 0, created: 0 };
+    batch.initialize(settings, run);
+    apply(batch, spec)
 }
 
 /// Builds the baseline into a freshly initialized world (settings already set on `batch`).

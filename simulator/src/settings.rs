@@ -3,36 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Which Security Hub world the state lives in (spec/controls.md §0.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-pub enum Era {
-    /// The blog's world: a fresh account in 2022. New buckets have no default encryption and
-    /// no bucket-level Block Public Access; ACLs are enabled.
-    #[serde(rename = "2022")]
-    Y2022,
-    /// Today's AWS: SSE-S3 and Block Public Access on new buckets, the current catalogue.
-    #[default]
-    #[serde(rename = "current")]
-    Current,
-}
-
-impl Era {
-    /// `2022` or `current`, as scenario files spell it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Era::Y2022 => "2022",
-            Era::Current => "current",
-        }
-    }
-
-    /// The scenario clock's default start: 2022-06-01 for the blog's era, 2026-01-01 today.
-    pub fn default_start(self) -> hubsim_model::Timestamp {
-        match self {
-            Era::Y2022 => hubsim_model::Timestamp(1_654_041_600_000),
-            Era::Current => hubsim_model::Timestamp(1_767_225_600_000),
-        }
-    }
-}
+pub use hubsim_api::Era;
 
 /// The 17 regions enabled by default in every account (spec/fresh-account.md §1).
 pub const DEFAULT_REGIONS: &[&str] = &[

@@ -4,11 +4,11 @@ use std::cell::RefCell;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
+use hubsim_api::AwsApi;
 use hubsim_model::Operation;
 use rusqlite::Connection;
 use serde_json::Value;
 
-use crate::api::AwsApi;
 use crate::ctx::Ctx;
 use crate::error::{AwsError, SimError};
 use crate::registry::{registry, Entry};

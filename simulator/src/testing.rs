@@ -2,8 +2,7 @@
 
 use crate::baseline::{self, BaselineSpec};
 use crate::error::AwsError;
-use crate::ids::IdGen;
-use crate::settings::{AccountSettings, Era, Organization, RunState, Settings};
+use crate::settings::{AccountSettings, Era, Organization, Settings};
 use crate::sim::Simulator;
 
 /// The account id tests use.
@@ -28,16 +27,8 @@ pub fn settings(era: Era, regions: &[&str]) -> Settings {
 
 /// Initializes `sim` with `settings` and `baseline` in one transaction.
 pub fn initialize(sim: &Simulator, settings: Settings, baseline: &BaselineSpec) -> Result<(), AwsError> {
-    let run = RunState {
-        clock_ms: settings.era.default_start().0,
-        seed: IdGen::seed_for(&settings.account.id),
-        ids_drawn: 0,
-        created: 0,
-    };
-    sim.transaction(|batch| {
-        batch.initialize(settings, run);
-        baseline::apply(batch, baseline)
-    })
+    let start = settings.era.default_start();
+    sim.transaction(|batch| baseline::create_account(batch, settings, start, baseline))
 }
 
 /// An in-memory simulator holding a fresh account in `regions` of `era`.

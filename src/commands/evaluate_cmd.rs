@@ -10,7 +10,7 @@ use hubsim_checks::catalogue::Severity;
 use super::render::{render, Format};
 use super::scenario::open_db;
 use crate::exit::{emit, run_failure, Failure};
-use hubsim_checks::runner;
+use hubsim_scenario::runner;
 
 /// A severity threshold for `--fail-on`.
 #[derive(Debug, Clone, Copy, ValueEnum)]

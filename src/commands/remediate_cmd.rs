@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use hubsim_checks::remediate::{Options, Outcome, Unfixable};
-use hubsim_checks::runner;
+use hubsim_scenario::runner;
 
 use super::render::{render, score_text, Format};
 use super::scenario::open_db;

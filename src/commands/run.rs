@@ -5,13 +5,13 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use hubsim_simulator::scenario::{self, LoadOptions};
+use hubsim_scenario::{self as scenario, LoadOptions};
 use hubsim_simulator::Simulator;
 
 use super::render::{render, Format};
 use super::scenario::{invalid, read};
 use crate::exit::{emit, run_failure, Failure};
-use hubsim_checks::{expect, runner};
+use hubsim_scenario::{expect, runner};
 
 /// Options of `hubsim run`.
 #[derive(Args)]
@@ -37,7 +37,7 @@ pub struct RunArgs {
 /// about controls against the catalogue.
 pub fn validate_all(file: &std::path::Path, s: &scenario::Scenario) -> Result<(), Failure> {
     scenario::validate(s).map_err(|e| invalid(file, e))?;
-    let problems = hubsim_checks::scenario_check::validate(s);
+    let problems = hubsim_scenario::scenario_check::validate(s);
     if !problems.is_empty() {
         return Err(invalid(file, scenario::ScenarioError::Invalid(problems)));
     }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Subcommand;
-use hubsim_simulator::scenario::{self, LoadOptions, Scenario, ScenarioError};
+use hubsim_scenario::{self as scenario, LoadOptions, Scenario, ScenarioError};
 use hubsim_simulator::Simulator;
 
 use crate::exit::{emit, Failure};

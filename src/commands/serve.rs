@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
+use hubsim_scenario::{self as scenario, AccountSpec, LoadOptions, RemediationSpec, Scenario};
 use hubsim_simulator::baseline::{default_standards, BaselineSpec, Preset, SecurityHubSpec};
-use hubsim_simulator::scenario::{self, AccountSpec, LoadOptions, RemediationSpec, Scenario};
 use hubsim_simulator::settings::DEFAULT_REGIONS;
 use hubsim_simulator::{Era, Simulator};
 use serde_json::json;
@@ -68,11 +68,11 @@ struct Evaluator;
 
 impl hubsim_server::Hooks for Evaluator {
     fn refresh(&self, sim: &Simulator) -> Result<(), String> {
-        hubsim_checks::runner::refresh_change_triggered(sim).map(|_| ()).map_err(|e| e.to_string())
+        hubsim_scenario::runner::refresh_change_triggered(sim).map(|_| ()).map_err(|e| e.to_string())
     }
 
     fn evaluate(&self, sim: &Simulator) -> Result<serde_json::Value, String> {
-        let report = hubsim_checks::runner::evaluate(sim, false).map_err(|e| e.to_string())?;
+        let report = hubsim_scenario::runner::evaluate(sim, false).map_err(|e| e.to_string())?;
         let controls: Vec<_> = report
             .controls
             .iter()

@@ -6,8 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use hubsim_scenario::{AccountSpec, RemediationSpec, Scenario, Step, DEFAULT_ACCOUNT_ID};
 use hubsim_simulator::baseline::{BaselineSpec, ConfigOneClick, MfaKind, Preset, RootSpec, SecurityHubSpec};
-use hubsim_simulator::scenario::{AccountSpec, RemediationSpec, Scenario, Step, DEFAULT_ACCOUNT_ID};
 use hubsim_simulator::Era;
 use proptest::prelude::*;
 use serde_json::{json, Value};

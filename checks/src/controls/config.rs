@@ -1,7 +1,7 @@
 //! Config.1 (spec/controls.md §2.5).
 
 use crate::control::{Control, Input, ParamKind, Parameter, Schedule, Verdict};
-use hubsim_simulator::Era;
+use hubsim_api::Era;
 
 pub(super) const CONTROLS: &[Control] = &[Control {
     id: "Config.1",

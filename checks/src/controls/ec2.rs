@@ -2,8 +2,8 @@
 
 use super::ec2_arn;
 use crate::control::{Control, Input, ResourceRef, Schedule, Verdict};
-use hubsim_simulator::model::ec2;
-use hubsim_simulator::Era;
+use hubsim_api::model::ec2;
+use hubsim_api::Era;
 
 pub(super) const CONTROLS: &[Control] = &[
     Control {

@@ -1,7 +1,7 @@
 //! IAM.6 and IAM.7 (spec/controls.md §2.13, §2.14).
 
 use crate::control::{Control, Input, ParamKind, Parameter, Schedule, Verdict};
-use hubsim_simulator::Era;
+use hubsim_api::Era;
 
 pub(super) const CONTROLS: &[Control] = &[
     Control {

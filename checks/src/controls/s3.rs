@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use hubsim_simulator::memo::{memoized, Memo};
+use hubsim_api::memo::{memoized, Memo};
 use serde_json::Value;
 
 use crate::control::{Control, Input, ParamKind, Parameter, ResourceRef, Schedule, Verdict};
 use crate::snapshot::BucketView;
-use hubsim_simulator::model::s3;
+use hubsim_api::model::s3;
 
 const EVENT_TYPES: &[&str] = &[
     "s3:IntelligentTiering",

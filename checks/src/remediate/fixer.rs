@@ -1,8 +1,8 @@
 //! The remediator's hands: every AWS call it makes goes through [`Fixer::call`], which records
 //! it in the transcript (with the control it serves and AWS's answer).
 
-use hubsim_simulator::model::Operation;
-use hubsim_simulator::{AwsApi, AwsError, Era};
+use hubsim_api::model::Operation;
+use hubsim_api::{AwsApi, AwsError, Era};
 use serde::Serialize;
 use serde_json::Value;
 

@@ -4,8 +4,8 @@
 //! keep their rules) and remove only what the control itself demands (the default security
 //! group's rules, a network ACL's world-open entries).
 
-use hubsim_simulator::model::{cloudtrail, config, ec2, guardduty, iam, s3, s3control, sns};
-use hubsim_simulator::{AwsApi, Era};
+use hubsim_api::model::{cloudtrail, config, ec2, guardduty, iam, s3, s3control, sns};
+use hubsim_api::{AwsApi, Era};
 use serde_json::{json, Value};
 
 use super::fixer::Fixer;
@@ -460,7 +460,7 @@ fn ec2_21<A: AwsApi>(f: &mut Fixer<'_, A>, snap: &Snapshot, region: &str, acl: &
         if numbers.len() < replacement.len() {
             return Err(Failed {
                 call: "ec2:CreateNetworkAclEntry".into(),
-                error: hubsim_simulator::AwsError::bad_request(
+                error: hubsim_api::AwsError::bad_request(
                     "NetworkAclEntryLimitExceeded",
                     "no free rule numbers after the entry to narrow",
                 ),
@@ -744,10 +744,7 @@ fn ec2_6<A: AwsApi>(f: &mut Fixer<'_, A>, region: &str, vpc: &str) -> Result<Don
         let err = u.error.clone().unwrap_or_default();
         return Err(Failed {
             call: "ec2:CreateFlowLogs".into(),
-            error: hubsim_simulator::AwsError::bad_request(
-                err.code.unwrap_or_default(),
-                err.message.unwrap_or_default(),
-            ),
+            error: hubsim_api::AwsError::bad_request(err.code.unwrap_or_default(), err.message.unwrap_or_default()),
         });
     }
     Ok(Done::Applied)

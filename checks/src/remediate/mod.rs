@@ -10,7 +10,7 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use hubsim_simulator::{AwsApi, AwsError};
+use hubsim_api::{AwsApi, AwsError};
 use serde::Serialize;
 use serde_json::{Map, Value};
 

@@ -4,8 +4,8 @@
 //! log groups and the service roles. Each `ensure_*` looks before it creates, so a second run
 //! makes no call.
 
-use hubsim_simulator::model::{iam, kms, logs, s3, sns};
-use hubsim_simulator::AwsApi;
+use hubsim_api::model::{iam, kms, logs, s3, sns};
+use hubsim_api::AwsApi;
 use serde_json::json;
 
 use super::fixer::Fixer;

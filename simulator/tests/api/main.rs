@@ -26,8 +26,6 @@ mod s3_config;
 mod s3_lifecycle;
 mod s3_logging;
 mod s3_notification;
-mod scenario_files;
-mod scenario_mission;
 mod securityhub_controls;
 mod securityhub_findings;
 mod securityhub_hub;

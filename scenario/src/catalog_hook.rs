@@ -1,12 +1,11 @@
 //! The catalogue as the simulated Security Hub sees it (installed by the binary through
 //! [`hubsim_simulator::catalog::install`]).
 
+use hubsim_checks::catalogue::catalogue;
+use hubsim_checks::control::ParamKind;
+use hubsim_checks::controls;
 use hubsim_simulator::catalog::{ControlCatalog, ControlInfo, ParameterInfo};
 use hubsim_simulator::Era;
-
-use crate::catalogue::catalogue;
-use crate::control::ParamKind;
-use crate::controls;
 
 /// The checks crate's catalogue behind the simulator's hook.
 pub struct Catalog;

@@ -2,8 +2,8 @@
 //! export byte for byte (export(load(export(S))) == export(S)), with the same state after
 //! reloading.
 
+use hubsim_scenario::{self as scenario, LoadOptions};
 use hubsim_simulator::model::{cloudtrail, config, ec2, iam, s3};
-use hubsim_simulator::scenario::{self, LoadOptions};
 use hubsim_simulator::{AwsApi, Simulator};
 
 fn scenario_text(name: &str) -> String {

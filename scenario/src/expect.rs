@@ -1,9 +1,9 @@
 //! Checking a scenario's `expect` block against a report, with a readable diff.
 
-use hubsim_simulator::scenario::ExpectBlock;
+use hubsim_checks::findings::{reason, resource_matches};
+use hubsim_checks::Report;
 
-use crate::findings::{reason, resource_matches};
-use crate::Report;
+use crate::ExpectBlock;
 
 /// The differences between `expected` and `report`; empty when everything holds.
 pub fn diff(expected: &ExpectBlock, report: &Report, home: &str) -> Vec<String> {

@@ -1,11 +1,11 @@
 //! What a scenario may say about controls, checked against the catalogue: control ids in
 //! parameters, suppressions, remediation settings and expectations, and parameter values.
 
-use hubsim_simulator::scenario::{Problem, Scenario};
+use hubsim_checks::catalogue::catalogue;
+use hubsim_checks::control::check_param;
+use hubsim_checks::controls;
 
-use crate::catalogue::catalogue;
-use crate::control::check_param;
-use crate::controls;
+use crate::{Problem, Scenario};
 
 fn problem(path: String, message: String) -> Problem {
     Problem { path, code: None, message }

@@ -1,11 +1,24 @@
-//! Scenario files (spec/scenario-format.md): parse, validate without touching any state, load
-//! into a database in one transaction, and export a state back to a scenario that rebuilds it.
+//! Scenario files: parse, validate without touching any state, load into a simulator in one
+//! transaction, and export a state back to a scenario that rebuilds it (`hubsim scenario
+//! schema` prints the format's JSON Schema). With them, the Security Hub settings a scenario
+//! carries (control parameters, the user's suppressions, what to do with what no API can fix,
+//! expected statuses and scores) and what uses them: evaluating and remediating a stored state
+//! with its scenario's settings ([`runner`]), what a scenario may say about controls
+//! ([`scenario_check`]), checking its expectations ([`expect`]), and the checks' catalogue
+//! behind the simulated Security Hub ([`catalog_hook`]).
+//!
+//! This crate sits above `hubsim-simulator` and `hubsim-checks` and reaches the simulator only
+//! through its public API (no store, no registry); neither of them may depend on it.
 
+pub mod catalog_hook;
 mod check;
+pub mod expect;
 mod export;
 mod format;
 mod load;
 pub mod refs;
+pub mod runner;
+pub mod scenario_check;
 
 use std::fmt;
 
@@ -14,7 +27,7 @@ pub use export::export;
 pub use format::*;
 pub use load::{load, LoadOptions, LoadReport, ENVELOPE_KEY};
 
-use crate::error::SimError;
+use hubsim_simulator::SimError;
 
 /// One problem with a scenario: where (JSON path) and what; with the AWS error code when a
 /// step was refused.

@@ -5,11 +5,12 @@ use std::collections::HashMap;
 use hubsim_model::validate::{check_output_path, validate_input_with};
 use serde_json::Value;
 
-use super::format::*;
-use super::refs::{is_whole_reference, references_in, BUILT_INS};
-use super::{Problem, ScenarioError};
-use crate::registry::registry;
-use crate::settings::is_known_region;
+use hubsim_simulator::operation_exists;
+use hubsim_simulator::settings::is_known_region;
+
+use crate::format::*;
+use crate::refs::{is_whole_reference, references_in, BUILT_INS};
+use crate::{Problem, ScenarioError};
 
 struct Problems(Vec<Problem>);
 
@@ -131,7 +132,7 @@ fn check_steps(s: &Scenario, p: &mut Problems) -> HashMap<String, (String, Strin
             p.add(format!("{at}.call"), format!("{service} has no operation {operation:?} in hubsim's model"));
             continue;
         }
-        if registry().get(service, operation).is_none() {
+        if !operation_exists(service, operation) {
             p.add(format!("{at}.call"), format!("hubsim does not implement {service}:{operation} yet"));
             continue;
         }

@@ -1,8 +1,8 @@
 //! Scenario files: parse and validation errors name the JSON path; a load is one
 //! transaction; export rebuilds the state and round-trips byte for byte.
 
+use hubsim_scenario::{self as scenario, LoadOptions, ScenarioError};
 use hubsim_simulator::model::s3;
-use hubsim_simulator::scenario::{self, LoadOptions, ScenarioError};
 use hubsim_simulator::{AwsApi, Simulator};
 
 fn problems(e: ScenarioError) -> Vec<String> {

@@ -1,11 +1,12 @@
-//! The scenario file format, version 1 (spec/scenario-format.md): the types a file parses into.
+//! The scenario file format, version 1: the types a file parses into.
 //! Unknown fields are errors everywhere, so a typo never silently means "default".
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::baseline::BaselineSpec;
-use crate::settings::{Era, DEFAULT_REGIONS};
+use hubsim_api::Era;
+use hubsim_simulator::baseline::BaselineSpec;
+use hubsim_simulator::settings::DEFAULT_REGIONS;
 
 /// The account id used when a scenario does not name one.
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";

@@ -1,14 +1,13 @@
 //! Loading a scenario into a database: validate, then baseline and steps in one transaction.
 
+use hubsim_simulator::baseline;
+use hubsim_simulator::settings::{AccountSettings, Organization, Settings};
+use hubsim_simulator::{Batch, Simulator};
 use serde_json::{Map, Value};
 
-use super::format::*;
-use super::refs::resolve;
-use super::{check::validate, Problem, ScenarioError};
-use crate::baseline;
-use crate::ids::IdGen;
-use crate::settings::{AccountSettings, Organization, RunState, Settings};
-use crate::sim::{Batch, Simulator};
+use crate::format::*;
+use crate::refs::resolve;
+use crate::{check::validate, Problem, ScenarioError};
 
 /// The `meta` key under which a state keeps its scenario envelope (everything but the steps,
 /// with references resolved).
@@ -70,14 +69,9 @@ pub fn load(sim: &Simulator, s: &Scenario, options: LoadOptions) -> Result<LoadR
 fn apply(batch: &mut Batch<'_>, s: &Scenario) -> Result<LoadReport, ScenarioError> {
     let settings = settings_of(s);
     let home = settings.account.home_region.clone();
-    let run = RunState {
-        clock_ms: s.start_time.unwrap_or_else(|| s.era.default_start()).0,
-        seed: IdGen::seed_for(&settings.account.id),
-        ids_drawn: 0,
-        created: 0,
-    };
-    batch.initialize(settings, run);
-    baseline::apply(batch, &s.baseline).map_err(|e| problem("baseline", Some(e.code), e.message))?;
+    let start = s.start_time.unwrap_or_else(|| s.era.default_start());
+    baseline::create_account(batch, settings, start, &s.baseline)
+        .map_err(|e| problem("baseline", Some(e.code), e.message))?;
 
     let mut captures = Map::new();
     captures.insert("account_id".into(), Value::String(s.account.id.clone()));

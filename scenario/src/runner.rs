@@ -2,14 +2,14 @@
 //! (era, control parameters, the user's suppressions) come from the scenario stored with the
 //! state; the account itself is read through the typed API like any other evaluation.
 
+use hubsim_checks::findings::Suppress;
+use hubsim_checks::remediate::{Options, Outcome};
+use hubsim_checks::{evaluate_account, FetchError, Report, Settings};
 use hubsim_simulator::model::Timestamp;
-use hubsim_simulator::scenario::{Scenario, ENVELOPE_KEY};
 use hubsim_simulator::sim::BatchApi;
 use hubsim_simulator::{SimError, Simulator};
 
-use crate::findings::Suppress;
-use crate::remediate::{Options, Outcome};
-use crate::{evaluate_account, FetchError, Report, Settings};
+use crate::{Scenario, ENVELOPE_KEY};
 
 /// Why a stored state could not be evaluated.
 #[derive(Debug, thiserror::Error)]
@@ -66,7 +66,7 @@ pub fn remediate(sim: &Simulator, mut options: Options) -> Result<Outcome, RunEr
     sim.transaction(|batch| {
         let api = BatchApi::new(batch);
         let clock = || Timestamp(api.run_state().map(|r| r.clock_ms).unwrap_or(0)).to_iso8601();
-        Ok(crate::remediate::remediate(
+        Ok(hubsim_checks::remediate::remediate(
             &api,
             &settings.account.id,
             &home,
@@ -81,7 +81,7 @@ pub fn remediate(sim: &Simulator, mut options: Options) -> Result<Outcome, RunEr
 /// Re-runs only the change-triggered controls (what AWS Config's change notifications would
 /// trigger), leaving the periodic controls' findings as they were.
 pub fn refresh_change_triggered(sim: &Simulator) -> Result<Report, RunError> {
-    run(sim, false, Some(crate::control::Schedule::ChangeTriggered))
+    run(sim, false, Some(hubsim_checks::control::Schedule::ChangeTriggered))
 }
 
 /// Evaluates the state of `sim` and records the findings in its Security Hub.
@@ -89,7 +89,11 @@ pub fn evaluate(sim: &Simulator, average_score: bool) -> Result<Report, RunError
     run(sim, average_score, None)
 }
 
-fn run(sim: &Simulator, average_score: bool, only: Option<crate::control::Schedule>) -> Result<Report, RunError> {
+fn run(
+    sim: &Simulator,
+    average_score: bool,
+    only: Option<hubsim_checks::control::Schedule>,
+) -> Result<Report, RunError> {
     let scenario = envelope(sim)?;
     let settings = sim.settings().ok_or_else(|| RunError::NoState("the database holds no state".into()))?;
     let now = now(sim);

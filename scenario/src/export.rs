@@ -5,10 +5,11 @@
 //! recreates the same resources with the same ids: export(load(export(S))) == export(S),
 //! whether the state came from a file, from remediation or from calls over HTTP.
 
-use super::format::{Scenario, Step};
-use super::load::ENVELOPE_KEY;
-use super::{Problem, ScenarioError};
-use crate::sim::Simulator;
+use hubsim_simulator::{SimError, Simulator};
+
+use crate::format::{Scenario, Step};
+use crate::load::ENVELOPE_KEY;
+use crate::{Problem, ScenarioError};
 
 /// Writes the scenario that rebuilds `sim`'s state, as pretty JSON with a final newline.
 pub fn export(sim: &Simulator) -> Result<String, ScenarioError> {
@@ -39,7 +40,7 @@ pub fn export(sim: &Simulator) -> Result<String, ScenarioError> {
             note: None,
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&scenario).map_err(crate::error::SimError::from)?;
+    let mut text = serde_json::to_string_pretty(&scenario).map_err(SimError::from)?;
     text.push('\n');
     Ok(text)
 }

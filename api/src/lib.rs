@@ -1,0 +1,26 @@
+//! The AWS API contract: what every caller of AWS sees, whoever answers. The evaluator and the
+//! remediator are written against [`AwsApi`]; the simulator implements it in process, and an
+//! HTTP client could implement it over the same models, so the same control code can run
+//! against a real account.
+//!
+//! This crate owns [`AwsApi`], the error an operation answers with ([`AwsError`]), the
+//! [`Era`] a state lives in, the operation marker types (through [`model`]) and [`memo`], a
+//! small shared utility for pure functions of a text. It must not depend on the simulator, on
+//! SQLite or on anything that knows HTTP: its dependencies are `hubsim-model`, serde,
+//! serde_json and thiserror only.
+
+mod era;
+mod error;
+pub mod memo;
+
+pub use era::Era;
+pub use error::AwsError;
+pub use hubsim_model as model;
+
+use hubsim_model::Operation;
+
+/// Calls AWS operations by type: `api.call::<s3::GetBucketEncryption>(region, input)`.
+pub trait AwsApi {
+    /// Calls `O` in `region` with `input`.
+    fn call<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError>;
+}
