@@ -23,6 +23,18 @@ pub enum RunError {
     /// Reading the account failed.
     #[error(transparent)]
     Fetch(#[from] FetchError),
+    /// The fixes' declarations give no order to remediate in.
+    #[error(transparent)]
+    Plan(#[from] crate::remediate::PlanError),
+}
+
+impl From<crate::remediate::Error> for RunError {
+    fn from(e: crate::remediate::Error) -> Self {
+        match e {
+            crate::remediate::Error::Fetch(e) => RunError::Fetch(e),
+            crate::remediate::Error::Plan(e) => RunError::Plan(e),
+        }
+    }
 }
 
 /// The scenario envelope stored with a state (references resolved).
