@@ -12,6 +12,7 @@
 
 mod fixer;
 mod fixes;
+mod permissions;
 mod plan;
 mod support;
 
@@ -23,6 +24,7 @@ use serde_json::{Map, Value};
 
 pub use fixer::{Refusal, Step};
 pub use fixes::{iam_actions, remediable};
+pub use permissions::{iam_action, undeclared_calls};
 pub use plan::{plan, Plan, PlanError};
 pub use support::names;
 
