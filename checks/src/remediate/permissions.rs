@@ -12,13 +12,15 @@ use super::fixes;
 /// Mostly `service:Operation`, but S3's IAM actions are older than some of its operations'
 /// names, and S3 Control's operations are authorized by `s3:` actions. From AWS's Service
 /// Authorization Reference, "Actions, resources, and condition keys for Amazon S3"
-/// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html), and
-/// the permissions each operation's API reference names
-/// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketEncryption.html,
-/// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html,
-/// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutPublicAccessBlock.html,
-/// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html,
-/// https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutPublicAccessBlock.html).
+/// (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html>), the
+/// S3 user guide's "Required permissions for Amazon S3 API operations"
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html>), and
+/// the permission each operation's API reference names
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketEncryption.html>,
+/// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html>,
+/// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutPublicAccessBlock.html>,
+/// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html>,
+/// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutPublicAccessBlock.html>).
 pub fn iam_action(service: &str, operation: &str) -> Cow<'static, str> {
     match (service, operation) {
         ("s3", "PutBucketEncryption") => Cow::Borrowed("s3:PutEncryptionConfiguration"),
@@ -31,9 +33,9 @@ pub fn iam_action(service: &str, operation: &str) -> Cow<'static, str> {
     }
 }
 
-/// The transcript's calls that the fix of the control they served does not declare the IAM
-/// action for, each as `control: service:Operation needs iam:Action`. Suppressions are not
-/// calls.
+/// The transcript's calls whose IAM action the fix of the control they served does not declare,
+/// each as `control: service:Operation needs service:Action, which its fix does not declare`.
+/// Suppressions are not calls.
 pub fn undeclared_calls(transcript: &[Step]) -> Vec<String> {
     transcript
         .iter()
@@ -44,7 +46,8 @@ pub fn undeclared_calls(transcript: &[Step]) -> Vec<String> {
                 None => Cow::Borrowed(""),
             };
             let declared = fixes::iam_actions(&s.control);
-            (!declared.contains(&needed.as_ref())).then(|| format!("{}: {} needs {needed}", s.control, s.action))
+            (!declared.contains(&needed.as_ref()))
+                .then(|| format!("{}: {} needs {needed}, which its fix does not declare", s.control, s.action))
         })
         .collect()
 }
@@ -94,8 +97,8 @@ mod tests {
         assert_eq!(
             undeclared_calls(&transcript),
             [
-                "S3.4: s3:PutBucketPolicy needs s3:PutBucketPolicy",
-                "IAM.6: iam:CreateVirtualMFADevice needs iam:CreateVirtualMFADevice"
+                "S3.4: s3:PutBucketPolicy needs s3:PutBucketPolicy, which its fix does not declare",
+                "IAM.6: iam:CreateVirtualMFADevice needs iam:CreateVirtualMFADevice, which its fix does not declare"
             ]
         );
     }

@@ -1,5 +1,5 @@
 //! CloudTrail.1, CloudTrail.2, CloudTrail.4, CloudTrail.5: the multi-region trail and its
-//! settings (https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html).
+//! settings (<https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html>).
 
 use hubsim_simulator::model::cloudtrail;
 use hubsim_simulator::AwsApi;

@@ -1,5 +1,5 @@
 //! Config.1: AWS Config recording every resource type with the role the era asks for
-//! (https://docs.aws.amazon.com/securityhub/latest/userguide/config-controls.html).
+//! (<https://docs.aws.amazon.com/securityhub/latest/userguide/config-controls.html>).
 
 use hubsim_simulator::model::{config, iam};
 use hubsim_simulator::{AwsApi, Era};

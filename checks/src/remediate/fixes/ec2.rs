@@ -1,6 +1,6 @@
 //! EC2.2, EC2.6, EC2.7, EC2.10, EC2.15, EC2.21: default security groups, flow logs, EBS
 //! default encryption, the EC2 interface endpoint, subnets' public addresses and network ACLs
-//! (https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html).
+//! (<https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html>).
 
 use hubsim_simulator::model::ec2;
 use hubsim_simulator::AwsApi;

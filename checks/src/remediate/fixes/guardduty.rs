@@ -1,5 +1,5 @@
 //! GuardDuty.1: a GuardDuty detector enabled in every region
-//! (https://docs.aws.amazon.com/securityhub/latest/userguide/guardduty-controls.html).
+//! (<https://docs.aws.amazon.com/securityhub/latest/userguide/guardduty-controls.html>).
 
 use hubsim_simulator::model::guardduty;
 use hubsim_simulator::AwsApi;

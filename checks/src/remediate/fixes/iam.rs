@@ -1,5 +1,5 @@
 //! IAM.6 and IAM.7: the root user's hardware MFA (no API can register it) and the account's
-//! password policy (https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html).
+//! password policy (<https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html>).
 
 use hubsim_simulator::model::iam;
 use hubsim_simulator::AwsApi;

@@ -7,7 +7,8 @@
 //! statement appended, lifecycle and notification configurations keep their rules) and remove
 //! only what the control itself demands (the default security group's rules, a network ACL's
 //! world-open entries). Each follows the remediation AWS documents for its control in the
-//! Security Hub user guide (https://docs.aws.amazon.com/securityhub/latest/userguide/<service>-controls.html).
+//! Security Hub user guide, one page per service
+//! (`https://docs.aws.amazon.com/securityhub/latest/userguide/<service>-controls.html`).
 
 mod cloudtrail;
 mod config;

@@ -1,6 +1,6 @@
 //! S3.1, S3.4, S3.5, S3.8, S3.9, S3.11, S3.13: Block Public Access, default encryption, TLS
 //! only, access logging, event notifications and lifecycle
-//! (https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html).
+//! (<https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html>).
 
 use hubsim_simulator::model::{s3, s3control};
 use hubsim_simulator::AwsApi;

@@ -1,5 +1,5 @@
 //! SNS.1 and SNS.2: topics encrypted with a customer-managed key, and delivery-status logging
-//! (https://docs.aws.amazon.com/securityhub/latest/userguide/sns-controls.html).
+//! (<https://docs.aws.amazon.com/securityhub/latest/userguide/sns-controls.html>).
 
 use hubsim_simulator::model::sns;
 use hubsim_simulator::AwsApi;
