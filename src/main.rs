@@ -1,5 +1,5 @@
 //! The `hubsim` command line: load, validate and export scenario files (and, as the project
-//! grows, evaluate, remediate and serve). See `hubsim --help` and spec/cli.md.
+//! grows, evaluate, remediate and serve). See `hubsim --help`.
 
 mod allocator;
 mod commands;
@@ -54,6 +54,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // The simulated Security Hub describes controls through the checks crate's catalogue.
     hubsim_simulator::catalog::install(std::sync::Arc::new(hubsim_scenario::catalog_hook::Catalog));
+    // The fixes' order is derived from their declarations: a cycle or an unknown control is a
+    // defect of hubsim itself, reported before any command runs.
+    if let Err(e) = hubsim_checks::remediate::plan() {
+        return exit::Failure::Internal(anyhow::Error::new(e).context("planning the remediation order")).report();
+    }
     let result = match cli.command {
         Command::Run(args) => commands::run::run(args),
         Command::Evaluate(args) => commands::evaluate_cmd::run(args),

@@ -53,6 +53,17 @@ fn mission_scenarios_converge_and_meet_their_expectations() {
 }
 
 #[test]
+fn every_call_is_authorized_by_an_iam_action_its_fix_declares() {
+    for name in ["fresh-account", "half-fixed-account", "s3-9-log-bucket"] {
+        let (sim, _) = load(name);
+        let outcome = runner::remediate(&sim, Options::default()).unwrap();
+        assert!(outcome.transcript.iter().any(|s| s.action != "suppress"), "{name}: no call to check");
+        let undeclared = hubsim_checks::remediate::undeclared_calls(&outcome.transcript);
+        assert!(undeclared.is_empty(), "{name}: calls outside their fix's IAM actions: {undeclared:#?}");
+    }
+}
+
+#[test]
 fn the_blog_ends_with_iam_6_failed_and_the_log_sink_suppressed() {
     let (sim, _) = load("fresh-account");
     let outcome = runner::remediate(&sim, Options::default()).unwrap();

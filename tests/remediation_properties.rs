@@ -18,6 +18,8 @@
 //! (e) the same scenario remediated twice in fresh simulators gives the same transcript;
 //! (f) a file database reopened evaluates exactly as the remediation ended, and export → load
 //!     → export of the remediated state is byte-identical and evaluates the same.
+//! (g) every call in the transcript is authorized by an IAM action that the fix of the control
+//!     it served declares (least privilege holds for the calls actually made).
 //!
 //! A failing case is written as a scenario file (its path is in the failure message); replay
 //! it with `hubsim run FILE --remediate`. Cases: 6 by default (plus the committed regression seeds); `HUBSIM_PROPTEST_CASES` or
@@ -28,7 +30,7 @@ mod support;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use hubsim_checks::remediate::{Justification, Options, Outcome, Step};
+use hubsim_checks::remediate::{undeclared_calls, Justification, Options, Outcome, Step};
 use hubsim_checks::Report;
 use hubsim_scenario::runner;
 use hubsim_scenario::{self as scenario, LoadOptions, Scenario};
@@ -229,6 +231,12 @@ fn check(s: &Scenario) -> R<()> {
     ensure!(outcome.converged, "(a) did not converge in {} rounds:\n{transcript}", outcome.rounds);
     // (b)
     check_after(&outcome, &after).map_err(|e| format!("(b) {e}\ntranscript:\n{transcript}"))?;
+    // (g)
+    let undeclared = undeclared_calls(&outcome.transcript);
+    ensure!(
+        undeclared.is_empty(),
+        "(g) calls outside their fix's IAM actions: {undeclared:#?}\ntranscript:\n{transcript}"
+    );
     // (d)
     check_kept(&before, &after).map_err(|e| format!("(d) {e}\ntranscript:\n{transcript}"))?;
 

@@ -23,6 +23,18 @@ pub enum RunError {
     /// Reading the account failed.
     #[error(transparent)]
     Fetch(#[from] FetchError),
+    /// The fixes' declarations give no order to remediate in.
+    #[error(transparent)]
+    Plan(#[from] hubsim_checks::remediate::PlanError),
+}
+
+impl From<hubsim_checks::remediate::Error> for RunError {
+    fn from(e: hubsim_checks::remediate::Error) -> Self {
+        match e {
+            hubsim_checks::remediate::Error::Fetch(e) => RunError::Fetch(e),
+            hubsim_checks::remediate::Error::Plan(e) => RunError::Plan(e),
+        }
+    }
 }
 
 /// The scenario envelope stored with a state (references resolved).

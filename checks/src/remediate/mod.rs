@@ -3,9 +3,17 @@
 //! the typed API, recorded in a transcript. What no API can fix is suppressed with a
 //! justification from a fixed list, or left FAILED and listed as manual work — never skipped
 //! silently.
+//!
+//! Each remediable control declares its fix beside the others of its service, in
+//! `fixes/<service>.rs`: the IAM actions it may call, how often it runs in a round (per
+//! resource, region or account), the fixes it must run after, and its calls or the
+//! justification for making none. The order fixes run in is derived from those declarations
+//! ([`plan`]).
 
 mod fixer;
 mod fixes;
+mod permissions;
+mod plan;
 mod support;
 
 use std::collections::BTreeSet;
@@ -16,6 +24,8 @@ use serde_json::{Map, Value};
 
 pub use fixer::{Refusal, Step};
 pub use fixes::{iam_actions, remediable};
+pub use permissions::{iam_action, undeclared_calls};
+pub use plan::{plan, Plan, PlanError};
 pub use support::names;
 
 use crate::control::Params;
@@ -23,6 +33,18 @@ use crate::evaluate::RegionRun;
 use crate::findings::{self, Suppress};
 use crate::snapshot::{FetchError, Snapshot};
 use crate::{controls, status, Report, Settings};
+use fixes::{Done, How, Scope, Target};
+
+/// Why a remediation could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading the account failed.
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    /// The fixes' declarations give no order.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+}
 
 /// A call that failed inside a fix.
 #[derive(Debug, Clone)]
@@ -162,44 +184,10 @@ pub struct Outcome {
     pub refused: Vec<Refusal>,
 }
 
-/// The order fixes run in: account-wide settings first, then the shared resources' consumers
-/// (spec/controls.md §5.3).
-const ORDER: &[&str] = &[
-    // S3.5 appends to bucket policies before any Block Public Access is switched on: a user's
-    // public statement is kept verbatim, and BlockPublicPolicy would refuse the whole policy.
-    "S3.5",
-    "IAM.7",
-    "S3.1",
-    "EC2.7",
-    "EC2.15",
-    "EC2.2",
-    "EC2.21",
-    "GuardDuty.1",
-    "CloudTrail.1",
-    "CloudTrail.2",
-    "CloudTrail.4",
-    "CloudTrail.5",
-    "Config.1",
-    "EC2.6",
-    "EC2.10",
-    "S3.4",
-    "S3.8",
-    "S3.13",
-    "S3.9",
-    "S3.11",
-    "SNS.1",
-    "SNS.2",
-    "IAM.6",
-];
-
-fn rank(control: &str) -> usize {
-    ORDER.iter().position(|c| *c == control).unwrap_or(ORDER.len())
-}
-
 /// A failing finding: (control, region, resource).
 type Key = (String, String, String);
 
-fn failing(report: &Report, filter: &[String]) -> Vec<Key> {
+fn failing(report: &Report, filter: &[String], plan: &Plan) -> Vec<Key> {
     let mut out: Vec<Key> = report
         .findings
         .iter()
@@ -213,12 +201,12 @@ fn failing(report: &Report, filter: &[String]) -> Vec<Key> {
         })
         .filter(|(c, _, _)| filter.is_empty() || filter.contains(c))
         .collect();
-    out.sort_by(|a, b| (rank(&a.0), &a.1, &a.2).cmp(&(rank(&b.0), &b.1, &b.2)));
+    out.sort_by(|a, b| (plan.rank(&a.0), &a.1, &a.2).cmp(&(plan.rank(&b.0), &b.1, &b.2)));
     out
 }
 
 /// The failing verdicts of a judged snapshot, minus suppressed findings, in fix order.
-fn failing_verdicts(runs: &[RegionRun], suppressed: &BTreeSet<Key>, filter: &[String]) -> Vec<Key> {
+fn failing_verdicts(runs: &[RegionRun], suppressed: &BTreeSet<Key>, filter: &[String], plan: &Plan) -> Vec<Key> {
     let mut out: Vec<Key> = runs
         .iter()
         .flat_map(|run| {
@@ -232,17 +220,8 @@ fn failing_verdicts(runs: &[RegionRun], suppressed: &BTreeSet<Key>, filter: &[St
         .filter(|k| !suppressed.contains(k))
         .filter(|(c, _, _)| filter.is_empty() || filter.contains(c))
         .collect();
-    out.sort_by(|a, b| (rank(&a.0), &a.1, &a.2).cmp(&(rank(&b.0), &b.1, &b.2)));
+    out.sort_by(|a, b| (plan.rank(&a.0), &a.1, &a.2).cmp(&(plan.rank(&b.0), &b.1, &b.2)));
     out
-}
-
-/// Account-wide fixes run once per round whatever the number of findings that ask for them.
-fn once_key(control: &str, region: &str, resource: &str) -> String {
-    match control {
-        "IAM.7" | "S3.1" | "CloudTrail.1" => control.to_string(),
-        "EC2.7" | "GuardDuty.1" | "Config.1" => format!("{control} {region}"),
-        _ => format!("{control} {region} {resource}"),
-    }
 }
 
 /// Remediates the account behind `api`: evaluates it (findings recorded in Security Hub, the
@@ -256,7 +235,9 @@ pub fn remediate<A: AwsApi>(
     suppressions: &[Suppress],
     now: &dyn Fn() -> String,
     options: &Options,
-) -> Result<Outcome, FetchError> {
+) -> Result<Outcome, Error> {
+    let plan = plan()?;
+    let fixes = fixes::all::<A>();
     let record = |runs: &[RegionRun]| crate::record(api, account, settings.era, runs, suppressions, &now(), false);
     let mut fixer = fixer::Fixer::new(api, account, home, settings.era);
     // The snapshot and its verdicts are reused while the account is unchanged: the first round
@@ -288,11 +269,11 @@ pub fn remediate<A: AwsApi>(
         // Between rounds the controls judge the fresh snapshot directly; findings are recorded
         // in Security Hub once, at the end.
         let todo = if rounds == 1 {
-            failing(&before, &options.controls)
+            failing(&before, &options.controls, plan)
         } else {
             snapshot = Snapshot::fetch(api, account, home)?;
             runs = crate::evaluate::run(&snapshot, settings);
-            failing_verdicts(&runs, &suppressed, &options.controls)
+            failing_verdicts(&runs, &suppressed, &options.controls, plan)
         };
         let mut acted = false;
         let mut done_this_round: BTreeSet<String> = BTreeSet::new();
@@ -300,7 +281,8 @@ pub fn remediate<A: AwsApi>(
             if unfixable.iter().any(|((c, g, r), _)| (c, g, r) == (&control, &region, &resource)) {
                 continue;
             }
-            let key = once_key(&control, &region, &resource);
+            let fix = fixes.iter().find(|f| f.control == control);
+            let key = fix.map_or(Scope::Resource, |f| f.scope).once_key(&control, &region, &resource);
             if !done_this_round.insert(key.clone()) {
                 continue;
             }
@@ -322,14 +304,22 @@ pub fn remediate<A: AwsApi>(
             }
             fixer.serving(&control);
             let before_calls = fixer.transcript.len();
-            match fixes::fix(&mut fixer, &snapshot, &params, &control, &region, &resource) {
-                Ok(fixes::Done::Applied) => {
+            let done = match fix.map(|f| &f.how) {
+                Some(How::Calls(apply)) => {
+                    let target = Target { snapshot: &snapshot, params: &params, region: &region, resource: &resource };
+                    apply(&mut fixer, &target)
+                }
+                Some(How::Justified(j)) => Ok(Done::Unfixable(j.clone())),
+                None => Ok(Done::Unfixable(Justification::NoFix)),
+            };
+            match done {
+                Ok(Done::Applied) => {
                     if fixer.transcript.len() > before_calls {
                         acted = true;
                         attempted.insert(key);
                     }
                 }
-                Ok(fixes::Done::Unfixable(j)) => unfixable.push(((control, region, resource), j)),
+                Ok(Done::Unfixable(j)) => unfixable.push(((control, region, resource), j)),
                 Err(failed) => {
                     acted |= fixer.transcript.len() > before_calls;
                     fixer.refuse(&region, &resource, &failed.call, &failed.error);
@@ -355,7 +345,7 @@ pub fn remediate<A: AwsApi>(
         runs = crate::evaluate::run(&snapshot, settings);
     }
     let report = record(&runs)?;
-    let still_failing: BTreeSet<Key> = failing(&report, &options.controls).into_iter().collect();
+    let still_failing: BTreeSet<Key> = failing(&report, &options.controls, plan).into_iter().collect();
     let last = &snapshot;
     for ((control, region, resource), j) in &unfixable {
         // A log sink's sources may have grown since it was judged.
@@ -409,7 +399,7 @@ pub fn remediate<A: AwsApi>(
         after.unmatched_suppressions = report.unmatched_suppressions;
         after
     };
-    for (control, region, resource) in failing(&after, &options.controls) {
+    for (control, region, resource) in failing(&after, &options.controls, plan) {
         let listed = manual.iter().any(|m| m.control == control && m.region == region && m.resource == resource);
         if !listed {
             manual.push(Manual { control, region, resource, why: "still failing after remediation".into() });

@@ -1,8 +1,8 @@
 //! Resources the fixes need, created once and set up so that they pass the controls that will
-//! judge them (spec/controls.md §5.2): the access-log bucket per region, the CloudTrail and
-//! Config buckets, a customer-managed key with rotation, the SNS topic S3 can publish to, the
-//! log groups and the service roles. Each `ensure_*` looks before it creates, so a second run
-//! makes no call.
+//! judge them (a fix must not make new failing findings): the access-log bucket per region, the
+//! CloudTrail and Config buckets, a customer-managed key with rotation, the SNS topic S3 can
+//! publish to, the log groups and the service roles. Each helper looks before it creates, so a
+//! second run makes no call.
 
 use hubsim_api::model::{iam, kms, logs, s3, sns};
 use hubsim_api::AwsApi;

@@ -1,0 +1,221 @@
+//! CloudTrail.1, CloudTrail.2, CloudTrail.4, CloudTrail.5: the multi-region trail and its
+//! settings (<https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html>).
+
+use hubsim_api::model::cloudtrail;
+use hubsim_api::AwsApi;
+
+use super::{Done, Fix, How, Scope, Target};
+use crate::remediate::fixer::Fixer;
+use crate::remediate::support::{self, names};
+use crate::remediate::Failed;
+
+/// The CloudTrail fixes.
+pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
+    vec![
+        Fix {
+            control: "CloudTrail.1",
+            iam_actions: &[
+                "cloudtrail:CreateTrail",
+                "cloudtrail:StartLogging",
+                "cloudtrail:PutEventSelectors",
+                "s3:CreateBucket",
+                "s3:PutBucketPolicy",
+                "kms:CreateKey",
+                "kms:EnableKeyRotation",
+                "kms:CreateAlias",
+                "logs:CreateLogGroup",
+                "iam:CreateRole",
+                "iam:PutRolePolicy",
+                "iam:PassRole",
+            ],
+            // One multi-region trail serves every region's finding.
+            scope: Scope::Account,
+            // Keeps the established order (no AWS dependency): detection services after
+            // GuardDuty's detector.
+            after: &["GuardDuty.1"],
+            how: How::Calls(cloudtrail_1),
+        },
+        Fix {
+            control: "CloudTrail.2",
+            iam_actions: &["cloudtrail:UpdateTrail", "kms:CreateKey", "kms:EnableKeyRotation", "kms:CreateAlias"],
+            scope: Scope::Resource,
+            // Updates a trail's settings after CloudTrail.1 has created (already encrypted) or
+            // restarted the multi-region trail.
+            after: &["CloudTrail.1"],
+            how: How::Calls(cloudtrail_2),
+        },
+        Fix {
+            control: "CloudTrail.4",
+            iam_actions: &["cloudtrail:UpdateTrail"],
+            scope: Scope::Resource,
+            // Updates a trail's settings after CloudTrail.1 has created (already validating) or
+            // restarted the multi-region trail.
+            after: &["CloudTrail.1"],
+            how: How::Calls(cloudtrail_4),
+        },
+        Fix {
+            control: "CloudTrail.5",
+            iam_actions: &[
+                "cloudtrail:UpdateTrail",
+                "logs:CreateLogGroup",
+                "iam:CreateRole",
+                "iam:PutRolePolicy",
+                "iam:PassRole",
+            ],
+            scope: Scope::Resource,
+            // Updates a trail's settings after CloudTrail.1 has created (already delivering to
+            // CloudWatch Logs) or restarted the multi-region trail; reuses its log group and role.
+            after: &["CloudTrail.1"],
+            how: How::Calls(cloudtrail_5),
+        },
+    ]
+}
+
+/// CloudTrail's log group and role in the trail's region.
+fn trail_logs<A: AwsApi>(f: &mut Fixer<'_, A>, region: &str) -> Result<(String, String), Failed> {
+    let group = support::log_group(f, region, names::TRAIL_LOG_GROUP)?;
+    let resource = format!("arn:aws:logs:{region}:{}:log-group:{}:*", f.account, names::TRAIL_LOG_GROUP);
+    let role = support::role(
+        f,
+        names::TRAIL_ROLE,
+        "cloudtrail.amazonaws.com",
+        &["logs:CreateLogStream", "logs:PutLogEvents"],
+        &resource,
+    )?;
+    Ok((group, role))
+}
+
+fn cloudtrail_1<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    let (snap, region) = (target.snapshot, target.region);
+    let here = snap.regions.iter().find(|r| r.name == region);
+    let multi: Vec<_> = here
+        .map(|r| r.trails.iter().filter(|t| t.trail.is_multi_region_trail == Some(true)).collect())
+        .unwrap_or_default();
+    if let Some(t) = multi.first() {
+        let arn = t.trail.trail_arn.clone().unwrap_or_default();
+        let home = t.trail.home_region.clone().unwrap_or_else(|| region.to_string());
+        if t.status.is_logging != Some(true) {
+            f.call::<cloudtrail::StartLogging>(&home, cloudtrail::StartLoggingRequest { name: arn.clone() })?;
+        }
+        let basic = t.selectors.event_selectors.clone().unwrap_or_default();
+        let advanced = t.selectors.advanced_event_selectors.clone().unwrap_or_default();
+        if !advanced.is_empty() {
+            let mut selectors = advanced;
+            let management = selectors.iter().any(|s| {
+                s.field_selectors.iter().any(|fs| {
+                    fs.field == "eventCategory"
+                        && fs.equals.as_ref().is_some_and(|e| e.contains(&"Management".to_string()))
+                }) && !s.field_selectors.iter().any(|fs| fs.field == "readOnly" || fs.field == "eventSource")
+            });
+            if !management {
+                selectors.push(cloudtrail::AdvancedEventSelector {
+                    name: Some("hubsim: all management events".into()),
+                    field_selectors: vec![cloudtrail::AdvancedFieldSelector {
+                        field: "eventCategory".into(),
+                        equals: Some(vec!["Management".into()]),
+                        ..Default::default()
+                    }],
+                });
+                f.call::<cloudtrail::PutEventSelectors>(
+                    &home,
+                    cloudtrail::PutEventSelectorsRequest {
+                        trail_name: arn,
+                        advanced_event_selectors: Some(selectors),
+                        ..Default::default()
+                    },
+                )?;
+            }
+        } else {
+            let ok = basic.iter().any(|s| {
+                s.include_management_events.unwrap_or(true)
+                    && s.read_write_type.as_deref().unwrap_or("All") == "All"
+                    && s.exclude_management_event_sources.as_ref().is_none_or(|x| x.is_empty())
+            });
+            if !ok {
+                let mut selectors = basic;
+                match selectors.first_mut() {
+                    Some(first) => {
+                        first.include_management_events = Some(true);
+                        first.read_write_type = Some("All".into());
+                        first.exclude_management_event_sources = Some(Vec::new());
+                    }
+                    None => selectors.push(cloudtrail::EventSelector {
+                        read_write_type: Some("All".into()),
+                        include_management_events: Some(true),
+                        ..Default::default()
+                    }),
+                }
+                f.call::<cloudtrail::PutEventSelectors>(
+                    &home,
+                    cloudtrail::PutEventSelectorsRequest {
+                        trail_name: arn,
+                        event_selectors: Some(selectors),
+                        ..Default::default()
+                    },
+                )?;
+            }
+        }
+        return Ok(Done::Applied);
+    }
+    // No multi-region trail: create hubsim's, configured for CloudTrail.2/4/5 from the start.
+    let home = f.home.clone();
+    let bucket = support::trail_bucket(f)?;
+    let key = support::key(f, &home)?;
+    let (group, role) = trail_logs(f, &home)?;
+    let created = f.call::<cloudtrail::CreateTrail>(
+        &home,
+        cloudtrail::CreateTrailRequest {
+            name: names::TRAIL.into(),
+            s3_bucket_name: bucket,
+            is_multi_region_trail: Some(true),
+            include_global_service_events: Some(true),
+            enable_log_file_validation: Some(true),
+            kms_key_id: Some(key),
+            cloud_watch_logs_log_group_arn: Some(group),
+            cloud_watch_logs_role_arn: Some(role),
+            ..Default::default()
+        },
+    )?;
+    let name = created.trail_arn.unwrap_or_else(|| names::TRAIL.to_string());
+    f.call::<cloudtrail::StartLogging>(&home, cloudtrail::StartLoggingRequest { name })?;
+    Ok(Done::Applied)
+}
+
+fn cloudtrail_2<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    let key = support::key(f, target.region)?;
+    f.call::<cloudtrail::UpdateTrail>(
+        target.region,
+        cloudtrail::UpdateTrailRequest {
+            name: target.resource.to_string(),
+            kms_key_id: Some(key),
+            ..Default::default()
+        },
+    )?;
+    Ok(Done::Applied)
+}
+
+fn cloudtrail_4<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    f.call::<cloudtrail::UpdateTrail>(
+        target.region,
+        cloudtrail::UpdateTrailRequest {
+            name: target.resource.to_string(),
+            enable_log_file_validation: Some(true),
+            ..Default::default()
+        },
+    )?;
+    Ok(Done::Applied)
+}
+
+fn cloudtrail_5<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    let (group, role) = trail_logs(f, target.region)?;
+    f.call::<cloudtrail::UpdateTrail>(
+        target.region,
+        cloudtrail::UpdateTrailRequest {
+            name: target.resource.to_string(),
+            cloud_watch_logs_log_group_arn: Some(group),
+            cloud_watch_logs_role_arn: Some(role),
+            ..Default::default()
+        },
+    )?;
+    Ok(Done::Applied)
+}
