@@ -28,3 +28,9 @@ pub use hubsim_model as model;
 pub use registry::Handler;
 pub use settings::{Era, Settings};
 pub use sim::{Batch, Simulator};
+
+/// Every operation the simulator implements, as (botocore service, operation, whether it
+/// changes state), by service then operation.
+pub fn operations() -> impl Iterator<Item = (&'static str, &'static str, bool)> {
+    registry::registry().entries().map(|e| (e.service, e.name, e.mutates))
+}
