@@ -48,6 +48,9 @@ enum Command {
     /// boto3 or a scanner at it with --endpoint-url / AWS_ENDPOINT_URL). The first line on
     /// standard output is `hubsim listening on http://ADDR:PORT`.
     Serve(commands::serve::ServeArgs),
+    /// Print what hubsim covers (controls per standard and era, operations per service) as the
+    /// Markdown of COVERAGE.md; `--check COVERAGE.md` exits 1 when that file is stale.
+    Coverage(commands::coverage_cmd::CoverageArgs),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Command::Remediate(args) => commands::remediate_cmd::run(args),
         Command::Scenario(cmd) => commands::scenario::run(cmd),
         Command::Serve(args) => commands::serve::run(args),
+        Command::Coverage(args) => commands::coverage_cmd::run(args),
     };
     match result {
         Ok(code) => code,

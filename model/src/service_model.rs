@@ -13,8 +13,12 @@ use crate::generated::MODELS;
 pub struct ServiceModel {
     /// The model's `metadata` block (protocol, apiVersion, signingName, targetPrefix, ...).
     pub metadata: Metadata,
-    /// Operations by name.
+    /// Operations by name (those hubsim implements: the model is trimmed to them).
     pub operations: BTreeMap<String, OperationModel>,
+    /// How many operations AWS's whole model of the service has (`tools/models/trim.py`
+    /// records it); absent for hubsim's own actions.
+    #[serde(rename = "awsOperationCount", default)]
+    pub aws_operation_count: Option<usize>,
     /// Shapes by name.
     pub shapes: BTreeMap<String, ShapeModel>,
 }

@@ -33,3 +33,9 @@ pub use sim::{Batch, Simulator};
 pub fn operation_exists(service: &str, operation: &str) -> bool {
     registry::registry().get(service, operation).is_some()
 }
+
+/// Every operation the simulator implements, as (botocore service, operation, whether it
+/// changes state), by service then operation.
+pub fn operations() -> impl Iterator<Item = (&'static str, &'static str, bool)> {
+    registry::registry().entries().map(|e| (e.service, e.name, e.mutates))
+}

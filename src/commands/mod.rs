@@ -2,6 +2,7 @@
 //! expectation diffs).
 
 pub mod controls_cmd;
+pub mod coverage_cmd;
 pub mod evaluate_cmd;
 pub mod remediate_cmd;
 pub mod render;

@@ -62,6 +62,8 @@ def trim(service, wanted, patches):
                    f"{botocore.__version__} (Apache License 2.0, Copyright Amazon.com, Inc. or its affiliates). "
                    "Trimmed by tools/models/trim.py: documentation removed, only the operations hubsim implements.",
         "version": model.get("version", "2.0"),
+        # How many operations AWS's whole model has: COVERAGE.md reports hubsim's share of them.
+        "awsOperationCount": len(model["operations"]),
         "metadata": meta,
         "operations": dict(sorted(ops.items())),
         "shapes": {name: (DOCUMENT if name in documents else strip(model["shapes"][name])) for name in sorted(seen)},
