@@ -1,4 +1,4 @@
-//! Exit codes and how failures are reported (spec/cli.md): 2 for bad input, 3 for internal or
+//! Exit codes and how failures are reported (see README.md): 2 for bad input, 3 for internal or
 //! I/O errors, each with its message on stderr.
 
 use std::process::ExitCode;

@@ -229,7 +229,8 @@ pub struct Control {
     pub config_rule: Option<&'static str>,
     /// Parameters and switches.
     pub parameters: &'static [Parameter],
-    /// How hubsim reads the facts the spec marks unverified or observed ([U]/[O]).
+    /// How hubsim reads the facts AWS does not document: [I] inferred from documented facts,
+    /// [U] unverified, [O] observed on real accounts but not documented.
     pub choices: &'static str,
     /// The evaluation: one verdict per resource in scope (none when there is none).
     pub evaluate: fn(&Input<'_>) -> Vec<Verdict>,

@@ -1,6 +1,8 @@
 //! The evaluator: runs every enabled control in every region where Security Hub is on, with
-//! Security Hub's rules for AWS Config's part (§1.9 of the spec) and for controls that find
-//! nothing to judge (§0.2: no finding in era 2022, an account-level PASSED finding today).
+//! Security Hub's rules for AWS Config's part (which controls need a recorder or a recorded
+//! resource type) and for controls that find nothing to judge (era 2022: no finding, hubsim's
+//! reading; today: one account-level PASSED finding, per
+//! https://docs.aws.amazon.com/securityhub/latest/userguide/controls-overall-status.html).
 
 use serde_json::{Map, Value};
 

@@ -1,6 +1,8 @@
-//! Control status and the security score, derived from findings as Security Hub derives them
-//! (spec/controls.md §1.6, §1.7): archived and suppressed findings are ignored; a control with
-//! no remaining finding has no data and leaves the score.
+//! Control status and the security score, derived from findings as Security Hub derives them:
+//! archived and suppressed findings are ignored; a control with no remaining finding has no
+//! data and leaves the score (AWS:
+//! https://docs.aws.amazon.com/securityhub/latest/userguide/controls-overall-status.html and
+//! https://docs.aws.amazon.com/securityhub/latest/userguide/standards-security-score.html).
 
 use std::collections::BTreeMap;
 
@@ -130,7 +132,8 @@ pub struct Score {
 }
 
 fn percent(passed: usize, with_data: usize) -> Option<u32> {
-    // Round half up (spec §1.7 leaves .5 open).
+    // Round half up: AWS only says the score is rounded to the nearest whole number; .5 is
+    // hubsim's choice.
     (with_data > 0).then(|| ((passed * 200 + with_data) / (with_data * 2)) as u32)
 }
 

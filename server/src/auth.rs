@@ -1,5 +1,5 @@
-//! What a request says about its signature (spec/aws-surface.md §1.2): the SigV4 credential
-//! scope that routes it, or why its `Authorization` header is malformed.
+//! What a request says about its signature (the Signature Version 4 `Authorization` header):
+//! the credential scope that routes it, or why its `Authorization` header is malformed.
 //!
 //! Signatures are never verified (any key is accepted); only the header's shape is checked, as
 //! AWS checks it before anything else:

@@ -1,4 +1,4 @@
-//! Which service, region and protocol a request is for (spec/aws-surface.md §1.3), and the
+//! Which service, region and protocol a request is for (hubsim's routing order, below), and the
 //! dispatch of an AWS request: route → operation → parse → simulator → serialize.
 //!
 //! Routing order on the single endpoint:

@@ -1,4 +1,4 @@
-//! Baselines: what an account holds before a scenario's steps run (spec/fresh-account.md).
+//! Baselines: what an account holds before a scenario's steps run.
 //!
 //! * `fresh-account`: the default VPC with its subnets, internet gateway, main route table,
 //!   default security group and network ACL in every enabled region; EBS default encryption
@@ -6,7 +6,8 @@
 //!   Organizations and AWS create; no password policy; no account-level Block Public Access.
 //! * `empty`: the account and its root user only.
 //!
-//! Optional on top: AWS Config's console "1-click" setup (fresh-account.md §9), made of
+//! Optional on top: AWS Config's console "1-click" setup
+//! (https://docs.aws.amazon.com/config/latest/developerguide/1-click-setup.html), made of
 //! ordinary API calls so it follows the era like anything a user does.
 
 use serde::{Deserialize, Serialize};
@@ -193,7 +194,8 @@ fn enable_security_hub(batch: &mut Batch<'_>, spec: &SecurityHubSpec) -> Result<
     Ok(())
 }
 
-/// What the AWS Config console's 1-click setup does (spec/fresh-account.md §9): the
+/// What the AWS Config console's 1-click setup does
+/// (https://docs.aws.amazon.com/config/latest/developerguide/1-click-setup.html): the
 /// service-linked role, the `config-bucket-<account>` bucket with the delivery policy, a
 /// recorder named `default` recording all supported types (global types only if ticked),
 /// a delivery channel, and recording started.

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 pub use hubsim_api::Era;
 
-/// The 17 regions enabled by default in every account (spec/fresh-account.md §1).
+/// The 17 regions enabled by default in every account: those launched before 20 March 2019
+/// (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html).
 pub const DEFAULT_REGIONS: &[&str] = &[
     "us-east-1",
     "us-east-2",

@@ -1,4 +1,4 @@
-//! Output formats (spec/cli.md): `table` for people, `json` (a versioned envelope with full
+//! Output formats (see `hubsim --help`): `table` for people, `json` (a versioned envelope with full
 //! ASFF findings) and `junit` for CI systems.
 
 use std::fmt::Write;

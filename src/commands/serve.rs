@@ -1,5 +1,5 @@
 //! `hubsim serve`: the simulated account behind an AWS-compatible HTTP endpoint
-//! (spec/cli.md `serve`).
+//! (see `hubsim serve --help` and README.md).
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};

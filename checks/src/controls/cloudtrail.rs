@@ -1,4 +1,5 @@
-//! CloudTrail.1, CloudTrail.2, CloudTrail.4, CloudTrail.5 (spec/controls.md §2.1–§2.4).
+//! CloudTrail.1, CloudTrail.2, CloudTrail.4, CloudTrail.5
+//! (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html).
 
 use crate::control::{Control, Input, ResourceRef, Schedule, Verdict};
 use crate::snapshot::TrailView;

@@ -1,4 +1,4 @@
-//! Config.1 (spec/controls.md §2.5).
+//! Config.1 (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/config-controls.html).
 
 use crate::control::{Control, Input, ParamKind, Parameter, Schedule, Verdict};
 use hubsim_api::Era;

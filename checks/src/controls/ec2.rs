@@ -1,4 +1,5 @@
-//! EC2.2, EC2.6, EC2.7, EC2.10, EC2.15, EC2.21 (spec/controls.md §2.7–§2.12).
+//! EC2.2, EC2.6, EC2.7, EC2.10, EC2.15, EC2.21
+//! (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html).
 
 use super::ec2_arn;
 use crate::control::{Control, Input, ResourceRef, Schedule, Verdict};

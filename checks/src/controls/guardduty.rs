@@ -1,4 +1,4 @@
-//! GuardDuty.1 (spec/controls.md §2.6).
+//! GuardDuty.1 (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/guardduty-controls.html).
 
 use crate::control::{Control, Input, Schedule, Verdict};
 

@@ -1,4 +1,4 @@
-//! IAM.6 and IAM.7 (spec/controls.md §2.13, §2.14).
+//! IAM.6 and IAM.7 (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html).
 
 use crate::control::{Control, Input, ParamKind, Parameter, Schedule, Verdict};
 use hubsim_api::Era;

@@ -1,6 +1,6 @@
 //! The controls hubsim implements, one file per AWS service. Each is a [`Control`]: its
-//! evaluation is a pure function of the account snapshot, so it is easy to read against the
-//! spec and to test.
+//! evaluation is a pure function of the account snapshot, so it is easy to read against AWS's
+//! control pages and to test.
 
 mod cloudtrail;
 mod config;

@@ -1,5 +1,6 @@
-//! S3.1, S3.4, S3.5, S3.8, S3.9, S3.11, S3.13 (spec/controls.md §2.15–§2.21). Buckets are
-//! judged in their home region.
+//! S3.1, S3.4, S3.5, S3.8, S3.9, S3.11, S3.13
+//! (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html; S3.4 is retired
+//! and no longer listed there). Buckets are judged in their home region.
 
 use std::collections::HashMap;
 use std::rc::Rc;

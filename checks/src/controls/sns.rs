@@ -1,4 +1,4 @@
-//! SNS.1 and SNS.2 (spec/controls.md §2.22, §2.23).
+//! SNS.1 and SNS.2 (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/sns-controls.html).
 
 use crate::control::{Control, Input, ResourceRef, Schedule, Verdict};
 

@@ -13,7 +13,8 @@ fn code<T: std::fmt::Debug>(r: Result<T, AwsError>) -> String {
     r.unwrap_err().code
 }
 
-/// The documented Config bucket policy (spec/fresh-account.md §9.4), for objects under `prefix`.
+/// The documented Config bucket policy, for objects under `prefix`
+/// (https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html).
 fn config_policy(bucket: &str, prefix: &str) -> String {
     json!({
         "Version": "2012-10-17",

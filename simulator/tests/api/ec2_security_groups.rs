@@ -73,7 +73,7 @@ fn closing_the_default_group_for_ec2_2() {
     let sim = fresh_account(Era::Current, &[REGION]);
     let sg = default_sg(&sim);
     let id = sg.group_id.clone().unwrap();
-    // The exact wire input of the remediation (aws-surface.md §3.3), through the JSON path.
+    // The exact wire input of the remediation (as boto3 sends it), through the JSON path.
     let out = sim
         .call_json(
             REGION,

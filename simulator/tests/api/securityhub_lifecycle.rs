@@ -1,4 +1,5 @@
-//! Security Hub: BatchImportFindings and the finding lifecycle of spec/controls.md §1.4–§1.5.
+//! Security Hub: BatchImportFindings and the finding lifecycle (AWS:
+//! https://docs.aws.amazon.com/securityhub/latest/userguide/controls-findings-create-update.html).
 
 use crate::support::{securityhub_model_code, securityhub_product, securityhub_world};
 use hubsim_simulator::model::securityhub as sh;

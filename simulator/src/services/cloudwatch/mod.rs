@@ -1,4 +1,4 @@
-//! Amazon CloudWatch: metric alarms (the CIS 3.x controls read them; spec/aws-surface.md §3.12).
+//! Amazon CloudWatch: metric alarms (the CIS 3.x controls read them).
 //!
 //! Alarms are regional and stored under their name. hubsim never evaluates metrics, so an
 //! alarm stays in `INSUFFICIENT_DATA` (the state AWS gives every new alarm) until it is

@@ -1,10 +1,10 @@
 //! AWS Config: the customer managed configuration recorder and the delivery channel of each
-//! region (spec/aws-surface.md §3.7), which Config.1 and CIS 2.5 read.
+//! region, which Config.1 and CIS 2.5 read.
 //!
 //! A region holds at most one recorder and one delivery channel. The recorder records only
 //! once a delivery channel exists and `StartConfigurationRecorder` was called; the delivery
 //! channel can be put only while a recorder exists, and its bucket policy must let Config
-//! write (spec/controls.md §2.5, §5.4).
+//! write (https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html).
 
 mod delivery_channels;
 mod recorders;

@@ -2,9 +2,10 @@
 //! logs, VPC endpoints, internet gateways, route tables, DHCP options, tags and the EBS
 //! account settings. All state is regional.
 //!
-//! A fresh account holds the default VPC of spec/fresh-account.md §2 in every enabled region
-//! ([`seed_region`]). EC2 errors are dotted codes (`InvalidGroup.NotFound`), all HTTP 400
-//! except `DryRunOperation` (412).
+//! A fresh account holds a default VPC in every enabled region ([`seed_region`]; AWS:
+//! https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc-components.html).
+//! EC2 errors are dotted codes (`InvalidGroup.NotFound`), all HTTP 400 except
+//! `DryRunOperation` (412).
 
 mod cidr;
 mod ebs;

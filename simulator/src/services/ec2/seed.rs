@@ -1,4 +1,6 @@
-//! The default VPC of a fresh account (spec/fresh-account.md §2, §3).
+//! The default VPC of a fresh account
+//! (https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc-components.html) and its EBS
+//! settings (https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html).
 
 use super::cidr::Cidr4;
 use super::ebs::{save, EbsSettings};

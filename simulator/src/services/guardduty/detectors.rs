@@ -2,7 +2,7 @@
 //! ListTagsForResource.
 //!
 //! Which protection plans a detector created through the API gets by default is not
-//! documented (spec/controls.md §2.6 marks it unverified): hubsim turns on only the
+//! documented, so this is hubsim's reading: it turns on only the
 //! foundational sources (CloudTrail, DNS and VPC flow logs) and leaves every optional plan
 //! `DISABLED` unless the request enables it through `Features` or the legacy `DataSources`.
 

@@ -1,6 +1,6 @@
 //! Amazon GuardDuty: the detector of each region (GuardDuty.1 and, in era current, the
 //! feature controls GuardDuty.5–13) and the empty answers scanners expect around it
-//! (spec/aws-surface.md §3.8, spec/controls.md §2.6).
+//! (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/guardduty-controls.html).
 //!
 //! A region holds at most one detector. The account is an Organizations member that is
 //! neither the management account's GuardDuty delegated administrator nor managed by one, so

@@ -4,7 +4,8 @@
 //!
 //! IAM state is global: one copy per account, whatever region a call is signed for.
 //!
-//! hubsim's caller is the `OrganizationAccountAccessRole` (spec/fresh-account.md §5), a role.
+//! hubsim's caller is the `OrganizationAccountAccessRole`, a role (AWS:
+//! https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access-cross-account-role.html).
 //! Operations whose `UserName` defaults to "the caller" therefore answer as AWS does for role
 //! credentials: the ones that list something list nothing (`ListMFADevices`), the ones that
 //! need a user refuse (`GetUser`, `ListAccessKeys`).
@@ -47,9 +48,10 @@ pub fn register(r: &mut Registrar) {
 }
 
 /// Seeds the account's IAM state: the root user, and for `fresh-account` the roles AWS
-/// Organizations and AWS create (spec/fresh-account.md §4): `OrganizationAccountAccessRole`
-/// (trusting the management account, with `AdministratorAccess`) and the service-linked roles
-/// of Organizations, Support and Trusted Advisor.
+/// Organizations and AWS create: `OrganizationAccountAccessRole` (trusting the management
+/// account, with `AdministratorAccess`) and the service-linked roles of Organizations, Support
+/// and Trusted Advisor
+/// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_create.html).
 pub fn seed_account(ctx: &mut Ctx<'_>, preset: Preset, root: &RootSpec) -> Result<(), AwsError> {
     root::seed(ctx, root)?;
     if preset == Preset::FreshAccount {

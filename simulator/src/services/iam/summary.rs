@@ -15,7 +15,8 @@ pub(super) fn register(r: &mut Registrar) {
     r.add::<iam::GetAccountSummary>().add::<iam::ListAccountAliases>().add::<iam::ListOrganizationsFeatures>();
 }
 
-/// IAM's quotas as GetAccountSummary reports them (spec/fresh-account.md §4).
+/// IAM's quotas as GetAccountSummary reports them: hubsim's values (the ones other simulators
+/// use), not checked against a real account.
 const QUOTAS: &[(&str, i32)] = &[
     ("UsersQuota", 5000),
     ("GroupsQuota", 300),

@@ -1,6 +1,5 @@
-//! AWS Organizations as seen from the simulated account (spec/fresh-account.md §6,
-//! spec/aws-surface.md §3.14). Nothing is stored: the answers come from the account's
-//! settings (`Settings.account.organization`; `None` = a standalone account).
+//! AWS Organizations as seen from the simulated account. Nothing is stored: the answers come
+//! from the account's settings (`Settings.account.organization`; `None` = a standalone account).
 //!
 //! * Standalone account: every operation answers 400 `AWSOrganizationsNotInUseException`.
 //! * Member account (id ≠ the management account's): `DescribeOrganization` answers; the

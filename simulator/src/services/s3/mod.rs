@@ -2,8 +2,10 @@
 //! logging, notifications, lifecycle, ACL, ownership, versioning, tags).
 //!
 //! Bucket names are global; each bucket has a home region. New buckets get the defaults of
-//! the state's era (spec/controls.md §0.2): since 2023 SSE-S3, all four Block Public Access
-//! flags and `BucketOwnerEnforced`; in era 2022 none of these.
+//! the state's era: since 2023 SSE-S3, all four Block Public Access flags and
+//! `BucketOwnerEnforced`; in era 2022 none of these (AWS:
+//! https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html and
+//! https://aws.amazon.com/blogs/aws/heads-up-amazon-s3-security-changes-are-coming-in-april-of-2023/).
 
 mod acl;
 mod buckets;

@@ -1,5 +1,6 @@
 //! The findings store and BatchImportFindings with the finding lifecycle of
-//! spec/controls.md §1.4–§1.5.
+//! https://docs.aws.amazon.com/securityhub/latest/userguide/controls-findings-create-update.html and
+//! https://docs.aws.amazon.com/securityhub/latest/userguide/finding-workflow-status.html.
 //!
 //! One document per finding, keyed by `(ProductArn, Id)` in the call's region. Imports go
 //! through one of two products: Security Hub's own (`…::product/aws/securityhub`, which real
@@ -14,7 +15,7 @@
 //! A re-import without `RecordState` keeps the stored one.
 //!
 //! Workflow rules on re-import (a `SUPPRESSED` finding stays `SUPPRESSED` in every case,
-//! including when it becomes PASSED: controls.md §1.5 leaves that [U], hubsim's default):
+//! including when it becomes PASSED: AWS does not say, so this is hubsim's default):
 //! 1. `RecordState` ARCHIVED → ACTIVE while `NOTIFIED`/`RESOLVED` → `NEW`;
 //! 2. `Compliance.Status` PASSED → FAILED/WARNING/NOT_AVAILABLE while `NOTIFIED`/`RESOLVED` → `NEW`;
 //! 3. `Compliance.Status` becomes PASSED (from anything else) → `RESOLVED`.
@@ -63,7 +64,7 @@ pub(super) const VERIFICATION_STATES: [&str; 4] = ["UNKNOWN", "TRUE_POSITIVE", "
 const COMPLIANCE_STATUSES: [&str; 4] = ["PASSED", "WARNING", "FAILED", "NOT_AVAILABLE"];
 const RECORD_STATES: [&str; 2] = ["ACTIVE", "ARCHIVED"];
 
-/// `Severity.Normalized` for a label (spec/controls.md §1.3).
+/// `Severity.Normalized` for a label (AWS: https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_Severity.html).
 pub(super) fn normalized_of(label: &str) -> i32 {
     match label {
         "LOW" => 1,
@@ -74,7 +75,8 @@ pub(super) fn normalized_of(label: &str) -> i32 {
     }
 }
 
-/// `Severity.Label` for a normalized score 0–100 (spec/controls.md §1.3).
+/// `Severity.Label` for a normalized score 0–100
+/// (AWS: https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_Severity.html).
 pub(super) fn label_of(normalized: i32) -> &'static str {
     match normalized {
         i32::MIN..=0 => "INFORMATIONAL",

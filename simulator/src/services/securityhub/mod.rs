@@ -1,5 +1,6 @@
 //! AWS Security Hub (CSPM): the hub of each region, its standards subscriptions and the
-//! findings store with the finding lifecycle (spec/controls.md §1, spec/aws-surface.md §3.13).
+//! findings store with the finding lifecycle (AWS:
+//! https://docs.aws.amazon.com/securityhub/latest/userguide/controls-findings-create-update.html).
 //!
 //! Everything is regional. Every operation except `EnableSecurityHub` answers 401
 //! `InvalidAccessException` in a region where the hub is not enabled.

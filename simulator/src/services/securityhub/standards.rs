@@ -1,7 +1,8 @@
 //! Standards: DescribeStandards, BatchEnableStandards, BatchDisableStandards,
 //! GetEnabledStandards.
 //!
-//! hubsim models the two standards Security Hub enables by default (spec/controls.md §1.1).
+//! hubsim models the two standards Security Hub enables by default (FSBP v1.0.0 and CIS v1.2.0;
+//! AWS: https://docs.aws.amazon.com/cli/v1/reference/securityhub/enable-security-hub.html).
 //! A subscription is `READY` as soon as it is created (AWS passes through `PENDING`).
 
 use std::collections::BTreeMap;

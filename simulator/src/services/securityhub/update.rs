@@ -1,6 +1,7 @@
 //! BatchUpdateFindings: the customer's changes to findings (workflow status, note, severity,
 //! verification state, confidence, criticality, types, user-defined fields, related
-//! findings). It never changes `UpdatedAt` (spec/controls.md §1.3).
+//! findings). It never changes `UpdatedAt`
+//! (AWS: https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindings.html).
 //!
 //! `UserDefinedFields` are merged into the finding's (a key given again replaces its value).
 

@@ -1,8 +1,8 @@
 //! AWS STS: GetCallerIdentity and AssumeRole.
 //!
 //! hubsim is driven as a session of the account's `OrganizationAccountAccessRole` named
-//! `hubsim` (spec/fresh-account.md §5). An account without that role (the `empty` baseline)
-//! is driven as its root user.
+//! `hubsim`, as tools run from the management account do. An account without that role (the
+//! `empty` baseline) is driven as its root user.
 
 use hubsim_model::sts;
 
