@@ -1,4 +1,4 @@
-//! IAM.6 and IAM.7 (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html).
+//! IAM.6, IAM.7 and IAM.15 (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html).
 
 use crate::control::{Control, Input, ParamKind, Parameter, Schedule, Verdict};
 use hubsim_api::Era;
@@ -46,6 +46,18 @@ pub(super) const CONTROLS: &[Control] = &[
         choices: "No password policy fails. PasswordReusePrevention and MaxPasswordAge are checked only when set \
                   [I: absent or smaller/larger values fail]. In era 2022 the parameters were fixed at the defaults.",
         evaluate: iam_7,
+    },
+    Control {
+        id: "IAM.15",
+        resource_type: "AWS::::Account",
+        schedule: Schedule::Periodic,
+        // The rule IAM.7 uses, with its MinimumPasswordLength fixed at 14
+        // (<https://docs.aws.amazon.com/config/latest/developerguide/iam-password-policy.html>).
+        config_rule: Some("iam-password-policy"),
+        // CIS v1.2.0 1.9 only; Security Hub offers no parameter to change the 14.
+        parameters: &[],
+        choices: "No password policy fails (AWS Config marks the default policy NON_COMPLIANT). The same in both eras.",
+        evaluate: iam_15,
     },
 ];
 
@@ -110,5 +122,25 @@ fn iam_7(i: &Input<'_>) -> Vec<Verdict> {
         problems.is_empty(),
         "the IAM password policy meets the control's parameters",
         format!("the IAM password policy {}", problems.join(", ")),
+    )]
+}
+
+/// CIS v1.2.0 1.9's minimum password length.
+const CIS_MINIMUM_PASSWORD_LENGTH: i32 = 14;
+
+fn iam_15(i: &Input<'_>) -> Vec<Verdict> {
+    let want = CIS_MINIMUM_PASSWORD_LENGTH;
+    let Some(p) = &i.global.password_policy else {
+        return vec![Verdict::fail(
+            i.account(),
+            format!("the account has no IAM password policy (the default one does not count), so no minimum length of {want}"),
+        )];
+    };
+    let len = p.minimum_password_length.unwrap_or(0);
+    vec![Verdict::check(
+        i.account(),
+        len >= want,
+        format!("the IAM password policy's minimum length is {len}, at least {want}"),
+        format!("the IAM password policy's minimum length is {len}, below {want}"),
     )]
 }

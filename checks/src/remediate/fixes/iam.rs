@@ -1,5 +1,6 @@
-//! IAM.6 and IAM.7: the root user's hardware MFA (no API can register it) and the account's
-//! password policy (<https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html>).
+//! IAM.6, IAM.7 and IAM.15: the root user's hardware MFA (no API can register it), the
+//! account's password policy, and its minimum length of 14
+//! (<https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html>).
 
 use hubsim_api::model::iam;
 use hubsim_api::AwsApi;
@@ -29,6 +30,19 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
             after: &["S3.5"],
             how: How::Calls(iam_7),
         },
+        Fix {
+            control: "IAM.15",
+            // The read tells the fix what to keep; it is not in the transcript, but a remediation
+            // role needs it all the same.
+            iam_actions: &["iam:GetAccountPasswordPolicy", "iam:UpdateAccountPasswordPolicy"],
+            // One password policy per account.
+            scope: Scope::Account,
+            // UpdateAccountPasswordPolicy replaces the whole policy, and every fix of a round works
+            // from the snapshot taken at its start: run after IAM.7's fix and read the policy it
+            // left, so that neither undoes the other (IAM.7's fix already sets 14 or more).
+            after: &["IAM.7"],
+            how: How::Calls(iam_15),
+        },
     ]
 }
 
@@ -57,6 +71,41 @@ fn iam_7<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, F
             allow_users_to_change_password: Some(have.allow_users_to_change_password.unwrap_or(true)),
             max_password_age: Some(age as i32),
             password_reuse_prevention: Some(reuse.min(24) as i32),
+            hard_expiry: have.hard_expiry,
+        },
+    )?;
+    Ok(Done::Applied)
+}
+
+/// Raises the policy's minimum length to 14 and keeps everything else. The policy is read now,
+/// not taken from the round's snapshot: IAM.7's fix may have replaced it since.
+/// UpdateAccountPasswordPolicy is not a partial update: a member left out goes back to its
+/// default, and MaxPasswordAge and PasswordReusePrevention can be left at their defaults (no
+/// expiry, no reuse prevention) only by leaving them out
+/// (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAccountPasswordPolicy.html>).
+fn iam_15<A: AwsApi>(f: &mut Fixer<'_, A>, _target: &Target<'_>) -> Result<Done, Failed> {
+    const LENGTH: i32 = 14;
+    let home = f.home.clone();
+    let have = match f.read::<iam::GetAccountPasswordPolicy>(&home, Default::default()) {
+        Ok(found) => found.password_policy,
+        // No policy: one with only the length set, AWS's defaults for the rest.
+        Err(e) if e.code == "NoSuchEntity" => iam::PasswordPolicy::default(),
+        Err(error) => return Err(Failed { call: "iam:GetAccountPasswordPolicy".into(), error }),
+    };
+    if have.minimum_password_length.is_some_and(|len| len >= LENGTH) {
+        return Ok(Done::Applied);
+    }
+    f.call::<iam::UpdateAccountPasswordPolicy>(
+        &home,
+        iam::UpdateAccountPasswordPolicyRequest {
+            minimum_password_length: Some(LENGTH),
+            require_symbols: have.require_symbols,
+            require_numbers: have.require_numbers,
+            require_uppercase_characters: have.require_uppercase_characters,
+            require_lowercase_characters: have.require_lowercase_characters,
+            allow_users_to_change_password: have.allow_users_to_change_password,
+            max_password_age: have.max_password_age.filter(|a| *a > 0),
+            password_reuse_prevention: have.password_reuse_prevention.filter(|r| *r > 0),
             hard_expiry: have.hard_expiry,
         },
     )?;
