@@ -27,4 +27,4 @@ pub use error::{AwsError, SimError};
 pub use hubsim_model as model;
 pub use registry::Handler;
 pub use settings::{Era, Settings};
-pub use sim::{Batch, Simulator};
+pub use sim::{Answer, Batch, Simulator};

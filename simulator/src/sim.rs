@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::api::AwsApi;
 use crate::ctx::Ctx;
 use crate::error::{AwsError, SimError};
-use crate::registry::{registry, Entry};
+use crate::registry::{registry, Entry, TypedFn};
 use crate::settings::{RunState, Settings};
 use crate::store::{self, Db, Docs, JournalEntry};
 
@@ -125,42 +125,29 @@ impl Simulator {
     /// Calls an operation given by name with a JSON input (botocore member names), as a scenario
     /// step or a wire request does. The input is validated against the model first.
     pub fn call_json(&self, region: &str, service: &str, operation: &str, input: Value) -> Result<Value, AwsError> {
+        self.answer_json(region, service, operation, input).map(|answer| answer.output)
+    }
+
+    /// [`Simulator::call_json`], also saying whether the call changed the account (the operation
+    /// mutates and succeeded), so a caller need not look the operation up again.
+    pub fn answer_json(&self, region: &str, service: &str, operation: &str, input: Value) -> Result<Answer, AwsError> {
         let entry = lookup(service, operation)?;
+        let output = self.dispatch(entry, region, JsonCall(input))?;
+        Ok(Answer { output, mutated: entry.mutates })
+    }
+
+    /// The one way into a call from the simulator: a read runs on the connection as it is; a
+    /// mutating call runs in its own transaction (its savepoint and journal row inside).
+    fn dispatch<C: Call>(&self, entry: &Entry, region: &str, call: C) -> Result<C::Output, AwsError> {
         if !entry.mutates {
             let mut inner = self.lock();
             let Inner { conn, docs, state, .. } = &mut *inner;
             let mut batch = Batch { db: Db { conn, docs }, state, journaling: true, new_world: false };
-            return batch.run_entry(entry, region, input);
+            return batch.dispatch(entry, region, call, Refusals::Journal);
         }
-        let result = self.transaction::<_, SimError>(|batch| Ok(batch.run_entry(entry, region, input.clone())));
-        let result = result.map_err(AwsError::from)?;
-        if let Err(e) = &result {
-            if entry.mutates {
-                // Bookkeeping only: a journal write that fails must not turn AWS's answer into another.
-                if let Ok(text) = store::json_text(&input) {
-                    self.journal_failure(region, service, operation, &text, e);
-                }
-            }
-        }
-        result
-    }
-
-    /// Journals a failed mutating call; `input` is the input's JSON text.
-    fn journal_failure(&self, region: &str, service: &str, operation: &str, input: &str, error: &AwsError) {
-        let inner = self.lock();
-        if let Some((settings, run)) = &inner.state {
-            // Bookkeeping only: a journal write that fails must not turn AWS's answer into another.
-            let _ = store::journal_append(
-                &inner.conn,
-                &settings.account.id,
-                region,
-                service,
-                operation,
-                input,
-                Err(&error.to_string()),
-                run.clock_ms,
-            );
-        }
+        let result =
+            self.transaction::<_, SimError>(|batch| Ok(batch.dispatch(entry, region, call, Refusals::Journal)));
+        result.map_err(AwsError::from)?
     }
 
     /// A value stored with the state under `key` (e.g. the scenario envelope).
@@ -215,27 +202,118 @@ fn lookup(service: &str, operation: &str) -> Result<&'static Entry, AwsError> {
 
 impl AwsApi for Simulator {
     fn call<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
-        let entry = registry().get_typed::<O>().ok_or_else(|| AwsError::not_implemented(O::SERVICE, O::NAME))?;
-        let typed = entry.typed::<O>().ok_or_else(|| AwsError::internal("registry type mismatch"))?;
-        if !entry.mutates {
-            let mut inner = self.lock();
-            let Inner { conn, docs, state, .. } = &mut *inner;
-            let (settings, run) = state.as_mut().ok_or_else(uninitialized)?;
-            let mut scratch = *run;
-            let mut ctx = Ctx::new(Db { conn, docs }, settings, &mut scratch, region);
-            return typed(&mut ctx, input);
-        }
-        // The journal's text of the input, written once: a success and a failure both record it.
-        let input_text = store::json_text(&input)?;
-        let result = self.transaction::<_, SimError>(|batch| {
-            Ok(batch.run_typed::<O>(entry, typed, region, input, Some(&input_text)))
-        });
-        let result = result.map_err(AwsError::from)?;
-        if let Err(e) = &result {
-            self.journal_failure(region, O::SERVICE, O::NAME, &input_text, e);
-        }
-        result
+        let (entry, handler) = typed_entry::<O>()?;
+        // A read through the simulator's own API is not checked against the model (the callers
+        // in process build their inputs from typed values); a read in a batch is, as before.
+        self.dispatch(entry, region, TypedCall::<O> { handler, input, check_reads: false })
     }
+}
+
+/// What [`Simulator::answer_json`] answers: the output, and whether the account changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// The operation's output as JSON (botocore member names).
+    pub output: Value,
+    /// Whether the call changed the account: the operation mutates, and it succeeded.
+    pub mutated: bool,
+}
+
+/// The entry and the typed handler of operation `O`.
+fn typed_entry<O: Operation>() -> Result<(&'static Entry, TypedFn<O>), AwsError> {
+    let entry = registry().get_typed::<O>().ok_or_else(|| AwsError::not_implemented(O::SERVICE, O::NAME))?;
+    let handler = entry.typed::<O>().ok_or_else(|| AwsError::internal("registry type mismatch"))?;
+    Ok((entry, handler))
+}
+
+/// One call as it arrives: by name with a JSON input, or by type. The rest of the way (the
+/// savepoint, the clock, the journal) is [`Batch::dispatch`]'s, the same for both.
+trait Call {
+    /// The answer.
+    type Output;
+    /// Checks the input against the operation's model, as botocore would before sending it.
+    fn check(&self, entry: &Entry) -> Result<(), AwsError>;
+    /// The input's JSON text, for the journal.
+    fn input_text(&self) -> Result<String, SimError>;
+    /// Runs the handler.
+    fn run(self, entry: &Entry, ctx: &mut Ctx<'_>) -> Result<Self::Output, AwsError>;
+    /// The output's JSON text, for the journal.
+    fn output_text(output: &Self::Output) -> Result<String, SimError>;
+}
+
+/// A call by name with a JSON input (botocore member names).
+struct JsonCall(Value);
+
+impl Call for JsonCall {
+    type Output = Value;
+
+    fn check(&self, entry: &Entry) -> Result<(), AwsError> {
+        if let Some(model) = hubsim_model::service(entry.service) {
+            if let Err(problems) = hubsim_model::validate::validate_input(model, entry.name, &self.0) {
+                return Err(crate::services::validation_error(entry.service, &problems));
+            }
+        }
+        Ok(())
+    }
+
+    fn input_text(&self) -> Result<String, SimError> {
+        store::json_text(&self.0)
+    }
+
+    fn run(self, entry: &Entry, ctx: &mut Ctx<'_>) -> Result<Value, AwsError> {
+        entry.call_json(ctx, self.0)
+    }
+
+    fn output_text(output: &Value) -> Result<String, SimError> {
+        store::json_text(output)
+    }
+}
+
+/// A call by type.
+struct TypedCall<O: Operation> {
+    handler: TypedFn<O>,
+    input: O::Input,
+    /// Whether a read is checked against the model too (a mutating call always is).
+    check_reads: bool,
+}
+
+impl<O: Operation> Call for TypedCall<O> {
+    type Output = O::Output;
+
+    fn check(&self, entry: &Entry) -> Result<(), AwsError> {
+        if !entry.mutates && !self.check_reads {
+            return Ok(());
+        }
+        if let Some(model) = hubsim_model::service(entry.service) {
+            // Checked on the typed value; its JSON form is built only to say what is wrong.
+            if !hubsim_model::validate::conforms(model, entry.name, &self.input) {
+                let json_input = serde_json::to_value(&self.input)?;
+                if let Err(problems) = hubsim_model::validate::validate_input(model, entry.name, &json_input) {
+                    return Err(crate::services::validation_error(entry.service, &problems));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn input_text(&self) -> Result<String, SimError> {
+        store::json_text(&self.input)
+    }
+
+    fn run(self, _entry: &Entry, ctx: &mut Ctx<'_>) -> Result<O::Output, AwsError> {
+        (self.handler)(ctx, self.input)
+    }
+
+    fn output_text(output: &O::Output) -> Result<String, SimError> {
+        store::json_text(output)
+    }
+}
+
+/// Whether a mutating call that AWS refuses gets a journal row (as every call through the
+/// simulator's API and the typed batch API does; a scenario's steps record only what they did).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Refusals {
+    Journal,
+    Skip,
 }
 
 /// The typed API over one [`Batch`]: all the calls made through it land in one transaction.
@@ -327,115 +405,98 @@ impl Batch<'_> {
     }
 
     /// Calls an operation by name with a JSON input, validated against the model; a failure
-    /// leaves nothing behind (savepoint).
+    /// leaves nothing behind (savepoint). A refused call is not journaled (a scenario step
+    /// records what it did).
     pub fn call_json(&mut self, region: &str, service: &str, operation: &str, input: Value) -> Result<Value, AwsError> {
         let entry = lookup(service, operation)?;
-        self.run_entry(entry, region, input)
+        self.dispatch(entry, region, JsonCall(input), Refusals::Skip)
     }
 
     /// Calls an operation by type. While journaling, a mutating call is journaled as through
     /// the simulator's own API: its result, or AWS's refusal.
     pub fn call<O: Operation>(&mut self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
-        let entry = registry().get_typed::<O>().ok_or_else(|| AwsError::not_implemented(O::SERVICE, O::NAME))?;
-        let typed = entry.typed::<O>().ok_or_else(|| AwsError::internal("registry type mismatch"))?;
-        let input_text = if entry.mutates && self.journaling { Some(store::json_text(&input)?) } else { None };
-        let result = self.run_typed::<O>(entry, typed, region, input, input_text.as_deref());
-        if let (Err(e), Some(input), Some((settings, run))) = (&result, &input_text, self.state.as_ref()) {
+        let (entry, handler) = typed_entry::<O>()?;
+        self.dispatch(entry, region, TypedCall::<O> { handler, input, check_reads: true }, Refusals::Journal)
+    }
+
+    /// The one call path: checks the input, runs the handler, and for a mutating call moves the
+    /// clock by a second inside a savepoint (a refusal leaves nothing behind) and journals the
+    /// outcome while journaling is on.
+    fn dispatch<C: Call>(
+        &mut self,
+        entry: &Entry,
+        region: &str,
+        call: C,
+        refusals: Refusals,
+    ) -> Result<C::Output, AwsError> {
+        if !entry.mutates {
+            call.check(entry)?;
+            let (settings, run) = self.state.as_mut().ok_or_else(uninitialized)?;
+            // A read draws nothing: what it would move of the run state is dropped.
+            let mut scratch = *run;
+            let mut ctx = Ctx::new(self.db, settings, &mut scratch, region);
+            return call.run(entry, &mut ctx);
+        }
+        // The handler consumes the input, so the journal's copy is its text, written beforehand
+        // once: a success and a refusal both record it.
+        let input_text = if self.journaling { Some(call.input_text()?) } else { None };
+        let result = call.check(entry).and_then(|()| self.guarded(entry, region, call, input_text.as_deref()));
+        if let (Err(e), Some(input), Refusals::Journal) = (&result, &input_text, refusals) {
             // Bookkeeping only: a journal write that fails must not turn AWS's answer into another.
-            let _ = store::journal_append(
-                self.db.conn,
-                &settings.account.id,
-                region,
-                O::SERVICE,
-                O::NAME,
-                input,
-                Err(&e.to_string()),
-                run.clock_ms,
-            );
+            let _ = self.journal(entry, region, input, Err(&e.to_string()));
         }
         result
     }
 
-    fn run_entry(&mut self, entry: &Entry, region: &str, input: Value) -> Result<Value, AwsError> {
-        if let Some(model) = hubsim_model::service(entry.service) {
-            if let Err(problems) = hubsim_model::validate::validate_input(model, entry.name, &input) {
-                return Err(crate::services::validation_error(entry.service, &problems));
-            }
-        }
-        // The handler consumes the input, so the journal's copy is its text, written beforehand.
-        let journal_input = if entry.mutates && self.journaling { Some(store::json_text(&input)?) } else { None };
-        self.guarded(entry, region, journal_input.as_deref(), |ctx| entry.call_json(ctx, input), store::json_text)
-    }
-
-    fn run_typed<O: Operation>(
-        &mut self,
-        entry: &Entry,
-        typed: fn(&mut Ctx<'_>, O::Input) -> Result<O::Output, AwsError>,
-        region: &str,
-        input: O::Input,
-        journal_input: Option<&str>,
-    ) -> Result<O::Output, AwsError> {
-        if let Some(model) = hubsim_model::service(entry.service) {
-            // Checked on the typed value; its JSON form is built only to say what is wrong.
-            if !hubsim_model::validate::conforms(model, entry.name, &input) {
-                let json_input = serde_json::to_value(&input)?;
-                if let Err(problems) = hubsim_model::validate::validate_input(model, entry.name, &json_input) {
-                    return Err(crate::services::validation_error(entry.service, &problems));
-                }
-            }
-        }
-        let journal_input = if entry.mutates && self.journaling { journal_input } else { None };
-        self.guarded(entry, region, journal_input, |ctx| typed(ctx, input), store::json_text)
-    }
-
-    /// Runs one call inside a savepoint, moving the clock and journaling it when it mutates.
-    /// `journal_input` is the input's JSON text (present when the call is journaled);
-    /// `journal_output` writes the output's, and runs only then.
-    fn guarded<T>(
+    /// Runs one mutating call inside a savepoint, moving the clock, and journals its output
+    /// when `input_text` (the input's JSON text) is given. On an error nothing is kept.
+    fn guarded<C: Call>(
         &mut self,
         entry: &Entry,
         region: &str,
-        journal_input: Option<&str>,
-        f: impl FnOnce(&mut Ctx<'_>) -> Result<T, AwsError>,
-        journal_output: impl FnOnce(&T) -> Result<String, SimError>,
-    ) -> Result<T, AwsError> {
+        call: C,
+        input_text: Option<&str>,
+    ) -> Result<C::Output, AwsError> {
         let (settings, run) = self.state.as_mut().ok_or_else(uninitialized)?;
-        if !entry.mutates {
-            let mut scratch = *run;
-            let mut ctx = Ctx::new(self.db, settings, &mut scratch, region);
-            return f(&mut ctx);
-        }
         store::savepoint(self.db)?;
         let before = *run;
         // Each mutating call takes one second of scenario time, so creation times are ordered.
         run.clock_ms += 1000;
         let mut ctx = Ctx::new(self.db, settings, run, region);
-        let result = f(&mut ctx);
-        match result {
-            Ok(output) if !self.journaling => {
-                store::release(self.db)?;
-                Ok(output)
+        let result = call.run(entry, &mut ctx).and_then(|output| {
+            if let Some(input) = input_text {
+                let text = C::output_text(&output)?;
+                self.journal(entry, region, input, Ok(&text))?;
             }
+            Ok(output)
+        });
+        match result {
             Ok(output) => {
-                let text = journal_output(&output)?;
-                store::journal_append(
-                    self.db.conn,
-                    &settings.account.id,
-                    region,
-                    entry.service,
-                    entry.name,
-                    journal_input.unwrap_or("null"),
-                    Ok(&text),
-                    run.clock_ms,
-                )?;
                 store::release(self.db)?;
                 Ok(output)
             }
             Err(e) => {
-                *run = before;
+                if let Some((_, run)) = self.state.as_mut() {
+                    *run = before;
+                }
                 store::rollback_savepoint(self.db)?;
                 Err(e)
             }
         }
+    }
+
+    /// Appends a journal row for a call made now: its output's JSON text, or AWS's refusal.
+    fn journal(&self, entry: &Entry, region: &str, input: &str, outcome: Result<&str, &str>) -> Result<(), SimError> {
+        let Some((settings, run)) = self.state.as_ref() else { return Ok(()) };
+        store::journal_append(
+            self.db.conn,
+            &settings.account.id,
+            region,
+            entry.service,
+            entry.name,
+            input,
+            outcome,
+            run.clock_ms,
+        )
     }
 }
