@@ -1,7 +1,7 @@
 //! [`Simulator`]: one simulated AWS world in one SQLite database, and the in-process API on it.
 
 use std::cell::RefCell;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use hubsim_model::Operation;
@@ -25,6 +25,8 @@ const RUN_KEY: &str = "run";
 /// "database is locked".
 pub struct Simulator {
     inner: Mutex<Inner>,
+    /// The database file; `None` for an in-memory database.
+    path: Option<PathBuf>,
 }
 
 struct Inner {
@@ -47,6 +49,12 @@ impl Inner {
 impl Simulator {
     /// Opens (or creates) the database at `path`; `:memory:` for an in-memory one.
     pub fn open(path: &Path) -> Result<Simulator, SimError> {
+        let shared = path.as_os_str() != ":memory:";
+        let inner = Self::open_inner(path, shared)?;
+        Ok(Simulator { inner: Mutex::new(inner), path: shared.then(|| path.to_path_buf()) })
+    }
+
+    fn open_inner(path: &Path, shared: bool) -> Result<Inner, SimError> {
         let conn = store::open(path)?;
         let settings: Option<Settings> = store::meta_get(&conn, SETTINGS_KEY)?;
         let run: Option<RunState> = store::meta_get(&conn, RUN_KEY)?;
@@ -55,8 +63,12 @@ impl Simulator {
             (None, None) => None,
             _ => return Err(SimError::Corrupt("settings and run state must be stored together".into())),
         };
-        let shared = path.as_os_str() != ":memory:";
-        Ok(Simulator { inner: Mutex::new(Inner::new(conn, shared, state)?) })
+        Inner::new(conn, shared, state)
+    }
+
+    /// The database file, or `None` for an in-memory database.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
     }
 
     /// A fresh in-memory database.
@@ -171,11 +183,16 @@ impl Simulator {
 
     /// Copies the whole database into a new in-memory simulator (for dry runs and snapshots).
     pub fn snapshot(&self) -> Result<Simulator, SimError> {
+        Ok(Simulator { inner: Mutex::new(self.copy_inner()?), path: None })
+    }
+
+    /// A copy of the whole database in memory, with its state.
+    fn copy_inner(&self) -> Result<Inner, SimError> {
         let inner = self.lock();
         let mut dest = Connection::open_in_memory()?;
         store::configure(&dest)?;
         store::copy_to(&inner.conn, &mut dest)?;
-        Ok(Simulator { inner: Mutex::new(Inner::new(dest, false, inner.state.clone())?) })
+        Inner::new(dest, false, inner.state.clone())
     }
 
     /// Copies the whole database into the file at `path` (which must not exist or be empty).
@@ -184,6 +201,33 @@ impl Simulator {
         let mut dest = store::open(path)?;
         store::copy_to(&inner.conn, &mut dest)?;
         Ok(())
+    }
+
+    /// Replaces this simulator's whole state by a copy of `source`'s (a restore, a reset to a
+    /// seed). A file database is rebuilt beside the live file, then moved over it with the
+    /// live connection closed, so a failure leaves the file as it was; the simulator then
+    /// reopens it. Calls made meanwhile wait; a caller that must not see the state change
+    /// between two of its calls keeps them from running during the replacement.
+    pub fn replace_with(&self, source: &Simulator) -> Result<(), SimError> {
+        if std::ptr::eq(self, source) {
+            return Ok(());
+        }
+        let Some(path) = &self.path else {
+            let copy = source.copy_inner()?;
+            *self.lock() = copy;
+            return Ok(());
+        };
+        let staging = store::with_suffix(path, ".hubsim-restore");
+        store::remove_files(&staging)?;
+        source.save_to(&staging)?;
+        let mut inner = self.lock();
+        // Close the live connection (checkpointing its WAL) before its file is replaced.
+        let placeholder = Inner::new(Connection::open_in_memory()?, false, None)?;
+        drop(std::mem::replace(&mut *inner, placeholder));
+        let moved = store::replace_file(&staging, path);
+        // Replaced or not, the file is a whole database again: reopen it.
+        *inner = Self::open_inner(path, true)?;
+        moved
     }
 }
 

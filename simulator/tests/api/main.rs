@@ -19,6 +19,7 @@ mod iam_account;
 mod iam_roles;
 mod iam_users_mfa;
 mod kms_keys;
+mod lifecycle;
 mod logs_groups;
 mod organizations_probe;
 mod s3_buckets;
