@@ -123,11 +123,6 @@ impl<'a> Ctx<'a> {
         Ok(store::list_view(self.db, self.account(), &self.region)?)
     }
 
-    /// Every resource of a kind in `region`, in creation order.
-    pub fn list_in<R: Resource>(&self, region: &str) -> Result<Vec<(String, R)>, AwsError> {
-        Ok(store::list(self.db, self.account(), region)?)
-    }
-
     /// Visits the resources of a kind in the call's region created after position `after`, in
     /// creation order, with their positions, until `visit` returns `false`.
     pub fn scan_after<R: Resource>(&self, after: i64, visit: impl FnMut(i64, &R) -> bool) -> Result<(), AwsError> {

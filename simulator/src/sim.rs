@@ -438,7 +438,7 @@ impl Batch<'_> {
     }
 
     /// Direct access for setting up a baseline: a context in `region` with no journaling.
-    pub fn with_ctx<T>(
+    pub(crate) fn with_ctx<T>(
         &mut self,
         region: &str,
         f: impl FnOnce(&mut Ctx<'_>) -> Result<T, AwsError>,

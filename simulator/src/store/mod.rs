@@ -560,12 +560,6 @@ pub fn data_version(conn: &Connection) -> Result<i64, SimError> {
     Ok(conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?)
 }
 
-/// Whether the database holds no state yet (no settings written).
-pub fn is_empty(conn: &Connection) -> Result<bool, SimError> {
-    let n: i64 = conn.query_row("SELECT COUNT(*) FROM meta", [], |r| r.get(0))?;
-    Ok(n == 0)
-}
-
 /// Removes all state (used by `scenario load --reset` inside its transaction).
 pub fn clear(db: Db<'_>) -> Result<(), SimError> {
     db.docs.clear();

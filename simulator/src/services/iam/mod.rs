@@ -21,9 +21,9 @@ mod summary;
 mod users;
 
 pub use managed_policies::{managed_policy, ManagedPolicy, MANAGED_POLICIES};
-pub use roles::{role_by_name, StoredRole};
+pub use roles::role_by_name;
+#[cfg(any(test, feature = "testing"))]
 pub use root::{root_state, RootState};
-pub use service_linked::{service_linked_role_spec, ServiceLinkedRoleSpec, SERVICE_LINKED_ROLES};
 pub use users::StoredUser;
 
 use crate::baseline::{Preset, RootSpec};

@@ -45,6 +45,7 @@ impl Resource for Root {
 }
 
 /// What a test (or a scenario check) can see of the root user.
+#[cfg(any(test, feature = "testing"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RootState {
     /// Whether root has a password (login profile).
@@ -69,6 +70,7 @@ pub(crate) fn load(ctx: &Ctx<'_>) -> Result<Root, AwsError> {
 }
 
 /// The root user's login profile and MFA kind.
+#[cfg(any(test, feature = "testing"))]
 pub fn root_state(ctx: &Ctx<'_>) -> Result<RootState, AwsError> {
     let root = load(ctx)?;
     Ok(RootState { login_profile: root.login_profile, mfa: root.mfa })
