@@ -52,8 +52,6 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // The simulated Security Hub describes controls through the checks crate's catalogue.
-    hubsim_simulator::catalog::install(std::sync::Arc::new(hubsim_checks::catalog_hook::Catalog));
     let result = match cli.command {
         Command::Run(args) => commands::run::run(args),
         Command::Evaluate(args) => commands::evaluate_cmd::run(args),

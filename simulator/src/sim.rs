@@ -2,13 +2,14 @@
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use hubsim_model::Operation;
 use rusqlite::Connection;
 use serde_json::Value;
 
 use crate::api::AwsApi;
+use crate::catalog::ControlCatalog;
 use crate::ctx::Ctx;
 use crate::error::{AwsError, SimError};
 use crate::registry::{registry, Entry, TypedFn};
@@ -27,6 +28,8 @@ pub struct Simulator {
     inner: Mutex<Inner>,
     /// The database file; `None` for an in-memory database.
     path: Option<PathBuf>,
+    /// What the simulated Security Hub knows of controls (see [`crate::catalog`]).
+    catalog: Option<Arc<dyn ControlCatalog>>,
 }
 
 struct Inner {
@@ -51,7 +54,7 @@ impl Simulator {
     pub fn open(path: &Path) -> Result<Simulator, SimError> {
         let shared = path.as_os_str() != ":memory:";
         let inner = Self::open_inner(path, shared)?;
-        Ok(Simulator { inner: Mutex::new(inner), path: shared.then(|| path.to_path_buf()) })
+        Ok(Simulator { inner: Mutex::new(inner), path: shared.then(|| path.to_path_buf()), catalog: None })
     }
 
     fn open_inner(path: &Path, shared: bool) -> Result<Inner, SimError> {
@@ -64,6 +67,19 @@ impl Simulator {
             _ => return Err(SimError::Corrupt("settings and run state must be stored together".into())),
         };
         Inner::new(conn, shared, state)
+    }
+
+    /// This simulator with `catalog` as what its Security Hub knows of controls
+    /// (`DescribeStandardsControls`, `ListSecurityControlDefinitions`, ...). Without one, those
+    /// operations fail (500). Snapshots keep it.
+    pub fn with_catalog(mut self, catalog: Arc<dyn ControlCatalog>) -> Simulator {
+        self.catalog = Some(catalog);
+        self
+    }
+
+    /// The control catalogue, if the simulator was given one.
+    pub fn catalog(&self) -> Option<&Arc<dyn ControlCatalog>> {
+        self.catalog.as_ref()
     }
 
     /// The database file, or `None` for an in-memory database.
@@ -113,7 +129,8 @@ impl Simulator {
         let Inner { conn, docs, state, .. } = &mut *inner;
         let tx = store::begin(Db { conn, docs })?;
         let backup = state.clone();
-        let mut batch = Batch { db: tx.db(), state, journaling: true, new_world: false };
+        let catalog = self.catalog.as_deref();
+        let mut batch = Batch { db: tx.db(), state, journaling: true, new_world: false, catalog };
         let result = f(&mut batch).and_then(|out| {
             if let Some((s, r)) = batch.state.as_ref() {
                 // The settings change only with a new world; the run state with every call.
@@ -154,7 +171,8 @@ impl Simulator {
         if !entry.mutates {
             let mut inner = self.lock();
             let Inner { conn, docs, state, .. } = &mut *inner;
-            let mut batch = Batch { db: Db { conn, docs }, state, journaling: true, new_world: false };
+            let catalog = self.catalog.as_deref();
+            let mut batch = Batch { db: Db { conn, docs }, state, journaling: true, new_world: false, catalog };
             return batch.dispatch(entry, region, call, Refusals::Journal);
         }
         let result =
@@ -183,7 +201,7 @@ impl Simulator {
 
     /// Copies the whole database into a new in-memory simulator (for dry runs and snapshots).
     pub fn snapshot(&self) -> Result<Simulator, SimError> {
-        Ok(Simulator { inner: Mutex::new(self.copy_inner()?), path: None })
+        Ok(Simulator { inner: Mutex::new(self.copy_inner()?), path: None, catalog: self.catalog.clone() })
     }
 
     /// A copy of the whole database in memory, with its state.
@@ -399,6 +417,8 @@ pub struct Batch<'a> {
     journaling: bool,
     /// Whether the world was replaced or removed (its settings must be written again).
     new_world: bool,
+    /// The simulator's control catalogue.
+    catalog: Option<&'a dyn ControlCatalog>,
 }
 
 impl Batch<'_> {
@@ -444,7 +464,7 @@ impl Batch<'_> {
         f: impl FnOnce(&mut Ctx<'_>) -> Result<T, AwsError>,
     ) -> Result<T, AwsError> {
         let (settings, run) = self.state.as_mut().ok_or_else(uninitialized)?;
-        let mut ctx = Ctx::new(self.db, settings, run, region);
+        let mut ctx = Ctx::new(self.db, settings, run, region, self.catalog);
         f(&mut ctx)
     }
 
@@ -478,7 +498,7 @@ impl Batch<'_> {
             let (settings, run) = self.state.as_mut().ok_or_else(uninitialized)?;
             // A read draws nothing: what it would move of the run state is dropped.
             let mut scratch = *run;
-            let mut ctx = Ctx::new(self.db, settings, &mut scratch, region);
+            let mut ctx = Ctx::new(self.db, settings, &mut scratch, region, self.catalog);
             return call.run(entry, &mut ctx);
         }
         // The handler consumes the input, so the journal's copy is its text, written beforehand
@@ -506,7 +526,7 @@ impl Batch<'_> {
         let before = *run;
         // Each mutating call takes one second of scenario time, so creation times are ordered.
         run.clock_ms += 1000;
-        let mut ctx = Ctx::new(self.db, settings, run, region);
+        let mut ctx = Ctx::new(self.db, settings, run, region, self.catalog);
         let result = call.run(entry, &mut ctx).and_then(|output| {
             if let Some(input) = input_text {
                 let text = C::output_text(&output)?;
