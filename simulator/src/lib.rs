@@ -10,6 +10,7 @@
 //! implemented operations ([`operations`], [`operation_exists`]) and, for tests and benches,
 //! the `testing` module behind the cargo feature of that name.
 
+mod account;
 pub mod api;
 pub mod baseline;
 pub mod catalog;

@@ -5,10 +5,44 @@
 use hubsim_model::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::baseline::{MfaKind, RootSpec};
 use crate::error::AwsError;
 use crate::store::Resource;
 use crate::Ctx;
+
+/// The root user's MFA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MfaKind {
+    /// No MFA device.
+    #[default]
+    None,
+    /// A virtual (authenticator app) device.
+    Virtual,
+    /// A hardware device (what IAM.6 demands).
+    Hardware,
+}
+
+/// The root user's credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RootSpec {
+    /// Whether root has a password (login profile).
+    #[serde(default = "yes")]
+    pub login_profile: bool,
+    /// Root's MFA device.
+    #[serde(default)]
+    pub mfa: MfaKind,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for RootSpec {
+    fn default() -> Self {
+        RootSpec { login_profile: true, mfa: MfaKind::None }
+    }
+}
 
 const ID: &str = "root";
 
