@@ -167,13 +167,14 @@ impl Simulator {
 
     /// The one way into a call from the simulator: a read runs on the connection as it is; a
     /// mutating call runs in its own transaction (its savepoint and journal row inside).
+    #[inline]
     fn dispatch<C: Call>(&self, entry: &Entry, region: &str, call: C) -> Result<C::Output, AwsError> {
         if !entry.mutates {
             let mut inner = self.lock();
             let Inner { conn, docs, state, .. } = &mut *inner;
             let catalog = self.catalog.as_deref();
             let mut batch = Batch { db: Db { conn, docs }, state, journaling: true, new_world: false, catalog };
-            return batch.dispatch(entry, region, call, Refusals::Journal);
+            return batch.read(entry, region, call);
         }
         let result =
             self.transaction::<_, SimError>(|batch| Ok(batch.dispatch(entry, region, call, Refusals::Journal)));
@@ -494,12 +495,7 @@ impl Batch<'_> {
         refusals: Refusals,
     ) -> Result<C::Output, AwsError> {
         if !entry.mutates {
-            call.check(entry)?;
-            let (settings, run) = self.state.as_mut().ok_or_else(uninitialized)?;
-            // A read draws nothing: what it would move of the run state is dropped.
-            let mut scratch = *run;
-            let mut ctx = Ctx::new(self.db, settings, &mut scratch, region, self.catalog);
-            return call.run(entry, &mut ctx);
+            return self.read(entry, region, call);
         }
         // The handler consumes the input, so the journal's copy is its text, written beforehand
         // once: a success and a refusal both record it.
@@ -510,6 +506,17 @@ impl Batch<'_> {
             let _ = self.journal(entry, region, input, Err(&e.to_string()));
         }
         result
+    }
+
+    /// Runs a call that changes nothing: no savepoint, no clock, no journal.
+    #[inline]
+    fn read<C: Call>(&mut self, entry: &Entry, region: &str, call: C) -> Result<C::Output, AwsError> {
+        call.check(entry)?;
+        let (settings, run) = self.state.as_mut().ok_or_else(uninitialized)?;
+        // A read draws nothing: what it would move of the run state is dropped.
+        let mut scratch = *run;
+        let mut ctx = Ctx::new(self.db, settings, &mut scratch, region, self.catalog);
+        call.run(entry, &mut ctx)
     }
 
     /// Runs one mutating call inside a savepoint, moving the clock, and journals its output
