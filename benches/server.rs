@@ -32,7 +32,7 @@ fn start() -> String {
     let sim = Simulator::in_memory().expect("database");
     scenario::load(&sim, &scenario::parse(SEED).expect("parses"), LoadOptions::default()).expect("loads");
     hubsim_scenario::runner::evaluate(&sim, false).expect("findings to read");
-    let state = Arc::new(hubsim_server::State::new(sim, None).expect("server state"));
+    let state = Arc::new(hubsim_server::State::new(sim).expect("server state"));
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("address").to_string();
     std::thread::spawn(move || hubsim_server::http::run(listener, state));

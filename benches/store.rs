@@ -1,10 +1,10 @@
 //! Store-level and typed-API operations on one resource kind (S3 buckets, fully configured), the
 //! layer under every request. Run with `cargo bench --bench store`.
 //!
-//! * `store/*`: `hubsim_simulator::store`'s get (parsing the document, or with it known parsed),
-//!   put, list and paging on a table that already
-//!   holds 10,000 bucket documents (each ~1 KB of JSON: encryption, a TLS-deny policy, Block
-//!   Public Access, logging). `:memory:` unless the name says `file` (WAL, `synchronous=NORMAL`,
+//! * `store/*`: the simulator's store (`hubsim_simulator::testing::store`): get (parsing the
+//!   document, or with it known parsed), put, list and paging on a table that already holds
+//!   10,000 bucket documents (each ~1 KB of JSON: encryption, a TLS-deny policy, Block Public
+//!   Access, logging). `:memory:` unless the name says `file` (WAL, `synchronous=NORMAL`,
 //!   as `hubsim serve` opens its database).
 //! * `api/*`: the same reads and a write through the typed API (`Simulator::call`) on an
 //!   account with 1,000 such buckets: input validation, the handler, the transaction and (for
@@ -21,9 +21,8 @@ use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use hubsim_simulator::model::s3;
-use hubsim_simulator::services::s3::Bucket;
-use hubsim_simulator::store::{self, Db, Docs};
-use hubsim_simulator::testing::fresh_account;
+use hubsim_simulator::testing::store::{self, Db, Docs};
+use hubsim_simulator::testing::{fresh_account, Bucket};
 use hubsim_simulator::{AwsApi, Era, Simulator};
 use rusqlite::Connection;
 

@@ -55,8 +55,6 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // The simulated Security Hub describes controls through the checks crate's catalogue.
-    hubsim_simulator::catalog::install(std::sync::Arc::new(hubsim_scenario::catalog_hook::Catalog));
     // The fixes' order is derived from their declarations: a cycle or an unknown control is a
     // defect of hubsim itself, reported before any command runs.
     if let Err(e) = hubsim_checks::remediate::plan() {

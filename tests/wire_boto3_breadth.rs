@@ -32,10 +32,9 @@ const SCENARIO: &str = r#"{
 
 /// Every (service, operation) boto3 can send (hubsim's own `hubsim:*` operations are not AWS's).
 fn registered() -> BTreeSet<String> {
-    hubsim_simulator::registry::registry()
-        .entries()
-        .filter(|e| e.service != "hubsim")
-        .map(|e| format!("{}:{}", e.service, e.name))
+    hubsim_simulator::operations()
+        .filter(|o| o.service != "hubsim")
+        .map(|o| format!("{}:{}", o.service, o.operation))
         .collect()
 }
 

@@ -1,5 +1,5 @@
-//! The catalogue as the simulated Security Hub sees it (installed by the binary through
-//! [`hubsim_simulator::catalog::install`]).
+//! The catalogue as the simulated Security Hub sees it (given by the binary to each simulator it
+//! opens, through [`hubsim_simulator::Simulator::with_catalog`]).
 
 use hubsim_checks::catalogue::catalogue;
 use hubsim_checks::control::ParamKind;

@@ -156,7 +156,7 @@ mod tests {
     #[test]
     fn snapshot_restore_and_reset_in_memory() {
         let sim = fresh_account(Era::Current, &["us-east-1"]);
-        let state = State::new(sim, None).expect("state");
+        let state = State::new(sim).expect("state");
         assert_eq!(
             handle(&state, &Request { method: "GET".into(), path: "/_hubsim/health".into(), ..Default::default() })
                 .status,
@@ -183,7 +183,7 @@ mod tests {
     #[test]
     fn advance_clock_moves_the_clock_and_refuses_bad_bodies() {
         let sim = fresh_account(Era::Current, &["us-east-1"]);
-        let state = State::new(sim, None).expect("state");
+        let state = State::new(sim).expect("state");
         let now = |r: &Response| -> String {
             let v: Value = serde_json::from_slice(&r.body).expect("json");
             v["now"].as_str().expect("now").to_string()
@@ -223,7 +223,7 @@ mod tests {
         let seed = fresh_account(Era::Current, &["us-east-1"]);
         seed.save_to(&db).expect("save");
         let sim = hubsim_simulator::Simulator::open(&db).expect("open");
-        let state = State::new(sim, Some(db.clone())).expect("state");
+        let state = State::new(sim).expect("state");
         state
             .with_sim(|sim| sim.call_json("us-east-1", "s3", "CreateBucket", json!({"Bucket": "b-1"})))
             .expect("bucket");

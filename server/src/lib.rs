@@ -14,7 +14,6 @@ pub mod protocol;
 pub mod route;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -34,21 +33,9 @@ pub trait Hooks: Send + Sync {
     }
 }
 
-/// Why a snapshot, restore or reset failed.
-#[derive(Debug, thiserror::Error)]
-pub enum StateError {
-    /// The simulator's database failed.
-    #[error(transparent)]
-    Sim(#[from] SimError),
-    /// A database file could not be replaced.
-    #[error("{0}")]
-    Io(String),
-}
-
 /// The server's state: the live simulator, the seed it can be reset to, named snapshots.
 pub struct State {
     sim: RwLock<Simulator>,
-    db: Option<PathBuf>,
     seed: Simulator,
     snapshots: Mutex<HashMap<String, Simulator>>,
     hooks: Option<Arc<dyn Hooks>>,
@@ -60,9 +47,9 @@ pub struct State {
 }
 
 impl State {
-    /// Serves `sim`, whose database is the file `db` (`None` for an in-memory one). The state
-    /// as it is now is the seed `POST /_hubsim/reset` returns to.
-    pub fn new(sim: Simulator, db: Option<PathBuf>) -> Result<State, SimError> {
+    /// Serves `sim` (a file or an in-memory database). The state as it is now is the seed
+    /// `POST /_hubsim/reset` returns to.
+    pub fn new(sim: Simulator) -> Result<State, SimError> {
         let seed = sim.snapshot()?;
         let salt = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -71,7 +58,6 @@ impl State {
             ^ u64::from(std::process::id()).rotate_left(32);
         Ok(State {
             sim: RwLock::new(sim),
-            db,
             seed,
             snapshots: Mutex::new(HashMap::new()),
             hooks: None,
@@ -137,7 +123,7 @@ impl State {
     }
 
     /// Saves the live state as snapshot `name` (replacing one of that name).
-    pub fn save_snapshot(&self, name: &str) -> Result<(), StateError> {
+    pub fn save_snapshot(&self, name: &str) -> Result<(), SimError> {
         let copy = self.with_sim(|sim| sim.snapshot())?;
         self.snapshots.lock().unwrap_or_else(|p| p.into_inner()).insert(name.to_string(), copy);
         Ok(())
@@ -149,7 +135,7 @@ impl State {
     }
 
     /// Replaces the live state by snapshot `name`; `Ok(false)` when there is none.
-    pub fn restore_snapshot(&self, name: &str) -> Result<bool, StateError> {
+    pub fn restore_snapshot(&self, name: &str) -> Result<bool, SimError> {
         let snapshots = self.snapshots.lock().unwrap_or_else(|p| p.into_inner());
         let Some(source) = snapshots.get(name) else { return Ok(false) };
         self.replace_with(source)?;
@@ -157,33 +143,15 @@ impl State {
     }
 
     /// Puts the live state back to the seed.
-    pub fn reset(&self) -> Result<(), StateError> {
+    pub fn reset(&self) -> Result<(), SimError> {
         self.replace_with(&self.seed)
     }
 
-    /// Replaces the live state by a copy of `source`. A file database is rebuilt beside the
-    /// live one, then moved over it while no request runs, so a failure leaves it as it was.
-    fn replace_with(&self, source: &Simulator) -> Result<(), StateError> {
-        let Some(db) = &self.db else {
-            let copy = source.snapshot()?;
-            *self.sim.write().unwrap_or_else(|p| p.into_inner()) = copy;
-            return Ok(());
-        };
-        let staging = with_suffix(db, ".hubsim-restore");
-        remove_db_files(&staging)?;
-        source.save_to(&staging)?;
-        let mut live = self.sim.write().unwrap_or_else(|p| p.into_inner());
-        // Close the live connection (checkpointing its WAL) before its file is replaced.
-        let placeholder = Simulator::in_memory()?;
-        drop(std::mem::replace(&mut *live, placeholder));
-        let moved = remove_wal_files(db).and_then(|_| std::fs::rename(&staging, db));
-        if let Err(e) = moved {
-            // The old file is still in place: reopen it.
-            *live = Simulator::open(db)?;
-            return Err(StateError::Io(format!("could not replace {}: {e}", db.display())));
-        }
-        *live = Simulator::open(db)?;
-        Ok(())
+    /// Replaces the live state by a copy of `source` (the simulator handles its database
+    /// file), once the requests in flight are done: none sees the state change halfway.
+    fn replace_with(&self, source: &Simulator) -> Result<(), SimError> {
+        let live = self.sim.write().unwrap_or_else(|p| p.into_inner());
+        live.replace_with(source)
     }
 }
 
@@ -192,28 +160,4 @@ fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
-}
-
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(suffix);
-    PathBuf::from(s)
-}
-
-fn remove_if_present(path: &Path) -> std::io::Result<()> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
-    }
-}
-
-fn remove_wal_files(db: &Path) -> std::io::Result<()> {
-    remove_if_present(&with_suffix(db, "-wal"))?;
-    remove_if_present(&with_suffix(db, "-shm"))
-}
-
-fn remove_db_files(db: &Path) -> Result<(), StateError> {
-    let io = |e: std::io::Error| StateError::Io(format!("could not remove {}: {e}", db.display()));
-    remove_if_present(db).map_err(io)?;
-    remove_wal_files(db).map_err(io)
 }

@@ -262,16 +262,14 @@ impl Call {
                 state.refresh_if_changed(sim);
             }
         }
-        let mut response = match sim.call_json(&target.region, target.service, &op.name, input) {
-            Ok(output) => {
+        let mut response = match sim.answer_json(&target.region, target.service, &op.name, input) {
+            Ok(answer) => {
                 if let Some(state) = state {
-                    let mutates =
-                        hubsim_simulator::registry::registry().get(target.service, &op.name).is_some_and(|e| e.mutates);
-                    if mutates && target.service != "securityhub" {
+                    if answer.mutated && target.service != "securityhub" {
                         state.mark_changed();
                     }
                 }
-                shape.codec.serialize(shape.model, op, &output, request_id)
+                shape.codec.serialize(shape.model, op, &answer.output, request_id)
             }
             Err(e) => shape.render(Some(op), &e, Vec::new(), request_id),
         };

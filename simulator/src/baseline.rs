@@ -19,52 +19,8 @@ use crate::services::{ec2, iam as iam_svc};
 use crate::settings::{RunState, Settings};
 use crate::sim::Batch;
 
-/// Which baseline to start from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum Preset {
-    /// A member account just created by AWS Organizations.
-    #[default]
-    #[serde(rename = "fresh-account")]
-    FreshAccount,
-    /// Nothing but the account and its root user.
-    #[serde(rename = "empty")]
-    Empty,
-}
-
-/// The root user's MFA.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MfaKind {
-    /// No MFA device.
-    #[default]
-    None,
-    /// A virtual (authenticator app) device.
-    Virtual,
-    /// A hardware device (what IAM.6 demands).
-    Hardware,
-}
-
-/// The root user's credentials.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RootSpec {
-    /// Whether root has a password (login profile).
-    #[serde(default = "yes")]
-    pub login_profile: bool,
-    /// Root's MFA device.
-    #[serde(default)]
-    pub mfa: MfaKind,
-}
-
-fn yes() -> bool {
-    true
-}
-
-impl Default for RootSpec {
-    fn default() -> Self {
-        RootSpec { login_profile: true, mfa: MfaKind::None }
-    }
-}
+pub use crate::account::Preset;
+pub use crate::services::iam::{MfaKind, RootSpec};
 
 /// The console's 1-click AWS Config setup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

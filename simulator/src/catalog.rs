@@ -1,10 +1,10 @@
 //! The hook through which the simulated Security Hub learns about controls. The simulator
-//! knows nothing about controls; the binary installs the evaluator's catalogue here, so that
+//! knows nothing about controls; whoever opens a [`Simulator`](crate::Simulator) hands it a
+//! catalogue ([`Simulator::with_catalog`](crate::Simulator::with_catalog)), so that
 //! `DescribeStandardsControls`, `ListSecurityControlDefinitions` and friends can answer
-//! without a dependency from the simulator on the checks crate.
+//! without a dependency from the simulator on the checks crate. Without one they fail (500).
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
 
 use crate::settings::Era;
 
@@ -46,20 +46,4 @@ pub struct ParameterInfo {
 pub trait ControlCatalog: Send + Sync {
     /// Every control of `era`, in id order.
     fn controls(&self, era: Era) -> Vec<ControlInfo>;
-}
-
-fn slot() -> &'static RwLock<Option<Arc<dyn ControlCatalog>>> {
-    static SLOT: RwLock<Option<Arc<dyn ControlCatalog>>> = RwLock::new(None);
-    &SLOT
-}
-
-/// Installs the catalogue (the binary does, at start).
-pub fn install(catalog: Arc<dyn ControlCatalog>) {
-    let mut guard = slot().write().unwrap_or_else(|p| p.into_inner());
-    *guard = Some(catalog);
-}
-
-/// The installed catalogue, if any.
-pub fn installed() -> Option<Arc<dyn ControlCatalog>> {
-    slot().read().unwrap_or_else(|p| p.into_inner()).clone()
 }

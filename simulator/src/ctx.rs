@@ -3,6 +3,7 @@
 
 use hubsim_model::Timestamp;
 
+use crate::catalog::ControlCatalog;
 use crate::error::AwsError;
 use crate::ids::IdGen;
 use crate::settings::{Era, RunState, Settings};
@@ -14,11 +15,23 @@ pub struct Ctx<'a> {
     pub(crate) settings: &'a Settings,
     pub(crate) run: &'a mut RunState,
     region: String,
+    catalog: Option<&'a dyn ControlCatalog>,
 }
 
 impl<'a> Ctx<'a> {
-    pub(crate) fn new(db: Db<'a>, settings: &'a Settings, run: &'a mut RunState, region: &str) -> Self {
-        Ctx { db, settings, run, region: region.to_string() }
+    pub(crate) fn new(
+        db: Db<'a>,
+        settings: &'a Settings,
+        run: &'a mut RunState,
+        region: &str,
+        catalog: Option<&'a dyn ControlCatalog>,
+    ) -> Self {
+        Ctx { db, settings, run, region: region.to_string(), catalog }
+    }
+
+    /// The control catalogue the simulator was given, if any (see [`crate::catalog`]).
+    pub fn catalog(&self) -> Option<&'a dyn ControlCatalog> {
+        self.catalog
     }
 
     /// The account the call is made in.
@@ -121,11 +134,6 @@ impl<'a> Ctx<'a> {
     /// [`store::View`]).
     pub fn list_view<V: View>(&self) -> Result<Vec<(String, V)>, AwsError> {
         Ok(store::list_view(self.db, self.account(), &self.region)?)
-    }
-
-    /// Every resource of a kind in `region`, in creation order.
-    pub fn list_in<R: Resource>(&self, region: &str) -> Result<Vec<(String, R)>, AwsError> {
-        Ok(store::list(self.db, self.account(), region)?)
     }
 
     /// Visits the resources of a kind in the call's region created after position `after`, in

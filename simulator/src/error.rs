@@ -18,6 +18,17 @@ pub enum SimError {
     /// A stored document failed to (de)serialize.
     #[error("stored document is invalid: {0}")]
     Document(#[from] serde_json::Error),
+    /// A database file could not be removed or replaced.
+    #[error("could not {action} {}: {source}", path.display())]
+    File {
+        /// What was being done (`remove`, `replace`).
+        action: &'static str,
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why it failed.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl From<SimError> for AwsError {

@@ -2,40 +2,37 @@
 //! resources, operations and errors, the typed in-process API (the [`AwsApi`] of `hubsim-api`)
 //! and fresh-account baselines.
 //!
-//! Architecture invariants (see ARCHITECTURE.md): only [`store`] knows SQL; services know
+//! Architecture invariants (see ARCHITECTURE.md): only the store knows SQL; services know
 //! nothing of HTTP; nothing here knows about Security Hub controls, scenario files, their
 //! expectations or the user's suppressions. The simulator depends on `hubsim-api` and the
 //! models, never on the checks, the scenario layer or the server.
+//!
+//! The store, the registry of operations and the services are private: a caller sees the
+//! account through [`Simulator`] (its calls, its lifecycle, its journal), the list of
+//! implemented operations ([`operations`], [`operation_exists`]) and, for tests and benches,
+//! the `testing` module behind the cargo feature of that name.
 
+mod account;
 pub mod baseline;
 pub mod catalog;
-pub mod ctx;
+mod ctx;
 pub mod error;
 pub mod ids;
+mod operations;
 pub mod policy;
-pub mod registry;
-pub mod services;
+mod registry;
+mod services;
 pub mod settings;
 pub mod sim;
-pub mod store;
+mod store;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use ctx::Ctx;
+pub(crate) use ctx::Ctx;
 pub use error::SimError;
 /// The AWS API contract, re-exported so the simulator's users need one dependency.
 pub use hubsim_api::{memo, model, AwsApi, AwsError, Era};
-pub use registry::Handler;
+pub use operations::{operation_exists, operations, validation_error, OperationInfo};
 pub use settings::Settings;
-pub use sim::{Batch, Simulator};
-
-/// Whether hubsim implements `operation` of `service` (`s3`, `CreateBucket`): a call to one it
-/// does not implement answers `NotImplemented`.
-pub fn operation_exists(service: &str, operation: &str) -> bool {
-    registry::registry().get(service, operation).is_some()
-}
-
-/// Every operation the simulator implements, as (botocore service, operation, whether it
-/// changes state), by service then operation.
-pub fn operations() -> impl Iterator<Item = (&'static str, &'static str, bool)> {
-    registry::registry().entries().map(|e| (e.service, e.name, e.mutates))
-}
+pub use sim::{Answer, Batch, Simulator};
+pub use store::JournalEntry;

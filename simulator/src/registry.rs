@@ -21,7 +21,7 @@ pub trait Handler: Operation {
     fn handle(ctx: &mut Ctx<'_>, input: Self::Input) -> Result<Self::Output, AwsError>;
 }
 
-type TypedFn<O> = fn(&mut Ctx<'_>, <O as Operation>::Input) -> Result<<O as Operation>::Output, AwsError>;
+pub(crate) type TypedFn<O> = fn(&mut Ctx<'_>, <O as Operation>::Input) -> Result<<O as Operation>::Output, AwsError>;
 type JsonFn = fn(&mut Ctx<'_>, Value) -> Result<Value, AwsError>;
 
 /// One registered operation.

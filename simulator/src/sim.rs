@@ -1,17 +1,18 @@
 //! [`Simulator`]: one simulated AWS world in one SQLite database, and the in-process API on it.
 
 use std::cell::RefCell;
-use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use hubsim_api::AwsApi;
 use hubsim_model::Operation;
 use rusqlite::Connection;
 use serde_json::Value;
 
+use crate::catalog::ControlCatalog;
 use crate::ctx::Ctx;
 use crate::error::{AwsError, SimError};
-use crate::registry::{registry, Entry};
+use crate::registry::{registry, Entry, TypedFn};
 use crate::settings::{RunState, Settings};
 use crate::store::{self, Db, Docs, JournalEntry};
 
@@ -25,6 +26,10 @@ const RUN_KEY: &str = "run";
 /// "database is locked".
 pub struct Simulator {
     inner: Mutex<Inner>,
+    /// The database file; `None` for an in-memory database.
+    path: Option<PathBuf>,
+    /// What the simulated Security Hub knows of controls (see [`crate::catalog`]).
+    catalog: Option<Arc<dyn ControlCatalog>>,
 }
 
 struct Inner {
@@ -47,6 +52,12 @@ impl Inner {
 impl Simulator {
     /// Opens (or creates) the database at `path`; `:memory:` for an in-memory one.
     pub fn open(path: &Path) -> Result<Simulator, SimError> {
+        let shared = path.as_os_str() != ":memory:";
+        let inner = Self::open_inner(path, shared)?;
+        Ok(Simulator { inner: Mutex::new(inner), path: shared.then(|| path.to_path_buf()), catalog: None })
+    }
+
+    fn open_inner(path: &Path, shared: bool) -> Result<Inner, SimError> {
         let conn = store::open(path)?;
         let settings: Option<Settings> = store::meta_get(&conn, SETTINGS_KEY)?;
         let run: Option<RunState> = store::meta_get(&conn, RUN_KEY)?;
@@ -55,8 +66,25 @@ impl Simulator {
             (None, None) => None,
             _ => return Err(SimError::Corrupt("settings and run state must be stored together".into())),
         };
-        let shared = path.as_os_str() != ":memory:";
-        Ok(Simulator { inner: Mutex::new(Inner::new(conn, shared, state)?) })
+        Inner::new(conn, shared, state)
+    }
+
+    /// This simulator with `catalog` as what its Security Hub knows of controls
+    /// (`DescribeStandardsControls`, `ListSecurityControlDefinitions`, ...). Without one, those
+    /// operations fail (500). Snapshots keep it.
+    pub fn with_catalog(mut self, catalog: Arc<dyn ControlCatalog>) -> Simulator {
+        self.catalog = Some(catalog);
+        self
+    }
+
+    /// The control catalogue, if the simulator was given one.
+    pub fn catalog(&self) -> Option<&Arc<dyn ControlCatalog>> {
+        self.catalog.as_ref()
+    }
+
+    /// The database file, or `None` for an in-memory database.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
     }
 
     /// A fresh in-memory database.
@@ -101,7 +129,8 @@ impl Simulator {
         let Inner { conn, docs, state, .. } = &mut *inner;
         let tx = store::begin(Db { conn, docs })?;
         let backup = state.clone();
-        let mut batch = Batch { db: tx.db(), state, journaling: true, new_world: false };
+        let catalog = self.catalog.as_deref();
+        let mut batch = Batch { db: tx.db(), state, journaling: true, new_world: false, catalog };
         let result = f(&mut batch).and_then(|out| {
             if let Some((s, r)) = batch.state.as_ref() {
                 // The settings change only with a new world; the run state with every call.
@@ -125,42 +154,31 @@ impl Simulator {
     /// Calls an operation given by name with a JSON input (botocore member names), as a scenario
     /// step or a wire request does. The input is validated against the model first.
     pub fn call_json(&self, region: &str, service: &str, operation: &str, input: Value) -> Result<Value, AwsError> {
+        self.answer_json(region, service, operation, input).map(|answer| answer.output)
+    }
+
+    /// [`Simulator::call_json`], also saying whether the call changed the account (the operation
+    /// mutates and succeeded), so a caller need not look the operation up again.
+    pub fn answer_json(&self, region: &str, service: &str, operation: &str, input: Value) -> Result<Answer, AwsError> {
         let entry = lookup(service, operation)?;
+        let output = self.dispatch(entry, region, JsonCall(input))?;
+        Ok(Answer { output, mutated: entry.mutates })
+    }
+
+    /// The one way into a call from the simulator: a read runs on the connection as it is; a
+    /// mutating call runs in its own transaction (its savepoint and journal row inside).
+    #[inline]
+    fn dispatch<C: Call>(&self, entry: &Entry, region: &str, call: C) -> Result<C::Output, AwsError> {
         if !entry.mutates {
             let mut inner = self.lock();
             let Inner { conn, docs, state, .. } = &mut *inner;
-            let mut batch = Batch { db: Db { conn, docs }, state, journaling: true, new_world: false };
-            return batch.run_entry(entry, region, input);
+            let catalog = self.catalog.as_deref();
+            let mut batch = Batch { db: Db { conn, docs }, state, journaling: true, new_world: false, catalog };
+            return batch.read(entry, region, call);
         }
-        let result = self.transaction::<_, SimError>(|batch| Ok(batch.run_entry(entry, region, input.clone())));
-        let result = result.map_err(AwsError::from)?;
-        if let Err(e) = &result {
-            if entry.mutates {
-                // Bookkeeping only: a journal write that fails must not turn AWS's answer into another.
-                if let Ok(text) = store::json_text(&input) {
-                    self.journal_failure(region, service, operation, &text, e);
-                }
-            }
-        }
-        result
-    }
-
-    /// Journals a failed mutating call; `input` is the input's JSON text.
-    fn journal_failure(&self, region: &str, service: &str, operation: &str, input: &str, error: &AwsError) {
-        let inner = self.lock();
-        if let Some((settings, run)) = &inner.state {
-            // Bookkeeping only: a journal write that fails must not turn AWS's answer into another.
-            let _ = store::journal_append(
-                &inner.conn,
-                &settings.account.id,
-                region,
-                service,
-                operation,
-                input,
-                Err(&error.to_string()),
-                run.clock_ms,
-            );
-        }
+        let result =
+            self.transaction::<_, SimError>(|batch| Ok(batch.dispatch(entry, region, call, Refusals::Journal)));
+        result.map_err(AwsError::from)?
     }
 
     /// A value stored with the state under `key` (e.g. the scenario envelope).
@@ -184,11 +202,16 @@ impl Simulator {
 
     /// Copies the whole database into a new in-memory simulator (for dry runs and snapshots).
     pub fn snapshot(&self) -> Result<Simulator, SimError> {
+        Ok(Simulator { inner: Mutex::new(self.copy_inner()?), path: None, catalog: self.catalog.clone() })
+    }
+
+    /// A copy of the whole database in memory, with its state.
+    fn copy_inner(&self) -> Result<Inner, SimError> {
         let inner = self.lock();
         let mut dest = Connection::open_in_memory()?;
         store::configure(&dest)?;
         store::copy_to(&inner.conn, &mut dest)?;
-        Ok(Simulator { inner: Mutex::new(Inner::new(dest, false, inner.state.clone())?) })
+        Inner::new(dest, false, inner.state.clone())
     }
 
     /// Copies the whole database into the file at `path` (which must not exist or be empty).
@@ -197,6 +220,33 @@ impl Simulator {
         let mut dest = store::open(path)?;
         store::copy_to(&inner.conn, &mut dest)?;
         Ok(())
+    }
+
+    /// Replaces this simulator's whole state by a copy of `source`'s (a restore, a reset to a
+    /// seed). A file database is rebuilt beside the live file, then moved over it with the
+    /// live connection closed, so a failure leaves the file as it was; the simulator then
+    /// reopens it. Calls made meanwhile wait; a caller that must not see the state change
+    /// between two of its calls keeps them from running during the replacement.
+    pub fn replace_with(&self, source: &Simulator) -> Result<(), SimError> {
+        if std::ptr::eq(self, source) {
+            return Ok(());
+        }
+        let Some(path) = &self.path else {
+            let copy = source.copy_inner()?;
+            *self.lock() = copy;
+            return Ok(());
+        };
+        let staging = store::with_suffix(path, ".hubsim-restore");
+        store::remove_files(&staging)?;
+        source.save_to(&staging)?;
+        let mut inner = self.lock();
+        // Close the live connection (checkpointing its WAL) before its file is replaced.
+        let placeholder = Inner::new(Connection::open_in_memory()?, false, None)?;
+        drop(std::mem::replace(&mut *inner, placeholder));
+        let moved = store::replace_file(&staging, path);
+        // Replaced or not, the file is a whole database again: reopen it.
+        *inner = Self::open_inner(path, true)?;
+        moved
     }
 }
 
@@ -215,27 +265,118 @@ fn lookup(service: &str, operation: &str) -> Result<&'static Entry, AwsError> {
 
 impl AwsApi for Simulator {
     fn call<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
-        let entry = registry().get_typed::<O>().ok_or_else(|| AwsError::not_implemented(O::SERVICE, O::NAME))?;
-        let typed = entry.typed::<O>().ok_or_else(|| AwsError::internal("registry type mismatch"))?;
-        if !entry.mutates {
-            let mut inner = self.lock();
-            let Inner { conn, docs, state, .. } = &mut *inner;
-            let (settings, run) = state.as_mut().ok_or_else(uninitialized)?;
-            let mut scratch = *run;
-            let mut ctx = Ctx::new(Db { conn, docs }, settings, &mut scratch, region);
-            return typed(&mut ctx, input);
-        }
-        // The journal's text of the input, written once: a success and a failure both record it.
-        let input_text = store::json_text(&input)?;
-        let result = self.transaction::<_, SimError>(|batch| {
-            Ok(batch.run_typed::<O>(entry, typed, region, input, Some(&input_text)))
-        });
-        let result = result.map_err(AwsError::from)?;
-        if let Err(e) = &result {
-            self.journal_failure(region, O::SERVICE, O::NAME, &input_text, e);
-        }
-        result
+        let (entry, handler) = typed_entry::<O>()?;
+        // A read through the simulator's own API is not checked against the model (the callers
+        // in process build their inputs from typed values); a read in a batch is, as before.
+        self.dispatch(entry, region, TypedCall::<O> { handler, input, check_reads: false })
     }
+}
+
+/// What [`Simulator::answer_json`] answers: the output, and whether the account changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// The operation's output as JSON (botocore member names).
+    pub output: Value,
+    /// Whether the call changed the account: the operation mutates, and it succeeded.
+    pub mutated: bool,
+}
+
+/// The entry and the typed handler of operation `O`.
+fn typed_entry<O: Operation>() -> Result<(&'static Entry, TypedFn<O>), AwsError> {
+    let entry = registry().get_typed::<O>().ok_or_else(|| AwsError::not_implemented(O::SERVICE, O::NAME))?;
+    let handler = entry.typed::<O>().ok_or_else(|| AwsError::internal("registry type mismatch"))?;
+    Ok((entry, handler))
+}
+
+/// One call as it arrives: by name with a JSON input, or by type. The rest of the way (the
+/// savepoint, the clock, the journal) is [`Batch::dispatch`]'s, the same for both.
+trait Call {
+    /// The answer.
+    type Output;
+    /// Checks the input against the operation's model, as botocore would before sending it.
+    fn check(&self, entry: &Entry) -> Result<(), AwsError>;
+    /// The input's JSON text, for the journal.
+    fn input_text(&self) -> Result<String, SimError>;
+    /// Runs the handler.
+    fn run(self, entry: &Entry, ctx: &mut Ctx<'_>) -> Result<Self::Output, AwsError>;
+    /// The output's JSON text, for the journal.
+    fn output_text(output: &Self::Output) -> Result<String, SimError>;
+}
+
+/// A call by name with a JSON input (botocore member names).
+struct JsonCall(Value);
+
+impl Call for JsonCall {
+    type Output = Value;
+
+    fn check(&self, entry: &Entry) -> Result<(), AwsError> {
+        if let Some(model) = hubsim_model::service(entry.service) {
+            if let Err(problems) = hubsim_model::validate::validate_input(model, entry.name, &self.0) {
+                return Err(crate::services::validation_error(entry.service, &problems));
+            }
+        }
+        Ok(())
+    }
+
+    fn input_text(&self) -> Result<String, SimError> {
+        store::json_text(&self.0)
+    }
+
+    fn run(self, entry: &Entry, ctx: &mut Ctx<'_>) -> Result<Value, AwsError> {
+        entry.call_json(ctx, self.0)
+    }
+
+    fn output_text(output: &Value) -> Result<String, SimError> {
+        store::json_text(output)
+    }
+}
+
+/// A call by type.
+struct TypedCall<O: Operation> {
+    handler: TypedFn<O>,
+    input: O::Input,
+    /// Whether a read is checked against the model too (a mutating call always is).
+    check_reads: bool,
+}
+
+impl<O: Operation> Call for TypedCall<O> {
+    type Output = O::Output;
+
+    fn check(&self, entry: &Entry) -> Result<(), AwsError> {
+        if !entry.mutates && !self.check_reads {
+            return Ok(());
+        }
+        if let Some(model) = hubsim_model::service(entry.service) {
+            // Checked on the typed value; its JSON form is built only to say what is wrong.
+            if !hubsim_model::validate::conforms(model, entry.name, &self.input) {
+                let json_input = serde_json::to_value(&self.input)?;
+                if let Err(problems) = hubsim_model::validate::validate_input(model, entry.name, &json_input) {
+                    return Err(crate::services::validation_error(entry.service, &problems));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn input_text(&self) -> Result<String, SimError> {
+        store::json_text(&self.input)
+    }
+
+    fn run(self, _entry: &Entry, ctx: &mut Ctx<'_>) -> Result<O::Output, AwsError> {
+        (self.handler)(ctx, self.input)
+    }
+
+    fn output_text(output: &O::Output) -> Result<String, SimError> {
+        store::json_text(output)
+    }
+}
+
+/// Whether a mutating call that AWS refuses gets a journal row (as every call through the
+/// simulator's API and the typed batch API does; a scenario's steps record only what they did).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Refusals {
+    Journal,
+    Skip,
 }
 
 /// The typed API over one [`Batch`]: all the calls made through it land in one transaction.
@@ -277,6 +418,8 @@ pub struct Batch<'a> {
     journaling: bool,
     /// Whether the world was replaced or removed (its settings must be written again).
     new_world: bool,
+    /// The simulator's control catalogue.
+    catalog: Option<&'a dyn ControlCatalog>,
 }
 
 impl Batch<'_> {
@@ -316,126 +459,115 @@ impl Batch<'_> {
     }
 
     /// Direct access for setting up a baseline: a context in `region` with no journaling.
-    pub fn with_ctx<T>(
+    pub(crate) fn with_ctx<T>(
         &mut self,
         region: &str,
         f: impl FnOnce(&mut Ctx<'_>) -> Result<T, AwsError>,
     ) -> Result<T, AwsError> {
         let (settings, run) = self.state.as_mut().ok_or_else(uninitialized)?;
-        let mut ctx = Ctx::new(self.db, settings, run, region);
+        let mut ctx = Ctx::new(self.db, settings, run, region, self.catalog);
         f(&mut ctx)
     }
 
     /// Calls an operation by name with a JSON input, validated against the model; a failure
-    /// leaves nothing behind (savepoint).
+    /// leaves nothing behind (savepoint). A refused call is not journaled (a scenario step
+    /// records what it did).
     pub fn call_json(&mut self, region: &str, service: &str, operation: &str, input: Value) -> Result<Value, AwsError> {
         let entry = lookup(service, operation)?;
-        self.run_entry(entry, region, input)
+        self.dispatch(entry, region, JsonCall(input), Refusals::Skip)
     }
 
     /// Calls an operation by type. While journaling, a mutating call is journaled as through
     /// the simulator's own API: its result, or AWS's refusal.
     pub fn call<O: Operation>(&mut self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
-        let entry = registry().get_typed::<O>().ok_or_else(|| AwsError::not_implemented(O::SERVICE, O::NAME))?;
-        let typed = entry.typed::<O>().ok_or_else(|| AwsError::internal("registry type mismatch"))?;
-        let input_text = if entry.mutates && self.journaling { Some(store::json_text(&input)?) } else { None };
-        let result = self.run_typed::<O>(entry, typed, region, input, input_text.as_deref());
-        if let (Err(e), Some(input), Some((settings, run))) = (&result, &input_text, self.state.as_ref()) {
+        let (entry, handler) = typed_entry::<O>()?;
+        self.dispatch(entry, region, TypedCall::<O> { handler, input, check_reads: true }, Refusals::Journal)
+    }
+
+    /// The one call path: checks the input, runs the handler, and for a mutating call moves the
+    /// clock by a second inside a savepoint (a refusal leaves nothing behind) and journals the
+    /// outcome while journaling is on.
+    fn dispatch<C: Call>(
+        &mut self,
+        entry: &Entry,
+        region: &str,
+        call: C,
+        refusals: Refusals,
+    ) -> Result<C::Output, AwsError> {
+        if !entry.mutates {
+            return self.read(entry, region, call);
+        }
+        // The handler consumes the input, so the journal's copy is its text, written beforehand
+        // once: a success and a refusal both record it.
+        let input_text = if self.journaling { Some(call.input_text()?) } else { None };
+        let result = call.check(entry).and_then(|()| self.guarded(entry, region, call, input_text.as_deref()));
+        if let (Err(e), Some(input), Refusals::Journal) = (&result, &input_text, refusals) {
             // Bookkeeping only: a journal write that fails must not turn AWS's answer into another.
-            let _ = store::journal_append(
-                self.db.conn,
-                &settings.account.id,
-                region,
-                O::SERVICE,
-                O::NAME,
-                input,
-                Err(&e.to_string()),
-                run.clock_ms,
-            );
+            let _ = self.journal(entry, region, input, Err(&e.to_string()));
         }
         result
     }
 
-    fn run_entry(&mut self, entry: &Entry, region: &str, input: Value) -> Result<Value, AwsError> {
-        if let Some(model) = hubsim_model::service(entry.service) {
-            if let Err(problems) = hubsim_model::validate::validate_input(model, entry.name, &input) {
-                return Err(crate::services::validation_error(entry.service, &problems));
-            }
-        }
-        // The handler consumes the input, so the journal's copy is its text, written beforehand.
-        let journal_input = if entry.mutates && self.journaling { Some(store::json_text(&input)?) } else { None };
-        self.guarded(entry, region, journal_input.as_deref(), |ctx| entry.call_json(ctx, input), store::json_text)
-    }
-
-    fn run_typed<O: Operation>(
-        &mut self,
-        entry: &Entry,
-        typed: fn(&mut Ctx<'_>, O::Input) -> Result<O::Output, AwsError>,
-        region: &str,
-        input: O::Input,
-        journal_input: Option<&str>,
-    ) -> Result<O::Output, AwsError> {
-        if let Some(model) = hubsim_model::service(entry.service) {
-            // Checked on the typed value; its JSON form is built only to say what is wrong.
-            if !hubsim_model::validate::conforms(model, entry.name, &input) {
-                let json_input = serde_json::to_value(&input)?;
-                if let Err(problems) = hubsim_model::validate::validate_input(model, entry.name, &json_input) {
-                    return Err(crate::services::validation_error(entry.service, &problems));
-                }
-            }
-        }
-        let journal_input = if entry.mutates && self.journaling { journal_input } else { None };
-        self.guarded(entry, region, journal_input, |ctx| typed(ctx, input), store::json_text)
-    }
-
-    /// Runs one call inside a savepoint, moving the clock and journaling it when it mutates.
-    /// `journal_input` is the input's JSON text (present when the call is journaled);
-    /// `journal_output` writes the output's, and runs only then.
-    fn guarded<T>(
-        &mut self,
-        entry: &Entry,
-        region: &str,
-        journal_input: Option<&str>,
-        f: impl FnOnce(&mut Ctx<'_>) -> Result<T, AwsError>,
-        journal_output: impl FnOnce(&T) -> Result<String, SimError>,
-    ) -> Result<T, AwsError> {
+    /// Runs a call that changes nothing: no savepoint, no clock, no journal.
+    #[inline]
+    fn read<C: Call>(&mut self, entry: &Entry, region: &str, call: C) -> Result<C::Output, AwsError> {
+        call.check(entry)?;
         let (settings, run) = self.state.as_mut().ok_or_else(uninitialized)?;
-        if !entry.mutates {
-            let mut scratch = *run;
-            let mut ctx = Ctx::new(self.db, settings, &mut scratch, region);
-            return f(&mut ctx);
-        }
+        // A read draws nothing: what it would move of the run state is dropped.
+        let mut scratch = *run;
+        let mut ctx = Ctx::new(self.db, settings, &mut scratch, region, self.catalog);
+        call.run(entry, &mut ctx)
+    }
+
+    /// Runs one mutating call inside a savepoint, moving the clock, and journals its output
+    /// when `input_text` (the input's JSON text) is given. On an error nothing is kept.
+    fn guarded<C: Call>(
+        &mut self,
+        entry: &Entry,
+        region: &str,
+        call: C,
+        input_text: Option<&str>,
+    ) -> Result<C::Output, AwsError> {
+        let (settings, run) = self.state.as_mut().ok_or_else(uninitialized)?;
         store::savepoint(self.db)?;
         let before = *run;
         // Each mutating call takes one second of scenario time, so creation times are ordered.
         run.clock_ms += 1000;
-        let mut ctx = Ctx::new(self.db, settings, run, region);
-        let result = f(&mut ctx);
-        match result {
-            Ok(output) if !self.journaling => {
-                store::release(self.db)?;
-                Ok(output)
+        let mut ctx = Ctx::new(self.db, settings, run, region, self.catalog);
+        let result = call.run(entry, &mut ctx).and_then(|output| {
+            if let Some(input) = input_text {
+                let text = C::output_text(&output)?;
+                self.journal(entry, region, input, Ok(&text))?;
             }
+            Ok(output)
+        });
+        match result {
             Ok(output) => {
-                let text = journal_output(&output)?;
-                store::journal_append(
-                    self.db.conn,
-                    &settings.account.id,
-                    region,
-                    entry.service,
-                    entry.name,
-                    journal_input.unwrap_or("null"),
-                    Ok(&text),
-                    run.clock_ms,
-                )?;
                 store::release(self.db)?;
                 Ok(output)
             }
             Err(e) => {
-                *run = before;
+                if let Some((_, run)) = self.state.as_mut() {
+                    *run = before;
+                }
                 store::rollback_savepoint(self.db)?;
                 Err(e)
             }
         }
+    }
+
+    /// Appends a journal row for a call made now: its output's JSON text, or AWS's refusal.
+    fn journal(&self, entry: &Entry, region: &str, input: &str, outcome: Result<&str, &str>) -> Result<(), SimError> {
+        let Some((settings, run)) = self.state.as_ref() else { return Ok(()) };
+        store::journal_append(
+            self.db.conn,
+            &settings.account.id,
+            region,
+            entry.service,
+            entry.name,
+            input,
+            outcome,
+            run.clock_ms,
+        )
     }
 }

@@ -54,3 +54,37 @@ pub fn create_bucket_request(region: &str, name: &str) -> hubsim_model::s3::Crea
         ..Default::default()
     }
 }
+
+/// The store's own functions, which the store benchmark measures directly (a store of bucket
+/// documents, without the call path around it).
+pub mod store {
+    pub use crate::store::{get, list, open, put, scan_after, Db, Docs, Resource};
+}
+
+pub use crate::services::iam::RootState;
+pub use crate::services::s3::{canonical_user_id, Bucket};
+pub use crate::services::securityhub::securityhub_product_arn;
+
+/// Runs `f` on the account of `sim` in `region`, as a handler would (in a transaction).
+fn with_ctx<T>(
+    sim: &Simulator,
+    region: &str,
+    f: impl FnOnce(&mut crate::Ctx<'_>) -> Result<T, AwsError>,
+) -> Result<T, AwsError> {
+    sim.transaction(|batch| batch.with_ctx(region, f))
+}
+
+/// The root user's password and MFA, as IAM keeps them.
+pub fn root_state(sim: &Simulator, region: &str) -> Result<RootState, AwsError> {
+    with_ctx(sim, region, |ctx| crate::services::iam::root_state(ctx))
+}
+
+/// The role whose ARN is exactly `arn`, as other services find a role they are given.
+pub fn role_by_arn(sim: &Simulator, region: &str, arn: &str) -> Result<Option<hubsim_model::iam::Role>, AwsError> {
+    with_ctx(sim, region, |ctx| crate::services::iam::role_by_arn(ctx, arn))
+}
+
+/// The policy of the topic `topic_arn` (in its ARN's region), as other services read it.
+pub fn topic_policy(sim: &Simulator, region: &str, topic_arn: &str) -> Result<Option<String>, AwsError> {
+    with_ctx(sim, region, |ctx| crate::services::sns::topic_policy(ctx, topic_arn))
+}

@@ -153,14 +153,14 @@ fn services_section(out: &mut String) {
     );
     out.push_str("| Service | Protocol | In AWS | Committed model | Implemented | Of which mutating | Committed, not implemented |\n");
     out.push_str("|---|---|---:|---:|---:|---:|---|\n");
-    let implemented: Vec<(&str, &str, bool)> = hubsim_simulator::operations().collect();
+    let implemented: Vec<hubsim_simulator::OperationInfo> = hubsim_simulator::operations().collect();
     let (mut total_aws, mut total_model, mut total_done) = (0, 0, 0);
     for name in hubsim_simulator::model::service_names() {
         let Some(model) = hubsim_simulator::model::service(name) else { continue };
-        let done: Vec<&(&str, &str, bool)> = implemented.iter().filter(|(s, _, _)| *s == name).collect();
+        let done: Vec<&hubsim_simulator::OperationInfo> = implemented.iter().filter(|o| o.service == name).collect();
         let missing: Vec<&str> =
-            model.operations.keys().map(String::as_str).filter(|op| !done.iter().any(|(_, o, _)| o == op)).collect();
-        let mutating = done.iter().filter(|(_, _, m)| *m).count();
+            model.operations.keys().map(String::as_str).filter(|op| !done.iter().any(|o| o.operation == *op)).collect();
+        let mutating = done.iter().filter(|o| o.mutates).count();
         if let Some(aws) = model.aws_operation_count {
             // hubsim's own actions (no AWS model) stay out of the totals.
             total_aws += aws;

@@ -9,7 +9,7 @@ use hubsim_scenario::{self as scenario, LoadOptions};
 use hubsim_simulator::Simulator;
 
 use super::render::{render, Format};
-use super::scenario::{invalid, read};
+use super::scenario::{invalid, read, with_catalog};
 use crate::exit::{emit, run_failure, Failure};
 use hubsim_scenario::{expect, runner};
 
@@ -48,7 +48,7 @@ pub fn validate_all(file: &std::path::Path, s: &scenario::Scenario) -> Result<()
 pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
     let s = read(&args.scenario)?;
     validate_all(&args.scenario, &s)?;
-    let sim = Simulator::in_memory().context("creating the in-memory state")?;
+    let sim = with_catalog(Simulator::in_memory().context("creating the in-memory state")?);
     scenario::load(&sim, &s, LoadOptions::default()).map_err(|e| invalid(&args.scenario, e))?;
     let report = runner::evaluate(&sim, args.average_score).map_err(run_failure)?;
     let outcome =

@@ -97,9 +97,16 @@ pub fn read(file: &Path) -> Result<Scenario, Failure> {
     scenario::parse(&text).map_err(|e| invalid(file, e))
 }
 
-/// Opens a database file, creating it if absent.
+/// Opens a database file, creating it if absent, with the control catalogue.
 pub fn open_db(db: &Path) -> Result<Simulator, Failure> {
-    Simulator::open(db).with_context(|| format!("opening {}", db.display())).map_err(Failure::Internal)
+    let sim = Simulator::open(db).with_context(|| format!("opening {}", db.display())).map_err(Failure::Internal)?;
+    Ok(with_catalog(sim))
+}
+
+/// `sim` with the checks crate's control catalogue, which the simulated Security Hub describes
+/// controls from (`DescribeStandardsControls`, `ListSecurityControlDefinitions`, ...).
+pub fn with_catalog(sim: Simulator) -> Simulator {
+    sim.with_catalog(std::sync::Arc::new(hubsim_scenario::catalog_hook::Catalog))
 }
 
 /// Turns a scenario error into a failure that names the file.

@@ -135,9 +135,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
     } else if args.scenario.is_some() {
         eprintln!("note: {} already holds a state; --scenario is ignored", args.db.display());
     }
-    let state = hubsim_server::State::new(sim, Some(args.db.clone()))
-        .context("copying the seed state")?
-        .with_hooks(Arc::new(Evaluator));
+    let state = hubsim_server::State::new(sim).context("copying the seed state")?.with_hooks(Arc::new(Evaluator));
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "hubsim listening on http://{local}")

@@ -3,9 +3,9 @@
 
 use hubsim_model::{hubsim, Empty};
 
-use crate::baseline::MfaKind;
 use crate::error::AwsError;
 use crate::registry::{Handler, Registrar};
+use crate::services::iam::MfaKind;
 use crate::Ctx;
 
 /// Registers the actions.

@@ -46,6 +46,45 @@ pub fn open(path: &Path) -> Result<Connection, SimError> {
     Ok(conn)
 }
 
+/// `path` with `suffix` appended to its file name (`state.db` → `state.db-wal`).
+pub(crate) fn with_suffix(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    std::path::PathBuf::from(s)
+}
+
+fn file_error<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> SimError + 'a {
+    move |source| SimError::File { action, path: path.to_path_buf(), source }
+}
+
+fn remove_if_present(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Removes the write-ahead log and its index beside the database file `path` (only once no
+/// connection has it open: closing the last one checkpoints the log into the file).
+fn remove_wal_files(path: &Path) -> Result<(), SimError> {
+    remove_if_present(&with_suffix(path, "-wal")).map_err(file_error("remove", path))?;
+    remove_if_present(&with_suffix(path, "-shm")).map_err(file_error("remove", path))
+}
+
+/// Removes the database file `path` and its WAL files, where present.
+pub(crate) fn remove_files(path: &Path) -> Result<(), SimError> {
+    remove_if_present(path).map_err(file_error("remove", path))?;
+    remove_wal_files(path)
+}
+
+/// Moves the closed database file `from` over `to`, whose connections must all be closed: its
+/// WAL files go first (they belong to the file being replaced). On an error `to` is as it was,
+/// unless only its (checkpointed) WAL files were removed.
+pub(crate) fn replace_file(from: &Path, to: &Path) -> Result<(), SimError> {
+    remove_wal_files(to)?;
+    std::fs::rename(from, to).map_err(file_error("replace", to))
+}
+
 /// Settings every connection gets before its first statement.
 ///
 /// The query planner stability guarantee (QPSG) keeps SQLite from tying a plan to the values
@@ -519,12 +558,6 @@ pub fn journal(conn: &Connection) -> Result<Vec<JournalEntry>, SimError> {
 /// SQLite's `data_version`: changes when another connection commits to the database.
 pub fn data_version(conn: &Connection) -> Result<i64, SimError> {
     Ok(conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?)
-}
-
-/// Whether the database holds no state yet (no settings written).
-pub fn is_empty(conn: &Connection) -> Result<bool, SimError> {
-    let n: i64 = conn.query_row("SELECT COUNT(*) FROM meta", [], |r| r.get(0))?;
-    Ok(n == 0)
 }
 
 /// Removes all state (used by `scenario load --reset` inside its transaction).

@@ -1,7 +1,6 @@
 //! AWS Config: delivery channels, starting and stopping the recorder, and both status calls.
 
 use hubsim_simulator::model::{config, hubsim, Timestamp};
-use hubsim_simulator::registry::registry;
 use hubsim_simulator::testing::{fresh_account, ACCOUNT};
 use hubsim_simulator::{AwsApi, AwsError, Era, Simulator};
 use serde_json::json;
@@ -41,7 +40,7 @@ fn bucket(sim: &Simulator, name: &str, policy: Option<String>) {
 fn recorder(sim: &Simulator, role: Option<&str>) {
     let role = match role {
         Some(r) => {
-            if registry().get("iam", "CreateRole").is_some() {
+            if hubsim_simulator::operation_exists("iam", "CreateRole") {
                 let name = r.rsplit('/').next().unwrap_or(r);
                 let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
                     "Principal": {"Service": "config.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
@@ -56,7 +55,7 @@ fn recorder(sim: &Simulator, role: Option<&str>) {
             r.to_string()
         }
         None => {
-            if registry().get("iam", "CreateServiceLinkedRole").is_some() {
+            if hubsim_simulator::operation_exists("iam", "CreateServiceLinkedRole") {
                 sim.call_json(
                     REGION,
                     "iam",

@@ -1,7 +1,6 @@
 //! AWS Config: the configuration recorder (Put/Describe/Delete) and its validation.
 
 use hubsim_simulator::model::config;
-use hubsim_simulator::registry::registry;
 use hubsim_simulator::testing::{fresh_account, ACCOUNT};
 use hubsim_simulator::{AwsApi, Era, Simulator};
 use serde_json::json;
@@ -15,7 +14,7 @@ fn slr_arn() -> String {
 /// Creates Config's service-linked role once IAM is simulated (until then Config accepts any
 /// well-formed role ARN of the account).
 fn with_slr(sim: &Simulator) -> String {
-    if registry().get("iam", "CreateServiceLinkedRole").is_some() {
+    if hubsim_simulator::operation_exists("iam", "CreateServiceLinkedRole") {
         sim.call_json(REGION, "iam", "CreateServiceLinkedRole", json!({"AWSServiceName": "config.amazonaws.com"}))
             .unwrap();
     }
@@ -161,7 +160,7 @@ fn role_is_checked() {
     assert_eq!(code(put(&sim, with_role(Some("not-an-arn")))), "InvalidRoleException");
     assert_eq!(code(put(&sim, with_role(Some("arn:aws:iam::210987654321:role/ConfigRole")))), "InvalidRoleException");
     assert_eq!(code(put(&sim, with_role(Some(&format!("arn:aws:iam::{ACCOUNT}:user/bob"))))), "InvalidRoleException");
-    if registry().get("iam", "GetRole").is_some() {
+    if hubsim_simulator::operation_exists("iam", "GetRole") {
         // Only once IAM is simulated can Config tell that a role does not exist.
         let missing = format!("arn:aws:iam::{ACCOUNT}:role/NoSuchRole");
         assert_eq!(code(put(&sim, with_role(Some(&missing)))), "InvalidRoleException");

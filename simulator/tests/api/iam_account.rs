@@ -3,8 +3,7 @@
 
 use hubsim_simulator::baseline::{BaselineSpec, MfaKind, Preset, RootSpec};
 use hubsim_simulator::model::{hubsim, iam, Empty};
-use hubsim_simulator::services::iam::{root_state, RootState};
-use hubsim_simulator::testing::{fresh_account, world, ACCOUNT};
+use hubsim_simulator::testing::{fresh_account, world, RootState, ACCOUNT};
 use hubsim_simulator::{AwsApi, AwsError, Era, Simulator};
 
 const REGION: &str = "ap-northeast-1";
@@ -14,7 +13,7 @@ fn err<T: std::fmt::Debug>(r: Result<T, AwsError>) -> AwsError {
 }
 
 fn root(sim: &Simulator) -> RootState {
-    sim.transaction(|b| b.with_ctx(REGION, |ctx| root_state(ctx))).unwrap()
+    hubsim_simulator::testing::root_state(sim, REGION).unwrap()
 }
 
 fn summary(sim: &Simulator) -> std::collections::BTreeMap<String, i32> {

@@ -2,7 +2,6 @@
 //! AWS managed policy catalogue.
 
 use hubsim_simulator::model::iam;
-use hubsim_simulator::services::iam::role_by_arn;
 use hubsim_simulator::testing::{fresh_account, ACCOUNT};
 use hubsim_simulator::{AwsApi, AwsError, Era, Simulator};
 
@@ -459,7 +458,7 @@ fn entities_for_policy() {
 fn role_by_arn_finds_exact_arns() {
     let sim = fresh_account(Era::Current, &[REGION]);
     create_role(&sim, "deliver", Some("/svc/"), TRUST).unwrap();
-    let find = |arn: &str| sim.transaction(|b| b.with_ctx(REGION, |ctx| role_by_arn(ctx, arn))).unwrap();
+    let find = |arn: &str| hubsim_simulator::testing::role_by_arn(&sim, REGION, arn).unwrap();
     let found = find(&format!("arn:aws:iam::{ACCOUNT}:role/svc/deliver")).unwrap();
     assert_eq!(found.role_name, "deliver");
     assert!(find(&format!("arn:aws:iam::{ACCOUNT}:role/deliver")).is_none());

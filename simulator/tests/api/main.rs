@@ -1,8 +1,6 @@
 //! The simulator's integration tests, one binary: each module drives one service (or one
 //! flow) through the typed API the way a caller outside the crate does. One binary instead of
 //! one per file keeps the test build small: each linked test binary is tens of megabytes.
-//! (`securityhub_controls_nocatalog` keeps a binary of its own: it needs a process in which
-//! no control catalogue was ever installed.)
 
 mod batch_api;
 mod cloudtrail_trails;
@@ -19,6 +17,7 @@ mod iam_account;
 mod iam_roles;
 mod iam_users_mfa;
 mod kms_keys;
+mod lifecycle;
 mod logs_groups;
 mod organizations_probe;
 mod s3_buckets;

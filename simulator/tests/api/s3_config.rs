@@ -17,7 +17,7 @@ fn code<T: std::fmt::Debug>(r: Result<T, hubsim_simulator::AwsError>) -> String 
 }
 
 fn owner_id() -> String {
-    hubsim_simulator::services::s3::canonical_user_id(ACCOUNT)
+    hubsim_simulator::testing::canonical_user_id(ACCOUNT)
 }
 
 fn pab(sim: &Simulator, b: &str) -> Result<s3::PublicAccessBlockConfiguration, hubsim_simulator::AwsError> {

@@ -1,10 +1,11 @@
-//! Security Hub controls from an installed (fake) catalogue: standards controls, security
-//! controls and their parameters, associations, and the organization tolerate calls.
+//! Security Hub controls from a (fake) catalogue the simulator is given: standards controls,
+//! security controls and their parameters, associations, and the organization tolerate calls;
+//! without a catalogue the control operations fail loudly.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 
-use hubsim_simulator::catalog::{self, ControlCatalog, ControlInfo, ParameterInfo};
+use hubsim_simulator::catalog::{ControlCatalog, ControlInfo, ParameterInfo};
 use hubsim_simulator::model::securityhub as sh;
 use hubsim_simulator::testing::{fresh_account, ACCOUNT};
 use hubsim_simulator::{AwsApi, AwsError, Era, Simulator};
@@ -72,9 +73,8 @@ impl ControlCatalog for FakeCatalog {
     }
 }
 
-fn install() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| catalog::install(Arc::new(FakeCatalog)));
+fn catalogued(sim: Simulator) -> Simulator {
+    sim.with_catalog(Arc::new(FakeCatalog))
 }
 
 fn sub(path: &str) -> String {
@@ -86,8 +86,7 @@ fn control_arn(path: &str, id: &str) -> String {
 }
 
 fn hub(era: Era) -> Simulator {
-    install();
-    let sim = fresh_account(era, &[REGION, "eu-west-1"]);
+    let sim = catalogued(fresh_account(era, &[REGION, "eu-west-1"]));
     sim.call::<sh::EnableSecurityHub>(REGION, Default::default()).unwrap();
     sim
 }
@@ -429,8 +428,7 @@ fn organization_tolerate_calls() {
 
 #[test]
 fn management_account_lists_no_admin_accounts() {
-    install();
-    let sim = Simulator::in_memory().unwrap();
+    let sim = catalogued(Simulator::in_memory().unwrap());
     let mut settings = hubsim_simulator::testing::settings(Era::Current, &[REGION]);
     if let Some(org) = settings.account.organization.as_mut() {
         org.management_account_id = ACCOUNT.into();
@@ -439,4 +437,55 @@ fn management_account_lists_no_admin_accounts() {
     sim.call::<sh::EnableSecurityHub>(REGION, Default::default()).unwrap();
     let admins = sim.call::<sh::ListOrganizationAdminAccounts>(REGION, Default::default()).unwrap();
     assert_eq!(admins.admin_accounts, Some(vec![]));
+}
+
+fn internal<T: std::fmt::Debug>(r: Result<T, AwsError>) {
+    let e = r.unwrap_err();
+    assert_eq!((e.code.as_str(), e.status), ("InternalFailure", 500));
+    assert_eq!(e.message, "no control catalogue is installed");
+}
+
+#[test]
+fn control_operations_need_a_catalogue() {
+    // Never a fake empty answer: a simulator opened without a catalogue says it has none (500).
+    let sim = fresh_account(Era::Current, &[REGION]);
+    assert!(sim.catalog().is_none());
+    sim.call::<sh::EnableSecurityHub>(REGION, Default::default()).unwrap();
+    let sub =
+        format!("arn:aws:securityhub:{REGION}:{ACCOUNT}:subscription/aws-foundational-security-best-practices/v/1.0.0");
+    internal(sim.call::<sh::DescribeStandardsControls>(
+        REGION,
+        sh::DescribeStandardsControlsRequest { standards_subscription_arn: sub, ..Default::default() },
+    ));
+    internal(sim.call::<sh::UpdateStandardsControl>(
+        REGION,
+        sh::UpdateStandardsControlRequest {
+            standards_control_arn: format!(
+                "arn:aws:securityhub:{REGION}:{ACCOUNT}:control/aws-foundational-security-best-practices/v/1.0.0/EC2.2"
+            ),
+            control_status: Some("DISABLED".into()),
+            disabled_reason: Some("x".into()),
+        },
+    ));
+    internal(sim.call::<sh::ListSecurityControlDefinitions>(REGION, Default::default()));
+    internal(sim.call::<sh::BatchGetSecurityControls>(
+        REGION,
+        sh::BatchGetSecurityControlsRequest { security_control_ids: vec!["EC2.2".into()] },
+    ));
+    internal(sim.call::<sh::UpdateSecurityControl>(
+        REGION,
+        sh::UpdateSecurityControlRequest { security_control_id: "IAM.7".into(), ..Default::default() },
+    ));
+    internal(sim.call::<sh::ListStandardsControlAssociations>(
+        REGION,
+        sh::ListStandardsControlAssociationsRequest { security_control_id: "EC2.2".into(), ..Default::default() },
+    ));
+}
+
+#[test]
+fn a_snapshot_keeps_the_catalogue() {
+    let sim = hub(Era::Current);
+    let copy = sim.snapshot().unwrap();
+    assert!(copy.catalog().is_some());
+    assert_eq!(describe(&copy, FSBP).len(), describe(&sim, FSBP).len());
 }

@@ -161,13 +161,9 @@ fn unknown_topics_and_foreign_regions() {
     let r = sim.call::<sns::GetTopicAttributes>("us-east-1", sns::GetTopicAttributesInput { topic_arn: arn.clone() });
     assert_eq!(r.unwrap_err().code, "InvalidParameter");
     // The cross-service accessor finds the topic through its ARN's region.
-    let policy = sim.transaction::<_, AwsError>(|batch| {
-        batch.with_ctx("us-east-1", |ctx| hubsim_simulator::services::sns::topic_policy(ctx, &arn))
-    });
+    let policy = hubsim_simulator::testing::topic_policy(&sim, "us-east-1", &arn);
     assert!(policy.unwrap().unwrap().contains("__default_statement_ID"));
-    let none = sim.transaction::<_, AwsError>(|batch| {
-        batch.with_ctx(REGION, |ctx| hubsim_simulator::services::sns::topic_policy(ctx, missing))
-    });
+    let none = hubsim_simulator::testing::topic_policy(&sim, REGION, missing);
     assert_eq!(none.unwrap(), None);
 }
 

@@ -19,13 +19,13 @@ pub fn create_bucket(sim: &Simulator, region: &str, name: &str, policy: Option<S
 
 /// Security Hub's own product ARN in `region`: the one control findings carry.
 pub fn securityhub_product(region: &str) -> String {
-    hubsim_simulator::services::securityhub::securityhub_product_arn(region)
+    hubsim_simulator::testing::securityhub_product_arn(region)
 }
 
 /// The code the framework answers for Security Hub inputs the model itself rejects (enums,
 /// list sizes, ranges): Security Hub's is `InvalidInputException`.
 pub fn securityhub_model_code() -> String {
-    hubsim_simulator::services::validation_error("securityhub", &[]).code
+    hubsim_simulator::validation_error("securityhub", &[]).code
 }
 
 /// A fresh account in `home` and eu-west-1 with Security Hub enabled in `home`.

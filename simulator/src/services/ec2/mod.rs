@@ -22,7 +22,6 @@ mod subnets;
 mod tags;
 mod vpcs;
 
-pub use regions::{zones_of, Zone};
 pub use seed::seed_region;
 
 use crate::error::AwsError;

@@ -82,8 +82,3 @@ pub(crate) fn detector_by_id(ctx: &Ctx<'_>, id: &str) -> Result<Detector, AwsErr
 pub(crate) fn not_owned() -> AwsError {
     bad_request("The request is rejected because the input detectorId is not owned by the current account.")
 }
-
-/// The ARN of detector `id` in the call's region.
-pub fn detector_arn(ctx: &Ctx<'_>, id: &str) -> String {
-    format!("arn:aws:guardduty:{}:{}:detector/{id}", ctx.region(), ctx.account())
-}

@@ -11,8 +11,8 @@ use hubsim_model::value::Blob;
 use hubsim_model::{iam, Empty, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use super::MfaKind;
 use super::{mfa, root, users};
-use crate::baseline::MfaKind;
 use crate::error::AwsError;
 use crate::registry::{Handler, Registrar};
 use crate::store::Resource;

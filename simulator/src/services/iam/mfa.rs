@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::root::{self, root_arn, root_virtual_serial};
 use super::users::{self, no_such_user};
+use super::MfaKind;
 use super::{check_name, check_path, no_such_entity, page};
-use crate::baseline::MfaKind;
 use crate::error::AwsError;
 use crate::registry::{Handler, Registrar};
 use crate::store::Resource;

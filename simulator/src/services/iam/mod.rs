@@ -22,12 +22,13 @@ mod summary;
 mod users;
 
 pub use managed_policies::{managed_policy, ManagedPolicy, MANAGED_POLICIES};
-pub use roles::{role_by_name, StoredRole};
+pub use roles::role_by_name;
+#[cfg(any(test, feature = "testing"))]
 pub use root::{root_state, RootState};
-pub use service_linked::{service_linked_role_spec, ServiceLinkedRoleSpec, SERVICE_LINKED_ROLES};
+pub use root::{MfaKind, RootSpec};
 pub use users::StoredUser;
 
-use crate::baseline::{Preset, RootSpec};
+use crate::account::Preset;
 use crate::error::AwsError;
 use crate::registry::Registrar;
 use crate::Ctx;
@@ -81,7 +82,7 @@ pub fn seed_account(ctx: &mut Ctx<'_>, preset: Preset, root: &RootSpec) -> Resul
 }
 
 /// Sets the root user's MFA device kind (a console action).
-pub fn set_root_mfa(ctx: &mut Ctx<'_>, kind: crate::baseline::MfaKind) -> Result<(), AwsError> {
+pub fn set_root_mfa(ctx: &mut Ctx<'_>, kind: MfaKind) -> Result<(), AwsError> {
     root::set_mfa(ctx, kind)
 }
 

@@ -5,10 +5,44 @@
 use hubsim_model::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::baseline::{MfaKind, RootSpec};
 use crate::error::AwsError;
 use crate::store::Resource;
 use crate::Ctx;
+
+/// The root user's MFA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MfaKind {
+    /// No MFA device.
+    #[default]
+    None,
+    /// A virtual (authenticator app) device.
+    Virtual,
+    /// A hardware device (what IAM.6 demands).
+    Hardware,
+}
+
+/// The root user's credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RootSpec {
+    /// Whether root has a password (login profile).
+    #[serde(default = "yes")]
+    pub login_profile: bool,
+    /// Root's MFA device.
+    #[serde(default)]
+    pub mfa: MfaKind,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for RootSpec {
+    fn default() -> Self {
+        RootSpec { login_profile: true, mfa: MfaKind::None }
+    }
+}
 
 const ID: &str = "root";
 
@@ -45,6 +79,7 @@ impl Resource for Root {
 }
 
 /// What a test (or a scenario check) can see of the root user.
+#[cfg(any(test, feature = "testing"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RootState {
     /// Whether root has a password (login profile).
@@ -69,6 +104,7 @@ pub(crate) fn load(ctx: &Ctx<'_>) -> Result<Root, AwsError> {
 }
 
 /// The root user's login profile and MFA kind.
+#[cfg(any(test, feature = "testing"))]
 pub fn root_state(ctx: &Ctx<'_>) -> Result<RootState, AwsError> {
     let root = load(ctx)?;
     Ok(RootState { login_profile: root.login_profile, mfa: root.mfa })

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use hubsim_model::{iam, Empty};
 
+use super::MfaKind;
 use super::{mfa, page, roles, users};
-use crate::baseline::MfaKind;
 use crate::error::AwsError;
 use crate::registry::{Handler, Registrar};
 use crate::store::View;

@@ -48,9 +48,9 @@ impl Resource for StandardsControlState {
     const KIND: &'static str = "securityhub:standards-control";
 }
 
-/// The catalogue's controls of the state's era; 500 when no catalogue is installed.
+/// The catalogue's controls of the state's era; 500 when the simulator has no catalogue.
 pub(super) fn catalogue(ctx: &Ctx<'_>) -> Result<Vec<ControlInfo>, AwsError> {
-    let catalog = crate::catalog::installed().ok_or_else(|| AwsError::internal("no control catalogue is installed"))?;
+    let catalog = ctx.catalog().ok_or_else(|| AwsError::internal("no control catalogue is installed"))?;
     Ok(catalog.controls(ctx.era()))
 }
 

@@ -37,10 +37,7 @@ use crate::registry::Registrar;
 use crate::store::Resource;
 use crate::Ctx;
 
-pub use controls::StandardsControlState;
-pub use findings::{finding_key, Finding, SCHEMA_VERSION};
-pub use security_controls::{custom_parameters, security_control_arn, SecurityControlState};
-pub use standards::{enabled_standards, Subscription, CIS_1_2_0, FSBP_1_0_0};
+pub use standards::Subscription;
 
 /// Registers Security Hub's operations.
 pub fn register(r: &mut Registrar) {

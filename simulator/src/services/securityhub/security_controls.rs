@@ -50,14 +50,6 @@ pub fn security_control_arn(region: &str, account: &str, id: &str) -> String {
     format!("arn:aws:securityhub:{region}:{account}:security-control/{id}")
 }
 
-/// The customized parameter values of control `id` in the call's region.
-pub fn custom_parameters(
-    ctx: &Ctx<'_>,
-    id: &str,
-) -> Result<BTreeMap<String, securityhub::ParameterConfiguration>, AwsError> {
-    Ok(ctx.get::<SecurityControlState>(id)?.map(|s| s.parameters).unwrap_or_default())
-}
-
 /// A catalogue default (JSON) as a `ParameterValue` of `value_type`.
 fn value_from_json(value_type: &str, v: &Value) -> Option<securityhub::ParameterValue> {
     let strings = |v: &Value| v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect());

@@ -93,11 +93,6 @@ impl Resource for Subscription {
     const KIND: &'static str = "securityhub:standards-subscription";
 }
 
-/// The `StandardsId`s of the standards enabled in the call's region, in subscription order.
-pub fn enabled_standards(ctx: &Ctx<'_>) -> Result<Vec<String>, AwsError> {
-    Ok(ctx.list::<Subscription>()?.into_iter().map(|(_, s)| s.standards_id).collect())
-}
-
 fn standard_by_arn(region: &str, arn: &str) -> Option<&'static StandardDef> {
     STANDARDS.into_iter().find(|s| s.arn(region) == arn)
 }

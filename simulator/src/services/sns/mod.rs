@@ -9,7 +9,6 @@ mod state;
 mod subscriptions;
 mod topics;
 
-pub use attributes::default_policy;
 pub use state::{Subscription, Topic};
 
 use crate::error::AwsError;
