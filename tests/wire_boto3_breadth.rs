@@ -113,6 +113,12 @@ OUT["iam_users"] = [u["UserName"] for u in iam.list_users()["Users"]]
 OUT["iam_user_policies"] = iam.list_user_policies(UserName="wire-user")["PolicyNames"]
 OUT["iam_user_attached"] = iam.list_attached_user_policies(UserName="wire-user")["AttachedPolicies"]
 OUT["iam_keys"] = iam.list_access_keys(UserName="wire-user")["AccessKeyMetadata"]
+ak = iam.create_access_key(UserName="wire-user")["AccessKey"]
+OUT["iam_key_created"] = {k: ak[k] for k in ("UserName", "Status")}
+iam.update_access_key(UserName="wire-user", AccessKeyId=ak["AccessKeyId"], Status="Inactive")
+OUT["iam_key_statuses"] = [k["Status"] for k in iam.list_access_keys(UserName="wire-user")["AccessKeyMetadata"]]
+iam.delete_access_key(UserName="wire-user", AccessKeyId=ak["AccessKeyId"])
+OUT["iam_key_missing"] = err(iam.delete_access_key, UserName="wire-user", AccessKeyId=ak["AccessKeyId"])
 OUT["iam_groups"] = iam.list_groups()["Groups"]
 OUT["iam_user_login_missing"] = err(iam.get_login_profile, UserName="wire-user")
 OUT["iam_root_login"] = iam.get_login_profile()["LoginProfile"]["UserName"]
@@ -603,6 +609,9 @@ fn every_operation_over_boto3_with_its_errors() {
     for empty in ["iam_user_policies", "iam_user_attached", "iam_keys", "iam_groups", "iam_aliases"] {
         assert_eq!(o[empty], json!([]), "{empty}");
     }
+    assert_eq!(o["iam_key_created"], json!({"UserName": "wire-user", "Status": "Active"}));
+    assert_eq!(o["iam_key_statuses"], json!(["Inactive"]));
+    client_error(&o["iam_key_missing"], "NoSuchEntity", 404);
     client_error(&o["iam_user_login_missing"], "NoSuchEntity", 404);
     assert_eq!(o["iam_root_login"], "root");
     assert_eq!(o["iam_mfa_serial"], "arn:aws:iam::123456789012:mfa/wire-mfa");

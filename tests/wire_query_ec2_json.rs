@@ -62,6 +62,54 @@ OUT["summary"] = iam.get_account_summary()["SummaryMap"]
 }
 
 #[test]
+fn iam_access_keys() {
+    if !have_boto3() {
+        return;
+    }
+    let out = boto(
+        server().port,
+        r#"
+import datetime
+iam = client("iam", "ap-northeast-1")
+iam.create_user(UserName="wire-keys")
+key = iam.create_access_key(UserName="wire-keys")["AccessKey"]
+OUT["key"] = {k: key[k] for k in ("UserName", "AccessKeyId", "SecretAccessKey", "Status")}
+OUT["create_date_is_aware_datetime"] = isinstance(key["CreateDate"], datetime.datetime) and key["CreateDate"].tzinfo is not None
+listed = iam.list_access_keys(UserName="wire-keys")["AccessKeyMetadata"]
+OUT["listed"] = [{k: m[k] for k in ("UserName", "AccessKeyId", "Status")} for m in listed]
+OUT["same_date"] = listed[0]["CreateDate"] == key["CreateDate"]
+second = iam.create_access_key(UserName="wire-keys")["AccessKey"]
+OUT["third"] = err(iam.create_access_key, UserName="wire-keys")
+OUT["ghost"] = err(iam.create_access_key, UserName="wire-keys-ghost")
+OUT["caller"] = err(iam.create_access_key)
+iam.update_access_key(UserName="wire-keys", AccessKeyId=key["AccessKeyId"], Status="Inactive")
+OUT["statuses"] = [m["Status"] for m in iam.list_access_keys(UserName="wire-keys")["AccessKeyMetadata"]]
+iam.delete_access_key(UserName="wire-keys", AccessKeyId=key["AccessKeyId"])
+OUT["deleted_again"] = err(iam.delete_access_key, UserName="wire-keys", AccessKeyId=key["AccessKeyId"])
+OUT["left"] = [m["AccessKeyId"] for m in iam.list_access_keys(UserName="wire-keys")["AccessKeyMetadata"]]
+OUT["second"] = second["AccessKeyId"]
+iam.delete_access_key(UserName="wire-keys", AccessKeyId=second["AccessKeyId"])
+iam.delete_user(UserName="wire-keys")
+"#,
+    );
+    let key = &out["key"];
+    assert_eq!(key["UserName"], "wire-keys");
+    let id = key["AccessKeyId"].as_str().expect("AccessKeyId");
+    assert!(id.starts_with("AKIA") && id.len() == 20, "{id}");
+    assert_eq!(key["SecretAccessKey"].as_str().expect("SecretAccessKey").len(), 40);
+    assert_eq!(key["Status"], "Active");
+    assert_eq!(out["create_date_is_aware_datetime"], true);
+    assert_eq!(out["listed"], serde_json::json!([{"UserName": "wire-keys", "AccessKeyId": id, "Status": "Active"}]));
+    assert_eq!(out["same_date"], true);
+    assert_eq!((&out["third"]["Code"], &out["third"]["Status"]), (&"LimitExceeded".into(), &409.into()));
+    assert_eq!((&out["ghost"]["Code"], &out["ghost"]["Status"]), (&"NoSuchEntity".into(), &404.into()));
+    assert_eq!((&out["caller"]["Code"], &out["caller"]["Status"]), (&"ValidationError".into(), &400.into()));
+    assert_eq!(out["statuses"], serde_json::json!(["Inactive", "Active"]));
+    assert_eq!(out["deleted_again"]["Code"], "NoSuchEntity");
+    assert_eq!(out["left"], serde_json::json!([out["second"]]));
+}
+
+#[test]
 fn sts_and_sns() {
     if !have_boto3() {
         return;

@@ -20,6 +20,16 @@ impl Operation for AttachRolePolicy {
     type Output = Empty;
 }
 
+/// The `CreateAccessKey` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateAccessKey;
+impl Operation for CreateAccessKey {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "CreateAccessKey";
+    type Input = CreateAccessKeyRequest;
+    type Output = CreateAccessKeyResponse;
+}
+
 /// The `CreateRole` operation of iam.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreateRole;
@@ -67,6 +77,16 @@ impl Operation for DeactivateMFADevice {
     const SERVICE: &'static str = "iam";
     const NAME: &'static str = "DeactivateMFADevice";
     type Input = DeactivateMFADeviceRequest;
+    type Output = Empty;
+}
+
+/// The `DeleteAccessKey` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteAccessKey;
+impl Operation for DeleteAccessKey {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "DeleteAccessKey";
+    type Input = DeleteAccessKeyRequest;
     type Output = Empty;
 }
 
@@ -390,6 +410,16 @@ impl Operation for PutRolePolicy {
     type Output = Empty;
 }
 
+/// The `UpdateAccessKey` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UpdateAccessKey;
+impl Operation for UpdateAccessKey {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "UpdateAccessKey";
+    type Input = UpdateAccessKeyRequest;
+    type Output = Empty;
+}
+
 /// The `UpdateAccountPasswordPolicy` operation of iam.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UpdateAccountPasswordPolicy;
@@ -398,6 +428,25 @@ impl Operation for UpdateAccountPasswordPolicy {
     const NAME: &'static str = "UpdateAccountPasswordPolicy";
     type Input = UpdateAccountPasswordPolicyRequest;
     type Output = Empty;
+}
+
+/// Shape `AccessKey` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AccessKey {
+    #[serde(rename = "UserName")]
+    pub user_name: String,
+    #[serde(rename = "AccessKeyId")]
+    pub access_key_id: String,
+    #[serde(rename = "Status")]
+    pub status: String,
+    #[serde(rename = "SecretAccessKey")]
+    pub secret_access_key: String,
+    #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
+    pub create_date: Option<Timestamp>,
+}
+impl Shape for AccessKey {
+    const SHAPE: &'static str = "AccessKey";
+    const MEMBERS: &'static [&'static str] = &["UserName", "AccessKeyId", "Status", "SecretAccessKey", "CreateDate"];
 }
 
 /// Shape `AccessKeyMetadata` of the iam model.
@@ -454,6 +503,28 @@ pub struct AttachedPolicy {
 impl Shape for AttachedPolicy {
     const SHAPE: &'static str = "AttachedPolicy";
     const MEMBERS: &'static [&'static str] = &["PolicyName", "PolicyArn"];
+}
+
+/// Shape `CreateAccessKeyRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateAccessKeyRequest {
+    #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+}
+impl Shape for CreateAccessKeyRequest {
+    const SHAPE: &'static str = "CreateAccessKeyRequest";
+    const MEMBERS: &'static [&'static str] = &["UserName"];
+}
+
+/// Shape `CreateAccessKeyResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateAccessKeyResponse {
+    #[serde(rename = "AccessKey")]
+    pub access_key: AccessKey,
+}
+impl Shape for CreateAccessKeyResponse {
+    const SHAPE: &'static str = "CreateAccessKeyResponse";
+    const MEMBERS: &'static [&'static str] = &["AccessKey"];
 }
 
 /// Shape `CreateRoleRequest` of the iam model.
@@ -581,6 +652,19 @@ pub struct DeactivateMFADeviceRequest {
 impl Shape for DeactivateMFADeviceRequest {
     const SHAPE: &'static str = "DeactivateMFADeviceRequest";
     const MEMBERS: &'static [&'static str] = &["UserName", "SerialNumber"];
+}
+
+/// Shape `DeleteAccessKeyRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteAccessKeyRequest {
+    #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    #[serde(rename = "AccessKeyId")]
+    pub access_key_id: String,
+}
+impl Shape for DeleteAccessKeyRequest {
+    const SHAPE: &'static str = "DeleteAccessKeyRequest";
+    const MEMBERS: &'static [&'static str] = &["UserName", "AccessKeyId"];
 }
 
 /// Shape `DeleteRolePolicyRequest` of the iam model.
@@ -1518,6 +1602,21 @@ impl Shape for Tag {
     const MEMBERS: &'static [&'static str] = &["Key", "Value"];
 }
 
+/// Shape `UpdateAccessKeyRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateAccessKeyRequest {
+    #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    #[serde(rename = "AccessKeyId")]
+    pub access_key_id: String,
+    #[serde(rename = "Status")]
+    pub status: String,
+}
+impl Shape for UpdateAccessKeyRequest {
+    const SHAPE: &'static str = "UpdateAccessKeyRequest";
+    const MEMBERS: &'static [&'static str] = &["UserName", "AccessKeyId", "Status"];
+}
+
 /// Shape `UpdateAccountPasswordPolicyRequest` of the iam model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateAccountPasswordPolicyRequest {
@@ -1593,10 +1692,13 @@ impl Shape for VirtualMFADevice {
 
 /// Every generated structure: (model shape name, member names), for the drift test.
 pub const SHAPES: &[(&str, &[&str])] = &[
+    (AccessKey::SHAPE, AccessKey::MEMBERS),
     (AccessKeyMetadata::SHAPE, AccessKeyMetadata::MEMBERS),
     (AttachRolePolicyRequest::SHAPE, AttachRolePolicyRequest::MEMBERS),
     (AttachedPermissionsBoundary::SHAPE, AttachedPermissionsBoundary::MEMBERS),
     (AttachedPolicy::SHAPE, AttachedPolicy::MEMBERS),
+    (CreateAccessKeyRequest::SHAPE, CreateAccessKeyRequest::MEMBERS),
+    (CreateAccessKeyResponse::SHAPE, CreateAccessKeyResponse::MEMBERS),
     (CreateRoleRequest::SHAPE, CreateRoleRequest::MEMBERS),
     (CreateRoleResponse::SHAPE, CreateRoleResponse::MEMBERS),
     (CreateServiceLinkedRoleRequest::SHAPE, CreateServiceLinkedRoleRequest::MEMBERS),
@@ -1606,6 +1708,7 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (CreateVirtualMFADeviceRequest::SHAPE, CreateVirtualMFADeviceRequest::MEMBERS),
     (CreateVirtualMFADeviceResponse::SHAPE, CreateVirtualMFADeviceResponse::MEMBERS),
     (DeactivateMFADeviceRequest::SHAPE, DeactivateMFADeviceRequest::MEMBERS),
+    (DeleteAccessKeyRequest::SHAPE, DeleteAccessKeyRequest::MEMBERS),
     (DeleteRolePolicyRequest::SHAPE, DeleteRolePolicyRequest::MEMBERS),
     (DeleteRoleRequest::SHAPE, DeleteRoleRequest::MEMBERS),
     (DeleteUserRequest::SHAPE, DeleteUserRequest::MEMBERS),
@@ -1669,6 +1772,7 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (Role::SHAPE, Role::MEMBERS),
     (RoleLastUsed::SHAPE, RoleLastUsed::MEMBERS),
     (Tag::SHAPE, Tag::MEMBERS),
+    (UpdateAccessKeyRequest::SHAPE, UpdateAccessKeyRequest::MEMBERS),
     (UpdateAccountPasswordPolicyRequest::SHAPE, UpdateAccountPasswordPolicyRequest::MEMBERS),
     (User::SHAPE, User::MEMBERS),
     (VirtualMFADevice::SHAPE, VirtualMFADevice::MEMBERS),

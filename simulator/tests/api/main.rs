@@ -13,6 +13,7 @@ mod ec2_security_groups;
 mod ec2_seed;
 mod ec2_vpcs_subnets;
 mod guardduty_detectors;
+mod iam_access_keys;
 mod iam_account;
 mod iam_roles;
 mod iam_users_mfa;

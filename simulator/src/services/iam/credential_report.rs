@@ -60,6 +60,24 @@ fn flag(b: bool) -> &'static str {
 /// The columns after `mfa_active` for an identity with no access keys or certificates.
 const NO_KEYS_NO_CERTS: &str = "false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A";
 
+/// The five `access_key_N_*` columns of one slot. The slots follow the user's keys in creation
+/// order. `last_rotated` is the key's creation date, whatever its status (AWS's "N/A" there is
+/// for a slot without a key), and an unused key has `N/A` for when, where and with which
+/// service it was last used: hubsim never signs with a user's key.
+fn key_columns(key: Option<&iam::AccessKeyMetadata>) -> String {
+    match key {
+        None => "false,N/A,N/A,N/A,N/A".to_string(),
+        Some(k) => format!(
+            "{},{},N/A,N/A,N/A",
+            flag(k.status.as_deref() == Some("Active")),
+            k.create_date.map_or_else(|| "N/A".to_string(), date),
+        ),
+    }
+}
+
+/// No signing certificates: hubsim has no UploadSigningCertificate.
+const NO_CERTS: &str = "false,N/A,false,N/A";
+
 /// Builds the report from the current state.
 fn build(ctx: &Ctx<'_>) -> Result<String, AwsError> {
     let account = ctx.account();
@@ -88,11 +106,13 @@ fn build(ctx: &Ctx<'_>) -> Result<String, AwsError> {
         // hubsim users never get passwords through the API, so no rotation is due.
         let next_rotation = "N/A";
         lines.push(format!(
-            "{},{},{},{password},{last_used},{changed},{next_rotation},{},{NO_KEYS_NO_CERTS}",
+            "{},{},{},{password},{last_used},{changed},{next_rotation},{},{},{},{NO_CERTS}",
             user.user.user_name,
             user.user.arn,
             date(user.user.create_date),
             flag(has_mfa),
+            key_columns(user.access_keys.first()),
+            key_columns(user.access_keys.get(1)),
         ));
     }
     Ok(lines.join("\n"))

@@ -1,6 +1,6 @@
-//! AWS IAM: the root user, roles (customer and service-linked), IAM users, virtual MFA
-//! devices, the account password policy, the account summary, the credential report and a
-//! catalogue of AWS managed policies.
+//! AWS IAM: the root user, roles (customer and service-linked), IAM users and their access
+//! keys, virtual MFA devices, the account password policy, the account summary, the credential
+//! report and a catalogue of AWS managed policies.
 //!
 //! IAM state is global: one copy per account, whatever region a call is signed for.
 //!
@@ -8,8 +8,9 @@
 //! https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access-cross-account-role.html).
 //! Operations whose `UserName` defaults to "the caller" therefore answer as AWS does for role
 //! credentials: the ones that list something list nothing (`ListMFADevices`), the ones that
-//! need a user refuse (`GetUser`, `ListAccessKeys`).
+//! need a user refuse (`GetUser`, `ListAccessKeys` and the other access-key operations).
 
+mod access_keys;
 mod credential_report;
 mod managed_policies;
 mod mfa;
@@ -38,6 +39,7 @@ pub const ORGANIZATION_ROLE: &str = "OrganizationAccountAccessRole";
 
 /// Registers IAM's operations.
 pub fn register(r: &mut Registrar) {
+    access_keys::register(r);
     credential_report::register(r);
     mfa::register(r);
     password_policy::register(r);

@@ -1,9 +1,10 @@
 //! IAM users: CreateUser, GetUser, DeleteUser, ListUsers, and what hangs off a user
-//! (ListAccessKeys, ListUserPolicies, ListAttachedUserPolicies, GetLoginProfile), plus
-//! ListGroups (hubsim has no groups).
+//! (ListUserPolicies, ListAttachedUserPolicies, GetLoginProfile), plus ListGroups (hubsim has
+//! no groups). A user's access keys are stored with it and have their own module
+//! (`access_keys.rs`).
 //!
-//! The model has no operation that gives a user a password, an access key or a policy, so
-//! those lists are stored but stay empty unless a baseline fills them.
+//! The model has no operation that gives a user a password or a policy, so those are stored
+//! but stay empty unless a baseline fills them.
 
 use std::collections::BTreeMap;
 
@@ -22,7 +23,6 @@ pub(super) fn register(r: &mut Registrar) {
         .add::<iam::DeleteUser>()
         .add::<iam::ListUsers>()
         .add::<iam::ListGroups>()
-        .add::<iam::ListAccessKeys>()
         .add::<iam::ListUserPolicies>()
         .add::<iam::ListAttachedUserPolicies>()
         .add::<iam::GetLoginProfile>();
@@ -39,7 +39,7 @@ pub struct StoredUser {
     /// Inline policies: name → document.
     #[serde(default)]
     pub inline: BTreeMap<String, String>,
-    /// Access keys.
+    /// Access keys, in creation order (the secret is not kept).
     #[serde(default)]
     pub access_keys: Vec<iam::AccessKeyMetadata>,
     /// The console password, if any.
@@ -66,6 +66,11 @@ pub(super) fn load(ctx: &Ctx<'_>, name: &str) -> Result<StoredUser, AwsError> {
     ctx.get::<StoredUser>(&key(name))?.ok_or_else(|| no_such_user(name))
 }
 
+/// Writes `user` back under its key.
+pub(super) fn save(ctx: &mut Ctx<'_>, user: &StoredUser) -> Result<(), AwsError> {
+    ctx.put(&key(&user.user.user_name), user)
+}
+
 /// Every user, sorted by name.
 pub(super) fn all(ctx: &Ctx<'_>) -> Result<Vec<StoredUser>, AwsError> {
     let mut users: Vec<StoredUser> = ctx.list::<StoredUser>()?.into_iter().map(|(_, u)| u).collect();
@@ -74,7 +79,7 @@ pub(super) fn all(ctx: &Ctx<'_>) -> Result<Vec<StoredUser>, AwsError> {
 }
 
 /// The caller is a role: operations that default `UserName` to the caller need one.
-fn needs_user_name() -> AwsError {
+pub(super) fn needs_user_name() -> AwsError {
     validation_error("Must specify userName when calling with non-User credentials")
 }
 
@@ -182,21 +187,6 @@ impl Handler for iam::ListGroups {
     fn handle(_ctx: &mut Ctx<'_>, input: iam::ListGroupsRequest) -> Result<iam::ListGroupsResponse, AwsError> {
         let p = page(Vec::<iam::Group>::new(), input.marker.as_deref(), input.max_items)?;
         Ok(iam::ListGroupsResponse { groups: p.items, is_truncated: Some(p.is_truncated), marker: p.marker })
-    }
-}
-
-impl Handler for iam::ListAccessKeys {
-    const MUTATES: bool = false;
-
-    fn handle(ctx: &mut Ctx<'_>, input: iam::ListAccessKeysRequest) -> Result<iam::ListAccessKeysResponse, AwsError> {
-        let name = input.user_name.ok_or_else(needs_user_name)?;
-        let user = load(ctx, &name)?;
-        let p = page(user.access_keys, input.marker.as_deref(), input.max_items)?;
-        Ok(iam::ListAccessKeysResponse {
-            access_key_metadata: p.items,
-            is_truncated: Some(p.is_truncated),
-            marker: p.marker,
-        })
     }
 }
 
