@@ -81,8 +81,8 @@ fn edge_scenarios_meet_their_after_remediation_expectations() {
         let block = resolved.expect.as_ref().and_then(|e| e.after_remediation.as_ref()).unwrap();
         let diff = expect::diff(block, &outcome.after, &s.account.home());
         assert!(diff.is_empty(), "{name}: {diff:#?}");
-        let undeclared = hubsim_checks::remediate::undeclared_calls(&outcome.transcript);
-        assert!(undeclared.is_empty(), "{name}: calls outside their fix's IAM actions: {undeclared:#?}");
+        let undeclared = hubsim_checks::remediate::undeclared_calls(&outcome);
+        assert!(undeclared.is_empty(), "{name}: calls or reads outside their fix's IAM actions: {undeclared:#?}");
         let named: Vec<String> = outcome
             .transcript
             .iter()
@@ -97,13 +97,14 @@ fn edge_scenarios_meet_their_after_remediation_expectations() {
 }
 
 #[test]
-fn every_call_is_authorized_by_an_iam_action_its_fix_declares() {
+fn every_call_and_read_is_authorized_by_an_iam_action_its_fix_declares() {
     for name in ["fresh-account", "half-fixed-account", "s3-9-log-bucket"] {
         let (sim, _) = load(name);
         let outcome = runner::remediate(&sim, Options::default()).unwrap();
         assert!(outcome.transcript.iter().any(|s| s.action != "suppress"), "{name}: no call to check");
-        let undeclared = hubsim_checks::remediate::undeclared_calls(&outcome.transcript);
-        assert!(undeclared.is_empty(), "{name}: calls outside their fix's IAM actions: {undeclared:#?}");
+        assert!(!outcome.reads.is_empty(), "{name}: no read to check");
+        let undeclared = hubsim_checks::remediate::undeclared_calls(&outcome);
+        assert!(undeclared.is_empty(), "{name}: calls or reads outside their fix's IAM actions: {undeclared:#?}");
     }
 }
 

@@ -18,8 +18,9 @@
 //! (e) the same scenario remediated twice in fresh simulators gives the same transcript;
 //! (f) a file database reopened evaluates exactly as the remediation ended, and export → load
 //!     → export of the remediated state is byte-identical and evaluates the same.
-//! (g) every call in the transcript is authorized by an IAM action that the fix of the control
-//!     it served declares (least privilege holds for the calls actually made).
+//! (g) every call in the transcript, and every read the fixes made, is authorized by an IAM
+//!     action that the fix of the control it served declares (least privilege holds for the
+//!     calls and reads actually made).
 //!
 //! A failing case is written as a scenario file (its path is in the failure message); replay
 //! it with `hubsim run FILE --remediate`. Cases: 6 by default (plus the committed regression seeds); `HUBSIM_PROPTEST_CASES` or
@@ -232,10 +233,10 @@ fn check(s: &Scenario) -> R<()> {
     // (b)
     check_after(&outcome, &after).map_err(|e| format!("(b) {e}\ntranscript:\n{transcript}"))?;
     // (g)
-    let undeclared = undeclared_calls(&outcome.transcript);
+    let undeclared = undeclared_calls(&outcome);
     ensure!(
         undeclared.is_empty(),
-        "(g) calls outside their fix's IAM actions: {undeclared:#?}\ntranscript:\n{transcript}"
+        "(g) calls or reads outside their fix's IAM actions: {undeclared:#?}\ntranscript:\n{transcript}"
     );
     // (d)
     check_kept(&before, &after).map_err(|e| format!("(d) {e}\ntranscript:\n{transcript}"))?;

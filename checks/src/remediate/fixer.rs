@@ -1,5 +1,7 @@
 //! The remediator's hands: every AWS call it makes goes through [`Fixer::call`], which records
-//! it in the transcript (with the control it serves and AWS's answer).
+//! it in the transcript (with the control it serves and AWS's answer), or [`Fixer::read`], which
+//! records it apart from the transcript (a read is not a remediation step, but a remediation
+//! role needs its IAM action all the same).
 
 use hubsim_api::model::Operation;
 use hubsim_api::{AwsApi, AwsError, Era};
@@ -38,6 +40,20 @@ impl Step {
     }
 }
 
+/// A read the remediator made to decide what to call: kept out of the transcript (it changes
+/// nothing), recorded so that the IAM actions a fix needs can be checked for its reads too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Read {
+    /// Evaluation round (1-based).
+    pub round: usize,
+    /// The control being fixed.
+    pub control: String,
+    /// Region of the call.
+    pub region: String,
+    /// `service:Operation`.
+    pub action: String,
+}
+
 /// The calling context of a remediation.
 pub struct Fixer<'a, A: AwsApi> {
     /// The account API.
@@ -52,6 +68,8 @@ pub struct Fixer<'a, A: AwsApi> {
     pub round: usize,
     /// What was done.
     pub transcript: Vec<Step>,
+    /// What was read (not in the transcript).
+    pub reads: Vec<Read>,
     /// Calls AWS refused: (control, region, resource, call, error).
     pub refused: Vec<Refusal>,
     control: String,
@@ -111,6 +129,7 @@ impl<'a, A: AwsApi> Fixer<'a, A> {
             era,
             round: 1,
             transcript: Vec::new(),
+            reads: Vec::new(),
             refused: Vec::new(),
             control: "-".into(),
         }
@@ -121,8 +140,15 @@ impl<'a, A: AwsApi> Fixer<'a, A> {
         self.control = control.to_string();
     }
 
-    /// Reads without recording (reads are not remediation steps).
-    pub fn read<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
+    /// Reads, recording the read in [`Fixer::reads`], not in the transcript (reads are not
+    /// remediation steps).
+    pub fn read<O: Operation>(&mut self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
+        self.reads.push(Read {
+            round: self.round,
+            control: self.control.clone(),
+            region: region.to_string(),
+            action: format!("{}:{}", O::SERVICE, O::NAME),
+        });
         self.api.call::<O>(region, input)
     }
 

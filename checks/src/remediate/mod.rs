@@ -22,7 +22,7 @@ use hubsim_api::{AwsApi, AwsError};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-pub use fixer::{Refusal, Step};
+pub use fixer::{Read, Refusal, Step};
 pub use fixes::{iam_actions, remediable};
 pub use permissions::{iam_action, undeclared_calls};
 pub use plan::{plan, Plan, PlanError};
@@ -174,6 +174,8 @@ pub struct Outcome {
     pub after: Report,
     /// Every call and suppression, in order.
     pub transcript: Vec<Step>,
+    /// Every read the fixes made to decide their calls, in order (not in the transcript).
+    pub reads: Vec<Read>,
     /// Rounds run.
     pub rounds: usize,
     /// Whether a fixpoint was reached within the bound.
@@ -405,5 +407,14 @@ pub fn remediate<A: AwsApi>(
             manual.push(Manual { control, region, resource, why: "still failing after remediation".into() });
         }
     }
-    Ok(Outcome { before, after, transcript: fixer.transcript, rounds, converged, manual, refused: fixer.refused })
+    Ok(Outcome {
+        before,
+        after,
+        transcript: fixer.transcript,
+        reads: fixer.reads,
+        rounds,
+        converged,
+        manual,
+        refused: fixer.refused,
+    })
 }

@@ -27,6 +27,11 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
                 "iam:CreateRole",
                 "iam:PutRolePolicy",
                 "iam:PassRole",
+                // Reads: whether the bucket, key, log group and role exist.
+                "s3:ListBucket",
+                "kms:DescribeKey",
+                "logs:DescribeLogGroups",
+                "iam:GetRole",
             ],
             // One multi-region trail serves every region's finding.
             scope: Scope::Account,
@@ -37,7 +42,14 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
         },
         Fix {
             control: "CloudTrail.2",
-            iam_actions: &["cloudtrail:UpdateTrail", "kms:CreateKey", "kms:EnableKeyRotation", "kms:CreateAlias"],
+            iam_actions: &[
+                "cloudtrail:UpdateTrail",
+                "kms:CreateKey",
+                "kms:EnableKeyRotation",
+                "kms:CreateAlias",
+                // Read: whether the key exists.
+                "kms:DescribeKey",
+            ],
             scope: Scope::Resource,
             // Updates a trail's settings after CloudTrail.1 has created (already encrypted) or
             // restarted the multi-region trail.
@@ -61,6 +73,9 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
                 "iam:CreateRole",
                 "iam:PutRolePolicy",
                 "iam:PassRole",
+                // Reads: whether the log group and role exist.
+                "logs:DescribeLogGroups",
+                "iam:GetRole",
             ],
             scope: Scope::Resource,
             // Updates a trail's settings after CloudTrail.1 has created (already delivering to

@@ -20,6 +20,10 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
             "config:StartConfigurationRecorder",
             "s3:CreateBucket",
             "s3:PutBucketPolicy",
+            // Reads: whether the service-linked role, a delivery channel and the bucket exist.
+            "iam:GetRole",
+            "config:DescribeDeliveryChannels",
+            "s3:ListBucket",
         ],
         // One recorder and delivery channel per region.
         scope: Scope::Region,

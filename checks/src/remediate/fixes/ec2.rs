@@ -30,6 +30,9 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
                 "iam:CreateRole",
                 "iam:PutRolePolicy",
                 "iam:PassRole",
+                // Reads: whether the log group and role exist.
+                "logs:DescribeLogGroups",
+                "iam:GetRole",
             ],
             scope: Scope::Resource,
             // Keeps the established order (no AWS dependency): resources' logging after the
@@ -49,7 +52,13 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
         },
         Fix {
             control: "EC2.10",
-            iam_actions: &["ec2:CreateVpcEndpoint", "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress"],
+            iam_actions: &[
+                "ec2:CreateVpcEndpoint",
+                "ec2:CreateSecurityGroup",
+                "ec2:AuthorizeSecurityGroupIngress",
+                // Read: whether the VPC resolves DNS, for the endpoint's private DNS.
+                "ec2:DescribeVpcAttribute",
+            ],
             scope: Scope::Resource,
             // Keeps the established order (no AWS dependency): after the VPCs' flow logs.
             after: &["EC2.6"],
@@ -216,7 +225,7 @@ fn ec2_10<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, 
             g
         }
     };
-    let attr = |name: &str| -> bool {
+    let mut attr = |name: &str| -> bool {
         let out = f.read::<ec2::DescribeVpcAttribute>(
             region,
             ec2::DescribeVpcAttributeRequest { attribute: name.into(), vpc_id: vpc.into(), ..Default::default() },

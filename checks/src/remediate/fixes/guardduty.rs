@@ -12,7 +12,8 @@ use crate::remediate::Failed;
 pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
     vec![Fix {
         control: "GuardDuty.1",
-        iam_actions: &["guardduty:CreateDetector", "guardduty:UpdateDetector"],
+        // ListDetectors is read to find the region's detector.
+        iam_actions: &["guardduty:CreateDetector", "guardduty:UpdateDetector", "guardduty:ListDetectors"],
         // One detector per region.
         scope: Scope::Region,
         // Keeps the established order (no AWS dependency): network exposure is closed before

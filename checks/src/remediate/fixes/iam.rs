@@ -32,8 +32,7 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
         },
         Fix {
             control: "IAM.15",
-            // The read tells the fix what to keep; it is not in the transcript, but a remediation
-            // role needs it all the same.
+            // GetAccountPasswordPolicy is read to know what to keep.
             iam_actions: &["iam:GetAccountPasswordPolicy", "iam:UpdateAccountPasswordPolicy"],
             // One password policy per account.
             scope: Scope::Account,

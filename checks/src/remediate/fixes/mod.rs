@@ -91,8 +91,11 @@ pub(crate) enum How<A: AwsApi> {
 pub(crate) struct Fix<A: AwsApi> {
     /// The control it fixes (`S3.5`).
     pub control: &'static str,
-    /// Every IAM action its calls need (least privilege for a remediation role), as AWS's
-    /// Service Authorization Reference names them.
+    /// Every IAM action its calls and its reads need (least privilege for a remediation role),
+    /// as AWS's Service Authorization Reference names them. Reads count: the fixer records them
+    /// apart from the transcript, and a role without their actions could not make them. A shared
+    /// helper in `support` reads and calls under the control it serves, so each fix that uses one
+    /// declares the helper's actions too.
     pub iam_actions: &'static [&'static str],
     /// How often it runs in a round.
     pub scope: Scope,
@@ -136,7 +139,8 @@ fn declaration(control: &str) -> Option<&'static Fix<NoApi>> {
     declared().iter().find(|f| f.control == control)
 }
 
-/// The IAM actions the fix of `control` may call (least privilege for a remediation role);
+/// The IAM actions the fix of `control` may call or read with (least privilege for a remediation
+/// role);
 /// empty when hubsim declares no fix for it, or only a justification.
 pub fn iam_actions(control: &str) -> &'static [&'static str] {
     declaration(control).map(|f| f.iam_actions).unwrap_or(&[])

@@ -52,7 +52,8 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
         },
         Fix {
             control: "S3.9",
-            iam_actions: &["s3:PutBucketLogging", "s3:CreateBucket", "s3:PutBucketPolicy"],
+            // ListBucket authorizes the HeadBucket read of whether the log bucket exists.
+            iam_actions: &["s3:PutBucketLogging", "s3:CreateBucket", "s3:PutBucketPolicy", "s3:ListBucket"],
             scope: Scope::Resource,
             // Keeps the established order (no AWS dependency): after the lifecycle rules.
             after: &["S3.13"],
@@ -66,6 +67,9 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
                 "kms:CreateKey",
                 "kms:EnableKeyRotation",
                 "kms:CreateAlias",
+                // Reads: whether the topic and key exist.
+                "sns:GetTopicAttributes",
+                "kms:DescribeKey",
             ],
             scope: Scope::Resource,
             // Keeps the established order (no AWS dependency): after access logging.

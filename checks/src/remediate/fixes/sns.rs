@@ -14,14 +14,28 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
     vec![
         Fix {
             control: "SNS.1",
-            iam_actions: &["sns:SetTopicAttributes", "kms:CreateKey", "kms:EnableKeyRotation", "kms:CreateAlias"],
+            iam_actions: &[
+                "sns:SetTopicAttributes",
+                "kms:CreateKey",
+                "kms:EnableKeyRotation",
+                "kms:CreateAlias",
+                // Read: whether the key exists.
+                "kms:DescribeKey",
+            ],
             scope: Scope::Resource,
             after: &[],
             how: How::Calls(sns_1),
         },
         Fix {
             control: "SNS.2",
-            iam_actions: &["sns:SetTopicAttributes", "iam:CreateRole", "iam:PutRolePolicy", "iam:PassRole"],
+            // GetRole is read to know whether the role exists.
+            iam_actions: &[
+                "sns:SetTopicAttributes",
+                "iam:CreateRole",
+                "iam:PutRolePolicy",
+                "iam:PassRole",
+                "iam:GetRole",
+            ],
             scope: Scope::Resource,
             after: &[],
             how: How::Calls(sns_2),
