@@ -27,6 +27,7 @@ pub mod sim;
 mod store;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+mod wildcard;
 
 pub(crate) use ctx::Ctx;
 pub use error::SimError;

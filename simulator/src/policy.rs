@@ -212,18 +212,10 @@ impl Policy {
     }
 }
 
-/// Case-insensitive glob match with `*` and `?`, as IAM matches actions and ARNs.
+/// Case-insensitive glob match with `*` and `?`, as IAM matches actions and ARNs (the one
+/// wildcard matcher, [`crate::wildcard`]).
 pub fn glob(pattern: &str, text: &str) -> bool {
-    fn go(p: &[u8], t: &[u8]) -> bool {
-        match (p.first(), t.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => go(&p[1..], t) || (!t.is_empty() && go(p, &t[1..])),
-            (Some(b'?'), Some(_)) => go(&p[1..], &t[1..]),
-            (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => go(&p[1..], &t[1..]),
-            _ => false,
-        }
-    }
-    go(pattern.as_bytes(), text.as_bytes())
+    crate::wildcard::matches(pattern, text, crate::wildcard::Case::Insensitive)
 }
 
 impl Statement {

@@ -630,3 +630,29 @@ fn json_path_create_and_describe() {
     sim.call_json(REGION, "cloudtrail", "DeleteTrail", json!({"Name": "json-trail"})).unwrap();
     assert_eq!(describe(&sim, REGION), vec![]);
 }
+
+/// Bucket policies whose `Resource` patterns a client chose to make matching hard. Stars
+/// between letters that never complete are exponential for a backtracking matcher (37
+/// characters took 27 s before): S3 checks every resource against the bucket's ARN and
+/// refuses this one at once. Thousands of stars in a row overflowed the stack of the
+/// recursive matcher once CreateTrail read the policy: now the pattern simply matches.
+#[test]
+fn hostile_resource_patterns_in_a_bucket_policy_are_judged_at_once() {
+    let sim = fresh_account(Era::Current, &[REGION]);
+    let bucket = "a".repeat(40);
+    crate::support::create_bucket(&sim, REGION, &bucket, None);
+    let mut policy: serde_json::Value = serde_json::from_str(&trail_bucket_policy(&bucket, None)).unwrap();
+    policy["Statement"][1]["Resource"] = json!(format!("arn:aws:s3:::{}*b", "*a".repeat(16)));
+    let refused = sim.call::<s3::PutBucketPolicy>(
+        REGION,
+        s3::PutBucketPolicyRequest { bucket: bucket.clone(), policy: policy.to_string(), ..Default::default() },
+    );
+    assert_eq!(code(refused), "MalformedPolicy");
+
+    let stars = "stars-bucket";
+    let mut policy: serde_json::Value = serde_json::from_str(&trail_bucket_policy(stars, None)).unwrap();
+    policy["Statement"][1]["Resource"] = json!(format!("arn:aws:s3:::{}", "*".repeat(15_000)));
+    make_bucket(&sim, stars, Some(policy.to_string()));
+    let created = create(&sim, ct::CreateTrailRequest { s3_bucket_name: stars.into(), ..req("stars") });
+    assert!(created.is_ok(), "{created:?}");
+}

@@ -62,32 +62,10 @@ fn tag_values(name: &str, tags: &[Tag]) -> Option<Vec<String>> {
     }
 }
 
-/// Matches `value` against `pattern`, where `*` is any run of characters and `?` one.
+/// Matches `value` against `pattern`, where `*` is any run of characters and `?` one (the
+/// one wildcard matcher, [`crate::wildcard`]; EC2 compares filter values case-sensitively).
 pub(crate) fn glob(pattern: &str, value: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let v: Vec<char> = value.chars().collect();
-    let (mut pi, mut vi) = (0usize, 0usize);
-    let (mut star, mut mark) = (None::<usize>, 0usize);
-    while vi < v.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == v[vi]) {
-            pi += 1;
-            vi += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = vi;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            vi = mark;
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
-    }
-    pi == p.len()
+    crate::wildcard::matches(pattern, value, crate::wildcard::Case::Sensitive)
 }
 
 /// One value as a filter compares it.
