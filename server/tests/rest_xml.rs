@@ -452,6 +452,26 @@ fn no_such_bucket_error_document() {
 }
 
 #[test]
+fn control_characters_in_an_error_message_do_not_break_the_document() {
+    // An error that echoes a client's NUL: the body stays well-formed XML, so botocore reads
+    // AWS's code and the message (the NUL shown as U+FFFD).
+    let err = AwsError::not_found("NoSuchBucket", "The specified bucket does not exist: a\u{0}b");
+    let Some(call) = exchange(
+        "s3",
+        "GetBucketEncryption",
+        json!({"Bucket": "gone"}),
+        none(),
+        json!({"Bucket": "gone"}),
+        Answer::Err(err),
+    ) else {
+        return;
+    };
+    assert!(!call.body().contains('\u{0}'), "{}", call.body());
+    assert_eq!(call.error()["Code"], "NoSuchBucket");
+    assert_eq!(call.error()["Message"], "The specified bucket does not exist: a\u{FFFD}b");
+}
+
+#[test]
 fn virtual_hosted_addressing_takes_the_bucket_from_the_host() {
     let Some(call) = exchange(
         "s3",

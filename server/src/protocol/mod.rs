@@ -10,6 +10,8 @@ mod rest;
 pub mod rest_json;
 pub mod rest_xml;
 
+use std::borrow::Cow;
+
 use hubsim_model::service_model::{OperationModel, ServiceModel};
 use hubsim_simulator::AwsError;
 use serde_json::Value;
@@ -98,5 +100,22 @@ pub fn codec(protocol: &str) -> Option<&'static dyn Codec> {
         "rest-json" => Some(&rest_json::RestJson),
         "rest-xml" => Some(&rest_xml::RestXml),
         _ => None,
+    }
+}
+
+/// Whether XML 1.0 can carry `c` at all, escaped or not (its `Char` production): tab, line
+/// feed, carriage return and everything from U+0020 up except U+FFFE and U+FFFF.
+pub(crate) fn xml_allows(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// `text` with every character XML cannot carry (a NUL a client put in a name that an error
+/// message echoes, say) replaced by U+FFFD, so that every XML body hubsim writes is
+/// well-formed and the client can parse AWS's error from it.
+pub(crate) fn xml_chars(text: &str) -> Cow<'_, str> {
+    if text.chars().all(xml_allows) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.chars().map(|c| if xml_allows(c) { c } else { '\u{FFFD}' }).collect())
     }
 }

@@ -269,7 +269,8 @@ pub(crate) fn parse_timestamp_text(text: &str) -> Option<Timestamp> {
 // ---------------------------------------------------------------------------------------------
 // XML output
 
-/// Escapes text for an XML element or attribute.
+/// Escapes text for an XML element or attribute; characters XML cannot carry become U+FFFD
+/// ([`super::xml_chars`]).
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -280,6 +281,7 @@ pub(crate) fn escape(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\r' => out.push_str("&#13;"),
+            c if !super::xml_allows(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -596,6 +598,16 @@ mod tests {
         assert_eq!(r.status, 404);
         let body = String::from_utf8(r.body).expect("utf8");
         assert!(body.contains("<Type>Sender</Type><Code>NoSuchEntity</Code><Message>gone</Message>"), "{body}");
+    }
+
+    #[test]
+    fn characters_xml_cannot_carry_become_replacement_characters() {
+        // A NUL echoed from a client's input would make the body ill-formed XML, which boto3
+        // cannot parse (`ResponseParserError`) — it would never see AWS's error code.
+        let e = AwsError::not_found("NoSuchEntityException", "The user with name a\u{0}b\u{1b}c cannot be found.");
+        let body = String::from_utf8(Query.error(iam(), None, &e, "rid").body).expect("utf8");
+        assert!(body.contains("<Message>The user with name a\u{FFFD}b\u{FFFD}c cannot be found.</Message>"), "{body}");
+        assert_eq!(escape("tab\there\nline\u{7f}"), "tab\there\nline\u{7f}", "what XML allows is kept");
     }
 
     #[test]

@@ -24,7 +24,7 @@ use quick_xml::escape::partial_escape;
 use serde_json::{Map, Value};
 
 use super::rest::{self, xml};
-use super::{Codec, Request, Response, WireError};
+use super::{xml_chars, Codec, Request, Response, WireError};
 
 /// The `rest-xml` codec.
 pub struct RestXml;
@@ -112,16 +112,16 @@ pub fn error_with(
     let host_id = host_id(request_id);
     let mut fields = format!(
         "<Code>{}</Code><Message>{}</Message>",
-        partial_escape(error.code.as_str()),
-        partial_escape(error.message.as_str())
+        partial_escape(xml_chars(error.code.as_str())),
+        partial_escape(xml_chars(error.message.as_str()))
     );
     for (name, value) in extra {
-        fields.push_str(&format!("<{name}>{}</{name}>", partial_escape(value.as_str())));
+        fields.push_str(&format!("<{name}>{}</{name}>", partial_escape(xml_chars(value.as_str()))));
     }
     let ids = format!(
         "<RequestId>{}</RequestId><HostId>{}</HostId>",
-        partial_escape(request_id),
-        partial_escape(host_id.as_str())
+        partial_escape(xml_chars(request_id)),
+        partial_escape(xml_chars(host_id.as_str()))
     );
     let body = if model.metadata.endpoint_prefix == "s3-control" {
         format!("{XML_DECL}<ErrorResponse><Error>{fields}</Error>{ids}</ErrorResponse>")
@@ -260,7 +260,7 @@ fn structure_body(model: &ServiceModel, op: &OperationModel, shape: &ShapeModel,
         if text.is_empty() {
             out.push_str(&format!("<{root}{xmlns}/>"));
         } else {
-            out.push_str(&format!("<{root}{xmlns}>{}</{root}>", partial_escape(text.as_str())));
+            out.push_str(&format!("<{root}{xmlns}>{}</{root}>", partial_escape(xml_chars(text.as_str()))));
         }
     } else {
         xml::write_structure(&mut out, model, None, shape, root, output, ns);

@@ -16,6 +16,7 @@ use quick_xml::Reader;
 use serde_json::{Map, Value};
 
 use super::{is_bound, scalar, scalar_text};
+use crate::protocol::xml_chars;
 use crate::protocol::WireError;
 
 /// One element: its local name (prefix dropped), attributes as written, children and text.
@@ -294,7 +295,7 @@ pub(crate) fn write_structure(
         let wire = mref.location_name.as_deref().unwrap_or(mname);
         if mref.xml_attribute.unwrap_or(false) {
             if let Some(text) = scalar_text(mref, mshape, v, "iso8601") {
-                out.push_str(&format!(" {wire}=\"{}\"", escape(text.as_str())));
+                out.push_str(&format!(" {wire}=\"{}\"", escape(xml_chars(text.as_str()))));
             }
             continue;
         }
@@ -367,7 +368,7 @@ pub(crate) fn write_value(
         }
         _ => {
             if let Some(text) = scalar_text(r, shape, value, "iso8601") {
-                out.push_str(&format!("<{name}>{}</{name}>", partial_escape(text.as_str())));
+                out.push_str(&format!("<{name}>{}</{name}>", partial_escape(xml_chars(text.as_str()))));
             }
         }
     }
