@@ -275,10 +275,13 @@ fn malformed_rest_bodies_and_unmatched_routes_change_nothing() {
     assert_eq!(raw(port, "PUT", "/xml-bucket", &[], b"").0, 200);
     let encryption = || raw(port, "GET", "/xml-bucket?encryption", &[], b"").2;
     let before = encryption();
-    // XML that does not parse, and XML with the wrong root.
-    let bodies: [&[u8]; 2] = [
+    // XML that does not parse, XML with the wrong root, and XML nested 130,000 deep (0.9 MB:
+    // the tree it built once overflowed the server's stack).
+    let deep = format!("<ServerSideEncryptionConfiguration>{}{}", "<R>".repeat(130_000), "</R>".repeat(130_000));
+    let bodies: [&[u8]; 3] = [
         b"<ServerSideEncryptionConfiguration><Rule>",
         b"<NotTheRightRoot><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></NotTheRightRoot>",
+        deep.as_bytes(),
     ];
     for body in bodies {
         let (status, _, text) =

@@ -51,7 +51,14 @@ fn local(name: &[u8]) -> String {
     }
 }
 
-/// Parses a document into its root element; `Err` when it is not well-formed.
+/// How deep a request document may nest elements. The deepest shape of the committed models
+/// nests about ten; a deeper body cannot match any of them, and a tree as deep as a client
+/// cares to send would overflow the stack when it is dropped (a 0.9 MB body nested 130,000
+/// deep crashed the server).
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// Parses a document into its root element; `Err` when it is not well-formed or nests
+/// deeper than [`MAX_DEPTH`].
 pub(crate) fn parse(body: &[u8]) -> Result<Element, String> {
     let text = std::str::from_utf8(body).map_err(|e| format!("not UTF-8: {e}"))?;
     let mut reader = Reader::from_str(text);
@@ -63,6 +70,9 @@ pub(crate) fn parse(body: &[u8]) -> Result<Element, String> {
         match event {
             Event::Start(e) | Event::Empty(e) if root.is_some() => {
                 return Err(format!("content after the root element: <{}>", local(e.name().as_ref())))
+            }
+            Event::Start(_) if stack.len() >= MAX_DEPTH => {
+                return Err(format!("elements nested deeper than {MAX_DEPTH}"));
             }
             Event::Start(e) => stack.push(open(&e)?),
             Event::Empty(e) => {
@@ -395,5 +405,15 @@ mod tests {
         for bad in [&b"<a><b></a>"[..], b"<a>", b"", b"not xml", b"<a/><b/>", b"<a>&bogus;</a>"] {
             assert!(parse(bad).is_err(), "{}", String::from_utf8_lossy(bad));
         }
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let nested = |depth: usize| format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth)).into_bytes();
+        assert!(parse(&nested(MAX_DEPTH)).is_ok());
+        assert_eq!(parse(&nested(MAX_DEPTH + 1)).err().as_deref(), Some("elements nested deeper than 64"));
+        // The body that crashed the server (0.9 MB, 130,000 deep) is refused like any other
+        // malformed document.
+        assert!(parse(&nested(130_000)).is_err());
     }
 }
