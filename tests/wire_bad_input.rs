@@ -301,6 +301,25 @@ fn malformed_rest_bodies_and_unmatched_routes_change_nothing() {
     assert_eq!(status, 400, "{text}");
     assert_eq!(header(&headers, "x-amzn-errortype"), Some("BadRequestException"), "{headers:?}");
     assert_eq!(detectors(), detectors_before);
+    // JSON nested 200,000 deep: refused by the parser's depth limit like any bad body (rest-json
+    // here, json below), and the server goes on answering.
+    let deep = format!("{{\"enable\": {}{}}}", "[".repeat(200_000), "]".repeat(200_000));
+    let (status, headers, text) =
+        raw(port, "POST", "/detector", &[("Content-Type", "application/json")], deep.as_bytes());
+    assert_eq!(status, 400, "{text}");
+    assert_eq!(header(&headers, "x-amzn-errortype"), Some("BadRequestException"), "{headers:?}");
+    let keys_before = key_count();
+    let kms_deep = format!("{{\"Description\": {}{}}}", "[".repeat(200_000), "]".repeat(200_000));
+    let (status, _, text) = raw(
+        port,
+        "POST",
+        "/",
+        &[("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "TrentService.CreateKey")],
+        kms_deep.as_bytes(),
+    );
+    assert_eq!(status, 400, "{text}");
+    assert_eq!(key_count(), keys_before);
+    assert_eq!(detectors(), detectors_before);
     let (status, headers, text) = raw(port, "POST", "/findings", &[("Content-Type", "application/json")], b"[1, 2");
     assert_eq!(status, 400, "{text}");
     assert_eq!(header(&headers, "x-amzn-errortype"), Some("InvalidInputException"), "{headers:?}");
