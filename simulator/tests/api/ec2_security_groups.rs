@@ -382,3 +382,30 @@ fn revoke_by_rule_id_and_delete_dependencies() {
         .unwrap();
     assert_eq!((page.security_groups.unwrap().len(), page.next_token), (2, None));
 }
+
+/// EC2 takes a CIDR only in its canonical spelling: a prefix with a leading zero or an octet
+/// with one is refused, and the group keeps the rules it had.
+#[test]
+fn non_canonical_cidrs_are_refused_and_change_nothing() {
+    let sim = fresh_account(Era::Current, &[REGION]);
+    let sg = default_sg(&sim);
+    let id = sg.group_id.clone().unwrap();
+    for cidr in ["10.0.0.0/08", "010.0.0.0/8", "10.0.0.0/+8"] {
+        let refused = sim.call::<ec2::AuthorizeSecurityGroupIngress>(
+            REGION,
+            ec2::AuthorizeSecurityGroupIngressRequest {
+                group_id: Some(id.clone()),
+                ip_permissions: Some(vec![ec2::IpPermission {
+                    ip_protocol: Some("tcp".into()),
+                    from_port: Some(22),
+                    to_port: Some(22),
+                    ip_ranges: Some(vec![ec2::IpRange { cidr_ip: Some(cidr.into()), description: None }]),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            },
+        );
+        assert_eq!(code(refused), "InvalidParameterValue", "{cidr}");
+    }
+    assert_eq!(group(&sim, &id).ip_permissions, sg.ip_permissions);
+}

@@ -13,15 +13,14 @@ pub(crate) struct Cidr4 {
 }
 
 impl Cidr4 {
-    /// Parses `a.b.c.d/n`; `None` when it is not one.
+    /// Parses `a.b.c.d/n` in its canonical spelling; `None` when it is not one (EC2 refuses
+    /// `10.0.0.0/08` and `010.0.0.0/8` as it refuses `10.0.0.0/33`).
     pub fn parse(text: &str) -> Option<Cidr4> {
         let (addr, prefix) = text.split_once('/')?;
+        // The standard library takes only the canonical dotted quad (no leading zeros).
         let addr: Ipv4Addr = addr.parse().ok()?;
-        if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_digit()) || prefix.len() > 2 {
-            return None;
-        }
-        let prefix: u8 = prefix.parse().ok()?;
-        (prefix <= 32).then_some(Cidr4 { addr: u32::from(addr), prefix })
+        let prefix = prefix_length(prefix, 32)?;
+        Some(Cidr4 { addr: u32::from(addr), prefix })
     }
 
     fn mask(&self) -> u32 {
@@ -59,10 +58,20 @@ impl fmt::Display for Cidr4 {
     }
 }
 
+/// A prefix length in canonical decimal (digits only, no leading zero, no sign) up to `max`.
+fn prefix_length(text: &str, max: u8) -> Option<u8> {
+    let canonical = !text.is_empty()
+        && text.len() <= 3
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'));
+    let n: u8 = text.parse().ok().filter(|_| canonical)?;
+    (n <= max).then_some(n)
+}
+
 /// Whether `text` is an IPv6 block (`::/0`, `2001:db8::/32`).
 pub(crate) fn is_ipv6_cidr(text: &str) -> bool {
     let Some((addr, prefix)) = text.split_once('/') else { return false };
-    addr.parse::<Ipv6Addr>().is_ok() && prefix.parse::<u8>().is_ok_and(|p| p <= 128)
+    addr.parse::<Ipv6Addr>().is_ok() && prefix_length(prefix, 128).is_some()
 }
 
 #[cfg(test)]
@@ -81,5 +90,15 @@ mod tests {
             assert_eq!(Cidr4::parse(bad), None, "{bad}");
         }
         assert!(is_ipv6_cidr("::/0") && !is_ipv6_cidr("::/129") && !is_ipv6_cidr("0.0.0.0/0"));
+    }
+
+    #[test]
+    fn only_canonical_spellings_parse() {
+        for bad in ["10.0.0.0/08", "010.0.0.0/8", "10.0.0.0/+8", "10.0.0.0/008", "10.0.0.0/ 8", "10.00.0.0/8"] {
+            assert_eq!(Cidr4::parse(bad), None, "{bad}");
+        }
+        assert_eq!(Cidr4::parse("0.0.0.0/0").map(|c| c.prefix), Some(0));
+        assert_eq!(Cidr4::parse("10.0.0.0/8").map(|c| c.prefix), Some(8));
+        assert!(is_ipv6_cidr("2001:db8::/32") && !is_ipv6_cidr("2001:db8::/032") && !is_ipv6_cidr("::/+0"));
     }
 }
