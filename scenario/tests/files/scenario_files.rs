@@ -202,6 +202,35 @@ fn a_file_is_held_by_one_simulator_at_a_time() {
     assert_eq!(b.inventory().unwrap()["s3:bucket"], 3);
 }
 
+/// A loaded state records the scenario it came from, and [`scenario::seed`] rebuilds that
+/// state in memory: the same settings (a standalone account stays standalone), run state,
+/// journal and resources, whatever happened to the file afterwards.
+#[test]
+fn the_recorded_seed_rebuilds_the_state_the_load_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let text = S3_ONLY.replace(
+        r#""regions": ["us-east-1", "eu-west-1"]}"#,
+        r#""regions": ["us-east-1", "eu-west-1"], "organization": null}"#,
+    );
+    let s = scenario::parse(&text).unwrap();
+    assert!(s.account.organization.is_none());
+    let sim = Simulator::open(&path).unwrap();
+    scenario::load(&sim, &s, LoadOptions::default()).unwrap();
+    let (settings, run, journal, inventory) =
+        (sim.settings(), sim.run_state(), sim.journal().unwrap(), sim.inventory().unwrap());
+    sim.call::<s3::CreateBucket>("us-east-1", s3::CreateBucketRequest { bucket: "later".into(), ..Default::default() })
+        .unwrap();
+    assert_eq!(sim.meta::<scenario::Scenario>(scenario::SEED_KEY).unwrap(), Some(s));
+    let seed = scenario::seed(&sim).unwrap().expect("a seed is recorded");
+    assert_eq!(seed.settings(), settings);
+    assert!(settings.unwrap().account.organization.is_none());
+    assert_eq!(seed.run_state(), run);
+    assert_eq!(seed.journal().unwrap(), journal);
+    assert_eq!(seed.inventory().unwrap(), inventory);
+    assert_eq!(seed.path(), None, "the seed lives in memory");
+}
+
 /// The settings are written only with a new world: a reset that loads the same scenario again
 /// (same settings) must still leave them on disk, and later calls keep them.
 #[test]
