@@ -22,7 +22,9 @@ use crate::exit::Failure;
 /// Options of `hubsim serve`.
 #[derive(Args)]
 pub struct ServeArgs {
-    /// The SQLite database holding the state (created if absent).
+    /// The SQLite database holding the state (created if absent). The server holds it while it
+    /// runs: other hubsim commands on it fail (exit 3); change the account through the endpoint.
+    /// `POST /_hubsim/reset` returns to the scenario it was created from, across restarts.
     #[arg(long, default_value = "hubsim.db")]
     pub db: PathBuf,
     /// Seed a new database from this scenario (default: a fresh account in the 17 default
