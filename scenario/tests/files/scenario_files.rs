@@ -229,6 +229,9 @@ fn the_recorded_seed_rebuilds_the_state_the_load_made() {
     assert_eq!(seed.journal().unwrap(), journal);
     assert_eq!(seed.inventory().unwrap(), inventory);
     assert_eq!(seed.path(), None, "the seed lives in memory");
+    // An export writes the standalone account back as one.
+    let exported = scenario::parse(&scenario::export(&sim).unwrap()).unwrap();
+    assert!(exported.account.organization.is_none());
 }
 
 /// The settings are written only with a new world: a reset that loads the same scenario again
