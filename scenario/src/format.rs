@@ -65,8 +65,9 @@ pub struct AccountSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home_region: Option<String>,
     /// AWS Organizations membership; `null` for a standalone account. Defaults to a member
-    /// account of an organization (what a fresh account made by `CreateAccount` is).
-    #[serde(default = "default_organization", skip_serializing_if = "Option::is_none")]
+    /// account of an organization (what a fresh account made by `CreateAccount` is). Written
+    /// out even when `null`: left out, it would read back as that default.
+    #[serde(default = "default_organization")]
     pub organization: Option<OrganizationSpec>,
 }
 

@@ -25,7 +25,7 @@ use std::fmt;
 pub use check::validate;
 pub use export::export;
 pub use format::*;
-pub use load::{load, LoadOptions, LoadReport, ENVELOPE_KEY};
+pub use load::{load, seed, LoadOptions, LoadReport, ENVELOPE_KEY, SEED_KEY};
 
 use hubsim_simulator::SimError;
 

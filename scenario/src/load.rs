@@ -13,6 +13,10 @@ use crate::{check::validate, Problem, ScenarioError};
 /// with references resolved).
 pub const ENVELOPE_KEY: &str = "scenario";
 
+/// The `meta` key under which a state keeps the scenario it was loaded from, steps included:
+/// its seed, which [`seed`] rebuilds and `POST /_hubsim/reset` returns to, across restarts.
+pub const SEED_KEY: &str = "seed";
+
 /// How to load.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions {
@@ -110,7 +114,22 @@ fn apply(batch: &mut Batch<'_>, s: &Scenario) -> Result<LoadReport, ScenarioErro
     captures.remove("region");
     let envelope = envelope(s, &captures)?;
     batch.put_meta(ENVELOPE_KEY, &envelope)?;
+    batch.put_meta(SEED_KEY, s)?;
     Ok(report)
+}
+
+/// The state `sim`'s database was created from, rebuilt in memory (with `sim`'s control
+/// catalogue) by loading the scenario it recorded: loads are deterministic, so this is the
+/// state as that load left it. `None` for a database that records no seed (one made before
+/// hubsim recorded them).
+pub fn seed(sim: &Simulator) -> Result<Option<Simulator>, ScenarioError> {
+    let Some(scenario) = sim.meta::<Scenario>(SEED_KEY)? else { return Ok(None) };
+    let mut fresh = Simulator::in_memory()?;
+    if let Some(catalog) = sim.catalog() {
+        fresh = fresh.with_catalog(catalog.clone());
+    }
+    load(&fresh, &scenario, LoadOptions::default())?;
+    Ok(Some(fresh))
 }
 
 /// The scenario without its steps, with references in suppressions and expectations resolved

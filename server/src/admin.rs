@@ -2,7 +2,8 @@
 //!
 //! * `GET /_hubsim/health` → `{"status": "ok", "account": ..., "era": ...}`;
 //! * `POST /_hubsim/evaluate` → the evaluator's JSON summary (through [`crate::Hooks`]);
-//! * `POST /_hubsim/reset` → the state goes back to the seed (the state when the server started);
+//! * `POST /_hubsim/reset` → the state goes back to the seed the [`crate::State`] was given
+//!   (for `hubsim serve`, the scenario the database was created from, across restarts);
 //! * `POST /_hubsim/snapshot` and `POST /_hubsim/restore`, body `{"name": "..."}`;
 //! * `POST /_hubsim/advance-clock`, body `{"Days": n, "Hours": n, "Minutes": n}` (any of them,
 //!   whole numbers ≥ 0, not all 0) → `{"now": "<ISO 8601 time>"}`: the scenario step
@@ -230,7 +231,8 @@ mod tests {
         assert_eq!(buckets(&state), 1);
         assert_eq!(handle(&state, &post("/_hubsim/reset", "")).status, 200);
         assert_eq!(buckets(&state), 0);
-        // The file itself holds the reset state.
+        // The file itself holds the reset state (once the server lets go of it).
+        drop(state);
         let reopened = hubsim_simulator::Simulator::open(&db).expect("reopen");
         assert_eq!(reopened.inventory().expect("inventory").get("s3:bucket"), None);
         drop(reopened);

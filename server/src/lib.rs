@@ -51,12 +51,18 @@ impl State {
     /// `POST /_hubsim/reset` returns to.
     pub fn new(sim: Simulator) -> Result<State, SimError> {
         let seed = sim.snapshot()?;
+        Ok(State::with_seed(sim, seed))
+    }
+
+    /// Serves `sim`; `POST /_hubsim/reset` returns to `seed` (for `hubsim serve`, the state
+    /// the database was created from, which outlives restarts).
+    pub fn with_seed(sim: Simulator, seed: Simulator) -> State {
         let salt = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(0)
             ^ u64::from(std::process::id()).rotate_left(32);
-        Ok(State {
+        State {
             sim: RwLock::new(sim),
             seed,
             snapshots: Mutex::new(HashMap::new()),
@@ -65,7 +71,7 @@ impl State {
             body_limit: http::DEFAULT_BODY_LIMIT,
             requests: AtomicU64::new(0),
             salt,
-        })
+        }
     }
 
     /// Adds the hooks the admin routes call.

@@ -18,10 +18,22 @@ pub enum SimError {
     /// A stored document failed to (de)serialize.
     #[error("stored document is invalid: {0}")]
     Document(#[from] serde_json::Error),
+    /// The database file is open in another process, or already in this one: a file is held
+    /// by one simulator at a time (see `hubsim_simulator::sim::Simulator::open`).
+    #[error(
+        "{} is in use by {holder}; a database is open in one hubsim process at a time (stop that one, or use another file)",
+        path.display()
+    )]
+    InUse {
+        /// The database file.
+        path: std::path::PathBuf,
+        /// Who holds it: its command line and pid, as its lock file records them.
+        holder: String,
+    },
     /// A database file could not be removed or replaced.
     #[error("could not {action} {}: {source}", path.display())]
     File {
-        /// What was being done (`remove`, `replace`).
+        /// What was being done (`remove`, `replace`, `lock`, ...).
         action: &'static str,
         /// The file.
         path: std::path::PathBuf,

@@ -18,6 +18,7 @@ pub mod catalog;
 mod ctx;
 pub mod error;
 pub mod ids;
+mod lock;
 mod operations;
 pub mod policy;
 mod registry;

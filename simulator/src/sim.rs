@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::catalog::ControlCatalog;
 use crate::ctx::Ctx;
 use crate::error::{AwsError, SimError};
+use crate::lock::FileLock;
 use crate::registry::{registry, Entry, TypedFn};
 use crate::settings::{RunState, Settings};
 use crate::store::{self, Db, Docs, JournalEntry};
@@ -23,11 +24,15 @@ const RUN_KEY: &str = "run";
 ///
 /// Every mutating call runs in one transaction: if AWS would refuse it, nothing changes.
 /// Calls are serialized through one connection, so concurrent callers never see
-/// "database is locked".
+/// "database is locked". A database file is held by one simulator at a time (see
+/// [`Simulator::open`]).
 pub struct Simulator {
     inner: Mutex<Inner>,
     /// The database file; `None` for an in-memory database.
     path: Option<PathBuf>,
+    /// The exclusive hold on the database file, for as long as the simulator lives (across
+    /// [`Simulator::replace_with`]); `None` for an in-memory database.
+    _held: Option<FileLock>,
     /// What the simulated Security Hub knows of controls (see [`crate::catalog`]).
     catalog: Option<Arc<dyn ControlCatalog>>,
 }
@@ -51,10 +56,17 @@ impl Inner {
 
 impl Simulator {
     /// Opens (or creates) the database at `path`; `:memory:` for an in-memory one.
+    ///
+    /// A file is held by this simulator until it is dropped: the settings, clock and id
+    /// counter live in memory between calls, so a second writer would hand out the same ids.
+    /// Opening a file another simulator holds, in another process or in this one, fails at
+    /// once with [`SimError::InUse`] naming the holder (the lock file `<path>.lock` beside it
+    /// records its pid and command line; the kernel releases the lock when the holder exits).
     pub fn open(path: &Path) -> Result<Simulator, SimError> {
         let shared = path.as_os_str() != ":memory:";
+        let held = if shared { Some(FileLock::acquire(path)?) } else { None };
         let inner = Self::open_inner(path, shared)?;
-        Ok(Simulator { inner: Mutex::new(inner), path: shared.then(|| path.to_path_buf()), catalog: None })
+        Ok(Simulator { inner: Mutex::new(inner), path: shared.then(|| path.to_path_buf()), _held: held, catalog: None })
     }
 
     fn open_inner(path: &Path, shared: bool) -> Result<Inner, SimError> {
@@ -202,7 +214,7 @@ impl Simulator {
 
     /// Copies the whole database into a new in-memory simulator (for dry runs and snapshots).
     pub fn snapshot(&self) -> Result<Simulator, SimError> {
-        Ok(Simulator { inner: Mutex::new(self.copy_inner()?), path: None, catalog: self.catalog.clone() })
+        Ok(Simulator { inner: Mutex::new(self.copy_inner()?), path: None, _held: None, catalog: self.catalog.clone() })
     }
 
     /// A copy of the whole database in memory, with its state.
@@ -214,7 +226,8 @@ impl Simulator {
         Inner::new(dest, false, inner.state.clone())
     }
 
-    /// Copies the whole database into the file at `path` (which must not exist or be empty).
+    /// Copies the whole database into the file at `path` (which must not exist or be empty,
+    /// and no simulator may hold).
     pub fn save_to(&self, path: &Path) -> Result<(), SimError> {
         let inner = self.lock();
         let mut dest = store::open(path)?;

@@ -22,7 +22,9 @@ use crate::exit::Failure;
 /// Options of `hubsim serve`.
 #[derive(Args)]
 pub struct ServeArgs {
-    /// The SQLite database holding the state (created if absent).
+    /// The SQLite database holding the state (created if absent). The server holds it while it
+    /// runs: other hubsim commands on it fail (exit 3); change the account through the endpoint.
+    /// `POST /_hubsim/reset` returns to the scenario it was created from, across restarts.
     #[arg(long, default_value = "hubsim.db")]
     pub db: PathBuf,
     /// Seed a new database from this scenario (default: a fresh account in the 17 default
@@ -111,6 +113,19 @@ fn bind(args: &ServeArgs) -> Result<TcpListener, Failure> {
     })
 }
 
+/// The state `POST /_hubsim/reset` returns to for a database that already held one: the
+/// scenario it was created from, rebuilt; for a database that records none (made before
+/// hubsim recorded seeds) or whose seed no longer loads, the state as it is now, with a note.
+fn recorded_seed(db: &std::path::Path, sim: &Simulator) -> Result<Simulator, Failure> {
+    let why = match scenario::seed(sim) {
+        Ok(Some(seed)) => return Ok(seed),
+        Ok(None) => "records no seed (it predates them)".to_string(),
+        Err(e) => format!("records a seed that no longer loads ({e})"),
+    };
+    eprintln!("note: {} {why}: POST /_hubsim/reset returns to its state at this start", db.display());
+    Ok(sim.snapshot().context("copying the seed state")?)
+}
+
 /// Runs `hubsim serve`; returns only on failure.
 pub fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
     let seed = match &args.scenario {
@@ -129,13 +144,18 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
         );
     }
     let sim = open_db(&args.db)?;
-    if sim.is_empty() {
+    let seed = if sim.is_empty() {
         let (file, s) = seed.unwrap_or_else(|| (PathBuf::from("(default account)"), default_scenario()));
         scenario::load(&sim, &s, LoadOptions::default()).map_err(|e| invalid(&file, e))?;
-    } else if args.scenario.is_some() {
-        eprintln!("note: {} already holds a state; --scenario is ignored", args.db.display());
-    }
-    let state = hubsim_server::State::new(sim).context("copying the seed state")?.with_hooks(Arc::new(Evaluator));
+        // Just loaded: the state as it is is the seed.
+        sim.snapshot().context("copying the seed state")?
+    } else {
+        if args.scenario.is_some() {
+            eprintln!("note: {} already holds a state; --scenario is ignored", args.db.display());
+        }
+        recorded_seed(&args.db, &sim)?
+    };
+    let state = hubsim_server::State::with_seed(sim, seed).with_hooks(Arc::new(Evaluator));
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "hubsim listening on http://{local}")

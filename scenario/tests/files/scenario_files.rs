@@ -177,44 +177,61 @@ fn a_file_database_survives_reopening() {
     assert_eq!(listed.buckets.unwrap().len(), 2);
 }
 
-/// Two simulators on one file (`hubsim serve` and a `hubsim` command, say): what one writes,
-/// the other reads, even a document it has already read and keeps parsed.
+/// Two simulators on one file (`hubsim serve` and a `hubsim` command, say) would each keep
+/// their own clock and id counter: the second open is refused, naming the holder, and the
+/// file opens again once the first lets go, with everything the first wrote.
 #[test]
-fn a_write_through_another_connection_is_read_fresh() {
+fn a_file_is_held_by_one_simulator_at_a_time() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.db");
     let a = Simulator::open(&path).unwrap();
     scenario::load(&a, &scenario::parse(S3_ONLY).unwrap(), LoadOptions::default()).unwrap();
+    let refused = Simulator::open(&path).err().expect("a second open of a held file is refused");
+    let message = refused.to_string();
+    assert!(matches!(refused, hubsim_simulator::SimError::InUse { .. }), "{message}");
+    assert!(message.contains(&format!("(pid {})", std::process::id())), "{message}");
+    a.call::<s3::CreateBucket>(
+        "us-east-1",
+        s3::CreateBucketRequest { bucket: "written-by-a".into(), ..Default::default() },
+    )
+    .unwrap();
+    let run = a.run_state();
+    drop(a);
     let b = Simulator::open(&path).unwrap();
-    let bucket = |sim: &Simulator| {
-        sim.call::<s3::ListBuckets>("us-east-1", Default::default()).unwrap().buckets.unwrap()[0].name.clone().unwrap()
-    };
-    let name = bucket(&a);
-    let policy = |sim: &Simulator| {
-        sim.call::<s3::GetBucketPolicy>(
-            "us-east-1",
-            s3::GetBucketPolicyRequest { bucket: name.clone(), ..Default::default() },
-        )
-        .ok()
-        .and_then(|p| p.policy)
-    };
-    let before = policy(&a);
-    assert_eq!(policy(&b), before, "both read the same state (and now keep it parsed)");
-    let text = format!(
-        r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"TlsOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::{name}/*","Condition":{{"Bool":{{"aws:SecureTransport":"false"}}}}}}]}}"#
+    assert_eq!(b.run_state(), run, "b starts from the clock and id counter a left");
+    assert_eq!(b.inventory().unwrap()["s3:bucket"], 3);
+}
+
+/// A loaded state records the scenario it came from, and [`scenario::seed`] rebuilds that
+/// state in memory: the same settings (a standalone account stays standalone), run state,
+/// journal and resources, whatever happened to the file afterwards.
+#[test]
+fn the_recorded_seed_rebuilds_the_state_the_load_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let text = S3_ONLY.replace(
+        r#""regions": ["us-east-1", "eu-west-1"]}"#,
+        r#""regions": ["us-east-1", "eu-west-1"], "organization": null}"#,
     );
-    b.call::<s3::PutBucketPolicy>(
-        "us-east-1",
-        s3::PutBucketPolicyRequest { bucket: name.clone(), policy: text.clone(), ..Default::default() },
-    )
-    .unwrap();
-    assert_eq!(policy(&a), Some(text.clone()), "a reads what b wrote");
-    a.call::<s3::DeleteBucketPolicy>(
-        "us-east-1",
-        s3::DeleteBucketPolicyRequest { bucket: name.clone(), ..Default::default() },
-    )
-    .unwrap();
-    assert_eq!(policy(&b), None, "b reads what a deleted");
+    let s = scenario::parse(&text).unwrap();
+    assert!(s.account.organization.is_none());
+    let sim = Simulator::open(&path).unwrap();
+    scenario::load(&sim, &s, LoadOptions::default()).unwrap();
+    let (settings, run, journal, inventory) =
+        (sim.settings(), sim.run_state(), sim.journal().unwrap(), sim.inventory().unwrap());
+    sim.call::<s3::CreateBucket>("us-east-1", s3::CreateBucketRequest { bucket: "later".into(), ..Default::default() })
+        .unwrap();
+    assert_eq!(sim.meta::<scenario::Scenario>(scenario::SEED_KEY).unwrap(), Some(s));
+    let seed = scenario::seed(&sim).unwrap().expect("a seed is recorded");
+    assert_eq!(seed.settings(), settings);
+    assert!(settings.unwrap().account.organization.is_none());
+    assert_eq!(seed.run_state(), run);
+    assert_eq!(seed.journal().unwrap(), journal);
+    assert_eq!(seed.inventory().unwrap(), inventory);
+    assert_eq!(seed.path(), None, "the seed lives in memory");
+    // An export writes the standalone account back as one.
+    let exported = scenario::parse(&scenario::export(&sim).unwrap()).unwrap();
+    assert!(exported.account.organization.is_none());
 }
 
 /// The settings are written only with a new world: a reset that loads the same scenario again

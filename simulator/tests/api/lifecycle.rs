@@ -25,15 +25,26 @@ fn a_file_database_is_replaced_by_another_state_in_place() {
     live.replace_with(&seed).unwrap();
     assert_eq!(buckets(&live), 0);
     assert_eq!(live.run_state(), seed.run_state());
-    // The file itself holds the replaced state, and nothing is left beside it but SQLite's own.
-    let reopened = Simulator::open(&db).unwrap();
-    assert_eq!(buckets(&reopened), 0);
-    drop(reopened);
+    // Nothing is left beside the file but SQLite's own (and the lock file).
     let staged = dir.path().join("state.db.hubsim-restore");
     assert!(!staged.exists());
-    // The live simulator keeps working on its file.
+    // The live simulator still holds its file, and keeps working on it.
+    assert!(matches!(Simulator::open(&db), Err(hubsim_simulator::SimError::InUse { .. })));
     live.call::<s3::CreateBucket>(REGION, create_bucket_request(REGION, "b-2")).unwrap();
-    assert_eq!(buckets(&Simulator::open(&db).unwrap()), 1);
+    let run = live.run_state();
+    drop(live);
+    // The file itself holds the replaced state (b-1 gone) and what came after (b-2).
+    let reopened = Simulator::open(&db).unwrap();
+    let names: Vec<_> = reopened
+        .call::<s3::ListBuckets>(REGION, Default::default())
+        .unwrap()
+        .buckets
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|b| b.name)
+        .collect();
+    assert_eq!(names, ["b-2"]);
+    assert_eq!(reopened.run_state(), run);
 }
 
 #[test]
