@@ -82,7 +82,7 @@ fn keep_alive_and_expect_continue() {
     let body = "Action=GetCallerIdentity&Version=2011-06-15";
     // First request: Expect: 100-continue, body sent after the interim response.
     let head = format!(
-        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes()).expect("head");

@@ -28,6 +28,11 @@ fn reply(status: u16, body: Value) -> Response {
     }
 }
 
+/// An admin route's failure: `{"error": message}` with `status`.
+pub(crate) fn error(status: u16, message: impl Into<String>) -> Response {
+    fail(status, message)
+}
+
 fn fail(status: u16, message: impl Into<String>) -> Response {
     reply(status, json!({"error": message.into()}))
 }

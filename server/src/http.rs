@@ -22,7 +22,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 
 use crate::protocol::{self, Request, Response};
-use crate::{admin, route, State};
+use crate::{admin, guard, route, State};
 
 /// Bodies larger than this are refused with 413 (20 MiB).
 pub const DEFAULT_BODY_LIMIT: usize = 20 * 1024 * 1024;
@@ -80,6 +80,11 @@ async fn answer(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Resp
             .collect(),
         body: Vec::new(),
     };
+    // Who may talk to hubsim is settled on the headers alone: nothing is read or run for a
+    // request that is refused.
+    if let Err(refusal) = state.guard.check(&request, parts.uri.authority().map(|a| a.as_str())) {
+        return convert(refused(&request, &refusal, &request_id));
+    }
     let declared = request.header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
     let limit = state.body_limit;
     let too_large = declared.is_some_and(|n| n > limit as u64);
@@ -159,6 +164,24 @@ fn aws_error(req: &Request, error: &AwsError, request_id: &str) -> Response {
         ],
         body: serde_json::json!({"__type": error.code, "message": error.message}).to_string().into_bytes(),
     }
+}
+
+/// The answer to a request the guard refused: the admin routes' JSON error, or the error the
+/// request's service would answer (`AccessDenied`, or `AccessDeniedException` for the JSON
+/// protocols), 403 (415 for an admin request's content type). The body is left unread, so the
+/// connection closes.
+fn refused(req: &Request, refusal: &guard::Refusal, request_id: &str) -> Response {
+    let mut response = if req.path.starts_with(admin::PREFIX) {
+        admin::error(refusal.status(), refusal.to_string())
+    } else {
+        let code = match route::resolve(req).map(|t| t.protocol) {
+            Ok("json" | "rest-json") => "AccessDeniedException",
+            _ => "AccessDenied",
+        };
+        aws_error(req, &AwsError::new(code, refusal.status(), refusal.to_string()), request_id)
+    };
+    response.headers.push(("Connection".into(), "close".into()));
+    response
 }
 
 fn entity_too_large(req: &Request, limit: usize, request_id: &str) -> Response {

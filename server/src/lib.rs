@@ -3,12 +3,14 @@
 //!
 //! * [`protocol`]: one codec per wire protocol, driven by the service models.
 //! * [`auth`]: the SigV4 credential scope that routes a request, or why its signature is malformed.
+//! * [`guard`]: who may talk to hubsim (Origin, Host, admin content type), before anything runs.
 //! * [`route`]: which service, region and operation a request is for, and the dispatch.
 //! * [`http`]: the hyper server.
 //! * [`admin`]: hubsim's own routes under `/_hubsim/` (health, evaluate, reset, snapshots, the clock).
 
 pub mod admin;
 pub mod auth;
+pub mod guard;
 pub mod http;
 pub mod protocol;
 pub mod route;
@@ -42,6 +44,7 @@ pub struct State {
     /// A mutating call succeeded since change-triggered controls last ran.
     changed: std::sync::atomic::AtomicBool,
     body_limit: usize,
+    guard: guard::Guard,
     requests: AtomicU64,
     salt: u64,
 }
@@ -63,6 +66,7 @@ impl State {
             hooks: None,
             changed: std::sync::atomic::AtomicBool::new(true),
             body_limit: http::DEFAULT_BODY_LIMIT,
+            guard: guard::Guard::new(),
             requests: AtomicU64::new(0),
             salt,
         })
@@ -77,6 +81,12 @@ impl State {
     /// Sets the largest accepted request body.
     pub fn with_body_limit(mut self, bytes: usize) -> State {
         self.body_limit = bytes;
+        self
+    }
+
+    /// Sets who may talk to the server besides loopback clients without an `Origin`.
+    pub fn with_guard(mut self, guard: guard::Guard) -> State {
+        self.guard = guard;
         self
     }
 

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Args;
 use hubsim_scenario::{self as scenario, AccountSpec, LoadOptions, RemediationSpec, Scenario};
+use hubsim_server::guard::Guard;
 use hubsim_simulator::baseline::{default_standards, BaselineSpec, Preset, SecurityHubSpec};
 use hubsim_simulator::settings::DEFAULT_REGIONS;
 use hubsim_simulator::{Era, Simulator};
@@ -32,9 +33,35 @@ pub struct ServeArgs {
     /// Port to listen on; 0 picks a free one.
     #[arg(long, default_value_t = 4566)]
     pub port: u16,
-    /// Address to listen on. Anything but loopback exposes an endpoint without authentication.
+    /// Address to listen on. Anything but loopback exposes the account to whoever can reach it
+    /// (see --verify-signatures). Requests must name a loopback host, this address or an
+    /// --allow-host name: bound to 0.0.0.0 or ::, clients that say `hubsim:4566` need
+    /// `--allow-host hubsim`.
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: String,
+    /// Also answer requests whose Host is NAME or a subdomain of it (repeatable), e.g.
+    /// `--allow-host hubsim` for a compose service reached as http://hubsim:4566. Loopback names
+    /// (localhost, *.localhost, 127.0.0.0/8, [::1]) and the --bind address always pass; other
+    /// names are refused (403) so that a DNS-rebinding web page cannot reach hubsim.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_hosts: Vec<String>,
+    /// Accept requests from web pages of this origin (repeatable), e.g.
+    /// `--allow-origin http://localhost:3000`. By default every request that carries a browser
+    /// Origin header is refused (403) before anything runs; the aws CLI and SDKs send none.
+    #[arg(long = "allow-origin", value_name = "URL")]
+    pub allow_origins: Vec<String>,
+}
+
+/// Who may talk to the server, from the flags.
+fn guard(args: &ServeArgs) -> Result<Guard, Failure> {
+    let mut guard = Guard::new();
+    for origin in &args.allow_origins {
+        guard = guard.allow_origin(origin).map_err(|e| Failure::BadInput(e.to_string()))?;
+    }
+    for host in &args.allow_hosts {
+        guard = guard.allow_host(host).map_err(|e| Failure::BadInput(e.to_string()))?;
+    }
+    Ok(guard)
 }
 
 /// The account a new database gets without `--scenario`.
@@ -121,8 +148,10 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
         }
         None => None,
     };
+    let guard = guard(&args)?;
     let listener = bind(&args)?;
     let local = listener.local_addr().context("reading the listening address")?;
+    let guard = guard.bound_to(local.ip());
     if !local.ip().is_loopback() {
         eprintln!(
             "warning: hubsim listens on {local}, which is not a loopback address: anyone who can reach it can read and change the simulated account (there is no authentication)"
@@ -135,7 +164,10 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
     } else if args.scenario.is_some() {
         eprintln!("note: {} already holds a state; --scenario is ignored", args.db.display());
     }
-    let state = hubsim_server::State::new(sim).context("copying the seed state")?.with_hooks(Arc::new(Evaluator));
+    let state = hubsim_server::State::new(sim)
+        .context("copying the seed state")?
+        .with_hooks(Arc::new(Evaluator))
+        .with_guard(guard);
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "hubsim listening on http://{local}")
