@@ -12,6 +12,7 @@
 use std::convert::Infallible;
 use std::io;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -19,13 +20,28 @@ use hubsim_simulator::AwsError;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::sync::Semaphore;
 
 use crate::protocol::{self, Request, Response};
 use crate::{admin, guard, route, State};
 
 /// Bodies larger than this are refused with 413 (20 MiB).
 pub const DEFAULT_BODY_LIMIT: usize = 20 * 1024 * 1024;
+
+/// How many connections are served at once by default: below the usual limit of 1,024 open
+/// descriptors, with room for the database's files.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+
+/// How long a connection may take to send a request's head (the wait for the next request on
+/// an idle keep-alive connection included) and, separately, its body, by default.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Connections beyond the cap that are still told why (503) rather than closed at once.
+const BUSY_ANSWERS: usize = 64;
+
+/// How long a connection beyond the cap may take to send the request it is refused.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Serves `listener` forever on a new current-thread runtime. Returns only if the runtime
 /// cannot be built or the listener cannot be registered with it.
@@ -38,8 +54,12 @@ pub fn run(listener: std::net::TcpListener, state: Arc<State>) -> io::Result<()>
     })
 }
 
-/// Accepts connections on `listener` and serves each on its own task.
+/// Accepts connections on `listener` and serves each on its own task, at most
+/// `State::max_connections` at once. A connection beyond them gets a 503 that names the cap and
+/// is closed (or, when even [`BUSY_ANSWERS`] of those are waiting, is closed at once).
 pub async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) -> io::Result<()> {
+    let slots = Arc::new(Semaphore::new(state.max_connections));
+    let busy_slots = Arc::new(Semaphore::new(BUSY_ANSWERS));
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
@@ -52,34 +72,62 @@ pub async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) -> io::
         };
         let _ = stream.set_nodelay(true);
         let state = state.clone();
-        tokio::spawn(async move {
-            let service = service_fn(move |req| {
-                let state = state.clone();
-                async move { Ok::<_, Infallible>(answer(state, req).await) }
+        if let Ok(slot) = slots.clone().try_acquire_owned() {
+            tokio::spawn(async move {
+                let timeout = state.idle_timeout;
+                let service = service_fn(move |req| {
+                    let state = state.clone();
+                    async move { Ok::<_, Infallible>(answer(state, req).await) }
+                });
+                // A client that goes away mid-request is not the server's problem.
+                let _ = connection(timeout).keep_alive(true).serve_connection(TokioIo::new(stream), service).await;
+                drop(slot);
             });
-            // A client that goes away mid-request is not the server's problem.
-            let _ = http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service).await;
-        });
+        } else if let Ok(slot) = busy_slots.clone().try_acquire_owned() {
+            tokio::spawn(async move {
+                let timeout = BUSY_TIMEOUT.min(state.idle_timeout);
+                let service = service_fn(move |req| {
+                    let state = state.clone();
+                    async move { Ok::<_, Infallible>(convert(busy(&state, &req))) }
+                });
+                let _ = connection(timeout).keep_alive(false).serve_connection(TokioIo::new(stream), service).await;
+                drop(slot);
+            });
+        }
+        // Otherwise the stream is dropped here: closed at once.
     }
+}
+
+/// hyper's HTTP/1 settings: the request head (and the wait for it on an idle connection) must
+/// arrive within `timeout`, or the connection is closed.
+fn connection(timeout: Duration) -> http1::Builder {
+    let mut builder = http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(timeout);
+    builder
+}
+
+/// The answer to every request on a connection beyond the cap: 503, `Connection: close`.
+fn busy(state: &State, req: &hyper::Request<Incoming>) -> Response {
+    let request = head_of(req.method(), req.uri(), req.headers());
+    let message = format!(
+        "hubsim serves at most {} connections at once and all are in use; close idle ones or start hubsim with a \
+         larger --max-connections",
+        state.max_connections
+    );
+    let mut response = if request.path.starts_with(admin::PREFIX) {
+        admin::error(503, message)
+    } else {
+        aws_error(&request, &AwsError::new("ServiceUnavailable", 503, message), &state.next_request_id())
+    };
+    response.headers.push(("Connection".into(), "close".into()));
+    response
 }
 
 /// Converts hyper's request, answers it, converts the answer back.
 async fn answer(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
     let request_id = state.next_request_id();
     let (parts, body) = req.into_parts();
-    let mut request = Request {
-        method: parts.method.as_str().to_string(),
-        // For absolute-form targets (`POST http://host/path`), the URI still splits cleanly.
-        path: parts.uri.path().to_string(),
-        query: parts.uri.query().unwrap_or("").to_string(),
-        headers: parts
-            .headers
-            .iter()
-            // hyper's header names are lower-case already.
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-            .collect(),
-        body: Vec::new(),
-    };
+    let mut request = head_of(&parts.method, &parts.uri, &parts.headers);
     // Who may talk to hubsim is settled on the headers alone: nothing is read or run for a
     // request that is refused.
     if let Err(refusal) = state.guard.check(&request, parts.uri.authority().map(|a| a.as_str())) {
@@ -89,7 +137,10 @@ async fn answer(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Resp
     let limit = state.body_limit;
     let too_large = declared.is_some_and(|n| n > limit as u64);
     if !too_large {
-        match Limited::new(body, limit).collect().await {
+        let Ok(collected) = tokio::time::timeout(state.idle_timeout, Limited::new(body, limit).collect()).await else {
+            return convert(body_timeout(&request, state.idle_timeout, &request_id));
+        };
+        match collected {
             Ok(collected) => request.body = collected.to_bytes().to_vec(),
             Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
                 return convert(entity_too_large(&request, limit, &request_id));
@@ -116,6 +167,22 @@ async fn answer(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Resp
         }
     };
     convert(response)
+}
+
+/// A request without its body, as the protocols see it.
+fn head_of(method: &hyper::Method, uri: &hyper::Uri, headers: &hyper::HeaderMap) -> Request {
+    Request {
+        method: method.as_str().to_string(),
+        // For absolute-form targets (`POST http://host/path`), the URI still splits cleanly.
+        path: uri.path().to_string(),
+        query: uri.query().unwrap_or("").to_string(),
+        headers: headers
+            .iter()
+            // hyper's header names are lower-case already.
+            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect(),
+        body: Vec::new(),
+    }
 }
 
 /// Runs simulator work on the blocking pool; a panic in it becomes a 500, not a dropped
@@ -180,6 +247,22 @@ fn refused(req: &Request, refusal: &guard::Refusal, request_id: &str) -> Respons
         };
         aws_error(req, &AwsError::new(code, refusal.status(), refusal.to_string()), request_id)
     };
+    response.headers.push(("Connection".into(), "close".into()));
+    response
+}
+
+/// The answer to a body that did not arrive in time: S3's `RequestTimeout` (400), in every
+/// service's shape (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+fn body_timeout(req: &Request, timeout: Duration, request_id: &str) -> Response {
+    let error = AwsError::bad_request(
+        "RequestTimeout",
+        format!(
+            "Your socket connection to the server was not read from or written to within the timeout period: the \
+             body did not arrive within {} seconds (hubsim serve --idle-timeout)",
+            timeout.as_secs()
+        ),
+    );
+    let mut response = aws_error(req, &error, request_id);
     response.headers.push(("Connection".into(), "close".into()));
     response
 }

@@ -45,6 +45,8 @@ pub struct State {
     changed: std::sync::atomic::AtomicBool,
     body_limit: usize,
     guard: guard::Guard,
+    max_connections: usize,
+    idle_timeout: std::time::Duration,
     requests: AtomicU64,
     salt: u64,
 }
@@ -67,6 +69,8 @@ impl State {
             changed: std::sync::atomic::AtomicBool::new(true),
             body_limit: http::DEFAULT_BODY_LIMIT,
             guard: guard::Guard::new(),
+            max_connections: http::DEFAULT_MAX_CONNECTIONS,
+            idle_timeout: http::DEFAULT_IDLE_TIMEOUT,
             requests: AtomicU64::new(0),
             salt,
         })
@@ -87,6 +91,19 @@ impl State {
     /// Sets who may talk to the server besides loopback clients without an `Origin`.
     pub fn with_guard(mut self, guard: guard::Guard) -> State {
         self.guard = guard;
+        self
+    }
+
+    /// Sets how many connections are served at once (at least 1); more get a 503 and are closed.
+    pub fn with_max_connections(mut self, connections: usize) -> State {
+        self.max_connections = connections.max(1);
+        self
+    }
+
+    /// Sets how long a connection may take to send a request's head (the wait on an idle
+    /// keep-alive connection included) and, separately, its body, before it is closed.
+    pub fn with_idle_timeout(mut self, timeout: std::time::Duration) -> State {
+        self.idle_timeout = timeout;
         self
     }
 

@@ -50,6 +50,18 @@ pub struct ServeArgs {
     /// Origin header is refused (403) before anything runs; the aws CLI and SDKs send none.
     #[arg(long = "allow-origin", value_name = "URL")]
     pub allow_origins: Vec<String>,
+    /// Serve at most N connections at once; a connection beyond them is answered at once with
+    /// 503 ServiceUnavailable naming this flag, and closed. Keep it below the process's limit
+    /// of open files (`ulimit -n`, often 1024).
+    #[arg(long, value_name = "N", default_value_t = hubsim_server::http::DEFAULT_MAX_CONNECTIONS as u32,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: u32,
+    /// Close a connection that takes longer than this many seconds to send a request's head
+    /// (waiting idle between requests included); a body that takes longer than this is
+    /// answered 400 RequestTimeout and the connection closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = hubsim_server::http::DEFAULT_IDLE_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub idle_timeout: u64,
 }
 
 /// Who may talk to the server, from the flags.
@@ -167,7 +179,9 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
     let state = hubsim_server::State::new(sim)
         .context("copying the seed state")?
         .with_hooks(Arc::new(Evaluator))
-        .with_guard(guard);
+        .with_guard(guard)
+        .with_max_connections(args.max_connections as usize)
+        .with_idle_timeout(std::time::Duration::from_secs(args.idle_timeout));
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "hubsim listening on http://{local}")
