@@ -245,3 +245,20 @@ fn advance_clock_moves_time_for_evaluation_and_later_calls() {
     assert_eq!(status, 200, "{again}");
     assert!(second(again["now"].as_str().expect("now")) > now, "{again}");
 }
+
+#[test]
+fn snapshots_beyond_max_snapshots_are_refused() {
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/fresh-account.json");
+    let server = start("snapshot-cap", &["--scenario", scenario, "--max-snapshots", "1"]);
+    let snapshot = |name: &str| {
+        let body = format!(r#"{{"name": "{name}"}}"#);
+        let (status, _, text) =
+            raw(server.port, "POST", "/_hubsim/snapshot", &[("Content-Type", "application/json")], body.as_bytes());
+        (status, text)
+    };
+    assert_eq!(snapshot("first").0, 200);
+    let (status, text) = snapshot("second");
+    assert_eq!(status, 409, "{text}");
+    assert!(text.contains("at most 1 snapshots") && text.contains("--max-snapshots"), "{text}");
+    assert_eq!(snapshot("first").0, 200, "replacing a kept snapshot is allowed");
+}

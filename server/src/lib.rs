@@ -35,6 +35,25 @@ pub trait Hooks: Send + Sync {
     }
 }
 
+/// How many named snapshots a server keeps by default. Each is a whole copy of the database
+/// in memory (about 0.6 MB for the default account, more as the state grows), so the cap bounds
+/// what clients can make it hold.
+pub const DEFAULT_MAX_SNAPSHOTS: usize = 16;
+
+/// Why a snapshot was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    /// As many snapshots as allowed are kept already and the name is new.
+    #[error(
+        "hubsim keeps at most {0} snapshots and all are taken: save under an existing name to replace it, \
+         or start hubsim with a larger --max-snapshots"
+    )]
+    Full(usize),
+    /// The simulator could not copy the state.
+    #[error(transparent)]
+    Sim(#[from] SimError),
+}
+
 /// The server's state: the live simulator, the seed it can be reset to, named snapshots.
 pub struct State {
     sim: RwLock<Simulator>,
@@ -47,6 +66,7 @@ pub struct State {
     guard: guard::Guard,
     max_connections: usize,
     idle_timeout: std::time::Duration,
+    max_snapshots: usize,
     requests: AtomicU64,
     salt: u64,
 }
@@ -71,6 +91,7 @@ impl State {
             guard: guard::Guard::new(),
             max_connections: http::DEFAULT_MAX_CONNECTIONS,
             idle_timeout: http::DEFAULT_IDLE_TIMEOUT,
+            max_snapshots: DEFAULT_MAX_SNAPSHOTS,
             requests: AtomicU64::new(0),
             salt,
         })
@@ -149,11 +170,27 @@ impl State {
         )
     }
 
-    /// Saves the live state as snapshot `name` (replacing one of that name).
-    pub fn save_snapshot(&self, name: &str) -> Result<(), SimError> {
+    /// Saves the live state as snapshot `name`, replacing one of that name; a new name is
+    /// refused when [`State::max_snapshots`] are kept already.
+    pub fn save_snapshot(&self, name: &str) -> Result<(), SnapshotError> {
+        let mut snapshots = self.snapshots.lock().unwrap_or_else(|p| p.into_inner());
+        if !snapshots.contains_key(name) && snapshots.len() >= self.max_snapshots {
+            return Err(SnapshotError::Full(self.max_snapshots));
+        }
         let copy = self.with_sim(|sim| sim.snapshot())?;
-        self.snapshots.lock().unwrap_or_else(|p| p.into_inner()).insert(name.to_string(), copy);
+        snapshots.insert(name.to_string(), copy);
         Ok(())
+    }
+
+    /// How many named snapshots are kept at most.
+    pub fn max_snapshots(&self) -> usize {
+        self.max_snapshots
+    }
+
+    /// Sets how many named snapshots are kept at most (each is a copy of the database in memory).
+    pub fn with_max_snapshots(mut self, snapshots: usize) -> State {
+        self.max_snapshots = snapshots;
+        self
     }
 
     /// Whether a snapshot called `name` exists.

@@ -62,6 +62,11 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = hubsim_server::http::DEFAULT_IDLE_TIMEOUT.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub idle_timeout: u64,
+    /// Keep at most N named snapshots (`POST /_hubsim/snapshot`); each is a copy of the whole
+    /// database in memory. Saving a new name beyond them is refused (409); replacing one is not.
+    #[arg(long, value_name = "N", default_value_t = hubsim_server::DEFAULT_MAX_SNAPSHOTS as u32,
+          value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    pub max_snapshots: u32,
 }
 
 /// Who may talk to the server, from the flags.
@@ -181,7 +186,8 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
         .with_hooks(Arc::new(Evaluator))
         .with_guard(guard)
         .with_max_connections(args.max_connections as usize)
-        .with_idle_timeout(std::time::Duration::from_secs(args.idle_timeout));
+        .with_idle_timeout(std::time::Duration::from_secs(args.idle_timeout))
+        .with_max_snapshots(args.max_snapshots as usize);
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "hubsim listening on http://{local}")
