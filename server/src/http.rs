@@ -24,7 +24,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::Semaphore;
 
 use crate::protocol::{self, Request, Response};
-use crate::{admin, guard, route, State};
+use crate::{admin, guard, route, signature, State};
 
 /// Bodies larger than this are refused with 413 (20 MiB).
 pub const DEFAULT_BODY_LIMIT: usize = 20 * 1024 * 1024;
@@ -153,6 +153,16 @@ async fn answer(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Resp
     } else {
         return convert(entity_too_large(&request, limit, &request_id));
     }
+    if let Some(keys) = &state.keys {
+        // A malformed signature is answered by the router as it always is; the health check
+        // stays open to container health probes.
+        let health = request.path == "/_hubsim/health" && matches!(request.method.as_str(), "GET" | "HEAD");
+        if !health && crate::auth::inspect(&request).is_ok() {
+            if let Err(unverified) = signature::verify(keys, &request) {
+                return convert(unverified_answer(&request, &unverified, &request_id));
+            }
+        }
+    }
     let response = if request.path.starts_with(admin::PREFIX) {
         let state = state.clone();
         blocking(move || admin::handle(&state, &request)).await
@@ -264,6 +274,38 @@ fn body_timeout(req: &Request, timeout: Duration, request_id: &str) -> Response 
     );
     let mut response = aws_error(req, &error, request_id);
     response.headers.push(("Connection".into(), "close".into()));
+    response
+}
+
+/// The answer to a request whose signature was not verified: the error its service answers
+/// (see [`signature::error`]), or for an admin route `{"error": ...}` with 403.
+fn unverified_answer(req: &Request, unverified: &signature::Unverified, request_id: &str) -> Response {
+    let mut response = if req.path.starts_with(admin::PREFIX) {
+        admin::error(
+            403,
+            format!(
+                "{unverified}: while hubsim verifies signatures, admin requests are signed too \
+                 (e.g. curl --aws-sigv4 aws:amz:us-east-1:hubsim --user KEY:SECRET)"
+            ),
+        )
+    } else {
+        match route::resolve(req) {
+            Ok(target) => {
+                let (error, extra) = signature::error(unverified, target.protocol);
+                match (hubsim_model::service(target.service), protocol::codec(target.protocol)) {
+                    (Some(model), _) if target.protocol == "rest-xml" => {
+                        protocol::rest_xml::error_with(model, None, &error, request_id, &extra)
+                    }
+                    (Some(model), Some(codec)) => codec.error(model, None, &error, request_id),
+                    _ => aws_error(req, &error, request_id),
+                }
+            }
+            Err(_) => aws_error(req, &signature::error(unverified, "query").0, request_id),
+        }
+    };
+    if req.method == "HEAD" {
+        response.body.clear();
+    }
     response
 }
 

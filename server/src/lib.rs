@@ -4,6 +4,7 @@
 //! * [`protocol`]: one codec per wire protocol, driven by the service models.
 //! * [`auth`]: the SigV4 credential scope that routes a request, or why its signature is malformed.
 //! * [`guard`]: who may talk to hubsim (Origin, Host, admin content type), before anything runs.
+//! * [`signature`]: SigV4 verification, when `serve --verify-signatures` asks for it.
 //! * [`route`]: which service, region and operation a request is for, and the dispatch.
 //! * [`http`]: the hyper server.
 //! * [`admin`]: hubsim's own routes under `/_hubsim/` (health, evaluate, reset, snapshots, the clock).
@@ -14,6 +15,7 @@ pub mod guard;
 pub mod http;
 pub mod protocol;
 pub mod route;
+pub mod signature;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -67,6 +69,7 @@ pub struct State {
     max_connections: usize,
     idle_timeout: std::time::Duration,
     max_snapshots: usize,
+    keys: Option<signature::Keys>,
     requests: AtomicU64,
     salt: u64,
 }
@@ -92,6 +95,7 @@ impl State {
             max_connections: http::DEFAULT_MAX_CONNECTIONS,
             idle_timeout: http::DEFAULT_IDLE_TIMEOUT,
             max_snapshots: DEFAULT_MAX_SNAPSHOTS,
+            keys: None,
             requests: AtomicU64::new(0),
             salt,
         })
@@ -125,6 +129,13 @@ impl State {
     /// keep-alive connection included) and, separately, its body, before it is closed.
     pub fn with_idle_timeout(mut self, timeout: std::time::Duration) -> State {
         self.idle_timeout = timeout;
+        self
+    }
+
+    /// Verifies every request's SigV4 signature against `keys` (the admin routes' too): a
+    /// request that is unsigned, signed with another key or whose signature differs is refused.
+    pub fn with_signature_keys(mut self, keys: signature::Keys) -> State {
+        self.keys = Some(keys);
         self
     }
 

@@ -11,6 +11,7 @@ use anyhow::Context;
 use clap::Args;
 use hubsim_scenario::{self as scenario, AccountSpec, LoadOptions, RemediationSpec, Scenario};
 use hubsim_server::guard::Guard;
+use hubsim_server::signature::Keys;
 use hubsim_simulator::baseline::{default_standards, BaselineSpec, Preset, SecurityHubSpec};
 use hubsim_simulator::settings::DEFAULT_REGIONS;
 use hubsim_simulator::{Era, Simulator};
@@ -67,6 +68,44 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = hubsim_server::DEFAULT_MAX_SNAPSHOTS as u32,
           value_parser = clap::value_parser!(u32).range(0..=10_000))]
     pub max_snapshots: u32,
+    /// Check every request's SigV4 signature (admin routes included), as AWS does, against
+    /// the keys of --credentials and of AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY: an unknown
+    /// key gets InvalidClientTokenId (S3 InvalidAccessKeyId, EC2 AuthFailure), a wrong
+    /// signature SignatureDoesNotMatch, an unsigned request MissingAuthenticationToken (S3
+    /// AccessDenied). For teams that share one instance. Off by default: any key is accepted.
+    #[arg(long)]
+    pub verify_signatures: bool,
+    /// With --verify-signatures: an AWS shared-credentials file (INI, like ~/.aws/credentials)
+    /// whose every profile's aws_access_key_id / aws_secret_access_key may sign requests.
+    #[arg(long, value_name = "FILE", requires = "verify_signatures")]
+    pub credentials: Option<PathBuf>,
+}
+
+/// The keys that may sign requests: the --credentials file's and the environment's.
+fn signature_keys(args: &ServeArgs) -> Result<Option<Keys>, Failure> {
+    if !args.verify_signatures {
+        return Ok(None);
+    }
+    let mut keys = Keys::new();
+    if let Some(file) = &args.credentials {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| Failure::BadInput(format!("--credentials {}: {e}", file.display())))?;
+        keys.add_shared_credentials(&text)
+            .map_err(|e| Failure::BadInput(format!("--credentials {}: {e}", file.display())))?;
+    }
+    if let (Ok(key), Ok(secret)) = (std::env::var("AWS_ACCESS_KEY_ID"), std::env::var("AWS_SECRET_ACCESS_KEY")) {
+        if !key.trim().is_empty() && !secret.trim().is_empty() {
+            keys.insert(&key, &secret);
+        }
+    }
+    if keys.is_empty() {
+        return Err(Failure::BadInput(
+            "--verify-signatures needs keys: give --credentials FILE (profiles with aws_access_key_id and \
+             aws_secret_access_key) or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+                .into(),
+        ));
+    }
+    Ok(Some(keys))
 }
 
 /// Who may talk to the server, from the flags.
@@ -166,13 +205,16 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
         None => None,
     };
     let guard = guard(&args)?;
+    let keys = signature_keys(&args)?;
     let listener = bind(&args)?;
     let local = listener.local_addr().context("reading the listening address")?;
     let guard = guard.bound_to(local.ip());
-    if !local.ip().is_loopback() {
-        eprintln!(
-            "warning: hubsim listens on {local}, which is not a loopback address: anyone who can reach it can read and change the simulated account (there is no authentication)"
-        );
+    match &keys {
+        Some(keys) => eprintln!("hubsim verifies signatures: {} access keys may sign requests", keys.len()),
+        None if !local.ip().is_loopback() => eprintln!(
+            "warning: hubsim listens on {local}, which is not a loopback address: anyone who can reach it can read and change the simulated account (there is no authentication unless --verify-signatures)"
+        ),
+        None => {}
     }
     let sim = open_db(&args.db)?;
     if sim.is_empty() {
@@ -188,6 +230,10 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
         .with_max_connections(args.max_connections as usize)
         .with_idle_timeout(std::time::Duration::from_secs(args.idle_timeout))
         .with_max_snapshots(args.max_snapshots as usize);
+    let state = match keys {
+        Some(keys) => state.with_signature_keys(keys),
+        None => state,
+    };
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "hubsim listening on http://{local}")

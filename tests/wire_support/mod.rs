@@ -31,6 +31,11 @@ pub fn db_path(name: &str) -> PathBuf {
 
 /// Starts `hubsim serve --port 0` with `args` and reads its first line.
 pub fn start(name: &str, args: &[&str]) -> Server {
+    start_with_env(name, args, &[])
+}
+
+/// [`start`] with environment variables `env` set for the server.
+pub fn start_with_env(name: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
     let db = db_path(name);
     let script = r#"bin="$1"; shift; "$bin" "$@" & pid=$!; read _ignored; kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$(dirname "$DB")""#;
     let mut child = Command::new("sh")
@@ -45,6 +50,7 @@ pub fn start(name: &str, args: &[&str]) -> Server {
         .arg("0")
         .args(args)
         .env("DB", &db)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
