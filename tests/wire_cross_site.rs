@@ -185,3 +185,44 @@ OUT["buckets"] = [b["Name"] for b in s3.list_buckets()["Buckets"]]
     assert!(out["account"].as_str().is_some_and(|a| a.len() == 12), "{out}");
     assert!(out["buckets"].as_array().is_some_and(|b| b.iter().any(|n| n == "cross-site-check")), "{out}");
 }
+
+#[test]
+fn an_allowed_origin_gets_its_preflight_and_may_read_answers() {
+    let port = server().port;
+    let preflight = |origin: &str| {
+        raw(
+            port,
+            "OPTIONS",
+            "/",
+            &[
+                ("Origin", origin),
+                ("Access-Control-Request-Method", "POST"),
+                ("Access-Control-Request-Headers", "authorization,content-type,x-amz-date"),
+            ],
+            b"",
+        )
+    };
+    let (status, headers, body) = preflight("http://localhost:3000");
+    assert_eq!(status, 204, "{body}");
+    let header = |name: &str| wire_support::header(&headers, name).map(str::to_string);
+    assert_eq!(header("access-control-allow-origin").as_deref(), Some("http://localhost:3000"));
+    assert_eq!(header("access-control-allow-headers").as_deref(), Some("authorization,content-type,x-amz-date"));
+    assert!(header("access-control-allow-methods").is_some_and(|m| m.contains("POST")));
+    // Another origin gets no grant.
+    let (status, headers, _) = preflight(EVIL);
+    assert_eq!(status, 403);
+    assert_eq!(wire_support::header(&headers, "access-control-allow-origin"), None);
+    // The allowed page's requests carry the grant; requests without Origin do not.
+    let (status, headers, body) = raw(
+        port,
+        "POST",
+        "/",
+        &[("Content-Type", FORM), ("Origin", "http://localhost:3000")],
+        b"Action=GetCallerIdentity&Version=2011-06-15",
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(wire_support::header(&headers, "access-control-allow-origin"), Some("http://localhost:3000"));
+    let (_, headers, _) =
+        raw(port, "POST", "/", &[("Content-Type", FORM)], b"Action=GetCallerIdentity&Version=2011-06-15");
+    assert_eq!(wire_support::header(&headers, "access-control-allow-origin"), None);
+}

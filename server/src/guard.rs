@@ -17,9 +17,9 @@
 //!   one of these, as S3's virtual-hosted-style requests use `bucket.localhost:4566`. A request
 //!   without `Host` (HTTP/1.0) or with an empty one is accepted: every browser sends the name it
 //!   connected to, so such a request does not come from a rebound page.
-//! * **Admin routes.** A `/_hubsim/` request other than `GET`/`HEAD` must say
+//! * **Admin routes.** A `/_hubsim/` request other than `GET`/`HEAD`/`OPTIONS` must say
 //!   `Content-Type: application/json`: a form cannot send that type, and a script can only after
-//!   a CORS preflight, which hubsim never grants.
+//!   a CORS preflight, which hubsim grants to allowed origins only (`http.rs` answers it).
 //!
 //! How browsers mark requests: <https://fetch.spec.whatwg.org/#origin-header>,
 //! <https://www.w3.org/TR/fetch-metadata/#sec-fetch-site-header>; DNS rebinding:
@@ -150,7 +150,7 @@ impl Guard {
                 }
             }
         }
-        if req.path.starts_with(crate::admin::PREFIX) && !matches!(req.method.as_str(), "GET" | "HEAD") {
+        if req.path.starts_with(crate::admin::PREFIX) && !matches!(req.method.as_str(), "GET" | "HEAD" | "OPTIONS") {
             let content_type = req.header("content-type").unwrap_or("");
             let media = content_type.split(';').next().unwrap_or("").trim();
             if !media.eq_ignore_ascii_case("application/json") {
@@ -358,6 +358,7 @@ mod tests {
         assert_eq!(admin("POST", Some("Application/JSON; charset=utf-8")), Ok(()));
         assert_eq!(admin("GET", None), Ok(()));
         assert_eq!(admin("HEAD", None), Ok(()));
+        assert_eq!(admin("OPTIONS", None), Ok(()));
         for bad in [None, Some("application/x-www-form-urlencoded"), Some("text/plain"), Some("multipart/form-data")] {
             let refusal = admin("POST", bad).expect_err("refused");
             assert_eq!(refusal.status(), 415, "{bad:?}");

@@ -127,31 +127,48 @@ fn busy(state: &State, req: &hyper::Request<Incoming>) -> Response {
 async fn answer(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
     let request_id = state.next_request_id();
     let (parts, body) = req.into_parts();
-    let mut request = head_of(&parts.method, &parts.uri, &parts.headers);
+    let request = head_of(&parts.method, &parts.uri, &parts.headers);
     // Who may talk to hubsim is settled on the headers alone: nothing is read or run for a
     // request that is refused.
     if let Err(refusal) = state.guard.check(&request, parts.uri.authority().map(|a| a.as_str())) {
         return convert(refused(&request, &refusal, &request_id));
     }
+    // The guard let any Origin through only if it was allowed: its page may read the answer.
+    let origin = request.header("origin").map(str::to_string);
+    if let Some(origin) = &origin {
+        if request.method == "OPTIONS" && request.header("access-control-request-method").is_some() {
+            return convert(preflight(&request, origin));
+        }
+    }
+    let mut response = respond(&state, request, body, &request_id).await;
+    if let Some(origin) = &origin {
+        allow_reading(&mut response, origin);
+    }
+    convert(response)
+}
+
+/// Reads the body, checks the signature when asked to, and answers.
+async fn respond(state: &Arc<State>, mut request: Request, body: Incoming, request_id: &str) -> Response {
+    let request_id = request_id.to_string();
     let declared = request.header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
     let limit = state.body_limit;
     let too_large = declared.is_some_and(|n| n > limit as u64);
     if !too_large {
         let Ok(collected) = tokio::time::timeout(state.idle_timeout, Limited::new(body, limit).collect()).await else {
-            return convert(body_timeout(&request, state.idle_timeout, &request_id));
+            return body_timeout(&request, state.idle_timeout, &request_id);
         };
         match collected {
             Ok(collected) => request.body = collected.to_bytes().to_vec(),
             Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
-                return convert(entity_too_large(&request, limit, &request_id));
+                return entity_too_large(&request, limit, &request_id);
             }
             Err(e) => {
                 let error = AwsError::bad_request("IncompleteBody", format!("The request body could not be read: {e}"));
-                return convert(aws_error(&request, &error, &request_id));
+                return aws_error(&request, &error, &request_id);
             }
         }
     } else {
-        return convert(entity_too_large(&request, limit, &request_id));
+        return entity_too_large(&request, limit, &request_id);
     }
     if let Some(keys) = &state.keys {
         // A malformed signature is answered by the router as it always is; the health check
@@ -159,11 +176,11 @@ async fn answer(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Resp
         let health = request.path == "/_hubsim/health" && matches!(request.method.as_str(), "GET" | "HEAD");
         if !health && crate::auth::inspect(&request).is_ok() {
             if let Err(unverified) = signature::verify(keys, &request) {
-                return convert(unverified_answer(&request, &unverified, &request_id));
+                return unverified_answer(&request, &unverified, &request_id);
             }
         }
     }
-    let response = if request.path.starts_with(admin::PREFIX) {
+    if request.path.starts_with(admin::PREFIX) {
         let state = state.clone();
         blocking(move || admin::handle(&state, &request)).await
     } else {
@@ -173,10 +190,31 @@ async fn answer(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Resp
                 let state = state.clone();
                 blocking(move || state.with_sim(|sim| call.execute(sim, &request_id, Some(&state)))).await
             }
-            Ok(call) => inline(|| state.with_sim(|sim| call.execute(sim, &request_id, Some(&state)))),
+            Ok(call) => inline(|| state.with_sim(|sim| call.execute(sim, &request_id, Some(state)))),
         }
-    };
-    convert(response)
+    }
+}
+
+/// The answer to a CORS preflight from an allowed origin: whatever it asks
+/// (https://fetch.spec.whatwg.org/#http-cors-protocol).
+fn preflight(req: &Request, origin: &str) -> Response {
+    let mut headers = vec![
+        ("Access-Control-Allow-Origin".to_string(), origin.to_string()),
+        ("Access-Control-Allow-Methods".into(), "GET, HEAD, POST, PUT, DELETE, PATCH".into()),
+        ("Access-Control-Max-Age".into(), "600".into()),
+        ("Vary".into(), "Origin".into()),
+    ];
+    if let Some(asked) = req.header("access-control-request-headers") {
+        headers.push(("Access-Control-Allow-Headers".into(), asked.to_string()));
+    }
+    Response { status: 204, headers, body: Vec::new() }
+}
+
+/// Lets the page of an allowed origin read `response`.
+fn allow_reading(response: &mut Response, origin: &str) {
+    response.headers.push(("Access-Control-Allow-Origin".into(), origin.to_string()));
+    response.headers.push(("Access-Control-Expose-Headers".into(), "*".into()));
+    response.headers.push(("Vary".into(), "Origin".into()));
 }
 
 /// A request without its body, as the protocols see it.
