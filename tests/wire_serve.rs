@@ -165,6 +165,8 @@ fn a_non_loopback_bind_warns() {
     let _ = child.stderr.take().expect("stderr").read_to_string(&mut stderr);
     assert!(line.starts_with("hubsim listening on http://0.0.0.0:"), "{line}");
     assert!(stderr.contains("warning") && stderr.contains("no authentication"), "{stderr}");
+    // Names other than addresses need --allow-host there (DNS rebinding).
+    assert!(stderr.contains("needs --allow-host NAME"), "{stderr}");
     let _ = std::fs::remove_dir_all(db.parent().expect("dir"));
 }
 

@@ -166,7 +166,8 @@ impl Guard {
         if let Some(ip) = address_of(name) {
             let ip = ip.to_canonical();
             return ip.is_loopback()
-                || self.bound.is_some_and(|bound| bound.is_unspecified() || bound.to_canonical() == ip);
+                || self.bound.is_some_and(|bound| bound.is_unspecified() || bound.to_canonical() == ip)
+                || self.hosts.iter().any(|h| h.parse::<IpAddr>().is_ok_and(|allowed| allowed.to_canonical() == ip));
         }
         let under = |allowed: &str| name == allowed || name.strip_suffix(allowed).is_some_and(|s| s.ends_with('.'));
         // AWS's own endpoint names (a client pointed at hubsim through /etc/hosts or a proxy):
@@ -337,6 +338,11 @@ mod tests {
         assert_eq!(guard.check(&post(&[("host", "hubsim:4566")]), None), Ok(()));
         assert_eq!(guard.check(&post(&[("host", "bucket.hubsim:4566")]), None), Ok(()));
         assert!(guard.check(&post(&[("host", "nothubsim:4566")]), None).is_err());
+
+        // An address can be allowed by name too (a port forwarded to a loopback-bound hubsim).
+        let forwarded = Guard::new().allow_host("10.0.0.7").expect("address");
+        assert_eq!(forwarded.check(&post(&[("host", "10.0.0.7:4566")]), None), Ok(()));
+        assert!(forwarded.check(&post(&[("host", "10.0.0.8:4566")]), None).is_err());
 
         let lan: IpAddr = "192.168.1.5".parse().expect("ip");
         let guard = Guard::new().bound_to(lan);

@@ -209,6 +209,12 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
     let listener = bind(&args)?;
     let local = listener.local_addr().context("reading the listening address")?;
     let guard = guard.bound_to(local.ip());
+    if local.ip().is_unspecified() && args.allow_hosts.is_empty() {
+        eprintln!(
+            "note: requests must name this machine by an address or a loopback name; a client that says http://NAME:{} (a compose service name, a DNS name) needs --allow-host NAME",
+            local.port()
+        );
+    }
     match &keys {
         Some(keys) => eprintln!("hubsim verifies signatures: {} access keys may sign requests", keys.len()),
         None if !local.ip().is_loopback() => eprintln!(
