@@ -1,7 +1,10 @@
 //! The HTTP/1.1 server (hyper 1 on a current-thread tokio runtime): keep-alive,
 //! `Expect: 100-continue` (hyper answers it when the body is first read), absolute-form request
 //! targets and a body size limit. The simulator serializes access itself, so no caller ever
-//! sees "database is locked".
+//! sees "database is locked". Before a body is read, [`crate::guard`] refuses web pages; a
+//! semaphore caps the connections (a 503 beyond), hyper's header read timeout closes idle and
+//! half-sent ones, and a timeout bounds the body; with `--verify-signatures` the SigV4 signature
+//! is checked ([`crate::signature`]) once the body is in.
 //!
 //! Where a call runs: most AWS calls are a few indexed reads and writes (tens of microseconds),
 //! answered on the thread that parsed the request — handing them to another thread would cost
