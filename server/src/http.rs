@@ -59,7 +59,7 @@ pub fn run(listener: std::net::TcpListener, state: Arc<State>) -> io::Result<()>
 
 /// Accepts connections on `listener` and serves each on its own task, at most
 /// `State::max_connections` at once. A connection beyond them gets a 503 that names the cap and
-/// is closed (or, when even [`BUSY_ANSWERS`] of those are waiting, is closed at once).
+/// is closed (or, when even 64 of those are waiting, is closed at once).
 pub async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) -> io::Result<()> {
     let slots = Arc::new(Semaphore::new(state.max_connections));
     let busy_slots = Arc::new(Semaphore::new(BUSY_ANSWERS));

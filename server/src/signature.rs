@@ -4,7 +4,7 @@
 //! runs. Off by default (then [`crate::auth`] only reads the credential scope).
 //!
 //! The algorithm is AWS's ("Create a signed AWS API request",
-//! https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html):
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html>):
 //!
 //! * the canonical request is the method, the path, the query, the signed headers, their names
 //!   and the payload's hash. The path is taken as sent for S3 (and S3 Control, whose signing
@@ -97,7 +97,7 @@ impl Keys {
 
     /// Adds every profile's `aws_access_key_id` / `aws_secret_access_key` of an AWS shared
     /// credentials file (INI: `[profile]` sections, `name = value` lines, `#` and `;` comments;
-    /// https://docs.aws.amazon.com/sdkref/latest/guide/file-format.html). Profiles without
+    /// <https://docs.aws.amazon.com/sdkref/latest/guide/file-format.html>). Profiles without
     /// either member (SSO, role profiles) are skipped.
     pub fn add_shared_credentials(&mut self, text: &str) -> Result<usize, KeysError> {
         let mut profiles: Vec<(String, Option<String>, Option<String>)> = Vec::new();
