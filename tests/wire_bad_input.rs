@@ -261,7 +261,7 @@ fn head_answers_have_no_body_and_keep_the_connection_usable() {
         let (status, headers, _) = read_response(&mut reader, false);
         assert_eq!(status, expected, "HEAD {path}: {headers:?}");
         // If a body had been sent, the next status line would be read from it.
-        let query = "GET /?Action=GetCallerIdentity&Version=2011-06-15 HTTP/1.1\r\nHost: x\r\n\r\n";
+        let query = "GET /?Action=GetCallerIdentity&Version=2011-06-15 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
         stream.write_all(query.as_bytes()).expect("get");
         let (status, _, body) = read_response(&mut reader, true);
         assert_eq!(status, 200, "after HEAD {path}: {body}");

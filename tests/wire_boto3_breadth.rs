@@ -467,7 +467,7 @@ OUT["org_delegated"] = org.list_delegated_administrators()["DelegatedAdministrat
 # ---------- Security Hub ----------
 import urllib.request
 # Periodic controls (IAM.6, IAM.7, ...) get findings when the admin route evaluates everything.
-summary = json.load(urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{PORT}/_hubsim/evaluate", method="POST")))
+summary = json.load(urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{PORT}/_hubsim/evaluate", method="POST", headers={"Content-Type": "application/json"})))
 OUT["evaluate"] = {c["id"]: c["status"] for c in summary["controls"] if c["id"] in ("IAM.6", "IAM.7", "Config.1", "S3.5")}
 sh = C("securityhub")
 hub = sh.describe_hub()

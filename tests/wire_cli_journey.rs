@@ -46,7 +46,8 @@ impl Journey {
     }
 
     fn admin_evaluate(&self) -> Value {
-        let (status, _, body) = raw(self.server.port, "POST", "/_hubsim/evaluate", &[], b"");
+        let (status, _, body) =
+            raw(self.server.port, "POST", "/_hubsim/evaluate", &[("Content-Type", "application/json")], b"");
         assert_eq!(status, 200, "{body}");
         serde_json::from_str(&body).unwrap_or_else(|e| panic!("evaluate: not JSON ({e}): {body}"))
     }

@@ -82,7 +82,7 @@ fn keep_alive_and_expect_continue() {
     let body = "Action=GetCallerIdentity&Version=2011-06-15";
     // First request: Expect: 100-continue, body sent after the interim response.
     let head = format!(
-        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes()).expect("head");
@@ -165,6 +165,8 @@ fn a_non_loopback_bind_warns() {
     let _ = child.stderr.take().expect("stderr").read_to_string(&mut stderr);
     assert!(line.starts_with("hubsim listening on http://0.0.0.0:"), "{line}");
     assert!(stderr.contains("warning") && stderr.contains("no authentication"), "{stderr}");
+    // Names other than addresses need --allow-host there (DNS rebinding).
+    assert!(stderr.contains("needs --allow-host NAME"), "{stderr}");
     let _ = std::fs::remove_dir_all(db.parent().expect("dir"));
 }
 
@@ -244,4 +246,21 @@ fn advance_clock_moves_time_for_evaluation_and_later_calls() {
     let (status, again) = post("advance-clock", r#"{"Minutes": 1}"#);
     assert_eq!(status, 200, "{again}");
     assert!(second(again["now"].as_str().expect("now")) > now, "{again}");
+}
+
+#[test]
+fn snapshots_beyond_max_snapshots_are_refused() {
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/fresh-account.json");
+    let server = start("snapshot-cap", &["--scenario", scenario, "--max-snapshots", "1"]);
+    let snapshot = |name: &str| {
+        let body = format!(r#"{{"name": "{name}"}}"#);
+        let (status, _, text) =
+            raw(server.port, "POST", "/_hubsim/snapshot", &[("Content-Type", "application/json")], body.as_bytes());
+        (status, text)
+    };
+    assert_eq!(snapshot("first").0, 200);
+    let (status, text) = snapshot("second");
+    assert_eq!(status, 409, "{text}");
+    assert!(text.contains("at most 1 snapshots") && text.contains("--max-snapshots"), "{text}");
+    assert_eq!(snapshot("first").0, 200, "replacing a kept snapshot is allowed");
 }

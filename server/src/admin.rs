@@ -4,7 +4,8 @@
 //! * `POST /_hubsim/evaluate` → the evaluator's JSON summary (through [`crate::Hooks`]);
 //! * `POST /_hubsim/reset` → the state goes back to the seed the [`crate::State`] was given
 //!   (for `hubsim serve`, the scenario the database was created from, across restarts);
-//! * `POST /_hubsim/snapshot` and `POST /_hubsim/restore`, body `{"name": "..."}`;
+//! * `POST /_hubsim/snapshot` and `POST /_hubsim/restore`, body `{"name": "..."}`; at most
+//!   [`State::max_snapshots`] names are kept (a new one beyond them: 409, replacing one is fine);
 //! * `POST /_hubsim/advance-clock`, body `{"Days": n, "Hours": n, "Minutes": n}` (any of them,
 //!   whole numbers ≥ 0, not all 0) → `{"now": "<ISO 8601 time>"}`: the scenario step
 //!   `hubsim:AdvanceClock`, run through the same call (journaled, atomic). Periodic controls see
@@ -16,7 +17,7 @@ use serde_json::{json, Value};
 
 use crate::protocol::{Request, Response};
 use crate::route::DEFAULT_REGION;
-use crate::State;
+use crate::{SnapshotError, State};
 
 /// The path prefix of the admin routes.
 pub const PREFIX: &str = "/_hubsim/";
@@ -27,6 +28,11 @@ fn reply(status: u16, body: Value) -> Response {
         headers: vec![("Content-Type".into(), "application/json".into())],
         body: body.to_string().into_bytes(),
     }
+}
+
+/// An admin route's failure: `{"error": message}` with `status`.
+pub(crate) fn error(status: u16, message: impl Into<String>) -> Response {
+    fail(status, message)
 }
 
 fn fail(status: u16, message: impl Into<String>) -> Response {
@@ -120,6 +126,7 @@ pub fn handle(state: &State, req: &Request) -> Response {
         ("POST", "snapshot") => match snapshot_name(req) {
             Ok(name) => match state.save_snapshot(&name) {
                 Ok(()) => reply(200, json!({"snapshot": name})),
+                Err(e @ SnapshotError::Full(_)) => fail(409, e.to_string()),
                 Err(e) => fail(500, e.to_string()),
             },
             Err(response) => response,
@@ -179,6 +186,28 @@ mod tests {
         assert_eq!(handle(&state, &post("/_hubsim/restore", "garbage")).status, 400);
         assert_eq!(handle(&state, &post("/_hubsim/evaluate", "")).status, 501);
         assert_eq!(handle(&state, &post("/_hubsim/nothing", "")).status, 404);
+    }
+
+    #[test]
+    fn snapshots_beyond_the_cap_are_refused_and_replacing_one_is_not() {
+        let sim = fresh_account(Era::Current, &["us-east-1"]);
+        let state = State::new(sim).expect("state").with_max_snapshots(2);
+        assert_eq!(handle(&state, &post("/_hubsim/snapshot", r#"{"name": "a"}"#)).status, 200);
+        assert_eq!(handle(&state, &post("/_hubsim/snapshot", r#"{"name": "b"}"#)).status, 200);
+        let full = handle(&state, &post("/_hubsim/snapshot", r#"{"name": "c"}"#));
+        assert_eq!(full.status, 409);
+        let body: Value = serde_json::from_slice(&full.body).expect("json");
+        let message = body["error"].as_str().expect("error");
+        assert!(message.contains("at most 2 snapshots") && message.contains("--max-snapshots"), "{message}");
+        assert!(!state.has_snapshot("c"));
+        // Replacing a kept name is fine, and holds the new state.
+        state
+            .with_sim(|sim| sim.call_json("us-east-1", "s3", "CreateBucket", json!({"Bucket": "b-1"})))
+            .expect("bucket");
+        assert_eq!(handle(&state, &post("/_hubsim/snapshot", r#"{"name": "a"}"#)).status, 200);
+        assert_eq!(handle(&state, &post("/_hubsim/reset", "")).status, 200);
+        assert_eq!(handle(&state, &post("/_hubsim/restore", r#"{"name": "a"}"#)).status, 200);
+        assert_eq!(buckets(&state), 1);
     }
 
     #[test]

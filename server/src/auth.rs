@@ -1,8 +1,9 @@
 //! What a request says about its signature (the Signature Version 4 `Authorization` header):
 //! the credential scope that routes it, or why its `Authorization` header is malformed.
 //!
-//! Signatures are never verified (any key is accepted); only the header's shape is checked, as
-//! AWS checks it before anything else:
+//! Here signatures are not verified (any key is accepted; `serve --verify-signatures` adds
+//! [`crate::signature`]); only the header's shape is checked, as AWS checks it before anything
+//! else:
 //!
 //! * no `Authorization` header and no `X-Amz-Credential` query parameter → unsigned (routed by
 //!   sniffing, as before);

@@ -1,7 +1,10 @@
 //! The HTTP/1.1 server (hyper 1 on a current-thread tokio runtime): keep-alive,
 //! `Expect: 100-continue` (hyper answers it when the body is first read), absolute-form request
 //! targets and a body size limit. The simulator serializes access itself, so no caller ever
-//! sees "database is locked".
+//! sees "database is locked". Before a body is read, [`crate::guard`] refuses web pages; a
+//! semaphore caps the connections (a 503 beyond), hyper's header read timeout closes idle and
+//! half-sent ones, and a timeout bounds the body; with `--verify-signatures` the SigV4 signature
+//! is checked ([`crate::signature`]) once the body is in.
 //!
 //! Where a call runs: most AWS calls are a few indexed reads and writes (tens of microseconds),
 //! answered on the thread that parsed the request — handing them to another thread would cost
@@ -12,6 +15,7 @@
 use std::convert::Infallible;
 use std::io;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -19,13 +23,28 @@ use hubsim_simulator::AwsError;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::sync::Semaphore;
 
 use crate::protocol::{self, Request, Response};
-use crate::{admin, route, State};
+use crate::{admin, guard, route, signature, State};
 
 /// Bodies larger than this are refused with 413 (20 MiB).
 pub const DEFAULT_BODY_LIMIT: usize = 20 * 1024 * 1024;
+
+/// How many connections are served at once by default: below the usual limit of 1,024 open
+/// descriptors, with room for the database's files.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+
+/// How long a connection may take to send a request's head (the wait for the next request on
+/// an idle keep-alive connection included) and, separately, its body, by default.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Connections beyond the cap that are still told why (503) rather than closed at once.
+const BUSY_ANSWERS: usize = 64;
+
+/// How long a connection beyond the cap may take to send the request it is refused.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Serves `listener` forever on a new current-thread runtime. Returns only if the runtime
 /// cannot be built or the listener cannot be registered with it.
@@ -38,8 +57,12 @@ pub fn run(listener: std::net::TcpListener, state: Arc<State>) -> io::Result<()>
     })
 }
 
-/// Accepts connections on `listener` and serves each on its own task.
+/// Accepts connections on `listener` and serves each on its own task, at most
+/// `State::max_connections` at once. A connection beyond them gets a 503 that names the cap and
+/// is closed (or, when even 64 of those are waiting, is closed at once).
 pub async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) -> io::Result<()> {
+    let slots = Arc::new(Semaphore::new(state.max_connections));
+    let busy_slots = Arc::new(Semaphore::new(BUSY_ANSWERS));
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
@@ -52,52 +75,115 @@ pub async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) -> io::
         };
         let _ = stream.set_nodelay(true);
         let state = state.clone();
-        tokio::spawn(async move {
-            let service = service_fn(move |req| {
-                let state = state.clone();
-                async move { Ok::<_, Infallible>(answer(state, req).await) }
+        if let Ok(slot) = slots.clone().try_acquire_owned() {
+            tokio::spawn(async move {
+                let timeout = state.idle_timeout;
+                let service = service_fn(move |req| {
+                    let state = state.clone();
+                    async move { Ok::<_, Infallible>(answer(state, req).await) }
+                });
+                // A client that goes away mid-request is not the server's problem.
+                let _ = connection(timeout).keep_alive(true).serve_connection(TokioIo::new(stream), service).await;
+                drop(slot);
             });
-            // A client that goes away mid-request is not the server's problem.
-            let _ = http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service).await;
-        });
+        } else if let Ok(slot) = busy_slots.clone().try_acquire_owned() {
+            tokio::spawn(async move {
+                let timeout = BUSY_TIMEOUT.min(state.idle_timeout);
+                let service = service_fn(move |req| {
+                    let state = state.clone();
+                    async move { Ok::<_, Infallible>(convert(busy(&state, &req))) }
+                });
+                let _ = connection(timeout).keep_alive(false).serve_connection(TokioIo::new(stream), service).await;
+                drop(slot);
+            });
+        }
+        // Otherwise the stream is dropped here: closed at once.
     }
+}
+
+/// hyper's HTTP/1 settings: the request head (and the wait for it on an idle connection) must
+/// arrive within `timeout`, or the connection is closed.
+fn connection(timeout: Duration) -> http1::Builder {
+    let mut builder = http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(timeout);
+    builder
+}
+
+/// The answer to every request on a connection beyond the cap: 503, `Connection: close`.
+fn busy(state: &State, req: &hyper::Request<Incoming>) -> Response {
+    let request = head_of(req.method(), req.uri(), req.headers());
+    let message = format!(
+        "hubsim serves at most {} connections at once and all are in use; close idle ones or start hubsim with a \
+         larger --max-connections",
+        state.max_connections
+    );
+    let mut response = if request.path.starts_with(admin::PREFIX) {
+        admin::error(503, message)
+    } else {
+        aws_error(&request, &AwsError::new("ServiceUnavailable", 503, message), &state.next_request_id())
+    };
+    response.headers.push(("Connection".into(), "close".into()));
+    response
 }
 
 /// Converts hyper's request, answers it, converts the answer back.
 async fn answer(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
     let request_id = state.next_request_id();
     let (parts, body) = req.into_parts();
-    let mut request = Request {
-        method: parts.method.as_str().to_string(),
-        // For absolute-form targets (`POST http://host/path`), the URI still splits cleanly.
-        path: parts.uri.path().to_string(),
-        query: parts.uri.query().unwrap_or("").to_string(),
-        headers: parts
-            .headers
-            .iter()
-            // hyper's header names are lower-case already.
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-            .collect(),
-        body: Vec::new(),
-    };
+    let request = head_of(&parts.method, &parts.uri, &parts.headers);
+    // Who may talk to hubsim is settled on the headers alone: nothing is read or run for a
+    // request that is refused.
+    if let Err(refusal) = state.guard.check(&request, parts.uri.authority().map(|a| a.as_str())) {
+        return convert(refused(&request, &refusal, &request_id));
+    }
+    // The guard let any Origin through only if it was allowed: its page may read the answer.
+    let origin = request.header("origin").map(str::to_string);
+    if let Some(origin) = &origin {
+        if request.method == "OPTIONS" && request.header("access-control-request-method").is_some() {
+            return convert(preflight(&request, origin));
+        }
+    }
+    let mut response = respond(&state, request, body, &request_id).await;
+    if let Some(origin) = &origin {
+        allow_reading(&mut response, origin);
+    }
+    convert(response)
+}
+
+/// Reads the body, checks the signature when asked to, and answers.
+async fn respond(state: &Arc<State>, mut request: Request, body: Incoming, request_id: &str) -> Response {
+    let request_id = request_id.to_string();
     let declared = request.header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
     let limit = state.body_limit;
     let too_large = declared.is_some_and(|n| n > limit as u64);
     if !too_large {
-        match Limited::new(body, limit).collect().await {
+        let Ok(collected) = tokio::time::timeout(state.idle_timeout, Limited::new(body, limit).collect()).await else {
+            return body_timeout(&request, state.idle_timeout, &request_id);
+        };
+        match collected {
             Ok(collected) => request.body = collected.to_bytes().to_vec(),
             Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
-                return convert(entity_too_large(&request, limit, &request_id));
+                return entity_too_large(&request, limit, &request_id);
             }
             Err(e) => {
                 let error = AwsError::bad_request("IncompleteBody", format!("The request body could not be read: {e}"));
-                return convert(aws_error(&request, &error, &request_id));
+                return aws_error(&request, &error, &request_id);
             }
         }
     } else {
-        return convert(entity_too_large(&request, limit, &request_id));
+        return entity_too_large(&request, limit, &request_id);
     }
-    let response = if request.path.starts_with(admin::PREFIX) {
+    if let Some(keys) = &state.keys {
+        // A malformed signature is answered by the router as it always is; the health check
+        // stays open to container health probes.
+        let health = request.path == "/_hubsim/health" && matches!(request.method.as_str(), "GET" | "HEAD");
+        if !health && crate::auth::inspect(&request).is_ok() {
+            if let Err(unverified) = signature::verify(keys, &request) {
+                return unverified_answer(&request, &unverified, &request_id);
+            }
+        }
+    }
+    if request.path.starts_with(admin::PREFIX) {
         let state = state.clone();
         blocking(move || admin::handle(&state, &request)).await
     } else {
@@ -107,10 +193,47 @@ async fn answer(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Resp
                 let state = state.clone();
                 blocking(move || state.with_sim(|sim| call.execute(sim, &request_id, Some(&state)))).await
             }
-            Ok(call) => inline(|| state.with_sim(|sim| call.execute(sim, &request_id, Some(&state)))),
+            Ok(call) => inline(|| state.with_sim(|sim| call.execute(sim, &request_id, Some(state)))),
         }
-    };
-    convert(response)
+    }
+}
+
+/// The answer to a CORS preflight from an allowed origin: whatever it asks
+/// (https://fetch.spec.whatwg.org/#http-cors-protocol).
+fn preflight(req: &Request, origin: &str) -> Response {
+    let mut headers = vec![
+        ("Access-Control-Allow-Origin".to_string(), origin.to_string()),
+        ("Access-Control-Allow-Methods".into(), "GET, HEAD, POST, PUT, DELETE, PATCH".into()),
+        ("Access-Control-Max-Age".into(), "600".into()),
+        ("Vary".into(), "Origin".into()),
+    ];
+    if let Some(asked) = req.header("access-control-request-headers") {
+        headers.push(("Access-Control-Allow-Headers".into(), asked.to_string()));
+    }
+    Response { status: 204, headers, body: Vec::new() }
+}
+
+/// Lets the page of an allowed origin read `response`.
+fn allow_reading(response: &mut Response, origin: &str) {
+    response.headers.push(("Access-Control-Allow-Origin".into(), origin.to_string()));
+    response.headers.push(("Access-Control-Expose-Headers".into(), "*".into()));
+    response.headers.push(("Vary".into(), "Origin".into()));
+}
+
+/// A request without its body, as the protocols see it.
+fn head_of(method: &hyper::Method, uri: &hyper::Uri, headers: &hyper::HeaderMap) -> Request {
+    Request {
+        method: method.as_str().to_string(),
+        // For absolute-form targets (`POST http://host/path`), the URI still splits cleanly.
+        path: uri.path().to_string(),
+        query: uri.query().unwrap_or("").to_string(),
+        headers: headers
+            .iter()
+            // hyper's header names are lower-case already.
+            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect(),
+        body: Vec::new(),
+    }
 }
 
 /// Runs simulator work on the blocking pool; a panic in it becomes a 500, not a dropped
@@ -159,6 +282,72 @@ fn aws_error(req: &Request, error: &AwsError, request_id: &str) -> Response {
         ],
         body: serde_json::json!({"__type": error.code, "message": error.message}).to_string().into_bytes(),
     }
+}
+
+/// The answer to a request the guard refused: the admin routes' JSON error, or the error the
+/// request's service would answer (`AccessDenied`, or `AccessDeniedException` for the JSON
+/// protocols), 403 (415 for an admin request's content type). The body is left unread, so the
+/// connection closes.
+fn refused(req: &Request, refusal: &guard::Refusal, request_id: &str) -> Response {
+    let mut response = if req.path.starts_with(admin::PREFIX) {
+        admin::error(refusal.status(), refusal.to_string())
+    } else {
+        let code = match route::resolve(req).map(|t| t.protocol) {
+            Ok("json" | "rest-json") => "AccessDeniedException",
+            _ => "AccessDenied",
+        };
+        aws_error(req, &AwsError::new(code, refusal.status(), refusal.to_string()), request_id)
+    };
+    response.headers.push(("Connection".into(), "close".into()));
+    response
+}
+
+/// The answer to a body that did not arrive in time: S3's `RequestTimeout` (400), in every
+/// service's shape (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+fn body_timeout(req: &Request, timeout: Duration, request_id: &str) -> Response {
+    let error = AwsError::bad_request(
+        "RequestTimeout",
+        format!(
+            "Your socket connection to the server was not read from or written to within the timeout period: the \
+             body did not arrive within {} seconds (hubsim serve --idle-timeout)",
+            timeout.as_secs()
+        ),
+    );
+    let mut response = aws_error(req, &error, request_id);
+    response.headers.push(("Connection".into(), "close".into()));
+    response
+}
+
+/// The answer to a request whose signature was not verified: the error its service answers
+/// (see [`signature::error`]), or for an admin route `{"error": ...}` with 403.
+fn unverified_answer(req: &Request, unverified: &signature::Unverified, request_id: &str) -> Response {
+    let mut response = if req.path.starts_with(admin::PREFIX) {
+        admin::error(
+            403,
+            format!(
+                "{unverified}: while hubsim verifies signatures, admin requests are signed too \
+                 (e.g. curl --aws-sigv4 aws:amz:us-east-1:hubsim --user KEY:SECRET)"
+            ),
+        )
+    } else {
+        match route::resolve(req) {
+            Ok(target) => {
+                let (error, extra) = signature::error(unverified, target.protocol);
+                match (hubsim_model::service(target.service), protocol::codec(target.protocol)) {
+                    (Some(model), _) if target.protocol == "rest-xml" => {
+                        protocol::rest_xml::error_with(model, None, &error, request_id, &extra)
+                    }
+                    (Some(model), Some(codec)) => codec.error(model, None, &error, request_id),
+                    _ => aws_error(req, &error, request_id),
+                }
+            }
+            Err(_) => aws_error(req, &signature::error(unverified, "query").0, request_id),
+        }
+    };
+    if req.method == "HEAD" {
+        response.body.clear();
+    }
+    response
 }
 
 fn entity_too_large(req: &Request, limit: usize, request_id: &str) -> Response {

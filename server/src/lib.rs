@@ -3,15 +3,19 @@
 //!
 //! * [`protocol`]: one codec per wire protocol, driven by the service models.
 //! * [`auth`]: the SigV4 credential scope that routes a request, or why its signature is malformed.
+//! * [`guard`]: who may talk to hubsim (Origin, Host, admin content type), before anything runs.
+//! * [`signature`]: SigV4 verification, when `serve --verify-signatures` asks for it.
 //! * [`route`]: which service, region and operation a request is for, and the dispatch.
 //! * [`http`]: the hyper server.
 //! * [`admin`]: hubsim's own routes under `/_hubsim/` (health, evaluate, reset, snapshots, the clock).
 
 pub mod admin;
 pub mod auth;
+pub mod guard;
 pub mod http;
 pub mod protocol;
 pub mod route;
+pub mod signature;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,6 +37,25 @@ pub trait Hooks: Send + Sync {
     }
 }
 
+/// How many named snapshots a server keeps by default. Each is a whole copy of the database
+/// in memory (about 0.6 MB for the default account, more as the state grows), so the cap bounds
+/// what clients can make it hold.
+pub const DEFAULT_MAX_SNAPSHOTS: usize = 16;
+
+/// Why a snapshot was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    /// As many snapshots as allowed are kept already and the name is new.
+    #[error(
+        "hubsim keeps at most {0} snapshots and all are taken: save under an existing name to replace it, \
+         or start hubsim with a larger --max-snapshots"
+    )]
+    Full(usize),
+    /// The simulator could not copy the state.
+    #[error(transparent)]
+    Sim(#[from] SimError),
+}
+
 /// The server's state: the live simulator, the seed it can be reset to, named snapshots.
 pub struct State {
     sim: RwLock<Simulator>,
@@ -42,6 +65,11 @@ pub struct State {
     /// A mutating call succeeded since change-triggered controls last ran.
     changed: std::sync::atomic::AtomicBool,
     body_limit: usize,
+    guard: guard::Guard,
+    max_connections: usize,
+    idle_timeout: std::time::Duration,
+    max_snapshots: usize,
+    keys: Option<signature::Keys>,
     requests: AtomicU64,
     salt: u64,
 }
@@ -69,6 +97,11 @@ impl State {
             hooks: None,
             changed: std::sync::atomic::AtomicBool::new(true),
             body_limit: http::DEFAULT_BODY_LIMIT,
+            guard: guard::Guard::new(),
+            max_connections: http::DEFAULT_MAX_CONNECTIONS,
+            idle_timeout: http::DEFAULT_IDLE_TIMEOUT,
+            max_snapshots: DEFAULT_MAX_SNAPSHOTS,
+            keys: None,
             requests: AtomicU64::new(0),
             salt,
         }
@@ -83,6 +116,32 @@ impl State {
     /// Sets the largest accepted request body.
     pub fn with_body_limit(mut self, bytes: usize) -> State {
         self.body_limit = bytes;
+        self
+    }
+
+    /// Sets who may talk to the server besides loopback clients without an `Origin`.
+    pub fn with_guard(mut self, guard: guard::Guard) -> State {
+        self.guard = guard;
+        self
+    }
+
+    /// Sets how many connections are served at once (at least 1); more get a 503 and are closed.
+    pub fn with_max_connections(mut self, connections: usize) -> State {
+        self.max_connections = connections.max(1);
+        self
+    }
+
+    /// Sets how long a connection may take to send a request's head (the wait on an idle
+    /// keep-alive connection included) and, separately, its body, before it is closed.
+    pub fn with_idle_timeout(mut self, timeout: std::time::Duration) -> State {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// Verifies every request's SigV4 signature against `keys` (the admin routes' too): a
+    /// request that is unsigned, signed with another key or whose signature differs is refused.
+    pub fn with_signature_keys(mut self, keys: signature::Keys) -> State {
+        self.keys = Some(keys);
         self
     }
 
@@ -128,11 +187,27 @@ impl State {
         )
     }
 
-    /// Saves the live state as snapshot `name` (replacing one of that name).
-    pub fn save_snapshot(&self, name: &str) -> Result<(), SimError> {
+    /// Saves the live state as snapshot `name`, replacing one of that name; a new name is
+    /// refused when [`State::max_snapshots`] are kept already.
+    pub fn save_snapshot(&self, name: &str) -> Result<(), SnapshotError> {
+        let mut snapshots = self.snapshots.lock().unwrap_or_else(|p| p.into_inner());
+        if !snapshots.contains_key(name) && snapshots.len() >= self.max_snapshots {
+            return Err(SnapshotError::Full(self.max_snapshots));
+        }
         let copy = self.with_sim(|sim| sim.snapshot())?;
-        self.snapshots.lock().unwrap_or_else(|p| p.into_inner()).insert(name.to_string(), copy);
+        snapshots.insert(name.to_string(), copy);
         Ok(())
+    }
+
+    /// How many named snapshots are kept at most.
+    pub fn max_snapshots(&self) -> usize {
+        self.max_snapshots
+    }
+
+    /// Sets how many named snapshots are kept at most (each is a copy of the database in memory).
+    pub fn with_max_snapshots(mut self, snapshots: usize) -> State {
+        self.max_snapshots = snapshots;
+        self
     }
 
     /// Whether a snapshot called `name` exists.

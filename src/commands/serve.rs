@@ -10,6 +10,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Args;
 use hubsim_scenario::{self as scenario, AccountSpec, LoadOptions, RemediationSpec, Scenario};
+use hubsim_server::guard::Guard;
+use hubsim_server::signature::Keys;
 use hubsim_simulator::baseline::{default_standards, BaselineSpec, Preset, SecurityHubSpec};
 use hubsim_simulator::settings::DEFAULT_REGIONS;
 use hubsim_simulator::{Era, Simulator};
@@ -34,9 +36,90 @@ pub struct ServeArgs {
     /// Port to listen on; 0 picks a free one.
     #[arg(long, default_value_t = 4566)]
     pub port: u16,
-    /// Address to listen on. Anything but loopback exposes an endpoint without authentication.
+    /// Address to listen on. Anything but loopback exposes the account to whoever can reach it
+    /// (see --verify-signatures). Requests must name a loopback host, this address or an
+    /// --allow-host name: bound to 0.0.0.0 or ::, clients that say `hubsim:4566` need
+    /// `--allow-host hubsim`.
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: String,
+    /// Also answer requests whose Host is NAME or a subdomain of it (repeatable), e.g.
+    /// `--allow-host hubsim` for a compose service reached as http://hubsim:4566. Loopback names
+    /// (localhost, *.localhost, 127.0.0.0/8, [::1]) and the --bind address always pass; other
+    /// names are refused (403) so that a DNS-rebinding web page cannot reach hubsim.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_hosts: Vec<String>,
+    /// Accept requests from web pages of this origin (repeatable), e.g.
+    /// `--allow-origin http://localhost:3000`. By default every request that carries a browser
+    /// Origin header is refused (403) before anything runs; the aws CLI and SDKs send none.
+    #[arg(long = "allow-origin", value_name = "URL")]
+    pub allow_origins: Vec<String>,
+    /// Serve at most N connections at once; a connection beyond them is answered at once with
+    /// 503 ServiceUnavailable naming this flag, and closed. Keep it below the process's limit
+    /// of open files (`ulimit -n`, often 1024).
+    #[arg(long, value_name = "N", default_value_t = hubsim_server::http::DEFAULT_MAX_CONNECTIONS as u32,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: u32,
+    /// Close a connection that takes longer than this many seconds to send a request's head
+    /// (waiting idle between requests included); a body that takes longer than this is
+    /// answered 400 RequestTimeout and the connection closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = hubsim_server::http::DEFAULT_IDLE_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub idle_timeout: u64,
+    /// Keep at most N named snapshots (`POST /_hubsim/snapshot`); each is a copy of the whole
+    /// database in memory. Saving a new name beyond them is refused (409); replacing one is not.
+    #[arg(long, value_name = "N", default_value_t = hubsim_server::DEFAULT_MAX_SNAPSHOTS as u32,
+          value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    pub max_snapshots: u32,
+    /// Check every request's SigV4 signature (admin routes included), as AWS does, against
+    /// the keys of --credentials and of AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY: an unknown
+    /// key gets InvalidClientTokenId (S3 InvalidAccessKeyId, EC2 AuthFailure), a wrong
+    /// signature SignatureDoesNotMatch, an unsigned request MissingAuthenticationToken (S3
+    /// AccessDenied). For teams that share one instance. Off by default: any key is accepted.
+    #[arg(long)]
+    pub verify_signatures: bool,
+    /// With --verify-signatures: an AWS shared-credentials file (INI, like ~/.aws/credentials)
+    /// whose every profile's aws_access_key_id / aws_secret_access_key may sign requests.
+    #[arg(long, value_name = "FILE", requires = "verify_signatures")]
+    pub credentials: Option<PathBuf>,
+}
+
+/// The keys that may sign requests: the --credentials file's and the environment's.
+fn signature_keys(args: &ServeArgs) -> Result<Option<Keys>, Failure> {
+    if !args.verify_signatures {
+        return Ok(None);
+    }
+    let mut keys = Keys::new();
+    if let Some(file) = &args.credentials {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| Failure::BadInput(format!("--credentials {}: {e}", file.display())))?;
+        keys.add_shared_credentials(&text)
+            .map_err(|e| Failure::BadInput(format!("--credentials {}: {e}", file.display())))?;
+    }
+    if let (Ok(key), Ok(secret)) = (std::env::var("AWS_ACCESS_KEY_ID"), std::env::var("AWS_SECRET_ACCESS_KEY")) {
+        if !key.trim().is_empty() && !secret.trim().is_empty() {
+            keys.insert(&key, &secret);
+        }
+    }
+    if keys.is_empty() {
+        return Err(Failure::BadInput(
+            "--verify-signatures needs keys: give --credentials FILE (profiles with aws_access_key_id and \
+             aws_secret_access_key) or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+                .into(),
+        ));
+    }
+    Ok(Some(keys))
+}
+
+/// Who may talk to the server, from the flags.
+fn guard(args: &ServeArgs) -> Result<Guard, Failure> {
+    let mut guard = Guard::new();
+    for origin in &args.allow_origins {
+        guard = guard.allow_origin(origin).map_err(|e| Failure::BadInput(e.to_string()))?;
+    }
+    for host in &args.allow_hosts {
+        guard = guard.allow_host(host).map_err(|e| Failure::BadInput(e.to_string()))?;
+    }
+    Ok(guard)
 }
 
 /// The account a new database gets without `--scenario`.
@@ -136,12 +219,23 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
         }
         None => None,
     };
+    let guard = guard(&args)?;
+    let keys = signature_keys(&args)?;
     let listener = bind(&args)?;
     let local = listener.local_addr().context("reading the listening address")?;
-    if !local.ip().is_loopback() {
+    let guard = guard.bound_to(local.ip());
+    if local.ip().is_unspecified() && args.allow_hosts.is_empty() {
         eprintln!(
-            "warning: hubsim listens on {local}, which is not a loopback address: anyone who can reach it can read and change the simulated account (there is no authentication)"
+            "note: requests must name this machine by an address or a loopback name; a client that says http://NAME:{} (a compose service name, a DNS name) needs --allow-host NAME",
+            local.port()
         );
+    }
+    match &keys {
+        Some(keys) => eprintln!("hubsim verifies signatures: {} access keys may sign requests", keys.len()),
+        None if !local.ip().is_loopback() => eprintln!(
+            "warning: hubsim listens on {local}, which is not a loopback address: anyone who can reach it can read and change the simulated account (there is no authentication unless --verify-signatures)"
+        ),
+        None => {}
     }
     let sim = open_db(&args.db)?;
     let seed = if sim.is_empty() {
@@ -155,7 +249,16 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
         }
         recorded_seed(&args.db, &sim)?
     };
-    let state = hubsim_server::State::with_seed(sim, seed).with_hooks(Arc::new(Evaluator));
+    let state = hubsim_server::State::with_seed(sim, seed)
+        .with_hooks(Arc::new(Evaluator))
+        .with_guard(guard)
+        .with_max_connections(args.max_connections as usize)
+        .with_idle_timeout(std::time::Duration::from_secs(args.idle_timeout))
+        .with_max_snapshots(args.max_snapshots as usize);
+    let state = match keys {
+        Some(keys) => state.with_signature_keys(keys),
+        None => state,
+    };
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "hubsim listening on http://{local}")

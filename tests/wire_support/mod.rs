@@ -31,6 +31,11 @@ pub fn db_path(name: &str) -> PathBuf {
 
 /// Starts `hubsim serve --port 0` with `args` and reads its first line.
 pub fn start(name: &str, args: &[&str]) -> Server {
+    start_with_env(name, args, &[])
+}
+
+/// [`start`] with environment variables `env` set for the server.
+pub fn start_with_env(name: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
     let db = db_path(name);
     let script = r#"bin="$1"; shift; "$bin" "$@" & pid=$!; read _ignored; kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$(dirname "$DB")""#;
     let mut child = Command::new("sh")
@@ -45,6 +50,7 @@ pub fn start(name: &str, args: &[&str]) -> Server {
         .arg("0")
         .args(args)
         .env("DB", &db)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -128,9 +134,21 @@ pub fn raw(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> (u16, Vec<(String, String)>, String) {
+    raw_to(port, &format!("127.0.0.1:{port}"), method, target, headers, body)
+}
+
+/// [`raw`] with the `Host` header `host`.
+pub fn raw_to(
+    port: u16,
+    host: &str,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, Vec<(String, String)>, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
-    let mut head = format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    let mut head = format!("{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
