@@ -239,3 +239,24 @@ OUT["other_rules"] = len(ec2.describe_security_groups(GroupIds=[other])["Securit
     assert_eq!(out["huge"]["Code"], "RulesPerSecurityGroupLimitExceeded", "{out}");
     assert_eq!(out["other_rules"], 0, "{out}");
 }
+
+#[test]
+fn scalar_xml_fields_holding_elements_are_refused_and_change_nothing() {
+    let port = server().port;
+    let (status, _, body) = wire_support::raw(port, "PUT", "/limits-xml", &[], b"");
+    assert_eq!(status, 200, "{body}");
+    let put = |xml: &str| wire_support::raw(port, "PUT", "/limits-xml?versioning", &[], xml.as_bytes());
+    let (status, _, body) =
+        put("<VersioningConfiguration><Status>Enabled<Status>Suspended</Status></Status></VersioningConfiguration>");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("<Code>MalformedXML</Code>"), "{body}");
+    assert!(body.contains("&lt;Status&gt; is a string and cannot hold the element &lt;Status&gt;"), "{body}");
+    let (status, _, body) = wire_support::raw(port, "GET", "/limits-xml?versioning", &[], b"");
+    assert_eq!(status, 200, "{body}");
+    assert!(!body.contains("<Status>"), "versioning changed: {body}");
+    // The well-formed request still works.
+    let (status, _, body) = put("<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>");
+    assert_eq!(status, 200, "{body}");
+    let (_, _, body) = wire_support::raw(port, "GET", "/limits-xml?versioning", &[], b"");
+    assert!(body.contains("<Status>Enabled</Status>"), "{body}");
+}
