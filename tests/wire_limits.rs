@@ -260,3 +260,97 @@ fn scalar_xml_fields_holding_elements_are_refused_and_change_nothing() {
     let (_, _, body) = wire_support::raw(port, "GET", "/limits-xml?versioning", &[], b"");
     assert!(body.contains("<Status>Enabled</Status>"), "{body}");
 }
+
+/// An account with one region, eu-west-1, for the region tests.
+const ONE_REGION: &str = r#"{
+  "format": 1,
+  "name": "one-region",
+  "description": "A fresh account that has enabled eu-west-1 only.",
+  "era": "current",
+  "account": {"id": "123456789012", "regions": ["eu-west-1"], "home_region": "eu-west-1"},
+  "baseline": {"preset": "fresh-account"}
+}"#;
+
+#[test]
+fn calls_signed_for_a_region_the_account_lacks_are_refused_and_the_export_still_validates() {
+    if !have_boto3() {
+        return;
+    }
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("regions-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let scenario = dir.join("one-region.json");
+    std::fs::write(&scenario, ONE_REGION).expect("scenario");
+    let server = start("regions", &["--scenario", scenario.to_str().expect("utf-8 path")]);
+    let out = boto(
+        server.port,
+        r#"
+FAKE = "xx-fake-1"
+OUT["ec2"] = err(client("ec2", FAKE).create_vpc, CidrBlock="10.1.0.0/16")
+OUT["ec2_disabled"] = err(client("ec2", "us-west-2").create_vpc, CidrBlock="10.1.0.0/16")
+OUT["sns"] = err(client("sns", FAKE).create_topic, Name="fake-topic")
+OUT["kms"] = err(client("kms", FAKE).create_key)
+OUT["logs"] = err(client("logs", FAKE).create_log_group, logGroupName="fake-group")
+OUT["guardduty"] = err(client("guardduty", FAKE).create_detector, Enable=True)
+OUT["iam"] = err(client("iam", FAKE).create_user, UserName="fake-user")
+OUT["s3"] = err(client("s3", FAKE).create_bucket, Bucket="fake-bucket", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+OUT["s3_disabled"] = err(client("s3", "us-east-1").create_bucket, Bucket="fake-bucket-2")
+# Nothing was made: the account's own region shows none of it.
+home = "eu-west-1"
+OUT["vpcs"] = [v["CidrBlock"] for v in client("ec2", home).describe_vpcs()["Vpcs"]]
+OUT["topics"] = client("sns", home).list_topics()["Topics"]
+OUT["users"] = [u["UserName"] for u in client("iam", home).list_users()["Users"]]
+OUT["buckets"] = [b["Name"] for b in client("s3", home).list_buckets()["Buckets"]]
+# Global services answer from any real region, as AWS's global endpoints do.
+OUT["iam_us_east_1"] = err(client("iam", "us-east-1").create_user, UserName="global-user")
+OUT["s3_us_east_1"] = err(client("s3", "us-east-1").create_bucket, Bucket="home-bucket", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+OUT["topic_home"] = err(client("sns", home).create_topic, Name="home-topic")
+"#,
+    );
+    assert_eq!((&out["ec2"]["Code"], &out["ec2"]["Status"]), (&"AuthFailure".into(), &401.into()), "{out}");
+    assert_eq!(out["ec2_disabled"]["Code"], "AuthFailure", "{out}");
+    assert_eq!((&out["sns"]["Code"], &out["sns"]["Status"]), (&"InvalidClientTokenId".into(), &403.into()), "{out}");
+    assert_eq!(out["kms"]["Code"], "UnrecognizedClientException", "{out}");
+    assert_eq!(out["logs"]["Code"], "UnrecognizedClientException", "{out}");
+    assert_eq!(out["guardduty"]["Code"], "UnrecognizedClientException", "{out}");
+    assert_eq!(out["iam"]["Code"], "InvalidClientTokenId", "{out}");
+    assert_eq!(out["s3"]["Code"], "IllegalLocationConstraintException", "{out}");
+    assert_eq!(out["s3_disabled"]["Code"], "IllegalLocationConstraintException", "{out}");
+    assert_eq!(out["vpcs"], serde_json::json!(["172.31.0.0/16"]), "{out}");
+    assert_eq!(out["topics"], serde_json::json!([]), "{out}");
+    assert_eq!(out["users"], serde_json::json!([]), "{out}");
+    assert_eq!(out["buckets"], serde_json::json!([]), "{out}");
+    assert_eq!(out["iam_us_east_1"], serde_json::Value::Null, "{out}");
+    assert_eq!(out["s3_us_east_1"]["Code"], "IllegalLocationConstraintException", "{out}");
+    assert_eq!(out["topic_home"], serde_json::Value::Null, "{out}");
+
+    // The database's export is a scenario that validates: the IAM call signed for us-east-1
+    // became a step of the home region.
+    let db = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("wire-{}-regions", std::process::id()))
+        .join("state.db");
+    let exported = dir.join("exported.json");
+    let hubsim = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_hubsim")).args(args).output().expect("run hubsim")
+    };
+    let export = hubsim(&[
+        "scenario",
+        "export",
+        "--db",
+        db.to_str().expect("utf-8"),
+        "--output",
+        exported.to_str().expect("utf-8"),
+    ]);
+    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    let text = std::fs::read_to_string(&exported).expect("exported");
+    let steps: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let calls: Vec<(String, Option<String>)> = steps["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| (s["call"].as_str().unwrap_or("").to_string(), s["region"].as_str().map(str::to_string)))
+        .collect();
+    assert_eq!(calls, vec![("iam:CreateUser".to_string(), None), ("sns:CreateTopic".to_string(), None)], "{text}");
+    let validate = hubsim(&["scenario", "validate", exported.to_str().expect("utf-8")]);
+    assert!(validate.status.success(), "{}\n{text}", String::from_utf8_lossy(&validate.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}
