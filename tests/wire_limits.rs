@@ -120,7 +120,7 @@ OUT["user_tags_at"] = err(iam.create_user, UserName="limits-tagged", Tags=tags[:
 }
 
 #[test]
-fn kms_key_policy_is_at_most_32_kb_and_a_key_at_most_50_tags() {
+fn kms_key_policy_is_at_most_32_kb_and_kms_and_guardduty_resources_at_most_50_tags() {
     if !have_boto3() {
         return;
     }
@@ -142,6 +142,11 @@ tags = [{"TagKey": f"k{i}", "TagValue": "v"} for i in range(51)]
 OUT["tags_over"] = err(kms.create_key, Tags=tags)
 OUT["keys_unchanged"] = len(kms.list_keys()["Keys"]) == before
 OUT["tags_at"] = err(kms.create_key, Tags=tags[:50])
+# GuardDuty's model allows 200 tags, GuardDuty itself 50.
+gd = client("guardduty")
+gd_tags = {f"k{i}": "v" for i in range(51)}
+OUT["gd_tags_over"] = err(gd.create_detector, Enable=True, Tags=gd_tags)
+OUT["gd_detectors"] = len(gd.list_detectors()["DetectorIds"])
 "#
     );
     let out = boto(server().port, &script);
@@ -153,6 +158,8 @@ OUT["tags_at"] = err(kms.create_key, Tags=tags[:50])
     assert_eq!(out["tags_over"]["Code"], "TagException", "{out}");
     assert_eq!(out["keys_unchanged"], true, "{out}");
     assert_eq!(out["tags_at"], serde_json::Value::Null, "{out}");
+    assert_eq!(out["gd_tags_over"]["Code"], "BadRequestException", "{out}");
+    assert_eq!(out["gd_detectors"], 0, "no detector was made: {out}");
 }
 
 #[test]
