@@ -361,3 +361,20 @@ OUT["topic_home"] = err(client("sns", home).create_topic, Name="home-topic")
     assert!(validate.status.success(), "{}\n{text}", String::from_utf8_lossy(&validate.stderr));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn ec2_parameters_its_api_does_not_have_are_unknown_and_change_nothing() {
+    let port = server().port;
+    let vpcs = || {
+        let (status, body) = wire_support::form(port, "Action=DescribeVpcs&Version=2016-11-15");
+        assert_eq!(status, 200, "{body}");
+        body.matches("<vpcId>").count()
+    };
+    let before = vpcs();
+    // `CidrBlock` is a string: `CidrBlock.1` cannot stand for it.
+    let (status, body) = wire_support::form(port, "Action=CreateVpc&Version=2016-11-15&CidrBlock.1=10.77.0.0%2F16");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("<Code>UnknownParameter</Code>"), "{body}");
+    assert!(body.contains("The parameter CidrBlock.1 is not recognized"), "{body}");
+    assert_eq!(vpcs(), before);
+}
