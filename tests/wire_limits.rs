@@ -378,3 +378,31 @@ fn ec2_parameters_its_api_does_not_have_are_unknown_and_change_nothing() {
     assert!(body.contains("The parameter CidrBlock.1 is not recognized"), "{body}");
     assert_eq!(vpcs(), before);
 }
+
+#[test]
+fn network_acls_hold_at_most_20_entries_per_direction_default_deny_included() {
+    if !have_boto3() {
+        return;
+    }
+    let out = boto(
+        server().port,
+        r#"
+ec2 = client("ec2")
+vpc = ec2.create_vpc(CidrBlock="10.91.0.0/16")["Vpc"]["VpcId"]
+acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+def add(n, egress):
+    return err(ec2.create_network_acl_entry, NetworkAclId=acl, RuleNumber=n, Protocol="6", RuleAction="allow",
+               Egress=egress, CidrBlock=f"10.{n}.0.0/16", PortRange={"From": 443, "To": 443})
+OUT["ingress"] = [add(n, False) for n in range(1, 20)]
+OUT["ingress_over"] = add(20, False)
+OUT["egress_first"] = add(1, True)
+entries = ec2.describe_network_acls(NetworkAclIds=[acl])["NetworkAcls"][0]["Entries"]
+OUT["counts"] = [sum(1 for e in entries if not e["Egress"]), sum(1 for e in entries if e["Egress"])]
+"#,
+    );
+    assert!(out["ingress"].as_array().expect("list").iter().all(serde_json::Value::is_null), "{out}");
+    assert_eq!(out["ingress_over"]["Code"], "NetworkAclEntryLimitExceeded", "{out}");
+    assert_eq!(out["ingress_over"]["Status"], 400, "{out}");
+    assert_eq!(out["egress_first"], serde_json::Value::Null, "{out}");
+    assert_eq!(out["counts"], serde_json::json!([20, 2]), "{out}");
+}

@@ -13,3 +13,10 @@ pub(super) const RULES_PER_GROUP: usize = 60;
 /// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions);
 /// more is `TagLimitExceeded`.
 pub(super) const TAGS_PER_RESOURCE: usize = 50;
+
+/// Rules per network ACL, each direction: 20, "the default deny rules" included (rule 32767
+/// here; hubsim keeps no IPv6 default rule) ("Amazon VPC quotas", Network ACLs,
+/// https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-nacls).
+/// More is `NetworkAclEntryLimitExceeded`
+/// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+pub(super) const ENTRIES_PER_NETWORK_ACL: usize = 20;
