@@ -28,7 +28,7 @@ def padded(make, size):
 "#;
 
 #[test]
-fn bucket_policy_is_at_most_20_kb_and_a_huge_one_is_refused_fast() {
+fn bucket_policy_is_at_most_20_kb_and_a_3_mb_one_is_refused_with_the_server_alive() {
     if !have_boto3() {
         return;
     }
