@@ -14,11 +14,11 @@ use wire_support::{boto_printing, have_boto3, start};
 const SCENARIO: &str = r#"{
   "format": 1,
   "name": "wire-breadth",
-  "description": "One region, the management account of its organization, Config 1-click and Security Hub on.",
+  "description": "Two regions, the management account of its organization, Config 1-click and Security Hub on in eu-west-1 only.",
   "era": "2022",
   "account": {
     "id": "123456789012",
-    "regions": ["eu-west-1"],
+    "regions": ["eu-west-1", "us-west-2"],
     "home_region": "eu-west-1",
     "organization": {"id": "o-a1b2c3d4e5", "management_account_id": "123456789012", "management_account_email": "root@example.com"}
   },
@@ -47,8 +47,8 @@ fn client_error(e: &Value, code: &str, status: u16) {
 
 const SCRIPT: &str = r#"
 import datetime
-R = "eu-west-1"          # the scenario's only region: Security Hub and Config are on
-OTHER = "us-west-2"      # not seeded: no hub
+R = "eu-west-1"          # the home region: Security Hub and Config are on
+OTHER = "us-west-2"      # the account's other region: no hub, no Config
 ACCT = "123456789012"
 EXERCISED = set()
 UNROUTED = {"InvalidAction", "UnknownOperationException", "UnknownOperation", "NotImplemented",
@@ -668,7 +668,7 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["cw_after"], json!([]));
 
     // EC2: the fresh default network, then our own.
-    assert_eq!(o["ec2_regions"], json!(["eu-west-1"]));
+    assert_eq!(o["ec2_regions"], json!(["eu-west-1", "us-west-2"]));
     assert_eq!(o["ec2_azs"], json!(["eu-west-1a", "eu-west-1b", "eu-west-1c"]));
     assert_eq!(o["ec2_default_vpc"], json!({"CidrBlock": "172.31.0.0/16", "IsDefault": true}));
     assert_eq!(o["ec2_default_subnets"], 3);

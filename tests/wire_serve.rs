@@ -32,8 +32,16 @@ fn admin(method: &str, route: &str, body: &str) -> (u16, Value) {
     (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("{route}: not JSON ({e}): {text}")))
 }
 
+/// A form-encoded POST signed for the scenario's region (ap-northeast-1).
+fn sns_form(body: &str) -> (u16, String) {
+    let auth = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/ap-northeast-1/sns/aws4_request, SignedHeaders=host, Signature=00";
+    let headers = [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"), ("Authorization", auth)];
+    let (status, _, text) = raw(server().port, "POST", "/", &headers, body.as_bytes());
+    (status, text)
+}
+
 fn topic_count() -> usize {
-    let (status, body) = form(server().port, "Action=ListTopics&Version=2010-03-31");
+    let (status, body) = sns_form("Action=ListTopics&Version=2010-03-31");
     assert_eq!(status, 200, "{body}");
     body.matches("<TopicArn>").count()
 }
@@ -48,9 +56,12 @@ fn admin_routes_snapshot_restore_reset_and_evaluate() {
 
     let base = topic_count();
     assert_eq!(admin("POST", "snapshot", r#"{"name": "before"}"#).0, 200);
-    // Unsigned requests are us-east-1, which the scenario's account has not enabled; topics
-    // made there still count for ListTopics in that region.
+    // Unsigned requests are us-east-1, which the scenario's account has not enabled: refused.
     let (status, body) = form(server().port, "Action=CreateTopic&Version=2010-03-31&Name=admin-topic");
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("<Code>InvalidClientTokenId</Code>"), "{body}");
+    assert_eq!(topic_count(), base);
+    let (status, body) = sns_form("Action=CreateTopic&Version=2010-03-31&Name=admin-topic");
     assert_eq!(status, 200, "{body}");
     assert_eq!(topic_count(), base + 1);
     assert_eq!(admin("POST", "snapshot", r#"{"name": "after"}"#).0, 200);

@@ -5,7 +5,8 @@
 //! recreates the same resources with the same ids: export(load(export(S))) == export(S),
 //! whether the state came from a file, from remediation or from calls over HTTP.
 
-use hubsim_simulator::{SimError, Simulator};
+use hubsim_simulator::settings::Settings;
+use hubsim_simulator::{is_global_service, SimError, Simulator};
 
 use crate::format::{Scenario, Step};
 use crate::load::ENVELOPE_KEY;
@@ -33,7 +34,7 @@ pub fn export(sim: &Simulator) -> Result<String, ScenarioError> {
         .filter(|e| e.error.is_none())
         .map(|e| Step {
             call: format!("{}:{}", e.service, e.operation),
-            region: (e.region != settings.account.home_region).then_some(e.region),
+            region: step_region(&settings, &e.service, e.region),
             input: e.input,
             capture: None,
             expect_error: None,
@@ -43,4 +44,15 @@ pub fn export(sim: &Simulator) -> Result<String, ScenarioError> {
     let mut text = serde_json::to_string_pretty(&scenario).map_err(SimError::from)?;
     text.push('\n');
     Ok(text)
+}
+
+/// The region of a step: none for the home region. A global service's call made in a region
+/// the account does not have (a client signing IAM calls for `us-east-1`) changed nothing
+/// regional, so it is replayed in the home region: a scenario's steps stay in its regions.
+fn step_region(settings: &Settings, service: &str, region: String) -> Option<String> {
+    let elsewhere = !settings.account.regions.contains(&region);
+    if region == settings.account.home_region || (elsewhere && is_global_service(service)) {
+        return None;
+    }
+    Some(region)
 }

@@ -640,6 +640,43 @@ fn malformed_or_misnamed_xml_is_malformed_xml() {
 }
 
 #[test]
+fn scalar_elements_holding_elements_are_malformed_xml_naming_the_element() {
+    let model = hubsim_model::service("s3").unwrap_or_else(|| panic!("s3 model"));
+    let Some(c) = codec("rest-xml") else { panic!("codec") };
+    let Some(versioning) = model.operation("PutBucketVersioning") else { panic!("op") };
+    for (body, element, child) in [
+        ("<VersioningConfiguration><Status><x/>Enabled</Status></VersioningConfiguration>", "Status", "x"),
+        (
+            "<VersioningConfiguration><Status>Enabled<Status>Suspended</Status></Status></VersioningConfiguration>",
+            "Status",
+            "Status",
+        ),
+        ("<VersioningConfiguration><MfaDelete><a><b/></a></MfaDelete></VersioningConfiguration>", "MfaDelete", "a"),
+    ] {
+        let Err(err) = c.parse(model, versioning, &req("PUT", "/b", "versioning", body)) else {
+            panic!("{body} parsed")
+        };
+        assert_eq!((err.code.as_str(), err.status), ("MalformedXML", 400), "{body}");
+        assert!(
+            err.message.contains(&format!("<{element}> is a string and cannot hold the element <{child}>")),
+            "{err:?}"
+        );
+    }
+    // A boolean too.
+    let Some(encryption) = model.operation("PutBucketEncryption") else { panic!("op") };
+    let body = "<ServerSideEncryptionConfiguration><Rule><BucketKeyEnabled><true/></BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>";
+    let Err(err) = c.parse(model, encryption, &req("PUT", "/b", "encryption", body)) else { panic!("parsed") };
+    assert!(err.message.contains("<BucketKeyEnabled> is a boolean"), "{err:?}");
+    // The same element with text only is read as before.
+    let ok = c.parse(
+        model,
+        versioning,
+        &req("PUT", "/b", "versioning", "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>"),
+    );
+    assert_eq!(ok, Ok(json!({"Bucket": "b", "VersioningConfiguration": {"Status": "Enabled"}})));
+}
+
+#[test]
 fn bad_query_values_are_invalid_argument() {
     let model = hubsim_model::service("s3").unwrap_or_else(|| panic!("s3 model"));
     let Some(op) = model.operation("ListBuckets") else { panic!("op") };

@@ -14,6 +14,7 @@
 
 mod account;
 pub mod baseline;
+mod call_region;
 pub mod catalog;
 mod ctx;
 pub mod error;
@@ -30,6 +31,7 @@ mod store;
 pub mod testing;
 mod wildcard;
 
+pub use call_region::is_global_service;
 pub(crate) use ctx::Ctx;
 pub use error::SimError;
 /// The AWS API contract, re-exported so the simulator's users need one dependency.

@@ -53,10 +53,17 @@ impl Entry {
 }
 
 fn json_adapter<H: Handler>(ctx: &mut Ctx<'_>, input: Value) -> Result<Value, AwsError> {
+    crate::call_region::check(ctx.settings(), H::SERVICE, H::NAME, ctx.region())?;
     let input: H::Input = serde_json::from_value(input)
         .map_err(|e| AwsError::bad_request("ValidationError", format!("{}: {e}", H::NAME)))?;
     let output = H::handle(ctx, input)?;
     Ok(serde_json::to_value(output)?)
+}
+
+/// Runs `H` in a region the account can be reached in (see [`crate::call_region`]), by type.
+fn typed_adapter<H: Handler>(ctx: &mut Ctx<'_>, input: H::Input) -> Result<H::Output, AwsError> {
+    crate::call_region::check(ctx.settings(), H::SERVICE, H::NAME, ctx.region())?;
+    H::handle(ctx, input)
 }
 
 /// Collects the entries of one service module.
@@ -68,7 +75,7 @@ pub struct Registrar {
 impl Registrar {
     /// Registers `H`.
     pub fn add<H: Handler>(&mut self) -> &mut Self {
-        let typed: TypedFn<H> = H::handle;
+        let typed: TypedFn<H> = typed_adapter::<H>;
         self.entries.push(Entry {
             service: H::SERVICE,
             name: H::NAME,

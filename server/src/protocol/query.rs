@@ -60,17 +60,47 @@ pub(crate) fn parse_input(
     params: &BTreeMap<String, String>,
     dialect: Dialect,
 ) -> Result<Value, WireError> {
-    let Some(input) = &op.input else {
-        return Ok(Value::Object(Map::new()));
+    let walker = Walker { model, params, dialect, read: Default::default() };
+    let value = match &op.input {
+        Some(input) => walker.value(input, "")?.unwrap_or_else(|| Value::Object(Map::new())),
+        None => Value::Object(Map::new()),
     };
-    let walker = Walker { model, params, dialect };
-    Ok(walker.value(input, "")?.unwrap_or_else(|| Value::Object(Map::new())))
+    if dialect == Dialect::Ec2 {
+        // EC2 refuses a parameter its API does not have, such as `Name.1` for a scalar `Name`
+        // (`UnknownParameter`, an unknown or unrecognized parameter,
+        // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html); the
+        // walker reads only what the model names, so whatever it left unread is unknown.
+        let read = walker.read.borrow();
+        if let Some(unknown) = params.keys().find(|k| !read.contains(k.as_str()) && !is_envelope(k)) {
+            return Err(WireError::bad("UnknownParameter", format!("The parameter {unknown} is not recognized")));
+        }
+    }
+    Ok(value)
+}
+
+/// Parameters of the request itself rather than of the operation: the action, the API
+/// version, and the signature's (SigV2 and presigned SigV4).
+fn is_envelope(key: &str) -> bool {
+    matches!(
+        key,
+        "Action"
+            | "Version"
+            | "AWSAccessKeyId"
+            | "Signature"
+            | "SignatureMethod"
+            | "SignatureVersion"
+            | "Timestamp"
+            | "Expires"
+            | "SecurityToken"
+    ) || key.starts_with("X-Amz-")
 }
 
 struct Walker<'a> {
     model: &'a ServiceModel,
     params: &'a BTreeMap<String, String>,
     dialect: Dialect,
+    /// The parameters read so far.
+    read: std::cell::RefCell<std::collections::BTreeSet<&'a str>>,
 }
 
 impl Walker<'_> {
@@ -142,8 +172,11 @@ impl Walker<'_> {
             }
             "list" => self.list(r, shape, prefix),
             "map" => self.map(shape, prefix),
-            _ => match self.params.get(prefix) {
-                Some(text) => scalar(shape, text, prefix, self.dialect).map(Some),
+            _ => match self.params.get_key_value(prefix) {
+                Some((key, text)) => {
+                    self.read.borrow_mut().insert(key.as_str());
+                    scalar(shape, text, prefix, self.dialect).map(Some)
+                }
                 None => Ok(None),
             },
         }
@@ -578,6 +611,33 @@ mod tests {
         let bad = req("Action=UpdateAccountPasswordPolicy&Version=2010-05-08&MinimumPasswordLength=abc");
         let e = Query.parse(iam(), op, &bad).expect_err("not a number");
         assert_eq!(e.code, "ValidationError");
+    }
+
+    #[test]
+    fn ec2_refuses_parameters_its_api_does_not_have_query_ignores_them() {
+        let ec2 = hubsim_model::service("ec2").expect("ec2 model");
+        let Some(op) = ec2.operation("CreateVpc") else { panic!("CreateVpc") };
+        let walk = |body: &str| parse_input(ec2, op, &params(&req(body)), Dialect::Ec2);
+        let ok = walk("Action=CreateVpc&Version=2016-11-15&CidrBlock=10.0.0.0%2F16&TagSpecification.1.ResourceType=vpc&TagSpecification.1.Tag.1.Key=k&TagSpecification.1.Tag.1.Value=v&X-Amz-Date=20260101T000000Z");
+        assert_eq!(ok.map(|v| v["CidrBlock"].clone()), Ok(serde_json::json!("10.0.0.0/16")));
+        for (body, unknown) in [
+            // A list index under a scalar: never read as the scalar.
+            ("Action=CreateVpc&Version=2016-11-15&CidrBlock.1=10.0.0.0%2F16", "CidrBlock.1"),
+            ("Action=CreateVpc&Version=2016-11-15&CidrBlock=10.0.0.0%2F16&CidrBlock.x=1", "CidrBlock.x"),
+            ("Action=CreateVpc&Version=2016-11-15&CidrBlock=10.0.0.0%2F16&Bogus=1", "Bogus"),
+            (
+                "Action=CreateVpc&Version=2016-11-15&CidrBlock=10.0.0.0%2F16&TagSpecification.1.Tag.1.Key.1=k",
+                "TagSpecification.1.Tag.1.Key.1",
+            ),
+        ] {
+            let e = walk(body).expect_err(body);
+            assert_eq!((e.code.as_str(), e.status), ("UnknownParameter", 400), "{body}");
+            assert_eq!(e.message, format!("The parameter {unknown} is not recognized"), "{body}");
+        }
+        // The query protocol's services ignore what they do not know.
+        let r = req("Action=GetUser&Version=2010-05-08&UserName.1=x&Bogus=1");
+        let op = Query.operation(iam(), &r).expect("op");
+        assert_eq!(Query.parse(iam(), op, &r), Ok(serde_json::json!({})));
     }
 
     #[test]

@@ -219,8 +219,25 @@ pub(crate) fn read_value(
         }
         _ => {
             let wire = r.location_name.as_deref().unwrap_or(&node.name);
-            scalar(shape, &node.text, malformed, wire)
+            scalar(shape, scalar_text_of(node, &shape.kind, malformed)?, malformed, wire)
         }
+    }
+}
+
+/// The text of an element the model makes a scalar; one that holds elements (`<Status><x/>
+/// Enabled</Status>`) does not match the schema, which S3 answers with `MalformedXML`
+/// ("The XML you provided was not well-formed or did not validate against our published
+/// schema", https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+fn scalar_text_of<'a>(node: &'a Element, kind: &str, malformed: &str) -> Result<&'a str, WireError> {
+    match node.children.first() {
+        None => Ok(&node.text),
+        Some(child) => Err(WireError::bad(
+            malformed,
+            format!(
+                "The XML you provided did not validate against our published schema: <{}> is a {kind} and cannot hold the element <{}>",
+                node.name, child.name
+            ),
+        )),
     }
 }
 
@@ -256,11 +273,12 @@ fn read_map_entries(
     let mut map = Map::new();
     for entry in entries {
         let Some(k) = entry.children_named(kname).next() else { continue };
+        let key = scalar_text_of(k, "string", malformed)?.to_string();
         let v = match entry.children_named(vname).next() {
             Some(v) => read_value(model, vref, vshape, v, malformed)?,
             None => Value::Null,
         };
-        map.insert(k.text.clone(), v);
+        map.insert(key, v);
     }
     Ok(Value::Object(map))
 }

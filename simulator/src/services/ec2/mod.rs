@@ -14,6 +14,7 @@ mod endpoints;
 mod filters;
 mod flow_logs;
 mod gateways_routes;
+mod limits;
 mod network_acls;
 mod regions;
 mod security_groups;

@@ -5,6 +5,7 @@ use hubsim_model::{ec2, Empty};
 
 use super::cidr::{is_ipv6_cidr, Cidr4};
 use super::filters::{flag, one, opt, page, Filters};
+use super::limits::ENTRIES_PER_NETWORK_ACL;
 use super::tags::{add_tags, drop_tags, spec_tags, tag_list, tags_of};
 use super::vpcs::vpc;
 use super::{dry_run, invalid, missing, not_found};
@@ -356,6 +357,17 @@ impl Handler for ec2::CreateNetworkAclEntry {
             return Err(AwsError::bad_request(
                 "NetworkAclEntryAlreadyExists",
                 format!("The network acl entry identified by {} already exists.", input.rule_number),
+            ));
+        }
+        let same_direction = entries.iter().filter(|x| x.egress.unwrap_or(false) == input.egress).count();
+        if same_direction >= ENTRIES_PER_NETWORK_ACL {
+            let direction = if input.egress { "egress" } else { "ingress" };
+            return Err(AwsError::bad_request(
+                "NetworkAclEntryLimitExceeded",
+                format!(
+                    "The maximum number of network ACL entries has been reached: {} holds {same_direction} {direction} entries, the limit is {ENTRIES_PER_NETWORK_ACL}",
+                    input.network_acl_id
+                ),
             ));
         }
         dry_run(input.dry_run)?;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cidr::{is_ipv6_cidr, Cidr4};
 use super::filters::{one, page, Filters};
+use super::limits::RULES_PER_GROUP;
 use super::tags::{add_tags, drop_tags, spec_tags, tag_list, tags_of};
 use super::vpcs::{default_vpc, vpc};
 use super::{arn, dry_run, invalid, missing};
@@ -372,6 +373,9 @@ fn authorize(
 ) -> Result<Vec<ec2::SecurityGroupRule>, AwsError> {
     let wanted = specs(ctx, &g, &perms)?;
     let tags = spec_tags(tag_specs, "security-group-rule")?;
+    // The quota first, on the request alone, so the duplicate check below (every new rule
+    // against every other) only ever sees a bounded number of rules.
+    check_rule_quota(&g, egress, &[], &wanted)?;
     for (i, s) in wanted.iter().enumerate() {
         let exists = g.rules.iter().any(|r| r.egress == egress && r.same(s));
         let repeated = wanted[..i]
@@ -392,6 +396,7 @@ fn authorize(
             ));
         }
     }
+    check_rule_quota(&g, egress, &g.rules, &wanted)?;
     dry_run(dry)?;
     let mut added = Vec::new();
     for s in wanted {
@@ -414,6 +419,37 @@ fn authorize(
         out.push(rule_view(ctx, &g, r)?);
     }
     Ok(out)
+}
+
+/// Which address families a rule counts against: an IPv4 or IPv6 block its own; a group or a
+/// prefix list both (see [`RULES_PER_GROUP`]). `(ipv4, ipv6)`.
+fn families(peer: &Peer) -> (bool, bool) {
+    match peer {
+        Peer::Cidr4(_) => (true, false),
+        Peer::Cidr6(_) => (false, true),
+        Peer::Group { .. } | Peer::PrefixList(_) => (true, true),
+    }
+}
+
+/// Refuses `wanted` when the group's `existing` rules of that direction and the new ones
+/// together pass [`RULES_PER_GROUP`] in either address family.
+fn check_rule_quota(g: &SgDoc, egress: bool, existing: &[SgRule], wanted: &[RuleSpec]) -> Result<(), AwsError> {
+    let count = |peers: &mut dyn Iterator<Item = &Peer>| {
+        peers.map(families).fold((0usize, 0usize), |(v4, v6), (a, b)| (v4 + usize::from(a), v6 + usize::from(b)))
+    };
+    let (old4, old6) = count(&mut existing.iter().filter(|r| r.egress == egress).map(|r| &r.peer));
+    let (new4, new6) = count(&mut wanted.iter().map(|s| &s.peer));
+    if old4 + new4 > RULES_PER_GROUP || old6 + new6 > RULES_PER_GROUP {
+        let direction = if egress { "outbound" } else { "inbound" };
+        return Err(AwsError::bad_request(
+            "RulesPerSecurityGroupLimitExceeded",
+            format!(
+                "The maximum number of rules per security group has been reached: {} holds {old4} IPv4 and {old6} IPv6 {direction} rules, the request adds {new4} and {new6}, the limit is {RULES_PER_GROUP} each",
+                g.group_id
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Removes rules named by permissions or by rule ids.

@@ -5,6 +5,7 @@ use hubsim_model::{ec2, Empty};
 use serde::{Deserialize, Serialize};
 
 use super::filters::{one, page, Filters};
+use super::limits::TAGS_PER_RESOURCE;
 use super::security_groups::SgDoc;
 use super::vpcs::VpcDoc;
 use super::{dry_run, invalid, not_found};
@@ -88,6 +89,12 @@ pub(crate) fn add_tags(ctx: &mut Ctx<'_>, id: &str, resource_type: &str, tags: &
     if tags.is_empty() {
         return Ok(());
     }
+    // A request with more distinct keys than a resource can hold is refused before the merge
+    // below, which compares every new key with every kept one.
+    let distinct: std::collections::BTreeSet<_> = tags.iter().map(|t| &t.key).collect();
+    if distinct.len() > TAGS_PER_RESOURCE {
+        return Err(tag_limit(id));
+    }
     let mut set =
         ctx.get::<TagSet>(id)?.unwrap_or_else(|| TagSet { resource_type: resource_type.to_string(), tags: Vec::new() });
     for t in tags {
@@ -97,13 +104,17 @@ pub(crate) fn add_tags(ctx: &mut Ctx<'_>, id: &str, resource_type: &str, tags: &
             None => set.tags.push(ec2::Tag { key: t.key.clone(), value }),
         }
     }
-    if set.tags.len() > 50 {
-        return Err(AwsError::bad_request(
-            "TagLimitExceeded",
-            format!("The maximum number of Tags for a resource has been reached. Resource: {id}"),
-        ));
+    if set.tags.len() > TAGS_PER_RESOURCE {
+        return Err(tag_limit(id));
     }
     ctx.put(id, &set)
+}
+
+fn tag_limit(id: &str) -> AwsError {
+    AwsError::bad_request(
+        "TagLimitExceeded",
+        format!("The maximum number of Tags for a resource has been reached. Resource: {id}"),
+    )
 }
 
 /// The resource type of `id`, which must exist in the call's region.

@@ -8,6 +8,7 @@
 
 use hubsim_model::{guardduty, Timestamp};
 
+use super::limits::TAGS_PER_RESOURCE;
 use super::{bad_request, detector, detector_by_id, invalid_input, not_owned, Detector};
 use crate::error::AwsError;
 use crate::registry::{Handler, Registrar};
@@ -192,6 +193,13 @@ impl Handler for guardduty::CreateDetector {
                 "The request is rejected because a detector already exists for the current account.",
             ));
         }
+        let tags = input.tags.unwrap_or_default();
+        if tags.len() > TAGS_PER_RESOURCE {
+            return Err(bad_request(format!(
+                "The request is rejected because {} tags exceed the limit of {TAGS_PER_RESOURCE} tags per resource.",
+                tags.len()
+            )));
+        }
         let changes = requested_changes(input.data_sources, input.features)?;
         let now = ctx.now();
         let mut features = default_features(now);
@@ -204,7 +212,7 @@ impl Handler for guardduty::CreateDetector {
             enabled: input.enable,
             finding_publishing_frequency: input.finding_publishing_frequency.unwrap_or_else(|| "SIX_HOURS".into()),
             features,
-            tags: input.tags.unwrap_or_default(),
+            tags,
             client_token: input.client_token,
         };
         ctx.put(&id, &d)?;

@@ -7,6 +7,7 @@
 //! it has no members, no administrator and no findings.
 
 mod detectors;
+mod limits;
 mod org;
 
 use std::collections::BTreeMap;

@@ -10,6 +10,7 @@
 
 use hubsim_model::{iam, Empty};
 
+use super::limits::KEYS_PER_USER;
 use super::users::{self, needs_user_name, StoredUser};
 use super::{no_such_entity, page};
 use crate::error::AwsError;
@@ -22,10 +23,6 @@ pub(super) fn register(r: &mut Registrar) {
         .add::<iam::DeleteAccessKey>()
         .add::<iam::ListAccessKeys>();
 }
-
-/// IAM's quota of access keys per user (`AccessKeysPerUserQuota` in GetAccountSummary).
-/// Inactive keys count.
-const KEYS_PER_USER: usize = 2;
 
 /// The user an access-key operation is about: `UserName`, or the caller (refused: a role).
 fn user_of(ctx: &Ctx<'_>, user_name: Option<&str>) -> Result<StoredUser, AwsError> {

@@ -12,6 +12,7 @@
 
 mod access_keys;
 mod credential_report;
+mod limits;
 mod managed_policies;
 mod mfa;
 mod password_policy;

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use hubsim_model::{iam, Empty};
 
+use super::limits::{policy_chars, ATTACHED_PER_ROLE, ROLE_POLICY_CHARS};
 use super::roles::{self, check_modifiable, StoredRole};
 use super::users::StoredUser;
 use super::{check_name, malformed_policy, managed_policy, no_such_entity, page, ManagedPolicy, MANAGED_POLICIES};
@@ -31,11 +32,6 @@ pub(super) fn register(r: &mut Registrar) {
         .add::<iam::ListRolePolicies>()
         .add::<iam::DeleteRolePolicy>();
 }
-
-/// Most managed policies one role can carry.
-const ATTACHED_PER_ROLE: usize = 10;
-/// Most bytes of inline policy one role can carry.
-const ROLE_POLICY_SIZE: usize = 10_240;
 
 fn no_such_policy(arn: &str) -> AwsError {
     no_such_entity(format!("Policy {arn} does not exist or is not attachable."))
@@ -289,16 +285,25 @@ impl Handler for iam::PutRolePolicy {
     fn handle(ctx: &mut Ctx<'_>, input: iam::PutRolePolicyRequest) -> Result<Empty, AwsError> {
         let mut role = roles::load(ctx, &input.role_name)?;
         check_name("policyName", &input.policy_name, 128)?;
+        // The size first: a document over the quota is refused before it is parsed.
+        let too_big = || {
+            AwsError::conflict(
+                "LimitExceeded",
+                format!("Maximum policy size of {ROLE_POLICY_CHARS} bytes exceeded for role {}", role.role.role_name),
+            )
+        };
+        let size = policy_chars(&input.policy_document);
+        if size > ROLE_POLICY_CHARS {
+            return Err(too_big());
+        }
+        let others: usize =
+            role.inline.iter().filter(|(name, _)| **name != input.policy_name).map(|(_, d)| policy_chars(d)).sum();
+        if others + size > ROLE_POLICY_CHARS {
+            return Err(too_big());
+        }
         check_identity_policy(&input.policy_document)?;
         check_modifiable(&role)?;
         role.inline.insert(input.policy_name, input.policy_document);
-        let size: usize = role.inline.values().map(|d| d.chars().filter(|c| !c.is_whitespace()).count()).sum();
-        if size > ROLE_POLICY_SIZE {
-            return Err(AwsError::conflict(
-                "LimitExceeded",
-                format!("Maximum policy size of {ROLE_POLICY_SIZE} bytes exceeded for role {}", role.role.role_name),
-            ));
-        }
         roles::save(ctx, &role)?;
         Ok(Empty {})
     }

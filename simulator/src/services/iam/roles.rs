@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use hubsim_model::{iam, Empty};
 use serde::{Deserialize, Serialize};
 
+use super::limits::{policy_chars, TRUST_POLICY_CHARS};
 use super::{check_name, check_path, invalid_input, malformed_policy, no_such_entity, page};
 use crate::error::AwsError;
 use crate::policy::{Policy, Principal};
@@ -86,11 +87,15 @@ pub(super) fn new_role(ctx: &mut Ctx<'_>, path: &str, name: &str, trust: String)
     }
 }
 
-/// Checks a trust (assume-role) policy as IAM does: the policy grammar, a principal in every
+/// Checks a trust (assume-role) policy as IAM does: its size (white space not counted), the
+/// policy grammar, a principal in every
 /// statement, STS actions only, no resources.
 pub(super) fn check_trust_policy(text: &str) -> Result<(), AwsError> {
-    if text.len() > 2048 {
-        return Err(AwsError::conflict("LimitExceeded", "Cannot exceed quota for ACLSizePerRole: 2048"));
+    if policy_chars(text) > TRUST_POLICY_CHARS {
+        return Err(AwsError::conflict(
+            "LimitExceeded",
+            format!("Cannot exceed quota for ACLSizePerRole: {TRUST_POLICY_CHARS}"),
+        ));
     }
     let policy = Policy::parse(text, false).map_err(|e| malformed_policy(e.0))?;
     for st in &policy.statements {

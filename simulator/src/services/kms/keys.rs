@@ -2,6 +2,7 @@
 
 use hubsim_model::kms;
 
+use super::limits::TAGS_PER_KEY;
 use super::{key_arn, locate, locate_key_only, pending_deletion, Key};
 use crate::error::AwsError;
 use crate::registry::{Handler, Registrar};
@@ -72,8 +73,14 @@ fn strings(v: Vec<&'static str>) -> Option<Vec<String>> {
     }
 }
 
-/// Checks tags as KMS does: no `aws:` prefix, no duplicate keys.
+/// Checks tags as KMS does: at most [`TAGS_PER_KEY`], no `aws:` prefix, no duplicate keys.
 pub(super) fn check_tags(tags: &[kms::Tag]) -> Result<(), AwsError> {
+    if tags.len() > TAGS_PER_KEY {
+        return Err(AwsError::bad_request(
+            "TagException",
+            format!("Too many tags: {} given, a key can have at most {TAGS_PER_KEY}", tags.len()),
+        ));
+    }
     let mut seen = std::collections::BTreeSet::new();
     for t in tags {
         if t.tag_key.to_ascii_lowercase().starts_with("aws:") {

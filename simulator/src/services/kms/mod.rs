@@ -9,6 +9,7 @@
 
 mod aliases;
 mod keys;
+mod limits;
 mod policy;
 mod rotation;
 

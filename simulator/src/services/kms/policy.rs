@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use hubsim_model::{kms, Empty};
 
+use super::limits::KEY_POLICY_BYTES;
 use super::locate;
 use crate::error::AwsError;
 use crate::policy::{Effect, Policy, Principal};
@@ -37,10 +38,16 @@ fn malformed(message: impl Into<String>) -> AwsError {
     AwsError::bad_request("MalformedPolicyDocumentException", message)
 }
 
-/// Checks a key policy as KMS does: the grammar, and (unless `bypass`) the lockout safety
+/// Checks a key policy as KMS does: its size (before anything is parsed), the grammar, and (unless `bypass`) the lockout safety
 /// check. hubsim's caller is the account's administrator role, which a key policy lets in
 /// when an Allow statement names the account root (or anyone) for `kms:PutKeyPolicy`.
 pub fn check_key_policy(account: &str, text: &str, bypass: bool) -> Result<Arc<Policy>, AwsError> {
+    if text.len() > KEY_POLICY_BYTES {
+        return Err(AwsError::bad_request(
+            "LimitExceededException",
+            format!("The key policy is {} bytes; the limit is {KEY_POLICY_BYTES}", text.len()),
+        ));
+    }
     let policy = Policy::parse(text, true).map_err(|e| malformed(e.0))?;
     if bypass {
         return Ok(policy);

@@ -4,6 +4,7 @@
 
 use hubsim_model::{s3, Empty};
 
+use super::limits::TAGS_PER_BUCKET;
 use super::{bucket, invalid_argument};
 use crate::error::AwsError;
 use crate::registry::{Handler, Registrar};
@@ -20,9 +21,6 @@ pub(super) fn register(r: &mut Registrar) {
         .add::<s3::GetBucketWebsite>()
         .add::<s3::GetBucketCors>();
 }
-
-/// The most tags a bucket can carry.
-const MAX_TAGS: usize = 50;
 
 impl Handler for s3::GetBucketVersioning {
     const MUTATES: bool = false;
@@ -98,8 +96,8 @@ impl Handler for s3::PutBucketTagging {
     fn handle(ctx: &mut Ctx<'_>, input: s3::PutBucketTaggingRequest) -> Result<Empty, AwsError> {
         let mut b = bucket(ctx, &input.bucket)?;
         let tags = input.tagging.tag_set;
-        if tags.len() > MAX_TAGS {
-            return Err(invalid_tag("Bucket tag count cannot be greater than 50"));
+        if tags.len() > TAGS_PER_BUCKET {
+            return Err(invalid_tag(&format!("Bucket tag count cannot be greater than {TAGS_PER_BUCKET}")));
         }
         for (i, t) in tags.iter().enumerate() {
             if t.key.is_empty() || t.key.chars().count() > 128 {

@@ -11,6 +11,7 @@ mod acl;
 mod buckets;
 mod encryption;
 mod lifecycle;
+mod limits;
 mod logging;
 mod misc;
 mod notification;

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use hubsim_model::{s3, Empty};
 
+use super::limits::{policy_size, BUCKET_POLICY_BYTES};
 use super::{bucket, bucket_arn, bucket_part, part};
 use crate::error::AwsError;
 use crate::policy::{glob, Policy};
@@ -19,8 +20,14 @@ fn malformed(message: impl Into<String>) -> AwsError {
 }
 
 /// Parses a bucket policy as S3 does: the grammar, S3 actions only, and resources that are
-/// this bucket or its objects.
+/// this bucket or its objects, within S3's size limit (measured before anything is parsed).
 pub fn parse_bucket_policy(name: &str, text: &str) -> Result<Arc<Policy>, AwsError> {
+    let size = policy_size(text);
+    if size > BUCKET_POLICY_BYTES {
+        return Err(malformed(format!(
+            "Policy exceeds the maximum allowed document size: {size} bytes without white space, the limit is {BUCKET_POLICY_BYTES}"
+        )));
+    }
     let policy = Policy::parse(text, true).map_err(|e| malformed(e.0))?;
     let mut sids: Vec<&str> = policy.statements.iter().filter_map(|s| s.sid.as_deref()).collect();
     sids.sort_unstable();

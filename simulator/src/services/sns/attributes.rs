@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use hubsim_model::{sns, Empty};
 
+use super::limits::TOPIC_POLICY_BYTES;
 use super::{invalid_parameter, topic, Subscription, Topic};
 use crate::error::AwsError;
 use crate::policy::Policy;
@@ -74,6 +75,12 @@ pub(super) fn check_attribute(name: &str, value: &str, fifo: bool, creating: boo
     };
     match name {
         "Policy" => {
+            if value.len() > TOPIC_POLICY_BYTES {
+                return Err(invalid_parameter(format!(
+                    "Invalid parameter: Policy Error: the policy is {} bytes; the limit is {TOPIC_POLICY_BYTES}",
+                    value.len()
+                )));
+            }
             Policy::parse(value, true)
                 .map_err(|e| invalid_parameter(format!("Invalid parameter: Policy Error: {}", e.0)))?;
         }

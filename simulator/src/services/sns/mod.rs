@@ -5,6 +5,7 @@
 //! confirms by a round trip (email, HTTP/S) stay pending forever.
 
 mod attributes;
+mod limits;
 mod state;
 mod subscriptions;
 mod topics;

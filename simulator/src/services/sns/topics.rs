@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use hubsim_model::{sns, Empty};
 
 use super::attributes::{apply, check_attribute, default_policy};
+use super::limits::TAGS_PER_TOPIC;
 use super::{invalid_parameter, page, topic, topic_arn, Subscription, Topic, TopicArn};
 use crate::error::AwsError;
 use crate::registry::{Handler, Registrar};
@@ -21,8 +22,6 @@ pub(super) fn register(r: &mut Registrar) {
 
 /// Topics per ListTopics page.
 const PAGE: usize = 100;
-/// The most tags a topic can carry.
-const MAX_TAGS: usize = 50;
 
 /// Checks a topic name: 1–256 of `[A-Za-z0-9_-]`, plus `.fifo` for (and only for) FIFO topics.
 fn check_name(name: &str, fifo: bool) -> Result<(), AwsError> {
@@ -42,6 +41,10 @@ fn check_name(name: &str, fifo: bool) -> Result<(), AwsError> {
 
 /// Checks tags for a topic that already has `existing` ones.
 fn check_tags(existing: &[sns::Tag], new: &[sns::Tag]) -> Result<(), AwsError> {
+    // More tags than a topic can hold are refused before the (quadratic) duplicate check.
+    if new.len() > TAGS_PER_TOPIC {
+        return Err(tag_limit());
+    }
     for (i, t) in new.iter().enumerate() {
         if t.key.to_ascii_lowercase().starts_with("aws:") {
             return Err(invalid_parameter("Invalid parameter: Tags Reason: Keys may not start with aws:"));
@@ -51,13 +54,14 @@ fn check_tags(existing: &[sns::Tag], new: &[sns::Tag]) -> Result<(), AwsError> {
         }
     }
     let added = new.iter().filter(|t| !existing.iter().any(|e| e.key == t.key)).count();
-    if existing.len() + added > MAX_TAGS {
-        return Err(AwsError::bad_request(
-            "TagLimitExceeded",
-            "Could not complete request: tag quota of per resource exceeded",
-        ));
+    if existing.len() + added > TAGS_PER_TOPIC {
+        return Err(tag_limit());
     }
     Ok(())
+}
+
+fn tag_limit() -> AwsError {
+    AwsError::bad_request("TagLimitExceeded", "Could not complete request: tag quota of per resource exceeded")
 }
 
 /// Adds or overwrites `new` tags.
