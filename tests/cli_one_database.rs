@@ -150,12 +150,13 @@ fn every_command_on_a_served_database_fails_at_once_naming_the_holder_and_change
 }
 
 /// What each racing client does: 400 acknowledged writes through the one server, every eighth
-/// a new security group, the rest a rule on a port of its own on one shared group (a
-/// read-modify-write of that group's document). It prints what the server acknowledged.
+/// a new security group, the rest a rule on a port of its own on one of the shared groups, both
+/// clients taking them in turn (a read-modify-write of that group's document; sixteen groups
+/// keep each under AWS's 60 inbound rules). It prints what the server acknowledged.
 const RACER: &str = r#"
 import json, sys, boto3
 from botocore.config import Config
-port, group, base, n, tag = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+port, shared, base, n, tag = int(sys.argv[1]), sys.argv[2].split(","), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 ec2 = boto3.client("ec2", endpoint_url=f"http://127.0.0.1:{port}", region_name="ap-northeast-1",
     aws_access_key_id="AKIDHUBSIMTEST", aws_secret_access_key="secret",
     config=Config(retries={"max_attempts": 1, "mode": "standard"}))
@@ -164,7 +165,7 @@ for i in range(n):
     if i % 8 == 0:
         groups.append(ec2.create_security_group(GroupName=f"race-{tag}-{i}", Description="race")["GroupId"])
     else:
-        answer = ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[{
+        answer = ec2.authorize_security_group_ingress(GroupId=shared[i % len(shared)], IpPermissions=[{
             "IpProtocol": "tcp", "FromPort": base + i, "ToPort": base + i,
             "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
         rules += [[r["SecurityGroupRuleId"], r["FromPort"]] for r in answer["SecurityGroupRules"]]
@@ -184,10 +185,13 @@ fn two_client_processes_racing_800_writes_through_the_holder_lose_none() {
     let port = server.port;
     let shared = boto(
         port,
-        r#"OUT["id"] = client("ec2", "ap-northeast-1").create_security_group(GroupName="shared", Description="race")["GroupId"]"#,
-    )["id"]
+        r#"
+ec2 = client("ec2", "ap-northeast-1")
+OUT["ids"] = ",".join(ec2.create_security_group(GroupName=f"shared-{n}", Description="race")["GroupId"] for n in range(16))
+"#,
+    )["ids"]
         .as_str()
-        .expect("group id")
+        .expect("group ids")
         .to_string();
 
     const PER_CLIENT: u16 = 400;
@@ -237,7 +241,7 @@ fn two_client_processes_racing_800_writes_through_the_holder_lose_none() {
 ec2 = client("ec2", "ap-northeast-1")
 OUT["groups"] = [g["GroupId"] for p in ec2.get_paginator("describe_security_groups").paginate() for g in p["SecurityGroups"]]
 OUT["rules"] = [[r["SecurityGroupRuleId"], r["FromPort"]] for p in ec2.get_paginator("describe_security_group_rules").paginate(
-    Filters=[{{"Name": "group-id", "Values": ["{shared}"]}}]) for r in p["SecurityGroupRules"] if not r["IsEgress"]]
+    Filters=[{{"Name": "group-id", "Values": "{shared}".split(",")}}]) for r in p["SecurityGroupRules"] if not r["IsEgress"]]
 "#
         ),
     );
@@ -252,7 +256,7 @@ OUT["rules"] = [[r["SecurityGroupRuleId"], r["FromPort"]] for p in ec2.get_pagin
         .iter()
         .map(|r| (r[0].as_str().expect("id").to_string(), r[1].as_u64().expect("port")))
         .collect();
-    assert_eq!(stored_rules.len(), rules.len(), "the shared group holds exactly the acknowledged rules");
+    assert_eq!(stored_rules.len(), rules.len(), "the shared groups hold exactly the acknowledged rules");
     let stored_ids: BTreeSet<&String> = stored_rules.iter().map(|(id, _)| id).collect();
     assert_eq!(stored_ids, unique_rules, "the stored rule ids are the acknowledged ones");
     let stored_ports: BTreeSet<u64> = stored_rules.iter().map(|(_, p)| *p).collect();
