@@ -332,9 +332,8 @@ OUT["topic_home"] = err(client("sns", home).create_topic, Name="home-topic")
 
     // The database's export is a scenario that validates: the IAM call signed for us-east-1
     // became a step of the home region.
-    let db = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("wire-{}-regions", std::process::id()))
-        .join("state.db");
+    // The server holds its database: stop it first (one process per database file).
+    let db = server.stop_keeping_db();
     let exported = dir.join("exported.json");
     let hubsim = |args: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_hubsim")).args(args).output().expect("run hubsim")
@@ -360,6 +359,9 @@ OUT["topic_home"] = err(client("sns", home).create_topic, Name="home-topic")
     let validate = hubsim(&["scenario", "validate", exported.to_str().expect("utf-8")]);
     assert!(validate.status.success(), "{}\n{text}", String::from_utf8_lossy(&validate.stderr));
     let _ = std::fs::remove_dir_all(&dir);
+    if let Some(server_dir) = db.parent() {
+        let _ = std::fs::remove_dir_all(server_dir);
+    }
 }
 
 #[test]

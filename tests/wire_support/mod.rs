@@ -17,6 +17,8 @@ pub struct Server {
     pub port: u16,
     /// The first line it printed.
     pub first_line: String,
+    /// Its database file.
+    pub db: PathBuf,
     _stdin: Mutex<ChildStdin>,
     _child: Mutex<Child>,
 }
@@ -37,7 +39,8 @@ pub fn start(name: &str, args: &[&str]) -> Server {
 /// [`start`] with environment variables `env` set for the server.
 pub fn start_with_env(name: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
     let db = db_path(name);
-    let script = r#"bin="$1"; shift; "$bin" "$@" & pid=$!; read _ignored; kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$(dirname "$DB")""#;
+    // The wrapper removes the database when the test process goes away, unless told `keep`.
+    let script = r#"bin="$1"; shift; "$bin" "$@" & pid=$!; read answer; kill $pid 2>/dev/null; wait $pid 2>/dev/null; [ "$answer" = keep ] || rm -rf "$(dirname "$DB")""#;
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(script)
@@ -66,7 +69,19 @@ pub fn start_with_env(name: &str, args: &[&str], env: &[(&str, &str)]) -> Server
         .next()
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("no port in the first line {first_line:?}"));
-    Server { port, first_line, _stdin: Mutex::new(stdin), _child: Mutex::new(child) }
+    Server { port, first_line, db, _stdin: Mutex::new(stdin), _child: Mutex::new(child) }
+}
+
+impl Server {
+    /// Stops the server and waits for it, keeping its database (no longer held by any
+    /// process) for the test to open; the caller removes it.
+    pub fn stop_keeping_db(self) -> PathBuf {
+        let mut stdin = self._stdin.into_inner().unwrap_or_else(|p| p.into_inner());
+        let _ = stdin.write_all(b"keep\n");
+        drop(stdin);
+        let _ = self._child.into_inner().unwrap_or_else(|p| p.into_inner()).wait();
+        self.db
+    }
 }
 
 /// Whether python3 with boto3 is available; when not, `CI=true` fails the test and anything
