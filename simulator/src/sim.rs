@@ -502,8 +502,13 @@ impl Batch<'_> {
         let input_text = if self.journaling { Some(call.input_text()?) } else { None };
         let result = call.check(entry).and_then(|()| self.guarded(entry, region, call, input_text.as_deref()));
         if let (Err(e), Some(input), Refusals::Journal) = (&result, &input_text, refusals) {
+            // A refusal keeps a bounded summary: nothing replays it, and a client's refused
+            // input (a 10 MiB policy) must not grow the file by its size.
+            let input = store::refusal_input(input);
+            let error = e.to_string();
+            let error = store::refusal_error(&error);
             // Bookkeeping only: a journal write that fails must not turn AWS's answer into another.
-            let _ = self.journal(entry, region, input, Err(&e.to_string()));
+            let _ = self.journal(entry, region, &input, Err(&error));
         }
         result
     }

@@ -424,14 +424,49 @@ pub struct JournalEntry {
     pub service: String,
     /// Operation name.
     pub operation: String,
-    /// The input as JSON (botocore member names).
+    /// The input as JSON (botocore member names). For a refused call whose input was larger
+    /// than [`REFUSAL_KEPT`] bytes, a summary instead (see [`refusal_input`]).
     pub input: serde_json::Value,
     /// The output when it succeeded.
     pub output: Option<serde_json::Value>,
-    /// `Code: message` when it failed.
+    /// `Code: message` when it failed (at most about [`REFUSAL_KEPT`] bytes of it, see
+    /// [`refusal_error`]).
     pub error: Option<String>,
     /// Scenario clock at the call, ms since the epoch.
     pub at: i64,
+}
+
+/// The most of a refused call's input and error a journal row keeps, in bytes.
+pub const REFUSAL_KEPT: usize = 1024;
+
+/// What the journal keeps of a refused call's input (JSON text): the input itself when it is
+/// at most [`REFUSAL_KEPT`] bytes, else `{"hubsim:truncated": {"bytes": N, "head": TEXT}}`, where
+/// `head` is the input text's first [`REFUSAL_KEPT`] bytes (cut at a character boundary) and
+/// `N` its whole length. A refusal is never replayed, so its row is a record, not a step.
+pub fn refusal_input(input: &str) -> std::borrow::Cow<'_, str> {
+    if input.len() <= REFUSAL_KEPT {
+        return input.into();
+    }
+    let head = head_of(input, REFUSAL_KEPT);
+    serde_json::json!({"hubsim:truncated": {"bytes": input.len(), "head": head}}).to_string().into()
+}
+
+/// What the journal keeps of a refusal's `Code: message` text: at most [`REFUSAL_KEPT`] bytes
+/// of it, then how long it was (an error may quote the input it refuses).
+pub fn refusal_error(error: &str) -> std::borrow::Cow<'_, str> {
+    if error.len() <= REFUSAL_KEPT {
+        return error.into();
+    }
+    format!("{}... ({} bytes in all)", head_of(error, REFUSAL_KEPT), error.len()).into()
+}
+
+/// The longest start of `text` of at most `max` bytes that ends at a character boundary.
+fn head_of(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// Appends a journal row. `input` and a successful output are JSON text.
