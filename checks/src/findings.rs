@@ -262,13 +262,15 @@ pub fn import_and_read<A: AwsApi>(
     Ok(out)
 }
 
-/// Sends `findings` to `BatchImportFindings` in `region`, 100 at a time.
+/// Sends `findings` to `BatchImportFindings` in `region`, 100 at a time, as derived state
+/// ([`AwsApi::call_derived`]: the account's history does not keep them, an evaluation makes
+/// them again).
 fn send<A: AwsApi>(api: &A, r: &str, findings: Vec<sh::AwsSecurityFinding>) -> Result<(), FetchError> {
     let mut findings = findings.into_iter().peekable();
     while findings.peek().is_some() {
         let chunk: Vec<_> = findings.by_ref().take(100).collect();
         let out = api
-            .call::<sh::BatchImportFindings>(r, sh::BatchImportFindingsRequest { findings: chunk })
+            .call_derived::<sh::BatchImportFindings>(r, sh::BatchImportFindingsRequest { findings: chunk })
             .map_err(wrap("BatchImportFindings", r))?;
         if let Some(failed) = out.failed_findings.filter(|f| !f.is_empty()) {
             let first = &failed[0];
@@ -347,7 +349,7 @@ pub fn suppress_known<A: AwsApi>(
             if already {
                 continue;
             }
-            api.call::<sh::BatchUpdateFindings>(
+            api.call_derived::<sh::BatchUpdateFindings>(
                 region,
                 sh::BatchUpdateFindingsRequest {
                     finding_identifiers: vec![sh::AwsSecurityFindingIdentifier {

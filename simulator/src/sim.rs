@@ -169,6 +169,19 @@ impl Simulator {
     /// mutating call runs in its own transaction (its savepoint and journal row inside).
     #[inline]
     fn dispatch<C: Call>(&self, entry: &Entry, region: &str, call: C) -> Result<C::Output, AwsError> {
+        self.dispatch_journaled(entry, region, call, true)
+    }
+
+    /// [`Simulator::dispatch`], journaling a mutating call only if `journaled` (derived state,
+    /// see [`AwsApi::call_derived`], is not).
+    #[inline]
+    fn dispatch_journaled<C: Call>(
+        &self,
+        entry: &Entry,
+        region: &str,
+        call: C,
+        journaled: bool,
+    ) -> Result<C::Output, AwsError> {
         if !entry.mutates {
             let mut inner = self.lock();
             let Inner { conn, docs, state, .. } = &mut *inner;
@@ -176,8 +189,10 @@ impl Simulator {
             let mut batch = Batch { db: Db { conn, docs }, state, journaling: true, new_world: false, catalog };
             return batch.read(entry, region, call);
         }
-        let result =
-            self.transaction::<_, SimError>(|batch| Ok(batch.dispatch(entry, region, call, Refusals::Journal)));
+        let result = self.transaction::<_, SimError>(|batch| {
+            batch.journaling = journaled;
+            Ok(batch.dispatch(entry, region, call, Refusals::Journal))
+        });
         result.map_err(AwsError::from)?
     }
 
@@ -269,6 +284,14 @@ impl AwsApi for Simulator {
         // A read through the simulator's own API is not checked against the model (the callers
         // in process build their inputs from typed values); a read in a batch is, as before.
         self.dispatch(entry, region, TypedCall::<O> { handler, input, check_reads: false })
+    }
+
+    /// Like [`AwsApi::call`] (its own transaction, a second of scenario time for a mutating
+    /// call), without a journal row: findings are derived state, which export does not replay
+    /// and re-evaluations must not pile up in the file.
+    fn call_derived<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
+        let (entry, handler) = typed_entry::<O>()?;
+        self.dispatch_journaled(entry, region, TypedCall::<O> { handler, input, check_reads: false }, false)
     }
 }
 
@@ -404,6 +427,15 @@ impl<'a, 'b> BatchApi<'a, 'b> {
 impl AwsApi for BatchApi<'_, '_> {
     fn call<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
         self.batch.borrow_mut().call::<O>(region, input)
+    }
+
+    /// Like [`AwsApi::call`] inside the batch, without a journal row (derived state).
+    fn call_derived<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
+        let mut batch = self.batch.borrow_mut();
+        let journaling = batch.set_journaling(false);
+        let result = batch.call::<O>(region, input);
+        batch.set_journaling(journaling);
+        result
     }
 }
 
