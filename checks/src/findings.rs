@@ -2,7 +2,9 @@
 //! a stable Id per (region, control, resource), imported into the simulated Security Hub
 //! through `BatchImportFindings`, which applies the finding lifecycle. Findings no longer
 //! produced are archived; the scenario's own suppressions are applied with
-//! `BatchUpdateFindings`.
+//! `BatchUpdateFindings`. Every write here is derived state ([`AwsApi::call_derived`]): the
+//! next evaluation makes it again, so an account's history (the simulator's journal, what
+//! export replays) does not keep it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
