@@ -223,9 +223,14 @@ fn doc_of<R: Resource, T>(docs: &Docs, row: &rusqlite::Row<'_>, pick: impl FnOnc
     if let Some(doc) = docs.get::<R>(rowid) {
         return Ok(pick(&doc));
     }
-    let doc: R = parse_doc(row, row.as_ref().column_count() - 1)?;
+    let col = row.as_ref().column_count() - 1;
+    let bytes = match row.get_ref(col)? {
+        ValueRef::Text(text) => text.len(),
+        _ => 0,
+    };
+    let doc: R = parse_doc(row, col)?;
     let t = pick(&doc);
-    docs.remember(rowid, doc);
+    docs.remember(rowid, doc, bytes);
     Ok(t)
 }
 
@@ -247,7 +252,9 @@ fn doc_at<R: Resource, T>(db: Db<'_>, rowid: i64, pick: impl FnOnce(&R) -> T) ->
 pub fn put<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str, seq: u64, doc: R) -> Result<(), SimError> {
     let region = if R::GLOBAL { "" } else { region };
     let key = docs::key(account, region, R::KIND, id);
+    let mut bytes = 0;
     let rowid = with_json(&doc, |text| {
+        bytes = text.len();
         #[cfg(debug_assertions)]
         {
             let back: R = serde_json::from_str(text)?;
@@ -272,7 +279,7 @@ pub fn put<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str, seq: 
             }
         }
     })?;
-    db.docs.wrote(key, rowid, doc);
+    db.docs.wrote(key, rowid, doc, bytes);
     Ok(())
 }
 
