@@ -201,16 +201,19 @@ def summarize(recorder, skip_s=0.0):
         print(f"{op:<40} {len(xs):>7} {percentile(xs, 50):>8.2f} {percentile(xs, 99):>8.2f} {max(xs):>8.2f}")
     # Short calls overlapping a GetFindings in flight (windows are sorted; a sweep).
     short = sorted((c for c in calls if c[0] != "securityhub:GetFindings"), key=lambda c: c[1])
-    during, i = [], 0
+    # One GetFindings connection: the windows follow one another, so their ends are sorted too.
+    during, outside, i = [], [], 0
     for c in short:
+        ms = (c[2] - c[1]) * 1000
         while i < len(windows) and windows[i][1] < c[1]:
             i += 1
-        j = i
+        j, hit = i, False
         while j < len(windows) and windows[j][0] <= c[2]:
             if windows[j][1] >= c[1]:
-                during.append((c[2] - c[1]) * 1000)
+                hit = True
                 break
             j += 1
+        (during if hit else outside).append(ms)
     others = [(c[2] - c[1]) * 1000 for c in short]
     busy = sum(e - s for s, e in windows)
     span = max(c[2] for c in calls) - t0
@@ -220,13 +223,15 @@ def summarize(recorder, skip_s=0.0):
         "during_getfindings": len(during),
         "during_p50_ms": percentile(during, 50),
         "during_p99_ms": percentile(during, 99),
+        "outside_p99_ms": percentile(outside, 99),
         "getfindings": len(windows),
         "getfindings_busy_share": busy / span if span else 0,
     }
     print(
         f"short calls: {len(others)}, p99 {result['short_p99_ms']:.2f} ms; while a GetFindings was in flight "
         f"({result['getfindings_busy_share'] * 100:.0f} % of the time): {len(during)} calls, "
-        f"p50 {result['during_p50_ms']:.2f} ms, p99 {result['during_p99_ms']:.2f} ms (target < 5 ms)"
+        f"p50 {result['during_p50_ms']:.2f} ms, p99 {result['during_p99_ms']:.2f} ms (target < 5 ms); "
+        f"the others: p99 {result['outside_p99_ms']:.2f} ms"
     )
     return result
 
