@@ -3,8 +3,8 @@
 //! through `BatchImportFindings`, which applies the finding lifecycle. Findings no longer
 //! produced are archived; the scenario's own suppressions are applied with
 //! `BatchUpdateFindings`. Every write here is derived state ([`AwsApi::call_derived`]): the
-//! next evaluation makes it again, so an account's history (the simulator's journal, what
-//! export replays) does not keep it.
+//! simulator journals only what changed more than observation times (a new or changed finding,
+//! a suppression), so re-evaluating an unchanged account adds nothing to the account's history.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -273,8 +273,7 @@ pub fn import_and_read<A: AwsApi>(
 }
 
 /// Sends `findings` to `BatchImportFindings` in `region`, 100 at a time, as derived state
-/// ([`AwsApi::call_derived`]: the account's history does not keep them, an evaluation makes
-/// them again).
+/// ([`AwsApi::call_derived`]: a batch of findings re-observed unchanged is not journaled).
 fn send<A: AwsApi>(api: &A, r: &str, findings: Vec<sh::AwsSecurityFinding>) -> Result<(), FetchError> {
     let mut findings = findings.into_iter().peekable();
     while findings.peek().is_some() {

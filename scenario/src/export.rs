@@ -4,8 +4,8 @@
 //! given. Ids and times are deterministic, so replaying the steps on the same baseline
 //! recreates the same resources with the same ids: export(load(export(S))) == export(S),
 //! whether the state came from a file, from remediation or from calls over HTTP. Findings the
-//! evaluator imported are not among the steps (derived state, never journaled): evaluating the
-//! loaded export makes them again.
+//! evaluator imported are among the steps when they were new or changed; re-imports of
+//! unchanged findings are not (derived state, not journaled).
 
 use hubsim_simulator::{SimError, Simulator};
 

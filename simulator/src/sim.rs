@@ -133,7 +133,7 @@ impl Simulator {
         let tx = store::begin(Db { conn, docs })?;
         let backup = state.clone();
         let catalog = self.catalog.as_deref();
-        let mut batch = Batch { db: tx.db(), state, journaling: true, new_world: false, catalog };
+        let mut batch = Batch { db: tx.db(), state, journaling: true, derived: false, new_world: false, catalog };
         let result = f(&mut batch).and_then(|out| {
             if let Some((s, r)) = batch.state.as_ref() {
                 // The settings change only with a new world; the run state with every call.
@@ -172,28 +172,28 @@ impl Simulator {
     /// mutating call runs in its own transaction (its savepoint and journal row inside).
     #[inline]
     fn dispatch<C: Call>(&self, entry: &Entry, region: &str, call: C) -> Result<C::Output, AwsError> {
-        self.dispatch_journaled(entry, region, call, true)
+        self.dispatch_journaled(entry, region, call, false)
     }
 
-    /// [`Simulator::dispatch`], journaling a mutating call only if `journaled` (derived state,
-    /// see [`AwsApi::call_derived`], is not).
+    /// [`Simulator::dispatch`], for a `derived` call too (see [`AwsApi::call_derived`]).
     #[inline]
     fn dispatch_journaled<C: Call>(
         &self,
         entry: &Entry,
         region: &str,
         call: C,
-        journaled: bool,
+        derived: bool,
     ) -> Result<C::Output, AwsError> {
         if !entry.mutates {
             let mut inner = self.lock();
             let Inner { conn, docs, state, .. } = &mut *inner;
             let catalog = self.catalog.as_deref();
-            let mut batch = Batch { db: Db { conn, docs }, state, journaling: true, new_world: false, catalog };
+            let mut batch =
+                Batch { db: Db { conn, docs }, state, journaling: true, derived: false, new_world: false, catalog };
             return batch.read(entry, region, call);
         }
         let result = self.transaction::<_, SimError>(|batch| {
-            batch.journaling = journaled;
+            batch.derived = derived;
             Ok(batch.dispatch(entry, region, call, Refusals::Journal))
         });
         result.map_err(AwsError::from)?
@@ -290,11 +290,13 @@ impl AwsApi for Simulator {
     }
 
     /// Like [`AwsApi::call`] (its own transaction, a second of scenario time for a mutating
-    /// call), without a journal row: findings are derived state, which export does not replay
-    /// and re-evaluations must not pile up in the file.
+    /// call), journaled only if it changed more than observation times: re-importing findings
+    /// as they were leaves no journal row, so re-evaluating an unchanged account does not grow
+    /// the file, while a new or changed finding is journaled (export replays it, and the
+    /// workflow changes journaled after it apply to it).
     fn call_derived<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
         let (entry, handler) = typed_entry::<O>()?;
-        self.dispatch_journaled(entry, region, TypedCall::<O> { handler, input, check_reads: false }, false)
+        self.dispatch_journaled(entry, region, TypedCall::<O> { handler, input, check_reads: false }, true)
     }
 }
 
@@ -432,12 +434,13 @@ impl AwsApi for BatchApi<'_, '_> {
         self.batch.borrow_mut().call::<O>(region, input)
     }
 
-    /// Like [`AwsApi::call`] inside the batch, without a journal row (derived state).
+    /// Like [`AwsApi::call`] inside the batch, journaled only if it changed more than
+    /// observation times (see the simulator's [`AwsApi::call_derived`]).
     fn call_derived<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
         let mut batch = self.batch.borrow_mut();
-        let journaling = batch.set_journaling(false);
+        let derived = std::mem::replace(&mut batch.derived, true);
         let result = batch.call::<O>(region, input);
-        batch.set_journaling(journaling);
+        batch.derived = derived;
         result
     }
 }
@@ -451,6 +454,9 @@ pub struct Batch<'a> {
     db: Db<'a>,
     state: &'a mut Option<(Settings, RunState)>,
     journaling: bool,
+    /// Whether the call being made is derived state (`AwsApi::call_derived`): journaled only
+    /// if it changed more than observation times.
+    derived: bool,
     /// Whether the world was replaced or removed (its settings must be written again).
     new_world: bool,
     /// The simulator's control catalogue.
@@ -574,11 +580,19 @@ impl Batch<'_> {
         // Each mutating call takes one second of scenario time, so creation times are ordered.
         run.clock_ms += 1000;
         let mut ctx = Ctx::new(self.db, settings, run, region, self.catalog);
-        let result = call.run(entry, &mut ctx).and_then(|output| {
-            if let Some(input) = input_text {
-                let text = C::output_text(&output)?;
-                self.journal(entry, region, input, Ok(&text))?;
-            }
+        let result = call.run(entry, &mut ctx);
+        // A derived call keeps only the items that changed more than observation times: the
+        // rest would rebuild nothing when replayed.
+        let changed = if self.derived { ctx.changed_items() } else { None };
+        let result = result.and_then(|output| {
+            let Some(input) = input_text else { return Ok(output) };
+            let input = match &changed {
+                None => std::borrow::Cow::Borrowed(input),
+                Some((_, items)) if items.is_empty() => return Ok(output),
+                Some((member, items)) => store::keep_items(input, member, items)?,
+            };
+            let text = C::output_text(&output)?;
+            self.journal(entry, region, &input, Ok(&text))?;
             Ok(output)
         });
         match result {

@@ -467,6 +467,28 @@ pub fn refusal_error(error: &str) -> std::borrow::Cow<'_, str> {
     format!("{}... ({} bytes in all)", head_of(error, REFUSAL_KEPT), error.len()).into()
 }
 
+/// The input JSON text `input` with only the items at `keep` (ascending) of its list member
+/// `member`: what a derived call's journal row keeps of it (see `Ctx::set_observed_only`).
+pub(crate) fn keep_items<'a>(
+    input: &'a str,
+    member: &str,
+    keep: &[usize],
+) -> Result<std::borrow::Cow<'a, str>, SimError> {
+    let mut value: serde_json::Value = serde_json::from_str(input)?;
+    if let Some(list) = value.get_mut(member).and_then(serde_json::Value::as_array_mut) {
+        if keep.len() == list.len() {
+            return Ok(input.into());
+        }
+        let mut index = 0;
+        list.retain(|_| {
+            let kept = keep.binary_search(&index).is_ok();
+            index += 1;
+            kept
+        });
+    }
+    Ok(json_text(&value)?.into())
+}
+
 /// The longest start of `text` of at most `max` bytes that ends at a character boundary.
 fn head_of(text: &str, max: usize) -> &str {
     let mut end = max.min(text.len());

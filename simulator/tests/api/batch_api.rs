@@ -62,34 +62,3 @@ fn nothing_lands_when_the_batch_fails() {
     assert!(result.is_err());
     assert_eq!((buckets(&sim), journal(&sim), sim.run_state()), before);
 }
-
-/// A derived call (the evaluator's findings) changes the account and moves the clock like any
-/// call, through the simulator or a batch, but leaves no journal row: export does not replay it.
-#[test]
-fn derived_calls_change_the_account_without_a_journal_row() {
-    let direct = fresh_account(Era::Current, &[REGION]);
-    let batched = fresh_account(Era::Current, &[REGION]);
-    let derived = |api: &dyn Fn(&str) -> Result<s3::CreateBucketOutput, AwsError>| {
-        (api("derived-bucket").map(|_| ()), api("derived-bucket").map(|_| ()).map_err(|e| e.code))
-    };
-    let before = direct.run_state().unwrap().clock_ms;
-    let through_sim =
-        derived(&|name| direct.call_derived::<s3::CreateBucket>(REGION, create_bucket_request(REGION, name)));
-    let through_batch = batched
-        .transaction::<_, SimError>(|batch| {
-            let api = BatchApi::new(batch);
-            let out =
-                derived(&|name| api.call_derived::<s3::CreateBucket>(REGION, create_bucket_request(REGION, name)));
-            // Journaling is back on for the batch's next call.
-            create(&api, "journaled-bucket").unwrap();
-            Ok(out)
-        })
-        .unwrap();
-    assert_eq!(through_sim, (Ok(()), Err("BucketAlreadyOwnedByYou".to_string())));
-    assert_eq!(through_batch, through_sim);
-    assert_eq!(buckets(&direct), ["derived-bucket"]);
-    assert_eq!(buckets(&batched), ["derived-bucket", "journaled-bucket"]);
-    assert_eq!(journal(&direct), []);
-    assert_eq!(journal(&batched), [("CreateBucket".to_string(), None)]);
-    assert_eq!(direct.run_state().unwrap().clock_ms, before + 1000, "the success moved the clock");
-}
