@@ -2,11 +2,10 @@
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use hubsim_api::AwsApi;
 use hubsim_model::Operation;
-use parking_lot::{Mutex, MutexGuard};
 use rusqlite::Connection;
 use serde_json::Value;
 
@@ -24,8 +23,7 @@ const RUN_KEY: &str = "run";
 ///
 /// Every mutating call runs in one transaction: if AWS would refuse it, nothing changes.
 /// Calls are serialized through one connection, so concurrent callers never see
-/// "database is locked". The lock is held for one call at a time and handed over fairly (a
-/// caller waits for the call in progress, not for a whole evaluation making many calls).
+/// "database is locked".
 pub struct Simulator {
     inner: Mutex<Inner>,
     /// The database file; `None` for an in-memory database.
@@ -96,9 +94,8 @@ impl Simulator {
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding the lock cannot leave a half-applied change (the transaction
-        // rolls back when its guard drops), so the lock is not poisoned by one (parking_lot's
-        // never is). It is eventually fair: a waiter gets it within about a millisecond.
-        let mut inner = self.inner.lock();
+        // rolls back when its guard drops), so a poisoned lock is safe to keep using.
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(known) = inner.shared {
             // Another process may have written the file since: then what was parsed is stale.
             // (If SQLite cannot say, the documents are forgotten too.)
