@@ -271,7 +271,12 @@ fn check(s: &Scenario) -> R<()> {
     let strip = |r: &Report| -> BTreeSet<(String, String, String)> {
         verdicts(r).into_iter().map(|(id, c, w, _)| (id, c, w)).collect()
     };
-    ensure!(strip(a) == strip(b), "(f) the exported copy evaluates differently");
+    ensure!(
+        strip(a) == strip(b),
+        "(f) the exported copy evaluates differently:\nonly the original: {:#?}\nonly the copy: {:#?}",
+        strip(a).difference(&strip(b)).collect::<Vec<_>>(),
+        strip(b).difference(&strip(a)).collect::<Vec<_>>()
+    );
 
     // (e) the same scenario in a fresh simulator gives the same transcript.
     let twin = fresh(s)?;

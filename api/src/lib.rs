@@ -23,4 +23,12 @@ use hubsim_model::Operation;
 pub trait AwsApi {
     /// Calls `O` in `region` with `input`.
     fn call<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError>;
+
+    /// Calls `O` to record derived state: what the caller computed from the account and will
+    /// compute again (the evaluator's findings, imported on every evaluation). The answer is
+    /// [`AwsApi::call`]'s; an implementation that keeps a history of the calls that built the
+    /// account (the simulator's journal, which export replays) leaves these out of it.
+    fn call_derived<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
+        self.call::<O>(region, input)
+    }
 }

@@ -3,7 +3,9 @@
 //! The steps are the journal's successful mutating calls, in order, with their inputs as
 //! given. Ids and times are deterministic, so replaying the steps on the same baseline
 //! recreates the same resources with the same ids: export(load(export(S))) == export(S),
-//! whether the state came from a file, from remediation or from calls over HTTP.
+//! whether the state came from a file, from remediation or from calls over HTTP. Findings the
+//! evaluator imported are among the steps when they were new or changed; re-imports of
+//! unchanged findings are not (derived state, not journaled).
 
 use hubsim_simulator::settings::Settings;
 use hubsim_simulator::{is_global_service, SimError, Simulator};

@@ -64,6 +64,10 @@ pub struct State {
     hooks: Option<Arc<dyn Hooks>>,
     /// A mutating call succeeded since change-triggered controls last ran.
     changed: std::sync::atomic::AtomicBool,
+    /// Held while the change-triggered controls run: a GetFindings that finds a refresh in
+    /// progress waits for it (and only GetFindings waits), so its answer reflects the account
+    /// as of its call.
+    refreshing: Mutex<()>,
     body_limit: usize,
     guard: guard::Guard,
     max_connections: usize,
@@ -96,6 +100,7 @@ impl State {
             snapshots: Mutex::new(HashMap::new()),
             hooks: None,
             changed: std::sync::atomic::AtomicBool::new(true),
+            refreshing: Mutex::new(()),
             body_limit: http::DEFAULT_BODY_LIMIT,
             guard: guard::Guard::new(),
             max_connections: http::DEFAULT_MAX_CONNECTIONS,
@@ -156,9 +161,12 @@ impl State {
         self.changed.store(true, Ordering::Relaxed);
     }
 
-    /// Runs the change-triggered controls if the account changed since they last ran.
+    /// Runs the change-triggered controls if the account changed since they last ran (after
+    /// any refresh already running, which this waits for). Other calls go on meanwhile: the
+    /// evaluation takes the simulator's lock one call at a time.
     pub fn refresh_if_changed(&self, sim: &Simulator) {
         if let Some(hooks) = &self.hooks {
+            let _one_at_a_time = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
             if self.changed.swap(false, Ordering::Relaxed) {
                 if let Err(e) = hooks.refresh(sim) {
                     eprintln!("hubsim: refreshing findings failed: {e}");
@@ -241,4 +249,51 @@ fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+    use std::sync::mpsc;
+
+    /// Hooks whose refresh says when it starts, then takes a while.
+    struct SlowRefresh {
+        started: Mutex<Option<mpsc::Sender<()>>>,
+        done: AtomicUsize,
+    }
+
+    impl Hooks for SlowRefresh {
+        fn evaluate(&self, _sim: &Simulator) -> Result<serde_json::Value, String> {
+            Ok(serde_json::json!({}))
+        }
+
+        fn refresh(&self, _sim: &Simulator) -> Result<(), String> {
+            if let Some(tx) = self.started.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                let _ = tx.send(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(150));
+            self.done.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+    }
+
+    /// A GetFindings that arrives while another one's refresh runs waits for that refresh, so
+    /// it answers from the findings of the account as of its call (not from the old ones).
+    #[test]
+    fn a_refresh_in_progress_is_waited_for() {
+        let (tx, rx) = mpsc::channel();
+        let hooks = Arc::new(SlowRefresh { started: Mutex::new(Some(tx)), done: AtomicUsize::new(0) });
+        let sim = Simulator::in_memory().expect("database");
+        let state = Arc::new(State::new(sim).expect("state").with_hooks(hooks.clone()));
+        let first = {
+            let state = state.clone();
+            std::thread::spawn(move || state.with_sim(|sim| state.refresh_if_changed(sim)))
+        };
+        rx.recv().expect("the first refresh started");
+        state.with_sim(|sim| state.refresh_if_changed(sim));
+        assert_eq!(hooks.done.load(Ordering::SeqCst), 1, "returned only once the refresh in progress was done");
+        first.join().expect("first caller");
+        assert_eq!(hooks.done.load(Ordering::SeqCst), 1, "nothing changed since: one refresh in all");
+    }
 }

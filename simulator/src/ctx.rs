@@ -16,6 +16,9 @@ pub struct Ctx<'a> {
     pub(crate) run: &'a mut RunState,
     region: String,
     catalog: Option<&'a dyn ControlCatalog>,
+    /// Which items of the input's list changed more than observation times (see
+    /// [`Ctx::set_observed_only`]); `None`: the call did not say, all count.
+    changed_items: Option<(&'static str, Vec<usize>)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -26,7 +29,21 @@ impl<'a> Ctx<'a> {
         region: &str,
         catalog: Option<&'a dyn ControlCatalog>,
     ) -> Self {
-        Ctx { db, settings, run, region: region.to_string(), catalog }
+        Ctx { db, settings, run, region: region.to_string(), catalog, changed_items: None }
+    }
+
+    /// Says which items of the input's list member `member` changed more than the times at
+    /// which they were observed (a re-import of findings as they were has only `UpdatedAt`,
+    /// `LastObservedAt` and `ProcessedAt` new). A derived call (`AwsApi::call_derived`) is
+    /// journaled with those items alone, and not at all if there are none: replaying the others
+    /// would rebuild nothing.
+    pub(crate) fn set_observed_only(&mut self, member: &'static str, changed: Vec<usize>) {
+        self.changed_items = Some((member, changed));
+    }
+
+    /// What [`Ctx::set_observed_only`] said, if anything.
+    pub(crate) fn changed_items(&mut self) -> Option<(&'static str, Vec<usize>)> {
+        self.changed_items.take()
     }
 
     /// The control catalogue the simulator was given, if any (see [`crate::catalog`]).

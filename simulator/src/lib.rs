@@ -39,4 +39,4 @@ pub use hubsim_api::{memo, model, AwsApi, AwsError, Era};
 pub use operations::{operation_exists, operations, validation_error, OperationInfo};
 pub use settings::Settings;
 pub use sim::{Answer, Batch, Simulator};
-pub use store::JournalEntry;
+pub use store::{JournalEntry, REFUSAL_KEPT};

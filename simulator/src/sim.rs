@@ -142,7 +142,7 @@ impl Simulator {
         let tx = store::begin(Db { conn, docs })?;
         let backup = state.clone();
         let catalog = self.catalog.as_deref();
-        let mut batch = Batch { db: tx.db(), state, journaling: true, new_world: false, catalog };
+        let mut batch = Batch { db: tx.db(), state, journaling: true, derived: false, new_world: false, catalog };
         let result = f(&mut batch).and_then(|out| {
             if let Some((s, r)) = batch.state.as_ref() {
                 // The settings change only with a new world; the run state with every call.
@@ -181,15 +181,30 @@ impl Simulator {
     /// mutating call runs in its own transaction (its savepoint and journal row inside).
     #[inline]
     fn dispatch<C: Call>(&self, entry: &Entry, region: &str, call: C) -> Result<C::Output, AwsError> {
+        self.dispatch_journaled(entry, region, call, false)
+    }
+
+    /// [`Simulator::dispatch`], for a `derived` call too (see [`AwsApi::call_derived`]).
+    #[inline]
+    fn dispatch_journaled<C: Call>(
+        &self,
+        entry: &Entry,
+        region: &str,
+        call: C,
+        derived: bool,
+    ) -> Result<C::Output, AwsError> {
         if !entry.mutates {
             let mut inner = self.lock();
             let Inner { conn, docs, state, .. } = &mut *inner;
             let catalog = self.catalog.as_deref();
-            let mut batch = Batch { db: Db { conn, docs }, state, journaling: true, new_world: false, catalog };
+            let mut batch =
+                Batch { db: Db { conn, docs }, state, journaling: true, derived: false, new_world: false, catalog };
             return batch.read(entry, region, call);
         }
-        let result =
-            self.transaction::<_, SimError>(|batch| Ok(batch.dispatch(entry, region, call, Refusals::Journal)));
+        let result = self.transaction::<_, SimError>(|batch| {
+            batch.derived = derived;
+            Ok(batch.dispatch(entry, region, call, Refusals::Journal))
+        });
         result.map_err(AwsError::from)?
     }
 
@@ -282,6 +297,16 @@ impl AwsApi for Simulator {
         // A read through the simulator's own API is not checked against the model (the callers
         // in process build their inputs from typed values); a read in a batch is, as before.
         self.dispatch(entry, region, TypedCall::<O> { handler, input, check_reads: false })
+    }
+
+    /// Like [`AwsApi::call`] (its own transaction, a second of scenario time for a mutating
+    /// call), journaled only if it changed more than observation times: re-importing findings
+    /// as they were leaves no journal row, so re-evaluating an unchanged account does not grow
+    /// the file, while a new or changed finding is journaled (export replays it, and the
+    /// workflow changes journaled after it apply to it).
+    fn call_derived<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
+        let (entry, handler) = typed_entry::<O>()?;
+        self.dispatch_journaled(entry, region, TypedCall::<O> { handler, input, check_reads: false }, true)
     }
 }
 
@@ -418,6 +443,16 @@ impl AwsApi for BatchApi<'_, '_> {
     fn call<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
         self.batch.borrow_mut().call::<O>(region, input)
     }
+
+    /// Like [`AwsApi::call`] inside the batch, journaled only if it changed more than
+    /// observation times (see the simulator's [`AwsApi::call_derived`]).
+    fn call_derived<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
+        let mut batch = self.batch.borrow_mut();
+        let derived = std::mem::replace(&mut batch.derived, true);
+        let result = batch.call::<O>(region, input);
+        batch.derived = derived;
+        result
+    }
 }
 
 fn uninitialized() -> AwsError {
@@ -429,6 +464,9 @@ pub struct Batch<'a> {
     db: Db<'a>,
     state: &'a mut Option<(Settings, RunState)>,
     journaling: bool,
+    /// Whether the call being made is derived state (`AwsApi::call_derived`): journaled only
+    /// if it changed more than observation times.
+    derived: bool,
     /// Whether the world was replaced or removed (its settings must be written again).
     new_world: bool,
     /// The simulator's control catalogue.
@@ -515,8 +553,13 @@ impl Batch<'_> {
         let input_text = if self.journaling { Some(call.input_text()?) } else { None };
         let result = call.check(entry).and_then(|()| self.guarded(entry, region, call, input_text.as_deref()));
         if let (Err(e), Some(input), Refusals::Journal) = (&result, &input_text, refusals) {
+            // A refusal keeps a bounded summary: nothing replays it, and a client's refused
+            // input (a 10 MiB policy) must not grow the file by its size.
+            let input = store::refusal_input(input);
+            let error = e.to_string();
+            let error = store::refusal_error(&error);
             // Bookkeeping only: a journal write that fails must not turn AWS's answer into another.
-            let _ = self.journal(entry, region, input, Err(&e.to_string()));
+            let _ = self.journal(entry, region, &input, Err(&error));
         }
         result
     }
@@ -547,11 +590,19 @@ impl Batch<'_> {
         // Each mutating call takes one second of scenario time, so creation times are ordered.
         run.clock_ms += 1000;
         let mut ctx = Ctx::new(self.db, settings, run, region, self.catalog);
-        let result = call.run(entry, &mut ctx).and_then(|output| {
-            if let Some(input) = input_text {
-                let text = C::output_text(&output)?;
-                self.journal(entry, region, input, Ok(&text))?;
-            }
+        let result = call.run(entry, &mut ctx);
+        // A derived call keeps only the items that changed more than observation times: the
+        // rest would rebuild nothing when replayed.
+        let changed = if self.derived { ctx.changed_items() } else { None };
+        let result = result.and_then(|output| {
+            let Some(input) = input_text else { return Ok(output) };
+            let input = match &changed {
+                None => std::borrow::Cow::Borrowed(input),
+                Some((_, items)) if items.is_empty() => return Ok(output),
+                Some((member, items)) => store::keep_items(input, member, items)?,
+            };
+            let text = C::output_text(&output)?;
+            self.journal(entry, region, &input, Ok(&text))?;
             Ok(output)
         });
         match result {

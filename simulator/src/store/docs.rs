@@ -10,7 +10,14 @@
 //! What a transaction changes is undone with it: rows written or deleted since the transaction
 //! (or the innermost savepoint) began are forgotten when it rolls back, so the next read asks
 //! SQLite what it kept. (A resource known absent stays absent through a rollback unless the
-//! rolled-back span deleted it, and then it is forgotten with the other changes.) Changes made through other connections are not seen here; the owner of
+//! rolled-back span deleted it, and then it is forgotten with the other changes.)
+//!
+//! What is kept is bounded, so a large account does not stay in memory whole: parsed documents
+//! up to [`PARSED_BYTES`] of their JSON text, rows up to [`KEYS`] resources. Past a bound, all of
+//! that kind is dropped (and read from SQLite again as needed): an evaluation reads a resource's
+//! document several times in a row, so the documents in use are back at once.
+//!
+//! Changes made through other connections are not seen here; the owner of
 //! the connection calls [`Docs::clear`] when SQLite's `data_version` says there were some (a
 //! file shared with another process), and [`super::clear`] calls it when it empties the table.
 
@@ -38,6 +45,8 @@ const ROOM: usize = 256;
 struct State {
     /// Parsed documents by rowid.
     by_row: HashMap<i64, Box<dyn Any + Send>, KeyHasher>,
+    /// The JSON text length of the documents in `by_row`, in all (an estimate of their memory).
+    parsed_bytes: usize,
     /// The row of each resource, by [`key`]; `None` when SQLite holds no such resource.
     rows: HashMap<String, Option<i64>, KeyHasher>,
     /// Rows written or deleted since the transaction began, with their keys, oldest first.
@@ -52,6 +61,7 @@ impl Default for State {
     fn default() -> Self {
         State {
             by_row: HashMap::with_capacity_and_hasher(ROOM, KeyHasher::default()),
+            parsed_bytes: 0,
             rows: HashMap::with_capacity_and_hasher(ROOM, KeyHasher::default()),
             changed: Vec::new(),
             marks: Vec::new(),
@@ -64,7 +74,36 @@ impl Default for State {
 /// client asked for, so it is kept only for a while (a create reads, then writes at once).
 const ABSENCES: usize = 4096;
 
+/// The parsed documents kept, measured by their JSON text: 8 MiB holds 10,000 bucket
+/// configurations (~550 bytes each) or 4,000 findings (~2 KB), about 20 MB parsed.
+pub(crate) const PARSED_BYTES: usize = 8 << 20;
+
+/// The resources whose row is kept (a key is ~100 bytes).
+pub(crate) const KEYS: usize = 1 << 16;
+
 impl State {
+    /// Keeps parsed document `doc` of row `row`, whose JSON text is `bytes` long, dropping every
+    /// other parsed document first if the bound would be passed.
+    fn keep_doc(&mut self, row: i64, doc: Box<dyn Any + Send>, bytes: usize) {
+        if self.parsed_bytes + bytes > PARSED_BYTES {
+            self.by_row.clear();
+            self.parsed_bytes = 0;
+        }
+        self.parsed_bytes += bytes;
+        // A document kept again replaces the old one; its bytes stay counted until the next
+        // drop, which only makes that come a little sooner.
+        self.by_row.insert(row, doc);
+    }
+
+    /// Keeps where the resource of `key` is, dropping every other row first at the bound.
+    fn keep_row(&mut self, key: String, row: Option<i64>) {
+        if self.rows.len() >= KEYS && !self.rows.contains_key(&key) {
+            self.rows.clear();
+            self.absences = 0;
+        }
+        self.rows.insert(key, row);
+    }
+
     fn forget(&mut self, from: usize) {
         let from = from.min(self.changed.len());
         for (row, key) in self.changed.drain(from..) {
@@ -117,13 +156,14 @@ impl Docs {
 
     /// Keeps the document just parsed from row `row` (a read: not undone by a rollback, since
     /// it is what SQLite holds).
-    pub(crate) fn remember<R: Send + 'static>(&self, row: i64, doc: R) {
-        self.state.borrow_mut().by_row.insert(row, Box::new(doc));
+    /// `bytes` is the length of its JSON text.
+    pub(crate) fn remember<R: Send + 'static>(&self, row: i64, doc: R, bytes: usize) {
+        self.state.borrow_mut().keep_doc(row, Box::new(doc), bytes);
     }
 
     /// Keeps that row `row` holds the resource of `key` (read from SQLite).
     pub(crate) fn remember_row(&self, key: String, row: i64) {
-        self.state.borrow_mut().rows.insert(key, Some(row));
+        self.state.borrow_mut().keep_row(key, Some(row));
     }
 
     /// Keeps that SQLite holds no resource of `key` (a read found none).
@@ -134,15 +174,15 @@ impl Docs {
             state.rows.retain(|_, row| row.is_some());
             state.absences = 1;
         }
-        state.rows.insert(key, None);
+        state.keep_row(key, None);
     }
 
     /// Keeps the document just written to row `row` for the resource of `key`, to be forgotten
-    /// if the write is undone.
-    pub(crate) fn wrote<R: Send + 'static>(&self, key: String, row: i64, doc: R) {
+    /// if the write is undone; `bytes` is the length of its JSON text.
+    pub(crate) fn wrote<R: Send + 'static>(&self, key: String, row: i64, doc: R, bytes: usize) {
         let mut state = self.state.borrow_mut();
-        state.by_row.insert(row, Box::new(doc));
-        state.rows.insert(key.clone(), Some(row));
+        state.keep_doc(row, Box::new(doc), bytes);
+        state.keep_row(key.clone(), Some(row));
         state.changed.push((row, key));
     }
 
@@ -193,6 +233,7 @@ impl Docs {
     pub fn clear(&self) {
         let mut state = self.state.borrow_mut();
         state.by_row.clear();
+        state.parsed_bytes = 0;
         state.rows.clear();
     }
 }
@@ -209,10 +250,10 @@ mod tests {
     fn a_rolled_back_savepoint_forgets_only_its_own_rows() {
         let docs = Docs::default();
         docs.remember_row("a".into(), 1);
-        docs.remember(1, "read".to_string());
-        docs.wrote("b".into(), 2, "outer".to_string());
+        docs.remember(1, "read".to_string(), 4);
+        docs.wrote("b".into(), 2, "outer".to_string(), 5);
         docs.savepoint();
-        docs.wrote("c".into(), 3, "inner".to_string());
+        docs.wrote("c".into(), 3, "inner".to_string(), 5);
         docs.deleted("a".into(), 1);
         assert_eq!(docs.place("a"), Place::Absent);
         docs.rollback_savepoint();
@@ -228,7 +269,7 @@ mod tests {
     fn a_commit_keeps_what_was_written_and_a_later_rollback_does_not_undo_it() {
         let docs = Docs::default();
         docs.savepoint();
-        docs.wrote("k".into(), 7, 42u32);
+        docs.wrote("k".into(), 7, 42u32, 2);
         docs.release();
         docs.commit();
         docs.rollback();
@@ -243,7 +284,7 @@ mod tests {
         docs.remember_absent("k".into());
         assert_eq!(docs.place("k"), Place::Absent);
         docs.savepoint();
-        docs.wrote("k".into(), 4, 1u8);
+        docs.wrote("k".into(), 4, 1u8, 1);
         assert_eq!(docs.place("k"), Place::Row(4));
         docs.rollback_savepoint();
         assert_eq!(docs.place("k"), Place::Unknown, "the insert was undone: SQLite is asked again");
@@ -258,10 +299,42 @@ mod tests {
         assert_eq!(docs.place("kept"), Place::Row(9), "rows are not");
     }
 
+    /// Parsed documents are kept up to their bound in JSON bytes, rows up to theirs; past a
+    /// bound what was kept is dropped, and the newest is kept.
+    #[test]
+    fn what_is_kept_is_bounded() {
+        let docs = Docs::default();
+        let doc = PARSED_BYTES / 4;
+        for row in 0..4 {
+            docs.remember(row, row as u32, doc);
+        }
+        assert_eq!(docs.state.borrow().by_row.len(), 4, "exactly at the bound");
+        docs.wrote("k".into(), 4, 4u32, doc);
+        assert_eq!(docs.state.borrow().by_row.len(), 1, "past it, the others were dropped");
+        assert_eq!(docs.get::<u32>(4).map(|n| *n), Some(4));
+        assert_eq!(docs.get::<u32>(0).map(|n| *n), None);
+        assert_eq!(docs.place("k"), Place::Row(4));
+        let docs = Docs::default();
+        for i in 0..KEYS as i64 {
+            docs.remember_row(format!("key-{i}"), i);
+        }
+        assert_eq!(docs.state.borrow().rows.len(), KEYS);
+        docs.remember_row("key-0".into(), 0);
+        assert_eq!(docs.state.borrow().rows.len(), KEYS, "a known key does not count twice");
+        docs.remember_row("one-more".into(), -1);
+        assert_eq!(docs.state.borrow().rows.len(), 1);
+        assert_eq!(docs.place("key-1"), Place::Unknown, "asked of SQLite again");
+        // A rollback still forgets what its span wrote, whatever was dropped meanwhile.
+        docs.savepoint();
+        docs.wrote("w".into(), 9, 9u32, 1);
+        docs.rollback_savepoint();
+        assert_eq!((docs.place("w"), docs.get::<u32>(9).map(|n| *n)), (Place::Unknown, None));
+    }
+
     #[test]
     fn a_document_is_found_only_as_the_type_it_was_kept_as() {
         let docs = Docs::default();
-        docs.remember(1, 5u8);
+        docs.remember(1, 5u8, 1);
         assert_eq!(docs.get::<u8>(1).map(|n| *n), Some(5));
         assert_eq!(docs.get::<u16>(1).map(|n| *n), None);
     }

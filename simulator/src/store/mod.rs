@@ -223,9 +223,14 @@ fn doc_of<R: Resource, T>(docs: &Docs, row: &rusqlite::Row<'_>, pick: impl FnOnc
     if let Some(doc) = docs.get::<R>(rowid) {
         return Ok(pick(&doc));
     }
-    let doc: R = parse_doc(row, row.as_ref().column_count() - 1)?;
+    let col = row.as_ref().column_count() - 1;
+    let bytes = match row.get_ref(col)? {
+        ValueRef::Text(text) => text.len(),
+        _ => 0,
+    };
+    let doc: R = parse_doc(row, col)?;
     let t = pick(&doc);
-    docs.remember(rowid, doc);
+    docs.remember(rowid, doc, bytes);
     Ok(t)
 }
 
@@ -247,7 +252,9 @@ fn doc_at<R: Resource, T>(db: Db<'_>, rowid: i64, pick: impl FnOnce(&R) -> T) ->
 pub fn put<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str, seq: u64, doc: R) -> Result<(), SimError> {
     let region = if R::GLOBAL { "" } else { region };
     let key = docs::key(account, region, R::KIND, id);
+    let mut bytes = 0;
     let rowid = with_json(&doc, |text| {
+        bytes = text.len();
         #[cfg(debug_assertions)]
         {
             let back: R = serde_json::from_str(text)?;
@@ -272,7 +279,7 @@ pub fn put<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str, seq: 
             }
         }
     })?;
-    db.docs.wrote(key, rowid, doc);
+    db.docs.wrote(key, rowid, doc, bytes);
     Ok(())
 }
 
@@ -424,14 +431,71 @@ pub struct JournalEntry {
     pub service: String,
     /// Operation name.
     pub operation: String,
-    /// The input as JSON (botocore member names).
+    /// The input as JSON (botocore member names). For a refused call whose input was larger
+    /// than [`REFUSAL_KEPT`] bytes, a summary instead (see [`refusal_input`]).
     pub input: serde_json::Value,
     /// The output when it succeeded.
     pub output: Option<serde_json::Value>,
-    /// `Code: message` when it failed.
+    /// `Code: message` when it failed (at most about [`REFUSAL_KEPT`] bytes of it, see
+    /// [`refusal_error`]).
     pub error: Option<String>,
     /// Scenario clock at the call, ms since the epoch.
     pub at: i64,
+}
+
+/// The most of a refused call's input and error a journal row keeps, in bytes.
+pub const REFUSAL_KEPT: usize = 1024;
+
+/// What the journal keeps of a refused call's input (JSON text): the input itself when it is
+/// at most [`REFUSAL_KEPT`] bytes, else `{"hubsim:truncated": {"bytes": N, "head": TEXT}}`, where
+/// `head` is the input text's first [`REFUSAL_KEPT`] bytes (cut at a character boundary) and
+/// `N` its whole length. A refusal is never replayed, so its row is a record, not a step.
+pub fn refusal_input(input: &str) -> std::borrow::Cow<'_, str> {
+    if input.len() <= REFUSAL_KEPT {
+        return input.into();
+    }
+    let head = head_of(input, REFUSAL_KEPT);
+    serde_json::json!({"hubsim:truncated": {"bytes": input.len(), "head": head}}).to_string().into()
+}
+
+/// What the journal keeps of a refusal's `Code: message` text: at most [`REFUSAL_KEPT`] bytes
+/// of it, then how long it was (an error may quote the input it refuses).
+pub fn refusal_error(error: &str) -> std::borrow::Cow<'_, str> {
+    if error.len() <= REFUSAL_KEPT {
+        return error.into();
+    }
+    format!("{}... ({} bytes in all)", head_of(error, REFUSAL_KEPT), error.len()).into()
+}
+
+/// The input JSON text `input` with only the items at `keep` (ascending) of its list member
+/// `member`: what a derived call's journal row keeps of it (see `Ctx::set_observed_only`).
+pub(crate) fn keep_items<'a>(
+    input: &'a str,
+    member: &str,
+    keep: &[usize],
+) -> Result<std::borrow::Cow<'a, str>, SimError> {
+    let mut value: serde_json::Value = serde_json::from_str(input)?;
+    if let Some(list) = value.get_mut(member).and_then(serde_json::Value::as_array_mut) {
+        if keep.len() == list.len() {
+            return Ok(input.into());
+        }
+        let mut index = 0;
+        list.retain(|_| {
+            let kept = keep.binary_search(&index).is_ok();
+            index += 1;
+            kept
+        });
+    }
+    Ok(json_text(&value)?.into())
+}
+
+/// The longest start of `text` of at most `max` bytes that ends at a character boundary.
+fn head_of(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// Appends a journal row. `input` and a successful output are JSON text.

@@ -17,6 +17,7 @@ mod iam_access_keys;
 mod iam_account;
 mod iam_roles;
 mod iam_users_mfa;
+mod journal_bounds;
 mod kms_keys;
 mod lifecycle;
 mod logs_groups;

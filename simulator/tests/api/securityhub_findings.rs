@@ -528,3 +528,67 @@ fn batch_update_findings_sets_customer_fields_without_touching_updated_at() {
         sh::AwsSecurityFindingFilters { workflow_status: Some(vec![sf("EQUALS", "NOTIFIED")]), ..Default::default() };
     assert_eq!(ids(&sim, notified), v(&["a", "c"]));
 }
+
+/// A derived re-import (`call_derived`, the evaluator's) that changes nothing but observation
+/// times leaves no journal row, through the simulator or a batch; a new finding, a changed one,
+/// and any import through `call` are journaled. The clock moves either way.
+#[test]
+fn derived_reimports_of_unchanged_findings_are_not_journaled() {
+    use hubsim_simulator::sim::BatchApi;
+    use hubsim_simulator::SimError;
+    let sim = securityhub_world(REGION);
+    let spec = |compliance, updated| Spec {
+        id: "derived-1",
+        control: "S3.1",
+        compliance,
+        label: "MEDIUM",
+        resource: ("AwsAccount", "AWS::::Account:123456789012"),
+        updated,
+        standards: &[FSBP],
+    };
+    let journal = |sim: &Simulator| sim.journal().unwrap().len();
+    let derived =
+        |api: &dyn Fn(sh::BatchImportFindingsRequest) -> Result<sh::BatchImportFindingsResponse, AwsError>,
+         f: sh::AwsSecurityFinding| {
+            let r = api(sh::BatchImportFindingsRequest { findings: vec![f] }).unwrap();
+            assert_eq!(r.failed_count, 0, "{:?}", r.failed_findings);
+        };
+    let via_sim = |req| sim.call_derived::<sh::BatchImportFindings>(REGION, req);
+    let start = (journal(&sim), sim.run_state().unwrap().clock_ms);
+    derived(&via_sim, make(&spec("FAILED", "2024-01-01T00:00:00Z")));
+    assert_eq!(journal(&sim), start.0 + 1, "a new finding is journaled");
+    derived(&via_sim, make(&spec("FAILED", "2024-01-02T00:00:00Z")));
+    assert_eq!(journal(&sim), start.0 + 1, "the same finding, observed again: no row");
+    assert_eq!(sim.run_state().unwrap().clock_ms, start.1 + 2000, "both moved the clock");
+    let stored = |sim: &Simulator| {
+        let out = sim.call::<sh::GetFindings>(REGION, Default::default()).unwrap();
+        out.findings.into_iter().find(|f| f.id == "derived-1").unwrap()
+    };
+    assert_eq!(stored(&sim).updated_at, "2024-01-02T00:00:00Z", "the re-import was written");
+    derived(&via_sim, make(&spec("PASSED", "2024-01-03T00:00:00Z")));
+    assert_eq!(journal(&sim), start.0 + 2, "a changed finding is journaled");
+    assert_eq!(stored(&sim).workflow.and_then(|w| w.status).as_deref(), Some("RESOLVED"));
+    // A batch of one unchanged finding and one new: the row keeps the new one alone.
+    let mut other = make(&spec("FAILED", "2024-01-03T12:00:00Z"));
+    other.id = "derived-2".into();
+    let batch = vec![make(&spec("PASSED", "2024-01-03T12:00:00Z")), other];
+    let r = sim.call_derived::<sh::BatchImportFindings>(REGION, sh::BatchImportFindingsRequest { findings: batch });
+    assert_eq!(r.unwrap().success_count, 2);
+    let rows = sim.journal().unwrap();
+    assert_eq!(rows.len(), start.0 + 3);
+    let ids: Vec<&str> =
+        rows[start.0 + 2].input["Findings"].as_array().unwrap().iter().map(|f| f["Id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["derived-2"]);
+    sim.transaction::<_, SimError>(|batch| {
+        let api = BatchApi::new(batch);
+        derived(
+            &|req| api.call_derived::<sh::BatchImportFindings>(REGION, req),
+            make(&spec("PASSED", "2024-01-04T00:00:00Z")),
+        );
+        // Back to journaling every call for the batch's next one.
+        derived(&|req| api.call::<sh::BatchImportFindings>(REGION, req), make(&spec("PASSED", "2024-01-05T00:00:00Z")));
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(journal(&sim), start.0 + 4, "in a batch too; an import through `call` always is");
+}

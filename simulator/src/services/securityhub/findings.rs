@@ -280,6 +280,20 @@ fn reimport(incoming: &mut securityhub::AwsSecurityFinding, old: &Finding) -> Ve
     old.customer_set.clone()
 }
 
+/// Whether `new` (a re-import, as it will be stored) is `old` but for the times at which it was
+/// observed and processed (`UpdatedAt`, `LastObservedAt`, `ProcessedAt`: what a check that
+/// re-runs with the same result changes, per
+/// https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-standards-schedule.html).
+fn same_but_observed(old: &securityhub::AwsSecurityFinding, new: &mut securityhub::AwsSecurityFinding) -> bool {
+    // Compared with old's times in place, then new's put back: no copy of the finding.
+    let updated = std::mem::replace(&mut new.updated_at, old.updated_at.clone());
+    let observed = std::mem::replace(&mut new.last_observed_at, old.last_observed_at.clone());
+    let processed = std::mem::replace(&mut new.processed_at, old.processed_at.clone());
+    let same = *old == *new;
+    (new.updated_at, new.last_observed_at, new.processed_at) = (updated, observed, processed);
+    same
+}
+
 impl Handler for securityhub::BatchImportFindings {
     const MUTATES: bool = true;
 
@@ -299,7 +313,9 @@ impl Handler for securityhub::BatchImportFindings {
             Products { securityhub: securityhub_product_arn(&region), default: default_product_arn(&region, &account) };
         let mut failed = Vec::new();
         let mut success = 0;
-        for mut f in input.findings {
+        // The findings that are new or changed in more than their observation times.
+        let mut changed = Vec::new();
+        for (index, mut f) in input.findings.into_iter().enumerate() {
             if let Err(problem) = check_finding(&f, &products, &account) {
                 failed.push(securityhub::ImportFindingsError {
                     id: f.id,
@@ -311,16 +327,28 @@ impl Handler for securityhub::BatchImportFindings {
             let key = finding_key(&f.product_arn, &f.id);
             normalize(&mut f, &key, &region, &products, &now);
             // The stored finding is read in place: only what the re-import keeps is copied.
-            let customer_set = match ctx.get_with(&key, |old: &Finding| reimport(&mut f, old))? {
-                Some(set) => set,
+            let prior = ctx.get_with(&key, |old: &Finding| {
+                let set = reimport(&mut f, old);
+                let same = set == old.customer_set && same_but_observed(&old.finding, &mut f);
+                (set, same)
+            })?;
+            let customer_set = match prior {
+                Some((set, same)) => {
+                    if !same {
+                        changed.push(index);
+                    }
+                    set
+                }
                 None => {
                     first_import(&mut f);
+                    changed.push(index);
                     Vec::new()
                 }
             };
             ctx.put_owned(&key, Finding { finding: f, customer_set })?;
             success += 1;
         }
+        ctx.set_observed_only("Findings", changed);
         Ok(securityhub::BatchImportFindingsResponse {
             failed_count: failed.len() as i32,
             success_count: success,
