@@ -1,0 +1,202 @@
+//! A small fuzzer on stable Rust: proptest's `TestRunner` run over a strategy until a CPU-time
+//! or case budget is spent, with proptest's shrinking and failure persistence, and a report of
+//! what was run (cases, CPU seconds, the slowest case).
+//!
+//! Budget, from the environment (FUZZING.md says how to run a long session):
+//! - `HUBSIM_FUZZ_SECONDS`: CPU seconds per target (default 2: `cargo test` stays short);
+//! - `HUBSIM_FUZZ_CASES`: stop after this many cases, whichever comes first (default: no cap);
+//! - `HUBSIM_FUZZ_SEED`: the run's seed (default: from the clock); printed, so a run can be
+//!   repeated exactly;
+//! - `HUBSIM_FUZZ_REPORT`: a file each target appends its one-line report to.
+//!
+//! A failing case is shrunk and its seed saved in `proptest-regressions/fuzz/<target>.txt`, which
+//! every later run replays first. A crash proptest cannot catch (a stack overflow aborts the
+//! process) is found again by re-running with the printed seed.
+
+#![allow(dead_code)]
+
+pub mod mutate;
+pub mod wellformed;
+
+use std::cell::{Cell, RefCell};
+use std::fmt::Debug;
+use std::io::Write;
+use std::time::Duration;
+
+use proptest::strategy::Strategy;
+use proptest::test_runner::{
+    Config, FileFailurePersistence, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner,
+};
+
+/// Cases per `TestRunner`: each batch gets its own seed, and the budget is checked between batches.
+const BATCH: u32 = 32;
+
+/// How much a target may run.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// CPU time of the fuzzing thread.
+    pub cpu: Duration,
+    /// Most cases.
+    pub cases: u64,
+    /// The seed of the run.
+    pub seed: u64,
+}
+
+impl Budget {
+    /// The budget the environment sets.
+    pub fn from_env() -> Budget {
+        let number = |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<f64>().ok());
+        let seconds = number("HUBSIM_FUZZ_SECONDS").unwrap_or(2.0).max(0.0);
+        let cases = number("HUBSIM_FUZZ_CASES").map_or(u64::MAX, |c| c.max(1.0) as u64);
+        let seed = std::env::var("HUBSIM_FUZZ_SEED").ok().and_then(|v| v.trim().parse().ok()).unwrap_or_else(|| {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
+        });
+        Budget { cpu: Duration::from_secs_f64(seconds), cases, seed }
+    }
+}
+
+/// What one target did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The target.
+    pub target: &'static str,
+    /// Cases run (replayed regressions included).
+    pub cases: u64,
+    /// CPU time the fuzzing thread used.
+    pub cpu: Duration,
+    /// The slowest case's CPU time.
+    pub slowest: Duration,
+    /// The slowest case, abridged.
+    pub slowest_case: String,
+    /// The run's seed.
+    pub seed: u64,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "fuzz {}: {} cases in {:.1} CPU s ({:.0} cases/CPU s), slowest case {:.1} ms CPU, seed {}",
+            self.target,
+            self.cases,
+            self.cpu.as_secs_f64(),
+            self.cases as f64 / self.cpu.as_secs_f64().max(1e-9),
+            self.slowest.as_secs_f64() * 1e3,
+            self.seed
+        )
+    }
+}
+
+/// The CPU time the calling thread has used (`CLOCK_THREAD_CPUTIME_ID`): the fuzzing runs on
+/// the test's own thread, so other tests running beside it do not count.
+pub fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid, writable timespec; the clock id is a constant Linux and the BSDs define.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Runs `property` on values of `strategy` until the environment's budget is spent, then prints
+/// and returns the report. A failing case is shrunk by proptest and fails the test with the
+/// minimal input; its seed goes to `proptest-regressions/fuzz/<target>.txt`.
+pub fn fuzz<S>(target: &'static str, strategy: S, property: impl Fn(S::Value) -> Result<(), TestCaseError>) -> Report
+where
+    S: Strategy,
+    S::Value: Clone + Debug,
+{
+    fuzz_with(target, Budget::from_env(), strategy, property)
+}
+
+/// [`fuzz`] with an explicit budget.
+pub fn fuzz_with<S>(
+    target: &'static str,
+    budget: Budget,
+    strategy: S,
+    property: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) -> Report
+where
+    S: Strategy,
+    S::Value: Clone + Debug,
+{
+    let persistence: &'static str = Box::leak(format!("proptest-regressions/fuzz/{target}.txt").into_boxed_str());
+    let start = thread_cpu();
+    let cases = Cell::new(0u64);
+    let slowest = RefCell::new((Duration::ZERO, String::new()));
+    let mut batch = 0u64;
+    // One batch at least, so a zero budget still replays the saved regressions.
+    loop {
+        let mut seed = [0u8; 32];
+        seed[..8].copy_from_slice(&budget.seed.to_le_bytes());
+        seed[8..16].copy_from_slice(&batch.to_le_bytes());
+        let left = budget.cases.saturating_sub(cases.get()).min(u64::from(BATCH)) as u32;
+        let config = Config {
+            cases: left.max(1),
+            failure_persistence: Some(Box::new(FileFailurePersistence::Direct(persistence))),
+            // A shrink that takes longer than this reports the smallest input found so far.
+            max_shrink_time: 120_000,
+            ..Config::default()
+        };
+        let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
+        let outcome = runner.run(&strategy, |value| {
+            cases.set(cases.get() + 1);
+            let before = thread_cpu();
+            let kept = value.clone();
+            let result = property(value);
+            let took = thread_cpu().saturating_sub(before);
+            let mut slowest = slowest.borrow_mut();
+            if took > slowest.0 {
+                let mut text = format!("{kept:?}");
+                text.truncate(text.floor_char_boundary_compat(2000));
+                *slowest = (took, text);
+            }
+            result
+        });
+        match outcome {
+            Ok(()) => {}
+            Err(TestError::Fail(reason, value)) => {
+                panic!(
+                    "fuzz {target} failed (seed {}, batch {batch}): {reason}\nminimal input: {value:#?}",
+                    budget.seed
+                )
+            }
+            Err(TestError::Abort(reason)) => panic!("fuzz {target} aborted: {reason}"),
+        }
+        batch += 1;
+        if cases.get() >= budget.cases || thread_cpu().saturating_sub(start) >= budget.cpu {
+            break;
+        }
+    }
+    let (slowest, slowest_case) = slowest.into_inner();
+    let report = Report {
+        target,
+        cases: cases.get(),
+        cpu: thread_cpu().saturating_sub(start),
+        slowest,
+        slowest_case,
+        seed: budget.seed,
+    };
+    eprintln!("{report}");
+    if let Ok(path) = std::env::var("HUBSIM_FUZZ_REPORT") {
+        if let Ok(mut file) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+            let _ = writeln!(file, "{report}\n  slowest case: {}", report.slowest_case);
+        }
+    }
+    report
+}
+
+/// `str::floor_char_boundary` on stable.
+trait FloorCharBoundary {
+    fn floor_char_boundary_compat(&self, index: usize) -> usize;
+}
+
+impl FloorCharBoundary for String {
+    fn floor_char_boundary_compat(&self, index: usize) -> usize {
+        if index >= self.len() {
+            return self.len();
+        }
+        (0..=index).rev().find(|&i| self.is_char_boundary(i)).unwrap_or(0)
+    }
+}
