@@ -13,8 +13,8 @@ mod fuzz_support;
 
 use std::path::{Path, PathBuf};
 
-use fuzz_support::fuzz;
 use fuzz_support::mutate::{document_input, DocumentInput, NASTY};
+use fuzz_support::{fuzz, timed};
 use hubsim_scenario::{LoadOptions, ScenarioError};
 use hubsim_simulator::policy::{glob, Policy};
 use hubsim_simulator::Simulator;
@@ -67,15 +67,15 @@ fn scenario_loader() {
         let bytes = input.bytes(&seeds);
         // The CLI reads a file as UTF-8 text; bytes that are not are refused before parsing.
         let Ok(text) = String::from_utf8(bytes) else { return Ok(()) };
-        let scenario = match hubsim_scenario::parse(&text) {
+        let scenario = match timed(|| hubsim_scenario::parse(&text)) {
             Ok(s) => s,
             Err(e) => return check_refusal(&e),
         };
-        if let Err(e) = hubsim_scenario::validate(&scenario) {
+        if let Err(e) = timed(|| hubsim_scenario::validate(&scenario)) {
             return check_refusal(&e);
         }
         let sim = Simulator::in_memory().map_err(|e| TestCaseError::fail(format!("in-memory database: {e}")))?;
-        if let Err(e) = hubsim_scenario::load(&sim, &scenario, LoadOptions::default()) {
+        if let Err(e) = timed(|| hubsim_scenario::load(&sim, &scenario, LoadOptions::default())) {
             check_refusal(&e)?;
             prop_assert!(sim.is_empty(), "a refused load left a state behind: {e}");
         }
@@ -132,8 +132,8 @@ fn policy_parser() {
     fuzz("policy_parser", (document_input(seeds.len()), question), |(input, (action, service, resource))| {
         let text = String::from_utf8_lossy(&input.bytes(&seeds)).into_owned();
         for resource_policy in [false, true] {
-            match Policy::parse(&text, resource_policy) {
-                Ok(policy) => {
+            match timed(|| Policy::parse(&text, resource_policy)) {
+                Ok(policy) => timed(|| {
                     let _ = policy.is_public();
                     let _ = policy.service_may(service, action, &resource);
                     for statement in &policy.statements {
@@ -141,7 +141,7 @@ fn policy_parser() {
                         let _ = statement.covers_resource(&resource);
                         let _ = statement.names_service(service);
                     }
-                }
+                }),
                 Err(e) => prop_assert!(!e.0.trim().is_empty(), "a refusal without a message"),
             }
         }

@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use fuzz_support::mutate::{corpus, input, Input, Seed};
-use fuzz_support::{fuzz, wellformed};
+use fuzz_support::{fuzz, timed, wellformed};
 use hubsim_model::service_model::ServiceModel;
 use hubsim_server::protocol::{self, Request};
 use hubsim_server::route;
@@ -60,8 +60,8 @@ fn codec_target(target: &'static str, protocol: &'static str) {
     fuzz(target, input(seeds.len()), |input: Input| {
         let req = input.request(&seeds);
         for model in &models {
-            let Some(op) = codec.operation(model, &req) else { continue };
-            match codec.parse(model, op, &req) {
+            let Some(op) = timed(|| codec.operation(model, &req)) else { continue };
+            match timed(|| codec.parse(model, op, &req)) {
                 Ok(value) => prop_assert!(value.is_object(), "{}: input {value} is not an object", op.name),
                 Err(e) => {
                     prop_assert!((400..600).contains(&e.status) && !e.code.is_empty(), "{e:?}");
@@ -113,9 +113,9 @@ fn router() {
     let seeds: Vec<&Seed> = corpus().iter().collect();
     fuzz("router", input(seeds.len()), |input: Input| {
         let req = input.request(&seeds);
-        let _ = hubsim_server::auth::inspect(&req);
-        let protocol = answer_protocol(&req);
-        if let Err(response) = route::prepare(&req, "fuzz-request-id") {
+        let _ = timed(|| hubsim_server::auth::inspect(&req));
+        let protocol = timed(|| answer_protocol(&req));
+        if let Err(response) = timed(|| route::prepare(&req, "fuzz-request-id")) {
             let head = req.method.eq_ignore_ascii_case("HEAD");
             prop_assert!(response.status >= 400, "prepare refused with status {}", response.status);
             wellformed::check(&response, protocol, head).map_err(fail)?;
@@ -144,7 +144,7 @@ fn end_to_end() {
         let sim = &live.0;
         let protocol = answer_protocol(&req);
         let before = sim.inventory().map_err(|e| fail(format!("inventory: {e}")))?;
-        let response = route::handle(sim, &req, "fuzz-request-id");
+        let response = timed(|| route::handle(sim, &req, "fuzz-request-id"));
         let head = req.method.eq_ignore_ascii_case("HEAD");
         wellformed::check(&response, protocol, head).map_err(fail)?;
         let body = String::from_utf8_lossy(&response.body);

@@ -31,6 +31,9 @@ use proptest::test_runner::{
 /// Cases per `TestRunner`: each batch gets its own seed, and the budget is checked between batches.
 const BATCH: u32 = 32;
 
+/// How often (CPU time) a run appends its progress to the report file.
+const PROGRESS: Duration = Duration::from_secs(60);
+
 /// How much a target may run.
 #[derive(Debug, Clone, Copy)]
 pub struct Budget {
@@ -64,7 +67,8 @@ pub struct Report {
     pub cases: u64,
     /// CPU time the fuzzing thread used.
     pub cpu: Duration,
-    /// The slowest case's CPU time.
+    /// The slowest case's CPU time (of the code under test when the property marks it with
+    /// [`timed`]).
     pub slowest: Duration,
     /// The slowest case, abridged.
     pub slowest_case: String,
@@ -99,6 +103,21 @@ pub fn thread_cpu() -> Duration {
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
+thread_local! {
+    /// The CPU time spent inside [`timed`] during the current case, if the property used it.
+    static MEASURED: Cell<Option<Duration>> = const { Cell::new(None) };
+}
+
+/// Runs `f` and counts its CPU time as the case's time: a property calls it around the code
+/// under test, so that building the input (a mutated request) is not what the report calls slow.
+pub fn timed<T>(f: impl FnOnce() -> T) -> T {
+    let before = thread_cpu();
+    let out = f();
+    let took = thread_cpu().saturating_sub(before);
+    MEASURED.with(|m| m.set(Some(m.get().unwrap_or_default() + took)));
+    out
+}
+
 /// Runs `property` on values of `strategy` until the environment's budget is spent, then prints
 /// and returns the report. A failing case is shrunk by proptest and fails the test with the
 /// minimal input; its seed goes to `proptest-regressions/fuzz/<target>.txt`.
@@ -126,6 +145,7 @@ where
     let cases = Cell::new(0u64);
     let slowest = RefCell::new((Duration::ZERO, String::new()));
     let mut batch = 0u64;
+    let mut last_progress = Duration::ZERO;
     // One batch at least, so a zero budget still replays the saved regressions.
     loop {
         let mut seed = [0u8; 32];
@@ -142,10 +162,12 @@ where
         let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
         let outcome = runner.run(&strategy, |value| {
             cases.set(cases.get() + 1);
-            let before = thread_cpu();
             let kept = value.clone();
+            MEASURED.with(|m| m.set(None));
+            let before = thread_cpu();
             let result = property(value);
-            let took = thread_cpu().saturating_sub(before);
+            let whole = thread_cpu().saturating_sub(before);
+            let took = MEASURED.with(|m| m.get()).unwrap_or(whole);
             let mut slowest = slowest.borrow_mut();
             if took > slowest.0 {
                 let mut text = format!("{kept:?}");
@@ -165,8 +187,19 @@ where
             Err(TestError::Abort(reason)) => panic!("fuzz {target} aborted: {reason}"),
         }
         batch += 1;
-        if cases.get() >= budget.cases || thread_cpu().saturating_sub(start) >= budget.cpu {
+        let used = thread_cpu().saturating_sub(start);
+        if cases.get() >= budget.cases || used >= budget.cpu {
             break;
+        }
+        if used >= last_progress + PROGRESS {
+            // A long session that is stopped early still leaves its figures.
+            last_progress = used;
+            append_to_report(&format!(
+                "fuzz {target}: {} cases in {:.1} CPU s so far (seed {})",
+                cases.get(),
+                used.as_secs_f64(),
+                budget.seed
+            ));
         }
     }
     let (slowest, slowest_case) = slowest.into_inner();
@@ -179,12 +212,17 @@ where
         seed: budget.seed,
     };
     eprintln!("{report}");
+    append_to_report(&format!("{report}\n  slowest case: {}", report.slowest_case));
+    report
+}
+
+/// Appends `line` to the file `HUBSIM_FUZZ_REPORT` names, if it names one.
+fn append_to_report(line: &str) {
     if let Ok(path) = std::env::var("HUBSIM_FUZZ_REPORT") {
         if let Ok(mut file) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
-            let _ = writeln!(file, "{report}\n  slowest case: {}", report.slowest_case);
+            let _ = writeln!(file, "{line}");
         }
     }
-    report
 }
 
 /// `str::floor_char_boundary` on stable.
