@@ -156,7 +156,7 @@ fn wildcard() {
     let piece = select(vec!["*", "?", "a", "b", "*a", "a*", "**", "?*", "ab"]);
     let pattern = prop::collection::vec(piece, 0..200).prop_map(|p| p.concat());
     let text = prop_oneof![
-        (select(vec!['a', 'b']), 0usize..20_000).prop_map(|(c, n)| std::iter::repeat(c).take(n).collect::<String>()),
+        (select(vec!['a', 'b']), 0usize..20_000).prop_map(|(c, n)| std::iter::repeat_n(c, n).collect::<String>()),
         prop::collection::vec(select(vec!['a', 'b', '*', '?']), 0..300).prop_map(|c| c.into_iter().collect()),
         any::<String>(),
     ];

@@ -167,7 +167,7 @@ impl Nasty {
     pub fn text(&self) -> String {
         match self {
             Nasty::Listed(s) => (*s).to_string(),
-            Nasty::Long(c, n) => std::iter::repeat(*c).take(*n as usize).collect(),
+            Nasty::Long(c, n) => std::iter::repeat_n(*c, *n as usize).collect(),
             Nasty::Repeat(s, n) => s.repeat(*n as usize),
             Nasty::Integer(i) => i.to_string(),
             Nasty::Float(f) => f.to_string(),

@@ -108,7 +108,7 @@ pub fn check(response: &Response, protocol: &str, head: bool) -> Result<(), Stri
             if code.is_empty() {
                 return Err(format!("a JSON error without __type: {value}"));
             }
-            if protocol == "rest-json" && header(response, "x-amzn-errortype").map_or(true, str::is_empty) {
+            if protocol == "rest-json" && header(response, "x-amzn-errortype").is_none_or(str::is_empty) {
                 return Err("a REST-JSON error without X-Amzn-ErrorType".into());
             }
         }
