@@ -140,6 +140,7 @@ where
     S: Strategy,
     S::Value: Clone + Debug,
 {
+    limit_memory();
     let persistence: &'static str = Box::leak(format!("proptest-regressions/fuzz/{target}.txt").into_boxed_str());
     let start = thread_cpu();
     let cases = Cell::new(0u64);
@@ -223,6 +224,25 @@ fn append_to_report(line: &str) {
             let _ = writeln!(file, "{line}");
         }
     }
+}
+
+/// The address space a fuzzing process may use: a case that allocates without bound aborts the
+/// process ("memory allocation failed", a finding) instead of exhausting a shared machine.
+const ADDRESS_SPACE: u64 = 6 << 30;
+
+/// Lowers the process's address-space limit to [`ADDRESS_SPACE`] (never raises it).
+fn limit_memory() {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: `limit` is a valid, writable rlimit; RLIMIT_AS is a constant Linux defines.
+    if unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut limit) } != 0 {
+        return;
+    }
+    if limit.rlim_cur != libc::RLIM_INFINITY && limit.rlim_cur <= ADDRESS_SPACE {
+        return;
+    }
+    limit.rlim_cur = ADDRESS_SPACE.min(limit.rlim_max);
+    // SAFETY: as above; lowering the soft limit needs no privilege.
+    unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) };
 }
 
 /// `str::floor_char_boundary` on stable.

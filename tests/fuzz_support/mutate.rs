@@ -827,6 +827,21 @@ pub fn input(seeds: usize) -> impl Strategy<Value = Input> {
     prop_oneof![9 => mutated, 1 => random]
 }
 
+/// The largest body an edit may leave (edits compound: a nested key nested again grows
+/// geometrically); an edit that would make it larger is skipped. The server refuses bodies over
+/// 20 MiB before any codec sees them.
+pub const MAX_BODY: usize = 4 << 20;
+
+/// The largest method, path, query string or header value an edit may leave (hyper refuses
+/// request heads over ~400 KiB).
+pub const MAX_TEXT: usize = 256 << 10;
+
+fn within_limits(req: &Request) -> bool {
+    req.body.len() <= MAX_BODY
+        && req.method.len() + req.path.len() + req.query.len() <= MAX_TEXT
+        && req.headers.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>() <= MAX_TEXT
+}
+
 impl Input {
     /// The request, built on `seeds`.
     pub fn request(&self, seeds: &[&Seed]) -> Request {
@@ -834,7 +849,11 @@ impl Input {
             Input::Mutated { seed, edits } => {
                 let mut req = seeds.get(*seed).map(|s| s.request()).unwrap_or_default();
                 for edit in edits {
+                    let before = req.clone();
                     edit.apply(&mut req);
+                    if !within_limits(&req) {
+                        req = before;
+                    }
                 }
                 req
             }
@@ -879,10 +898,17 @@ impl DocumentInput {
             DocumentInput::Mutated { seed, edits, bytes } => {
                 let mut text = seeds.get(*seed).map(|s| s.as_bytes().to_vec()).unwrap_or_default();
                 for edit in edits {
-                    text = edit.apply(&text);
+                    let edited = edit.apply(&text);
+                    if edited.len() <= MAX_BODY {
+                        text = edited;
+                    }
                 }
                 for edit in bytes {
+                    let before = text.clone();
                     edit.apply(&mut text);
+                    if text.len() > MAX_BODY {
+                        text = before;
+                    }
                 }
                 text
             }
