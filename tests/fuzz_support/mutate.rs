@@ -438,7 +438,8 @@ fn drop_at(doc: &mut Value, walk: &[u16]) {
     }
 }
 
-/// A change to `k=v&k=v` text (a form body or a query string).
+/// A change to `k=v&k=v` text (a form body or a query string). An edit whose result would
+/// pass [`MAX_BODY`] is not made.
 #[derive(Debug, Clone)]
 pub enum FormEdit {
     /// Replace a pair's value.
@@ -512,6 +513,9 @@ impl FormEdit {
             FormEdit::Index(i, n) => {
                 if let Some(i) = pick(*i, pairs.len()) {
                     let index = encode(&n.text());
+                    if pairs[i].0.split('.').count() * index.len() > MAX_BODY {
+                        return text.as_bytes().to_vec();
+                    }
                     pairs[i].0 = pairs[i]
                         .0
                         .split('.')
@@ -525,6 +529,9 @@ impl FormEdit {
             FormEdit::Nest(i, depth) => {
                 if let Some(i) = pick(*i, pairs.len()) {
                     let key = pairs[i].0.clone();
+                    if (key.len() + 1) * usize::from(*depth) > MAX_BODY {
+                        return text.as_bytes().to_vec();
+                    }
                     pairs[i].0 = vec![key; usize::from(*depth)].join(".");
                 }
             }
@@ -648,6 +655,9 @@ impl XmlEdit {
                 } else {
                     (open.to_vec(), close.to_vec())
                 };
+                if (open.len() + close.len()) * (*depth as usize) > MAX_BODY {
+                    return text.to_vec();
+                }
                 out.extend_from_slice(&text[..start]);
                 for _ in 0..*depth {
                     out.extend_from_slice(&open);
