@@ -156,3 +156,31 @@ fn end_to_end() {
         Ok(())
     });
 }
+
+/// Found by `end_to_end`: 2,000 values outside an enum (a 60 KB request) were each detailed with
+/// the enum's every value, a 28 MB answer. The message now details ten and counts the rest.
+#[test]
+fn many_invalid_enum_values_get_a_bounded_answer() {
+    let sim = hubsim_simulator::testing::fresh_account(Era::Current, &["us-east-1"]);
+    let types = vec!["AWS::EC2::NoSuchThing"; 2000];
+    let body = serde_json::json!({"ConfigurationRecorder": {
+        "name": "default", "roleARN": "arn:aws:iam::123456789012:role/config",
+        "recordingGroup": {"allSupported": false, "resourceTypes": types}}});
+    let req = Request {
+        method: "POST".into(),
+        path: "/".into(),
+        headers: vec![
+            ("x-amz-target".into(), "StarlingDoveService.PutConfigurationRecorder".into()),
+            ("content-type".into(), "application/x-amz-json-1.1".into()),
+        ],
+        body: body.to_string().into_bytes(),
+        ..Default::default()
+    };
+    let response = route::handle(&sim, &req, "rid");
+    let answer: serde_json::Value = serde_json::from_slice(&response.body).expect("a JSON error");
+    assert_eq!((response.status, answer["__type"].as_str()), (400, Some("ValidationException")), "{answer}");
+    let message = answer["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("2000 validation errors detected: "), "{}", &message[..200.min(message.len())]);
+    assert!(message.ends_with("; and 1990 more"), "{}", &message[message.len().saturating_sub(200)..]);
+    assert!(response.body.len() < 200_000, "a {} byte answer", response.body.len());
+}
