@@ -81,6 +81,9 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
         let inner = e.into_inner();
         let message = if inner.is_syntax() || inner.is_eof() {
             format!("invalid JSON at line {} column {}: {inner}", inner.line(), inner.column())
+        } else if path.is_empty() {
+            // At the top level the position is the only "where" there is (a duplicate `format`).
+            inner.to_string()
         } else {
             strip_position(&inner.to_string())
         };

@@ -49,6 +49,10 @@ fn syntax_and_shape_errors_name_the_path() {
     assert!(e[0].starts_with("steps[0].region:"), "{e:?}");
     let e = parse_err(r#"{"format": 1, "name": "x", "era": "2019"}"#);
     assert!(e[0].starts_with("era:"), "{e:?}");
+    // A shape error of the whole file has no path: its line and column say where (found by
+    // the scenario_loader fuzz target, tests/fuzz_documents.rs).
+    let e = parse_err("{\"format\": 1,\n \"format\": 1, \"name\": \"x\"}");
+    assert_eq!(e, vec!["duplicate field `format` at line 2 column 9"]);
 }
 
 #[test]
