@@ -32,8 +32,14 @@ pub enum InvalidKind {
     Value,
 }
 
+/// Validation stops after this many problems: each problem's message can be long (a value
+/// outside an enum lists the enum, ~16 KB for AWS Config's resource types), so a 20 MiB request
+/// of bad values would otherwise cost gigabytes to describe. A caller that gets this many says
+/// "at least".
+pub const MAX_PROBLEMS: usize = 100;
+
 /// Validates `input` against the input shape of `service:operation`. An operation without an
-/// input shape accepts only an empty object.
+/// input shape accepts only an empty object. At most [`MAX_PROBLEMS`] problems are reported.
 pub fn validate_input(model: &ServiceModel, operation: &str, input: &Value) -> Result<(), Vec<Invalid>> {
     validate_input_with(model, operation, input, &|_| false)
 }
@@ -116,7 +122,7 @@ fn check(
     placeholder: &dyn Fn(&Value) -> bool,
     out: &mut Vec<Invalid>,
 ) {
-    if placeholder(value) {
+    if placeholder(value) || out.len() >= MAX_PROBLEMS {
         return;
     }
     let Some(shape) = model.shape(shape_name) else {
@@ -977,6 +983,25 @@ mod tests {
         assert_eq!((e[0].path.as_str(), e[0].kind), ("VersioningConfiguration.Status", InvalidKind::Value));
         let e = validate_input(s3, "CreateBucket", &json!({"bucket": "b"})).unwrap_err();
         assert!(e[0].message.contains("did you mean Bucket"), "{e:?}");
+    }
+
+    #[test]
+    fn validation_stops_after_max_problems() {
+        let config = crate::service("config").unwrap();
+        let types = vec!["AWS::EC2::NoSuchThing"; 200_000];
+        let input = json!({"ConfigurationRecorder": {"name": "default", "roleARN": "arn:aws:iam::123456789012:role/c",
+            "recordingGroup": {"allSupported": false, "resourceTypes": types}}});
+        let e = validate_input(config, "PutConfigurationRecorder", &input).unwrap_err();
+        assert_eq!(e.len(), MAX_PROBLEMS);
+        assert_eq!(e[0].path, "ConfigurationRecorder.recordingGroup.resourceTypes[0]");
+        assert_eq!(
+            e[MAX_PROBLEMS - 1].path,
+            format!("ConfigurationRecorder.recordingGroup.resourceTypes[{}]", MAX_PROBLEMS - 1)
+        );
+        // Fewer problems than the cap are all reported.
+        let few = json!({"ConfigurationRecorder": {"name": "default", "roleARN": "arn:aws:iam::123456789012:role/c",
+            "recordingGroup": {"allSupported": false, "resourceTypes": vec!["AWS::EC2::NoSuchThing"; 7]}}});
+        assert_eq!(validate_input(config, "PutConfigurationRecorder", &few).unwrap_err().len(), 7);
     }
 
     /// `conforms` answers true exactly when `validate_input` of the same JSON finds nothing

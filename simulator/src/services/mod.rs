@@ -41,7 +41,8 @@ pub fn register_all(r: &mut Registrar) {
     sts::register(r);
 }
 
-/// How many problems a validation error's message details (hubsim's bound; the count names all).
+/// How many problems a validation error's message details (hubsim's bound; the count names all
+/// the validator found, which stops at `hubsim_model::validate::MAX_PROBLEMS`).
 const MAX_DETAILED_PROBLEMS: usize = 10;
 
 /// The error AWS answers when an input breaks the model's constraints, in the code the
@@ -58,10 +59,13 @@ pub fn validation_error(service: &str, problems: &[Invalid]) -> AwsError {
     if problems.len() > MAX_DETAILED_PROBLEMS {
         detail.push(format!("and {} more", problems.len() - MAX_DETAILED_PROBLEMS));
     }
-    let message = if problems.len() == 1 {
-        format!("1 validation error detected: {}", detail.join("; "))
-    } else {
-        format!("{} validation errors detected: {}", problems.len(), detail.join("; "))
+    let message = match problems.len() {
+        1 => format!("1 validation error detected: {}", detail.join("; ")),
+        // The validator stopped counting there.
+        n if n >= hubsim_model::validate::MAX_PROBLEMS => {
+            format!("at least {n} validation errors detected: {}", detail.join("; "))
+        }
+        n => format!("{n} validation errors detected: {}", detail.join("; ")),
     };
     let kind = first.map(|p| p.kind).unwrap_or(InvalidKind::Value);
     let path = first.map(|p| p.path.as_str()).unwrap_or("");
