@@ -10,6 +10,26 @@ use serde::{Deserialize, Serialize};
 use crate::value::{Blob, Document, Timestamp};
 use crate::{Empty, Operation, Shape};
 
+/// The `AddUserToGroup` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AddUserToGroup;
+impl Operation for AddUserToGroup {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "AddUserToGroup";
+    type Input = AddUserToGroupRequest;
+    type Output = Empty;
+}
+
+/// The `AttachGroupPolicy` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AttachGroupPolicy;
+impl Operation for AttachGroupPolicy {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "AttachGroupPolicy";
+    type Input = AttachGroupPolicyRequest;
+    type Output = Empty;
+}
+
 /// The `AttachRolePolicy` operation of iam.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AttachRolePolicy;
@@ -17,6 +37,16 @@ impl Operation for AttachRolePolicy {
     const SERVICE: &'static str = "iam";
     const NAME: &'static str = "AttachRolePolicy";
     type Input = AttachRolePolicyRequest;
+    type Output = Empty;
+}
+
+/// The `AttachUserPolicy` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AttachUserPolicy;
+impl Operation for AttachUserPolicy {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "AttachUserPolicy";
+    type Input = AttachUserPolicyRequest;
     type Output = Empty;
 }
 
@@ -28,6 +58,46 @@ impl Operation for CreateAccessKey {
     const NAME: &'static str = "CreateAccessKey";
     type Input = CreateAccessKeyRequest;
     type Output = CreateAccessKeyResponse;
+}
+
+/// The `CreateGroup` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateGroup;
+impl Operation for CreateGroup {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "CreateGroup";
+    type Input = CreateGroupRequest;
+    type Output = CreateGroupResponse;
+}
+
+/// The `CreateLoginProfile` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateLoginProfile;
+impl Operation for CreateLoginProfile {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "CreateLoginProfile";
+    type Input = CreateLoginProfileRequest;
+    type Output = CreateLoginProfileResponse;
+}
+
+/// The `CreatePolicy` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreatePolicy;
+impl Operation for CreatePolicy {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "CreatePolicy";
+    type Input = CreatePolicyRequest;
+    type Output = CreatePolicyResponse;
+}
+
+/// The `CreatePolicyVersion` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreatePolicyVersion;
+impl Operation for CreatePolicyVersion {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "CreatePolicyVersion";
+    type Input = CreatePolicyVersionRequest;
+    type Output = CreatePolicyVersionResponse;
 }
 
 /// The `CreateRole` operation of iam.
@@ -100,6 +170,56 @@ impl Operation for DeleteAccountPasswordPolicy {
     type Output = Empty;
 }
 
+/// The `DeleteGroup` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteGroup;
+impl Operation for DeleteGroup {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "DeleteGroup";
+    type Input = DeleteGroupRequest;
+    type Output = Empty;
+}
+
+/// The `DeleteGroupPolicy` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteGroupPolicy;
+impl Operation for DeleteGroupPolicy {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "DeleteGroupPolicy";
+    type Input = DeleteGroupPolicyRequest;
+    type Output = Empty;
+}
+
+/// The `DeleteLoginProfile` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteLoginProfile;
+impl Operation for DeleteLoginProfile {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "DeleteLoginProfile";
+    type Input = DeleteLoginProfileRequest;
+    type Output = Empty;
+}
+
+/// The `DeletePolicy` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeletePolicy;
+impl Operation for DeletePolicy {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "DeletePolicy";
+    type Input = DeletePolicyRequest;
+    type Output = Empty;
+}
+
+/// The `DeletePolicyVersion` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeletePolicyVersion;
+impl Operation for DeletePolicyVersion {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "DeletePolicyVersion";
+    type Input = DeletePolicyVersionRequest;
+    type Output = Empty;
+}
+
 /// The `DeleteRole` operation of iam.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeleteRole;
@@ -130,6 +250,16 @@ impl Operation for DeleteUser {
     type Output = Empty;
 }
 
+/// The `DeleteUserPolicy` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteUserPolicy;
+impl Operation for DeleteUserPolicy {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "DeleteUserPolicy";
+    type Input = DeleteUserPolicyRequest;
+    type Output = Empty;
+}
+
 /// The `DeleteVirtualMFADevice` operation of iam.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeleteVirtualMFADevice;
@@ -140,6 +270,16 @@ impl Operation for DeleteVirtualMFADevice {
     type Output = Empty;
 }
 
+/// The `DetachGroupPolicy` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DetachGroupPolicy;
+impl Operation for DetachGroupPolicy {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "DetachGroupPolicy";
+    type Input = DetachGroupPolicyRequest;
+    type Output = Empty;
+}
+
 /// The `DetachRolePolicy` operation of iam.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DetachRolePolicy;
@@ -147,6 +287,16 @@ impl Operation for DetachRolePolicy {
     const SERVICE: &'static str = "iam";
     const NAME: &'static str = "DetachRolePolicy";
     type Input = DetachRolePolicyRequest;
+    type Output = Empty;
+}
+
+/// The `DetachUserPolicy` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DetachUserPolicy;
+impl Operation for DetachUserPolicy {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "DetachUserPolicy";
+    type Input = DetachUserPolicyRequest;
     type Output = Empty;
 }
 
@@ -168,6 +318,16 @@ impl Operation for GenerateCredentialReport {
     const NAME: &'static str = "GenerateCredentialReport";
     type Input = Empty;
     type Output = GenerateCredentialReportResponse;
+}
+
+/// The `GetAccessKeyLastUsed` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GetAccessKeyLastUsed;
+impl Operation for GetAccessKeyLastUsed {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "GetAccessKeyLastUsed";
+    type Input = GetAccessKeyLastUsedRequest;
+    type Output = GetAccessKeyLastUsedResponse;
 }
 
 /// The `GetAccountPasswordPolicy` operation of iam.
@@ -198,6 +358,26 @@ impl Operation for GetCredentialReport {
     const NAME: &'static str = "GetCredentialReport";
     type Input = Empty;
     type Output = GetCredentialReportResponse;
+}
+
+/// The `GetGroup` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GetGroup;
+impl Operation for GetGroup {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "GetGroup";
+    type Input = GetGroupRequest;
+    type Output = GetGroupResponse;
+}
+
+/// The `GetGroupPolicy` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GetGroupPolicy;
+impl Operation for GetGroupPolicy {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "GetGroupPolicy";
+    type Input = GetGroupPolicyRequest;
+    type Output = GetGroupPolicyResponse;
 }
 
 /// The `GetLoginProfile` operation of iam.
@@ -260,6 +440,16 @@ impl Operation for GetUser {
     type Output = GetUserResponse;
 }
 
+/// The `GetUserPolicy` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GetUserPolicy;
+impl Operation for GetUserPolicy {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "GetUserPolicy";
+    type Input = GetUserPolicyRequest;
+    type Output = GetUserPolicyResponse;
+}
+
 /// The `ListAccessKeys` operation of iam.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ListAccessKeys;
@@ -278,6 +468,16 @@ impl Operation for ListAccountAliases {
     const NAME: &'static str = "ListAccountAliases";
     type Input = ListAccountAliasesRequest;
     type Output = ListAccountAliasesResponse;
+}
+
+/// The `ListAttachedGroupPolicies` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListAttachedGroupPolicies;
+impl Operation for ListAttachedGroupPolicies {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "ListAttachedGroupPolicies";
+    type Input = ListAttachedGroupPoliciesRequest;
+    type Output = ListAttachedGroupPoliciesResponse;
 }
 
 /// The `ListAttachedRolePolicies` operation of iam.
@@ -310,6 +510,16 @@ impl Operation for ListEntitiesForPolicy {
     type Output = ListEntitiesForPolicyResponse;
 }
 
+/// The `ListGroupPolicies` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListGroupPolicies;
+impl Operation for ListGroupPolicies {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "ListGroupPolicies";
+    type Input = ListGroupPoliciesRequest;
+    type Output = ListGroupPoliciesResponse;
+}
+
 /// The `ListGroups` operation of iam.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ListGroups;
@@ -318,6 +528,16 @@ impl Operation for ListGroups {
     const NAME: &'static str = "ListGroups";
     type Input = ListGroupsRequest;
     type Output = ListGroupsResponse;
+}
+
+/// The `ListGroupsForUser` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListGroupsForUser;
+impl Operation for ListGroupsForUser {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "ListGroupsForUser";
+    type Input = ListGroupsForUserRequest;
+    type Output = ListGroupsForUserResponse;
 }
 
 /// The `ListMFADevices` operation of iam.
@@ -348,6 +568,16 @@ impl Operation for ListPolicies {
     const NAME: &'static str = "ListPolicies";
     type Input = ListPoliciesRequest;
     type Output = ListPoliciesResponse;
+}
+
+/// The `ListPolicyVersions` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListPolicyVersions;
+impl Operation for ListPolicyVersions {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "ListPolicyVersions";
+    type Input = ListPolicyVersionsRequest;
+    type Output = ListPolicyVersionsResponse;
 }
 
 /// The `ListRolePolicies` operation of iam.
@@ -400,6 +630,16 @@ impl Operation for ListVirtualMFADevices {
     type Output = ListVirtualMFADevicesResponse;
 }
 
+/// The `PutGroupPolicy` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PutGroupPolicy;
+impl Operation for PutGroupPolicy {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "PutGroupPolicy";
+    type Input = PutGroupPolicyRequest;
+    type Output = Empty;
+}
+
 /// The `PutRolePolicy` operation of iam.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PutRolePolicy;
@@ -407,6 +647,36 @@ impl Operation for PutRolePolicy {
     const SERVICE: &'static str = "iam";
     const NAME: &'static str = "PutRolePolicy";
     type Input = PutRolePolicyRequest;
+    type Output = Empty;
+}
+
+/// The `PutUserPolicy` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PutUserPolicy;
+impl Operation for PutUserPolicy {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "PutUserPolicy";
+    type Input = PutUserPolicyRequest;
+    type Output = Empty;
+}
+
+/// The `RemoveUserFromGroup` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RemoveUserFromGroup;
+impl Operation for RemoveUserFromGroup {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "RemoveUserFromGroup";
+    type Input = RemoveUserFromGroupRequest;
+    type Output = Empty;
+}
+
+/// The `SetDefaultPolicyVersion` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SetDefaultPolicyVersion;
+impl Operation for SetDefaultPolicyVersion {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "SetDefaultPolicyVersion";
+    type Input = SetDefaultPolicyVersionRequest;
     type Output = Empty;
 }
 
@@ -430,6 +700,16 @@ impl Operation for UpdateAccountPasswordPolicy {
     type Output = Empty;
 }
 
+/// The `UpdateLoginProfile` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UpdateLoginProfile;
+impl Operation for UpdateLoginProfile {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "UpdateLoginProfile";
+    type Input = UpdateLoginProfileRequest;
+    type Output = Empty;
+}
+
 /// Shape `AccessKey` of the iam model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccessKey {
@@ -449,6 +729,21 @@ impl Shape for AccessKey {
     const MEMBERS: &'static [&'static str] = &["UserName", "AccessKeyId", "Status", "SecretAccessKey", "CreateDate"];
 }
 
+/// Shape `AccessKeyLastUsed` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AccessKeyLastUsed {
+    #[serde(rename = "LastUsedDate", default, skip_serializing_if = "Option::is_none")]
+    pub last_used_date: Option<Timestamp>,
+    #[serde(rename = "ServiceName")]
+    pub service_name: String,
+    #[serde(rename = "Region")]
+    pub region: String,
+}
+impl Shape for AccessKeyLastUsed {
+    const SHAPE: &'static str = "AccessKeyLastUsed";
+    const MEMBERS: &'static [&'static str] = &["LastUsedDate", "ServiceName", "Region"];
+}
+
 /// Shape `AccessKeyMetadata` of the iam model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccessKeyMetadata {
@@ -466,6 +761,32 @@ impl Shape for AccessKeyMetadata {
     const MEMBERS: &'static [&'static str] = &["UserName", "AccessKeyId", "Status", "CreateDate"];
 }
 
+/// Shape `AddUserToGroupRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AddUserToGroupRequest {
+    #[serde(rename = "GroupName")]
+    pub group_name: String,
+    #[serde(rename = "UserName")]
+    pub user_name: String,
+}
+impl Shape for AddUserToGroupRequest {
+    const SHAPE: &'static str = "AddUserToGroupRequest";
+    const MEMBERS: &'static [&'static str] = &["GroupName", "UserName"];
+}
+
+/// Shape `AttachGroupPolicyRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttachGroupPolicyRequest {
+    #[serde(rename = "GroupName")]
+    pub group_name: String,
+    #[serde(rename = "PolicyArn")]
+    pub policy_arn: String,
+}
+impl Shape for AttachGroupPolicyRequest {
+    const SHAPE: &'static str = "AttachGroupPolicyRequest";
+    const MEMBERS: &'static [&'static str] = &["GroupName", "PolicyArn"];
+}
+
 /// Shape `AttachRolePolicyRequest` of the iam model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AttachRolePolicyRequest {
@@ -477,6 +798,19 @@ pub struct AttachRolePolicyRequest {
 impl Shape for AttachRolePolicyRequest {
     const SHAPE: &'static str = "AttachRolePolicyRequest";
     const MEMBERS: &'static [&'static str] = &["RoleName", "PolicyArn"];
+}
+
+/// Shape `AttachUserPolicyRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttachUserPolicyRequest {
+    #[serde(rename = "UserName")]
+    pub user_name: String,
+    #[serde(rename = "PolicyArn")]
+    pub policy_arn: String,
+}
+impl Shape for AttachUserPolicyRequest {
+    const SHAPE: &'static str = "AttachUserPolicyRequest";
+    const MEMBERS: &'static [&'static str] = &["UserName", "PolicyArn"];
 }
 
 /// Shape `AttachedPermissionsBoundary` of the iam model.
@@ -525,6 +859,112 @@ pub struct CreateAccessKeyResponse {
 impl Shape for CreateAccessKeyResponse {
     const SHAPE: &'static str = "CreateAccessKeyResponse";
     const MEMBERS: &'static [&'static str] = &["AccessKey"];
+}
+
+/// Shape `CreateGroupRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateGroupRequest {
+    #[serde(rename = "Path", default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(rename = "GroupName")]
+    pub group_name: String,
+}
+impl Shape for CreateGroupRequest {
+    const SHAPE: &'static str = "CreateGroupRequest";
+    const MEMBERS: &'static [&'static str] = &["Path", "GroupName"];
+}
+
+/// Shape `CreateGroupResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateGroupResponse {
+    #[serde(rename = "Group")]
+    pub group: Group,
+}
+impl Shape for CreateGroupResponse {
+    const SHAPE: &'static str = "CreateGroupResponse";
+    const MEMBERS: &'static [&'static str] = &["Group"];
+}
+
+/// Shape `CreateLoginProfileRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateLoginProfileRequest {
+    #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(rename = "PasswordResetRequired", default, skip_serializing_if = "Option::is_none")]
+    pub password_reset_required: Option<bool>,
+}
+impl Shape for CreateLoginProfileRequest {
+    const SHAPE: &'static str = "CreateLoginProfileRequest";
+    const MEMBERS: &'static [&'static str] = &["UserName", "Password", "PasswordResetRequired"];
+}
+
+/// Shape `CreateLoginProfileResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateLoginProfileResponse {
+    #[serde(rename = "LoginProfile")]
+    pub login_profile: LoginProfile,
+}
+impl Shape for CreateLoginProfileResponse {
+    const SHAPE: &'static str = "CreateLoginProfileResponse";
+    const MEMBERS: &'static [&'static str] = &["LoginProfile"];
+}
+
+/// Shape `CreatePolicyRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreatePolicyRequest {
+    #[serde(rename = "PolicyName")]
+    pub policy_name: String,
+    #[serde(rename = "Path", default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(rename = "PolicyDocument")]
+    pub policy_document: String,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+impl Shape for CreatePolicyRequest {
+    const SHAPE: &'static str = "CreatePolicyRequest";
+    const MEMBERS: &'static [&'static str] = &["PolicyName", "Path", "PolicyDocument", "Description", "Tags"];
+}
+
+/// Shape `CreatePolicyResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreatePolicyResponse {
+    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<Policy>,
+}
+impl Shape for CreatePolicyResponse {
+    const SHAPE: &'static str = "CreatePolicyResponse";
+    const MEMBERS: &'static [&'static str] = &["Policy"];
+}
+
+/// Shape `CreatePolicyVersionRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreatePolicyVersionRequest {
+    #[serde(rename = "PolicyArn")]
+    pub policy_arn: String,
+    #[serde(rename = "PolicyDocument")]
+    pub policy_document: String,
+    #[serde(rename = "SetAsDefault", default, skip_serializing_if = "Option::is_none")]
+    pub set_as_default: Option<bool>,
+}
+impl Shape for CreatePolicyVersionRequest {
+    const SHAPE: &'static str = "CreatePolicyVersionRequest";
+    const MEMBERS: &'static [&'static str] = &["PolicyArn", "PolicyDocument", "SetAsDefault"];
+}
+
+/// Shape `CreatePolicyVersionResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreatePolicyVersionResponse {
+    #[serde(rename = "PolicyVersion", default, skip_serializing_if = "Option::is_none")]
+    pub policy_version: Option<PolicyVersion>,
+}
+impl Shape for CreatePolicyVersionResponse {
+    const SHAPE: &'static str = "CreatePolicyVersionResponse";
+    const MEMBERS: &'static [&'static str] = &["PolicyVersion"];
 }
 
 /// Shape `CreateRoleRequest` of the iam model.
@@ -667,6 +1107,65 @@ impl Shape for DeleteAccessKeyRequest {
     const MEMBERS: &'static [&'static str] = &["UserName", "AccessKeyId"];
 }
 
+/// Shape `DeleteGroupPolicyRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteGroupPolicyRequest {
+    #[serde(rename = "GroupName")]
+    pub group_name: String,
+    #[serde(rename = "PolicyName")]
+    pub policy_name: String,
+}
+impl Shape for DeleteGroupPolicyRequest {
+    const SHAPE: &'static str = "DeleteGroupPolicyRequest";
+    const MEMBERS: &'static [&'static str] = &["GroupName", "PolicyName"];
+}
+
+/// Shape `DeleteGroupRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteGroupRequest {
+    #[serde(rename = "GroupName")]
+    pub group_name: String,
+}
+impl Shape for DeleteGroupRequest {
+    const SHAPE: &'static str = "DeleteGroupRequest";
+    const MEMBERS: &'static [&'static str] = &["GroupName"];
+}
+
+/// Shape `DeleteLoginProfileRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteLoginProfileRequest {
+    #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+}
+impl Shape for DeleteLoginProfileRequest {
+    const SHAPE: &'static str = "DeleteLoginProfileRequest";
+    const MEMBERS: &'static [&'static str] = &["UserName"];
+}
+
+/// Shape `DeletePolicyRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeletePolicyRequest {
+    #[serde(rename = "PolicyArn")]
+    pub policy_arn: String,
+}
+impl Shape for DeletePolicyRequest {
+    const SHAPE: &'static str = "DeletePolicyRequest";
+    const MEMBERS: &'static [&'static str] = &["PolicyArn"];
+}
+
+/// Shape `DeletePolicyVersionRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeletePolicyVersionRequest {
+    #[serde(rename = "PolicyArn")]
+    pub policy_arn: String,
+    #[serde(rename = "VersionId")]
+    pub version_id: String,
+}
+impl Shape for DeletePolicyVersionRequest {
+    const SHAPE: &'static str = "DeletePolicyVersionRequest";
+    const MEMBERS: &'static [&'static str] = &["PolicyArn", "VersionId"];
+}
+
 /// Shape `DeleteRolePolicyRequest` of the iam model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteRolePolicyRequest {
@@ -691,6 +1190,19 @@ impl Shape for DeleteRoleRequest {
     const MEMBERS: &'static [&'static str] = &["RoleName"];
 }
 
+/// Shape `DeleteUserPolicyRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteUserPolicyRequest {
+    #[serde(rename = "UserName")]
+    pub user_name: String,
+    #[serde(rename = "PolicyName")]
+    pub policy_name: String,
+}
+impl Shape for DeleteUserPolicyRequest {
+    const SHAPE: &'static str = "DeleteUserPolicyRequest";
+    const MEMBERS: &'static [&'static str] = &["UserName", "PolicyName"];
+}
+
 /// Shape `DeleteUserRequest` of the iam model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteUserRequest {
@@ -713,6 +1225,19 @@ impl Shape for DeleteVirtualMFADeviceRequest {
     const MEMBERS: &'static [&'static str] = &["SerialNumber"];
 }
 
+/// Shape `DetachGroupPolicyRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DetachGroupPolicyRequest {
+    #[serde(rename = "GroupName")]
+    pub group_name: String,
+    #[serde(rename = "PolicyArn")]
+    pub policy_arn: String,
+}
+impl Shape for DetachGroupPolicyRequest {
+    const SHAPE: &'static str = "DetachGroupPolicyRequest";
+    const MEMBERS: &'static [&'static str] = &["GroupName", "PolicyArn"];
+}
+
 /// Shape `DetachRolePolicyRequest` of the iam model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DetachRolePolicyRequest {
@@ -724,6 +1249,19 @@ pub struct DetachRolePolicyRequest {
 impl Shape for DetachRolePolicyRequest {
     const SHAPE: &'static str = "DetachRolePolicyRequest";
     const MEMBERS: &'static [&'static str] = &["RoleName", "PolicyArn"];
+}
+
+/// Shape `DetachUserPolicyRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DetachUserPolicyRequest {
+    #[serde(rename = "UserName")]
+    pub user_name: String,
+    #[serde(rename = "PolicyArn")]
+    pub policy_arn: String,
+}
+impl Shape for DetachUserPolicyRequest {
+    const SHAPE: &'static str = "DetachUserPolicyRequest";
+    const MEMBERS: &'static [&'static str] = &["UserName", "PolicyArn"];
 }
 
 /// Shape `EnableMFADeviceRequest` of the iam model.
@@ -754,6 +1292,30 @@ pub struct GenerateCredentialReportResponse {
 impl Shape for GenerateCredentialReportResponse {
     const SHAPE: &'static str = "GenerateCredentialReportResponse";
     const MEMBERS: &'static [&'static str] = &["State", "Description"];
+}
+
+/// Shape `GetAccessKeyLastUsedRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetAccessKeyLastUsedRequest {
+    #[serde(rename = "AccessKeyId")]
+    pub access_key_id: String,
+}
+impl Shape for GetAccessKeyLastUsedRequest {
+    const SHAPE: &'static str = "GetAccessKeyLastUsedRequest";
+    const MEMBERS: &'static [&'static str] = &["AccessKeyId"];
+}
+
+/// Shape `GetAccessKeyLastUsedResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetAccessKeyLastUsedResponse {
+    #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    #[serde(rename = "AccessKeyLastUsed", default, skip_serializing_if = "Option::is_none")]
+    pub access_key_last_used: Option<AccessKeyLastUsed>,
+}
+impl Shape for GetAccessKeyLastUsedResponse {
+    const SHAPE: &'static str = "GetAccessKeyLastUsedResponse";
+    const MEMBERS: &'static [&'static str] = &["UserName", "AccessKeyLastUsed"];
 }
 
 /// Shape `GetAccountPasswordPolicyResponse` of the iam model.
@@ -791,6 +1353,66 @@ pub struct GetCredentialReportResponse {
 impl Shape for GetCredentialReportResponse {
     const SHAPE: &'static str = "GetCredentialReportResponse";
     const MEMBERS: &'static [&'static str] = &["Content", "ReportFormat", "GeneratedTime"];
+}
+
+/// Shape `GetGroupPolicyRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetGroupPolicyRequest {
+    #[serde(rename = "GroupName")]
+    pub group_name: String,
+    #[serde(rename = "PolicyName")]
+    pub policy_name: String,
+}
+impl Shape for GetGroupPolicyRequest {
+    const SHAPE: &'static str = "GetGroupPolicyRequest";
+    const MEMBERS: &'static [&'static str] = &["GroupName", "PolicyName"];
+}
+
+/// Shape `GetGroupPolicyResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetGroupPolicyResponse {
+    #[serde(rename = "GroupName")]
+    pub group_name: String,
+    #[serde(rename = "PolicyName")]
+    pub policy_name: String,
+    #[serde(rename = "PolicyDocument")]
+    pub policy_document: String,
+}
+impl Shape for GetGroupPolicyResponse {
+    const SHAPE: &'static str = "GetGroupPolicyResponse";
+    const MEMBERS: &'static [&'static str] = &["GroupName", "PolicyName", "PolicyDocument"];
+}
+
+/// Shape `GetGroupRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetGroupRequest {
+    #[serde(rename = "GroupName")]
+    pub group_name: String,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "MaxItems", default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<i32>,
+}
+impl Shape for GetGroupRequest {
+    const SHAPE: &'static str = "GetGroupRequest";
+    const MEMBERS: &'static [&'static str] = &["GroupName", "Marker", "MaxItems"];
+}
+
+/// Shape `GetGroupResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetGroupResponse {
+    #[serde(rename = "Group")]
+    pub group: Group,
+    #[serde(rename = "Users")]
+    pub users: Vec<User>,
+    #[serde(rename = "IsTruncated", default, skip_serializing_if = "Option::is_none")]
+    pub is_truncated: Option<bool>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+}
+impl Shape for GetGroupResponse {
+    const SHAPE: &'static str = "GetGroupResponse";
+    const MEMBERS: &'static [&'static str] = &["Group", "Users", "IsTruncated", "Marker"];
 }
 
 /// Shape `GetLoginProfileRequest` of the iam model.
@@ -911,6 +1533,34 @@ impl Shape for GetRoleResponse {
     const MEMBERS: &'static [&'static str] = &["Role"];
 }
 
+/// Shape `GetUserPolicyRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetUserPolicyRequest {
+    #[serde(rename = "UserName")]
+    pub user_name: String,
+    #[serde(rename = "PolicyName")]
+    pub policy_name: String,
+}
+impl Shape for GetUserPolicyRequest {
+    const SHAPE: &'static str = "GetUserPolicyRequest";
+    const MEMBERS: &'static [&'static str] = &["UserName", "PolicyName"];
+}
+
+/// Shape `GetUserPolicyResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetUserPolicyResponse {
+    #[serde(rename = "UserName")]
+    pub user_name: String,
+    #[serde(rename = "PolicyName")]
+    pub policy_name: String,
+    #[serde(rename = "PolicyDocument")]
+    pub policy_document: String,
+}
+impl Shape for GetUserPolicyResponse {
+    const SHAPE: &'static str = "GetUserPolicyResponse";
+    const MEMBERS: &'static [&'static str] = &["UserName", "PolicyName", "PolicyDocument"];
+}
+
 /// Shape `GetUserRequest` of the iam model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetUserRequest {
@@ -1008,6 +1658,38 @@ pub struct ListAccountAliasesResponse {
 impl Shape for ListAccountAliasesResponse {
     const SHAPE: &'static str = "ListAccountAliasesResponse";
     const MEMBERS: &'static [&'static str] = &["AccountAliases", "IsTruncated", "Marker"];
+}
+
+/// Shape `ListAttachedGroupPoliciesRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListAttachedGroupPoliciesRequest {
+    #[serde(rename = "GroupName")]
+    pub group_name: String,
+    #[serde(rename = "PathPrefix", default, skip_serializing_if = "Option::is_none")]
+    pub path_prefix: Option<String>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "MaxItems", default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<i32>,
+}
+impl Shape for ListAttachedGroupPoliciesRequest {
+    const SHAPE: &'static str = "ListAttachedGroupPoliciesRequest";
+    const MEMBERS: &'static [&'static str] = &["GroupName", "PathPrefix", "Marker", "MaxItems"];
+}
+
+/// Shape `ListAttachedGroupPoliciesResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListAttachedGroupPoliciesResponse {
+    #[serde(rename = "AttachedPolicies", default, skip_serializing_if = "Option::is_none")]
+    pub attached_policies: Option<Vec<AttachedPolicy>>,
+    #[serde(rename = "IsTruncated", default, skip_serializing_if = "Option::is_none")]
+    pub is_truncated: Option<bool>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+}
+impl Shape for ListAttachedGroupPoliciesResponse {
+    const SHAPE: &'static str = "ListAttachedGroupPoliciesResponse";
+    const MEMBERS: &'static [&'static str] = &["AttachedPolicies", "IsTruncated", "Marker"];
 }
 
 /// Shape `ListAttachedRolePoliciesRequest` of the iam model.
@@ -1112,6 +1794,66 @@ pub struct ListEntitiesForPolicyResponse {
 impl Shape for ListEntitiesForPolicyResponse {
     const SHAPE: &'static str = "ListEntitiesForPolicyResponse";
     const MEMBERS: &'static [&'static str] = &["PolicyGroups", "PolicyUsers", "PolicyRoles", "IsTruncated", "Marker"];
+}
+
+/// Shape `ListGroupPoliciesRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListGroupPoliciesRequest {
+    #[serde(rename = "GroupName")]
+    pub group_name: String,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "MaxItems", default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<i32>,
+}
+impl Shape for ListGroupPoliciesRequest {
+    const SHAPE: &'static str = "ListGroupPoliciesRequest";
+    const MEMBERS: &'static [&'static str] = &["GroupName", "Marker", "MaxItems"];
+}
+
+/// Shape `ListGroupPoliciesResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListGroupPoliciesResponse {
+    #[serde(rename = "PolicyNames")]
+    pub policy_names: Vec<String>,
+    #[serde(rename = "IsTruncated", default, skip_serializing_if = "Option::is_none")]
+    pub is_truncated: Option<bool>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+}
+impl Shape for ListGroupPoliciesResponse {
+    const SHAPE: &'static str = "ListGroupPoliciesResponse";
+    const MEMBERS: &'static [&'static str] = &["PolicyNames", "IsTruncated", "Marker"];
+}
+
+/// Shape `ListGroupsForUserRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListGroupsForUserRequest {
+    #[serde(rename = "UserName")]
+    pub user_name: String,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "MaxItems", default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<i32>,
+}
+impl Shape for ListGroupsForUserRequest {
+    const SHAPE: &'static str = "ListGroupsForUserRequest";
+    const MEMBERS: &'static [&'static str] = &["UserName", "Marker", "MaxItems"];
+}
+
+/// Shape `ListGroupsForUserResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListGroupsForUserResponse {
+    #[serde(rename = "Groups")]
+    pub groups: Vec<Group>,
+    #[serde(rename = "IsTruncated", default, skip_serializing_if = "Option::is_none")]
+    pub is_truncated: Option<bool>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+}
+impl Shape for ListGroupsForUserResponse {
+    const SHAPE: &'static str = "ListGroupsForUserResponse";
+    const MEMBERS: &'static [&'static str] = &["Groups", "IsTruncated", "Marker"];
 }
 
 /// Shape `ListGroupsRequest` of the iam model.
@@ -1230,6 +1972,36 @@ pub struct ListPoliciesResponse {
 impl Shape for ListPoliciesResponse {
     const SHAPE: &'static str = "ListPoliciesResponse";
     const MEMBERS: &'static [&'static str] = &["Policies", "IsTruncated", "Marker"];
+}
+
+/// Shape `ListPolicyVersionsRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListPolicyVersionsRequest {
+    #[serde(rename = "PolicyArn")]
+    pub policy_arn: String,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "MaxItems", default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<i32>,
+}
+impl Shape for ListPolicyVersionsRequest {
+    const SHAPE: &'static str = "ListPolicyVersionsRequest";
+    const MEMBERS: &'static [&'static str] = &["PolicyArn", "Marker", "MaxItems"];
+}
+
+/// Shape `ListPolicyVersionsResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListPolicyVersionsResponse {
+    #[serde(rename = "Versions", default, skip_serializing_if = "Option::is_none")]
+    pub versions: Option<Vec<PolicyVersion>>,
+    #[serde(rename = "IsTruncated", default, skip_serializing_if = "Option::is_none")]
+    pub is_truncated: Option<bool>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+}
+impl Shape for ListPolicyVersionsResponse {
+    const SHAPE: &'static str = "ListPolicyVersionsResponse";
+    const MEMBERS: &'static [&'static str] = &["Versions", "IsTruncated", "Marker"];
 }
 
 /// Shape `ListRolePoliciesRequest` of the iam model.
@@ -1530,6 +2302,21 @@ impl Shape for PolicyVersion {
     const MEMBERS: &'static [&'static str] = &["Document", "VersionId", "IsDefaultVersion", "CreateDate"];
 }
 
+/// Shape `PutGroupPolicyRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutGroupPolicyRequest {
+    #[serde(rename = "GroupName")]
+    pub group_name: String,
+    #[serde(rename = "PolicyName")]
+    pub policy_name: String,
+    #[serde(rename = "PolicyDocument")]
+    pub policy_document: String,
+}
+impl Shape for PutGroupPolicyRequest {
+    const SHAPE: &'static str = "PutGroupPolicyRequest";
+    const MEMBERS: &'static [&'static str] = &["GroupName", "PolicyName", "PolicyDocument"];
+}
+
 /// Shape `PutRolePolicyRequest` of the iam model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PutRolePolicyRequest {
@@ -1543,6 +2330,34 @@ pub struct PutRolePolicyRequest {
 impl Shape for PutRolePolicyRequest {
     const SHAPE: &'static str = "PutRolePolicyRequest";
     const MEMBERS: &'static [&'static str] = &["RoleName", "PolicyName", "PolicyDocument"];
+}
+
+/// Shape `PutUserPolicyRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutUserPolicyRequest {
+    #[serde(rename = "UserName")]
+    pub user_name: String,
+    #[serde(rename = "PolicyName")]
+    pub policy_name: String,
+    #[serde(rename = "PolicyDocument")]
+    pub policy_document: String,
+}
+impl Shape for PutUserPolicyRequest {
+    const SHAPE: &'static str = "PutUserPolicyRequest";
+    const MEMBERS: &'static [&'static str] = &["UserName", "PolicyName", "PolicyDocument"];
+}
+
+/// Shape `RemoveUserFromGroupRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RemoveUserFromGroupRequest {
+    #[serde(rename = "GroupName")]
+    pub group_name: String,
+    #[serde(rename = "UserName")]
+    pub user_name: String,
+}
+impl Shape for RemoveUserFromGroupRequest {
+    const SHAPE: &'static str = "RemoveUserFromGroupRequest";
+    const MEMBERS: &'static [&'static str] = &["GroupName", "UserName"];
 }
 
 /// Shape `Role` of the iam model.
@@ -1587,6 +2402,19 @@ pub struct RoleLastUsed {
 impl Shape for RoleLastUsed {
     const SHAPE: &'static str = "RoleLastUsed";
     const MEMBERS: &'static [&'static str] = &["LastUsedDate", "Region"];
+}
+
+/// Shape `SetDefaultPolicyVersionRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SetDefaultPolicyVersionRequest {
+    #[serde(rename = "PolicyArn")]
+    pub policy_arn: String,
+    #[serde(rename = "VersionId")]
+    pub version_id: String,
+}
+impl Shape for SetDefaultPolicyVersionRequest {
+    const SHAPE: &'static str = "SetDefaultPolicyVersionRequest";
+    const MEMBERS: &'static [&'static str] = &["PolicyArn", "VersionId"];
 }
 
 /// Shape `Tag` of the iam model.
@@ -1644,6 +2472,21 @@ impl Shape for UpdateAccountPasswordPolicyRequest {
     const MEMBERS: &'static [&'static str] = &["MinimumPasswordLength", "RequireSymbols", "RequireNumbers", "RequireUppercaseCharacters", "RequireLowercaseCharacters", "AllowUsersToChangePassword", "MaxPasswordAge", "PasswordReusePrevention", "HardExpiry"];
 }
 
+/// Shape `UpdateLoginProfileRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateLoginProfileRequest {
+    #[serde(rename = "UserName")]
+    pub user_name: String,
+    #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(rename = "PasswordResetRequired", default, skip_serializing_if = "Option::is_none")]
+    pub password_reset_required: Option<bool>,
+}
+impl Shape for UpdateLoginProfileRequest {
+    const SHAPE: &'static str = "UpdateLoginProfileRequest";
+    const MEMBERS: &'static [&'static str] = &["UserName", "Password", "PasswordResetRequired"];
+}
+
 /// Shape `User` of the iam model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct User {
@@ -1693,12 +2536,24 @@ impl Shape for VirtualMFADevice {
 /// Every generated structure: (model shape name, member names), for the drift test.
 pub const SHAPES: &[(&str, &[&str])] = &[
     (AccessKey::SHAPE, AccessKey::MEMBERS),
+    (AccessKeyLastUsed::SHAPE, AccessKeyLastUsed::MEMBERS),
     (AccessKeyMetadata::SHAPE, AccessKeyMetadata::MEMBERS),
+    (AddUserToGroupRequest::SHAPE, AddUserToGroupRequest::MEMBERS),
+    (AttachGroupPolicyRequest::SHAPE, AttachGroupPolicyRequest::MEMBERS),
     (AttachRolePolicyRequest::SHAPE, AttachRolePolicyRequest::MEMBERS),
+    (AttachUserPolicyRequest::SHAPE, AttachUserPolicyRequest::MEMBERS),
     (AttachedPermissionsBoundary::SHAPE, AttachedPermissionsBoundary::MEMBERS),
     (AttachedPolicy::SHAPE, AttachedPolicy::MEMBERS),
     (CreateAccessKeyRequest::SHAPE, CreateAccessKeyRequest::MEMBERS),
     (CreateAccessKeyResponse::SHAPE, CreateAccessKeyResponse::MEMBERS),
+    (CreateGroupRequest::SHAPE, CreateGroupRequest::MEMBERS),
+    (CreateGroupResponse::SHAPE, CreateGroupResponse::MEMBERS),
+    (CreateLoginProfileRequest::SHAPE, CreateLoginProfileRequest::MEMBERS),
+    (CreateLoginProfileResponse::SHAPE, CreateLoginProfileResponse::MEMBERS),
+    (CreatePolicyRequest::SHAPE, CreatePolicyRequest::MEMBERS),
+    (CreatePolicyResponse::SHAPE, CreatePolicyResponse::MEMBERS),
+    (CreatePolicyVersionRequest::SHAPE, CreatePolicyVersionRequest::MEMBERS),
+    (CreatePolicyVersionResponse::SHAPE, CreatePolicyVersionResponse::MEMBERS),
     (CreateRoleRequest::SHAPE, CreateRoleRequest::MEMBERS),
     (CreateRoleResponse::SHAPE, CreateRoleResponse::MEMBERS),
     (CreateServiceLinkedRoleRequest::SHAPE, CreateServiceLinkedRoleRequest::MEMBERS),
@@ -1709,16 +2564,30 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (CreateVirtualMFADeviceResponse::SHAPE, CreateVirtualMFADeviceResponse::MEMBERS),
     (DeactivateMFADeviceRequest::SHAPE, DeactivateMFADeviceRequest::MEMBERS),
     (DeleteAccessKeyRequest::SHAPE, DeleteAccessKeyRequest::MEMBERS),
+    (DeleteGroupPolicyRequest::SHAPE, DeleteGroupPolicyRequest::MEMBERS),
+    (DeleteGroupRequest::SHAPE, DeleteGroupRequest::MEMBERS),
+    (DeleteLoginProfileRequest::SHAPE, DeleteLoginProfileRequest::MEMBERS),
+    (DeletePolicyRequest::SHAPE, DeletePolicyRequest::MEMBERS),
+    (DeletePolicyVersionRequest::SHAPE, DeletePolicyVersionRequest::MEMBERS),
     (DeleteRolePolicyRequest::SHAPE, DeleteRolePolicyRequest::MEMBERS),
     (DeleteRoleRequest::SHAPE, DeleteRoleRequest::MEMBERS),
+    (DeleteUserPolicyRequest::SHAPE, DeleteUserPolicyRequest::MEMBERS),
     (DeleteUserRequest::SHAPE, DeleteUserRequest::MEMBERS),
     (DeleteVirtualMFADeviceRequest::SHAPE, DeleteVirtualMFADeviceRequest::MEMBERS),
+    (DetachGroupPolicyRequest::SHAPE, DetachGroupPolicyRequest::MEMBERS),
     (DetachRolePolicyRequest::SHAPE, DetachRolePolicyRequest::MEMBERS),
+    (DetachUserPolicyRequest::SHAPE, DetachUserPolicyRequest::MEMBERS),
     (EnableMFADeviceRequest::SHAPE, EnableMFADeviceRequest::MEMBERS),
     (GenerateCredentialReportResponse::SHAPE, GenerateCredentialReportResponse::MEMBERS),
+    (GetAccessKeyLastUsedRequest::SHAPE, GetAccessKeyLastUsedRequest::MEMBERS),
+    (GetAccessKeyLastUsedResponse::SHAPE, GetAccessKeyLastUsedResponse::MEMBERS),
     (GetAccountPasswordPolicyResponse::SHAPE, GetAccountPasswordPolicyResponse::MEMBERS),
     (GetAccountSummaryResponse::SHAPE, GetAccountSummaryResponse::MEMBERS),
     (GetCredentialReportResponse::SHAPE, GetCredentialReportResponse::MEMBERS),
+    (GetGroupPolicyRequest::SHAPE, GetGroupPolicyRequest::MEMBERS),
+    (GetGroupPolicyResponse::SHAPE, GetGroupPolicyResponse::MEMBERS),
+    (GetGroupRequest::SHAPE, GetGroupRequest::MEMBERS),
+    (GetGroupResponse::SHAPE, GetGroupResponse::MEMBERS),
     (GetLoginProfileRequest::SHAPE, GetLoginProfileRequest::MEMBERS),
     (GetLoginProfileResponse::SHAPE, GetLoginProfileResponse::MEMBERS),
     (GetPolicyRequest::SHAPE, GetPolicyRequest::MEMBERS),
@@ -1729,6 +2598,8 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (GetRolePolicyResponse::SHAPE, GetRolePolicyResponse::MEMBERS),
     (GetRoleRequest::SHAPE, GetRoleRequest::MEMBERS),
     (GetRoleResponse::SHAPE, GetRoleResponse::MEMBERS),
+    (GetUserPolicyRequest::SHAPE, GetUserPolicyRequest::MEMBERS),
+    (GetUserPolicyResponse::SHAPE, GetUserPolicyResponse::MEMBERS),
     (GetUserRequest::SHAPE, GetUserRequest::MEMBERS),
     (GetUserResponse::SHAPE, GetUserResponse::MEMBERS),
     (Group::SHAPE, Group::MEMBERS),
@@ -1736,12 +2607,18 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (ListAccessKeysResponse::SHAPE, ListAccessKeysResponse::MEMBERS),
     (ListAccountAliasesRequest::SHAPE, ListAccountAliasesRequest::MEMBERS),
     (ListAccountAliasesResponse::SHAPE, ListAccountAliasesResponse::MEMBERS),
+    (ListAttachedGroupPoliciesRequest::SHAPE, ListAttachedGroupPoliciesRequest::MEMBERS),
+    (ListAttachedGroupPoliciesResponse::SHAPE, ListAttachedGroupPoliciesResponse::MEMBERS),
     (ListAttachedRolePoliciesRequest::SHAPE, ListAttachedRolePoliciesRequest::MEMBERS),
     (ListAttachedRolePoliciesResponse::SHAPE, ListAttachedRolePoliciesResponse::MEMBERS),
     (ListAttachedUserPoliciesRequest::SHAPE, ListAttachedUserPoliciesRequest::MEMBERS),
     (ListAttachedUserPoliciesResponse::SHAPE, ListAttachedUserPoliciesResponse::MEMBERS),
     (ListEntitiesForPolicyRequest::SHAPE, ListEntitiesForPolicyRequest::MEMBERS),
     (ListEntitiesForPolicyResponse::SHAPE, ListEntitiesForPolicyResponse::MEMBERS),
+    (ListGroupPoliciesRequest::SHAPE, ListGroupPoliciesRequest::MEMBERS),
+    (ListGroupPoliciesResponse::SHAPE, ListGroupPoliciesResponse::MEMBERS),
+    (ListGroupsForUserRequest::SHAPE, ListGroupsForUserRequest::MEMBERS),
+    (ListGroupsForUserResponse::SHAPE, ListGroupsForUserResponse::MEMBERS),
     (ListGroupsRequest::SHAPE, ListGroupsRequest::MEMBERS),
     (ListGroupsResponse::SHAPE, ListGroupsResponse::MEMBERS),
     (ListMFADevicesRequest::SHAPE, ListMFADevicesRequest::MEMBERS),
@@ -1750,6 +2627,8 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (ListOrganizationsFeaturesResponse::SHAPE, ListOrganizationsFeaturesResponse::MEMBERS),
     (ListPoliciesRequest::SHAPE, ListPoliciesRequest::MEMBERS),
     (ListPoliciesResponse::SHAPE, ListPoliciesResponse::MEMBERS),
+    (ListPolicyVersionsRequest::SHAPE, ListPolicyVersionsRequest::MEMBERS),
+    (ListPolicyVersionsResponse::SHAPE, ListPolicyVersionsResponse::MEMBERS),
     (ListRolePoliciesRequest::SHAPE, ListRolePoliciesRequest::MEMBERS),
     (ListRolePoliciesResponse::SHAPE, ListRolePoliciesResponse::MEMBERS),
     (ListRolesRequest::SHAPE, ListRolesRequest::MEMBERS),
@@ -1768,12 +2647,17 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (PolicyRole::SHAPE, PolicyRole::MEMBERS),
     (PolicyUser::SHAPE, PolicyUser::MEMBERS),
     (PolicyVersion::SHAPE, PolicyVersion::MEMBERS),
+    (PutGroupPolicyRequest::SHAPE, PutGroupPolicyRequest::MEMBERS),
     (PutRolePolicyRequest::SHAPE, PutRolePolicyRequest::MEMBERS),
+    (PutUserPolicyRequest::SHAPE, PutUserPolicyRequest::MEMBERS),
+    (RemoveUserFromGroupRequest::SHAPE, RemoveUserFromGroupRequest::MEMBERS),
     (Role::SHAPE, Role::MEMBERS),
     (RoleLastUsed::SHAPE, RoleLastUsed::MEMBERS),
+    (SetDefaultPolicyVersionRequest::SHAPE, SetDefaultPolicyVersionRequest::MEMBERS),
     (Tag::SHAPE, Tag::MEMBERS),
     (UpdateAccessKeyRequest::SHAPE, UpdateAccessKeyRequest::MEMBERS),
     (UpdateAccountPasswordPolicyRequest::SHAPE, UpdateAccountPasswordPolicyRequest::MEMBERS),
+    (UpdateLoginProfileRequest::SHAPE, UpdateLoginProfileRequest::MEMBERS),
     (User::SHAPE, User::MEMBERS),
     (VirtualMFADevice::SHAPE, VirtualMFADevice::MEMBERS),
 ];

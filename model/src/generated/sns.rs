@@ -10,6 +10,16 @@ use serde::{Deserialize, Serialize};
 use crate::value::{Blob, Document, Timestamp};
 use crate::{Empty, Operation, Shape};
 
+/// The `ConfirmSubscription` operation of sns.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConfirmSubscription;
+impl Operation for ConfirmSubscription {
+    const SERVICE: &'static str = "sns";
+    const NAME: &'static str = "ConfirmSubscription";
+    type Input = ConfirmSubscriptionInput;
+    type Output = ConfirmSubscriptionResponse;
+}
+
 /// The `CreateTopic` operation of sns.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreateTopic;
@@ -28,6 +38,16 @@ impl Operation for DeleteTopic {
     const NAME: &'static str = "DeleteTopic";
     type Input = DeleteTopicInput;
     type Output = Empty;
+}
+
+/// The `GetSubscriptionAttributes` operation of sns.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GetSubscriptionAttributes;
+impl Operation for GetSubscriptionAttributes {
+    const SERVICE: &'static str = "sns";
+    const NAME: &'static str = "GetSubscriptionAttributes";
+    type Input = GetSubscriptionAttributesInput;
+    type Output = GetSubscriptionAttributesResponse;
 }
 
 /// The `GetTopicAttributes` operation of sns.
@@ -120,6 +140,32 @@ impl Operation for Unsubscribe {
     type Output = Empty;
 }
 
+/// Shape `ConfirmSubscriptionInput` of the sns model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConfirmSubscriptionInput {
+    #[serde(rename = "TopicArn")]
+    pub topic_arn: String,
+    #[serde(rename = "Token")]
+    pub token: String,
+    #[serde(rename = "AuthenticateOnUnsubscribe", default, skip_serializing_if = "Option::is_none")]
+    pub authenticate_on_unsubscribe: Option<String>,
+}
+impl Shape for ConfirmSubscriptionInput {
+    const SHAPE: &'static str = "ConfirmSubscriptionInput";
+    const MEMBERS: &'static [&'static str] = &["TopicArn", "Token", "AuthenticateOnUnsubscribe"];
+}
+
+/// Shape `ConfirmSubscriptionResponse` of the sns model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConfirmSubscriptionResponse {
+    #[serde(rename = "SubscriptionArn", default, skip_serializing_if = "Option::is_none")]
+    pub subscription_arn: Option<String>,
+}
+impl Shape for ConfirmSubscriptionResponse {
+    const SHAPE: &'static str = "ConfirmSubscriptionResponse";
+    const MEMBERS: &'static [&'static str] = &["SubscriptionArn"];
+}
+
 /// Shape `CreateTopicInput` of the sns model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateTopicInput {
@@ -157,6 +203,28 @@ pub struct DeleteTopicInput {
 impl Shape for DeleteTopicInput {
     const SHAPE: &'static str = "DeleteTopicInput";
     const MEMBERS: &'static [&'static str] = &["TopicArn"];
+}
+
+/// Shape `GetSubscriptionAttributesInput` of the sns model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetSubscriptionAttributesInput {
+    #[serde(rename = "SubscriptionArn")]
+    pub subscription_arn: String,
+}
+impl Shape for GetSubscriptionAttributesInput {
+    const SHAPE: &'static str = "GetSubscriptionAttributesInput";
+    const MEMBERS: &'static [&'static str] = &["SubscriptionArn"];
+}
+
+/// Shape `GetSubscriptionAttributesResponse` of the sns model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetSubscriptionAttributesResponse {
+    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<BTreeMap<String, String>>,
+}
+impl Shape for GetSubscriptionAttributesResponse {
+    const SHAPE: &'static str = "GetSubscriptionAttributesResponse";
+    const MEMBERS: &'static [&'static str] = &["Attributes"];
 }
 
 /// Shape `GetTopicAttributesInput` of the sns model.
@@ -400,9 +468,13 @@ impl Shape for UnsubscribeInput {
 
 /// Every generated structure: (model shape name, member names), for the drift test.
 pub const SHAPES: &[(&str, &[&str])] = &[
+    (ConfirmSubscriptionInput::SHAPE, ConfirmSubscriptionInput::MEMBERS),
+    (ConfirmSubscriptionResponse::SHAPE, ConfirmSubscriptionResponse::MEMBERS),
     (CreateTopicInput::SHAPE, CreateTopicInput::MEMBERS),
     (CreateTopicResponse::SHAPE, CreateTopicResponse::MEMBERS),
     (DeleteTopicInput::SHAPE, DeleteTopicInput::MEMBERS),
+    (GetSubscriptionAttributesInput::SHAPE, GetSubscriptionAttributesInput::MEMBERS),
+    (GetSubscriptionAttributesResponse::SHAPE, GetSubscriptionAttributesResponse::MEMBERS),
     (GetTopicAttributesInput::SHAPE, GetTopicAttributesInput::MEMBERS),
     (GetTopicAttributesResponse::SHAPE, GetTopicAttributesResponse::MEMBERS),
     (ListSubscriptionsByTopicInput::SHAPE, ListSubscriptionsByTopicInput::MEMBERS),
