@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""Review the scenario snapshots that adding one control changed.
+"""Review the scenario snapshots that adding one or more controls changed.
 
 Every scenario snapshot lists every implemented control, so a new control changes them all.
 Run the tests with `INSTA_UPDATE=new INSTA_FORCE_PASS=1 cargo test --test scenarios --test
 remediation`, then:
 
-    python3 tools/snapshots/review_new_control.py IAM.15
+    python3 tools/snapshots/review_new_control.py IAM.15 [IAM.16 ...]
 
 It compares each tests/snapshots/*.snap.new with its .snap and passes only when every changed
-line is the score line or a line naming the new control, and the score moved by exactly that
-control (one fewer not implemented; at most one more with data). New snapshots (no .snap yet)
+line is the score line or a line naming one of the new controls, and the score moved by exactly
+those controls: exactly as many more with data as new controls appear in the snapshot's control
+list, at most that many more passed, and between that many and all of them fewer not implemented
+(a new control without data is not listed, and the snapshot does not say its era). New snapshots (no .snap yet)
 are listed for reading in full. It changes nothing: accepting is renaming each .snap.new to
 .snap (without its `assertion_line:` line) once this passes and the new ones were read.
 Exit 0 when the review passes, 1 when a change needs a look, 2 on bad usage.
@@ -38,12 +40,14 @@ def score(lines):
 
 
 def main():
-    if len(sys.argv) != 2 or not re.fullmatch(r"[A-Za-z0-9]+\.\d+", sys.argv[1]):
-        print(__doc__.strip().splitlines()[0], "\nusage: review_new_control.py CONTROL (e.g. IAM.15)")
+    controls = sys.argv[1:]
+    if not controls or not all(re.fullmatch(r"[A-Za-z0-9]+\.\d+", c) for c in controls):
+        print(__doc__.strip().splitlines()[0], "\nusage: review_new_control.py CONTROL... (e.g. IAM.15 IAM.16)")
         return 2
-    control = sys.argv[1]
+    alternatives = "|".join(re.escape(c) for c in controls)
     # "  IAM.15  PASSED" in the controls list, "  IAM.15 us-east-1 ..." among the findings.
-    names_it = re.compile(rf"^  {re.escape(control)} ")
+    names_it = re.compile(rf"^  (?:{alternatives}) ")
+    listed = re.compile(rf"^  (?:{alternatives}) +[A-Z_]+$")
     changed = unchanged = 0
     new, bad = [], []
     counts = {"score": 0, "control": 0}
@@ -57,6 +61,7 @@ def main():
             unchanged += 1
             continue
         changed += 1
+        added = 0
         for line in difflib.unified_diff(a, b, lineterm="", n=0):
             if line.startswith(("---", "+++", "@@")):
                 continue
@@ -65,15 +70,23 @@ def main():
                 counts["score"] += 1
             elif names_it.match(text):
                 counts["control"] += 1
+                if line.startswith("+") and listed.match(text):
+                    added += 1
             else:
                 bad.append(f"{snap_new}: {line}")
         before, after = score(a), score(b)
         if before and after:
-            ok = after[2] == before[2] - 1 and after[1] - before[1] in (0, 1) and after[0] - before[0] in (0, 1)
+            # A control is listed when it has data; one without data still leaves "not implemented"
+            # (this era's count, which the snapshot does not state: at most all of them).
+            ok = (
+                added <= before[2] - after[2] <= len(controls)
+                and after[1] - before[1] == added
+                and 0 <= after[0] - before[0] <= added
+            )
             if not ok:
-                bad.append(f"{snap_new}: score {before} -> {after} is not one more implemented control")
+                bad.append(f"{snap_new}: score {before} -> {after} is not {added} more implemented control(s)")
     print(f"changed {changed}, unchanged {unchanged}, new {len(new)}")
-    print(f"changed lines: {counts['score']} score lines, {counts['control']} lines naming {control}")
+    print(f"changed lines: {counts['score']} score lines, {counts['control']} lines naming {' '.join(controls)}")
     for n in new:
         print("NEW (read it in full):", n)
     for b in bad:
