@@ -9,6 +9,7 @@ mod guardduty;
 mod iam;
 mod kms;
 mod s3;
+pub(crate) mod s3_public;
 mod sns;
 
 pub(crate) use ec2::world_sources;

@@ -14,7 +14,9 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
         control: "KMS.4",
         iam_actions: &["kms:EnableKeyRotation"],
         scope: Scope::Resource,
-        after: &[],
+        // No AWS dependency: the fixes that create keys (CloudTrail.1/2, S3.11, SNS.1) turn their
+        // rotation on themselves; the user's keys come after them, and S3.5 stays first.
+        after: &["CloudTrail.2"],
         how: How::Calls(kms_4),
     }]
 }
