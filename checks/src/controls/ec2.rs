@@ -376,3 +376,42 @@ fn ec2_13(i: &Input<'_>) -> Vec<Verdict> {
 fn ec2_14(i: &Input<'_>) -> Vec<Verdict> {
     open_admin_port(i, 3389)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(proto: &str, ports: Option<(i32, i32)>, v4: &[&str], v6: &[&str]) -> ec2::IpPermission {
+        ec2::IpPermission {
+            ip_protocol: Some(proto.into()),
+            from_port: ports.map(|p| p.0),
+            to_port: ports.map(|p| p.1),
+            ip_ranges: Some(
+                v4.iter().map(|c| ec2::IpRange { cidr_ip: Some(c.to_string()), description: None }).collect(),
+            ),
+            ipv6_ranges: Some(
+                v6.iter().map(|c| ec2::Ipv6Range { cidr_ipv6: Some(c.to_string()), description: None }).collect(),
+            ),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn world_sources_follow_protocol_ports_and_era() {
+        let ssh = rule("tcp", Some((22, 22)), &["0.0.0.0/0", "10.0.0.0/8"], &["::/0"]);
+        assert_eq!(world_sources(&ssh, 22, Era::Y2022), vec!["0.0.0.0/0"]);
+        assert_eq!(world_sources(&ssh, 22, Era::Current), vec!["0.0.0.0/0", "::/0"]);
+        assert!(world_sources(&ssh, 3389, Era::Current).is_empty());
+        let wide = rule("6", Some((0, 65535)), &[], &["::/0"]);
+        assert!(world_sources(&wide, 3389, Era::Y2022).is_empty());
+        assert_eq!(world_sources(&wide, 3389, Era::Current), vec!["::/0"]);
+        let all = rule("-1", None, &["0.0.0.0/0"], &[]);
+        assert_eq!(world_sources(&all, 22, Era::Y2022), vec!["0.0.0.0/0"]);
+        let udp = rule("udp", Some((0, 65535)), &["0.0.0.0/0"], &["::/0"]);
+        assert!(world_sources(&udp, 22, Era::Current).is_empty());
+        let edge = rule("tcp", Some((3389, 3390)), &["0.0.0.0/0"], &[]);
+        assert_eq!(world_sources(&edge, 3389, Era::Y2022), vec!["0.0.0.0/0"]);
+        let narrow = rule("tcp", Some((22, 22)), &["10.0.0.0/8"], &["2001:db8::/32"]);
+        assert!(world_sources(&narrow, 22, Era::Current).is_empty());
+    }
+}

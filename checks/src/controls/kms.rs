@@ -49,3 +49,35 @@ fn kms_4(i: &Input<'_>) -> Vec<Verdict> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hubsim_api::model::kms;
+
+    fn key(manager: &str, spec: &str, origin: &str, state: &str, store: Option<&str>) -> KeyView {
+        KeyView {
+            metadata: kms::KeyMetadata {
+                key_manager: Some(manager.into()),
+                key_spec: Some(spec.into()),
+                origin: Some(origin.into()),
+                key_state: Some(state.into()),
+                custom_key_store_id: store.map(str::to_string),
+                ..Default::default()
+            },
+            rotation: None,
+        }
+    }
+
+    #[test]
+    fn only_customer_symmetric_kms_generated_keys_that_are_not_going_away_are_judged() {
+        assert!(in_scope(&key("CUSTOMER", "SYMMETRIC_DEFAULT", "AWS_KMS", "Enabled", None)));
+        assert!(in_scope(&key("CUSTOMER", "SYMMETRIC_DEFAULT", "AWS_KMS", "Disabled", None)));
+        assert!(!in_scope(&key("AWS", "SYMMETRIC_DEFAULT", "AWS_KMS", "Enabled", None)));
+        assert!(!in_scope(&key("CUSTOMER", "RSA_2048", "AWS_KMS", "Enabled", None)));
+        assert!(!in_scope(&key("CUSTOMER", "HMAC_256", "AWS_KMS", "Enabled", None)));
+        assert!(!in_scope(&key("CUSTOMER", "SYMMETRIC_DEFAULT", "EXTERNAL", "Enabled", None)));
+        assert!(!in_scope(&key("CUSTOMER", "SYMMETRIC_DEFAULT", "AWS_CLOUDHSM", "Enabled", Some("cks-1"))));
+        assert!(!in_scope(&key("CUSTOMER", "SYMMETRIC_DEFAULT", "AWS_KMS", "PendingDeletion", None)));
+    }
+}
