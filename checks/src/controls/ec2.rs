@@ -363,7 +363,7 @@ fn open_admin_port(i: &Input<'_>, port: i32) -> Vec<Verdict> {
                 resource,
                 offenders.is_empty(),
                 format!("security group {id} allows no inbound traffic to port {port} from {sources}"),
-                format!("security group {id} allows inbound {} (port {port})", offenders.join("; ")),
+                format!("security group {id} allows inbound {}, which reaches port {port}", offenders.join("; ")),
             )
         })
         .collect()
