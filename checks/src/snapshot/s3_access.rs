@@ -77,3 +77,29 @@ pub(super) fn trail_buckets<'a>(trails: impl Iterator<Item = &'a cloudtrail::Tra
     }
     by_bucket.into_iter().map(|(bucket, trails)| TrailBucket { bucket, trails }).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trail(arn: &str, bucket: Option<&str>) -> cloudtrail::Trail {
+        cloudtrail::Trail {
+            trail_arn: Some(arn.into()),
+            s3_bucket_name: bucket.map(str::to_string),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn each_bucket_once_with_every_trail_that_delivers_to_it() {
+        let multi = "arn:aws:cloudtrail:us-east-1:123456789012:trail/multi";
+        let single = "arn:aws:cloudtrail:eu-west-1:123456789012:trail/single";
+        // A multi-region trail is listed in every region (its shadow copies).
+        let trails =
+            [trail(multi, Some("logs")), trail(multi, Some("logs")), trail(single, Some("logs")), trail("x", None)];
+        assert_eq!(
+            trail_buckets(trails.iter()),
+            vec![TrailBucket { bucket: "logs".into(), trails: vec![multi.into(), single.into()] }]
+        );
+    }
+}
