@@ -188,3 +188,95 @@ fn leave_keeps_unfixable_findings_failed() {
     let s39 = outcome.after.controls.iter().find(|c| c.id == "S3.9").unwrap();
     assert_eq!(s39.status.as_str(), "FAILED");
 }
+
+#[test]
+fn ec2_13_revokes_only_the_world_open_sources_of_a_rule() {
+    use hubsim_simulator::model::ec2;
+    let (sim, _) = load("edge/ec2.13-mixed-sources-current");
+    let web = || {
+        let out = sim
+            .call::<ec2::DescribeSecurityGroups>(
+                "us-east-1",
+                ec2::DescribeSecurityGroupsRequest {
+                    filters: Some(vec![ec2::Filter {
+                        name: Some("group-name".into()),
+                        values: Some(vec!["web".into()]),
+                    }]),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let perms = out.security_groups.unwrap()[0].ip_permissions.clone().unwrap_or_default();
+        let mut sources: Vec<String> = perms
+            .iter()
+            .flat_map(|p| {
+                let v4 = p.ip_ranges.iter().flatten().filter_map(|r| r.cidr_ip.clone());
+                let v6 = p.ipv6_ranges.iter().flatten().filter_map(|r| r.cidr_ipv6.clone());
+                v4.chain(v6).map(move |c| {
+                    format!("{} {:?}-{:?} {c}", p.ip_protocol.clone().unwrap_or_default(), p.from_port, p.to_port)
+                })
+            })
+            .collect();
+        sources.sort();
+        sources
+    };
+    assert_eq!(web().len(), 4);
+    let outcome = runner::remediate(&sim, Options::default()).unwrap();
+    assert_eq!(web(), vec!["tcp Some(22)-Some(22) 10.0.0.0/8", "tcp Some(22)-Some(22) 2001:db8::/32"]);
+    let revokes: Vec<_> = outcome.transcript.iter().filter(|s| s.control == "EC2.13").collect();
+    assert_eq!(revokes.len(), 1, "{revokes:#?}");
+    let note = revokes[0].note.clone().unwrap_or_default();
+    assert!(note.contains("0.0.0.0/0 and ::/0"), "the transcript names what was removed: {note}");
+}
+
+/// CloudTrail.6's fix on its own (CIS only: S3.8's fix, which puts the same settings, is not
+/// enabled) turns on the trail bucket's Block Public Access and keeps its ACL; with FSBP on too,
+/// it reads what S3.8's fix left and does not repeat the call.
+#[test]
+fn cloudtrail_6_blocks_public_access_and_keeps_the_acl() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/edge/cloudtrail.6-public-acl-2022.json");
+    let both = scenario::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut cis_only = both.clone();
+    if let Some(hub) = cis_only.baseline.security_hub.as_mut() {
+        hub.standards = vec!["cis-aws-foundations-benchmark/v/1.2.0".into()];
+    }
+    let bucket = "trail-logs-123456789012";
+    for (s, cis) in [(&cis_only, true), (&both, false)] {
+        let sim = Simulator::in_memory().unwrap();
+        scenario::load(&sim, s, LoadOptions::default()).unwrap();
+        let grants = || {
+            sim.call::<s3::GetBucketAcl>(
+                "us-east-1",
+                s3::GetBucketAclRequest { bucket: bucket.into(), ..Default::default() },
+            )
+            .unwrap()
+            .grants
+            .unwrap_or_default()
+        };
+        let before = grants();
+        assert!(before.iter().any(|g| g.grantee.as_ref().and_then(|e| e.uri.as_deref())
+            == Some("http://acs.amazonaws.com/groups/global/AllUsers")));
+        let outcome = runner::remediate(&sim, Options::default()).unwrap();
+        let puts = |control: &str| {
+            outcome
+                .transcript
+                .iter()
+                .filter(|s| s.control == control && s.action == "s3:PutPublicAccessBlock" && s.detail.contains(bucket))
+                .count()
+        };
+        assert_eq!(puts("CloudTrail.6"), usize::from(cis), "CIS only: {cis}");
+        assert_eq!(puts("CloudTrail.6") + puts("S3.8"), 1, "one call puts the settings");
+        assert_eq!(grants(), before, "the ACL is kept; S3 ignores its public grant");
+        let block = sim
+            .call::<s3::GetPublicAccessBlock>(
+                "us-east-1",
+                s3::GetPublicAccessBlockRequest { bucket: bucket.into(), ..Default::default() },
+            )
+            .unwrap()
+            .public_access_block_configuration
+            .unwrap();
+        assert_eq!((block.ignore_public_acls, block.restrict_public_buckets), (Some(true), Some(true)));
+        let ct6 = outcome.after.controls.iter().find(|c| c.id == "CloudTrail.6").unwrap();
+        assert_eq!(ct6.status.as_str(), "PASSED");
+    }
+}

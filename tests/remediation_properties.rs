@@ -1,8 +1,10 @@
 //! Properties of the remediator over generated accounts (proptest).
 //!
 //! Each case generates an account (era, 1–3 regions, AWS Config's 1-click setup, Security Hub,
-//! root MFA, and steps building buckets, policies, logging chains, notifications, trails,
-//! recorders, password policies, topics, keys, VPCs, security groups and NACLs), loads it,
+//! root MFA, and steps building buckets, policies, logging chains, notifications, trails (their
+//! buckets public by ACL or policy or not), recorders, password policies, topics, keys (of
+//! every kind KMS.4 meets), VPCs, security groups (world-open over IPv4 and IPv6) and NACLs),
+//! loads it,
 //! remediates it with the default `unfixable: suppress`, and checks:
 //!
 //! (a) the loop converges within its bound;
@@ -11,8 +13,10 @@
 //! (c) a second remediation makes no call at all;
 //! (d) nothing that existed is deleted or loosened: bucket-policy statements kept verbatim,
 //!     buckets, trails, topics, keys, VPCs, subnets, groups and NACLs still there, groups'
-//!     and NACLs' allowed traffic only shrinks (the default groups' rules excepted: EC2.2
-//!     demands their removal), trails keep logging and stay multi-region, keys keep rotating,
+//!     and NACLs' allowed traffic (IPv4 and IPv6 sources) only shrinks (the default groups'
+//!     rules excepted: EC2.2 demands their removal) and keeps every rule whose source is not
+//!     0.0.0.0/0 or ::/0, no bucket ACL gains a grant, trails keep
+//!     logging and stay multi-region, keys keep rotating,
 //!     and every new Allow in an existing bucket, topic or key policy names only AWS services
 //!     scoped to this account;
 //! (e) the same scenario remediated twice in fresh simulators gives the same transcript;
@@ -141,6 +145,11 @@ fn check_kept(before: &State, after: &State) -> R<()> {
             ensure!(!allow || state::scoped_service_grant(st, ACCOUNT), "bucket {name}: new Allow {st}");
         }
     }
+    for (name, grants) in &before.acls {
+        let now = after.acls.get(name).cloned().unwrap_or_default();
+        let new: Vec<_> = now.difference(grants).collect();
+        ensure!(new.is_empty(), "bucket {name}: new ACL grants {new:?}");
+    }
     for (name, (_, statements)) in &after.buckets {
         let mut sids = BTreeSet::new();
         for sid in statements.iter().filter_map(|s| s.get("Sid").and_then(|v| v.as_str())) {
@@ -184,6 +193,10 @@ fn check_kept(before: &State, after: &State) -> R<()> {
         ensure!(wider.is_empty(), "security group {id} ({}) now lets out {wider:?}", g.region);
         let peers: Vec<_> = now.peers.difference(&g.peers).collect();
         ensure!(peers.is_empty(), "security group {id} now lets in groups {peers:?}");
+        // EC2.13/EC2.14's fixes revoke world-open sources only: every narrower one stays.
+        let lost: Vec<_> =
+            g.rules.iter().filter(|r| r.3 != "0.0.0.0/0" && r.3 != "::/0" && !now.rules.contains(r)).collect();
+        ensure!(lost.is_empty(), "security group {id} lost inbound rules that are not world-open: {lost:?}");
     }
     for (id, allowed) in &before.nacls {
         let Some(now) = after.nacls.get(id) else { return Err(format!("network ACL {id} was deleted")) };

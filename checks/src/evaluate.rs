@@ -2,7 +2,8 @@
 //! Security Hub's rules for AWS Config's part (which controls need a recorder or a recorded
 //! resource type) and for controls that find nothing to judge (era 2022: no finding, hubsim's
 //! reading; today: one account-level PASSED finding, per
-//! https://docs.aws.amazon.com/securityhub/latest/userguide/controls-overall-status.html).
+//! https://docs.aws.amazon.com/securityhub/latest/userguide/controls-overall-status.html, for
+//! controls backed by an AWS Config rule; Security Hub's own checks give No data).
 
 use serde_json::{Map, Value};
 
@@ -106,7 +107,12 @@ pub fn run(snapshot: &Snapshot, settings: &Settings) -> Vec<RegionRun> {
                 None => {
                     let input = Input { region, global: &snapshot.global, era: settings.era, params: &params };
                     let verdicts = (control.evaluate)(&input);
-                    if verdicts.is_empty() && settings.era == Era::Current {
+                    // The account-level PASSED of a control with nothing in scope is AWS Config's
+                    // evaluation of its rule; Security Hub's own checks (no Config rule) have none
+                    // and report No data where nothing is theirs to judge, e.g. CloudTrail.6/7 in
+                    // a region that does not hold the trail's bucket
+                    // (https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html).
+                    if verdicts.is_empty() && settings.era == Era::Current && control.config_rule.is_some() {
                         vec![Verdict::pass(
                             account,
                             format!("no {} in scope in {}", control.resource_type, region.name),

@@ -12,6 +12,8 @@ use hubsim_simulator::Era;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
+use super::generate_misc::{misc_plan, MiscPlan};
+
 /// The regions a generated account may enable.
 pub const REGIONS: &[&str] = &["us-east-1", "eu-west-1", "ap-northeast-1"];
 
@@ -179,6 +181,8 @@ pub struct Plan {
     pub password: Password,
     pub topics: Vec<TopicPlan>,
     pub keys: Vec<KeyPlan>,
+    /// What EC2.13/14, KMS.4 and CloudTrail.6/7 judge beyond the rest.
+    pub misc: MiscPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -323,11 +327,12 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             0..=3,
         ),
     );
-    (account, network, services).prop_map(
+    (account, network, services, misc_plan()).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
+            misc,
         )| Plan {
             current,
             regions,
@@ -344,6 +349,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             password,
             topics,
             keys,
+            misc,
         },
     )
 }
@@ -880,6 +886,11 @@ impl Plan {
                 b.step("ec2:CreateNetworkAclEntry", &r, input);
             }
         }
+
+        let trail_buckets: Vec<(String, String)> =
+            self.trails.iter().enumerate().map(|(i, t)| (format!("utrail-{i}-{acct}"), b.region(t.region))).collect();
+        let misc = self.misc.steps(&regions, self.current, &trail_buckets, acct);
+        b.steps.extend(misc);
 
         if let Some(on) = self.account_block {
             let home = b.region(0);

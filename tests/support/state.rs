@@ -38,7 +38,7 @@ pub fn statements(policy: &str) -> R<Vec<Value>> {
 /// Traffic a sample: (source address, protocol number, port).
 pub type Sample = (&'static str, &'static str, i64);
 
-const SOURCES: &[&str] = &["198.51.100.7", "10.1.2.3", "203.0.113.9"];
+const SOURCES: &[&str] = &["198.51.100.7", "10.1.2.3", "203.0.113.9", "2001:db8::7", "2600:1f18::9"];
 const PROTOCOLS: &[&str] = &["6", "17", "1"];
 
 fn samples() -> Vec<Sample> {
@@ -66,6 +66,21 @@ fn ipv4(s: &str) -> Option<u32> {
         parts += 1;
     }
     (parts == 4).then_some(n)
+}
+
+/// Whether IPv6 `cidr` contains `addr`.
+fn contains6(cidr: &str, addr: &str) -> bool {
+    let Some((net, len)) = cidr.split_once('/') else { return false };
+    let (Ok(net), Ok(a), Ok(len)) =
+        (net.parse::<std::net::Ipv6Addr>(), addr.parse::<std::net::Ipv6Addr>(), len.parse::<u32>())
+    else {
+        return false;
+    };
+    if len == 0 {
+        return true;
+    }
+    let mask = u128::MAX << (128 - len.min(128));
+    u128::from(net) & mask == u128::from(a) & mask
 }
 
 /// Whether IPv4 `cidr` contains `addr`.
@@ -142,7 +157,8 @@ pub fn sg_allows(permissions: &[Value]) -> BTreeSet<Sample> {
             let from = p.get("FromPort").and_then(Value::as_i64);
             let to = p.get("ToPort").and_then(Value::as_i64);
             let port_ok = ip == "-1" || port_in(from, to, proto, port);
-            let src_ok = list(p, "IpRanges").iter().any(|r| contains(&text(r, "CidrIp"), src));
+            let src_ok = list(p, "IpRanges").iter().any(|r| contains(&text(r, "CidrIp"), src))
+                || list(p, "Ipv6Ranges").iter().any(|r| contains6(&text(r, "CidrIpv6"), src));
             proto_ok && port_ok && src_ok
         });
         if hit {
@@ -161,6 +177,25 @@ pub struct Group {
     pub egress: BTreeSet<Sample>,
     /// Other groups it lets in (group pairs), as ids.
     pub peers: BTreeSet<String>,
+    /// Its inbound rules flattened to one source each: (protocol, from, to, CIDR).
+    pub rules: BTreeSet<(String, i64, i64, String)>,
+}
+
+/// Inbound permissions flattened to one CIDR source each.
+fn flat_rules(permissions: &[Value]) -> BTreeSet<(String, i64, i64, String)> {
+    let mut out = BTreeSet::new();
+    for p in permissions {
+        let proto = text(p, "IpProtocol");
+        let from = p.get("FromPort").and_then(Value::as_i64).unwrap_or(-1);
+        let to = p.get("ToPort").and_then(Value::as_i64).unwrap_or(-1);
+        for r in list(p, "IpRanges") {
+            out.insert((proto.clone(), from, to, text(&r, "CidrIp")));
+        }
+        for r in list(p, "Ipv6Ranges") {
+            out.insert((proto.clone(), from, to, text(&r, "CidrIpv6")));
+        }
+    }
+    out
 }
 
 /// The account, as far as the properties look at it.
@@ -168,6 +203,8 @@ pub struct Group {
 pub struct State {
     /// Bucket name → (region, policy statements).
     pub buckets: BTreeMap<String, (String, Vec<Value>)>,
+    /// Bucket name → its ACL's grants, as JSON text.
+    pub acls: BTreeMap<String, BTreeSet<String>>,
     /// Bucket name → the bucket it logs to.
     pub logging: BTreeMap<String, String>,
     /// Trail ARN → (multi-region, logging).
@@ -208,6 +245,8 @@ pub fn read(sim: &Simulator) -> R<State> {
             Err(e) if e.code == "NoSuchBucketPolicy" => Vec::new(),
             Err(e) => return Err(format!("GetBucketPolicy {name}: {}", e.code)),
         };
+        let acl = call(sim, &home, "s3", "GetBucketAcl", json!({"Bucket": name}))?;
+        s.acls.insert(name.clone(), list(&acl, "Grants").iter().map(Value::to_string).collect());
         let logging = call(sim, &home, "s3", "GetBucketLogging", json!({"Bucket": name}))?;
         if let Some(target) = logging.get("LoggingEnabled").map(|l| text(l, "TargetBucket")) {
             s.logging.insert(name.clone(), target);
@@ -247,7 +286,12 @@ pub fn read(sim: &Simulator) -> R<State> {
                 continue;
             }
             let policy = call(sim, region, "kms", "GetKeyPolicy", json!({"KeyId": id, "PolicyName": "default"}))?;
-            let rotation = call(sim, region, "kms", "GetKeyRotationStatus", json!({"KeyId": id}))?;
+            // Keys KMS cannot rotate automatically answer UnsupportedOperationException.
+            let rotation = match sim.call_json(region, "kms", "GetKeyRotationStatus", json!({"KeyId": id})) {
+                Ok(r) => r,
+                Err(e) if e.code == "UnsupportedOperationException" => json!({"KeyRotationEnabled": false}),
+                Err(e) => return Err(format!("GetKeyRotationStatus {id}: {}", e.code)),
+            };
             s.keys.insert(
                 text(&meta, "Arn"),
                 (
@@ -278,6 +322,7 @@ pub fn read(sim: &Simulator) -> R<State> {
                     ingress: sg_allows(&ingress),
                     egress: sg_allows(&list(&g, "IpPermissionsEgress")),
                     peers,
+                    rules: flat_rules(&ingress),
                 },
             );
         }

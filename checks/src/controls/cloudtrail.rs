@@ -1,8 +1,9 @@
-//! CloudTrail.1, CloudTrail.2, CloudTrail.4, CloudTrail.5
+//! CloudTrail.1, CloudTrail.2, CloudTrail.4, CloudTrail.5, CloudTrail.6, CloudTrail.7
 //! (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html).
 
+use super::s3_public::{Access, BucketAccess};
 use crate::control::{Control, Input, ResourceRef, Schedule, Verdict};
-use crate::snapshot::TrailView;
+use crate::snapshot::{BucketView, TrailBucket, TrailView};
 
 pub(super) const CONTROLS: &[Control] = &[
     Control {
@@ -45,7 +46,92 @@ pub(super) const CONTROLS: &[Control] = &[
                   expectedDeliveryWindowAge). A trail is judged in its home region only.",
         evaluate: cloudtrail_5,
     },
+    Control {
+        id: "CloudTrail.6",
+        resource_type: "AWS::S3::Bucket",
+        // Periodic and change triggered; a custom Security Hub check, so no recording is needed.
+        schedule: Schedule::Periodic,
+        config_rule: None,
+        parameters: &[],
+        choices: "Each bucket a trail of the account delivers to (from every region's trails) is judged once, in the \
+                  bucket's home region, by S3's public read and write logic (the rules s3-bucket-public-read-prohibited \
+                  and s3-bucket-public-write-prohibited): its ACL counts unless IgnorePublicAcls (bucket or account) is \
+                  on or ACLs are disabled, its policy unless RestrictPublicBuckets (bucket or account) is on. A bucket \
+                  in another account gets no finding anywhere, and the trail's other regions none: No data, in both \
+                  eras.",
+        evaluate: cloudtrail_6,
+    },
+    Control {
+        id: "CloudTrail.7",
+        resource_type: "AWS::S3::Bucket",
+        schedule: Schedule::Periodic,
+        config_rule: None,
+        parameters: &[],
+        choices: "Each bucket a trail delivers to is judged once, in its home region, as S3.9 judges buckets: a target \
+                  bucket passes. A bucket in another account gets no finding anywhere, and other regions none: No \
+                  data, in both eras.",
+        evaluate: cloudtrail_7,
+    },
 ];
+
+/// The buckets of this account homed in the evaluated region that trails deliver to.
+fn trail_buckets_here<'a>(i: &'a Input<'_>) -> impl Iterator<Item = (&'a TrailBucket, &'a BucketView)> {
+    let region = i.region.name.clone();
+    i.global.trail_buckets.iter().filter_map(move |t| {
+        let b = i.global.buckets.iter().find(|b| b.name == t.bucket && b.region == region)?;
+        Some((t, b))
+    })
+}
+
+fn trail_names(t: &TrailBucket) -> String {
+    let names: Vec<&str> = t.trails.iter().map(|a| a.rsplit_once(":trail/").map_or(a.as_str(), |(_, n)| n)).collect();
+    format!("trail{} {}", if names.len() > 1 { "s" } else { "" }, names.join(", "))
+}
+
+fn bucket_resource(b: &BucketView) -> ResourceRef {
+    ResourceRef { id: format!("arn:aws:s3:::{}", b.name), kind: "AwsS3Bucket" }
+}
+
+fn cloudtrail_6(i: &Input<'_>) -> Vec<Verdict> {
+    trail_buckets_here(i)
+        .map(|(t, b)| {
+            let access = BucketAccess::of(i.global, b);
+            let (read, write) = (access.exposure(Access::Read), access.exposure(Access::Write));
+            let mut why = Vec::new();
+            if read.is_public() {
+                why.push(format!("public read: {}", read.text()));
+            }
+            if write.is_public() {
+                why.push(format!("public write: {}", write.text()));
+            }
+            Verdict::check(
+                bucket_resource(b),
+                why.is_empty(),
+                format!("bucket {}, where {} delivers, is not publicly readable or writable", b.name, trail_names(t)),
+                format!("bucket {}, where {} delivers, is public ({})", b.name, trail_names(t), why.join("; ")),
+            )
+        })
+        .collect()
+}
+
+fn cloudtrail_7(i: &Input<'_>) -> Vec<Verdict> {
+    trail_buckets_here(i)
+        .map(|(t, b)| {
+            let target = b.logging.as_ref().map(|l| l.target_bucket.clone()).filter(|x| !x.is_empty());
+            Verdict::check(
+                bucket_resource(b),
+                target.is_some(),
+                format!(
+                    "bucket {}, where {} delivers, writes server access logs to {}",
+                    b.name,
+                    trail_names(t),
+                    target.clone().unwrap_or_default()
+                ),
+                format!("bucket {}, where {} delivers, has server access logging disabled", b.name, trail_names(t)),
+            )
+        })
+        .collect()
+}
 
 /// Why a trail does not record all management events, if it does not.
 fn management_gap(t: &TrailView) -> Option<String> {

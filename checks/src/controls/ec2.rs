@@ -1,4 +1,4 @@
-//! EC2.2, EC2.6, EC2.7, EC2.10, EC2.15, EC2.21
+//! EC2.2, EC2.6, EC2.7, EC2.10, EC2.13, EC2.14, EC2.15, EC2.21
 //! (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html).
 
 use super::ec2_arn;
@@ -44,6 +44,30 @@ pub(super) const CONTROLS: &[Control] = &[
         choices: "An endpoint for com.amazonaws.<region>.ec2 (or the -fips variant) in the VPC passes unless it is \
                   deleted, deleting, failed or rejected [U: required state].",
         evaluate: ec2_10,
+    },
+    Control {
+        id: "EC2.13",
+        resource_type: "AWS::EC2::SecurityGroup",
+        schedule: Schedule::ChangeTriggered,
+        // https://docs.aws.amazon.com/config/latest/developerguide/restricted-ssh.html
+        config_rule: Some("restricted-ssh"),
+        parameters: &[],
+        choices: "Every group is judged, default groups included. An inbound rule fails the group when it is TCP or \
+                  all traffic (-1), its port range covers 22 and a source is 0.0.0.0/0 (era 2022, the title of the \
+                  time) or 0.0.0.0/0 or ::/0 (era current); other CIDRs, security groups and prefix lists pass [I]; \
+                  UDP does not count.",
+        evaluate: ec2_13,
+    },
+    Control {
+        id: "EC2.14",
+        resource_type: "AWS::EC2::SecurityGroup",
+        schedule: Schedule::ChangeTriggered,
+        // The managed rule restricted-common-ports with blockedPort1 = 3389, deployed as restricted-rdp
+        // (https://docs.aws.amazon.com/config/latest/developerguide/restricted-common-ports.html).
+        config_rule: Some("restricted-common-ports"),
+        parameters: &[],
+        choices: "As EC2.13, for port 3389.",
+        evaluate: ec2_14,
     },
     Control {
         id: "EC2.15",
@@ -271,4 +295,123 @@ fn ec2_21(i: &Input<'_>) -> Vec<Verdict> {
         ));
     }
     out
+}
+
+/// The world-open sources of one inbound permission that reach `port`, in the era's reading:
+/// `0.0.0.0/0` always, `::/0` in era current only. TCP (`tcp`/`6`) and all traffic (`-1`)
+/// count; UDP and ICMP cannot carry SSH or RDP.
+pub(crate) fn world_sources(p: &ec2::IpPermission, port: i32, era: Era) -> Vec<String> {
+    let proto = p.ip_protocol.as_deref().unwrap_or("-1").to_ascii_lowercase();
+    let covers = match proto.as_str() {
+        "-1" | "all" => true,
+        "tcp" | "6" => {
+            let (from, to) = (p.from_port.unwrap_or(0), p.to_port.unwrap_or(65535));
+            (from..=to).contains(&port)
+        }
+        _ => false,
+    };
+    if !covers {
+        return Vec::new();
+    }
+    let mut out: Vec<String> =
+        p.ip_ranges.iter().flatten().filter_map(|r| r.cidr_ip.clone()).filter(|c| c == "0.0.0.0/0").collect();
+    if era == Era::Current {
+        out.extend(p.ipv6_ranges.iter().flatten().filter_map(|r| r.cidr_ipv6.clone()).filter(|c| c == "::/0"));
+    }
+    out
+}
+
+/// The text of one permission's protocol and ports (`TCP 0-65535`, `all traffic`).
+fn permission_text(p: &ec2::IpPermission) -> String {
+    match p.ip_protocol.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        Some("-1") | Some("all") | None => "all traffic".to_string(),
+        Some("tcp") | Some("6") => {
+            let (from, to) = (p.from_port.unwrap_or(0), p.to_port.unwrap_or(65535));
+            if from == to {
+                format!("TCP port {from}")
+            } else {
+                format!("TCP ports {from}-{to}")
+            }
+        }
+        Some(other) => other.to_string(),
+    }
+}
+
+/// EC2.13 and EC2.14: one verdict per security group on whether an inbound rule opens `port`
+/// to the world.
+fn open_admin_port(i: &Input<'_>, port: i32) -> Vec<Verdict> {
+    let sources = if i.era == Era::Current { "0.0.0.0/0 or ::/0" } else { "0.0.0.0/0" };
+    i.region
+        .security_groups
+        .iter()
+        .map(|g| {
+            let id = g.group_id.clone().unwrap_or_default();
+            let offenders: Vec<String> = g
+                .ip_permissions
+                .iter()
+                .flatten()
+                .filter_map(|p| {
+                    let world = world_sources(p, port, i.era);
+                    (!world.is_empty()).then(|| format!("{} from {}", permission_text(p), world.join(" and ")))
+                })
+                .collect();
+            let resource = ResourceRef {
+                id: ec2_arn(&i.region.name, &i.global.account, "security-group", &id),
+                kind: "AwsEc2SecurityGroup",
+            };
+            Verdict::check(
+                resource,
+                offenders.is_empty(),
+                format!("security group {id} allows no inbound traffic to port {port} from {sources}"),
+                format!("security group {id} allows inbound {}, which reaches port {port}", offenders.join("; ")),
+            )
+        })
+        .collect()
+}
+
+fn ec2_13(i: &Input<'_>) -> Vec<Verdict> {
+    open_admin_port(i, 22)
+}
+
+fn ec2_14(i: &Input<'_>) -> Vec<Verdict> {
+    open_admin_port(i, 3389)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(proto: &str, ports: Option<(i32, i32)>, v4: &[&str], v6: &[&str]) -> ec2::IpPermission {
+        ec2::IpPermission {
+            ip_protocol: Some(proto.into()),
+            from_port: ports.map(|p| p.0),
+            to_port: ports.map(|p| p.1),
+            ip_ranges: Some(
+                v4.iter().map(|c| ec2::IpRange { cidr_ip: Some(c.to_string()), description: None }).collect(),
+            ),
+            ipv6_ranges: Some(
+                v6.iter().map(|c| ec2::Ipv6Range { cidr_ipv6: Some(c.to_string()), description: None }).collect(),
+            ),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn world_sources_follow_protocol_ports_and_era() {
+        let ssh = rule("tcp", Some((22, 22)), &["0.0.0.0/0", "10.0.0.0/8"], &["::/0"]);
+        assert_eq!(world_sources(&ssh, 22, Era::Y2022), vec!["0.0.0.0/0"]);
+        assert_eq!(world_sources(&ssh, 22, Era::Current), vec!["0.0.0.0/0", "::/0"]);
+        assert!(world_sources(&ssh, 3389, Era::Current).is_empty());
+        let wide = rule("6", Some((0, 65535)), &[], &["::/0"]);
+        assert!(world_sources(&wide, 3389, Era::Y2022).is_empty());
+        assert_eq!(world_sources(&wide, 3389, Era::Current), vec!["::/0"]);
+        let all = rule("-1", None, &["0.0.0.0/0"], &[]);
+        assert_eq!(world_sources(&all, 22, Era::Y2022), vec!["0.0.0.0/0"]);
+        let udp = rule("udp", Some((0, 65535)), &["0.0.0.0/0"], &["::/0"]);
+        assert!(world_sources(&udp, 22, Era::Current).is_empty());
+        let edge = rule("tcp", Some((3389, 3390)), &["0.0.0.0/0"], &[]);
+        assert_eq!(world_sources(&edge, 3389, Era::Y2022), vec!["0.0.0.0/0"]);
+        let narrow = rule("tcp", Some((22, 22)), &["10.0.0.0/8"], &["2001:db8::/32"]);
+        assert!(world_sources(&narrow, 22, Era::Current).is_empty());
+    }
 }

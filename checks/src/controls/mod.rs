@@ -7,8 +7,12 @@ mod config;
 mod ec2;
 mod guardduty;
 mod iam;
+mod kms;
 mod s3;
+pub(crate) mod s3_public;
 mod sns;
+
+pub(crate) use ec2::world_sources;
 
 use crate::control::Control;
 
@@ -23,6 +27,7 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(ec2::CONTROLS);
         v.extend_from_slice(guardduty::CONTROLS);
         v.extend_from_slice(iam::CONTROLS);
+        v.extend_from_slice(kms::CONTROLS);
         v.extend_from_slice(s3::CONTROLS);
         v.extend_from_slice(sns::CONTROLS);
         v.sort_by_key(|c| crate::status::natural(c.id));

@@ -2,7 +2,13 @@
 //! typed AWS API only (never SQLite), once, before any control runs ("fetch once, judge many").
 //! A resource that AWS answers "not found" for a configuration of is kept with `None`.
 
+mod kms;
+mod s3_access;
+
 use std::collections::BTreeMap;
+
+pub use kms::KeyView;
+pub use s3_access::{BucketAcl, TrailBucket};
 
 use hubsim_api::model::{cloudtrail, config, ec2, guardduty, iam, s3, s3control, securityhub, sns};
 use hubsim_api::{AwsApi, AwsError};
@@ -50,6 +56,10 @@ pub struct Global {
     pub account_public_access_block: Option<s3control::PublicAccessBlockConfiguration>,
     /// Every bucket, with its home region.
     pub buckets: Vec<BucketView>,
+    /// Each bucket's ACL and Object Ownership, by bucket name.
+    pub bucket_acls: BTreeMap<String, BucketAcl>,
+    /// The buckets the account's trails deliver to (from every region's trails).
+    pub trail_buckets: Vec<TrailBucket>,
 }
 
 /// One bucket and the configurations S3 controls read.
@@ -116,6 +126,8 @@ pub struct Region {
     pub ebs_encryption_by_default: bool,
     /// SNS topics with their attributes.
     pub topics: Vec<(String, BTreeMap<String, String>)>,
+    /// KMS keys with their rotation.
+    pub keys: Vec<KeyView>,
 }
 
 /// The whole account.
@@ -143,6 +155,8 @@ impl Snapshot {
         for region in regions {
             out.push(fetch_region(api, &region)?);
         }
+        let mut global = global;
+        global.trail_buckets = s3_access::trail_buckets(out.iter().flat_map(|r| r.trails.iter().map(|t| &t.trail)));
         Ok(Snapshot { global, regions: out })
     }
 }
@@ -179,6 +193,7 @@ fn fetch_global<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Global,
     )?
     .and_then(|r| r.public_access_block_configuration);
     let buckets = fetch_buckets(api, home)?;
+    let bucket_acls = s3_access::fetch_acls(api, &buckets)?;
     Ok(Global {
         account: account.to_string(),
         password_policy,
@@ -187,6 +202,8 @@ fn fetch_global<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Global,
         root_password,
         account_public_access_block,
         buckets,
+        bucket_acls,
+        trail_buckets: Vec::new(),
     })
 }
 
@@ -395,6 +412,7 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         vpc_endpoints,
         ebs_encryption_by_default,
         topics,
+        keys: kms::fetch_keys(api, r)?,
     })
 }
 

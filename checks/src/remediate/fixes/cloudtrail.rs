@@ -1,13 +1,14 @@
-//! CloudTrail.1, CloudTrail.2, CloudTrail.4, CloudTrail.5: the multi-region trail and its
-//! settings (<https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html>).
+//! CloudTrail.1, CloudTrail.2, CloudTrail.4, CloudTrail.5, CloudTrail.6, CloudTrail.7: the
+//! multi-region trail, its settings and its bucket
+//! (<https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html>).
 
-use hubsim_api::model::cloudtrail;
+use hubsim_api::model::{cloudtrail, s3};
 use hubsim_api::AwsApi;
 
 use super::{Done, Fix, How, Scope, Target};
 use crate::remediate::fixer::Fixer;
 use crate::remediate::support::{self, names};
-use crate::remediate::Failed;
+use crate::remediate::{Failed, Justification};
 
 /// The CloudTrail fixes.
 pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
@@ -83,7 +84,119 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
             after: &["CloudTrail.1"],
             how: How::Calls(cloudtrail_5),
         },
+        Fix {
+            control: "CloudTrail.6",
+            // GetPublicAccessBlock reads the bucket's setting as it is now.
+            iam_actions: &["s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock"],
+            scope: Scope::Resource,
+            // S3.8's fix puts the same four flags on every bucket: read what it left rather than
+            // repeat it (and, like it, after S3.5, whose policy BlockPublicPolicy could refuse).
+            after: &["S3.8"],
+            how: How::Calls(cloudtrail_6),
+        },
+        Fix {
+            control: "CloudTrail.7",
+            // ListBucket authorizes the HeadBucket read of whether the log bucket exists;
+            // GetBucketLogging reads whether S3.9's fix already turned logging on.
+            iam_actions: &[
+                "s3:PutBucketLogging",
+                "s3:GetBucketLogging",
+                "s3:CreateBucket",
+                "s3:PutBucketPolicy",
+                "s3:ListBucket",
+            ],
+            scope: Scope::Resource,
+            // S3.9's fix logs every bucket, the trail's included, to the same access-log bucket:
+            // read what it left rather than repeat it.
+            after: &["S3.9"],
+            how: How::Calls(cloudtrail_7),
+        },
     ]
+}
+
+fn bucket_name(resource: &str) -> &str {
+    resource.strip_prefix("arn:aws:s3:::").unwrap_or(resource)
+}
+
+/// Turns on all four Block Public Access settings of the trail's bucket: with IgnorePublicAcls
+/// and RestrictPublicBuckets S3 no longer honours a public ACL or policy, which is all
+/// CloudTrail.6 asks; the ACL and the policy themselves are kept as the user wrote them (their
+/// public parts no longer take effect), so nothing is deleted. This is the remediation the
+/// control's page gives.
+fn cloudtrail_6<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    let (region, bucket) = (target.region, bucket_name(target.resource));
+    let current = f.read::<s3::GetPublicAccessBlock>(
+        region,
+        s3::GetPublicAccessBlockRequest { bucket: bucket.into(), ..Default::default() },
+    );
+    let all_on = current.ok().and_then(|c| c.public_access_block_configuration).is_some_and(|c| {
+        [c.block_public_acls, c.ignore_public_acls, c.block_public_policy, c.restrict_public_buckets]
+            .iter()
+            .all(|v| *v == Some(true))
+    });
+    if all_on {
+        return Ok(Done::Applied);
+    }
+    f.call_noted::<s3::PutPublicAccessBlock>(
+        region,
+        s3::PutPublicAccessBlockRequest {
+            bucket: bucket.into(),
+            public_access_block_configuration: s3::PublicAccessBlockConfiguration {
+                block_public_acls: Some(true),
+                ignore_public_acls: Some(true),
+                block_public_policy: Some(true),
+                restrict_public_buckets: Some(true),
+            },
+            ..Default::default()
+        },
+        Some(format!(
+            "CloudTrail.6 demands that the trail's bucket {bucket} not be public: S3 now ignores its public ACL \
+             grants and restricts its public policy statements; both are kept as written"
+        )),
+    )?;
+    Ok(Done::Applied)
+}
+
+/// Logs the trail's bucket to the region's access-log bucket, the one S3.9's fix uses (whose own
+/// S3.9 finding is justified as a log sink). A trail bucket that is itself that access-log bucket
+/// is justified the same way.
+fn cloudtrail_7<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    let (snap, region, bucket) = (target.snapshot, target.region, bucket_name(target.resource));
+    let logging = f
+        .read::<s3::GetBucketLogging>(
+            region,
+            s3::GetBucketLoggingRequest { bucket: bucket.into(), ..Default::default() },
+        )
+        .map_err(|error| Failed { call: "s3:GetBucketLogging".into(), error })?;
+    if logging.logging_enabled.is_some_and(|l| !l.target_bucket.is_empty()) {
+        return Ok(Done::Applied);
+    }
+    if bucket == support::names::access_logs(&f.account, region) {
+        let sources = snap
+            .global
+            .buckets
+            .iter()
+            .filter(|b| b.name != bucket && b.logging.as_ref().is_some_and(|l| l.target_bucket == bucket))
+            .map(|b| b.name.clone())
+            .collect();
+        return Ok(Done::Unfixable(Justification::LogSink { bucket: bucket.to_string(), sources }));
+    }
+    let sink = support::access_log_bucket(f, region)?;
+    f.call::<s3::PutBucketLogging>(
+        region,
+        s3::PutBucketLoggingRequest {
+            bucket: bucket.into(),
+            bucket_logging_status: s3::BucketLoggingStatus {
+                logging_enabled: Some(s3::LoggingEnabled {
+                    target_bucket: sink,
+                    target_prefix: format!("{bucket}/"),
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        },
+    )?;
+    Ok(Done::Applied)
 }
 
 /// CloudTrail's log group and role in the trail's region.
@@ -196,8 +309,22 @@ fn cloudtrail_1<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<
     Ok(Done::Applied)
 }
 
+/// Encrypts the trail with the remediation key of its bucket's region: CloudTrail needs the key
+/// and the bucket in one region (`KmsKeyNotFoundException` otherwise,
+/// <https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_UpdateTrail.html>), and a
+/// trail may deliver to a bucket homed elsewhere.
 fn cloudtrail_2<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
-    let key = support::key(f, target.region)?;
+    let snap = target.snapshot;
+    let bucket = snap
+        .regions
+        .iter()
+        .flat_map(|r| r.trails.iter())
+        .find(|t| t.trail.trail_arn.as_deref() == Some(target.resource))
+        .and_then(|t| t.trail.s3_bucket_name.clone());
+    let key_region = bucket
+        .and_then(|b| snap.global.buckets.iter().find(|v| v.name == b).map(|v| v.region.clone()))
+        .unwrap_or_else(|| target.region.to_string());
+    let key = support::key(f, &key_region)?;
     f.call::<cloudtrail::UpdateTrail>(
         target.region,
         cloudtrail::UpdateTrailRequest {

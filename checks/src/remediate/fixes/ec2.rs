@@ -1,11 +1,13 @@
-//! EC2.2, EC2.6, EC2.7, EC2.10, EC2.15, EC2.21: default security groups, flow logs, EBS
-//! default encryption, the EC2 interface endpoint, subnets' public addresses and network ACLs
+//! EC2.2, EC2.6, EC2.7, EC2.10, EC2.13, EC2.14, EC2.15, EC2.21: default security groups, flow
+//! logs, EBS default encryption, the EC2 interface endpoint, SSH and RDP open to the world,
+//! subnets' public addresses and network ACLs
 //! (<https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html>).
 
 use hubsim_api::model::ec2;
 use hubsim_api::AwsApi;
 
 use super::{id_after, Done, Fix, How, Scope, Target};
+use crate::controls::world_sources;
 use crate::remediate::fixer::Fixer;
 use crate::remediate::support::{self, names};
 use crate::remediate::Failed;
@@ -63,6 +65,25 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
             // Keeps the established order (no AWS dependency): after the VPCs' flow logs.
             after: &["EC2.6"],
             how: How::Calls(ec2_10),
+        },
+        Fix {
+            control: "EC2.13",
+            // DescribeSecurityGroups reads the group as it is now.
+            iam_actions: &["ec2:RevokeSecurityGroupIngress", "ec2:DescribeSecurityGroups"],
+            scope: Scope::Resource,
+            // EC2.2's fix removes every rule of a default group: what is left for this one is read
+            // after it, so neither revokes a rule the other already removed.
+            after: &["EC2.2"],
+            how: How::Calls(ec2_13),
+        },
+        Fix {
+            control: "EC2.14",
+            iam_actions: &["ec2:RevokeSecurityGroupIngress", "ec2:DescribeSecurityGroups"],
+            scope: Scope::Resource,
+            // A rule open on all ports fails both EC2.13 and EC2.14: EC2.13's fix revokes it first
+            // and this one reads the group after it.
+            after: &["EC2.13"],
+            how: How::Calls(ec2_14),
         },
         Fix {
             control: "EC2.15",
@@ -251,6 +272,91 @@ fn ec2_10<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, 
         },
     )?;
     Ok(Done::Applied)
+}
+
+/// Revokes, from group `target.resource`, the world-open sources of every inbound rule that
+/// reaches `port` (as [`world_sources`] reads them in the fixer's era), and nothing else: the
+/// rule's other sources, and every other rule, stay. The group is read now, not taken from the
+/// round's snapshot (EC2.2's or EC2.13's fix may have changed it since). Each revocation names
+/// what it removed in its transcript note.
+fn revoke_world_open<A: AwsApi>(
+    f: &mut Fixer<'_, A>,
+    target: &Target<'_>,
+    control: &str,
+    port: i32,
+) -> Result<Done, Failed> {
+    let (region, group) = (target.region, id_after(target.resource, "security-group/"));
+    let found = f.read::<ec2::DescribeSecurityGroups>(
+        region,
+        ec2::DescribeSecurityGroupsRequest { group_ids: Some(vec![group.into()]), ..Default::default() },
+    );
+    let g = match found {
+        Ok(out) => out.security_groups.unwrap_or_default().into_iter().next(),
+        // The group is gone: nothing is left to narrow.
+        Err(e) if e.code == "InvalidGroup.NotFound" => None,
+        Err(error) => return Err(Failed { call: "ec2:DescribeSecurityGroups".into(), error }),
+    };
+    let Some(g) = g else { return Ok(Done::Applied) };
+    let era = f.era;
+    for p in g.ip_permissions.unwrap_or_default() {
+        let world = world_sources(&p, port, era);
+        if world.is_empty() {
+            continue;
+        }
+        let narrowed = ec2::IpPermission {
+            ip_protocol: p.ip_protocol.clone(),
+            from_port: p.from_port,
+            to_port: p.to_port,
+            ip_ranges: Some(
+                p.ip_ranges
+                    .iter()
+                    .flatten()
+                    .filter(|r| r.cidr_ip.as_ref().is_some_and(|c| world.contains(c)))
+                    .cloned()
+                    .collect(),
+            )
+            .filter(|v: &Vec<ec2::IpRange>| !v.is_empty()),
+            ipv6_ranges: Some(
+                p.ipv6_ranges
+                    .iter()
+                    .flatten()
+                    .filter(|r| r.cidr_ipv6.as_ref().is_some_and(|c| world.contains(c)))
+                    .cloned()
+                    .collect(),
+            )
+            .filter(|v: &Vec<ec2::Ipv6Range>| !v.is_empty()),
+            ..Default::default()
+        };
+        let ports = match (p.from_port, p.to_port) {
+            (Some(a), Some(b)) if p.ip_protocol.as_deref() != Some("-1") => format!(" ports {a}-{b}"),
+            _ => String::new(),
+        };
+        let note = format!(
+            "{control} demands that no inbound rule open port {port} to the world: removed {} {}{ports} from {}; \
+             the rule's other sources and the group's other rules are kept",
+            group,
+            p.ip_protocol.as_deref().map(|x| if x == "-1" { "all traffic" } else { x }).unwrap_or("all traffic"),
+            world.join(" and "),
+        );
+        f.call_noted::<ec2::RevokeSecurityGroupIngress>(
+            region,
+            ec2::RevokeSecurityGroupIngressRequest {
+                group_id: Some(group.into()),
+                ip_permissions: Some(vec![narrowed]),
+                ..Default::default()
+            },
+            Some(note),
+        )?;
+    }
+    Ok(Done::Applied)
+}
+
+fn ec2_13<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    revoke_world_open(f, target, "EC2.13", 22)
+}
+
+fn ec2_14<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    revoke_world_open(f, target, "EC2.14", 3389)
 }
 
 fn ec2_15<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
