@@ -6,7 +6,7 @@ mod cloudtrail;
 mod config;
 mod ec2;
 mod guardduty;
-mod iam;
+pub(crate) mod iam;
 mod s3;
 mod sns;
 
