@@ -1,5 +1,7 @@
-//! IAM.6 (the root user's hardware MFA: no API can register it) and the account's password
-//! policy: one fix serves IAM.7 and the CIS items IAM.11–IAM.17
+//! IAM.6 (the root user's hardware MFA: no API can register it), the account's password
+//! policy (one fix serves IAM.7 and the CIS items IAM.11–IAM.17), and the credential controls
+//! IAM.3, IAM.4, IAM.5, IAM.8 and IAM.9, which hubsim justifies rather than fixes: their fixes
+//! delete or rotate a credential someone may use, or need root or the user in person
 //! (<https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html>).
 
 use hubsim_api::model::iam;
@@ -10,6 +12,7 @@ use crate::control::Params;
 use crate::controls::iam::{CIS_MAX_PASSWORD_AGE, CIS_MINIMUM_PASSWORD_LENGTH, CIS_PASSWORD_REUSE_PREVENTION};
 use crate::remediate::fixer::Fixer;
 use crate::remediate::{Failed, Justification};
+use crate::snapshot::{CredentialRow, Snapshot};
 
 /// The controls the password-policy fix serves: IAM.7 and the CIS items.
 const PASSWORD_CONTROLS: [&str; 8] = ["IAM.7", "IAM.11", "IAM.12", "IAM.13", "IAM.14", "IAM.15", "IAM.16", "IAM.17"];
@@ -27,6 +30,16 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
         after: &[],
         how: How::Justified(Justification::RootHardwareMfa),
     }];
+    // What only root, the user or the key's owner can do; justified after every fix has run.
+    for (control, scope, j) in [
+        ("IAM.3", Scope::Resource, Justification::KeyMayBeInUse),
+        ("IAM.4", Scope::Account, Justification::RootAccessKeys),
+        ("IAM.5", Scope::Resource, Justification::UserMfa),
+        ("IAM.8", Scope::Resource, Justification::UnusedCredentials),
+        ("IAM.9", Scope::Account, Justification::RootMfa),
+    ] {
+        v.push(Fix { control, iam_actions: &[], scope, after: &[], how: How::Justified(j) });
+    }
     for control in PASSWORD_CONTROLS {
         v.push(Fix {
             control,
@@ -124,6 +137,48 @@ fn password_policy<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Resu
     Ok(Done::Applied)
 }
 
+/// 90 days, IAM.3's key age.
+const NINETY_DAYS_MS: i64 = 90 * 24 * 3600 * 1000;
+
+/// The credential report's row of the user whose ARN is `resource`.
+fn user_row<'s>(snapshot: &'s Snapshot, resource: &str) -> Option<&'s CredentialRow> {
+    snapshot.global.credentials.users.iter().find(|u| u.arn == resource)
+}
+
+/// Whether the precondition of a credential justification holds for `resource`: the credential
+/// it is about is still there. Other justifications have none to check here.
+pub(super) fn precondition(j: &Justification, snapshot: &Snapshot, resource: &str) -> Result<(), String> {
+    let g = &snapshot.global;
+    let c = &g.credentials;
+    let (holds, what) = match j {
+        Justification::RootAccessKeys => (c.root_access_keys, "the root user has an access key"),
+        Justification::RootMfa => {
+            (!g.root_mfa && (g.root_password || c.root_access_keys), "the root user has a credential and no MFA")
+        }
+        Justification::KeyMayBeInUse => {
+            let now = c.generated.map_or(0, |t| t.0);
+            let old = user_row(snapshot, resource).is_some_and(|u| {
+                u.keys.iter().any(|k| k.active && k.created.is_some_and(|t| now - t.0 > NINETY_DAYS_MS))
+            });
+            (old, "the user has an active access key over 90 days old")
+        }
+        Justification::UserMfa => (
+            user_row(snapshot, resource).is_some_and(|u| u.password_enabled && !u.mfa_active),
+            "the user has a console password and no MFA device",
+        ),
+        Justification::UnusedCredentials => (
+            user_row(snapshot, resource).is_some_and(|u| u.password_enabled || u.keys.iter().any(|k| k.active)),
+            "the user has a console password or an active access key",
+        ),
+        _ => (true, ""),
+    };
+    if holds {
+        Ok(())
+    } else {
+        Err(format!("the justification's precondition does not hold: it needs that {what}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +186,41 @@ mod tests {
 
     fn params(v: serde_json::Value) -> Params {
         Params(v.as_object().cloned().unwrap_or_default())
+    }
+
+    #[test]
+    fn credential_justifications_hold_only_while_their_credential_is_there() {
+        use crate::snapshot::KeyView;
+        use hubsim_api::model::Timestamp;
+        let arn = "arn:aws:iam::1:user/alice";
+        let mut snap = Snapshot::default();
+        snap.global.credentials.generated = Some(Timestamp(200 * 86_400_000));
+        for j in [Justification::RootAccessKeys, Justification::KeyMayBeInUse, Justification::UserMfa] {
+            assert!(precondition(&j, &snap, arn).is_err(), "{j:?} with nothing to justify");
+        }
+        assert!(precondition(&Justification::RootMfa, &snap, arn).is_err(), "no root credential");
+        snap.global.root_password = true;
+        assert!(precondition(&Justification::RootMfa, &snap, arn).is_ok());
+        snap.global.root_mfa = true;
+        assert!(precondition(&Justification::RootMfa, &snap, arn).is_err(), "root has MFA");
+        snap.global.credentials.root_access_keys = true;
+        assert!(precondition(&Justification::RootAccessKeys, &snap, arn).is_ok());
+        let key =
+            |active, day: i64| KeyView { slot: 1, active, created: Some(Timestamp(day * 86_400_000)), last_used: None };
+        snap.global.credentials.users.push(CredentialRow {
+            user: "alice".into(),
+            arn: arn.into(),
+            password_enabled: true,
+            keys: vec![key(false, 1), key(true, 150)],
+            ..Default::default()
+        });
+        assert!(precondition(&Justification::KeyMayBeInUse, &snap, arn).is_err(), "the old key is inactive");
+        snap.global.credentials.users[0].keys[1] = key(true, 100);
+        assert!(precondition(&Justification::KeyMayBeInUse, &snap, arn).is_ok());
+        assert!(precondition(&Justification::UserMfa, &snap, arn).is_ok());
+        assert!(precondition(&Justification::UnusedCredentials, &snap, arn).is_ok());
+        assert!(precondition(&Justification::UnusedCredentials, &snap, "arn:aws:iam::1:user/bob").is_err());
+        assert!(precondition(&Justification::RootHardwareMfa, &snap, arn).is_ok());
     }
 
     #[test]
