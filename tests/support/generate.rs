@@ -179,6 +179,8 @@ pub struct Plan {
     pub password: Password,
     pub topics: Vec<TopicPlan>,
     pub keys: Vec<KeyPlan>,
+    /// IAM users' and root's credentials.
+    pub credentials: super::generate_iam_credentials::CredentialsPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -323,11 +325,12 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             0..=3,
         ),
     );
-    (account, network, services).prop_map(
+    (account, network, services, super::generate_iam_credentials::plan()).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
+            credentials,
         )| Plan {
             current,
             regions,
@@ -344,6 +347,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             password,
             topics,
             keys,
+            credentials,
         },
     )
 }
@@ -890,6 +894,9 @@ impl Plan {
                     "IgnorePublicAcls": on, "BlockPublicPolicy": on, "RestrictPublicBuckets": on}}),
             );
         }
+
+        let home = b.region(0);
+        b.steps.extend(self.credentials.steps(&home));
 
         Scenario {
             format: 1,

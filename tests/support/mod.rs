@@ -1,4 +1,5 @@
 //! Helpers of the property tests: generated accounts and state read back through the API.
 
 pub mod generate;
+pub mod generate_iam_credentials;
 pub mod state;

@@ -177,7 +177,7 @@ fn iam_8(i: &Input<'_>) -> Vec<Verdict> {
             Verdict::check(
                 user_ref(u),
                 stale.is_empty(),
-                format!("user {}'s password and active access keys were used within 90 days", u.user),
+                format!("user {} has no console password or active access key unused for 90 days or more", u.user),
                 format!("user {}: {} (90 days or more)", u.user, stale.join("; ")),
             )
         })

@@ -1,5 +1,6 @@
-//! AWS IAM: the root user, roles (customer and service-linked), IAM users and their access
-//! keys, virtual MFA devices, the account password policy, the account summary, the credential
+//! AWS IAM: the root user (with its access keys, as console actions), roles (customer and
+//! service-linked), IAM users with their login profiles and access keys (and when each was
+//! last used), virtual MFA devices, the account password policy, the account summary, the credential
 //! report and a catalogue of AWS managed policies.
 //!
 //! IAM state is global: one copy per account, whatever region a call is signed for.
