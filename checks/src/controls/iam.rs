@@ -124,9 +124,7 @@ fn iam_7(i: &Input<'_>) -> Vec<Verdict> {
             match p.password_reuse_prevention {
                 Some(have) if i64::from(have) >= reuse => {}
                 Some(have) => problems.push(format!("prevents reuse of {have} passwords, fewer than {reuse}")),
-                None => {
-                    problems.push(format!("the IAM password policy does not prevent password reuse ({reuse} required)"))
-                }
+                None => problems.push(format!("does not prevent password reuse ({reuse} required)")),
             }
         }
         if let Some(age) = i.params.int("MaxPasswordAge") {
