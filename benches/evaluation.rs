@@ -44,6 +44,9 @@ const ACCOUNT: &str = "123456789012";
 #[allow(dead_code)]
 #[path = "../tests/support/generate.rs"]
 mod generate;
+#[allow(dead_code)]
+#[path = "../tests/support/generate_iam_credentials.rs"]
+mod generate_iam_credentials;
 
 fn world(regions: &[&str], era: &str) -> Simulator {
     let list = regions.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(",");

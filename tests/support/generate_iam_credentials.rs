@@ -10,7 +10,14 @@ use hubsim_simulator::Simulator;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use super::state::{call, R};
+/// A failed expectation, as text (as in `state.rs`; this file stands alone so that the
+/// evaluation bench, which includes the generator by path, can include it too).
+pub type R<T> = Result<T, String>;
+
+fn call(sim: &Simulator, region: &str, service: &str, op: &str, input: Value) -> R<Value> {
+    sim.call_json(region, service, op, input.clone())
+        .map_err(|e| format!("{service}:{op} {input} in {region} failed: {}: {}", e.code, e.message))
+}
 
 /// One access key of a generated user.
 #[derive(Debug, Clone)]

@@ -95,7 +95,7 @@ pub(crate) fn strengthened(
         require_numbers: Some(true),
         require_uppercase_characters: Some(true),
         require_lowercase_characters: Some(true),
-        allow_users_to_change_password: Some(have.map_or(true, |p| p.allow_users_to_change_password.unwrap_or(false))),
+        allow_users_to_change_password: Some(have.is_none_or(|p| p.allow_users_to_change_password.unwrap_or(false))),
         max_password_age: Some(int(age)),
         password_reuse_prevention: Some(int(reuse)),
         hard_expiry: base.hard_expiry,
