@@ -190,7 +190,7 @@ fn get_access_key_last_used_answers_na_until_a_use_is_recorded() {
     )
     .unwrap();
     assert_eq!(last_used(&sim, &key.access_key_id).unwrap_err().code, "NoSuchEntity");
-    assert!(!format!("{:?}", sim.inventory().unwrap()).contains("access-key-last-used"));
+    assert_eq!(sim.inventory().unwrap().get("iam:access-key-last-used"), None);
 }
 
 #[test]
@@ -227,6 +227,7 @@ fn root_access_keys_are_console_actions_with_the_user_quota() {
         },
     )
     .unwrap();
+    assert_eq!(sim.inventory().unwrap().get("iam:access-key-last-used"), Some(&1), "the use is kept");
     let csv = report(&sim);
     let r = row(&csv, "<root_account>");
     assert_eq!(r.len(), 22);
@@ -245,6 +246,8 @@ fn root_access_keys_are_console_actions_with_the_user_quota() {
         .unwrap_err();
     assert_eq!((e.code.as_str(), e.status), ("NoSuchEntity", 404));
     assert_eq!(present(&sim), 0);
+    assert_eq!(last_used(&sim, &id).unwrap_err().code, "NoSuchEntity");
+    assert_eq!(sim.inventory().unwrap().get("iam:access-key-last-used"), None, "its use is forgotten too");
 }
 
 #[test]

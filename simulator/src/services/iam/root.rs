@@ -207,7 +207,10 @@ pub(super) fn delete_access_key(ctx: &mut Ctx<'_>, id: &str) -> Result<(), AwsEr
         .position(|k| k.access_key_id.as_deref() == Some(id))
         .ok_or_else(|| no_such_root_key(id))?;
     root.access_keys.remove(i);
-    ctx.put(ID, &root)
+    ctx.put(ID, &root)?;
+    // Its last use goes with it, as a user's key's does.
+    ctx.delete::<super::access_keys::KeyLastUsed>(id)?;
+    Ok(())
 }
 
 /// Records a sign-in with root's password now (a console action); refused when root has none.
