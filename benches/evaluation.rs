@@ -45,6 +45,9 @@ const ACCOUNT: &str = "123456789012";
 #[path = "../tests/support/generate.rs"]
 mod generate;
 #[allow(dead_code)]
+#[path = "../tests/support/generate_iam_credentials.rs"]
+mod generate_iam_credentials;
+#[allow(dead_code)]
 #[path = "../tests/support/generate_misc.rs"]
 mod generate_misc;
 

@@ -280,3 +280,22 @@ fn cloudtrail_6_blocks_public_access_and_keeps_the_acl() {
         assert_eq!(ct6.status.as_str(), "PASSED");
     }
 }
+
+/// IAM.7 and the CIS items IAM.11–IAM.17 share one fix: a single UpdateAccountPasswordPolicy
+/// that keeps what the user had where it is stricter (length, expiry, whether users may change
+/// their own password) and IAM.7's parameters, and adds what CIS asks.
+#[test]
+fn the_password_policy_is_written_once_and_keeps_what_is_stricter() {
+    use hubsim_simulator::model::iam;
+    let (sim, _) = load("edge/iam.17-iam.7-stricter-kept");
+    let outcome = runner::remediate(&sim, Options::default()).unwrap();
+    let writes: Vec<_> = outcome.transcript.iter().filter(|s| s.action == "iam:UpdateAccountPasswordPolicy").collect();
+    assert_eq!(writes.len(), 1, "{writes:#?}");
+    assert_eq!(writes[0].control, "IAM.7", "IAM.7's fix, which knows its parameters, writes first");
+    let p = sim.call::<iam::GetAccountPasswordPolicy>("us-east-1", Default::default()).unwrap().password_policy;
+    assert_eq!(p.minimum_password_length, Some(20));
+    assert_eq!(p.max_password_age, Some(30));
+    assert_eq!(p.password_reuse_prevention, Some(24));
+    assert_eq!(p.allow_users_to_change_password, Some(false));
+    assert_eq!(p.require_symbols, Some(true));
+}

@@ -122,6 +122,17 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
             let sources: Vec<&String> =
                 after.logging.iter().filter(|(src, dst)| *dst == bucket && *src != bucket).map(|(s, _)| s).collect();
             ensure!(!sources.is_empty(), "{at}: suppressed as a log sink, but no other bucket logs to {bucket}");
+        } else if let Some(j) = [
+            Justification::RootAccessKeys,
+            Justification::RootMfa,
+            Justification::KeyMayBeInUse,
+            Justification::UserMfa,
+            Justification::UnusedCredentials,
+        ]
+        .into_iter()
+        .find(|j| note == j.text())
+        {
+            check_credential_justification(&j, &control, &resource, after).map_err(|e| format!("{at}: {e}"))?;
         } else if let Some(rest) = note.strip_prefix("hubsim's fix was refused: ") {
             let call = rest.split(" answered ").next().unwrap_or_default();
             let refused = outcome.transcript.iter().any(|s| s.action == call && s.result.starts_with("refused:"));
@@ -130,6 +141,25 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
             return Err(format!("{at}: suppressed with a justification not on the list: {note:?}"));
         }
     }
+    Ok(())
+}
+
+/// (b) for the credential justifications: each on its own control, and its precondition holds
+/// in the account as remediation left it.
+fn check_credential_justification(j: &Justification, control: &str, resource: &str, after: &State) -> R<()> {
+    let c = &after.credentials;
+    let user = c.users.get(resource);
+    let active_key = user.is_some_and(|u| u.keys.values().any(|s| s == "Active"));
+    let (want, holds) = match j {
+        Justification::RootAccessKeys => ("IAM.4", c.root_keys),
+        Justification::RootMfa => ("IAM.9", !after.root_mfa.0 && (c.root_password || c.root_keys)),
+        Justification::KeyMayBeInUse => ("IAM.3", active_key),
+        Justification::UserMfa => ("IAM.5", user.is_some_and(|u| u.password && !u.mfa)),
+        Justification::UnusedCredentials => ("IAM.8", active_key || user.is_some_and(|u| u.password)),
+        _ => return Err(format!("{j:?} is not a credential justification")),
+    };
+    ensure!(control == want, "{j:?} justification on {control}");
+    ensure!(holds, "{j:?}'s precondition does not hold: {:?} / root keys {}", user, c.root_keys);
     Ok(())
 }
 
@@ -178,6 +208,7 @@ fn check_kept(before: &State, after: &State) -> R<()> {
             ensure!(!allow || state::scoped_service_grant(st, ACCOUNT), "key {arn}: new Allow {st}");
         }
     }
+    support::generate_iam_credentials::check_kept(&before.credentials, &after.credentials)?;
     let gone: Vec<_> = before.vpcs.difference(&after.vpcs).collect();
     ensure!(gone.is_empty(), "VPCs deleted: {gone:?}");
     let gone: Vec<_> = before.subnets.difference(&after.subnets).collect();

@@ -115,6 +115,8 @@ OUT["iam_user_attached"] = iam.list_attached_user_policies(UserName="wire-user")
 OUT["iam_keys"] = iam.list_access_keys(UserName="wire-user")["AccessKeyMetadata"]
 ak = iam.create_access_key(UserName="wire-user")["AccessKey"]
 OUT["iam_key_created"] = {k: ak[k] for k in ("UserName", "Status")}
+last = iam.get_access_key_last_used(AccessKeyId=ak["AccessKeyId"])
+OUT["iam_key_last_used"] = {"UserName": last["UserName"], **last["AccessKeyLastUsed"]}
 iam.update_access_key(UserName="wire-user", AccessKeyId=ak["AccessKeyId"], Status="Inactive")
 OUT["iam_key_statuses"] = [k["Status"] for k in iam.list_access_keys(UserName="wire-user")["AccessKeyMetadata"]]
 iam.delete_access_key(UserName="wire-user", AccessKeyId=ak["AccessKeyId"])
@@ -122,6 +124,11 @@ OUT["iam_key_missing"] = err(iam.delete_access_key, UserName="wire-user", Access
 OUT["iam_groups"] = iam.list_groups()["Groups"]
 OUT["iam_user_login_missing"] = err(iam.get_login_profile, UserName="wire-user")
 OUT["iam_root_login"] = iam.get_login_profile()["LoginProfile"]["UserName"]
+OUT["iam_login_weak"] = err(iam.create_login_profile, UserName="wire-user", Password="short")
+iam.create_login_profile(UserName="wire-user", Password="Correct-Horse-Battery-9", PasswordResetRequired=True)
+iam.update_login_profile(UserName="wire-user", PasswordResetRequired=False)
+OUT["iam_login_reset"] = iam.get_login_profile(UserName="wire-user")["LoginProfile"]["PasswordResetRequired"]
+iam.delete_login_profile(UserName="wire-user")
 mfa = iam.create_virtual_mfa_device(VirtualMFADeviceName="wire-mfa")["VirtualMFADevice"]
 OUT["iam_mfa_serial"] = mfa["SerialNumber"]
 OUT["iam_mfa_badcode"] = err(iam.enable_mfa_device, UserName="wire-user", SerialNumber=mfa["SerialNumber"], AuthenticationCode1="12345a", AuthenticationCode2="654321")
@@ -613,6 +620,9 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["iam_key_statuses"], json!(["Inactive"]));
     client_error(&o["iam_key_missing"], "NoSuchEntity", 404);
     client_error(&o["iam_user_login_missing"], "NoSuchEntity", 404);
+    assert_eq!(o["iam_key_last_used"], json!({"UserName": "wire-user", "ServiceName": "N/A", "Region": "N/A"}));
+    client_error(&o["iam_login_weak"], "PasswordPolicyViolation", 400);
+    assert_eq!(o["iam_login_reset"], json!(false));
     assert_eq!(o["iam_root_login"], "root");
     assert_eq!(o["iam_mfa_serial"], "arn:aws:iam::123456789012:mfa/wire-mfa");
     client_error(&o["iam_mfa_badcode"], "InvalidAuthenticationCode", 403);

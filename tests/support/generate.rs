@@ -183,6 +183,8 @@ pub struct Plan {
     pub keys: Vec<KeyPlan>,
     /// What EC2.13/14, KMS.4 and CloudTrail.6/7 judge beyond the rest.
     pub misc: MiscPlan,
+    /// IAM users' and root's credentials.
+    pub credentials: super::generate_iam_credentials::CredentialsPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -327,12 +329,14 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             0..=3,
         ),
     );
-    (account, network, services, misc_plan()).prop_map(
+    // The CIS areas' own plans, one per area's generator module.
+    let areas = (misc_plan(), super::generate_iam_credentials::plan());
+    (account, network, services, areas).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
-            misc,
+            (misc, credentials),
         )| Plan {
             current,
             regions,
@@ -350,6 +354,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             topics,
             keys,
             misc,
+            credentials,
         },
     )
 }
@@ -901,6 +906,9 @@ impl Plan {
                     "IgnorePublicAcls": on, "BlockPublicPolicy": on, "RestrictPublicBuckets": on}}),
             );
         }
+
+        let home = b.region(0);
+        b.steps.extend(self.credentials.steps(&home));
 
         Scenario {
             format: 1,

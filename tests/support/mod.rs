@@ -1,5 +1,6 @@
 //! Helpers of the property tests: generated accounts and state read back through the API.
 
 pub mod generate;
+pub mod generate_iam_credentials;
 pub mod generate_misc;
 pub mod state;

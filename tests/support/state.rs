@@ -222,6 +222,8 @@ pub struct State {
     pub nacls: BTreeMap<String, BTreeSet<Sample>>,
     /// Root: MFA on, and whether the device is virtual.
     pub root_mfa: (bool, bool),
+    /// IAM users' and root's credentials.
+    pub credentials: super::generate_iam_credentials::Credentials,
 }
 
 fn ec2_all(sim: &Simulator, region: &str, op: &str, key: &str) -> R<Vec<Value>> {
@@ -259,6 +261,7 @@ pub fn read(sim: &Simulator) -> R<State> {
         .iter()
         .any(|d| d.get("User").is_some_and(|u| text(u, "Arn").ends_with(":root")));
     s.root_mfa = (mfa, virtual_root);
+    s.credentials = super::generate_iam_credentials::read(sim, &home)?;
     for region in &settings.account.regions {
         let trails = call(sim, region, "cloudtrail", "DescribeTrails", json!({"includeShadowTrails": false}))?;
         for t in list(&trails, "trailList") {

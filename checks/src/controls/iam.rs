@@ -1,6 +1,11 @@
-//! IAM.6, IAM.7 and IAM.15 (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html).
+//! IAM.6, IAM.7 and the CIS password-policy items IAM.11–IAM.17 (AWS:
+//! https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html). IAM.7 and
+//! IAM.11–IAM.17 all read the account password policy through the AWS Config rule
+//! `iam-password-policy`, each with its own parameter
+//! (https://docs.aws.amazon.com/config/latest/developerguide/iam-password-policy.html).
 
 use crate::control::{Control, Input, ParamKind, Parameter, Schedule, Verdict};
+use hubsim_api::model::iam;
 use hubsim_api::Era;
 
 pub(super) const CONTROLS: &[Control] = &[
@@ -47,18 +52,31 @@ pub(super) const CONTROLS: &[Control] = &[
                   [I: absent or smaller/larger values fail]. In era 2022 the parameters were fixed at the defaults.",
         evaluate: iam_7,
     },
-    Control {
-        id: "IAM.15",
-        resource_type: "AWS::::Account",
-        schedule: Schedule::Periodic,
-        // The rule IAM.7 uses, with its MinimumPasswordLength fixed at 14
-        // (<https://docs.aws.amazon.com/config/latest/developerguide/iam-password-policy.html>).
-        config_rule: Some("iam-password-policy"),
-        // CIS v1.2.0 1.9 only; Security Hub offers no parameter to change the 14.
-        parameters: &[],
-        choices: "No password policy fails (AWS Config marks the default policy NON_COMPLIANT). The same in both eras.",
-        evaluate: iam_15,
-    },
+    cis_password(
+        "IAM.11",
+        "CIS v1.2.0 1.5: the policy requires at least one upper-case letter (RequireUppercaseCharacters).",
+        iam_11,
+    ),
+    cis_password(
+        "IAM.12",
+        "CIS v1.2.0 1.6: the policy requires at least one lower-case letter (RequireLowercaseCharacters).",
+        iam_12,
+    ),
+    cis_password("IAM.13", "CIS v1.2.0 1.7: the policy requires at least one symbol (RequireSymbols).", iam_13),
+    cis_password("IAM.14", "CIS v1.2.0 1.8: the policy requires at least one number (RequireNumbers).", iam_14),
+    // The rule IAM.7 uses, with its MinimumPasswordLength fixed at 14.
+    cis_password("IAM.15", "CIS v1.2.0 1.9: MinimumPasswordLength is at least 14.", iam_15),
+    cis_password(
+        "IAM.16",
+        "CIS v1.2.0 1.10: PasswordReusePrevention is at least 24, the value CIS prescribes and Security Hub's \
+         CIS page asks for [U: whether a smaller non-zero value passes is undocumented; hubsim fails it].",
+        iam_16,
+    ),
+    cis_password(
+        "IAM.17",
+        "CIS v1.2.0 1.11: the policy expires passwords (MaxPasswordAge set) after at most 90 days.",
+        iam_17,
+    ),
 ];
 
 fn iam_6(i: &Input<'_>) -> Vec<Verdict> {
@@ -125,22 +143,112 @@ fn iam_7(i: &Input<'_>) -> Vec<Verdict> {
     )]
 }
 
+/// One of the CIS password-policy controls IAM.11–IAM.17: an account-level periodic check of the
+/// `iam-password-policy` rule with the CIS value fixed; Security Hub offers no parameter to
+/// change it. No password policy fails (AWS Config marks the default policy NON_COMPLIANT); the
+/// same in both eras.
+const fn cis_password(id: &'static str, choices: &'static str, evaluate: fn(&Input<'_>) -> Vec<Verdict>) -> Control {
+    Control {
+        id,
+        resource_type: "AWS::::Account",
+        schedule: Schedule::Periodic,
+        config_rule: Some("iam-password-policy"),
+        parameters: &[],
+        choices,
+        evaluate,
+    }
+}
+
 /// CIS v1.2.0 1.9's minimum password length.
-const CIS_MINIMUM_PASSWORD_LENGTH: i32 = 14;
+pub(crate) const CIS_MINIMUM_PASSWORD_LENGTH: i32 = 14;
+/// CIS v1.2.0 1.10's number of remembered passwords.
+pub(crate) const CIS_PASSWORD_REUSE_PREVENTION: i32 = 24;
+/// CIS v1.2.0 1.11's longest password life, in days.
+pub(crate) const CIS_MAX_PASSWORD_AGE: i32 = 90;
+
+/// One verdict on the password policy: `judge` gives the reason it passes, or why it falls short;
+/// no policy fails with `missing` named.
+fn on_policy(
+    i: &Input<'_>,
+    missing: &str,
+    judge: impl Fn(&iam::PasswordPolicy) -> Result<String, String>,
+) -> Vec<Verdict> {
+    let v = match &i.global.password_policy {
+        None => Verdict::fail(
+            i.account(),
+            format!("the account has no IAM password policy (the default one does not count), so {missing}"),
+        ),
+        Some(p) => match judge(p) {
+            Ok(pass) => Verdict::pass(i.account(), pass),
+            Err(fail) => Verdict::fail(i.account(), fail),
+        },
+    };
+    vec![v]
+}
+
+/// A character-class requirement (IAM.11–IAM.14).
+fn requires(i: &Input<'_>, have: fn(&iam::PasswordPolicy) -> Option<bool>, what: &str) -> Vec<Verdict> {
+    on_policy(i, &format!("nothing requires {what}"), |p| {
+        if have(p) == Some(true) {
+            Ok(format!("the IAM password policy requires {what}"))
+        } else {
+            Err(format!("the IAM password policy does not require {what}"))
+        }
+    })
+}
+
+fn iam_11(i: &Input<'_>) -> Vec<Verdict> {
+    requires(i, |p| p.require_uppercase_characters, "at least one upper-case letter")
+}
+
+fn iam_12(i: &Input<'_>) -> Vec<Verdict> {
+    requires(i, |p| p.require_lowercase_characters, "at least one lower-case letter")
+}
+
+fn iam_13(i: &Input<'_>) -> Vec<Verdict> {
+    requires(i, |p| p.require_symbols, "at least one symbol")
+}
+
+fn iam_14(i: &Input<'_>) -> Vec<Verdict> {
+    requires(i, |p| p.require_numbers, "at least one number")
+}
 
 fn iam_15(i: &Input<'_>) -> Vec<Verdict> {
     let want = CIS_MINIMUM_PASSWORD_LENGTH;
-    let Some(p) = &i.global.password_policy else {
-        return vec![Verdict::fail(
-            i.account(),
-            format!("the account has no IAM password policy (the default one does not count), so no minimum length of {want}"),
-        )];
-    };
-    let len = p.minimum_password_length.unwrap_or(0);
-    vec![Verdict::check(
-        i.account(),
-        len >= want,
-        format!("the IAM password policy's minimum length is {len}, at least {want}"),
-        format!("the IAM password policy's minimum length is {len}, below {want}"),
-    )]
+    on_policy(i, &format!("no minimum length of {want}"), |p| {
+        let len = p.minimum_password_length.unwrap_or(0);
+        if len >= want {
+            Ok(format!("the IAM password policy's minimum length is {len}, at least {want}"))
+        } else {
+            Err(format!("the IAM password policy's minimum length is {len}, below {want}"))
+        }
+    })
+}
+
+fn iam_16(i: &Input<'_>) -> Vec<Verdict> {
+    let want = CIS_PASSWORD_REUSE_PREVENTION;
+    on_policy(i, "nothing prevents password reuse", |p| match p.password_reuse_prevention {
+        Some(n) if n >= want => {
+            Ok(format!("the IAM password policy prevents reuse of the last {n} passwords, at least {want}"))
+        }
+        Some(n) if n > 0 => {
+            Err(format!("the IAM password policy prevents reuse of the last {n} passwords, fewer than {want}"))
+        }
+        _ => Err(format!(
+            "the IAM password policy does not prevent password reuse ({want} remembered passwords required)"
+        )),
+    })
+}
+
+fn iam_17(i: &Input<'_>) -> Vec<Verdict> {
+    let want = CIS_MAX_PASSWORD_AGE;
+    on_policy(i, "passwords never expire", |p| match p.max_password_age {
+        Some(days) if days > 0 && days <= want => {
+            Ok(format!("the IAM password policy expires passwords after {days} days, at most {want}"))
+        }
+        Some(days) if days > 0 => {
+            Err(format!("the IAM password policy expires passwords after {days} days, more than {want}"))
+        }
+        _ => Err(format!("the IAM password policy never expires passwords (at most {want} days required)")),
+    })
 }

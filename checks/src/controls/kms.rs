@@ -2,7 +2,7 @@
 //! https://docs.aws.amazon.com/config/latest/developerguide/cmk-backing-key-rotation-enabled.html).
 
 use crate::control::{Control, Input, ResourceRef, Schedule, Verdict};
-use crate::snapshot::KeyView;
+use crate::snapshot::KmsKeyView;
 
 pub(super) const CONTROLS: &[Control] = &[Control {
     id: "KMS.4",
@@ -20,7 +20,7 @@ pub(super) const CONTROLS: &[Control] = &[Control {
 }];
 
 /// Whether KMS.4 judges the key at all.
-fn in_scope(k: &KeyView) -> bool {
+fn in_scope(k: &KmsKeyView) -> bool {
     let m = &k.metadata;
     let customer = m.key_manager.as_deref() == Some("CUSTOMER");
     let waiting =
@@ -55,8 +55,8 @@ mod tests {
     use super::*;
     use hubsim_api::model::kms;
 
-    fn key(manager: &str, spec: &str, origin: &str, state: &str, store: Option<&str>) -> KeyView {
-        KeyView {
+    fn key(manager: &str, spec: &str, origin: &str, state: &str, store: Option<&str>) -> KmsKeyView {
+        KmsKeyView {
             metadata: kms::KeyMetadata {
                 key_manager: Some(manager.into()),
                 key_spec: Some(spec.into()),

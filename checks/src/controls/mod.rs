@@ -6,7 +6,8 @@ mod cloudtrail;
 mod config;
 mod ec2;
 mod guardduty;
-mod iam;
+pub(crate) mod iam;
+mod iam_credentials;
 mod kms;
 mod s3;
 pub(crate) mod s3_public;
@@ -28,6 +29,7 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(guardduty::CONTROLS);
         v.extend_from_slice(iam::CONTROLS);
         v.extend_from_slice(kms::CONTROLS);
+        v.extend_from_slice(iam_credentials::CONTROLS);
         v.extend_from_slice(s3::CONTROLS);
         v.extend_from_slice(sns::CONTROLS);
         v.sort_by_key(|c| crate::status::natural(c.id));

@@ -67,6 +67,21 @@ pub enum Justification {
         /// Buckets logging into it.
         sources: Vec<String>,
     },
+    /// IAM.4: the root user's access keys can be deleted only with root's own credentials (or an
+    /// `sts:AssumeRoot` session in an organization); precondition: root has an access key.
+    RootAccessKeys,
+    /// IAM.9: an MFA device for the root user needs a root sign-in; precondition: root has a
+    /// credential and no MFA device.
+    RootMfa,
+    /// IAM.3: rotating an active key needs whoever uses it to switch keys; deactivating or
+    /// deleting it may break them; precondition: the user has an active key over 90 days old.
+    KeyMayBeInUse,
+    /// IAM.5: only the user can register an MFA device (two codes from it); precondition: the
+    /// user has a console password and no MFA device.
+    UserMfa,
+    /// IAM.8: removing an unused password or key is its owner's decision, and hubsim never
+    /// deletes a credential; precondition: the user still has a password or an active key.
+    UnusedCredentials,
     /// AWS refused the fix.
     Refused {
         /// The refused call.
@@ -95,6 +110,36 @@ impl Justification {
                      too would start an endless chain of log buckets. AWS's S3.9 guidance: the target logging bucket \
                      need not have logging; suppress its finding."
                 )
+            }
+            Justification::RootAccessKeys => {
+                "IAM.4 cannot be fixed by hubsim: the root user's access keys can be deleted only with root's own \
+                 credentials, or an sts:AssumeRoot session where the organization manages root access centrally. \
+                 Risk accepted until root signs in and deletes them; the keys are vaulted and not used."
+                    .to_string()
+            }
+            Justification::RootMfa => {
+                "IAM.9 cannot be fixed through an API: an MFA device for the root user is registered while signed in \
+                 as root, with the device at hand. Risk accepted until root registers one; root credentials are \
+                 vaulted and not used."
+                    .to_string()
+            }
+            Justification::KeyMayBeInUse => {
+                "IAM.3 is not fixed automatically: the active access key may be in use, so rotating it (create a new \
+                 key, move every client to it, then deactivate the old one) needs its owner. Risk accepted until the \
+                 owner rotates the key."
+                    .to_string()
+            }
+            Justification::UserMfa => {
+                "IAM.5 cannot be fixed through an API alone: an MFA device is registered by its user, with two \
+                 consecutive codes from the device. Risk accepted until the user registers one, or the console \
+                 password is removed by its owner."
+                    .to_string()
+            }
+            Justification::UnusedCredentials => {
+                "IAM.8 is not fixed automatically: removing an unused console password or deactivating an unused \
+                 access key is the owner's decision (a rarely run job may still need it), and hubsim never deletes a \
+                 credential. Risk accepted until the owner removes or deactivates it."
+                    .to_string()
             }
             Justification::Refused { call, error } => {
                 format!("hubsim's fix was refused: {call} answered {error}. The owner must decide how to fix it.")
@@ -365,6 +410,11 @@ pub fn remediate<A: AwsApi>(
             other => other.clone(),
         };
         if !still_failing.contains(&(control.clone(), region.clone(), resource.clone())) {
+            continue;
+        }
+        // A justification is used only while its precondition holds in the account as it now is.
+        if let Err(why) = fixes::precondition(&j, last, resource) {
+            manual.push(Manual { control: control.clone(), region: region.clone(), resource: resource.clone(), why });
             continue;
         }
         match options.action(control) {

@@ -9,7 +9,7 @@ use super::{fail, FetchError};
 
 /// One KMS key and its rotation.
 #[derive(Debug, Clone, Default)]
-pub struct KeyView {
+pub struct KmsKeyView {
     /// `DescribeKey`'s metadata (manager, spec, origin, state, custom key store).
     pub metadata: kms::KeyMetadata,
     /// Whether automatic rotation is on; `None` for a key KMS cannot rotate automatically
@@ -17,7 +17,7 @@ pub struct KeyView {
     pub rotation: Option<bool>,
 }
 
-impl KeyView {
+impl KmsKeyView {
     /// Whether KMS rotates this kind of key automatically at all: symmetric encryption keys
     /// whose material KMS generated, outside custom key stores
     /// (<https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html>).
@@ -30,7 +30,7 @@ impl KeyView {
 }
 
 /// Every key of `region`, in `ListKeys` order.
-pub(super) fn fetch_keys<A: AwsApi>(api: &A, region: &str) -> Result<Vec<KeyView>, FetchError> {
+pub(super) fn fetch_keys<A: AwsApi>(api: &A, region: &str) -> Result<Vec<KmsKeyView>, FetchError> {
     let mut out = Vec::new();
     let mut marker = None;
     loop {
@@ -44,7 +44,7 @@ pub(super) fn fetch_keys<A: AwsApi>(api: &A, region: &str) -> Result<Vec<KeyView
                 .map_err(fail("KMS key", region))?
                 .key_metadata
                 .unwrap_or_default();
-            let mut key = KeyView { metadata, rotation: None };
+            let mut key = KmsKeyView { metadata, rotation: None };
             if key.rotatable() {
                 let status = api
                     .call::<kms::GetKeyRotationStatus>(region, kms::GetKeyRotationStatusRequest { key_id: id })

@@ -2,16 +2,19 @@
 //! typed AWS API only (never SQLite), once, before any control runs ("fetch once, judge many").
 //! A resource that AWS answers "not found" for a configuration of is kept with `None`.
 
+mod iam_credentials;
 mod kms;
 mod s3_access;
 
 use std::collections::BTreeMap;
 
-pub use kms::KeyView;
+pub use kms::KmsKeyView;
 pub use s3_access::{BucketAcl, TrailBucket};
 
 use hubsim_api::model::{cloudtrail, config, ec2, guardduty, iam, s3, s3control, securityhub, sns};
 use hubsim_api::{AwsApi, AwsError};
+
+pub use iam_credentials::{AccessKeyView, CredentialRow, CredentialsView};
 
 /// A failure to read the account (an AWS error that is not an expected "not found").
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +63,8 @@ pub struct Global {
     pub bucket_acls: BTreeMap<String, BucketAcl>,
     /// The buckets the account's trails deliver to (from every region's trails).
     pub trail_buckets: Vec<TrailBucket>,
+    /// The credential report and root's access keys.
+    pub credentials: CredentialsView,
 }
 
 /// One bucket and the configurations S3 controls read.
@@ -127,7 +132,7 @@ pub struct Region {
     /// SNS topics with their attributes.
     pub topics: Vec<(String, BTreeMap<String, String>)>,
     /// KMS keys with their rotation.
-    pub keys: Vec<KeyView>,
+    pub keys: Vec<KmsKeyView>,
 }
 
 /// The whole account.
@@ -194,6 +199,7 @@ fn fetch_global<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Global,
     .and_then(|r| r.public_access_block_configuration);
     let buckets = fetch_buckets(api, home)?;
     let bucket_acls = s3_access::fetch_acls(api, &buckets)?;
+    let credentials = iam_credentials::fetch(api, home)?;
     Ok(Global {
         account: account.to_string(),
         password_policy,
@@ -204,6 +210,7 @@ fn fetch_global<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Global,
         buckets,
         bucket_acls,
         trail_buckets: Vec::new(),
+        credentials,
     })
 }
 

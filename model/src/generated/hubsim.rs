@@ -20,6 +20,46 @@ impl Operation for AdvanceClock {
     type Output = AdvanceClockOutput;
 }
 
+/// The `CreateRootAccessKey` operation of hubsim.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateRootAccessKey;
+impl Operation for CreateRootAccessKey {
+    const SERVICE: &'static str = "hubsim";
+    const NAME: &'static str = "CreateRootAccessKey";
+    type Input = CreateRootAccessKeyInput;
+    type Output = CreateRootAccessKeyOutput;
+}
+
+/// The `DeleteRootAccessKey` operation of hubsim.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteRootAccessKey;
+impl Operation for DeleteRootAccessKey {
+    const SERVICE: &'static str = "hubsim";
+    const NAME: &'static str = "DeleteRootAccessKey";
+    type Input = DeleteRootAccessKeyInput;
+    type Output = Empty;
+}
+
+/// The `RecordAccessKeyUse` operation of hubsim.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RecordAccessKeyUse;
+impl Operation for RecordAccessKeyUse {
+    const SERVICE: &'static str = "hubsim";
+    const NAME: &'static str = "RecordAccessKeyUse";
+    type Input = RecordAccessKeyUseInput;
+    type Output = Empty;
+}
+
+/// The `RecordPasswordUse` operation of hubsim.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RecordPasswordUse;
+impl Operation for RecordPasswordUse {
+    const SERVICE: &'static str = "hubsim";
+    const NAME: &'static str = "RecordPasswordUse";
+    type Input = RecordPasswordUseInput;
+    type Output = Empty;
+}
+
 /// The `SetRootLoginProfile` operation of hubsim.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SetRootLoginProfile;
@@ -37,6 +77,16 @@ impl Operation for SetRootMfa {
     const SERVICE: &'static str = "hubsim";
     const NAME: &'static str = "SetRootMfa";
     type Input = SetRootMfaInput;
+    type Output = Empty;
+}
+
+/// The `UpdateRootAccessKey` operation of hubsim.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UpdateRootAccessKey;
+impl Operation for UpdateRootAccessKey {
+    const SERVICE: &'static str = "hubsim";
+    const NAME: &'static str = "UpdateRootAccessKey";
+    type Input = UpdateRootAccessKeyInput;
     type Output = Empty;
 }
 
@@ -66,6 +116,67 @@ impl Shape for AdvanceClockOutput {
     const MEMBERS: &'static [&'static str] = &["Now"];
 }
 
+/// Shape `CreateRootAccessKeyInput` of the hubsim model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateRootAccessKeyInput {
+}
+impl Shape for CreateRootAccessKeyInput {
+    const SHAPE: &'static str = "CreateRootAccessKeyInput";
+    const MEMBERS: &'static [&'static str] = &[];
+}
+
+/// Shape `CreateRootAccessKeyOutput` of the hubsim model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateRootAccessKeyOutput {
+    #[serde(rename = "AccessKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
+    pub create_date: Option<Timestamp>,
+}
+impl Shape for CreateRootAccessKeyOutput {
+    const SHAPE: &'static str = "CreateRootAccessKeyOutput";
+    const MEMBERS: &'static [&'static str] = &["AccessKeyId", "Status", "CreateDate"];
+}
+
+/// Shape `DeleteRootAccessKeyInput` of the hubsim model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteRootAccessKeyInput {
+    #[serde(rename = "AccessKeyId")]
+    pub access_key_id: String,
+}
+impl Shape for DeleteRootAccessKeyInput {
+    const SHAPE: &'static str = "DeleteRootAccessKeyInput";
+    const MEMBERS: &'static [&'static str] = &["AccessKeyId"];
+}
+
+/// Shape `RecordAccessKeyUseInput` of the hubsim model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RecordAccessKeyUseInput {
+    #[serde(rename = "AccessKeyId")]
+    pub access_key_id: String,
+    #[serde(rename = "ServiceName")]
+    pub service_name: String,
+    #[serde(rename = "Region")]
+    pub region: String,
+}
+impl Shape for RecordAccessKeyUseInput {
+    const SHAPE: &'static str = "RecordAccessKeyUseInput";
+    const MEMBERS: &'static [&'static str] = &["AccessKeyId", "ServiceName", "Region"];
+}
+
+/// Shape `RecordPasswordUseInput` of the hubsim model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RecordPasswordUseInput {
+    #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+}
+impl Shape for RecordPasswordUseInput {
+    const SHAPE: &'static str = "RecordPasswordUseInput";
+    const MEMBERS: &'static [&'static str] = &["UserName"];
+}
+
 /// Shape `SetRootLoginProfileInput` of the hubsim model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SetRootLoginProfileInput {
@@ -88,10 +199,29 @@ impl Shape for SetRootMfaInput {
     const MEMBERS: &'static [&'static str] = &["Kind"];
 }
 
+/// Shape `UpdateRootAccessKeyInput` of the hubsim model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateRootAccessKeyInput {
+    #[serde(rename = "AccessKeyId")]
+    pub access_key_id: String,
+    #[serde(rename = "Status")]
+    pub status: String,
+}
+impl Shape for UpdateRootAccessKeyInput {
+    const SHAPE: &'static str = "UpdateRootAccessKeyInput";
+    const MEMBERS: &'static [&'static str] = &["AccessKeyId", "Status"];
+}
+
 /// Every generated structure: (model shape name, member names), for the drift test.
 pub const SHAPES: &[(&str, &[&str])] = &[
     (AdvanceClockInput::SHAPE, AdvanceClockInput::MEMBERS),
     (AdvanceClockOutput::SHAPE, AdvanceClockOutput::MEMBERS),
+    (CreateRootAccessKeyInput::SHAPE, CreateRootAccessKeyInput::MEMBERS),
+    (CreateRootAccessKeyOutput::SHAPE, CreateRootAccessKeyOutput::MEMBERS),
+    (DeleteRootAccessKeyInput::SHAPE, DeleteRootAccessKeyInput::MEMBERS),
+    (RecordAccessKeyUseInput::SHAPE, RecordAccessKeyUseInput::MEMBERS),
+    (RecordPasswordUseInput::SHAPE, RecordPasswordUseInput::MEMBERS),
     (SetRootLoginProfileInput::SHAPE, SetRootLoginProfileInput::MEMBERS),
     (SetRootMfaInput::SHAPE, SetRootMfaInput::MEMBERS),
+    (UpdateRootAccessKeyInput::SHAPE, UpdateRootAccessKeyInput::MEMBERS),
 ];

@@ -153,6 +153,12 @@ pub fn remediable(control: &str) -> bool {
     declaration(control).is_some_and(|f| matches!(f.how, How::Calls(_)))
 }
 
+/// Whether the precondition of justification `j` holds for `resource` in `snapshot`; why not
+/// when it does not (the finding is then left for a person, not suppressed).
+pub(crate) fn precondition(j: &Justification, snapshot: &Snapshot, resource: &str) -> Result<(), String> {
+    iam::precondition(j, snapshot, resource)
+}
+
 /// The id at the end of an EC2 resource ARN (`…:vpc/vpc-1` → `vpc-1`), or the whole text.
 fn id_after<'a>(resource: &'a str, marker: &str) -> &'a str {
     resource.rsplit_once(marker).map(|(_, id)| id).unwrap_or(resource)

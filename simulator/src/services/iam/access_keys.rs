@@ -1,27 +1,81 @@
-//! IAM users' access keys: CreateAccessKey, UpdateAccessKey, DeleteAccessKey, ListAccessKeys.
+//! IAM users' access keys: CreateAccessKey, UpdateAccessKey, DeleteAccessKey, ListAccessKeys,
+//! GetAccessKeyLastUsed.
 //!
 //! A key is stored with its user ([`StoredUser::access_keys`]), in creation order, which is the
 //! order ListAccessKeys and the credential report's `access_key_1`/`access_key_2` columns
 //! follow. The secret is returned once, by CreateAccessKey, and never stored: AWS cannot show
-//! it again either. hubsim does not sign with these keys, so a key is never "used".
+//! it again either. hubsim does not sign with these keys: a key's last use is what the console
+//! action `hubsim:RecordAccessKeyUse` says (when, with which service, in which region), kept
+//! apart from the key under its id ([`KeyLastUsed`]) and forgotten with the key.
 //!
 //! Without a `UserName` these operations act on the caller's own keys. hubsim's caller is a role,
 //! which has no access keys, so they refuse as AWS does for role credentials.
 
-use hubsim_model::{iam, Empty};
+use hubsim_model::{iam, Empty, Timestamp};
+use serde::{Deserialize, Serialize};
 
 use super::limits::KEYS_PER_USER;
 use super::users::{self, needs_user_name, StoredUser};
 use super::{no_such_entity, page};
 use crate::error::AwsError;
 use crate::registry::{Handler, Registrar};
+use crate::store::Resource;
 use crate::Ctx;
 
 pub(super) fn register(r: &mut Registrar) {
     r.add::<iam::CreateAccessKey>()
         .add::<iam::UpdateAccessKey>()
         .add::<iam::DeleteAccessKey>()
-        .add::<iam::ListAccessKeys>();
+        .add::<iam::ListAccessKeys>()
+        .add::<iam::GetAccessKeyLastUsed>();
+}
+
+/// When, with which service and in which region a key last signed a request. Stored under the
+/// key's id (ids are unique across users and root).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct KeyLastUsed {
+    /// When.
+    pub date: Timestamp,
+    /// The service's namespace (`s3`, `ec2`).
+    pub service: String,
+    /// The region.
+    pub region: String,
+}
+
+impl Resource for KeyLastUsed {
+    const KIND: &'static str = "iam:access-key-last-used";
+    const GLOBAL: bool = true;
+}
+
+/// The last use of key `id`, if it was ever used.
+pub(super) fn last_used(ctx: &Ctx<'_>, id: &str) -> Result<Option<KeyLastUsed>, AwsError> {
+    ctx.get::<KeyLastUsed>(id)
+}
+
+/// Who owns key `id`: a user's name, or `root`; and the key. `None` when no one has it.
+fn owner_of(ctx: &Ctx<'_>, id: &str) -> Result<Option<(String, iam::AccessKeyMetadata)>, AwsError> {
+    let has = |k: &iam::AccessKeyMetadata| k.access_key_id.as_deref() == Some(id);
+    for user in users::all(ctx)? {
+        if let Some(k) = user.access_keys.iter().find(|k| has(k)) {
+            return Ok(Some((user.user.user_name.clone(), k.clone())));
+        }
+    }
+    let root = super::root::load(ctx)?;
+    Ok(root.access_keys.iter().find(|k| has(k)).map(|k| (super::root::ROOT_NAME.to_string(), k.clone())))
+}
+
+/// Records that key `id` signed a request now, for `service` in `region` (a console action). An
+/// inactive key cannot sign requests, so its use is refused.
+pub(super) fn record_use(ctx: &mut Ctx<'_>, id: &str, service: &str, region: &str) -> Result<(), AwsError> {
+    let (_, key) = owner_of(ctx, id)?.ok_or_else(|| no_such_key(id))?;
+    if key.status.as_deref() != Some("Active") {
+        return Err(AwsError::bad_request(
+            "ValidationException",
+            format!("access key {id} is inactive, so it cannot sign requests"),
+        ));
+    }
+    let used = KeyLastUsed { date: ctx.now(), service: service.to_string(), region: region.to_string() };
+    ctx.put(id, &used)
 }
 
 /// The user an access-key operation is about: `UserName`, or the caller (refused: a role).
@@ -95,6 +149,7 @@ impl Handler for iam::DeleteAccessKey {
         let i = position(&user, &input.access_key_id)?;
         user.access_keys.remove(i);
         users::save(ctx, &user)?;
+        ctx.delete::<KeyLastUsed>(&input.access_key_id)?;
         Ok(Empty {})
     }
 }
@@ -110,5 +165,28 @@ impl Handler for iam::ListAccessKeys {
             is_truncated: Some(p.is_truncated),
             marker: p.marker,
         })
+    }
+}
+
+impl Handler for iam::GetAccessKeyLastUsed {
+    const MUTATES: bool = false;
+
+    /// A key never used answers `N/A` for its service and region and no date, as AWS does
+    /// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_AccessKeyLastUsed.html). A key of
+    /// the root user answers under the user name `root`. A key nobody has is `NoSuchEntity`
+    /// [U: AWS's code for it is undocumented].
+    fn handle(
+        ctx: &mut Ctx<'_>,
+        input: iam::GetAccessKeyLastUsedRequest,
+    ) -> Result<iam::GetAccessKeyLastUsedResponse, AwsError> {
+        let id = &input.access_key_id;
+        let (owner, _) = owner_of(ctx, id)?.ok_or_else(|| no_such_key(id))?;
+        let used = match last_used(ctx, id)? {
+            Some(u) => {
+                iam::AccessKeyLastUsed { last_used_date: Some(u.date), service_name: u.service, region: u.region }
+            }
+            None => iam::AccessKeyLastUsed { last_used_date: None, service_name: "N/A".into(), region: "N/A".into() },
+        };
+        Ok(iam::GetAccessKeyLastUsedResponse { user_name: Some(owner), access_key_last_used: Some(used) })
     }
 }

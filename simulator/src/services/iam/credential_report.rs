@@ -6,13 +6,18 @@
 //! before a change keeps showing the old state for up to four hours of scenario time.
 //! GetCredentialReport answers 410 `ReportNotPresent` before the first generation and 410
 //! `ReportExpired` once the snapshot is older than four hours.
+//!
+//! The columns and their `N/A`, `no_information` and `not_supported` values follow "Getting
+//! credential reports" (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html):
+//! the root user's row first, then the users by name; root's access keys and its password's last
+//! use appear in its row; a key never used has `N/A` for when, where and with which service.
 
 use hubsim_model::value::Blob;
 use hubsim_model::{iam, Empty, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use super::MfaKind;
-use super::{mfa, root, users};
+use super::{access_keys, login_profiles, mfa, password_policy, root, users};
 use crate::error::AwsError;
 use crate::registry::{Handler, Registrar};
 use crate::store::Resource;
@@ -57,62 +62,82 @@ fn flag(b: bool) -> &'static str {
     }
 }
 
-/// The columns after `mfa_active` for an identity with no access keys or certificates.
-const NO_KEYS_NO_CERTS: &str = "false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A";
-
-/// The five `access_key_N_*` columns of one slot. The slots follow the user's keys in creation
-/// order. `last_rotated` is the key's creation date, whatever its status (AWS's "N/A" there is
-/// for a slot without a key), and an unused key has `N/A` for when, where and with which
-/// service it was last used: hubsim never signs with a user's key.
-fn key_columns(key: Option<&iam::AccessKeyMetadata>) -> String {
-    match key {
-        None => "false,N/A,N/A,N/A,N/A".to_string(),
-        Some(k) => format!(
-            "{},{},N/A,N/A,N/A",
-            flag(k.status.as_deref() == Some("Active")),
-            k.create_date.map_or_else(|| "N/A".to_string(), date),
-        ),
-    }
+/// The five `access_key_N_*` columns of one slot. The slots follow the keys in creation order.
+/// `last_rotated` is the key's creation date, whatever its status (AWS's "N/A" there is for a
+/// slot without a key); a key never used has `N/A` for when, where and with which service.
+fn key_columns(ctx: &Ctx<'_>, key: Option<&iam::AccessKeyMetadata>) -> Result<String, AwsError> {
+    let Some(k) = key else { return Ok("false,N/A,N/A,N/A,N/A".to_string()) };
+    let used = match k.access_key_id.as_deref() {
+        Some(id) => access_keys::last_used(ctx, id)?,
+        None => None,
+    };
+    let (when, region, service) = match used {
+        Some(u) => (date(u.date), u.region, u.service),
+        None => ("N/A".to_string(), "N/A".to_string(), "N/A".to_string()),
+    };
+    Ok(format!(
+        "{},{},{when},{region},{service}",
+        flag(k.status.as_deref() == Some("Active")),
+        k.create_date.map_or_else(|| "N/A".to_string(), date),
+    ))
 }
 
 /// No signing certificates: hubsim has no UploadSigningCertificate.
 const NO_CERTS: &str = "false,N/A,false,N/A";
+
+/// `password_last_used`: the date, `no_information` for a password never used, `N/A` without a
+/// password.
+fn password_last_used(has_password: bool, last_used: Option<Timestamp>) -> String {
+    match (has_password, last_used) {
+        (true, Some(t)) => date(t),
+        (true, None) => "no_information".to_string(),
+        (false, _) => "N/A".to_string(),
+    }
+}
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// Builds the report from the current state.
 fn build(ctx: &Ctx<'_>) -> Result<String, AwsError> {
     let account = ctx.account();
     let root = root::load(ctx)?;
     let mut lines = vec![HEADER.to_string()];
-    let (last_used, last_changed) =
-        if root.login_profile { ("no_information", "not_supported") } else { ("N/A", "not_supported") };
+    // Root's password is not rotated by a policy: AWS writes `not_supported` for when it last
+    // changed and when it must next change.
     lines.push(format!(
-        "<root_account>,{},{},{},{last_used},{last_changed},not_supported,{},{NO_KEYS_NO_CERTS}",
+        "<root_account>,{},{},{},{},not_supported,not_supported,{},{},{},{NO_CERTS}",
         root::root_arn(account),
         date(root.created),
         flag(root.login_profile),
+        password_last_used(root.login_profile, root.password_last_used),
         flag(root.mfa != MfaKind::None),
+        key_columns(ctx, root.access_keys.first())?,
+        key_columns(ctx, root.access_keys.get(1))?,
     ));
+    // Passwords must next change `MaxPasswordAge` days after they last did, when the policy
+    // expires them.
+    let max_age = password_policy::current(ctx)?
+        .filter(|p| p.expire_passwords == Some(true))
+        .and_then(|p| p.max_password_age)
+        .filter(|d| *d > 0);
     for user in users::all(ctx)? {
         let has_mfa = !mfa::devices_of(ctx, &user.user.user_name)?.is_empty();
-        let (password, changed) = match &user.login_profile {
-            Some(p) => ("true", date(p.create_date)),
-            None => ("false", "N/A".to_string()),
-        };
-        let last_used = match (password, user.user.password_last_used) {
-            ("true", Some(t)) => date(t),
-            ("true", None) => "no_information".to_string(),
+        let changed = login_profiles::password_last_changed(ctx, &user)?;
+        let next_rotation = match (changed, max_age) {
+            (Some(c), Some(days)) => date(Timestamp(c.0.saturating_add(i64::from(days).saturating_mul(DAY_MS)))),
             _ => "N/A".to_string(),
         };
-        // hubsim users never get passwords through the API, so no rotation is due.
-        let next_rotation = "N/A";
         lines.push(format!(
-            "{},{},{},{password},{last_used},{changed},{next_rotation},{},{},{},{NO_CERTS}",
+            "{},{},{},{},{},{},{next_rotation},{},{},{},{NO_CERTS}",
             user.user.user_name,
             user.user.arn,
             date(user.user.create_date),
+            flag(changed.is_some()),
+            password_last_used(changed.is_some(), user.user.password_last_used),
+            changed.map_or_else(|| "N/A".to_string(), date),
             flag(has_mfa),
-            key_columns(user.access_keys.first()),
-            key_columns(user.access_keys.get(1)),
+            key_columns(ctx, user.access_keys.first())?,
+            key_columns(ctx, user.access_keys.get(1))?,
         ));
     }
     Ok(lines.join("\n"))

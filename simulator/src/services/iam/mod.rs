@@ -1,5 +1,6 @@
-//! AWS IAM: the root user, roles (customer and service-linked), IAM users and their access
-//! keys, virtual MFA devices, the account password policy, the account summary, the credential
+//! AWS IAM: the root user (with its access keys, as console actions), roles (customer and
+//! service-linked), IAM users with their login profiles and access keys (and when each was
+//! last used), virtual MFA devices, the account password policy, the account summary, the credential
 //! report and a catalogue of AWS managed policies.
 //!
 //! IAM state is global: one copy per account, whatever region a call is signed for.
@@ -13,6 +14,7 @@
 mod access_keys;
 mod credential_report;
 mod limits;
+mod login_profiles;
 mod managed_policies;
 mod mfa;
 mod password_policy;
@@ -42,6 +44,7 @@ pub const ORGANIZATION_ROLE: &str = "OrganizationAccountAccessRole";
 pub fn register(r: &mut Registrar) {
     access_keys::register(r);
     credential_report::register(r);
+    login_profiles::register(r);
     mfa::register(r);
     password_policy::register(r);
     policies::register(r);
@@ -92,6 +95,33 @@ pub fn set_root_mfa(ctx: &mut Ctx<'_>, kind: MfaKind) -> Result<(), AwsError> {
 /// Gives the root user a password or removes it (a console action).
 pub fn set_root_login_profile(ctx: &mut Ctx<'_>, enabled: bool) -> Result<(), AwsError> {
     root::set_login_profile(ctx, enabled)
+}
+
+/// Gives the root user a new active access key (a console action); at most two.
+pub fn create_root_access_key(ctx: &mut Ctx<'_>) -> Result<hubsim_model::iam::AccessKeyMetadata, AwsError> {
+    root::create_access_key(ctx)
+}
+
+/// Sets the status (`Active`/`Inactive`) of a root access key (a console action).
+pub fn update_root_access_key(ctx: &mut Ctx<'_>, id: &str, status: &str) -> Result<(), AwsError> {
+    root::update_access_key(ctx, id, status)
+}
+
+/// Deletes a root access key (a console action).
+pub fn delete_root_access_key(ctx: &mut Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    root::delete_access_key(ctx, id)
+}
+
+/// Records a console sign-in with the password of user `name`, or of root without a name (a
+/// console action).
+pub fn record_password_use(ctx: &mut Ctx<'_>, name: Option<&str>) -> Result<(), AwsError> {
+    login_profiles::record_password_use(ctx, name)
+}
+
+/// Records that access key `id` (a user's or root's) signed a request now, for `service` in
+/// `region` (a console action).
+pub fn record_access_key_use(ctx: &mut Ctx<'_>, id: &str, service: &str, region: &str) -> Result<(), AwsError> {
+    access_keys::record_use(ctx, id, service, region)
 }
 
 /// The role whose ARN is `arn`, if it exists (CloudTrail, Config and flow logs check roles).

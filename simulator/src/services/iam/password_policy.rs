@@ -32,6 +32,11 @@ impl Resource for StoredPasswordPolicy {
     const GLOBAL: bool = true;
 }
 
+/// The account's password policy, if one is set.
+pub(super) fn current(ctx: &Ctx<'_>) -> Result<Option<iam::PasswordPolicy>, AwsError> {
+    Ok(ctx.get::<StoredPasswordPolicy>(ID)?.map(|s| s.policy))
+}
+
 fn none_set(ctx: &Ctx<'_>) -> AwsError {
     no_such_entity(format!("The Password Policy with domain name {} cannot be found.", ctx.account()))
 }

@@ -1,10 +1,15 @@
-//! The root user: whether it has a password (login profile) and which MFA device it uses.
-//! Neither can be changed through the IAM API by hubsim's caller (a role); the console
-//! actions `hubsim:SetRootMfa` / `hubsim:SetRootLoginProfile` change them.
+//! The root user: whether it has a password (login profile), which MFA device it uses, its
+//! access keys and when its password was last used. None of these can be changed through the
+//! IAM API by hubsim's caller (a role); the console actions `hubsim:SetRootMfa`,
+//! `hubsim:SetRootLoginProfile`, `hubsim:CreateRootAccessKey`, `hubsim:UpdateRootAccessKey`,
+//! `hubsim:DeleteRootAccessKey` and `hubsim:RecordPasswordUse` change them. Root's access keys
+//! follow the IAM user rules: at most two, inactive ones included
+//! (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_add-key.html).
 
-use hubsim_model::Timestamp;
+use hubsim_model::{iam, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use super::limits::KEYS_PER_USER;
 use crate::error::AwsError;
 use crate::store::Resource;
 use crate::Ctx;
@@ -71,6 +76,12 @@ pub(crate) struct Root {
     /// When the MFA device was enabled, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mfa_enabled: Option<Timestamp>,
+    /// Root's access keys, in creation order (the secret is never kept).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access_keys: Vec<iam::AccessKeyMetadata>,
+    /// When root last signed in with its password, if it ever did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_last_used: Option<Timestamp>,
 }
 
 impl Resource for Root {
@@ -100,6 +111,8 @@ pub(crate) fn load(ctx: &Ctx<'_>) -> Result<Root, AwsError> {
         login_profile_created: spec.login_profile.then(|| ctx.now()),
         mfa: spec.mfa,
         mfa_enabled: None,
+        access_keys: Vec::new(),
+        password_last_used: None,
     })
 }
 
@@ -119,6 +132,8 @@ pub(super) fn seed(ctx: &mut Ctx<'_>, spec: &RootSpec) -> Result<(), AwsError> {
         login_profile_created: spec.login_profile.then_some(now),
         mfa: spec.mfa,
         mfa_enabled: (spec.mfa != MfaKind::None).then_some(now),
+        access_keys: Vec::new(),
+        password_last_used: None,
     };
     ctx.put(ID, &root)
 }
@@ -141,4 +156,77 @@ pub(super) fn set_login_profile(ctx: &mut Ctx<'_>, enabled: bool) -> Result<(), 
         root.login_profile_created = enabled.then(|| ctx.now());
     }
     ctx.put(ID, &root)
+}
+
+/// The name GetLoginProfile and GetAccessKeyLastUsed answer for the root user.
+pub(crate) const ROOT_NAME: &str = "root";
+
+/// Gives root a new active access key (a console action): at most two keys, as for IAM users.
+pub(super) fn create_access_key(ctx: &mut Ctx<'_>) -> Result<iam::AccessKeyMetadata, AwsError> {
+    let mut root = load(ctx)?;
+    if root.access_keys.len() >= KEYS_PER_USER {
+        return Err(AwsError::conflict(
+            "LimitExceeded",
+            format!("Cannot exceed quota for AccessKeysPerUser: {KEYS_PER_USER}"),
+        ));
+    }
+    let key = iam::AccessKeyMetadata {
+        user_name: Some(ROOT_NAME.into()),
+        // Root's keys are long-term keys like a user's: `AKIA` and 16 characters.
+        access_key_id: Some(format!("AKIA{}", ctx.ids().upper(16))),
+        status: Some("Active".into()),
+        create_date: Some(ctx.now()),
+    };
+    root.access_keys.push(key.clone());
+    ctx.put(ID, &root)?;
+    Ok(key)
+}
+
+fn no_such_root_key(id: &str) -> AwsError {
+    super::no_such_entity(format!("The Access Key with id {id} cannot be found."))
+}
+
+/// Sets the status of root's key `id` (a console action).
+pub(super) fn update_access_key(ctx: &mut Ctx<'_>, id: &str, status: &str) -> Result<(), AwsError> {
+    let mut root = load(ctx)?;
+    let key = root
+        .access_keys
+        .iter_mut()
+        .find(|k| k.access_key_id.as_deref() == Some(id))
+        .ok_or_else(|| no_such_root_key(id))?;
+    key.status = Some(status.to_string());
+    ctx.put(ID, &root)
+}
+
+/// Deletes root's key `id` (a console action).
+pub(super) fn delete_access_key(ctx: &mut Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    let mut root = load(ctx)?;
+    let i = root
+        .access_keys
+        .iter()
+        .position(|k| k.access_key_id.as_deref() == Some(id))
+        .ok_or_else(|| no_such_root_key(id))?;
+    root.access_keys.remove(i);
+    ctx.put(ID, &root)?;
+    // Its last use goes with it, as a user's key's does.
+    ctx.delete::<super::access_keys::KeyLastUsed>(id)?;
+    Ok(())
+}
+
+/// Records a sign-in with root's password now (a console action); refused when root has none.
+pub(super) fn record_password_use(ctx: &mut Ctx<'_>) -> Result<(), AwsError> {
+    let mut root = load(ctx)?;
+    if !root.login_profile {
+        return Err(AwsError::bad_request(
+            "ValidationException",
+            "the root user has no password, so it cannot sign in with one",
+        ));
+    }
+    root.password_last_used = Some(ctx.now());
+    ctx.put(ID, &root)
+}
+
+/// Writes the root user back (DeleteLoginProfile / CreateLoginProfile without a user name).
+pub(super) fn save(ctx: &mut Ctx<'_>, root: &Root) -> Result<(), AwsError> {
+    ctx.put(ID, root)
 }

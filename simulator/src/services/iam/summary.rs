@@ -98,7 +98,7 @@ impl Handler for iam::GetAccountSummary {
         let mut map: BTreeMap<String, i32> = QUOTAS.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         let counts = [
             ("AccountMFAEnabled", root_mfa),
-            ("AccountAccessKeysPresent", 0),
+            ("AccountAccessKeysPresent", usize::from(!root.access_keys.is_empty())),
             ("AccountSigningCertificatesPresent", 0),
             ("AccountPasswordPresent", usize::from(root.login_profile)),
             ("Users", users.len()),
