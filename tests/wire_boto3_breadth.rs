@@ -175,6 +175,10 @@ sub = sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="sec@example.com"
 OUT["sns_sub"] = sub
 OUT["sns_subs"] = [s["Endpoint"] for s in sns.list_subscriptions()["Subscriptions"]]
 OUT["sns_subs_topic"] = [s["Protocol"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]]
+OUT["sns_sub_pending"] = sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]["PendingConfirmation"]
+OUT["sns_confirm"] = sns.confirm_subscription(TopicArn=topic, Token=sub)["SubscriptionArn"]
+OUT["sns_confirmed_arn"] = [s["SubscriptionArn"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]]
+OUT["sns_bad_token"] = err(sns.confirm_subscription, TopicArn=topic, Token="not-a-token")
 sns.unsubscribe(SubscriptionArn=sub)
 OUT["sns_missing"] = err(sns.get_topic_attributes, TopicArn=f"arn:aws:sns:{R}:{ACCT}:nope")
 OUT["sns_bad_attr"] = err(sns.set_topic_attributes, TopicArn=topic, AttributeName="NoSuchAttribute", AttributeValue="x")
@@ -649,7 +653,12 @@ fn every_operation_over_boto3_with_its_errors() {
     assert!(o["sns_sub"].as_str().is_some_and(|s| s.starts_with("arn:aws:sns:eu-west-1:123456789012:wire-topic:")));
     assert_eq!(o["sns_subs"], json!(["sec@example.com"]));
     assert_eq!(o["sns_subs_topic"], json!(["email"]));
+    // hubsim's confirmation token is the ARN Subscribe answered (sns/subscriptions.rs).
+    assert_eq!(o["sns_sub_pending"], json!("true"));
+    assert_eq!(o["sns_confirm"], o["sns_sub"]);
+    assert_eq!(o["sns_confirmed_arn"], json!([o["sns_sub"].clone()]));
     client_error(&o["sns_missing"], "NotFound", 404);
+    client_error(&o["sns_bad_token"], "InvalidParameter", 400);
     client_error(&o["sns_bad_attr"], "InvalidParameter", 400);
 
     // CloudWatch Logs and CloudWatch.
