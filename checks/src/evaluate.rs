@@ -106,7 +106,9 @@ pub fn run(snapshot: &Snapshot, settings: &Settings) -> Vec<RegionRun> {
                 None => {
                     let input = Input { region, global: &snapshot.global, era: settings.era, params: &params };
                     let verdicts = (control.evaluate)(&input);
-                    if verdicts.is_empty() && settings.era == Era::Current {
+                    // CloudWatch.1–14 outside the trail's home region: No data in every era.
+                    if verdicts.is_empty() && settings.era == Era::Current && !controls::no_data_when_silent(control.id)
+                    {
                         vec![Verdict::pass(
                             account,
                             format!("no {} in scope in {}", control.resource_type, region.name),

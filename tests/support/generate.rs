@@ -179,6 +179,7 @@ pub struct Plan {
     pub password: Password,
     pub topics: Vec<TopicPlan>,
     pub keys: Vec<KeyPlan>,
+    pub monitoring: super::generate_monitoring::MonitoringPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -323,11 +324,12 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             0..=3,
         ),
     );
-    (account, network, services).prop_map(
+    (account, network, services, super::generate_monitoring::plan()).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
+            monitoring,
         )| Plan {
             current,
             regions,
@@ -344,6 +346,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             password,
             topics,
             keys,
+            monitoring,
         },
     )
 }
@@ -772,6 +775,9 @@ impl Plan {
                 b.step("cloudtrail:PutEventSelectors", &r, json!({"TrailName": arn, "EventSelectors": s}));
             }
         }
+
+        // CloudWatch.1–14: a monitored trail, filters, alarms, topics and subscriptions.
+        b.steps.extend(self.monitoring.steps(&regions, acct));
 
         // Network: default VPC ids, extra VPCs and subnets, security groups, NACLs.
         for (i, r) in regions.iter().enumerate() {

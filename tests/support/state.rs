@@ -185,6 +185,8 @@ pub struct State {
     pub nacls: BTreeMap<String, BTreeSet<Sample>>,
     /// Root: MFA on, and whether the device is virtual.
     pub root_mfa: (bool, bool),
+    /// Metric filters, alarms and subscriptions (CloudWatch.1–14).
+    pub monitoring: super::state_monitoring::Monitoring,
 }
 
 fn ec2_all(sim: &Simulator, region: &str, op: &str, key: &str) -> R<Vec<Value>> {
@@ -221,6 +223,7 @@ pub fn read(sim: &Simulator) -> R<State> {
         .any(|d| d.get("User").is_some_and(|u| text(u, "Arn").ends_with(":root")));
     s.root_mfa = (mfa, virtual_root);
     for region in &settings.account.regions {
+        super::state_monitoring::read(sim, region, &mut s.monitoring)?;
         let trails = call(sim, region, "cloudtrail", "DescribeTrails", json!({"includeShadowTrails": false}))?;
         for t in list(&trails, "trailList") {
             let arn = text(&t, "TrailARN");

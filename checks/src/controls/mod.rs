@@ -2,6 +2,7 @@
 //! evaluation is a pure function of the account snapshot, so it is easy to read against AWS's
 //! control pages and to test.
 
+mod cis_monitoring;
 mod cloudtrail;
 mod config;
 mod ec2;
@@ -12,12 +13,15 @@ mod sns;
 
 use crate::control::Control;
 
+pub(crate) use cis_monitoring::{matches, no_data_when_silent, pattern_set, Item, PENDING_COUNTS};
+
 /// Every implemented control.
 pub fn all() -> &'static [Control] {
     use std::sync::OnceLock;
     static ALL: OnceLock<Vec<Control>> = OnceLock::new();
     ALL.get_or_init(|| {
         let mut v = Vec::new();
+        v.extend_from_slice(cis_monitoring::CONTROLS);
         v.extend_from_slice(cloudtrail::CONTROLS);
         v.extend_from_slice(config::CONTROLS);
         v.extend_from_slice(ec2::CONTROLS);

@@ -67,6 +67,14 @@ pub enum Justification {
         /// Buckets logging into it.
         sources: Vec<String>,
     },
+    /// CloudWatch.1–14 (IAM.20): the alarm topic's subscriptions await confirmation, which
+    /// only the endpoint's owner can give (the token SNS sends to the endpoint).
+    SubscriptionUnconfirmed {
+        /// The topic the alarms notify.
+        topic: String,
+        /// The endpoints awaiting confirmation.
+        endpoints: Vec<String>,
+    },
     /// AWS refused the fix.
     Refused {
         /// The refused call.
@@ -96,6 +104,12 @@ impl Justification {
                      need not have logging; suppress its finding."
                 )
             }
+            Justification::SubscriptionUnconfirmed { topic, endpoints } => format!(
+                "The alarm topic {topic} has subscriptions awaiting confirmation ({}): only the endpoint's owner can \
+                 confirm one, with the token SNS sends to it, so no API call of the remediator can. Confirm it (or \
+                 subscribe an endpoint that needs no confirmation) and the control passes.",
+                endpoints.join(", ")
+            ),
             Justification::Refused { call, error } => {
                 format!("hubsim's fix was refused: {call} answered {error}. The owner must decide how to fix it.")
             }
@@ -321,7 +335,12 @@ pub fn remediate<A: AwsApi>(
                         attempted.insert(key);
                     }
                 }
-                Ok(Done::Unfixable(j)) => unfixable.push(((control, region, resource), j)),
+                Ok(Done::Unfixable(j)) => {
+                    // A fix may call AWS and still leave a part no API can do (CloudWatch.x
+                    // subscribes, and the subscription awaits confirmation): the account changed.
+                    acted |= fixer.transcript.len() > before_calls;
+                    unfixable.push(((control, region, resource), j))
+                }
                 Err(failed) => {
                     acted |= fixer.transcript.len() > before_calls;
                     fixer.refuse(&region, &resource, &failed.call, &failed.error);

@@ -2,7 +2,11 @@
 //! typed AWS API only (never SQLite), once, before any control runs ("fetch once, judge many").
 //! A resource that AWS answers "not found" for a configuration of is kept with `None`.
 
+mod monitoring;
+
 use std::collections::BTreeMap;
+
+pub use monitoring::MonitoringView;
 
 use hubsim_api::model::{cloudtrail, config, ec2, guardduty, iam, s3, s3control, securityhub, sns};
 use hubsim_api::{AwsApi, AwsError};
@@ -116,6 +120,8 @@ pub struct Region {
     pub ebs_encryption_by_default: bool,
     /// SNS topics with their attributes.
     pub topics: Vec<(String, BTreeMap<String, String>)>,
+    /// Metric filters, alarms and the subscriptions of the topics alarms notify.
+    pub monitoring: MonitoringView,
 }
 
 /// The whole account.
@@ -380,6 +386,7 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
             break;
         }
     }
+    let monitoring = monitoring::fetch(api, r)?;
     Ok(Region {
         name: r.to_string(),
         standards,
@@ -395,6 +402,7 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         vpc_endpoints,
         ebs_encryption_by_default,
         topics,
+        monitoring,
     })
 }
 
