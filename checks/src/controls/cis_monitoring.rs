@@ -208,7 +208,7 @@ impl Best {
             Compliance::Warning => 1,
             _ => 0,
         };
-        if (rank(status), depth) > (rank(self.status), self.depth) {
+        if self.reason.is_empty() || (rank(status), depth) > (rank(self.status), self.depth) {
             *self = Best { depth, status, reason };
         }
     }
@@ -415,6 +415,35 @@ mod tests {
             item,
             r#"{$.userIdentity.type=" Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}"#
         ));
+    }
+
+    fn region_with_trail(multi: bool) -> crate::snapshot::Region {
+        let mut t = TrailView::default();
+        t.trail.name = Some("t".into());
+        t.trail.trail_arn = Some("arn:aws:cloudtrail:us-east-1:123456789012:trail/t".into());
+        t.trail.home_region = Some("us-east-1".into());
+        t.trail.is_multi_region_trail = Some(multi);
+        t.status.is_logging = Some(true);
+        crate::snapshot::Region { name: "us-east-1".into(), trails: vec![t], ..Default::default() }
+    }
+
+    fn judge(region: &crate::snapshot::Region) -> Verdict {
+        let global = crate::snapshot::Global { account: "123456789012".into(), ..Default::default() };
+        let params = crate::control::Params::default();
+        let input = Input { region, global: &global, era: hubsim_api::Era::Current, params: &params };
+        let mut v = evaluate(&input, "CloudWatch.1");
+        assert_eq!(v.len(), 1);
+        v.remove(0)
+    }
+
+    #[test]
+    fn each_failure_names_its_missing_link() {
+        let v = judge(&crate::snapshot::Region { name: "us-east-1".into(), ..Default::default() });
+        assert_eq!((v.status, v.reason.as_str()), (Compliance::Failed, "no CloudTrail trail in us-east-1 (CLOUDTRAIL_MULTI_REGION_NOT_PRESENT)"));
+        let v = judge(&region_with_trail(false));
+        assert_eq!(v.reason, "trail t is not multi-region (CLOUDTRAIL_MULTI_REGION_NOT_PRESENT)");
+        let v = judge(&region_with_trail(true));
+        assert!(v.reason.starts_with("trail t has no event selectors"), "{}", v.reason);
     }
 
     #[test]
