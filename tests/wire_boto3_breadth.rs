@@ -196,6 +196,9 @@ OUT["logs_tags"] = logs.list_tags_for_resource(resourceArn=f"arn:aws:logs:{R}:{A
 logs.put_metric_filter(logGroupName="wire/group", filterName="root-use", filterPattern='{ $.userIdentity.type = "Root" }',
     metricTransformations=[{"metricName": "RootUse", "metricNamespace": "CISBenchmark", "metricValue": "1"}])
 OUT["logs_filters"] = [f["filterName"] for f in logs.describe_metric_filters(logGroupName="wire/group")["metricFilters"]]
+OUT["logs_bad_pattern"] = err(logs.put_metric_filter, logGroupName="wire/group", filterName="root-use", filterPattern='{ $.userIdentity.type = }',
+    metricTransformations=[{"metricName": "RootUse", "metricNamespace": "CISBenchmark", "metricValue": "1"}])
+OUT["logs_pattern_kept"] = [f["filterPattern"] for f in logs.describe_metric_filters(logGroupName="wire/group")["metricFilters"]]
 OUT["logs_events"] = logs.filter_log_events(logGroupName="wire/group")["events"]
 OUT["logs_resource_policies"] = logs.describe_resource_policies()["resourcePolicies"]
 logs.delete_metric_filter(logGroupName="wire/group", filterName="root-use")
@@ -667,6 +670,9 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["logs_tags_old"], json!({"team": "sec"}));
     assert_eq!(o["logs_tags"], json!({"team": "sec"}));
     assert_eq!(o["logs_filters"], json!(["root-use"]));
+    // A pattern CloudWatch Logs refuses changes nothing.
+    client_error(&o["logs_bad_pattern"], "InvalidParameterException", 400);
+    assert_eq!(o["logs_pattern_kept"], json!(["{ $.userIdentity.type = \"Root\" }"]));
     assert_eq!(o["logs_events"], json!([]));
     assert_eq!(o["logs_resource_policies"], json!([]));
     client_error(&o["logs_dup"], "ResourceAlreadyExistsException", 400);
