@@ -44,6 +44,10 @@ const ACCOUNT: &str = "123456789012";
 #[allow(dead_code)]
 #[path = "../tests/support/generate.rs"]
 mod generate;
+/// Its CloudWatch.1–14 part (filters, alarms, topics, subscriptions).
+#[allow(dead_code)]
+#[path = "../tests/support/generate_monitoring.rs"]
+mod generate_monitoring;
 
 fn world(regions: &[&str], era: &str) -> Simulator {
     let list = regions.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(",");

@@ -439,7 +439,10 @@ mod tests {
     #[test]
     fn each_failure_names_its_missing_link() {
         let v = judge(&crate::snapshot::Region { name: "us-east-1".into(), ..Default::default() });
-        assert_eq!((v.status, v.reason.as_str()), (Compliance::Failed, "no CloudTrail trail in us-east-1 (CLOUDTRAIL_MULTI_REGION_NOT_PRESENT)"));
+        assert_eq!(
+            (v.status, v.reason.as_str()),
+            (Compliance::Failed, "no CloudTrail trail in us-east-1 (CLOUDTRAIL_MULTI_REGION_NOT_PRESENT)")
+        );
         let v = judge(&region_with_trail(false));
         assert_eq!(v.reason, "trail t is not multi-region (CLOUDTRAIL_MULTI_REGION_NOT_PRESENT)");
         let v = judge(&region_with_trail(true));
