@@ -34,6 +34,12 @@ pub fn all() -> &'static [Control] {
     })
 }
 
+/// The CIS metric filter pattern of CloudWatch.1–14 or IAM.20 (the Security Hub page's
+/// form), and the metric name hubsim's fix gives it; `None` for other controls.
+pub fn cis_monitoring_pattern(id: &str) -> Option<(&'static str, &'static str)> {
+    pattern_set(id).map(|item| (item.patterns[0], item.metric))
+}
+
 /// The implemented control `id`.
 pub fn find(id: &str) -> Option<&'static Control> {
     all().iter().find(|c| c.id == id)
