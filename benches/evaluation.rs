@@ -50,6 +50,10 @@ mod generate_iam_credentials;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_misc.rs"]
 mod generate_misc;
+/// Its CloudWatch.1–14 part (filters, alarms, topics, subscriptions).
+#[allow(dead_code)]
+#[path = "../tests/support/generate_monitoring.rs"]
+mod generate_monitoring;
 
 fn world(regions: &[&str], era: &str) -> Simulator {
     let list = regions.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(",");

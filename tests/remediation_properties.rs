@@ -133,6 +133,16 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
         .find(|j| note == j.text())
         {
             check_credential_justification(&j, &control, &resource, after).map_err(|e| format!("{at}: {e}"))?;
+        } else if let Some(rest) = note.strip_prefix("The alarm topic ") {
+            ensure!(
+                control.starts_with("CloudWatch.") || control == "IAM.20",
+                "{at}: unconfirmed-subscription justification on another control"
+            );
+            let topic = rest.split(' ').next().unwrap_or_default();
+            ensure!(
+                support::state_monitoring::all_pending(&after.monitoring, topic),
+                "{at}: suppressed as unconfirmed, but topic {topic} has no subscription or a confirmed one"
+            );
         } else if let Some(rest) = note.strip_prefix("hubsim's fix was refused: ") {
             let call = rest.split(" answered ").next().unwrap_or_default();
             let refused = outcome.transcript.iter().any(|s| s.action == call && s.result.starts_with("refused:"));
@@ -209,6 +219,7 @@ fn check_kept(before: &State, after: &State) -> R<()> {
         }
     }
     support::generate_iam_credentials::check_kept(&before.credentials, &after.credentials)?;
+    support::state_monitoring::check_kept(&before.monitoring, &after.monitoring)?;
     let gone: Vec<_> = before.vpcs.difference(&after.vpcs).collect();
     ensure!(gone.is_empty(), "VPCs deleted: {gone:?}");
     let gone: Vec<_> = before.subnets.difference(&after.subnets).collect();

@@ -182,6 +182,10 @@ sub = sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="sec@example.com"
 OUT["sns_sub"] = sub
 OUT["sns_subs"] = [s["Endpoint"] for s in sns.list_subscriptions()["Subscriptions"]]
 OUT["sns_subs_topic"] = [s["Protocol"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]]
+OUT["sns_sub_pending"] = sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]["PendingConfirmation"]
+OUT["sns_confirm"] = sns.confirm_subscription(TopicArn=topic, Token=sub)["SubscriptionArn"]
+OUT["sns_confirmed_arn"] = [s["SubscriptionArn"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]]
+OUT["sns_bad_token"] = err(sns.confirm_subscription, TopicArn=topic, Token="not-a-token")
 sns.unsubscribe(SubscriptionArn=sub)
 OUT["sns_missing"] = err(sns.get_topic_attributes, TopicArn=f"arn:aws:sns:{R}:{ACCT}:nope")
 OUT["sns_bad_attr"] = err(sns.set_topic_attributes, TopicArn=topic, AttributeName="NoSuchAttribute", AttributeValue="x")
@@ -199,6 +203,9 @@ OUT["logs_tags"] = logs.list_tags_for_resource(resourceArn=f"arn:aws:logs:{R}:{A
 logs.put_metric_filter(logGroupName="wire/group", filterName="root-use", filterPattern='{ $.userIdentity.type = "Root" }',
     metricTransformations=[{"metricName": "RootUse", "metricNamespace": "CISBenchmark", "metricValue": "1"}])
 OUT["logs_filters"] = [f["filterName"] for f in logs.describe_metric_filters(logGroupName="wire/group")["metricFilters"]]
+OUT["logs_bad_pattern"] = err(logs.put_metric_filter, logGroupName="wire/group", filterName="root-use", filterPattern='{ $.userIdentity.type = }',
+    metricTransformations=[{"metricName": "RootUse", "metricNamespace": "CISBenchmark", "metricValue": "1"}])
+OUT["logs_pattern_kept"] = [f["filterPattern"] for f in logs.describe_metric_filters(logGroupName="wire/group")["metricFilters"]]
 OUT["logs_events"] = logs.filter_log_events(logGroupName="wire/group")["events"]
 OUT["logs_resource_policies"] = logs.describe_resource_policies()["resourcePolicies"]
 logs.delete_metric_filter(logGroupName="wire/group", filterName="root-use")
@@ -659,7 +666,12 @@ fn every_operation_over_boto3_with_its_errors() {
     assert!(o["sns_sub"].as_str().is_some_and(|s| s.starts_with("arn:aws:sns:eu-west-1:123456789012:wire-topic:")));
     assert_eq!(o["sns_subs"], json!(["sec@example.com"]));
     assert_eq!(o["sns_subs_topic"], json!(["email"]));
+    // hubsim's confirmation token is the ARN Subscribe answered (sns/subscriptions.rs).
+    assert_eq!(o["sns_sub_pending"], json!("true"));
+    assert_eq!(o["sns_confirm"], o["sns_sub"]);
+    assert_eq!(o["sns_confirmed_arn"], json!([o["sns_sub"].clone()]));
     client_error(&o["sns_missing"], "NotFound", 404);
+    client_error(&o["sns_bad_token"], "InvalidParameter", 400);
     client_error(&o["sns_bad_attr"], "InvalidParameter", 400);
 
     // CloudWatch Logs and CloudWatch.
@@ -668,6 +680,9 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["logs_tags_old"], json!({"team": "sec"}));
     assert_eq!(o["logs_tags"], json!({"team": "sec"}));
     assert_eq!(o["logs_filters"], json!(["root-use"]));
+    // A pattern CloudWatch Logs refuses changes nothing.
+    client_error(&o["logs_bad_pattern"], "InvalidParameterException", 400);
+    assert_eq!(o["logs_pattern_kept"], json!(["{ $.userIdentity.type = \"Root\" }"]));
     assert_eq!(o["logs_events"], json!([]));
     assert_eq!(o["logs_resource_policies"], json!([]));
     client_error(&o["logs_dup"], "ResourceAlreadyExistsException", 400);

@@ -593,6 +593,82 @@ fn the_blogs_journey_with_the_aws_cli() {
     assert!(statements.len() >= 2, "{doc}");
     assert_eq!(statements.last(), Some(&tls_deny(CONFIG_BUCKET)), "{doc}");
 
+    // CIS 3.1-3.14 (CloudWatch.1-14, and IAM.20 in era 2022): a metric filter with CIS's
+    // pattern on the trail's log group, an alarm on its metric notifying the topic, and an email
+    // subscription confirmed with the token Subscribe answered (hubsim's token is the ARN).
+    for n in 1..=14 {
+        let id = format!("CloudWatch.{n}");
+        let (pattern, metric) = hubsim_checks::controls::cis_monitoring_pattern(&id).expect("a CIS pattern");
+        let transformation = json!([{"metricName": metric, "metricNamespace": "CISBenchmark", "metricValue": "1"}]);
+        j.ok(&[
+            "logs",
+            "put-metric-filter",
+            "--log-group-name",
+            "journey/cloudtrail",
+            "--filter-name",
+            metric,
+            "--filter-pattern",
+            pattern,
+            "--metric-transformations",
+            &transformation.to_string(),
+        ]);
+        j.ok(&[
+            "cloudwatch",
+            "put-metric-alarm",
+            "--alarm-name",
+            &format!("cis-{metric}"),
+            "--metric-name",
+            metric,
+            "--namespace",
+            "CISBenchmark",
+            "--statistic",
+            "Sum",
+            "--period",
+            "300",
+            "--evaluation-periods",
+            "1",
+            "--threshold",
+            "1",
+            "--comparison-operator",
+            "GreaterThanOrEqualToThreshold",
+            "--alarm-actions",
+            &topic_arn,
+        ]);
+    }
+    j.fails(
+        &[
+            "logs",
+            "put-metric-filter",
+            "--log-group-name",
+            "journey/cloudtrail",
+            "--filter-name",
+            "broken",
+            "--filter-pattern",
+            "{ ($.eventName = ConsoleLogin }",
+            "--metric-transformations",
+            r#"[{"metricName": "Broken", "metricNamespace": "CISBenchmark", "metricValue": "1"}]"#,
+        ],
+        "InvalidParameterException",
+    );
+    let sub = j.ok(&[
+        "sns",
+        "subscribe",
+        "--topic-arn",
+        &topic_arn,
+        "--protocol",
+        "email",
+        "--notification-endpoint",
+        "security@example.com",
+        "--return-subscription-arn",
+    ]);
+    let token = s(&sub["SubscriptionArn"]).to_string();
+    let pending = j.ok(&["sns", "list-subscriptions-by-topic", "--topic-arn", &topic_arn]);
+    assert_eq!(pending["Subscriptions"][0]["SubscriptionArn"], "PendingConfirmation", "{pending}");
+    let confirmed = j.ok(&["sns", "confirm-subscription", "--topic-arn", &topic_arn, "--token", &token]);
+    assert_eq!(confirmed["SubscriptionArn"], token.as_str());
+    let attrs = j.ok(&["sns", "get-subscription-attributes", "--subscription-arn", &token]);
+    assert_eq!(attrs["Attributes"]["PendingConfirmation"], "false", "{attrs}");
+
     // The admin route evaluates everything now: only the root user's MFA (IAM.6, and IAM.9 of
     // CIS 1.13: no MFA of any kind; both need a root sign-in) and the log bucket's S3.9 fail. The
     // account has no IAM user, so the per-user IAM.3, IAM.5 and IAM.8 have no finding (era 2022).

@@ -185,6 +185,8 @@ pub struct Plan {
     pub misc: MiscPlan,
     /// IAM users' and root's credentials.
     pub credentials: super::generate_iam_credentials::CredentialsPlan,
+    /// CloudWatch.1–14's metric filters, alarms, topics and subscriptions.
+    pub monitoring: super::generate_monitoring::MonitoringPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -330,13 +332,13 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         ),
     );
     // The CIS areas' own plans, one per area's generator module.
-    let areas = (misc_plan(), super::generate_iam_credentials::plan());
+    let areas = (misc_plan(), super::generate_iam_credentials::plan(), super::generate_monitoring::plan());
     (account, network, services, areas).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
-            (misc, credentials),
+            (misc, credentials, monitoring),
         )| Plan {
             current,
             regions,
@@ -355,6 +357,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             keys,
             misc,
             credentials,
+            monitoring,
         },
     )
 }
@@ -783,6 +786,9 @@ impl Plan {
                 b.step("cloudtrail:PutEventSelectors", &r, json!({"TrailName": arn, "EventSelectors": s}));
             }
         }
+
+        // CloudWatch.1–14: a monitored trail, filters, alarms, topics and subscriptions.
+        b.steps.extend(self.monitoring.steps(&regions, acct));
 
         // Network: default VPC ids, extra VPCs and subnets, security groups, NACLs.
         for (i, r) in regions.iter().enumerate() {

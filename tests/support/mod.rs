@@ -3,4 +3,6 @@
 pub mod generate;
 pub mod generate_iam_credentials;
 pub mod generate_misc;
+pub mod generate_monitoring;
 pub mod state;
+pub mod state_monitoring;

@@ -224,6 +224,8 @@ pub struct State {
     pub root_mfa: (bool, bool),
     /// IAM users' and root's credentials.
     pub credentials: super::generate_iam_credentials::Credentials,
+    /// Metric filters, alarms and subscriptions (CloudWatch.1–14).
+    pub monitoring: super::state_monitoring::Monitoring,
 }
 
 fn ec2_all(sim: &Simulator, region: &str, op: &str, key: &str) -> R<Vec<Value>> {
@@ -263,6 +265,7 @@ pub fn read(sim: &Simulator) -> R<State> {
     s.root_mfa = (mfa, virtual_root);
     s.credentials = super::generate_iam_credentials::read(sim, &home)?;
     for region in &settings.account.regions {
+        super::state_monitoring::read(sim, region, &mut s.monitoring)?;
         let trails = call(sim, region, "cloudtrail", "DescribeTrails", json!({"includeShadowTrails": false}))?;
         for t in list(&trails, "trailList") {
             let arn = text(&t, "TrailARN");

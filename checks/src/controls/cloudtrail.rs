@@ -134,7 +134,7 @@ fn cloudtrail_7(i: &Input<'_>) -> Vec<Verdict> {
 }
 
 /// Why a trail does not record all management events, if it does not.
-fn management_gap(t: &TrailView) -> Option<String> {
+pub(super) fn management_gap(t: &TrailView) -> Option<String> {
     let basic = t.selectors.event_selectors.clone().unwrap_or_default();
     let advanced = t.selectors.advanced_event_selectors.clone().unwrap_or_default();
     if basic.is_empty() && advanced.is_empty() {

@@ -2,6 +2,7 @@
 //! evaluation is a pure function of the account snapshot, so it is easy to read against AWS's
 //! control pages and to test.
 
+mod cis_monitoring;
 mod cloudtrail;
 mod config;
 mod ec2;
@@ -17,12 +18,15 @@ pub(crate) use ec2::world_sources;
 
 use crate::control::Control;
 
+pub(crate) use cis_monitoring::{matches, pattern_set, Item, PENDING_COUNTS};
+
 /// Every implemented control.
 pub fn all() -> &'static [Control] {
     use std::sync::OnceLock;
     static ALL: OnceLock<Vec<Control>> = OnceLock::new();
     ALL.get_or_init(|| {
         let mut v = Vec::new();
+        v.extend_from_slice(cis_monitoring::CONTROLS);
         v.extend_from_slice(cloudtrail::CONTROLS);
         v.extend_from_slice(config::CONTROLS);
         v.extend_from_slice(ec2::CONTROLS);
@@ -35,6 +39,12 @@ pub fn all() -> &'static [Control] {
         v.sort_by_key(|c| crate::status::natural(c.id));
         v
     })
+}
+
+/// The CIS metric filter pattern of CloudWatch.1–14 or IAM.20 (the Security Hub page's
+/// form), and the metric name hubsim's fix gives it; `None` for other controls.
+pub fn cis_monitoring_pattern(id: &str) -> Option<(&'static str, &'static str)> {
+    pattern_set(id).map(|item| (item.patterns[0], item.metric))
 }
 
 /// The implemented control `id`.

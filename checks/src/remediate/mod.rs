@@ -82,6 +82,14 @@ pub enum Justification {
     /// IAM.8: removing an unused password or key is its owner's decision, and hubsim never
     /// deletes a credential; precondition: the user still has a password or an active key.
     UnusedCredentials,
+    /// CloudWatch.1–14 (IAM.20): the alarm topic's subscriptions await confirmation, which
+    /// only the endpoint's owner can give (the token SNS sends to the endpoint).
+    SubscriptionUnconfirmed {
+        /// The topic the alarms notify.
+        topic: String,
+        /// The endpoints awaiting confirmation.
+        endpoints: Vec<String>,
+    },
     /// AWS refused the fix.
     Refused {
         /// The refused call.
@@ -141,6 +149,12 @@ impl Justification {
                  credential. Risk accepted until the owner removes or deactivates it."
                     .to_string()
             }
+            Justification::SubscriptionUnconfirmed { topic, endpoints } => format!(
+                "The alarm topic {topic} has subscriptions awaiting confirmation ({}): only the endpoint's owner can \
+                 confirm one, with the token SNS sends to it, so no API call of the remediator can. Confirm it (or \
+                 subscribe an endpoint that needs no confirmation) and the control passes.",
+                endpoints.join(", ")
+            ),
             Justification::Refused { call, error } => {
                 format!("hubsim's fix was refused: {call} answered {error}. The owner must decide how to fix it.")
             }
@@ -366,7 +380,12 @@ pub fn remediate<A: AwsApi>(
                         attempted.insert(key);
                     }
                 }
-                Ok(Done::Unfixable(j)) => unfixable.push(((control, region, resource), j)),
+                Ok(Done::Unfixable(j)) => {
+                    // A fix may call AWS and still leave a part no API can do (CloudWatch.x
+                    // subscribes, and the subscription awaits confirmation): the account changed.
+                    acted |= fixer.transcript.len() > before_calls;
+                    unfixable.push(((control, region, resource), j))
+                }
                 Err(failed) => {
                     acted |= fixer.transcript.len() > before_calls;
                     fixer.refuse(&region, &resource, &failed.call, &failed.error);

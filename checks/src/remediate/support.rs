@@ -31,6 +31,11 @@ pub mod names {
     pub const KEY_ALIAS: &str = "alias/hubsim-security";
     /// The SNS topic.
     pub const TOPIC: &str = "hubsim-security-events";
+    /// The endpoint the CloudWatch.1–14 fixes subscribe to the topic: a placeholder the
+    /// owner confirms or replaces (an email subscription awaits its owner's confirmation).
+    pub const ALERT_EMAIL: &str = "security-alerts@example.com";
+    /// The namespace of the CIS metrics the CloudWatch.1–14 fixes create.
+    pub const METRIC_NAMESPACE: &str = "CISBenchmark";
     /// CloudTrail's log group.
     pub const TRAIL_LOG_GROUP: &str = "hubsim/cloudtrail";
     /// The flow logs' log group.
@@ -178,7 +183,7 @@ pub fn key<A: AwsApi>(f: &mut Fixer<'_, A>, region: &str) -> Result<String, Fail
     Ok(meta.arn.unwrap_or_default())
 }
 
-/// The encrypted topic of `region` that S3 may publish to. Returns its ARN.
+/// The encrypted topic of `region` that S3 and CloudWatch alarms may publish to. Returns its ARN.
 pub fn topic<A: AwsApi>(f: &mut Fixer<'_, A>, region: &str) -> Result<String, Failed> {
     let arn = format!("arn:aws:sns:{region}:{}:{}", f.account, names::TOPIC);
     if f.read::<sns::GetTopicAttributes>(region, sns::GetTopicAttributesInput { topic_arn: arn.clone() }).is_ok() {
@@ -193,6 +198,11 @@ pub fn topic<A: AwsApi>(f: &mut Fixer<'_, A>, region: &str) -> Result<String, Fa
              "Action": ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
              "Resource": arn},
             {"Sid": "S3Publishes", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+             "Action": "SNS:Publish", "Resource": arn,
+             "Condition": {"StringEquals": {"aws:SourceAccount": account}}},
+            // CloudWatch alarms of this account (CloudWatch.1–14) publish here too
+            // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html).
+            {"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
              "Action": "SNS:Publish", "Resource": arn,
              "Condition": {"StringEquals": {"aws:SourceAccount": account}}}
         ]

@@ -4,11 +4,13 @@
 
 mod iam_credentials;
 mod kms;
+mod monitoring;
 mod s3_access;
 
 use std::collections::BTreeMap;
 
 pub use kms::KmsKeyView;
+pub use monitoring::MonitoringView;
 pub use s3_access::{BucketAcl, TrailBucket};
 
 use hubsim_api::model::{cloudtrail, config, ec2, guardduty, iam, s3, s3control, securityhub, sns};
@@ -133,6 +135,8 @@ pub struct Region {
     pub topics: Vec<(String, BTreeMap<String, String>)>,
     /// KMS keys with their rotation.
     pub keys: Vec<KmsKeyView>,
+    /// Metric filters, alarms and the subscriptions of the topics alarms notify.
+    pub monitoring: MonitoringView,
 }
 
 /// The whole account.
@@ -404,6 +408,7 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
             break;
         }
     }
+    let monitoring = monitoring::fetch(api, r)?;
     Ok(Region {
         name: r.to_string(),
         standards,
@@ -420,6 +425,7 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         ebs_encryption_by_default,
         topics,
         keys: kms::fetch_keys(api, r)?,
+        monitoring,
     })
 }
 

@@ -368,3 +368,29 @@ fn json_create_and_describe() {
     let bad = sim.call_json(REGION, "logs", "CreateLogGroup", json!({"logGroupName": "bad name"}));
     assert_eq!(code(bad), "InvalidParameterException");
 }
+
+#[test]
+fn a_pattern_cloudwatch_logs_refuses_leaves_the_filter_as_it_was() {
+    let sim = fresh_account(Era::Current, &[REGION]);
+    create(&sim, "ct");
+    let root =
+        r#"{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}"#;
+    sim.call::<logs::PutMetricFilter>(REGION, filter("ct", "Root", root)).unwrap();
+    // Balanced but not the grammar
+    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
+    for (bad, why) in [
+        ("{ $.userIdentity.type = }", "needs a value"),
+        (r#"{ $.a = "x" $.b = "y" }"#, "'&&', '||' or ')'"),
+        (r#"{ $.latency > "slow" }"#, "needs a number"),
+        ("{ userIdentity.type = Root }", "not a selector"),
+        ("{ $.a IS MISSING }", "not an operator"),
+        ("[ip, , status]", "field 2 is empty"),
+    ] {
+        let err = sim.call::<logs::PutMetricFilter>(REGION, filter("ct", "Root", bad)).unwrap_err();
+        assert_eq!(err.code, "InvalidParameterException", "{bad}");
+        assert!(err.message.contains(why), "{bad}: {}", err.message);
+    }
+    let on_ct = sim.call::<logs::DescribeMetricFilters>(REGION, Default::default()).unwrap().metric_filters.unwrap();
+    assert_eq!(on_ct.len(), 1);
+    assert_eq!(on_ct[0].filter_pattern.as_deref(), Some(root));
+}

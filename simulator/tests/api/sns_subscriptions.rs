@@ -1,6 +1,6 @@
 //! SNS subscriptions: pending and confirmed subscriptions, listings, unsubscribing.
 
-use hubsim_simulator::model::sns;
+use hubsim_simulator::model::{hubsim, sns};
 use hubsim_simulator::testing::fresh_account;
 use hubsim_simulator::{AwsApi, AwsError, Era, Simulator};
 
@@ -158,4 +158,96 @@ fn list_subscriptions_pages_and_delete_topic_removes_them() {
         other.call::<sns::ListSubscriptions>("eu-west-1", Default::default()).unwrap().subscriptions.unwrap(),
         vec![]
     );
+}
+
+/// Subscribes `endpoint` by email and answers the subscription's ARN (the confirmation token).
+fn subscribe_for_token(sim: &Simulator, arn: &str, endpoint: &str) -> String {
+    sim.call::<sns::Subscribe>(
+        REGION,
+        sns::SubscribeInput {
+            topic_arn: arn.into(),
+            protocol: "email".into(),
+            endpoint: Some(endpoint.into()),
+            return_subscription_arn: Some(true),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .subscription_arn
+    .unwrap()
+}
+
+fn confirm(sim: &Simulator, arn: &str, token: &str) -> Result<String, AwsError> {
+    sim.call::<sns::ConfirmSubscription>(
+        REGION,
+        sns::ConfirmSubscriptionInput { topic_arn: arn.into(), token: token.into(), authenticate_on_unsubscribe: None },
+    )
+    .map(|o| o.subscription_arn.unwrap())
+}
+
+fn attributes(sim: &Simulator, sub: &str) -> Result<std::collections::BTreeMap<String, String>, AwsError> {
+    sim.call::<sns::GetSubscriptionAttributes>(
+        REGION,
+        sns::GetSubscriptionAttributesInput { subscription_arn: sub.into() },
+    )
+    .map(|o| o.attributes.unwrap())
+}
+
+#[test]
+fn confirm_subscription_with_the_token_subscribe_answered() {
+    let sim = fresh_account(Era::Current, &[REGION]);
+    let arn = topic(&sim, "alarms");
+    let token = subscribe_for_token(&sim, &arn, "ops@example.com");
+    let a = attributes(&sim, &token).unwrap();
+    assert_eq!(a["PendingConfirmation"], "true");
+    assert_eq!(a["Protocol"], "email");
+    assert_eq!(a["Endpoint"], "ops@example.com");
+    assert_eq!(a["TopicArn"], arn);
+    assert_eq!(by_topic(&sim, &arn)[0].subscription_arn.as_deref(), Some("PendingConfirmation"));
+    assert_eq!(confirm(&sim, &arn, &token).unwrap(), token);
+    assert_eq!(attributes(&sim, &token).unwrap()["PendingConfirmation"], "false");
+    assert_eq!(by_topic(&sim, &arn)[0].subscription_arn.as_deref(), Some(token.as_str()));
+    assert_eq!(counts(&sim, &arn), ("0".to_string(), "1".to_string()));
+    // Confirming again answers the same subscription.
+    assert_eq!(confirm(&sim, &arn, &token).unwrap(), token);
+}
+
+#[test]
+fn confirm_subscription_refusals_change_nothing() {
+    let sim = fresh_account(Era::Current, &[REGION]);
+    let arn = topic(&sim, "alarms");
+    let other = topic(&sim, "other");
+    let token = subscribe_for_token(&sim, &arn, "ops@example.com");
+    // An unknown token, or one of another topic's subscription.
+    assert_eq!(confirm(&sim, &arn, "0123456789abcdef").unwrap_err().code, "InvalidParameter");
+    assert_eq!(confirm(&sim, &other, &token).unwrap_err().code, "InvalidParameter");
+    let missing = "arn:aws:sns:us-west-2:123456789012:missing";
+    assert_eq!(confirm(&sim, missing, &token).unwrap_err().code, "NotFound");
+    let bad_flag = sim.call::<sns::ConfirmSubscription>(
+        REGION,
+        sns::ConfirmSubscriptionInput {
+            topic_arn: arn.clone(),
+            token: token.clone(),
+            authenticate_on_unsubscribe: Some("maybe".into()),
+        },
+    );
+    assert_eq!(bad_flag.unwrap_err().code, "InvalidParameter");
+    assert_eq!(attributes(&sim, &token).unwrap()["PendingConfirmation"], "true");
+    // Tokens are valid for two days (https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html).
+    let late = subscribe_for_token(&sim, &arn, "late@example.com");
+    sim.call::<hubsim::AdvanceClock>(REGION, hubsim::AdvanceClockInput { hours: Some(49), ..Default::default() })
+        .unwrap();
+    assert_eq!(confirm(&sim, &arn, &late).unwrap_err().code, "InvalidParameter");
+    assert_eq!(attributes(&sim, &late).unwrap()["PendingConfirmation"], "true");
+    assert_eq!(counts(&sim, &arn), ("2".to_string(), "0".to_string()));
+}
+
+#[test]
+fn get_subscription_attributes_errors() {
+    let sim = fresh_account(Era::Current, &[REGION]);
+    let arn = topic(&sim, "alarms");
+    assert_eq!(attributes(&sim, "PendingConfirmation").unwrap_err().code, "InvalidParameter");
+    assert_eq!(attributes(&sim, &format!("{arn}:00000000-0000-0000-0000-000000000000")).unwrap_err().code, "NotFound");
+    let eu = "arn:aws:sns:eu-west-1:123456789012:alarms:00000000-0000-0000-0000-000000000000";
+    assert_eq!(attributes(&sim, eu).unwrap_err().code, "InvalidParameter");
 }

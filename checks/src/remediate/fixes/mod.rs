@@ -10,6 +10,7 @@
 //! Security Hub user guide, one page per service
 //! (`https://docs.aws.amazon.com/securityhub/latest/userguide/<service>-controls.html`).
 
+mod cis_monitoring;
 mod cloudtrail;
 mod config;
 mod ec2;
@@ -110,6 +111,7 @@ pub(crate) struct Fix<A: AwsApi> {
 /// Every declared fix for the API type `A`, service by service.
 pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     let mut v = Vec::new();
+    v.extend(cis_monitoring::fixes());
     v.extend(cloudtrail::fixes());
     v.extend(config::fixes());
     v.extend(ec2::fixes());

@@ -14,51 +14,6 @@ pub(super) fn register(r: &mut Registrar) {
 /// The most metric filters one log group may have.
 const MAX_FILTERS_PER_GROUP: usize = 100;
 
-/// A light check of the filter pattern syntax: balanced quotes, parentheses, braces and
-/// brackets; a JSON pattern (`{ ... }`) must select a field with `$`.
-fn check_pattern(pattern: &str) -> Result<(), AwsError> {
-    let bad = || invalid("Invalid metric filter pattern");
-    let mut depth: Vec<char> = Vec::new();
-    let mut in_quote = false;
-    let mut escaped = false;
-    for c in pattern.chars() {
-        if in_quote {
-            match (escaped, c) {
-                (false, '\\') => escaped = true,
-                (false, '"') => in_quote = false,
-                _ => escaped = false,
-            }
-            continue;
-        }
-        match c {
-            '"' => in_quote = true,
-            '(' | '{' | '[' => depth.push(c),
-            ')' | '}' | ']' => {
-                let open = match c {
-                    ')' => '(',
-                    '}' => '{',
-                    _ => '[',
-                };
-                if depth.pop() != Some(open) {
-                    return Err(bad());
-                }
-            }
-            _ => {}
-        }
-    }
-    if in_quote || !depth.is_empty() {
-        return Err(bad());
-    }
-    let t = pattern.trim();
-    if t.starts_with('{') && (!t.ends_with('}') || !t.contains('$')) {
-        return Err(bad());
-    }
-    if t.starts_with('[') && !t.ends_with(']') {
-        return Err(bad());
-    }
-    Ok(())
-}
-
 /// Checks a metric transformation: a numeric or `$field` value, and dimensions (at most 3)
 /// not combined with a default value.
 fn check_transformation(t: &logs::MetricTransformation) -> Result<(), AwsError> {
@@ -93,7 +48,7 @@ impl Handler for logs::PutMetricFilter {
                 input.filter_name
             )));
         }
-        check_pattern(&input.filter_pattern)?;
+        super::pattern::check(&input.filter_pattern).map_err(invalid)?;
         if input.metric_transformations.len() != 1 {
             return Err(invalid("Exactly one metric transformation is required."));
         }

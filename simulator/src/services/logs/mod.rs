@@ -7,6 +7,7 @@
 
 mod groups;
 mod metric_filters;
+mod pattern;
 mod reads;
 
 use std::collections::BTreeMap;

@@ -53,6 +53,11 @@ pub struct Subscription {
     /// Subscription attributes given to Subscribe.
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
+    /// When Subscribe created it (milliseconds since the epoch): a confirmation token is
+    /// valid for two days from then. `None` for subscriptions stored before hubsim kept it
+    /// (their token never expires).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<hubsim_model::Timestamp>,
 }
 
 impl Resource for Subscription {

@@ -1,8 +1,20 @@
-//! Subscriptions: Subscribe, Unsubscribe, ListSubscriptions, ListSubscriptionsByTopic.
+//! Subscriptions: Subscribe, ConfirmSubscription, Unsubscribe, ListSubscriptions,
+//! ListSubscriptionsByTopic, GetSubscriptionAttributes.
 //!
-//! Email and HTTP/S endpoints must confirm a subscription before SNS delivers to it; hubsim
-//! sends no confirmation, so those stay `PendingConfirmation`. Subscriptions to AWS resources
-//! (SQS, Lambda, Firehose, platform applications) and SMS are confirmed at once.
+//! Email and HTTP/S endpoints must confirm a subscription before SNS delivers to it
+//! (<https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html>); until then the listings
+//! show its ARN as `PendingConfirmation`. Subscriptions to AWS resources (SQS, Lambda,
+//! Firehose, platform applications) and SMS are confirmed at once.
+//!
+//! **The confirmation token.** AWS mails (or posts) a token to the endpoint, and the endpoint's
+//! owner calls `ConfirmSubscription` with it; hubsim sends nothing, so its token is one a
+//! caller already holds: the subscription's own ARN, which `Subscribe` answers when called
+//! with `ReturnSubscriptionArn: true` (AWS: "You call the ConfirmSubscription action with the
+//! token from the subscription response"). A scenario confirms an email subscription with
+//! `Subscribe {..., "ReturnSubscriptionArn": true}` as `sub`, then
+//! `ConfirmSubscription {"TopicArn": ..., "Token": "${sub.SubscriptionArn}"}`. As AWS's
+//! tokens, it is valid for two days from `Subscribe` (scenario clock); an unknown or expired
+//! token is `InvalidParameter`.
 
 use std::collections::BTreeMap;
 
@@ -17,8 +29,14 @@ pub(super) fn register(r: &mut Registrar) {
     r.add::<sns::Subscribe>()
         .add::<sns::Unsubscribe>()
         .add::<sns::ListSubscriptions>()
-        .add::<sns::ListSubscriptionsByTopic>();
+        .add::<sns::ListSubscriptionsByTopic>()
+        .add::<sns::ConfirmSubscription>()
+        .add::<sns::GetSubscriptionAttributes>();
 }
+
+/// How long a confirmation token is valid: two days, in milliseconds
+/// (<https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html>).
+const TOKEN_LIFETIME_MS: i64 = 2 * 24 * 60 * 60 * 1000;
 
 /// Subscriptions per list page.
 const PAGE: usize = 100;
@@ -127,6 +145,7 @@ impl Handler for sns::Subscribe {
             owner: ctx.account().to_string(),
             pending,
             attributes,
+            created: Some(ctx.now()),
         };
         ctx.put(&arn, &sub)?;
         Ok(sns::SubscribeResponse { subscription_arn: Some(answer(&sub)) })
@@ -177,5 +196,76 @@ impl Handler for sns::ListSubscriptionsByTopic {
             subscriptions: Some(items.into_iter().map(listed).collect()),
             next_token,
         })
+    }
+}
+
+fn bad_token() -> AwsError {
+    invalid_parameter("Invalid token")
+}
+
+impl Handler for sns::ConfirmSubscription {
+    const MUTATES: bool = true;
+
+    fn handle(
+        ctx: &mut Ctx<'_>,
+        input: sns::ConfirmSubscriptionInput,
+    ) -> Result<sns::ConfirmSubscriptionResponse, AwsError> {
+        let t = topic(ctx, &input.topic_arn)?;
+        let authenticated = match input.authenticate_on_unsubscribe.as_deref().map(str::to_ascii_lowercase) {
+            None => false,
+            Some(v) if v == "true" => true,
+            Some(v) if v == "false" => false,
+            Some(_) => return Err(invalid_parameter("Invalid parameter: AuthenticateOnUnsubscribe")),
+        };
+        // The token is the subscription's ARN (see the module's documentation); it must name a
+        // subscription of this topic.
+        let mut sub = match ctx.get::<Subscription>(&input.token)? {
+            Some(s) if s.topic_arn == t.arn => s,
+            _ => return Err(bad_token()),
+        };
+        if !sub.pending {
+            // Confirming again answers the subscription, as AWS does for a reused token.
+            return Ok(sns::ConfirmSubscriptionResponse { subscription_arn: Some(sub.arn) });
+        }
+        if sub.created.is_some_and(|c| ctx.now().0 - c.0 > TOKEN_LIFETIME_MS) {
+            return Err(bad_token());
+        }
+        sub.pending = false;
+        if authenticated {
+            sub.attributes.insert("ConfirmationWasAuthenticated".into(), "true".into());
+        }
+        let arn = sub.arn.clone();
+        ctx.put(&arn, &sub)?;
+        Ok(sns::ConfirmSubscriptionResponse { subscription_arn: Some(arn) })
+    }
+}
+
+impl Handler for sns::GetSubscriptionAttributes {
+    const MUTATES: bool = false;
+
+    fn handle(
+        ctx: &mut Ctx<'_>,
+        input: sns::GetSubscriptionAttributesInput,
+    ) -> Result<sns::GetSubscriptionAttributesResponse, AwsError> {
+        let arn = input.subscription_arn;
+        let bad = || invalid_parameter("Invalid parameter: SubscriptionArn");
+        let (topic_part, id) = arn.rsplit_once(':').ok_or_else(bad)?;
+        let parsed = super::TopicArn::parse(topic_part).ok_or_else(bad)?;
+        if id.is_empty() || parsed.region != ctx.region() {
+            return Err(bad());
+        }
+        let s = ctx
+            .get::<Subscription>(&arn)?
+            .ok_or_else(|| AwsError::not_found("NotFound", "Subscription does not exist"))?;
+        let mut out = s.attributes.clone();
+        out.insert("SubscriptionArn".into(), s.arn.clone());
+        out.insert("TopicArn".into(), s.topic_arn.clone());
+        out.insert("Owner".into(), s.owner.clone());
+        out.insert("Protocol".into(), s.protocol.clone());
+        out.insert("Endpoint".into(), s.endpoint.clone());
+        out.insert("PendingConfirmation".into(), s.pending.to_string());
+        out.entry("ConfirmationWasAuthenticated".into()).or_insert_with(|| "false".into());
+        out.entry("RawMessageDelivery".into()).or_insert_with(|| "false".into());
+        Ok(sns::GetSubscriptionAttributesResponse { attributes: Some(out) })
     }
 }
