@@ -15,6 +15,7 @@ mod ec2_vpcs_subnets;
 mod guardduty_detectors;
 mod iam_access_keys;
 mod iam_account;
+mod iam_groups_policies;
 mod iam_roles;
 mod iam_users_mfa;
 mod journal_bounds;

@@ -1,5 +1,5 @@
 //! AWS IAM: the root user, roles (customer and service-linked), IAM users and their access
-//! keys, virtual MFA devices, the account password policy, the account summary, the credential
+//! keys, groups, customer managed policies, virtual MFA devices, the account password policy, the account summary, the credential
 //! report and a catalogue of AWS managed policies.
 //!
 //! IAM state is global: one copy per account, whatever region a call is signed for.
@@ -12,6 +12,8 @@
 
 mod access_keys;
 mod credential_report;
+mod customer_policies;
+mod groups;
 mod limits;
 mod managed_policies;
 mod mfa;
@@ -21,6 +23,7 @@ mod roles;
 mod root;
 mod service_linked;
 mod summary;
+mod user_policies;
 mod users;
 
 pub use managed_policies::{managed_policy, ManagedPolicy, MANAGED_POLICIES};
@@ -49,6 +52,10 @@ pub fn register(r: &mut Registrar) {
     service_linked::register(r);
     summary::register(r);
     users::register(r);
+    // Groups, customer managed policies and users' policies (issue 14).
+    customer_policies::register(r);
+    groups::register(r);
+    user_policies::register(r);
 }
 
 /// Seeds the account's IAM state: the root user, and for `fresh-account` the roles AWS
