@@ -480,3 +480,45 @@ fn the_account_summary_counts_groups_and_customer_policies() {
     assert_eq!(after["GroupsPerUserQuota"], 10);
     assert_eq!(after["VersionsPerPolicyQuota"], 5);
 }
+
+#[test]
+fn a_policy_used_as_a_permissions_boundary_is_counted_apart() {
+    let sim = sim();
+    let arn = create_policy(&sim, "boundary", READ_S3).unwrap().arn.unwrap();
+    sim.call::<iam::CreateUser>(
+        REGION,
+        iam::CreateUserRequest {
+            user_name: "bounded".into(),
+            permissions_boundary: Some(arn.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let p =
+        sim.call::<iam::GetPolicy>(REGION, iam::GetPolicyRequest { policy_arn: arn.clone() }).unwrap().policy.unwrap();
+    assert_eq!((p.attachment_count, p.permissions_boundary_usage_count), (Some(0), Some(1)));
+    let list = |filter: &str| {
+        sim.call::<iam::ListPolicies>(
+            REGION,
+            iam::ListPoliciesRequest {
+                scope: Some("Local".into()),
+                policy_usage_filter: Some(filter.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .policies
+        .unwrap()
+        .len()
+    };
+    assert_eq!((list("PermissionsBoundary"), list("PermissionsPolicy")), (1, 0));
+    let e = err(sim.call::<iam::CreateUser>(
+        REGION,
+        iam::CreateUserRequest {
+            user_name: "unbounded".into(),
+            permissions_boundary: Some(format!("arn:aws:iam::{ACCOUNT}:policy/missing")),
+            ..Default::default()
+        },
+    ));
+    assert_eq!(e.code, "InvalidInput");
+}

@@ -76,6 +76,32 @@ pub(super) fn attachment_count(ctx: &Ctx<'_>, arn: &str) -> Result<usize, AwsErr
     Ok(attachments(ctx, arn)?.count())
 }
 
+/// How many users and roles have `arn` as their permissions boundary (the policy's
+/// `PermissionsBoundaryUsageCount`).
+fn boundary_count(ctx: &Ctx<'_>, arn: &str) -> Result<usize, AwsError> {
+    let is = |b: Option<&iam::AttachedPermissionsBoundary>| {
+        b.and_then(|b| b.permissions_boundary_arn.as_deref()) == Some(arn)
+    };
+    let users = super::users::all(ctx)?.iter().filter(|u| is(u.user.permissions_boundary.as_ref())).count();
+    let roles = roles::all(ctx)?.iter().filter(|r| is(r.role.permissions_boundary.as_ref())).count();
+    Ok(users + roles)
+}
+
+/// A managed policy's answer with its usage counts.
+fn describe_used(ctx: &Ctx<'_>, p: &PolicyRef, with_description: bool) -> Result<(iam::Policy, usize), AwsError> {
+    let arn = match p {
+        PolicyRef::Aws(a) => a.arn(),
+        PolicyRef::Customer(c) => c.arn().to_string(),
+    };
+    let count = attachment_count(ctx, &arn)?;
+    let mut out = match p {
+        PolicyRef::Aws(p) => describe(p, count, with_description),
+        PolicyRef::Customer(p) => customer_policies::describe(p, count, with_description),
+    };
+    out.permissions_boundary_usage_count = Some(i32::try_from(boundary_count(ctx, &arn)?).unwrap_or(i32::MAX));
+    Ok((out, count))
+}
+
 fn describe(p: &ManagedPolicy, attachment_count: usize, with_description: bool) -> iam::Policy {
     iam::Policy {
         policy_name: Some(p.name.into()),
@@ -90,13 +116,6 @@ fn describe(p: &ManagedPolicy, attachment_count: usize, with_description: bool) 
         create_date: Some(p.created_at()),
         update_date: Some(p.created_at()),
         tags: None,
-    }
-}
-
-fn describe_ref(p: &PolicyRef, attachment_count: usize, with_description: bool) -> iam::Policy {
-    match p {
-        PolicyRef::Aws(p) => describe(p, attachment_count, with_description),
-        PolicyRef::Customer(p) => customer_policies::describe(p, attachment_count, with_description),
     }
 }
 
@@ -131,8 +150,7 @@ impl Handler for iam::GetPolicy {
 
     fn handle(ctx: &mut Ctx<'_>, input: iam::GetPolicyRequest) -> Result<iam::GetPolicyResponse, AwsError> {
         let p = lookup(ctx, &input.policy_arn)?;
-        let count = attachment_count(ctx, &input.policy_arn)?;
-        Ok(iam::GetPolicyResponse { policy: Some(describe_ref(&p, count, true)) })
+        Ok(iam::GetPolicyResponse { policy: Some(describe_used(ctx, &p, true)?.0) })
     }
 }
 
@@ -173,9 +191,11 @@ impl Handler for iam::ListPolicies {
         let scope = input.scope.as_deref().unwrap_or("All");
         let prefix = input.path_prefix.as_deref().unwrap_or("/");
         let only_attached = input.only_attached.unwrap_or(false);
-        // No policy is used as a permissions boundary by anything hubsim creates through
-        // this filter's eyes: boundaries are recorded on users and roles but not counted here.
-        let boundary_only = input.policy_usage_filter.as_deref() == Some("PermissionsBoundary");
+        // `PolicyUsageFilter`: `PermissionsPolicy` keeps policies attached as permissions,
+        // `PermissionsBoundary` those set as a boundary; with `OnlyAttached`, the filter says
+        // which use counts
+        // (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicies.html).
+        let usage = input.policy_usage_filter.as_deref();
         let mut candidates: Vec<PolicyRef> = Vec::new();
         if scope != "Local" {
             let mut catalogue: Vec<&'static ManagedPolicy> = MANAGED_POLICIES.iter().collect();
@@ -186,21 +206,21 @@ impl Handler for iam::ListPolicies {
             candidates.extend(customer_policies::all(ctx)?.into_iter().map(|p| PolicyRef::Customer(Box::new(p))));
         }
         let mut out = Vec::new();
-        if !boundary_only {
-            for p in candidates {
-                if !p.path().starts_with(prefix) {
-                    continue;
-                }
-                let arn = match &p {
-                    PolicyRef::Aws(a) => a.arn(),
-                    PolicyRef::Customer(c) => c.arn().to_string(),
-                };
-                let count = attachment_count(ctx, &arn)?;
-                if only_attached && count == 0 {
-                    continue;
-                }
-                out.push(describe_ref(&p, count, false));
+        for p in candidates {
+            if !p.path().starts_with(prefix) {
+                continue;
             }
+            let (policy, attached) = describe_used(ctx, &p, false)?;
+            let boundaries = usize::try_from(policy.permissions_boundary_usage_count.unwrap_or(0)).unwrap_or(0);
+            let used = match usage {
+                Some("PermissionsPolicy") => attached > 0,
+                Some("PermissionsBoundary") => boundaries > 0,
+                _ => attached + boundaries > 0,
+            };
+            if (only_attached || usage.is_some()) && !used {
+                continue;
+            }
+            out.push(policy);
         }
         let pg = page(out, input.marker.as_deref(), input.max_items)?;
         Ok(iam::ListPoliciesResponse {
