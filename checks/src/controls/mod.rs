@@ -7,6 +7,7 @@ mod config;
 mod ec2;
 mod guardduty;
 mod iam;
+mod iam_policies;
 mod s3;
 mod sns;
 
@@ -23,6 +24,7 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(ec2::CONTROLS);
         v.extend_from_slice(guardduty::CONTROLS);
         v.extend_from_slice(iam::CONTROLS);
+        v.extend_from_slice(iam_policies::CONTROLS);
         v.extend_from_slice(s3::CONTROLS);
         v.extend_from_slice(sns::CONTROLS);
         v.sort_by_key(|c| crate::status::natural(c.id));

@@ -2,10 +2,14 @@
 //! typed AWS API only (never SQLite), once, before any control runs ("fetch once, judge many").
 //! A resource that AWS answers "not found" for a configuration of is kept with `None`.
 
+mod iam_policies;
+
 use std::collections::BTreeMap;
 
 use hubsim_api::model::{cloudtrail, config, ec2, guardduty, iam, s3, s3control, securityhub, sns};
 use hubsim_api::{AwsApi, AwsError};
+
+pub use iam_policies::{CustomerPolicy, IamPolicies, SupportAccess, UserPolicies, SUPPORT_ACCESS};
 
 /// A failure to read the account (an AWS error that is not an expected "not found").
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +54,8 @@ pub struct Global {
     pub account_public_access_block: Option<s3control::PublicAccessBlockConfiguration>,
     /// Every bucket, with its home region.
     pub buckets: Vec<BucketView>,
+    /// IAM users, groups and customer managed policies (IAM.1, IAM.2, IAM.18).
+    pub iam_policies: IamPolicies,
 }
 
 /// One bucket and the configurations S3 controls read.
@@ -179,6 +185,7 @@ fn fetch_global<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Global,
     )?
     .and_then(|r| r.public_access_block_configuration);
     let buckets = fetch_buckets(api, home)?;
+    let iam_policies = iam_policies::fetch(api, home)?;
     Ok(Global {
         account: account.to_string(),
         password_policy,
@@ -187,6 +194,7 @@ fn fetch_global<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Global,
         root_password,
         account_public_access_block,
         buckets,
+        iam_policies,
     })
 }
 

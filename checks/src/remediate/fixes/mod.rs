@@ -15,6 +15,7 @@ mod config;
 mod ec2;
 mod guardduty;
 mod iam;
+mod iam_policies;
 mod s3;
 mod sns;
 
@@ -114,6 +115,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(ec2::fixes());
     v.extend(guardduty::fixes());
     v.extend(iam::fixes());
+    v.extend(iam_policies::fixes());
     v.extend(s3::fixes());
     v.extend(sns::fixes());
     v

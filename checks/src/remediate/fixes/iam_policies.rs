@@ -1,0 +1,78 @@
+//! IAM.1, IAM.2 and IAM.18 (<https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html>).
+//!
+//! IAM.18 creates a support role trusted by the account's root, with `AWSSupportAccess`
+//! attached, as AWS's remediation for CIS 1.20 does (AWS Security Hub Automated Response and
+//! Remediation's `CreateIAMSupportRole`). IAM.1 and IAM.2 are not fixed: narrowing a policy
+//! someone relies on, or detaching a user's own policies, takes access away that the remediator
+//! cannot know is unused (and deleting a policy deletes user data). They are justified while
+//! the precondition holds (the policy is attached; the user has policies its groups do not
+//! grant), otherwise left as manual work.
+
+use hubsim_api::model::iam;
+use hubsim_api::AwsApi;
+use serde_json::json;
+
+use super::{Done, Fix, How, Scope, Target};
+use crate::remediate::fixer::Fixer;
+use crate::remediate::{Failed, Justification};
+use crate::snapshot::SUPPORT_ACCESS;
+
+/// The role IAM.18's fix creates.
+pub const SUPPORT_ROLE: &str = "hubsim-aws-support";
+
+/// The IAM policy fixes.
+pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
+    vec![
+        Fix {
+            control: "IAM.1",
+            iam_actions: &[],
+            scope: Scope::Resource,
+            after: &[],
+            how: How::Justified(Justification::AdminPolicyInUse { policy: String::new(), attachments: 0 }),
+        },
+        Fix {
+            control: "IAM.2",
+            iam_actions: &[],
+            scope: Scope::Resource,
+            after: &[],
+            how: How::Justified(Justification::UserReliesOnPolicies { user: String::new(), policies: Vec::new() }),
+        },
+        Fix {
+            control: "IAM.18",
+            // GetRole looks before CreateRole, so a second run makes no call.
+            iam_actions: &["iam:GetRole", "iam:CreateRole", "iam:AttachRolePolicy"],
+            // One support role per account.
+            scope: Scope::Account,
+            after: &[],
+            how: How::Calls(iam_18),
+        },
+    ]
+}
+
+fn iam_18<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    let home = f.home.clone();
+    let existing = f.read::<iam::GetRole>(&home, iam::GetRoleRequest { role_name: SUPPORT_ROLE.into() });
+    if existing.is_err() {
+        let trust = json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": format!("arn:aws:iam::{}:root", f.account)},
+            "Action": "sts:AssumeRole"}]});
+        f.call::<iam::CreateRole>(
+            &home,
+            iam::CreateRoleRequest {
+                role_name: SUPPORT_ROLE.into(),
+                assume_role_policy_document: trust.to_string(),
+                description: Some("Manages incidents with AWS Support (CIS 1.20, Security Hub IAM.18)".into()),
+                ..Default::default()
+            },
+        )?;
+    }
+    let attached = target.snapshot.global.iam_policies.support_access.roles.iter().any(|(r, _)| r == SUPPORT_ROLE);
+    if !attached {
+        f.call::<iam::AttachRolePolicy>(
+            &home,
+            iam::AttachRolePolicyRequest { role_name: SUPPORT_ROLE.into(), policy_arn: SUPPORT_ACCESS.into() },
+        )?;
+    }
+    Ok(Done::Applied)
+}
