@@ -179,6 +179,7 @@ pub struct Plan {
     pub password: Password,
     pub topics: Vec<TopicPlan>,
     pub keys: Vec<KeyPlan>,
+    pub iam_policies: super::generate_iam_policies::IamPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -323,11 +324,12 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             0..=3,
         ),
     );
-    (account, network, services).prop_map(
+    (account, network, services, super::generate_iam_policies::plan()).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
+            iam_policies,
         )| Plan {
             current,
             regions,
@@ -344,6 +346,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             password,
             topics,
             keys,
+            iam_policies,
         },
     )
 }
@@ -880,6 +883,9 @@ impl Plan {
                 b.step("ec2:CreateNetworkAclEntry", &r, input);
             }
         }
+
+        let home = b.region(0);
+        b.steps.extend(self.iam_policies.steps(acct, &home));
 
         if let Some(on) = self.account_block {
             let home = b.region(0);

@@ -1,4 +1,6 @@
 //! Helpers of the property tests: generated accounts and state read back through the API.
 
 pub mod generate;
+pub mod generate_iam_policies;
 pub mod state;
+pub mod state_iam_policies;

@@ -185,6 +185,8 @@ pub struct State {
     pub nacls: BTreeMap<String, BTreeSet<Sample>>,
     /// Root: MFA on, and whether the device is virtual.
     pub root_mfa: (bool, bool),
+    /// IAM users, groups, customer managed policies and roles' attachments.
+    pub iam_policies: super::state_iam_policies::IamState,
 }
 
 fn ec2_all(sim: &Simulator, region: &str, op: &str, key: &str) -> R<Vec<Value>> {
@@ -220,6 +222,7 @@ pub fn read(sim: &Simulator) -> R<State> {
         .iter()
         .any(|d| d.get("User").is_some_and(|u| text(u, "Arn").ends_with(":root")));
     s.root_mfa = (mfa, virtual_root);
+    s.iam_policies = super::state_iam_policies::read(sim, &home)?;
     for region in &settings.account.regions {
         let trails = call(sim, region, "cloudtrail", "DescribeTrails", json!({"includeShadowTrails": false}))?;
         for t in list(&trails, "trailList") {

@@ -76,9 +76,11 @@ pub enum Justification {
     },
     /// hubsim has no fix for this control.
     NoFix,
-    /// IAM.1 on a customer managed policy that users, groups or roles rely on. Holds while the
-    /// policy is attached to something (`attachments` > 0).
-    AdminPolicyInUse {
+    /// IAM.1 on a customer managed policy: rewriting it would take access away from whoever it
+    /// is attached to, and deleting it deletes the user's data. The note states how many users,
+    /// groups and roles it is attached to; it holds while the policy exists (`attachments` is
+    /// negative when it does not).
+    AdminPolicy {
         /// The policy's ARN.
         policy: String,
         /// How many users, groups and roles it is attached to.
@@ -100,7 +102,7 @@ impl Justification {
     /// justifications that depend on the account's state; the others always hold).
     pub fn holds(&self) -> bool {
         match self {
-            Justification::AdminPolicyInUse { attachments, .. } => *attachments > 0,
+            Justification::AdminPolicy { attachments, .. } => *attachments >= 0,
             Justification::UserReliesOnPolicies { policies, .. } => !policies.is_empty(),
             _ => true,
         }
@@ -120,9 +122,9 @@ impl Justification {
                     .map(|b| b.name.clone())
                     .collect(),
             },
-            Justification::AdminPolicyInUse { .. } => Justification::AdminPolicyInUse {
+            Justification::AdminPolicy { .. } => Justification::AdminPolicy {
                 policy: resource.to_string(),
-                attachments: iam.policies.iter().find(|p| p.arn == resource).map_or(0, |p| p.attachment_count),
+                attachments: iam.policies.iter().find(|p| p.arn == resource).map_or(-1, |p| p.attachment_count),
             },
             Justification::UserReliesOnPolicies { .. } => {
                 let user = iam.users.iter().find(|u| u.arn == resource);
@@ -156,10 +158,14 @@ impl Justification {
                 format!("hubsim's fix was refused: {call} answered {error}. The owner must decide how to fix it.")
             }
             Justification::NoFix => "hubsim has no API fix for this control; it needs manual work.".to_string(),
-            Justification::AdminPolicyInUse { policy, attachments } => format!(
+            Justification::AdminPolicy { policy, attachments } if *attachments > 0 => format!(
                 "Policy {policy} allows \"*\" on \"*\" and is attached to {attachments} user(s), group(s) or role(s) that \
                  may rely on it: narrowing it or detaching it could lock them out, and deleting it is not the remediator's \
                  call. Risk accepted until its owner sets a narrowed default version."
+            ),
+            Justification::AdminPolicy { policy, .. } => format!(
+                "Policy {policy} allows \"*\" on \"*\" but is attached to nothing, so it grants no one anything; \
+                 rewriting or deleting it is its owner's call. Risk accepted while it stays unattached."
             ),
             Justification::UserReliesOnPolicies { user, policies } => format!(
                 "User {user} relies on its own policies ({}), which none of its groups grants: detaching them would \
@@ -183,10 +189,6 @@ pub(crate) fn own_policies(user: &crate::snapshot::UserPolicies) -> Vec<String> 
 /// Why a justification whose precondition fails is left as manual work.
 fn unjustified(j: &Justification) -> String {
     match j {
-        Justification::AdminPolicyInUse { policy, .. } => format!(
-            "Policy {policy} allows \"*\" on \"*\" but is attached to nothing: its owner can narrow it with a new default \
-             version or delete it."
-        ),
         Justification::UserReliesOnPolicies { user, .. } => format!(
             "User {user}'s own policies are all granted by its groups too: its owner can detach them without taking \
              access away."

@@ -2,11 +2,15 @@
 //!
 //! IAM.18 creates a support role trusted by the account's root, with `AWSSupportAccess`
 //! attached, as AWS's remediation for CIS 1.20 does (AWS Security Hub Automated Response and
-//! Remediation's `CreateIAMSupportRole`). IAM.1 and IAM.2 are not fixed: narrowing a policy
-//! someone relies on, or detaching a user's own policies, takes access away that the remediator
-//! cannot know is unused (and deleting a policy deletes user data). They are justified while
-//! the precondition holds (the policy is attached; the user has policies its groups do not
-//! grant), otherwise left as manual work.
+//! Remediation's `CreateIAMSupportRole`).
+//!
+//! IAM.1 is not fixed: narrowing a policy takes access away from whoever it is attached to,
+//! which the remediator cannot know is unused, and deleting it deletes the user's data; its
+//! justification states how many entities it is attached to. IAM.2 is fixed only where no
+//! access is lost: a user whose attached policies are all attached to one of its groups too,
+//! and who has no inline policy, has them detached (the user keeps every permission through
+//! the group). A user with an inline policy, or an attached one no group of it grants, relies
+//! on it: justified, naming those policies.
 
 use hubsim_api::model::iam;
 use hubsim_api::AwsApi;
@@ -14,7 +18,7 @@ use serde_json::json;
 
 use super::{Done, Fix, How, Scope, Target};
 use crate::remediate::fixer::Fixer;
-use crate::remediate::{Failed, Justification};
+use crate::remediate::{own_policies, Failed, Justification};
 use crate::snapshot::SUPPORT_ACCESS;
 
 /// The role IAM.18's fix creates.
@@ -28,14 +32,14 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
             iam_actions: &[],
             scope: Scope::Resource,
             after: &[],
-            how: How::Justified(Justification::AdminPolicyInUse { policy: String::new(), attachments: 0 }),
+            how: How::Justified(Justification::AdminPolicy { policy: String::new(), attachments: 0 }),
         },
         Fix {
             control: "IAM.2",
-            iam_actions: &[],
+            iam_actions: &["iam:DetachUserPolicy"],
             scope: Scope::Resource,
             after: &[],
-            how: How::Justified(Justification::UserReliesOnPolicies { user: String::new(), policies: Vec::new() }),
+            how: How::Calls(iam_2),
         },
         Fix {
             control: "IAM.18",
@@ -72,6 +76,28 @@ fn iam_18<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, 
         f.call::<iam::AttachRolePolicy>(
             &home,
             iam::AttachRolePolicyRequest { role_name: SUPPORT_ROLE.into(), policy_arn: SUPPORT_ACCESS.into() },
+        )?;
+    }
+    Ok(Done::Applied)
+}
+
+/// Detaches a user's attached policies when its groups grant every one of them and it has no
+/// inline policy; otherwise the user relies on its own policies and the finding is justified.
+fn iam_2<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    let users = &target.snapshot.global.iam_policies.users;
+    let Some(user) = users.iter().find(|u| u.arn == target.resource) else { return Ok(Done::Applied) };
+    let relied_on = own_policies(user);
+    if !relied_on.is_empty() {
+        return Ok(Done::Unfixable(Justification::UserReliesOnPolicies {
+            user: user.name.clone(),
+            policies: relied_on,
+        }));
+    }
+    let home = f.home.clone();
+    for arn in &user.attached {
+        f.call::<iam::DetachUserPolicy>(
+            &home,
+            iam::DetachUserPolicyRequest { user_name: user.name.clone(), policy_arn: arn.clone() },
         )?;
     }
     Ok(Done::Applied)
