@@ -102,3 +102,40 @@ fn iam_2<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, F
     }
     Ok(Done::Applied)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::UserPolicies;
+
+    fn user(attached: &[&str], inline: &[&str], group: &[&str]) -> UserPolicies {
+        let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        UserPolicies {
+            name: "u".into(),
+            arn: "arn:aws:iam::123456789012:user/u".into(),
+            attached: owned(attached),
+            inline: owned(inline),
+            groups: vec![("g".into(), owned(group))],
+        }
+    }
+
+    #[test]
+    fn a_user_relies_on_inline_policies_and_on_attachments_no_group_grants() {
+        let ro = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+        let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+        assert!(own_policies(&user(&[ro], &[], &[ro])).is_empty(), "the group grants it: safe to detach");
+        assert_eq!(own_policies(&user(&[ro, admin], &[], &[ro])), ["AdministratorAccess"]);
+        assert_eq!(own_policies(&user(&[ro], &["logs"], &[ro])), ["inline logs"]);
+    }
+
+    #[test]
+    fn justifications_hold_only_on_what_they_state() {
+        let user = Justification::UserReliesOnPolicies { user: "u".into(), policies: Vec::new() };
+        assert!(!user.holds());
+        let attached = Justification::AdminPolicy { policy: "p".into(), attachments: 2 };
+        assert!(attached.holds() && attached.text().contains("attached to 2 user(s)"));
+        let unattached = Justification::AdminPolicy { policy: "p".into(), attachments: 0 };
+        assert!(unattached.holds() && unattached.text().contains("attached to nothing"));
+        assert!(!Justification::AdminPolicy { policy: "p".into(), attachments: -1 }.holds());
+    }
+}
