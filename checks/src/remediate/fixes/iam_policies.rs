@@ -38,7 +38,9 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
             control: "IAM.2",
             iam_actions: &["iam:DetachUserPolicy"],
             scope: Scope::Resource,
-            after: &[],
+            // Keeps the established fixes' order (no AWS dependency): run after the last of
+            // them, so the resources they create keep their seeded ids.
+            after: &["SNS.2"],
             how: How::Calls(iam_2),
         },
         Fix {
@@ -47,7 +49,9 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
             iam_actions: &["iam:GetRole", "iam:CreateRole", "iam:AttachRolePolicy"],
             // One support role per account.
             scope: Scope::Account,
-            after: &[],
+            // Keeps the established fixes' order (no AWS dependency): run after the last of
+            // them, so the resources they create keep their seeded ids.
+            after: &["SNS.2"],
             how: How::Calls(iam_18),
         },
     ]
