@@ -44,6 +44,11 @@ const ACCOUNT: &str = "123456789012";
 #[allow(dead_code)]
 #[path = "../tests/support/generate.rs"]
 mod generate;
+/// The generator's IAM part (users, groups, customer managed policies), which `generate` names
+/// as its sibling.
+#[allow(dead_code)]
+#[path = "../tests/support/generate_iam_policies.rs"]
+mod generate_iam_policies;
 
 fn world(regions: &[&str], era: &str) -> Simulator {
     let list = regions.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(",");

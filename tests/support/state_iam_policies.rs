@@ -11,15 +11,27 @@ use serde_json::{json, Value};
 
 use super::state::{call, R};
 
+/// Inline policies: (name, document).
+pub type Inline = BTreeSet<(String, String)>;
+
+/// A user: (own attached ARNs, inline policies, groups).
+pub type UserState = (BTreeSet<String>, Inline, BTreeSet<String>);
+
+/// A group: (members, attached ARNs, inline policies).
+pub type GroupState = (BTreeSet<String>, BTreeSet<String>, Inline);
+
+/// A customer managed policy: (default document, every (version, document), attachment count).
+pub type PolicyState = (String, BTreeSet<(String, String)>, i64);
+
 /// What the properties compare of IAM.
 #[derive(Debug, Clone, Default)]
 pub struct IamState {
-    /// User name → (own attached ARNs, inline (name, document), groups).
-    pub users: BTreeMap<String, (BTreeSet<String>, BTreeSet<(String, String)>, BTreeSet<String>)>,
-    /// Group name → (members, attached ARNs, inline (name, document)).
-    pub groups: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>, BTreeSet<(String, String)>)>,
-    /// Customer policy ARN → (default document, every (version, document), attachment count).
-    pub policies: BTreeMap<String, (String, BTreeSet<(String, String)>, i64)>,
+    /// By user name.
+    pub users: BTreeMap<String, UserState>,
+    /// By group name.
+    pub groups: BTreeMap<String, GroupState>,
+    /// By policy ARN.
+    pub policies: BTreeMap<String, PolicyState>,
     /// Role name → attached ARNs.
     pub roles: BTreeMap<String, BTreeSet<String>>,
 }
