@@ -76,30 +76,50 @@ pub(super) fn attachment_count(ctx: &Ctx<'_>, arn: &str) -> Result<usize, AwsErr
     Ok(attachments(ctx, arn)?.count())
 }
 
-/// How many users and roles have `arn` as their permissions boundary (the policy's
-/// `PermissionsBoundaryUsageCount`).
-fn boundary_count(ctx: &Ctx<'_>, arn: &str) -> Result<usize, AwsError> {
-    let is = |b: Option<&iam::AttachedPermissionsBoundary>| {
-        b.and_then(|b| b.permissions_boundary_arn.as_deref()) == Some(arn)
-    };
-    let users = super::users::all(ctx)?.iter().filter(|u| is(u.user.permissions_boundary.as_ref())).count();
-    let roles = roles::all(ctx)?.iter().filter(|r| is(r.role.permissions_boundary.as_ref())).count();
-    Ok(users + roles)
+/// How many entities use each managed policy: ARN → (attachments to users, groups and roles,
+/// users and roles it bounds). One pass over the identities serves a whole ListPolicies.
+#[derive(Default)]
+struct Usage(std::collections::HashMap<String, (usize, usize)>);
+
+impl Usage {
+    fn read(ctx: &Ctx<'_>) -> Result<Usage, AwsError> {
+        let mut u = Usage::default();
+        let mut attach = |arn: &String| u.0.entry(arn.clone()).or_default().0 += 1;
+        let roles = roles::all(ctx)?;
+        let users = super::users::all(ctx)?;
+        roles.iter().flat_map(|r| &r.attached).for_each(&mut attach);
+        users.iter().flat_map(|u| &u.attached).for_each(&mut attach);
+        super::groups::all(ctx)?.iter().flat_map(|g| &g.attached).for_each(&mut attach);
+        let boundaries = roles
+            .iter()
+            .filter_map(|r| r.role.permissions_boundary.as_ref())
+            .chain(users.iter().filter_map(|u| u.user.permissions_boundary.as_ref()))
+            .filter_map(|b| b.permissions_boundary_arn.clone());
+        for arn in boundaries {
+            u.0.entry(arn).or_default().1 += 1;
+        }
+        Ok(u)
+    }
+
+    /// (attachments, boundary uses) of `arn`.
+    fn of(&self, arn: &str) -> (usize, usize) {
+        self.0.get(arn).copied().unwrap_or_default()
+    }
 }
 
 /// A managed policy's answer with its usage counts.
-fn describe_used(ctx: &Ctx<'_>, p: &PolicyRef, with_description: bool) -> Result<(iam::Policy, usize), AwsError> {
+fn describe_used(usage: &Usage, p: &PolicyRef, with_description: bool) -> (iam::Policy, usize) {
     let arn = match p {
         PolicyRef::Aws(a) => a.arn(),
         PolicyRef::Customer(c) => c.arn().to_string(),
     };
-    let count = attachment_count(ctx, &arn)?;
+    let (count, boundaries) = usage.of(&arn);
     let mut out = match p {
         PolicyRef::Aws(p) => describe(p, count, with_description),
         PolicyRef::Customer(p) => customer_policies::describe(p, count, with_description),
     };
-    out.permissions_boundary_usage_count = Some(i32::try_from(boundary_count(ctx, &arn)?).unwrap_or(i32::MAX));
-    Ok((out, count))
+    out.permissions_boundary_usage_count = Some(i32::try_from(boundaries).unwrap_or(i32::MAX));
+    (out, count)
 }
 
 fn describe(p: &ManagedPolicy, attachment_count: usize, with_description: bool) -> iam::Policy {
@@ -150,7 +170,8 @@ impl Handler for iam::GetPolicy {
 
     fn handle(ctx: &mut Ctx<'_>, input: iam::GetPolicyRequest) -> Result<iam::GetPolicyResponse, AwsError> {
         let p = lookup(ctx, &input.policy_arn)?;
-        Ok(iam::GetPolicyResponse { policy: Some(describe_used(ctx, &p, true)?.0) })
+        let usage = Usage::read(ctx)?;
+        Ok(iam::GetPolicyResponse { policy: Some(describe_used(&usage, &p, true).0) })
     }
 }
 
@@ -205,12 +226,13 @@ impl Handler for iam::ListPolicies {
         if scope != "AWS" {
             candidates.extend(customer_policies::all(ctx)?.into_iter().map(|p| PolicyRef::Customer(Box::new(p))));
         }
+        let counts = Usage::read(ctx)?;
         let mut out = Vec::new();
         for p in candidates {
             if !p.path().starts_with(prefix) {
                 continue;
             }
-            let (policy, attached) = describe_used(ctx, &p, false)?;
+            let (policy, attached) = describe_used(&counts, &p, false);
             let boundaries = usize::try_from(policy.permissions_boundary_usage_count.unwrap_or(0)).unwrap_or(0);
             let used = match usage {
                 Some("PermissionsPolicy") => attached > 0,
