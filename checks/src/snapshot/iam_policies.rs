@@ -200,8 +200,11 @@ fn support<A: AwsApi>(api: &A, home: &str) -> Result<SupportAccess, FetchError> 
     let entities = api
         .call::<iam::ListEntitiesForPolicy>(
             home,
+            // Attached, not used as a permissions boundary: iam-policy-in-use's policyUsageType
+            // ANY means a user, group or role it is attached to.
             iam::ListEntitiesForPolicyRequest {
                 policy_arn: SUPPORT_ACCESS.into(),
+                policy_usage_filter: Some("PermissionsPolicy".into()),
                 max_items: Some(1000),
                 ..Default::default()
             },

@@ -512,6 +512,21 @@ fn a_policy_used_as_a_permissions_boundary_is_counted_apart() {
         .len()
     };
     assert_eq!((list("PermissionsBoundary"), list("PermissionsPolicy")), (1, 0));
+    let entities = |filter: Option<&str>| {
+        sim.call::<iam::ListEntitiesForPolicy>(
+            REGION,
+            iam::ListEntitiesForPolicyRequest {
+                policy_arn: arn.clone(),
+                policy_usage_filter: filter.map(str::to_string),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .policy_users
+        .unwrap()
+        .len()
+    };
+    assert_eq!((entities(None), entities(Some("PermissionsBoundary")), entities(Some("PermissionsPolicy"))), (1, 1, 0));
     let e = err(sim.call::<iam::CreateUser>(
         REGION,
         iam::CreateUserRequest {

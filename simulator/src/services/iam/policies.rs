@@ -269,40 +269,50 @@ impl Handler for iam::ListEntitiesForPolicy {
         input: iam::ListEntitiesForPolicyRequest,
     ) -> Result<iam::ListEntitiesForPolicyResponse, AwsError> {
         lookup(ctx, &input.policy_arn)?;
-        let found = attachments(ctx, &input.policy_arn)?;
+        let arn = input.policy_arn.as_str();
         let prefix = input.path_prefix.as_deref().unwrap_or("/");
         let filter = input.entity_filter.as_deref();
         let want = |kind: &str| filter.is_none() || filter == Some(kind);
-        let boundary_only = input.policy_usage_filter.as_deref() == Some("PermissionsBoundary");
+        // `PolicyUsageFilter`: `PermissionsPolicy` lists the entities it is attached to,
+        // `PermissionsBoundary` those it bounds, none both
+        // (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html).
+        let usage = input.policy_usage_filter.as_deref();
+        let uses = |attached: &[String], boundary: Option<&iam::AttachedPermissionsBoundary>| {
+            let attached = attached.iter().any(|a| a == arn);
+            let bounded = boundary.and_then(|b| b.permissions_boundary_arn.as_deref()) == Some(arn);
+            match usage {
+                Some("PermissionsPolicy") => attached,
+                Some("PermissionsBoundary") => bounded,
+                _ => attached || bounded,
+            }
+        };
         let mut entities: Vec<Entity> = Vec::new();
-        if !boundary_only {
-            if want("User") {
-                entities.extend(
-                    found
-                        .users
-                        .into_iter()
-                        .filter(|u| u.user.path.starts_with(prefix))
-                        .map(|u| Entity::User(u.user.user_name, u.user.user_id)),
-                );
-            }
-            if want("Group") {
-                entities.extend(
-                    found
-                        .groups
-                        .into_iter()
-                        .filter(|g| g.group.path.starts_with(prefix))
-                        .map(|g| Entity::Group(g.group.group_name, g.group.group_id)),
-                );
-            }
-            if want("Role") {
-                entities.extend(
-                    found
-                        .roles
-                        .into_iter()
-                        .filter(|r| r.role.path.starts_with(prefix))
-                        .map(|r| Entity::Role(r.role.role_name, r.role.role_id)),
-                );
-            }
+        if want("User") {
+            entities.extend(
+                super::users::all(ctx)?
+                    .into_iter()
+                    .filter(|u| u.user.path.starts_with(prefix))
+                    .filter(|u| uses(&u.attached, u.user.permissions_boundary.as_ref()))
+                    .map(|u| Entity::User(u.user.user_name, u.user.user_id)),
+            );
+        }
+        if want("Group") {
+            entities.extend(
+                super::groups::all(ctx)?
+                    .into_iter()
+                    .filter(|g| g.group.path.starts_with(prefix))
+                    .filter(|g| uses(&g.attached, None))
+                    .map(|g| Entity::Group(g.group.group_name, g.group.group_id)),
+            );
+        }
+        if want("Role") {
+            entities.extend(
+                roles::all(ctx)?
+                    .into_iter()
+                    .filter(|r| r.role.path.starts_with(prefix))
+                    .filter(|r| uses(&r.attached, r.role.permissions_boundary.as_ref()))
+                    .map(|r| Entity::Role(r.role.role_name, r.role.role_id)),
+            );
         }
         let pg = page(entities, input.marker.as_deref(), input.max_items)?;
         let mut policy_users = Vec::new();
