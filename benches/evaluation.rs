@@ -47,6 +47,11 @@ mod generate;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_iam_credentials.rs"]
 mod generate_iam_credentials;
+/// The generator's IAM part (users, groups, customer managed policies), which `generate` names
+/// as its sibling.
+#[allow(dead_code)]
+#[path = "../tests/support/generate_iam_policies.rs"]
+mod generate_iam_policies;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_misc.rs"]
 mod generate_misc;

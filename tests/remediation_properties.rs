@@ -5,6 +5,9 @@
 //! buckets public by ACL or policy or not), recorders, password policies, topics, keys (of
 //! every kind KMS.4 meets), VPCs, security groups (world-open over IPv4 and IPv6) and NACLs),
 //! loads it,
+//! root MFA, and steps building buckets, policies, logging chains, notifications, trails,
+//! recorders, password policies, topics, keys, VPCs, security groups and NACLs, IAM users,
+//! groups, customer managed policies and their attachments), loads it,
 //! remediates it with the default `unfixable: suppress`, and checks:
 //!
 //! (a) the loop converges within its bound;
@@ -18,7 +21,8 @@
 //!     0.0.0.0/0 or ::/0, no bucket ACL gains a grant, trails keep
 //!     logging and stay multi-region, keys keep rotating,
 //!     and every new Allow in an existing bucket, topic or key policy names only AWS services
-//!     scoped to this account;
+//!     scoped to this account; IAM users, groups and customer managed policies are kept, no
+//!     user's permissions change, policies only gain versions;
 //! (e) the same scenario remediated twice in fresh simulators gives the same transcript;
 //! (f) a file database reopened evaluates exactly as the remediation ended, and export → load
 //!     → export of the remediated state is byte-identical and evaluates the same.
@@ -45,6 +49,7 @@ use proptest::test_runner::{Config, FileFailurePersistence};
 
 use support::generate::{self, ACCOUNT};
 use support::state::{self, State, R};
+use support::state_iam_policies;
 
 fn cases() -> u32 {
     ["HUBSIM_PROPTEST_CASES", "PROPTEST_CASES"]
@@ -143,6 +148,10 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
                 support::state_monitoring::all_pending(&after.monitoring, topic),
                 "{at}: suppressed as unconfirmed, but topic {topic} has no subscription or a confirmed one"
             );
+        } else if let Some(held) =
+            state_iam_policies::check_justification(&note, &control, &resource, &after.iam_policies)
+        {
+            held.map_err(|e| format!("{at}: {e}"))?;
         } else if let Some(rest) = note.strip_prefix("hubsim's fix was refused: ") {
             let call = rest.split(" answered ").next().unwrap_or_default();
             let refused = outcome.transcript.iter().any(|s| s.action == call && s.result.starts_with("refused:"));
@@ -245,6 +254,7 @@ fn check_kept(before: &State, after: &State) -> R<()> {
         let wider: Vec<_> = now.difference(allowed).collect();
         ensure!(wider.is_empty(), "network ACL {id} now lets in {wider:?}");
     }
+    state_iam_policies::check_kept(&before.iam_policies, &after.iam_policies)?;
     Ok(())
 }
 

@@ -147,6 +147,48 @@ OUT["iam_user_gone"] = err(iam.get_user, UserName="wire-user")
 iam.delete_role(RoleName="wire-breadth-role")
 OUT["iam_delete_missing"] = err(iam.delete_role, RoleName="wire-breadth-role")
 OUT["iam_malformed"] = err(iam.create_role, RoleName="bad-doc", AssumeRolePolicyDocument="{not json")
+# IAM groups, customer managed policies, user and group policies (issue 14).
+iam.create_user(UserName="wire-pol-user")
+OUT["iam_group"] = iam.create_group(GroupName="wire-group")["Group"]["Arn"]
+iam.add_user_to_group(GroupName="wire-group", UserName="wire-pol-user")
+OUT["iam_group_users"] = [u["UserName"] for u in iam.get_group(GroupName="wire-group")["Users"]]
+OUT["iam_groups_for_user"] = [g["GroupName"] for g in iam.list_groups_for_user(UserName="wire-pol-user")["Groups"]]
+OUT["iam_group_delete_conflict"] = err(iam.delete_group, GroupName="wire-group")
+s3read = policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+cp = iam.create_policy(PolicyName="wire-policy", PolicyDocument=s3read, Description="wire")["Policy"]
+OUT["iam_cp"] = {k: cp[k] for k in ("PolicyName", "Arn", "DefaultVersionId", "AttachmentCount")}
+for _ in range(4):
+    iam.create_policy_version(PolicyArn=cp["Arn"], PolicyDocument=s3read, SetAsDefault=True)
+OUT["iam_cp_sixth"] = err(iam.create_policy_version, PolicyArn=cp["Arn"], PolicyDocument=s3read)
+OUT["iam_cp_versions"] = [(v["VersionId"], v["IsDefaultVersion"]) for v in iam.list_policy_versions(PolicyArn=cp["Arn"])["Versions"]]
+iam.set_default_policy_version(PolicyArn=cp["Arn"], VersionId="v1")
+OUT["iam_cp_delete_default"] = err(iam.delete_policy_version, PolicyArn=cp["Arn"], VersionId="v1")
+for v in ("v2", "v3", "v4", "v5"):
+    iam.delete_policy_version(PolicyArn=cp["Arn"], VersionId=v)
+OUT["iam_cp_doc"] = iam.get_policy_version(PolicyArn=cp["Arn"], VersionId="v1")["PolicyVersion"]["Document"]
+OUT["iam_cp_malformed"] = err(iam.create_policy, PolicyName="wire-bad", PolicyDocument=policy({"Effect": "Allow", "Action": "s3:*"}))
+iam.attach_user_policy(UserName="wire-pol-user", PolicyArn=cp["Arn"])
+iam.attach_group_policy(GroupName="wire-group", PolicyArn="arn:aws:iam::aws:policy/AWSSupportAccess")
+OUT["iam_group_attached"] = [p["PolicyName"] for p in iam.list_attached_group_policies(GroupName="wire-group")["AttachedPolicies"]]
+OUT["iam_support_groups"] = [g["GroupName"] for g in iam.list_entities_for_policy(PolicyArn="arn:aws:iam::aws:policy/AWSSupportAccess")["PolicyGroups"]]
+OUT["iam_cp_local"] = [(p["PolicyName"], p["AttachmentCount"]) for p in iam.list_policies(Scope="Local")["Policies"]]
+OUT["iam_cp_attached_delete"] = err(iam.delete_policy, PolicyArn=cp["Arn"])
+iam.put_user_policy(UserName="wire-pol-user", PolicyName="inline", PolicyDocument=s3read)
+OUT["iam_user_inline"] = iam.get_user_policy(UserName="wire-pol-user", PolicyName="inline")["PolicyDocument"]
+iam.put_group_policy(GroupName="wire-group", PolicyName="inline", PolicyDocument=s3read)
+OUT["iam_group_inline"] = iam.get_group_policy(GroupName="wire-group", PolicyName="inline")["PolicyDocument"]
+OUT["iam_group_inline_names"] = iam.list_group_policies(GroupName="wire-group")["PolicyNames"]
+OUT["iam_user_delete_conflict"] = err(iam.delete_user, UserName="wire-pol-user")
+OUT["iam_summary_groups"] = {k: iam.get_account_summary()["SummaryMap"][k] for k in ("Groups", "Policies")}
+iam.delete_user_policy(UserName="wire-pol-user", PolicyName="inline")
+iam.delete_group_policy(GroupName="wire-group", PolicyName="inline")
+iam.detach_user_policy(UserName="wire-pol-user", PolicyArn=cp["Arn"])
+iam.detach_group_policy(GroupName="wire-group", PolicyArn="arn:aws:iam::aws:policy/AWSSupportAccess")
+iam.remove_user_from_group(GroupName="wire-group", UserName="wire-pol-user")
+iam.delete_group(GroupName="wire-group")
+iam.delete_policy(PolicyArn=cp["Arn"])
+iam.delete_user(UserName="wire-pol-user")
+OUT["iam_groups_after"] = iam.list_groups()["Groups"]
 
 # ---------- KMS ----------
 kms = C("kms")
@@ -642,6 +684,30 @@ fn every_operation_over_boto3_with_its_errors() {
     client_error(&o["iam_user_gone"], "NoSuchEntity", 404);
     client_error(&o["iam_delete_missing"], "NoSuchEntity", 404);
     client_error(&o["iam_malformed"], "MalformedPolicyDocument", 400);
+    // IAM groups, customer managed policies, user and group policies (issue 14).
+    assert_eq!(o["iam_group"], "arn:aws:iam::123456789012:group/wire-group");
+    assert_eq!(o["iam_group_users"], json!(["wire-pol-user"]));
+    assert_eq!(o["iam_groups_for_user"], json!(["wire-group"]));
+    client_error(&o["iam_group_delete_conflict"], "DeleteConflict", 409);
+    assert_eq!(
+        o["iam_cp"],
+        json!({"PolicyName": "wire-policy", "Arn": "arn:aws:iam::123456789012:policy/wire-policy", "DefaultVersionId": "v1", "AttachmentCount": 0})
+    );
+    client_error(&o["iam_cp_sixth"], "LimitExceeded", 409);
+    assert_eq!(o["iam_cp_versions"], json!([["v5", true], ["v4", false], ["v3", false], ["v2", false], ["v1", false]]));
+    client_error(&o["iam_cp_delete_default"], "DeleteConflict", 409);
+    assert_eq!(o["iam_cp_doc"]["Statement"][0]["Action"], "s3:GetObject");
+    client_error(&o["iam_cp_malformed"], "MalformedPolicyDocument", 400);
+    assert_eq!(o["iam_group_attached"], json!(["AWSSupportAccess"]));
+    assert_eq!(o["iam_support_groups"], json!(["wire-group"]));
+    assert_eq!(o["iam_cp_local"], json!([["wire-policy", 1]]));
+    client_error(&o["iam_cp_attached_delete"], "DeleteConflict", 409);
+    assert_eq!(o["iam_user_inline"]["Statement"][0]["Action"], "s3:GetObject");
+    assert_eq!(o["iam_group_inline"]["Statement"][0]["Action"], "s3:GetObject");
+    assert_eq!(o["iam_group_inline_names"], json!(["inline"]));
+    client_error(&o["iam_user_delete_conflict"], "DeleteConflict", 409);
+    assert_eq!(o["iam_summary_groups"], json!({"Groups": 1, "Policies": 1}));
+    assert_eq!(o["iam_groups_after"], json!([]));
 
     // KMS.
     let key_id = o["kms_key_id"].as_str().expect("key id");

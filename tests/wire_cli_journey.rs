@@ -448,6 +448,15 @@ fn the_blogs_journey_with_the_aws_cli() {
     assert_eq!(policy["PasswordPolicy"]["MinimumPasswordLength"], 14, "{policy}");
     assert_eq!(policy["PasswordPolicy"]["PasswordReusePrevention"], 24);
 
+    // IAM.18 (CIS 1.20): a support role trusted by the account, with AWSSupportAccess.
+    let root_trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "sts:AssumeRole"}]});
+    j.ok(&["iam", "create-role", "--role-name", "support", "--assume-role-policy-document", &root_trust.to_string()]);
+    let support = "arn:aws:iam::aws:policy/AWSSupportAccess";
+    j.ok(&["iam", "attach-role-policy", "--role-name", "support", "--policy-arn", support]);
+    let entities = j.ok(&["iam", "list-entities-for-policy", "--policy-arn", support]);
+    assert_eq!(entities["PolicyRoles"][0]["RoleName"], "support", "{entities}");
+
     // S3.1 through S3 Control, whose account-id host label lands in the endpoint's user-info.
     let s3control = format!("http://s3control@127.0.0.1:{}", j.server.port);
     let pab = "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true";
@@ -671,13 +680,14 @@ fn the_blogs_journey_with_the_aws_cli() {
 
     // The admin route evaluates everything now: only the root user's MFA (IAM.6, and IAM.9 of
     // CIS 1.13: no MFA of any kind; both need a root sign-in) and the log bucket's S3.9 fail. The
-    // account has no IAM user, so the per-user IAM.3, IAM.5 and IAM.8 have no finding (era 2022).
+    // account has no IAM user and no customer managed policy, so IAM.1, IAM.2, IAM.3, IAM.5 and
+    // IAM.8 have nothing to judge: No data in era 2022.
     let summary = j.admin_evaluate();
     let after = control_statuses(&summary);
     for id in hubsim_checks::controls::all().iter().map(|c| c.id) {
         let want = match id {
             "IAM.6" | "IAM.9" | "S3.9" => "FAILED",
-            "IAM.3" | "IAM.5" | "IAM.8" => "NO_DATA",
+            "IAM.1" | "IAM.2" | "IAM.3" | "IAM.5" | "IAM.8" => "NO_DATA",
             _ => "PASSED",
         };
         assert_eq!(status_of(&after, id), want, "{id} after the journey: {summary}");
@@ -728,8 +738,10 @@ fn the_blogs_journey_with_the_aws_cli() {
     assert_eq!(unique.len(), ids.len(), "pagination repeated findings");
     for id in hubsim_checks::controls::all().iter().map(|c| c.id) {
         let mine: Vec<&Value> = findings.iter().filter(|f| f["Compliance"]["SecurityControlId"] == *id).collect();
-        if matches!(id, "IAM.3" | "IAM.5" | "IAM.8") {
-            assert!(mine.is_empty(), "{id} judged users in an account without any: {mine:?}");
+        // IAM.1, IAM.2, IAM.3, IAM.5 and IAM.8 judge customer managed policies and users, of
+        // which there are none.
+        if matches!(id, "IAM.1" | "IAM.2" | "IAM.3" | "IAM.5" | "IAM.8") {
+            assert!(mine.is_empty(), "{id} judged what the account does not have: {mine:?}");
             continue;
         }
         assert!(!mine.is_empty(), "no active finding for {id}");

@@ -187,6 +187,8 @@ pub struct Plan {
     pub credentials: super::generate_iam_credentials::CredentialsPlan,
     /// CloudWatch.1–14's metric filters, alarms, topics and subscriptions.
     pub monitoring: super::generate_monitoring::MonitoringPlan,
+    /// IAM users, groups, customer managed policies and attachments (IAM.1, IAM.2, IAM.18).
+    pub iam_policies: super::generate_iam_policies::IamPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -332,13 +334,18 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         ),
     );
     // The CIS areas' own plans, one per area's generator module.
-    let areas = (misc_plan(), super::generate_iam_credentials::plan(), super::generate_monitoring::plan());
+    let areas = (
+        misc_plan(),
+        super::generate_iam_credentials::plan(),
+        super::generate_monitoring::plan(),
+        super::generate_iam_policies::plan(),
+    );
     (account, network, services, areas).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
-            (misc, credentials, monitoring),
+            (misc, credentials, monitoring, iam_policies),
         )| Plan {
             current,
             regions,
@@ -358,6 +365,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             misc,
             credentials,
             monitoring,
+            iam_policies,
         },
     )
 }
@@ -902,6 +910,8 @@ impl Plan {
             self.trails.iter().enumerate().map(|(i, t)| (format!("utrail-{i}-{acct}"), b.region(t.region))).collect();
         let misc = self.misc.steps(&regions, self.current, &trail_buckets, acct);
         b.steps.extend(misc);
+        let home = b.region(0);
+        b.steps.extend(self.iam_policies.steps(acct, &home));
 
         if let Some(on) = self.account_block {
             let home = b.region(0);

@@ -226,6 +226,8 @@ pub struct State {
     pub credentials: super::generate_iam_credentials::Credentials,
     /// Metric filters, alarms and subscriptions (CloudWatch.1–14).
     pub monitoring: super::state_monitoring::Monitoring,
+    /// IAM users, groups, customer managed policies and roles' attachments.
+    pub iam_policies: super::state_iam_policies::IamState,
 }
 
 fn ec2_all(sim: &Simulator, region: &str, op: &str, key: &str) -> R<Vec<Value>> {
@@ -264,6 +266,7 @@ pub fn read(sim: &Simulator) -> R<State> {
         .any(|d| d.get("User").is_some_and(|u| text(u, "Arn").ends_with(":root")));
     s.root_mfa = (mfa, virtual_root);
     s.credentials = super::generate_iam_credentials::read(sim, &home)?;
+    s.iam_policies = super::state_iam_policies::read(sim, &home)?;
     for region in &settings.account.regions {
         super::state_monitoring::read(sim, region, &mut s.monitoring)?;
         let trails = call(sim, region, "cloudtrail", "DescribeTrails", json!({"includeShadowTrails": false}))?;

@@ -9,6 +9,7 @@ mod ec2;
 mod guardduty;
 pub(crate) mod iam;
 mod iam_credentials;
+mod iam_policies;
 mod kms;
 mod s3;
 pub(crate) mod s3_public;
@@ -34,6 +35,7 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(iam::CONTROLS);
         v.extend_from_slice(kms::CONTROLS);
         v.extend_from_slice(iam_credentials::CONTROLS);
+        v.extend_from_slice(iam_policies::CONTROLS);
         v.extend_from_slice(s3::CONTROLS);
         v.extend_from_slice(sns::CONTROLS);
         v.sort_by_key(|c| crate::status::natural(c.id));

@@ -99,9 +99,67 @@ pub enum Justification {
     },
     /// hubsim has no fix for this control.
     NoFix,
+    /// IAM.1 on a customer managed policy: rewriting it would take access away from whoever it
+    /// is attached to, and deleting it deletes the user's data. The note states how many users,
+    /// groups and roles it is attached to; it holds while the policy exists (`attachments` is
+    /// negative when it does not).
+    AdminPolicy {
+        /// The policy's ARN.
+        policy: String,
+        /// How many users, groups and roles it is attached to.
+        attachments: i32,
+    },
+    /// IAM.2 on a user whose own policies grant what none of its groups does. Holds while the
+    /// user has an inline policy, or an attached policy none of its groups has (`policies`
+    /// lists those).
+    UserReliesOnPolicies {
+        /// The user's name.
+        user: String,
+        /// Its inline policies and the attached policies its groups do not also grant.
+        policies: Vec<String>,
+    },
 }
 
 impl Justification {
+    /// Whether its precondition holds on `snapshot` for the finding's `resource` (the
+    /// justifications that depend on the account's state; the others always hold).
+    pub fn holds(&self) -> bool {
+        match self {
+            Justification::AdminPolicy { attachments, .. } => *attachments >= 0,
+            Justification::UserReliesOnPolicies { policies, .. } => !policies.is_empty(),
+            _ => true,
+        }
+    }
+
+    /// The justification brought up to date with `snapshot` for the finding on `resource`.
+    fn refreshed(&self, snapshot: &Snapshot, resource: &str) -> Justification {
+        let iam = &snapshot.global.iam_policies;
+        match self {
+            Justification::LogSink { bucket, .. } => Justification::LogSink {
+                bucket: bucket.clone(),
+                sources: snapshot
+                    .global
+                    .buckets
+                    .iter()
+                    .filter(|b| &b.name != bucket && b.logging.as_ref().is_some_and(|l| &l.target_bucket == bucket))
+                    .map(|b| b.name.clone())
+                    .collect(),
+            },
+            Justification::AdminPolicy { .. } => Justification::AdminPolicy {
+                policy: resource.to_string(),
+                attachments: iam.policies.iter().find(|p| p.arn == resource).map_or(-1, |p| p.attachment_count),
+            },
+            Justification::UserReliesOnPolicies { .. } => {
+                let user = iam.users.iter().find(|u| u.arn == resource);
+                Justification::UserReliesOnPolicies {
+                    user: user.map(|u| u.name.clone()).unwrap_or_else(|| resource.to_string()),
+                    policies: user.map(crate::remediate::own_policies).unwrap_or_default(),
+                }
+            }
+            other => other.clone(),
+        }
+    }
+
     /// The note written into the suppressed finding (≤ 512 characters).
     pub fn text(&self) -> String {
         let t = match self {
@@ -159,8 +217,42 @@ impl Justification {
                 format!("hubsim's fix was refused: {call} answered {error}. The owner must decide how to fix it.")
             }
             Justification::NoFix => "hubsim has no API fix for this control; it needs manual work.".to_string(),
+            Justification::AdminPolicy { policy, attachments } if *attachments > 0 => format!(
+                "Policy {policy} allows \"*\" on \"*\" and is attached to {attachments} user(s), group(s) or role(s) that \
+                 may rely on it: narrowing it or detaching it could lock them out, and deleting it is not the remediator's \
+                 call. Risk accepted until its owner sets a narrowed default version."
+            ),
+            Justification::AdminPolicy { policy, .. } => format!(
+                "Policy {policy} allows \"*\" on \"*\" but is attached to nothing, so it grants no one anything; \
+                 rewriting or deleting it is its owner's call. Risk accepted while it stays unattached."
+            ),
+            Justification::UserReliesOnPolicies { user, policies } => format!(
+                "User {user} relies on its own policies ({}), which none of its groups grants: detaching them would \
+                 take its access away. Risk accepted until its owner moves them to a group and adds the user to it.",
+                policies.join(", ")
+            ),
         };
         t.chars().take(512).collect()
+    }
+}
+
+/// The inline policies of `user` and the attached ones none of its groups also has: what it
+/// would lose if its own policies went (IAM.2's justification).
+pub(crate) fn own_policies(user: &crate::snapshot::UserPolicies) -> Vec<String> {
+    let from_groups = |arn: &String| user.groups.iter().any(|(_, attached)| attached.contains(arn));
+    let mut out: Vec<String> = user.inline.iter().map(|n| format!("inline {n}")).collect();
+    out.extend(user.attached.iter().filter(|a| !from_groups(a)).map(|a| a.rsplit('/').next().unwrap_or(a).to_string()));
+    out
+}
+
+/// Why a justification whose precondition fails is left as manual work.
+fn unjustified(j: &Justification) -> String {
+    match j {
+        Justification::UserReliesOnPolicies { user, .. } => format!(
+            "User {user}'s own policies are all granted by its groups too: its owner can detach them without taking \
+             access away."
+        ),
+        other => other.text(),
     }
 }
 
@@ -414,20 +506,9 @@ pub fn remediate<A: AwsApi>(
     let still_failing: BTreeSet<Key> = failing(&report, &options.controls, plan).into_iter().collect();
     let last = &snapshot;
     for ((control, region, resource), j) in &unfixable {
-        // A log sink's sources may have grown since it was judged.
-        let j = match j {
-            Justification::LogSink { bucket, .. } => Justification::LogSink {
-                bucket: bucket.clone(),
-                sources: last
-                    .global
-                    .buckets
-                    .iter()
-                    .filter(|b| &b.name != bucket && b.logging.as_ref().is_some_and(|l| &l.target_bucket == bucket))
-                    .map(|b| b.name.clone())
-                    .collect(),
-            },
-            other => other.clone(),
-        };
+        // Justifications are judged on the account as it is now (a log sink's sources may have
+        // grown, a policy may have been detached since).
+        let j = j.refreshed(last, resource);
         if !still_failing.contains(&(control.clone(), region.clone(), resource.clone())) {
             continue;
         }

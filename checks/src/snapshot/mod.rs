@@ -3,6 +3,7 @@
 //! A resource that AWS answers "not found" for a configuration of is kept with `None`.
 
 mod iam_credentials;
+mod iam_policies;
 mod kms;
 mod monitoring;
 mod s3_access;
@@ -17,6 +18,7 @@ use hubsim_api::model::{cloudtrail, config, ec2, guardduty, iam, s3, s3control, 
 use hubsim_api::{AwsApi, AwsError};
 
 pub use iam_credentials::{AccessKeyView, CredentialRow, CredentialsView};
+pub use iam_policies::{CustomerPolicy, IamPolicies, SupportAccess, UserPolicies, SUPPORT_ACCESS};
 
 /// A failure to read the account (an AWS error that is not an expected "not found").
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +69,8 @@ pub struct Global {
     pub trail_buckets: Vec<TrailBucket>,
     /// The credential report and root's access keys.
     pub credentials: CredentialsView,
+    /// IAM users, groups and customer managed policies (IAM.1, IAM.2, IAM.18).
+    pub iam_policies: IamPolicies,
 }
 
 /// One bucket and the configurations S3 controls read.
@@ -204,6 +208,7 @@ fn fetch_global<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Global,
     let buckets = fetch_buckets(api, home)?;
     let bucket_acls = s3_access::fetch_acls(api, &buckets)?;
     let credentials = iam_credentials::fetch(api, home)?;
+    let iam_policies = iam_policies::fetch(api, home)?;
     Ok(Global {
         account: account.to_string(),
         password_policy,
@@ -215,6 +220,7 @@ fn fetch_global<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Global,
         bucket_acls,
         trail_buckets: Vec::new(),
         credentials,
+        iam_policies,
     })
 }
 

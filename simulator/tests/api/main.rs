@@ -16,6 +16,7 @@ mod guardduty_detectors;
 mod iam_access_keys;
 mod iam_account;
 mod iam_credentials;
+mod iam_groups_policies;
 mod iam_roles;
 mod iam_users_mfa;
 mod journal_bounds;

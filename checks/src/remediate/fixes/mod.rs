@@ -16,6 +16,7 @@ mod config;
 mod ec2;
 mod guardduty;
 mod iam;
+mod iam_policies;
 mod kms;
 mod s3;
 mod sns;
@@ -118,6 +119,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(guardduty::fixes());
     v.extend(iam::fixes());
     v.extend(kms::fixes());
+    v.extend(iam_policies::fixes());
     v.extend(s3::fixes());
     v.extend(sns::fixes());
     v
@@ -158,6 +160,10 @@ pub fn remediable(control: &str) -> bool {
 /// Whether the precondition of justification `j` holds for `resource` in `snapshot`; why not
 /// when it does not (the finding is then left for a person, not suppressed).
 pub(crate) fn precondition(j: &Justification, snapshot: &Snapshot, resource: &str) -> Result<(), String> {
+    // The justifications refreshed from the account carry their own state (IAM.1, IAM.2).
+    if !j.holds() {
+        return Err(super::unjustified(j));
+    }
     iam::precondition(j, snapshot, resource)
 }
 

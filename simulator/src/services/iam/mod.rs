@@ -1,7 +1,7 @@
 //! AWS IAM: the root user (with its access keys, as console actions), roles (customer and
 //! service-linked), IAM users with their login profiles and access keys (and when each was
-//! last used), virtual MFA devices, the account password policy, the account summary, the credential
-//! report and a catalogue of AWS managed policies.
+//! last used), groups, customer managed policies, virtual MFA devices, the account password
+//! policy, the account summary, the credential report and a catalogue of AWS managed policies.
 //!
 //! IAM state is global: one copy per account, whatever region a call is signed for.
 //!
@@ -13,6 +13,8 @@
 
 mod access_keys;
 mod credential_report;
+mod customer_policies;
+mod groups;
 mod limits;
 mod login_profiles;
 mod managed_policies;
@@ -23,6 +25,7 @@ mod roles;
 mod root;
 mod service_linked;
 mod summary;
+mod user_policies;
 mod users;
 
 pub use managed_policies::{managed_policy, ManagedPolicy, MANAGED_POLICIES};
@@ -52,6 +55,10 @@ pub fn register(r: &mut Registrar) {
     service_linked::register(r);
     summary::register(r);
     users::register(r);
+    // Groups, customer managed policies and users' policies (issue 14).
+    customer_policies::register(r);
+    groups::register(r);
+    user_policies::register(r);
 }
 
 /// Seeds the account's IAM state: the root user, and for `fresh-account` the roles AWS

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use hubsim_model::{iam, Empty};
 
 use super::MfaKind;
-use super::{mfa, page, roles, users};
+use super::{customer_policies, groups, mfa, page, roles, users};
 use crate::error::AwsError;
 use crate::registry::{Handler, Registrar};
 use crate::store::View;
@@ -64,6 +64,28 @@ impl View for UserAttachments {
     }
 }
 
+/// What the summary reads of a group: how many managed policies it has attached.
+struct GroupAttachments {
+    attached: usize,
+}
+
+impl View for GroupAttachments {
+    type Of = groups::StoredGroup;
+    fn of(group: &groups::StoredGroup) -> Self {
+        GroupAttachments { attached: group.attached.len() }
+    }
+}
+
+/// What the summary reads of a customer managed policy: nothing but that it exists.
+struct PolicyExists;
+
+impl View for PolicyExists {
+    type Of = customer_policies::StoredPolicy;
+    fn of(_: &customer_policies::StoredPolicy) -> Self {
+        PolicyExists
+    }
+}
+
 /// What the summary reads of a virtual MFA device: whether it is enabled for a user.
 struct MfaUser {
     enabled: bool,
@@ -85,16 +107,20 @@ impl Handler for iam::GetAccountSummary {
 
     /// Counts come from the state. `AccountMFAEnabled` is 1 when root has any MFA device
     /// (virtual or hardware); root's device also counts in `MFADevices`/`MFADevicesInUse`.
-    /// `PolicyVersionsInUse` counts managed-policy attachments (one version each).
+    /// `PolicyVersionsInUse` counts managed-policy attachments of users, groups and roles (one
+    /// version each); `Policies` counts customer managed policies.
     fn handle(ctx: &mut Ctx<'_>, _input: Empty) -> Result<iam::GetAccountSummaryResponse, AwsError> {
         let root = super::root::load(ctx)?;
         // Only counts are needed: the documents are read as parts, not whole.
         let roles = ctx.list_view::<RoleAttachments>()?;
         let users = ctx.list_view::<UserAttachments>()?;
         let devices = ctx.list_view::<MfaUser>()?;
+        let groups = ctx.list_view::<GroupAttachments>()?;
+        let policies = ctx.list_view::<PolicyExists>()?;
         let root_mfa = usize::from(root.mfa != MfaKind::None);
-        let attachments =
-            roles.iter().map(|(_, r)| r.attached).sum::<usize>() + users.iter().map(|(_, u)| u.attached).sum::<usize>();
+        let attachments = roles.iter().map(|(_, r)| r.attached).sum::<usize>()
+            + users.iter().map(|(_, u)| u.attached).sum::<usize>()
+            + groups.iter().map(|(_, g)| g.attached).sum::<usize>();
         let mut map: BTreeMap<String, i32> = QUOTAS.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         let counts = [
             ("AccountMFAEnabled", root_mfa),
@@ -102,9 +128,9 @@ impl Handler for iam::GetAccountSummary {
             ("AccountSigningCertificatesPresent", 0),
             ("AccountPasswordPresent", usize::from(root.login_profile)),
             ("Users", users.len()),
-            ("Groups", 0),
+            ("Groups", groups.len()),
             ("Roles", roles.len()),
-            ("Policies", 0),
+            ("Policies", policies.len()),
             ("PolicyVersionsInUse", attachments),
             ("MFADevices", devices.len() + root_mfa),
             ("MFADevicesInUse", devices.iter().filter(|(_, d)| d.enabled).count() + root_mfa),

@@ -1,10 +1,7 @@
 //! IAM users: CreateUser, GetUser, DeleteUser, ListUsers, and what hangs off a user
-//! (ListUserPolicies, ListAttachedUserPolicies, GetLoginProfile), plus ListGroups (hubsim has
-//! no groups). A user's access keys are stored with it and have their own module
-//! (`access_keys.rs`).
-//!
-//! The model has no operation that gives a user a password or a policy, so those are stored
-//! but stay empty unless a baseline fills them.
+//! (ListUserPolicies, ListAttachedUserPolicies, GetLoginProfile). A user's access keys are
+//! stored with it and have their own module (`access_keys.rs`); its policies are changed in
+//! `user_policies.rs`, its group memberships are stored on the groups (`groups.rs`).
 
 use std::collections::BTreeMap;
 
@@ -22,7 +19,6 @@ pub(super) fn register(r: &mut Registrar) {
         .add::<iam::GetUser>()
         .add::<iam::DeleteUser>()
         .add::<iam::ListUsers>()
-        .add::<iam::ListGroups>()
         .add::<iam::ListUserPolicies>()
         .add::<iam::ListAttachedUserPolicies>()
         .add::<iam::GetLoginProfile>();
@@ -91,7 +87,7 @@ impl Handler for iam::CreateUser {
         let path = input.path.unwrap_or_else(|| "/".to_string());
         check_path(&path)?;
         if let Some(boundary) = &input.permissions_boundary {
-            if super::managed_policy(boundary).is_none() {
+            if super::customer_policies::lookup(ctx, boundary).is_err() {
                 return Err(super::invalid_input(format!(
                     "Scope ARN: {boundary} does not exist or is not attachable."
                 )));
@@ -160,6 +156,9 @@ impl Handler for iam::DeleteUser {
         if !super::mfa::devices_of(ctx, &user.user.user_name)?.is_empty() {
             return Err(conflict("delete MFA device"));
         }
+        if !super::groups::groups_of(ctx, &user.user.user_name)?.is_empty() {
+            return Err(conflict("remove user from all groups"));
+        }
         ctx.delete::<StoredUser>(&key(&input.user_name))?;
         Ok(Empty {})
     }
@@ -178,15 +177,6 @@ impl Handler for iam::ListUsers {
             .collect();
         let p = page(users, input.marker.as_deref(), input.max_items)?;
         Ok(iam::ListUsersResponse { users: p.items, is_truncated: Some(p.is_truncated), marker: p.marker })
-    }
-}
-
-impl Handler for iam::ListGroups {
-    const MUTATES: bool = false;
-
-    fn handle(_ctx: &mut Ctx<'_>, input: iam::ListGroupsRequest) -> Result<iam::ListGroupsResponse, AwsError> {
-        let p = page(Vec::<iam::Group>::new(), input.marker.as_deref(), input.max_items)?;
-        Ok(iam::ListGroupsResponse { groups: p.items, is_truncated: Some(p.is_truncated), marker: p.marker })
     }
 }
 
@@ -217,12 +207,7 @@ impl Handler for iam::ListAttachedUserPolicies {
     ) -> Result<iam::ListAttachedUserPoliciesResponse, AwsError> {
         let user = load(ctx, &input.user_name)?;
         let prefix = input.path_prefix.as_deref().unwrap_or("/");
-        let entries: Vec<iam::AttachedPolicy> = user
-            .attached
-            .iter()
-            .filter(|arn| super::managed_policy(arn).is_none_or(|p| p.path.starts_with(prefix)))
-            .map(|arn| super::policies::attached_entry(arn))
-            .collect();
+        let entries = super::policies::attached_entries(ctx, &user.attached, prefix)?;
         let p = page(entries, input.marker.as_deref(), input.max_items)?;
         Ok(iam::ListAttachedUserPoliciesResponse {
             attached_policies: Some(p.items),
