@@ -54,7 +54,30 @@ pub fn evaluate_account<A: AwsApi>(
 ) -> Result<Report, FetchError> {
     let snap = snapshot::Snapshot::fetch(api, account, home)?;
     let runs = evaluate::run(&snap, settings);
+    drop(snap);
     record(api, account, settings.era, &runs, suppressions, now, average_score)
+}
+
+/// [`evaluate_account`] reading the account through `reader` and recording the findings
+/// through `writer`: `reader` is a consistent view of the account (a simulator's
+/// `ReadView`), so a long fetch neither sees a state torn by other callers' writes nor holds
+/// them up; it is dropped once the account is read, before anything is recorded.
+#[allow(clippy::too_many_arguments)]
+pub fn evaluate_from<R: AwsApi, W: AwsApi>(
+    reader: R,
+    writer: &W,
+    account: &str,
+    home: &str,
+    settings: &Settings,
+    suppressions: &[findings::Suppress],
+    now: &str,
+    average_score: bool,
+) -> Result<Report, FetchError> {
+    let snap = snapshot::Snapshot::fetch(&reader, account, home)?;
+    drop(reader);
+    let runs = evaluate::run(&snap, settings);
+    drop(snap);
+    record(writer, account, settings.era, &runs, suppressions, now, average_score)
 }
 
 /// Records the verdicts of `runs` (judged from the account as it is now) in Security Hub:

@@ -64,9 +64,10 @@ pub struct State {
     hooks: Option<Arc<dyn Hooks>>,
     /// A mutating call succeeded since change-triggered controls last ran.
     changed: std::sync::atomic::AtomicBool,
-    /// Held while the change-triggered controls run: a GetFindings that finds a refresh in
-    /// progress waits for it (and only GetFindings waits), so its answer reflects the account
-    /// as of its call.
+    /// Held while the change-triggered controls run or a full evaluation does: a GetFindings
+    /// that finds a refresh in progress waits for it (and only GetFindings waits), so its
+    /// answer reflects the account as of its call; and findings judged from an older view of
+    /// the account never land after those of a newer one.
     refreshing: Mutex<()>,
     body_limit: usize,
     guard: guard::Guard,
@@ -163,7 +164,8 @@ impl State {
 
     /// Runs the change-triggered controls if the account changed since they last ran (after
     /// any refresh already running, which this waits for). Other calls go on meanwhile: the
-    /// evaluation takes the simulator's lock one call at a time.
+    /// evaluation reads a view of the account that takes no lock, and records its findings
+    /// through the simulator one call at a time, in turn with other callers.
     pub fn refresh_if_changed(&self, sim: &Simulator) {
         if let Some(hooks) = &self.hooks {
             let _one_at_a_time = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
@@ -173,6 +175,20 @@ impl State {
                 }
             }
         }
+    }
+
+    /// Runs every enabled control through `hooks` (`POST /_hubsim/evaluate`), one evaluation
+    /// or refresh at a time: each records findings judged from the account as it was when it
+    /// started, so two running side by side could let the older judgement land last.
+    pub fn evaluate(&self, sim: &Simulator, hooks: &dyn Hooks) -> Result<serde_json::Value, String> {
+        let _one_at_a_time = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
+        // The change-triggered controls run too: what changed before this starts is covered.
+        let changed = self.changed.swap(false, Ordering::Relaxed);
+        let result = hooks.evaluate(sim);
+        if result.is_err() && changed {
+            self.changed.store(true, Ordering::Relaxed);
+        }
+        result
     }
 
     /// The hooks, if the binary installed them.
