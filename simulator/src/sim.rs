@@ -244,19 +244,23 @@ impl Simulator {
         Inner::new(dest, false, inner.state.clone())
     }
 
-    /// A read-only view of the account as it is now, which later calls do not change and which
-    /// takes no lock: what a long reader (an evaluation's fetch) reads from, so that it sees one
-    /// consistent state while other callers go on writing.
+    /// A view of the account as it is now, which other callers' later calls do not change and
+    /// which takes no lock while it reads: what a long reader (an evaluation's fetch) reads
+    /// from, so that it sees one consistent state while other callers go on writing. See
+    /// [`ReadView`].
     ///
     /// For a file, the view is a second connection in a read transaction (SQLite's WAL keeps
     /// the snapshot it began with, https://www.sqlite.org/wal.html#concurrency), begun while
     /// no call runs, with the settings and run state as of then. An in-memory database has no
     /// second connection: its view is a copy.
-    pub fn read_view(&self) -> Result<ReadView, SimError> {
-        let Some(path) = &self.path else {
-            return Ok(ReadView { inner: RefCell::new(self.copy_inner()?), catalog: self.catalog.clone() });
-        };
-        // Opened before the lock is taken: only the start of the read waits for the writer.
+    pub fn read_view(&self) -> Result<ReadView<'_>, SimError> {
+        Ok(ReadView { sim: self, inner: RefCell::new(self.pinned_inner()?) })
+    }
+
+    /// The connection, documents and state of a view of the account as it is now.
+    fn pinned_inner(&self) -> Result<Inner, SimError> {
+        let Some(path) = &self.path else { return self.copy_inner() };
+        // Opened before the lock is taken: only the start of the read waits for other calls.
         let conn = store::open_reader(path)?;
         let inner = self.lock();
         // Between calls every change is committed, so the snapshot the read begins with is the
@@ -264,7 +268,7 @@ impl Simulator {
         store::begin_read(&conn)?;
         let state = inner.state.clone();
         drop(inner);
-        Ok(ReadView { inner: RefCell::new(Inner::new(conn, false, state)?), catalog: self.catalog.clone() })
+        Inner::new(conn, false, state)
     }
 
     /// Copies the whole database into the file at `path` (which must not exist or be empty,
@@ -336,34 +340,48 @@ impl AwsApi for Simulator {
     }
 }
 
-/// A read-only view of a simulator's account as it was when [`Simulator::read_view`] made it.
+/// A view of a simulator's account as it was when [`Simulator::read_view`] made it.
 ///
 /// It answers the operations that read ([`AwsApi::call`]) on its own connection, without the
-/// simulator's lock, and refuses those that change the account: a reader that then writes (an
-/// evaluation recording its findings) writes through the [`Simulator`], which serializes it
-/// with every other call. Drop it when done: a file's view holds a read transaction, which
-/// keeps SQLite from checkpointing past it.
-pub struct ReadView {
+/// simulator's lock, so other callers' calls go on and do not show in it. An operation that
+/// changes the account (a scanner generating the IAM credential report it then reads) runs
+/// through the simulator, in turn with other callers, and the view then moves to the account
+/// as of after it, so the reader sees its own write (and whatever others wrote before it).
+/// Drop it when done: a file's view holds a read transaction, which keeps SQLite from
+/// checkpointing past it.
+pub struct ReadView<'s> {
+    sim: &'s Simulator,
     inner: RefCell<Inner>,
-    catalog: Option<Arc<dyn ControlCatalog>>,
 }
 
-impl AwsApi for ReadView {
-    fn call<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
-        let (entry, handler) = typed_entry::<O>()?;
-        if entry.mutates {
-            return Err(AwsError::internal(format!(
-                "{}:{} changes the account, and a read view only reads (call the simulator)",
-                O::SERVICE,
-                O::NAME
-            )));
-        }
+impl ReadView<'_> {
+    fn read<O: Operation>(
+        &self,
+        entry: &Entry,
+        handler: TypedFn<O>,
+        region: &str,
+        input: O::Input,
+    ) -> Result<O::Output, AwsError> {
         let mut inner = self.inner.borrow_mut();
         let Inner { conn, docs, state, .. } = &mut *inner;
-        let catalog = self.catalog.as_deref();
+        let catalog = self.sim.catalog.as_deref();
         let mut batch =
             Batch { db: Db { conn, docs }, state, journaling: false, derived: false, new_world: false, catalog };
         batch.read(entry, region, TypedCall::<O> { handler, input, check_reads: false })
+    }
+}
+
+impl AwsApi for ReadView<'_> {
+    fn call<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
+        let (entry, handler) = typed_entry::<O>()?;
+        if !entry.mutates {
+            return self.read::<O>(entry, handler, region, input);
+        }
+        let output = self.sim.call::<O>(region, input)?;
+        let moved = self.sim.pinned_inner()?;
+        // The old snapshot ends (its connection closes) as the new one takes its place.
+        *self.inner.borrow_mut() = moved;
+        Ok(output)
     }
 }
 
