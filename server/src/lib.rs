@@ -280,8 +280,9 @@ mod tests {
     }
 
     impl Hooks for SlowRefresh {
+        /// Answers how many refreshes were done when it started.
         fn evaluate(&self, _sim: &Simulator) -> Result<serde_json::Value, String> {
-            Ok(serde_json::json!({}))
+            Ok(serde_json::json!({"refreshes_done": self.done.load(Ordering::SeqCst)}))
         }
 
         fn refresh(&self, _sim: &Simulator) -> Result<(), String> {
@@ -311,5 +312,27 @@ mod tests {
         assert_eq!(hooks.done.load(Ordering::SeqCst), 1, "returned only once the refresh in progress was done");
         first.join().expect("first caller");
         assert_eq!(hooks.done.load(Ordering::SeqCst), 1, "nothing changed since: one refresh in all");
+    }
+
+    /// A full evaluation that arrives while a refresh runs starts only once it is done (each
+    /// judges the account as of its start, so running side by side the older one's findings
+    /// could be recorded last), and it covers the changes before it: no refresh follows.
+    #[test]
+    fn an_evaluation_waits_for_a_refresh_in_progress() {
+        let (tx, rx) = mpsc::channel();
+        let hooks = Arc::new(SlowRefresh { started: Mutex::new(Some(tx)), done: AtomicUsize::new(0) });
+        let sim = Simulator::in_memory().expect("database");
+        let state = Arc::new(State::new(sim).expect("state").with_hooks(hooks.clone()));
+        let refresh = {
+            let state = state.clone();
+            std::thread::spawn(move || state.with_sim(|sim| state.refresh_if_changed(sim)))
+        };
+        rx.recv().expect("the refresh started");
+        state.mark_changed();
+        let summary = state.with_sim(|sim| state.evaluate(sim, hooks.as_ref())).expect("evaluation");
+        assert_eq!(summary["refreshes_done"], 1, "the evaluation started after the refresh in progress ended");
+        refresh.join().expect("refresh");
+        state.with_sim(|sim| state.refresh_if_changed(sim));
+        assert_eq!(hooks.done.load(Ordering::SeqCst), 1, "the evaluation covered the change before it");
     }
 }
