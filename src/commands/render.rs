@@ -23,7 +23,9 @@ use crate::exit::Failure;
 pub enum Format {
     /// Human-readable: the score, then controls by status and severity with failed resources.
     Table,
-    /// `{"format": 1, "score", "controls", "findings", "transcript"}`.
+    /// `{"format": 1, "score", "controls", "findings", "transcript"}`; `findings` are the active
+    /// control findings as whole ASFF documents, by region, each region's in the order Security
+    /// Hub returns them (written as they are read: large accounts stream, they are not held).
     Json,
     /// One `<testsuite>` per control, one `<testcase>` per (region, resource).
     Junit,
