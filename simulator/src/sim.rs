@@ -25,8 +25,8 @@ const RUN_KEY: &str = "run";
 ///
 /// Every mutating call runs in one transaction: if AWS would refuse it, nothing changes.
 /// Calls are serialized through one connection, so concurrent callers never see
-/// "database is locked", and served in the order they arrive (see [`crate::turns`]): a caller
-/// waits at most for the calls already waiting, never without bound. A long reader (an
+/// "database is locked"; no caller waits without bound (see [`crate::turns`]: a waiting
+/// caller is passed by at most a few calls besides those queued before it). A long reader (an
 /// evaluation) reads from a [`ReadView`] instead, which takes no lock. A database file is held
 /// by one simulator at a time (see [`Simulator::open`]).
 pub struct Simulator {
