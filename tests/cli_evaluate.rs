@@ -76,8 +76,15 @@ fn json_and_junit_formats() {
     assert!(findings.iter().all(|f| f["SchemaVersion"] == "2018-10-08" && f["ProductArn"].is_string()));
     assert!(v["controls"].as_array().unwrap().iter().any(|c| c["id"] == "S3.9" && c["status"] == "FAILED"));
 
+    // Streamed from Security Hub, they are the report's findings, each once: as many as the
+    // JUnit format (made from the report's rows) has test cases.
+    let ids: std::collections::BTreeSet<&str> = findings.iter().filter_map(|f| f["Id"].as_str()).collect();
+    assert_eq!(ids.len(), findings.len(), "no finding twice");
+    assert!(findings.iter().all(|f| f["RecordState"] == "ACTIVE" && f["Description"].is_string()));
+
     let out = hubsim(&["run", &scenario("s3-9-log-bucket"), "--format", "junit"]);
     let xml = text(&out.stdout);
+    assert_eq!(xml.matches("<testcase ").count(), findings.len(), "{xml}");
     assert!(xml.contains("<testsuite name=\"S3.9\""), "{xml}");
     assert!(xml.contains("name=\"S3.9 us-east-1 arn:aws:s3:::access-logs-123456789012\">"), "{xml}");
     assert!(xml.contains("<failure message=\"bucket access-logs-123456789012 has server access logging disabled\"/>"));

@@ -86,9 +86,9 @@ fn verdicts(report: &Report) -> BTreeSet<Verdict> {
         .map(|f| {
             (
                 f.id.clone(),
-                f.compliance.as_ref().and_then(|c| c.status.clone()).unwrap_or_default(),
-                f.workflow.as_ref().and_then(|w| w.status.clone()).unwrap_or_default(),
-                f.note.as_ref().map(|n| n.text.clone()).unwrap_or_default(),
+                f.compliance().to_string(),
+                f.workflow.clone().unwrap_or_default(),
+                f.note.clone().unwrap_or_default(),
             )
         })
         .collect()
@@ -101,12 +101,10 @@ fn lines(transcript: &[Step]) -> String {
 /// (b): what is left is PASSED or suppressed for a reason from the fixed list that holds.
 fn check_after(outcome: &Outcome, after: &State) -> R<()> {
     for f in &outcome.after.findings {
-        let compliance = f.compliance.as_ref();
-        let control = compliance.and_then(|c| c.security_control_id.clone()).unwrap_or_default();
-        let status = compliance.and_then(|c| c.status.clone()).unwrap_or_default();
-        let resource = f.resources.first().map(|r| r.id.clone()).unwrap_or_default();
-        let workflow = f.workflow.as_ref().and_then(|w| w.status.clone()).unwrap_or_default();
-        let at = format!("{control} {} {resource} ({status}, {workflow})", f.region.clone().unwrap_or_default());
+        let (control, resource) = (&f.control, &f.resource);
+        let status = f.compliance().to_string();
+        let workflow = f.workflow.clone().unwrap_or_default();
+        let at = format!("{control} {} {resource} ({status}, {workflow})", f.region);
         match status.as_str() {
             "PASSED" => continue,
             "WARNING" | "NOT_AVAILABLE" => {
@@ -115,7 +113,7 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
             _ => {}
         }
         ensure!(workflow == "SUPPRESSED", "{at}: left {status} and not suppressed");
-        let note = f.note.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+        let note = f.note.clone().unwrap_or_default();
         if note == Justification::RootHardwareMfa.text() {
             ensure!(control == "IAM.6", "{at}: root hardware MFA justification on another control");
             let (on, virtual_device) = after.root_mfa;

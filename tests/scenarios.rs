@@ -6,7 +6,6 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use hubsim_checks::findings::reason;
 use hubsim_checks::Report;
 use hubsim_scenario::{self as scenario, LoadOptions};
 use hubsim_scenario::{expect, runner, scenario_check};
@@ -47,13 +46,10 @@ fn digest(r: &Report) -> String {
     }
     out.push_str("findings:\n");
     for f in &r.findings {
-        let control = f.compliance.as_ref().and_then(|c| c.security_control_id.clone()).unwrap_or_default();
-        let status = f.compliance.as_ref().and_then(|c| c.status.clone()).unwrap_or_default();
-        let workflow = f.workflow.as_ref().and_then(|w| w.status.clone()).unwrap_or_default();
-        let severity = f.severity.as_ref().and_then(|s| s.label.clone()).unwrap_or_default();
-        let resource = f.resources.first().map(|r| r.id.clone()).unwrap_or_default();
-        let region = f.region.clone().unwrap_or_default();
-        let _ = writeln!(out, "  {control} {region} {resource} {status}/{severity}/{workflow}: {}", reason(f));
+        let (control, region, resource, status) = (&f.control, &f.region, &f.resource, f.compliance());
+        let workflow = f.workflow.clone().unwrap_or_default();
+        let severity = f.severity.clone().unwrap_or_default();
+        let _ = writeln!(out, "  {control} {region} {resource} {status}/{severity}/{workflow}: {}", f.reason);
     }
     out
 }
@@ -153,16 +149,16 @@ fn findings_of_a_deleted_resource_are_archived_and_the_rest_stay() {
     let before = runner::evaluate(&sim, false).unwrap();
     let bucket = "app-scratch-123456789012";
     let arn = format!("arn:aws:s3:::{bucket}");
-    let of_bucket = |r: &Report| r.findings.iter().filter(|f| f.resources[0].id == arn).count();
+    let of_bucket = |r: &Report| r.findings.iter().filter(|f| f.resource == arn).count();
     let gone = of_bucket(&before);
     assert!(gone > 0, "the scratch bucket has findings to begin with");
-    let region = before.findings.iter().find(|f| f.resources[0].id == arn).and_then(|f| f.region.clone()).unwrap();
+    let region = before.findings.iter().find(|f| f.resource == arn).map(|f| f.region.clone()).unwrap();
     sim.call::<s3::DeleteBucket>(&region, s3::DeleteBucketRequest { bucket: bucket.into(), ..Default::default() })
         .unwrap();
 
     let after = runner::evaluate(&sim, false).unwrap();
     assert_eq!(of_bucket(&after), 0);
-    let kept: Vec<_> = before.findings.iter().filter(|f| f.resources[0].id != arn).map(|f| f.id.clone()).collect();
+    let kept: Vec<_> = before.findings.iter().filter(|f| f.resource != arn).map(|f| f.id.clone()).collect();
     let active: Vec<_> = after.findings.iter().map(|f| f.id.clone()).collect();
     assert!(kept.iter().all(|id| active.contains(id)), "every other finding stays active");
     let filter = |v: &str| Some(vec![sh::StringFilter { value: Some(v.into()), comparison: Some("EQUALS".into()) }]);

@@ -159,39 +159,109 @@ fn wrap(what: &str, region: &str) -> impl FnOnce(AwsError) -> FetchError {
     move |error| FetchError { what, region, error }
 }
 
-/// Every active control finding Security Hub holds in `region`.
-pub fn active<A: AwsApi>(api: &A, region: &str) -> Result<Vec<sh::AwsSecurityFinding>, FetchError> {
-    let filter = |v: &str, c: &str| vec![sh::StringFilter { value: Some(v.into()), comparison: Some(c.into()) }];
-    let mut out = Vec::new();
-    let mut token = None;
-    loop {
-        let page = api
-            .call::<sh::GetFindings>(
-                region,
-                sh::GetFindingsRequest {
-                    filters: Some(sh::AwsSecurityFindingFilters {
-                        product_arn: Some(filter(&product_arn(region), "EQUALS")),
-                        record_state: Some(filter("ACTIVE", "EQUALS")),
-                        generator_id: Some(filter("security-control/", "PREFIX")),
-                        ..Default::default()
-                    }),
-                    next_token: token.clone(),
-                    max_results: Some(100),
-                    ..Default::default()
-                },
-            )
-            .map_err(wrap("findings", region))?;
-        if out.is_empty() {
-            // Findings are large values: the first page is kept as it is, not copied over.
-            out = page.findings;
-        } else {
-            out.extend(page.findings);
-        }
-        token = page.next_token;
-        if token.is_none() {
-            return Ok(out);
+/// A control finding as a report keeps it: what control status, the score, the table and
+/// JUnit formats, expectations and the remediator read of it. A full ASFF finding is ~5 KB
+/// (10,000 buckets make 40,000 findings, ~200 MB as values); a row is a few hundred bytes.
+/// Whoever needs the whole finding reads it from Security Hub ([`for_each_active`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingRow {
+    /// The finding's `Id`.
+    pub id: String,
+    /// Its `ProductArn` (with `Id`, what identifies it to `BatchUpdateFindings`).
+    pub product_arn: String,
+    /// Its `Region`.
+    pub region: String,
+    /// `Compliance.SecurityControlId`.
+    pub control: String,
+    /// The first resource's `Id` (control findings name one resource).
+    pub resource: String,
+    /// `Compliance.Status` (`PASSED`, `FAILED`, `WARNING`, `NOT_AVAILABLE`), if any.
+    pub compliance: Option<String>,
+    /// `Severity.Label`, if any.
+    pub severity: Option<String>,
+    /// `Workflow.Status`, if any.
+    pub workflow: Option<String>,
+    /// `RecordState`, if any.
+    pub record_state: Option<String>,
+    /// `Note.Text`, if any.
+    pub note: Option<String>,
+    /// hubsim's human reason (see [`reason`]).
+    pub reason: String,
+    /// `CreatedAt`.
+    pub created_at: String,
+}
+
+impl FindingRow {
+    /// The row of finding `f`.
+    pub fn of(f: &sh::AwsSecurityFinding) -> FindingRow {
+        let compliance = f.compliance.as_ref();
+        FindingRow {
+            id: f.id.clone(),
+            product_arn: f.product_arn.clone(),
+            region: f.region.clone().unwrap_or_default(),
+            control: compliance.and_then(|c| c.security_control_id.clone()).unwrap_or_default(),
+            resource: f.resources.first().map(|r| r.id.clone()).unwrap_or_default(),
+            compliance: compliance.and_then(|c| c.status.clone()),
+            severity: f.severity.as_ref().and_then(|s| s.label.clone()),
+            workflow: f.workflow.as_ref().and_then(|w| w.status.clone()),
+            record_state: f.record_state.clone(),
+            note: f.note.as_ref().map(|n| n.text.clone()),
+            reason: reason(f),
+            created_at: f.created_at.clone(),
         }
     }
+
+    /// `Compliance.Status`, or "" without one.
+    pub fn compliance(&self) -> &str {
+        self.compliance.as_deref().unwrap_or_default()
+    }
+
+    /// Whether the finding is suppressed (`Workflow.Status` `SUPPRESSED`).
+    pub fn suppressed(&self) -> bool {
+        self.workflow.as_deref() == Some("SUPPRESSED")
+    }
+}
+
+/// The filters of every active control finding of Security Hub in `region`.
+fn active_filters(region: &str) -> sh::AwsSecurityFindingFilters {
+    let filter = |v: &str, c: &str| vec![sh::StringFilter { value: Some(v.into()), comparison: Some(c.into()) }];
+    sh::AwsSecurityFindingFilters {
+        product_arn: Some(filter(&product_arn(region), "EQUALS")),
+        record_state: Some(filter("ACTIVE", "EQUALS")),
+        generator_id: Some(filter("security-control/", "PREFIX")),
+        ..Default::default()
+    }
+}
+
+/// Calls `each` with every active control finding Security Hub holds in `region`, in the order
+/// it returns them, read 100 at a time: the findings are never all in memory together.
+pub fn for_each_active<A: AwsApi>(
+    api: &A,
+    region: &str,
+    mut each: impl FnMut(sh::AwsSecurityFinding),
+) -> Result<(), FetchError> {
+    let mut token = None;
+    loop {
+        let request = sh::GetFindingsRequest {
+            filters: Some(active_filters(region)),
+            next_token: token.take(),
+            max_results: Some(100),
+            ..Default::default()
+        };
+        let page = api.call::<sh::GetFindings>(region, request).map_err(wrap("findings", region))?;
+        page.findings.into_iter().for_each(&mut each);
+        token = page.next_token;
+        if token.is_none() {
+            return Ok(());
+        }
+    }
+}
+
+/// Every active control finding Security Hub holds in `region`, as rows.
+pub fn active<A: AwsApi>(api: &A, region: &str) -> Result<Vec<FindingRow>, FetchError> {
+    let mut out = Vec::new();
+    for_each_active(api, region, |f| out.push(FindingRow::of(&f)))?;
+    Ok(out)
 }
 
 /// Imports the findings of `runs` (and archives control findings no longer produced).
@@ -206,7 +276,7 @@ pub fn import<A: AwsApi>(
 }
 
 /// The active control findings of each region, as [`import_and_read`] leaves them.
-pub type ActiveByRegion = BTreeMap<String, Vec<sh::AwsSecurityFinding>>;
+pub type ActiveByRegion = BTreeMap<String, Vec<FindingRow>>;
 
 /// Imports the findings of `runs`, archives control findings no longer produced, and returns
 /// the active control findings each region holds afterwards.
@@ -243,29 +313,32 @@ pub fn import_and_read<A: AwsApi>(
             send(api, r, batch)?;
         }
         let ran: BTreeSet<&str> = run.controls.iter().map(|c| c.control).collect();
-        let mut active = active(api, r)?;
-        // Taken out in place: the active findings (nearly all) are not moved.
-        let stale = active.extract_if(.., |f| {
+        // Read back page by page: a row of each finding still active, the whole finding only
+        // of a stale one (to archive it).
+        let mut active = Vec::new();
+        let mut archived = Vec::new();
+        for_each_active(api, r, |f| {
             // Only the controls that ran this time can have stale findings.
             let control = f.compliance.as_ref().and_then(|c| c.security_control_id.as_deref()).unwrap_or_default();
-            !produced.contains(&f.id) && ran.contains(control)
-        });
-        let archived = stale
-            .map(|mut stale| {
-                stale.record_state = Some("ARCHIVED".into());
-                stale.updated_at = now.to_string();
-                if let Some(c) = stale.compliance.as_mut() {
-                    c.status = Some("NOT_AVAILABLE".into());
-                }
-                stale.severity = Some(sh::Severity {
-                    label: Some("INFORMATIONAL".into()),
-                    normalized: Some(0),
-                    original: Some("INFORMATIONAL".into()),
-                    ..Default::default()
-                });
-                stale
-            })
-            .collect();
+            if produced.contains(&f.id) || !ran.contains(control) {
+                active.push(FindingRow::of(&f));
+                return;
+            }
+            let mut stale = f;
+            stale.record_state = Some("ARCHIVED".into());
+            stale.updated_at = now.to_string();
+            if let Some(c) = stale.compliance.as_mut() {
+                c.status = Some("NOT_AVAILABLE".into());
+            }
+            stale.severity = Some(sh::Severity {
+                label: Some("INFORMATIONAL".into()),
+                normalized: Some(0),
+                original: Some("INFORMATIONAL".into()),
+                ..Default::default()
+            });
+            archived.push(stale);
+        })?;
+        drop(produced);
         send(api, r, archived)?;
         out.insert(run.region.clone(), active);
     }
@@ -345,17 +418,12 @@ pub fn suppress_known<A: AwsApi>(
         };
         let mut changed = Vec::new();
         for s in list {
-            let hit = findings.iter().find(|f| {
-                f.compliance.as_ref().and_then(|c| c.security_control_id.as_deref()) == Some(s.control.as_str())
-                    && f.resources.iter().any(|r| resource_matches(&s.resource, &r.id))
-            });
+            let hit = findings.iter().find(|f| f.control == s.control && resource_matches(&s.resource, &f.resource));
             let Some(f) = hit else {
                 unmatched.push(s.clone());
                 continue;
             };
-            let already = f.workflow.as_ref().and_then(|w| w.status.as_deref()) == Some("SUPPRESSED")
-                && f.note.as_ref().is_some_and(|n| n.text == s.reason);
-            if already {
+            if f.suppressed() && f.note.as_deref() == Some(s.reason.as_str()) {
                 continue;
             }
             api.call_derived::<sh::BatchUpdateFindings>(
@@ -378,7 +446,7 @@ pub fn suppress_known<A: AwsApi>(
             let updated = by_id(api, region, ids)?;
             for f in findings.iter_mut() {
                 if let Some(now) = updated.iter().find(|u| u.id == f.id) {
-                    *f = now.clone();
+                    *f = FindingRow::of(now);
                 }
             }
         }

@@ -21,7 +21,6 @@ pub mod remediate;
 pub mod snapshot;
 pub mod status;
 
-use hubsim_api::model::securityhub as sh;
 use hubsim_api::AwsApi;
 
 pub use evaluate::Settings;
@@ -35,8 +34,9 @@ pub struct Report {
     pub controls: Vec<ControlRow>,
     /// The security score.
     pub score: Score,
-    /// Every active control finding, by region then control then resource.
-    pub findings: Vec<sh::AwsSecurityFinding>,
+    /// Every active control finding, by region then control then resource, as a compact row
+    /// (the whole findings are Security Hub's: [`findings::for_each_active`] reads them).
+    pub findings: Vec<findings::FindingRow>,
     /// Suppressions that matched no finding.
     pub unmatched_suppressions: Vec<findings::Suppress>,
 }
@@ -54,7 +54,30 @@ pub fn evaluate_account<A: AwsApi>(
 ) -> Result<Report, FetchError> {
     let snap = snapshot::Snapshot::fetch(api, account, home)?;
     let runs = evaluate::run(&snap, settings);
+    drop(snap);
     record(api, account, settings.era, &runs, suppressions, now, average_score)
+}
+
+/// [`evaluate_account`] reading the account through `reader` and recording the findings
+/// through `writer`: `reader` is a consistent view of the account (a simulator's
+/// `ReadView`), so a long fetch neither sees a state torn by other callers' writes nor holds
+/// them up; it is dropped once the account is read, before anything is recorded.
+#[allow(clippy::too_many_arguments)]
+pub fn evaluate_from<R: AwsApi, W: AwsApi>(
+    reader: R,
+    writer: &W,
+    account: &str,
+    home: &str,
+    settings: &Settings,
+    suppressions: &[findings::Suppress],
+    now: &str,
+    average_score: bool,
+) -> Result<Report, FetchError> {
+    let snap = snapshot::Snapshot::fetch(&reader, account, home)?;
+    drop(reader);
+    let runs = evaluate::run(&snap, settings);
+    drop(snap);
+    record(writer, account, settings.era, &runs, suppressions, now, average_score)
 }
 
 /// Records the verdicts of `runs` (judged from the account as it is now) in Security Hub:
@@ -94,10 +117,7 @@ pub fn report<A: AwsApi>(
             Some(active) => active,
             None => findings::active(api, &run.region)?,
         };
-        active.sort_by_cached_key(|f| {
-            let control = f.compliance.as_ref().and_then(|c| c.security_control_id.as_deref()).unwrap_or_default();
-            (status::natural(control), f.resources.first().map(|r| r.id.clone()).unwrap_or_default())
-        });
+        active.sort_by_cached_key(|f| (status::natural(&f.control), f.resource.clone()));
         per_region.push((run.region.clone(), run.standards.clone(), active));
     }
     let (controls, score) = status::summarize(era, &per_region, average_score);

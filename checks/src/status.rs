@@ -6,13 +6,13 @@
 
 use std::collections::BTreeMap;
 
-use hubsim_api::model::securityhub as sh;
 use hubsim_api::Era;
 use serde::Serialize;
 
 use crate::catalogue::{catalogue, Severity};
 use crate::control::Compliance;
 use crate::controls;
+use crate::findings::FindingRow;
 
 /// A control's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -75,9 +75,8 @@ impl ControlStatus {
 }
 
 /// Whether a finding counts for control status: active and not suppressed.
-pub fn counts(f: &sh::AwsSecurityFinding) -> bool {
-    f.record_state.as_deref() != Some("ARCHIVED")
-        && f.workflow.as_ref().and_then(|w| w.status.as_deref()) != Some("SUPPRESSED")
+pub fn counts(f: &FindingRow) -> bool {
+    f.record_state.as_deref() != Some("ARCHIVED") && !f.suppressed()
 }
 
 /// One control's row in a report.
@@ -141,7 +140,7 @@ fn percent(passed: usize, with_data: usize) -> Option<u32> {
 /// enabled per region.
 pub fn summarize(
     era: Era,
-    regions: &[(String, Vec<String>, Vec<sh::AwsSecurityFinding>)],
+    regions: &[(String, Vec<String>, Vec<FindingRow>)],
     average: bool,
 ) -> (Vec<ControlRow>, Score) {
     let mut rows: BTreeMap<String, ControlRow> = BTreeMap::new();
@@ -162,9 +161,8 @@ pub fn summarize(
         // The compliance of the findings that count, by control.
         let mut by_control: BTreeMap<&str, Vec<Compliance>> = BTreeMap::new();
         for f in findings.iter().filter(|f| counts(f)) {
-            let Some(c) = f.compliance.as_ref() else { continue };
-            if let (Some(id), Some(status)) = (c.security_control_id.as_deref(), c.status.as_deref()) {
-                by_control.entry(id).or_default().extend(Compliance::parse(status));
+            if let (false, Some(status)) = (f.control.is_empty(), f.compliance.as_deref()) {
+                by_control.entry(f.control.as_str()).or_default().extend(Compliance::parse(status));
             }
         }
         for &(def, entry) in implemented.iter().filter(|(_, e)| e.standards.keys().any(|s| standards.contains(s))) {

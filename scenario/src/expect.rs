@@ -1,6 +1,6 @@
 //! Checking a scenario's `expect` block against a report, with a readable diff.
 
-use hubsim_checks::findings::{reason, resource_matches};
+use hubsim_checks::findings::resource_matches;
 use hubsim_checks::Report;
 
 use crate::ExpectBlock;
@@ -24,21 +24,20 @@ pub fn diff(expected: &ExpectBlock, report: &Report, home: &str) -> Vec<String> 
     }
     for f in &expected.findings {
         let region = f.region.clone().unwrap_or_else(|| home.to_string());
-        let hit = report.findings.iter().find(|x| {
-            x.compliance.as_ref().and_then(|c| c.security_control_id.as_deref()) == Some(f.control.as_str())
-                && x.region.as_deref() == Some(region.as_str())
-                && x.resources.iter().any(|r| resource_matches(&f.resource, &r.id))
-        });
+        let hit = report
+            .findings
+            .iter()
+            .find(|x| x.control == f.control && x.region == region && resource_matches(&f.resource, &x.resource));
         let what = format!("finding {} {region} {}", f.control, f.resource);
         let Some(x) = hit else {
             out.push(format!("{what}: expected {}, but there is no such finding", describe(&f.status, &f.workflow)));
             continue;
         };
-        let status = x.compliance.as_ref().and_then(|c| c.status.clone()).unwrap_or_default();
-        let workflow = x.workflow.as_ref().and_then(|w| w.status.clone()).unwrap_or_default();
+        let status = x.compliance().to_string();
+        let workflow = x.workflow.clone().unwrap_or_default();
         if let Some(want) = &f.status {
             if *want != status {
-                out.push(format!("{what}: expected {want}, got {status} ({})", reason(x)));
+                out.push(format!("{what}: expected {want}, got {status} ({})", x.reason));
             }
         }
         if let Some(want) = &f.workflow {

@@ -4,7 +4,7 @@
 
 use hubsim_checks::findings::Suppress;
 use hubsim_checks::remediate::{Options, Outcome};
-use hubsim_checks::{evaluate_account, FetchError, Report, Settings};
+use hubsim_checks::{evaluate_from, FetchError, Report, Settings};
 use hubsim_simulator::model::Timestamp;
 use hubsim_simulator::sim::BatchApi;
 use hubsim_simulator::{SimError, Simulator};
@@ -112,5 +112,8 @@ fn run(
     let home = settings.account.home_region.clone();
     let suppressions = user_suppressions(&scenario, &home);
     let eval_settings = Settings { era: settings.era, parameters: scenario.parameters.clone(), only };
-    Ok(evaluate_account(sim, &settings.account.id, &home, &eval_settings, &suppressions, &now, average_score)?)
+    // Read from a view of the account as of now (no lock held while reading, no state torn
+    // by other clients' writes), recorded through the simulator one call at a time.
+    let view = sim.read_view()?;
+    Ok(evaluate_from(view, sim, &settings.account.id, &home, &eval_settings, &suppressions, &now, average_score)?)
 }

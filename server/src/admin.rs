@@ -113,7 +113,7 @@ pub fn handle(state: &State, req: &Request) -> Response {
             None => reply(200, json!({"status": "ok", "account": null})),
         }),
         ("POST", "evaluate") => match state.hooks() {
-            Some(hooks) => match state.with_sim(|sim| hooks.evaluate(sim)) {
+            Some(hooks) => match state.with_sim(|sim| state.evaluate(sim, hooks.as_ref())) {
                 Ok(summary) => reply(200, summary),
                 Err(e) => fail(500, e),
             },

@@ -64,9 +64,10 @@ pub struct State {
     hooks: Option<Arc<dyn Hooks>>,
     /// A mutating call succeeded since change-triggered controls last ran.
     changed: std::sync::atomic::AtomicBool,
-    /// Held while the change-triggered controls run: a GetFindings that finds a refresh in
-    /// progress waits for it (and only GetFindings waits), so its answer reflects the account
-    /// as of its call.
+    /// Held while the change-triggered controls run or a full evaluation does: a GetFindings
+    /// that finds a refresh in progress waits for it (and only GetFindings waits), so its
+    /// answer reflects the account as of its call; and findings judged from an older view of
+    /// the account never land after those of a newer one.
     refreshing: Mutex<()>,
     body_limit: usize,
     guard: guard::Guard,
@@ -163,7 +164,8 @@ impl State {
 
     /// Runs the change-triggered controls if the account changed since they last ran (after
     /// any refresh already running, which this waits for). Other calls go on meanwhile: the
-    /// evaluation takes the simulator's lock one call at a time.
+    /// evaluation reads a view of the account that takes no lock, and records its findings
+    /// through the simulator one call at a time, in turn with other callers.
     pub fn refresh_if_changed(&self, sim: &Simulator) {
         if let Some(hooks) = &self.hooks {
             let _one_at_a_time = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
@@ -173,6 +175,20 @@ impl State {
                 }
             }
         }
+    }
+
+    /// Runs every enabled control through `hooks` (`POST /_hubsim/evaluate`), one evaluation
+    /// or refresh at a time: each records findings judged from the account as it was when it
+    /// started, so two running side by side could let the older judgement land last.
+    pub fn evaluate(&self, sim: &Simulator, hooks: &dyn Hooks) -> Result<serde_json::Value, String> {
+        let _one_at_a_time = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
+        // The change-triggered controls run too: what changed before this starts is covered.
+        let changed = self.changed.swap(false, Ordering::Relaxed);
+        let result = hooks.evaluate(sim);
+        if result.is_err() && changed {
+            self.changed.store(true, Ordering::Relaxed);
+        }
+        result
     }
 
     /// The hooks, if the binary installed them.
@@ -264,8 +280,9 @@ mod tests {
     }
 
     impl Hooks for SlowRefresh {
+        /// Answers how many refreshes were done when it started.
         fn evaluate(&self, _sim: &Simulator) -> Result<serde_json::Value, String> {
-            Ok(serde_json::json!({}))
+            Ok(serde_json::json!({"refreshes_done": self.done.load(Ordering::SeqCst)}))
         }
 
         fn refresh(&self, _sim: &Simulator) -> Result<(), String> {
@@ -295,5 +312,27 @@ mod tests {
         assert_eq!(hooks.done.load(Ordering::SeqCst), 1, "returned only once the refresh in progress was done");
         first.join().expect("first caller");
         assert_eq!(hooks.done.load(Ordering::SeqCst), 1, "nothing changed since: one refresh in all");
+    }
+
+    /// A full evaluation that arrives while a refresh runs starts only once it is done (each
+    /// judges the account as of its start, so running side by side the older one's findings
+    /// could be recorded last), and it covers the changes before it: no refresh follows.
+    #[test]
+    fn an_evaluation_waits_for_a_refresh_in_progress() {
+        let (tx, rx) = mpsc::channel();
+        let hooks = Arc::new(SlowRefresh { started: Mutex::new(Some(tx)), done: AtomicUsize::new(0) });
+        let sim = Simulator::in_memory().expect("database");
+        let state = Arc::new(State::new(sim).expect("state").with_hooks(hooks.clone()));
+        let refresh = {
+            let state = state.clone();
+            std::thread::spawn(move || state.with_sim(|sim| state.refresh_if_changed(sim)))
+        };
+        rx.recv().expect("the refresh started");
+        state.mark_changed();
+        let summary = state.with_sim(|sim| state.evaluate(sim, hooks.as_ref())).expect("evaluation");
+        assert_eq!(summary["refreshes_done"], 1, "the evaluation started after the refresh in progress ended");
+        refresh.join().expect("refresh");
+        state.with_sim(|sim| state.refresh_if_changed(sim));
+        assert_eq!(hooks.done.load(Ordering::SeqCst), 1, "the evaluation covered the change before it");
     }
 }

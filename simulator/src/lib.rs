@@ -29,6 +29,7 @@ pub mod sim;
 mod store;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+mod turns;
 mod wildcard;
 
 pub use call_region::is_global_service;
@@ -38,5 +39,5 @@ pub use error::SimError;
 pub use hubsim_api::{memo, model, AwsApi, AwsError, Era};
 pub use operations::{operation_exists, operations, validation_error, OperationInfo};
 pub use settings::Settings;
-pub use sim::{Answer, Batch, Simulator};
+pub use sim::{Answer, Batch, ReadView, Simulator};
 pub use store::{JournalEntry, REFUSAL_KEPT};

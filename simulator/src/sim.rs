@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use hubsim_api::AwsApi;
 use hubsim_model::Operation;
@@ -16,6 +16,7 @@ use crate::lock::FileLock;
 use crate::registry::{registry, Entry, TypedFn};
 use crate::settings::{RunState, Settings};
 use crate::store::{self, Db, Docs, JournalEntry};
+use crate::turns::{TurnGuard, Turns};
 
 const SETTINGS_KEY: &str = "settings";
 const RUN_KEY: &str = "run";
@@ -24,10 +25,12 @@ const RUN_KEY: &str = "run";
 ///
 /// Every mutating call runs in one transaction: if AWS would refuse it, nothing changes.
 /// Calls are serialized through one connection, so concurrent callers never see
-/// "database is locked". A database file is held by one simulator at a time (see
-/// [`Simulator::open`]).
+/// "database is locked"; no caller waits without bound (see [`crate::turns`]: a waiting
+/// caller is passed by at most a few calls besides those queued before it). A long reader (an
+/// evaluation) reads from a [`ReadView`] instead, which takes no lock. A database file is held
+/// by one simulator at a time (see [`Simulator::open`]).
 pub struct Simulator {
-    inner: Mutex<Inner>,
+    inner: Turns<Inner>,
     /// The database file; `None` for an in-memory database.
     path: Option<PathBuf>,
     /// The exclusive hold on the database file, for as long as the simulator lives (across
@@ -66,7 +69,7 @@ impl Simulator {
         let shared = path.as_os_str() != ":memory:";
         let held = if shared { Some(FileLock::acquire(path)?) } else { None };
         let inner = Self::open_inner(path, shared)?;
-        Ok(Simulator { inner: Mutex::new(inner), path: shared.then(|| path.to_path_buf()), _held: held, catalog: None })
+        Ok(Simulator { inner: Turns::new(inner), path: shared.then(|| path.to_path_buf()), _held: held, catalog: None })
     }
 
     fn open_inner(path: &Path, shared: bool) -> Result<Inner, SimError> {
@@ -104,10 +107,10 @@ impl Simulator {
         Self::open(Path::new(":memory:"))
     }
 
-    fn lock(&self) -> MutexGuard<'_, Inner> {
+    fn lock(&self) -> TurnGuard<'_, Inner> {
         // A panic while holding the lock cannot leave a half-applied change (the transaction
         // rolls back when its guard drops), so a poisoned lock is safe to keep using.
-        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let mut inner = self.inner.lock();
         if let Some(known) = inner.shared {
             // Another process may have written the file since: then what was parsed is stale.
             // (If SQLite cannot say, the documents are forgotten too.)
@@ -229,7 +232,7 @@ impl Simulator {
 
     /// Copies the whole database into a new in-memory simulator (for dry runs and snapshots).
     pub fn snapshot(&self) -> Result<Simulator, SimError> {
-        Ok(Simulator { inner: Mutex::new(self.copy_inner()?), path: None, _held: None, catalog: self.catalog.clone() })
+        Ok(Simulator { inner: Turns::new(self.copy_inner()?), path: None, _held: None, catalog: self.catalog.clone() })
     }
 
     /// A copy of the whole database in memory, with its state.
@@ -239,6 +242,33 @@ impl Simulator {
         store::configure(&dest)?;
         store::copy_to(&inner.conn, &mut dest)?;
         Inner::new(dest, false, inner.state.clone())
+    }
+
+    /// A view of the account as it is now, which other callers' later calls do not change and
+    /// which takes no lock while it reads: what a long reader (an evaluation's fetch) reads
+    /// from, so that it sees one consistent state while other callers go on writing. See
+    /// [`ReadView`].
+    ///
+    /// For a file, the view is a second connection in a read transaction (SQLite's WAL keeps
+    /// the snapshot it began with, https://www.sqlite.org/wal.html#concurrency), begun while
+    /// no call runs, with the settings and run state as of then. An in-memory database has no
+    /// second connection: its view is a copy.
+    pub fn read_view(&self) -> Result<ReadView<'_>, SimError> {
+        Ok(ReadView { sim: self, inner: RefCell::new(self.pinned_inner()?) })
+    }
+
+    /// The connection, documents and state of a view of the account as it is now.
+    fn pinned_inner(&self) -> Result<Inner, SimError> {
+        let Some(path) = &self.path else { return self.copy_inner() };
+        // Opened before the lock is taken: only the start of the read waits for other calls.
+        let conn = store::open_reader(path)?;
+        let inner = self.lock();
+        // Between calls every change is committed, so the snapshot the read begins with is the
+        // state `inner` describes.
+        store::begin_read(&conn)?;
+        let state = inner.state.clone();
+        drop(inner);
+        Inner::new(conn, false, state)
     }
 
     /// Copies the whole database into the file at `path` (which must not exist or be empty,
@@ -307,6 +337,51 @@ impl AwsApi for Simulator {
     fn call_derived<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
         let (entry, handler) = typed_entry::<O>()?;
         self.dispatch_journaled(entry, region, TypedCall::<O> { handler, input, check_reads: false }, true)
+    }
+}
+
+/// A view of a simulator's account as it was when [`Simulator::read_view`] made it.
+///
+/// It answers the operations that read ([`AwsApi::call`]) on its own connection, without the
+/// simulator's lock, so other callers' calls go on and do not show in it. An operation that
+/// changes the account (a scanner generating the IAM credential report it then reads) runs
+/// through the simulator, in turn with other callers, and the view then moves to the account
+/// as of after it, so the reader sees its own write (and whatever others wrote before it).
+/// Drop it when done: a file's view holds a read transaction, which keeps SQLite from
+/// checkpointing past it.
+pub struct ReadView<'s> {
+    sim: &'s Simulator,
+    inner: RefCell<Inner>,
+}
+
+impl ReadView<'_> {
+    fn read<O: Operation>(
+        &self,
+        entry: &Entry,
+        handler: TypedFn<O>,
+        region: &str,
+        input: O::Input,
+    ) -> Result<O::Output, AwsError> {
+        let mut inner = self.inner.borrow_mut();
+        let Inner { conn, docs, state, .. } = &mut *inner;
+        let catalog = self.sim.catalog.as_deref();
+        let mut batch =
+            Batch { db: Db { conn, docs }, state, journaling: false, derived: false, new_world: false, catalog };
+        batch.read(entry, region, TypedCall::<O> { handler, input, check_reads: false })
+    }
+}
+
+impl AwsApi for ReadView<'_> {
+    fn call<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
+        let (entry, handler) = typed_entry::<O>()?;
+        if !entry.mutates {
+            return self.read::<O>(entry, handler, region, input);
+        }
+        let output = self.sim.call::<O>(region, input)?;
+        let moved = self.sim.pinned_inner()?;
+        // The old snapshot ends (its connection closes) as the new one takes its place.
+        *self.inner.borrow_mut() = moved;
+        Ok(output)
     }
 }
 

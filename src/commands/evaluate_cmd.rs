@@ -3,13 +3,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Args, ValueEnum};
 use hubsim_checks::catalogue::Severity;
 
-use super::render::{render, Format};
+use super::render::{deliver, write_report, Format};
 use super::scenario::open_db;
-use crate::exit::{emit, run_failure, Failure};
+use crate::exit::{run_failure, Failure};
 use hubsim_scenario::runner;
 
 /// A severity threshold for `--fail-on`.
@@ -63,22 +62,11 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode, Failure> {
     }
     let sim = open_db(&args.db)?;
     let report = runner::evaluate(&sim, args.average_score).map_err(run_failure)?;
-    let text = render(args.format, &report, &[]);
-    match &args.output {
-        Some(path) => std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?,
-        None => emit(&text)?,
-    }
+    deliver(args.output.as_deref(), |out| write_report(out, args.format, &report, &[], &sim))?;
     if let Some(t) = args.fail_on {
         let hit = report.findings.iter().any(|f| {
-            let failed = f.compliance.as_ref().and_then(|c| c.status.as_deref()) == Some("FAILED");
-            let suppressed = f.workflow.as_ref().and_then(|w| w.status.as_deref()) == Some("SUPPRESSED");
-            let sev = f
-                .severity
-                .as_ref()
-                .and_then(|s| s.label.as_deref())
-                .and_then(Severity::parse)
-                .unwrap_or(Severity::Informational);
-            failed && !suppressed && sev >= t.severity()
+            let sev = f.severity.as_deref().and_then(Severity::parse).unwrap_or(Severity::Informational);
+            f.compliance() == "FAILED" && !f.suppressed() && sev >= t.severity()
         });
         if hit {
             return Ok(ExitCode::from(1));

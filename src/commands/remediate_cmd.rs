@@ -9,9 +9,10 @@ use clap::{Args, ValueEnum};
 use hubsim_checks::remediate::{Options, Outcome, Unfixable};
 use hubsim_scenario::runner;
 
-use super::render::{render, score_text, Format};
+use super::render::{deliver, score_text, write_report, Format};
 use super::scenario::open_db;
-use crate::exit::{emit, run_failure, Failure};
+use crate::exit::{run_failure, Failure};
+use hubsim_simulator::AwsApi;
 
 /// `--unfixable` on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -63,15 +64,19 @@ pub fn transcript_lines(o: &Outcome) -> Vec<String> {
     lines
 }
 
-/// Prints an outcome: the before score, then the after report with the transcript.
-pub fn report_outcome(format: Format, o: &Outcome) -> String {
+/// Writes an outcome: the before score, then the after report (of the account behind `api`, as
+/// remediation left it) with the transcript.
+pub fn report_outcome<A: AwsApi>(
+    out: &mut dyn std::io::Write,
+    format: Format,
+    o: &Outcome,
+    api: &A,
+) -> anyhow::Result<()> {
     let lines = transcript_lines(o);
-    match format {
-        Format::Table => {
-            format!("Before remediation:\n{}\n{}", score_text(&o.before), render(format, &o.after, &lines))
-        }
-        _ => render(format, &o.after, &lines),
+    if format == Format::Table {
+        write!(out, "Before remediation:\n{}\n", score_text(&o.before))?;
     }
+    write_report(out, format, &o.after, &lines, api)
 }
 
 /// Runs `hubsim remediate`.
@@ -96,6 +101,6 @@ pub fn run(args: RemediateArgs) -> Result<ExitCode, Failure> {
         ..Default::default()
     };
     let outcome = runner::remediate(&sim, options).map_err(run_failure)?;
-    emit(&report_outcome(args.format, &outcome))?;
+    deliver(None, |out| report_outcome(out, args.format, &outcome, &sim))?;
     Ok(if outcome.converged { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -1,39 +1,38 @@
 //! Output formats (see `hubsim --help`): `table` for people, `json` (a versioned envelope with full
 //! ASFF findings) and `junit` for CI systems.
+//!
+//! A report keeps compact finding rows; the JSON format's full findings are read from Security
+//! Hub page by page as they are written ([`write_report`]), so no format holds every finding
+//! of a large account in memory.
 
 use std::fmt::Write;
+use std::path::Path;
 
+use anyhow::Context;
+use hubsim_checks::findings::{for_each_active, FindingRow};
 use hubsim_checks::{ControlStatus, Report};
-use hubsim_simulator::model::securityhub as sh;
+use hubsim_simulator::AwsApi;
+use serde::ser::{SerializeSeq, Serializer};
+use serde::Serialize;
 use serde_json::json;
+
+use crate::exit::Failure;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// Human-readable: the score, then controls by status and severity with failed resources.
     Table,
-    /// `{"format": 1, "score", "controls", "findings", "transcript"}`.
+    /// `{"format": 1, "score", "controls", "findings", "transcript"}`; `findings` are the active
+    /// control findings as whole ASFF documents, by region, each region's in the order Security
+    /// Hub returns them (written as they are read: large accounts stream, they are not held).
     Json,
     /// One `<testsuite>` per control, one `<testcase>` per (region, resource).
     Junit,
 }
 
-use hubsim_checks::findings::reason;
-
-fn control_of(f: &sh::AwsSecurityFinding) -> &str {
-    f.compliance.as_ref().and_then(|c| c.security_control_id.as_deref()).unwrap_or("")
-}
-
-fn compliance_of(f: &sh::AwsSecurityFinding) -> &str {
-    f.compliance.as_ref().and_then(|c| c.status.as_deref()).unwrap_or("")
-}
-
-fn workflow_of(f: &sh::AwsSecurityFinding) -> &str {
-    f.workflow.as_ref().and_then(|w| w.status.as_deref()).unwrap_or("NEW")
-}
-
-fn resource_of(f: &sh::AwsSecurityFinding) -> &str {
-    f.resources.first().map(|r| r.id.as_str()).unwrap_or("")
+fn workflow_of(f: &FindingRow) -> &str {
+    f.workflow.as_deref().unwrap_or("NEW")
 }
 
 /// The score line(s) every format that shows a score carries.
@@ -68,27 +67,15 @@ pub fn table(r: &Report, transcript: &[String]) -> String {
     let _ = writeln!(out, "{:<14} {:<9} {:<9} TITLE", "CONTROL", "SEVERITY", "STATUS");
     for c in &r.controls {
         let _ = writeln!(out, "{:<14} {:<9} {:<9} {}", c.id, c.severity, c.status.as_str(), c.title);
-        for f in r.findings.iter().filter(|f| control_of(f) == c.id) {
+        for f in r.findings.iter().filter(|f| f.control == c.id) {
             let wf = workflow_of(f);
-            match (compliance_of(f), wf) {
+            match (f.compliance(), wf) {
                 (_, "SUPPRESSED") => {
-                    let note = f.note.as_ref().map(|n| n.text.as_str()).unwrap_or("");
-                    let _ = writeln!(
-                        out,
-                        "    SUPPRESSED {} {}: {note}",
-                        f.region.as_deref().unwrap_or(""),
-                        resource_of(f)
-                    );
+                    let note = f.note.as_deref().unwrap_or("");
+                    let _ = writeln!(out, "    SUPPRESSED {} {}: {note}", f.region, f.resource);
                 }
                 ("FAILED" | "WARNING" | "NOT_AVAILABLE", _) => {
-                    let _ = writeln!(
-                        out,
-                        "    {} {} {}: {}",
-                        compliance_of(f),
-                        f.region.as_deref().unwrap_or(""),
-                        resource_of(f),
-                        reason(f)
-                    );
+                    let _ = writeln!(out, "    {} {} {}: {}", f.compliance(), f.region, f.resource, f.reason);
                 }
                 _ => {}
             }
@@ -114,8 +101,9 @@ fn status_json(s: ControlStatus) -> &'static str {
     s.as_str()
 }
 
-/// The JSON envelope.
-pub fn json(r: &Report, transcript: &[String]) -> String {
+/// The JSON envelope, `{"format": 1, "score", "controls", "findings", "transcript"}`, written to
+/// `out` with the full findings read from `api`'s Security Hub region by region, page by page.
+pub fn json<A: AwsApi>(out: &mut dyn std::io::Write, r: &Report, transcript: &[String], api: &A) -> anyhow::Result<()> {
     let controls: Vec<serde_json::Value> = r
         .controls
         .iter()
@@ -127,16 +115,70 @@ pub fn json(r: &Report, transcript: &[String]) -> String {
             })
         })
         .collect();
-    let envelope = json!({
-        "format": 1,
-        "score": r.score,
-        "controls": controls,
-        "findings": r.findings,
-        "transcript": transcript,
-    });
-    let mut text = serde_json::to_string_pretty(&envelope).unwrap_or_else(|_| "{}".into());
-    text.push('\n');
-    text
+    let mut regions: Vec<&str> = Vec::new();
+    for f in &r.findings {
+        if regions.last() != Some(&f.region.as_str()) {
+            regions.push(&f.region);
+        }
+    }
+    let envelope = Envelope {
+        format: 1,
+        score: &r.score,
+        controls,
+        findings: Findings { api, regions, expected: r.findings.len() },
+        transcript,
+    };
+    serde_json::to_writer_pretty(&mut *out, &envelope)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// The JSON format's envelope.
+#[derive(Serialize)]
+#[serde(bound = "")]
+struct Envelope<'a, A: AwsApi> {
+    format: u32,
+    score: &'a hubsim_checks::Score,
+    controls: Vec<serde_json::Value>,
+    findings: Findings<'a, A>,
+    transcript: &'a [String],
+}
+
+/// The report's findings in full, serialized as they are read from Security Hub: the regions
+/// in the report's order, each region's findings in the order Security Hub returns them.
+struct Findings<'a, A: AwsApi> {
+    api: &'a A,
+    regions: Vec<&'a str>,
+    /// How many the report holds (Security Hub must still hold as many).
+    expected: usize,
+}
+
+impl<A: AwsApi> Serialize for Findings<'_, A> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        let mut seq = serializer.serialize_seq(None)?;
+        let mut written = 0;
+        let mut failed = None;
+        for region in &self.regions {
+            for_each_active(self.api, region, |f| {
+                if failed.is_none() {
+                    written += 1;
+                    failed = seq.serialize_element(&f).err();
+                }
+            })
+            .map_err(|e| S::Error::custom(format!("reading the findings: {e}")))?;
+            if let Some(e) = failed {
+                return Err(e);
+            }
+        }
+        if written != self.expected {
+            return Err(S::Error::custom(format!(
+                "Security Hub holds {written} active control findings, the report {}",
+                self.expected
+            )));
+        }
+        seq.end()
+    }
 }
 
 fn xml_escape(s: &str) -> String {
@@ -160,13 +202,10 @@ fn xml_escape(s: &str) -> String {
 pub fn junit(r: &Report) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"hubsim\">\n");
     for c in &r.controls {
-        let findings: Vec<&sh::AwsSecurityFinding> = r.findings.iter().filter(|f| control_of(f) == c.id).collect();
-        let failures =
-            findings.iter().filter(|f| compliance_of(f) == "FAILED" && workflow_of(f) != "SUPPRESSED").count();
-        let skipped = findings
-            .iter()
-            .filter(|f| workflow_of(f) == "SUPPRESSED" || matches!(compliance_of(f), "WARNING" | "NOT_AVAILABLE"))
-            .count();
+        let findings: Vec<&FindingRow> = r.findings.iter().filter(|f| f.control == c.id).collect();
+        let failures = findings.iter().filter(|f| f.compliance() == "FAILED" && !f.suppressed()).count();
+        let skipped =
+            findings.iter().filter(|f| f.suppressed() || matches!(f.compliance(), "WARNING" | "NOT_AVAILABLE")).count();
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\">",
@@ -174,22 +213,19 @@ pub fn junit(r: &Report) -> String {
             findings.len()
         );
         for f in findings {
-            let name = format!("{} {} {}", c.id, f.region.as_deref().unwrap_or(""), resource_of(f));
+            let name = format!("{} {} {}", c.id, f.region, f.resource);
             let _ = write!(out, "    <testcase classname=\"{}\" name=\"{}\"", xml_escape(&c.id), xml_escape(&name));
-            if workflow_of(f) == "SUPPRESSED" {
-                let note = f.note.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+            if f.suppressed() {
+                let note = f.note.clone().unwrap_or_default();
                 let _ = writeln!(out, ">\n      <skipped message=\"{}\"/>\n    </testcase>", xml_escape(&note));
             } else {
-                match compliance_of(f) {
+                match f.compliance() {
                     "FAILED" => {
-                        let _ = writeln!(
-                            out,
-                            ">\n      <failure message=\"{}\"/>\n    </testcase>",
-                            xml_escape(&reason(f))
-                        );
+                        let _ =
+                            writeln!(out, ">\n      <failure message=\"{}\"/>\n    </testcase>", xml_escape(&f.reason));
                     }
                     "WARNING" | "NOT_AVAILABLE" => {
-                        let msg = format!("{}: {}", compliance_of(f), reason(f));
+                        let msg = format!("{}: {}", f.compliance(), f.reason);
                         let _ = writeln!(out, ">\n      <skipped message=\"{}\"/>\n    </testcase>", xml_escape(&msg));
                     }
                     _ => {
@@ -204,11 +240,56 @@ pub fn junit(r: &Report) -> String {
     out
 }
 
-/// Renders `r` in `format`.
-pub fn render(format: Format, r: &Report, transcript: &[String]) -> String {
+/// Writes `r` in `format` to `out`; the JSON format reads the full findings from `api`, the
+/// account the report was made of.
+pub fn write_report<A: AwsApi>(
+    out: &mut dyn std::io::Write,
+    format: Format,
+    r: &Report,
+    transcript: &[String],
+    api: &A,
+) -> anyhow::Result<()> {
     match format {
-        Format::Table => table(r, transcript),
-        Format::Json => json(r, transcript),
-        Format::Junit => junit(r),
+        Format::Table => Ok(out.write_all(table(r, transcript).as_bytes())?),
+        Format::Json => json(out, r, transcript, api),
+        Format::Junit => Ok(out.write_all(junit(r).as_bytes())?),
     }
+}
+
+/// Runs `write` on the file at `path` (created or truncated), or on standard output; a reader
+/// of standard output that went away (`hubsim ... | head`) is not an error: the rest of the
+/// output is dropped.
+pub fn deliver(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
+) -> Result<(), Failure> {
+    use std::io::Write as _;
+    match path {
+        Some(path) => {
+            let file = std::fs::File::create(path).with_context(|| format!("writing {}", path.display()))?;
+            let mut out = std::io::BufWriter::new(file);
+            write(&mut out).and_then(|()| Ok(out.flush()?)).with_context(|| format!("writing {}", path.display()))?;
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = write(&mut out).and_then(|()| Ok(out.flush()?));
+            if let Err(e) = written {
+                if !broken_pipe(&e) {
+                    return Err(Failure::Internal(e.context("writing to standard output")));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether `e` is a write to a pipe whose reader went away.
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(|json| json.io_error_kind())
+                .is_some_and(|kind| kind == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -8,9 +8,9 @@ use clap::Args;
 use hubsim_scenario::{self as scenario, LoadOptions};
 use hubsim_simulator::Simulator;
 
-use super::render::{render, Format};
+use super::render::{deliver, write_report, Format};
 use super::scenario::{invalid, read, with_catalog};
-use crate::exit::{emit, run_failure, Failure};
+use crate::exit::{run_failure, Failure};
 use hubsim_scenario::{expect, runner};
 
 /// Options of `hubsim run`.
@@ -53,14 +53,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
     let report = runner::evaluate(&sim, args.average_score).map_err(run_failure)?;
     let outcome =
         if args.remediate { Some(runner::remediate(&sim, Default::default()).map_err(run_failure)?) } else { None };
-    let text = match &outcome {
-        Some(o) => super::remediate_cmd::report_outcome(args.format, o),
-        None => render(args.format, &report, &[]),
-    };
-    match &args.output {
-        Some(path) => std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?,
-        None => emit(&text)?,
-    }
+    deliver(args.output.as_deref(), |out| match &outcome {
+        Some(o) => super::remediate_cmd::report_outcome(out, args.format, o, &sim),
+        None => write_report(out, args.format, &report, &[], &sim),
+    })?;
     let home = s.account.home();
     // The stored envelope has the expectations' references resolved.
     let resolved = runner::envelope(&sim).map_err(run_failure)?;

@@ -163,11 +163,7 @@ impl hubsim_server::Hooks for Evaluator {
             .iter()
             .map(|c| json!({"id": c.id, "severity": c.severity, "status": c.status.as_str()}))
             .collect();
-        let failed = report
-            .findings
-            .iter()
-            .filter(|f| f.compliance.as_ref().and_then(|c| c.status.as_deref()) == Some("FAILED"))
-            .count();
+        let failed = report.findings.iter().filter(|f| f.compliance() == "FAILED").count();
         Ok(json!({
             "score": serde_json::to_value(&report.score).map_err(|e| e.to_string())?,
             "controls": controls,

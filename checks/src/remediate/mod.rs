@@ -345,13 +345,9 @@ fn failing(report: &Report, filter: &[String], plan: &Plan) -> Vec<Key> {
         .findings
         .iter()
         .filter(|f| status::counts(f))
-        .filter(|f| f.compliance.as_ref().and_then(|c| c.status.as_deref()) == Some("FAILED"))
-        .filter_map(|f| {
-            let control = f.compliance.as_ref()?.security_control_id.clone()?;
-            let region = f.region.clone()?;
-            let resource = f.resources.first()?.id.clone();
-            Some((control, region, resource))
-        })
+        .filter(|f| f.compliance() == "FAILED")
+        .filter(|f| !f.control.is_empty() && !f.region.is_empty())
+        .map(|f| (f.control.clone(), f.region.clone(), f.resource.clone()))
         .filter(|(c, _, _)| filter.is_empty() || filter.contains(c))
         .collect();
     out.sort_by(|a, b| (plan.rank(&a.0), &a.1, &a.2).cmp(&(plan.rank(&b.0), &b.1, &b.2)));
@@ -403,14 +399,8 @@ pub fn remediate<A: AwsApi>(
     let suppressed: BTreeSet<Key> = before
         .findings
         .iter()
-        .filter(|f| f.workflow.as_ref().and_then(|w| w.status.as_deref()) == Some("SUPPRESSED"))
-        .filter_map(|f| {
-            Some((
-                f.compliance.as_ref()?.security_control_id.clone()?,
-                f.region.clone()?,
-                f.resources.first()?.id.clone(),
-            ))
-        })
+        .filter(|f| f.suppressed() && !f.control.is_empty() && !f.region.is_empty())
+        .map(|f| (f.control.clone(), f.region.clone(), f.resource.clone()))
         .collect();
     let mut attempted: BTreeSet<String> = BTreeSet::new();
     let mut unfixable: Vec<(Key, Justification)> = Vec::new();
@@ -544,7 +534,7 @@ pub fn remediate<A: AwsApi>(
         // account is not judged again.
         let mut known = findings::ActiveByRegion::new();
         for f in &report.findings {
-            known.entry(f.region.clone().unwrap_or_default()).or_default().push(f.clone());
+            known.entry(f.region.clone()).or_default().push(f.clone());
         }
         findings::suppress_known(api, &to_suppress, &mut known)?;
         let mut after = crate::report(api, settings.era, &runs, known, false)?;

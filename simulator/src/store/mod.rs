@@ -46,6 +46,24 @@ pub fn open(path: &Path) -> Result<Connection, SimError> {
     Ok(conn)
 }
 
+/// Opens a second, read-only connection to the database file `path`, which a simulator holds
+/// (its schema is current already): what a [`crate::sim::ReadView`] reads through.
+pub(crate) fn open_reader(path: &Path) -> Result<Connection, SimError> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    configure(&conn)?;
+    conn.pragma_update(None, "query_only", true)?;
+    Ok(conn)
+}
+
+/// Begins a read transaction on `conn` and reads once, so that the snapshot it sees is fixed
+/// now (a deferred transaction takes its snapshot at its first read), until it ends.
+pub(crate) fn begin_read(conn: &Connection) -> Result<(), SimError> {
+    conn.execute_batch("BEGIN DEFERRED")?;
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))?;
+    Ok(())
+}
+
 /// `path` with `suffix` appended to its file name (`state.db` → `state.db-wal`).
 pub(crate) fn with_suffix(path: &Path, suffix: &str) -> std::path::PathBuf {
     let mut s = path.as_os_str().to_owned();
