@@ -135,7 +135,7 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
         .into_iter()
         .find(|j| note == j.text())
         {
-            check_credential_justification(&j, &control, &resource, after).map_err(|e| format!("{at}: {e}"))?;
+            check_credential_justification(&j, control, resource, after).map_err(|e| format!("{at}: {e}"))?;
         } else if let Some(rest) = note.strip_prefix("The alarm topic ") {
             ensure!(
                 control.starts_with("CloudWatch.") || control == "IAM.20",
@@ -147,7 +147,7 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
                 "{at}: suppressed as unconfirmed, but topic {topic} has no subscription or a confirmed one"
             );
         } else if let Some(held) =
-            state_iam_policies::check_justification(&note, &control, &resource, &after.iam_policies)
+            state_iam_policies::check_justification(&note, control, resource, &after.iam_policies)
         {
             held.map_err(|e| format!("{at}: {e}"))?;
         } else if let Some(rest) = note.strip_prefix("hubsim's fix was refused: ") {
