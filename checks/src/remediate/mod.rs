@@ -135,16 +135,9 @@ impl Justification {
     fn refreshed(&self, snapshot: &Snapshot, resource: &str) -> Justification {
         let iam = &snapshot.global.iam_policies;
         match self {
-            Justification::LogSink { bucket, .. } => Justification::LogSink {
-                bucket: bucket.clone(),
-                sources: snapshot
-                    .global
-                    .buckets
-                    .iter()
-                    .filter(|b| &b.name != bucket && b.logging.as_ref().is_some_and(|l| &l.target_bucket == bucket))
-                    .map(|b| b.name.clone())
-                    .collect(),
-            },
+            Justification::LogSink { bucket, .. } => {
+                Justification::LogSink { bucket: bucket.clone(), sources: support::log_sources(snapshot, bucket) }
+            }
             Justification::AdminPolicy { .. } => Justification::AdminPolicy {
                 policy: resource.to_string(),
                 attachments: iam.policies.iter().find(|p| p.arn == resource).map_or(-1, |p| p.attachment_count),

@@ -10,6 +10,7 @@ use serde_json::json;
 
 use super::fixer::Fixer;
 use super::Failed;
+use crate::snapshot::Snapshot;
 
 /// Names of what the remediator creates.
 pub mod names {
@@ -94,6 +95,39 @@ pub fn access_log_bucket<A: AwsApi>(f: &mut Fixer<'_, A>, region: &str) -> Resul
         put_policy(f, region, &name, statements)?;
     }
     Ok(name)
+}
+
+/// Turns on server access logging of `bucket` into the region's access-log bucket (made when
+/// absent), each source under its own prefix.
+pub fn log_to_access_log_bucket<A: AwsApi>(f: &mut Fixer<'_, A>, region: &str, bucket: &str) -> Result<(), Failed> {
+    let target = access_log_bucket(f, region)?;
+    f.call::<s3::PutBucketLogging>(
+        region,
+        s3::PutBucketLoggingRequest {
+            bucket: bucket.into(),
+            bucket_logging_status: s3::BucketLoggingStatus {
+                logging_enabled: Some(s3::LoggingEnabled {
+                    target_bucket: target,
+                    target_prefix: format!("{bucket}/"),
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        },
+    )?;
+    Ok(())
+}
+
+/// The buckets other than `bucket` whose server access logs go to `bucket` (a log sink's
+/// sources, which its justification names).
+pub fn log_sources(snapshot: &Snapshot, bucket: &str) -> Vec<String> {
+    snapshot
+        .global
+        .buckets
+        .iter()
+        .filter(|b| b.name != bucket && b.logging.as_ref().is_some_and(|l| l.target_bucket == bucket))
+        .map(|b| b.name.clone())
+        .collect()
 }
 
 /// The CloudTrail bucket, with the policy CloudTrail needs before CreateTrail.

@@ -172,30 +172,10 @@ fn cloudtrail_7<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<
         return Ok(Done::Applied);
     }
     if bucket == support::names::access_logs(&f.account, region) {
-        let sources = snap
-            .global
-            .buckets
-            .iter()
-            .filter(|b| b.name != bucket && b.logging.as_ref().is_some_and(|l| l.target_bucket == bucket))
-            .map(|b| b.name.clone())
-            .collect();
+        let sources = support::log_sources(snap, bucket);
         return Ok(Done::Unfixable(Justification::LogSink { bucket: bucket.to_string(), sources }));
     }
-    let sink = support::access_log_bucket(f, region)?;
-    f.call::<s3::PutBucketLogging>(
-        region,
-        s3::PutBucketLoggingRequest {
-            bucket: bucket.into(),
-            bucket_logging_status: s3::BucketLoggingStatus {
-                logging_enabled: Some(s3::LoggingEnabled {
-                    target_bucket: sink,
-                    target_prefix: format!("{bucket}/"),
-                    ..Default::default()
-                }),
-            },
-            ..Default::default()
-        },
-    )?;
+    support::log_to_access_log_bucket(f, region, bucket)?;
     Ok(Done::Applied)
 }
 

@@ -196,32 +196,12 @@ fn s3_8<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Fa
 
 fn s3_9<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
     let (snap, region, bucket) = (target.snapshot, target.region, bucket_name(target.resource));
-    let sources: Vec<String> = snap
-        .global
-        .buckets
-        .iter()
-        .filter(|b| b.name != bucket && b.logging.as_ref().is_some_and(|l| l.target_bucket == bucket))
-        .map(|b| b.name.clone())
-        .collect();
+    let sources = support::log_sources(snap, bucket);
     let sink = support::names::access_logs(&f.account, region);
     if !sources.is_empty() || bucket == sink {
         return Ok(Done::Unfixable(Justification::LogSink { bucket: bucket.to_string(), sources }));
     }
-    let target = support::access_log_bucket(f, region)?;
-    f.call::<s3::PutBucketLogging>(
-        region,
-        s3::PutBucketLoggingRequest {
-            bucket: bucket.into(),
-            bucket_logging_status: s3::BucketLoggingStatus {
-                logging_enabled: Some(s3::LoggingEnabled {
-                    target_bucket: target,
-                    target_prefix: format!("{bucket}/"),
-                    ..Default::default()
-                }),
-            },
-            ..Default::default()
-        },
-    )?;
+    support::log_to_access_log_bucket(f, region, bucket)?;
     Ok(Done::Applied)
 }
 
