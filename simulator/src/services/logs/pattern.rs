@@ -89,17 +89,8 @@ fn tokens(s: &str) -> Result<Vec<Token<'_>>, String> {
                 i = end;
             }
             b'"' => {
-                let mut j = i + 1;
-                loop {
-                    match b.get(j) {
-                        None => return Err(format!("the string opened at {i} is not closed")),
-                        Some(b'\\') => j += 2,
-                        Some(b'"') => break,
-                        Some(_) => j += 1,
-                    }
-                }
                 out.push(Token::Quoted);
-                i = j + 1;
+                i = closing_quote(b, i)? + 1;
             }
             b'%' => {
                 let end = s[i + 1..].find('%').ok_or_else(|| format!("the regex opened at {i} is not closed"))?;
@@ -292,6 +283,20 @@ fn space_delimited(body: &str) -> Result<(), String> {
 }
 
 /// A text pattern: terms, quoted phrases, `?` / `-` prefixed terms and regexes.
+/// The index of the quote that closes the string opened at `open` (a backslash escapes the
+/// byte after it).
+fn closing_quote(b: &[u8], open: usize) -> Result<usize, String> {
+    let mut j = open + 1;
+    loop {
+        match b.get(j) {
+            None => return Err(format!("the string opened at {open} is not closed")),
+            Some(b'\\') => j += 2,
+            Some(b'"') => return Ok(j),
+            Some(_) => j += 1,
+        }
+    }
+}
+
 fn text(t: &str) -> Result<(), String> {
     let b = t.as_bytes();
     let mut i = 0;
@@ -299,16 +304,7 @@ fn text(t: &str) -> Result<(), String> {
         match b[i] {
             b' ' | b'\t' | b'\n' | b'\r' => i += 1,
             b'"' => {
-                let mut j = i + 1;
-                loop {
-                    match b.get(j) {
-                        None => return Err(format!("the string opened at {i} is not closed")),
-                        Some(b'\\') => j += 2,
-                        Some(b'"') => break,
-                        Some(_) => j += 1,
-                    }
-                }
-                i = j + 1;
+                i = closing_quote(b, i)? + 1;
             }
             b'%' => {
                 let end = t[i + 1..].find('%').ok_or_else(|| format!("the regex opened at {i} is not closed"))?;
