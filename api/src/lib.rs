@@ -32,3 +32,15 @@ pub trait AwsApi {
         self.call::<O>(region, input)
     }
 }
+
+/// A borrowed API is the API: callers that take an API by value (a read view they drop when
+/// done) also take a reference to one that lives on.
+impl<T: AwsApi + ?Sized> AwsApi for &T {
+    fn call<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
+        (**self).call::<O>(region, input)
+    }
+
+    fn call_derived<O: Operation>(&self, region: &str, input: O::Input) -> Result<O::Output, AwsError> {
+        (**self).call_derived::<O>(region, input)
+    }
+}

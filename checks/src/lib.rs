@@ -52,10 +52,7 @@ pub fn evaluate_account<A: AwsApi>(
     now: &str,
     average_score: bool,
 ) -> Result<Report, FetchError> {
-    let snap = snapshot::Snapshot::fetch(api, account, home)?;
-    let runs = evaluate::run(&snap, settings);
-    drop(snap);
-    record(api, account, settings.era, &runs, suppressions, now, average_score)
+    evaluate_from(api, api, account, home, settings, suppressions, now, average_score)
 }
 
 /// [`evaluate_account`] reading the account through `reader` and recording the findings
