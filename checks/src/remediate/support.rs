@@ -97,6 +97,31 @@ pub fn access_log_bucket<A: AwsApi>(f: &mut Fixer<'_, A>, region: &str) -> Resul
     Ok(name)
 }
 
+/// Turns on all four Block Public Access settings of `bucket` (S3.8's fix, and CloudTrail.6's on
+/// the trail's bucket), with `note` in the transcript.
+pub fn block_bucket_public_access<A: AwsApi>(
+    f: &mut Fixer<'_, A>,
+    region: &str,
+    bucket: &str,
+    note: Option<String>,
+) -> Result<(), Failed> {
+    f.call_noted::<s3::PutPublicAccessBlock>(
+        region,
+        s3::PutPublicAccessBlockRequest {
+            bucket: bucket.into(),
+            public_access_block_configuration: s3::PublicAccessBlockConfiguration {
+                block_public_acls: Some(true),
+                ignore_public_acls: Some(true),
+                block_public_policy: Some(true),
+                restrict_public_buckets: Some(true),
+            },
+            ..Default::default()
+        },
+        note,
+    )?;
+    Ok(())
+}
+
 /// Turns on server access logging of `bucket` into the region's access-log bucket (made when
 /// absent), each source under its own prefix.
 pub fn log_to_access_log_bucket<A: AwsApi>(f: &mut Fixer<'_, A>, region: &str, bucket: &str) -> Result<(), Failed> {

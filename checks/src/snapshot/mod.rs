@@ -194,7 +194,8 @@ fn fetch_global<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Global,
     let root_arn = format!("arn:aws:iam::{account}:root");
     let root_virtual_mfa =
         virtual_devices.virtual_mfa_devices.iter().any(|d| d.user.as_ref().is_some_and(|u| u.arn == root_arn));
-    let root_password = root_password_enabled(api, home)?;
+    let credentials = iam_credentials::fetch(api, home)?;
+    let root_password = credentials.root.as_ref().is_some_and(|r| r.password_enabled);
     let account_public_access_block = optional(
         api.call::<s3control::GetPublicAccessBlock>(
             home,
@@ -207,7 +208,6 @@ fn fetch_global<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Global,
     .and_then(|r| r.public_access_block_configuration);
     let buckets = fetch_buckets(api, home)?;
     let bucket_acls = s3_access::fetch_acls(api, &buckets)?;
-    let credentials = iam_credentials::fetch(api, home)?;
     let iam_policies = iam_policies::fetch(api, home)?;
     Ok(Global {
         account: account.to_string(),
@@ -222,28 +222,6 @@ fn fetch_global<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Global,
         credentials,
         iam_policies,
     })
-}
-
-/// Reads root's `password_enabled` from the credential report, generating one when none is
-/// ready (as Prowler and other scanners do).
-fn root_password_enabled<A: AwsApi>(api: &A, home: &str) -> Result<bool, FetchError> {
-    let mut report = api.call::<iam::GetCredentialReport>(home, Default::default());
-    if matches!(&report, Err(e) if e.code == "ReportNotPresent" || e.code == "ReportExpired") {
-        api.call::<iam::GenerateCredentialReport>(home, Default::default()).map_err(fail("credential report", home))?;
-        report = api.call::<iam::GetCredentialReport>(home, Default::default());
-    }
-    let report = report.map_err(fail("credential report", home))?;
-    let content = report.content.map(|b| String::from_utf8_lossy(&b.0).into_owned()).unwrap_or_default();
-    let mut lines = content.lines();
-    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
-    let col = header.iter().position(|h| *h == "password_enabled");
-    for line in lines {
-        let cells: Vec<&str> = line.split(',').collect();
-        if cells.first() == Some(&"<root_account>") {
-            return Ok(col.and_then(|c| cells.get(c)).is_some_and(|v| *v == "true"));
-        }
-    }
-    Ok(false)
 }
 
 fn fetch_buckets<A: AwsApi>(api: &A, home: &str) -> Result<Vec<BucketView>, FetchError> {

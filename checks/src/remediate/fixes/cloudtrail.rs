@@ -137,18 +137,10 @@ fn cloudtrail_6<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<
     if all_on {
         return Ok(Done::Applied);
     }
-    f.call_noted::<s3::PutPublicAccessBlock>(
+    support::block_bucket_public_access(
+        f,
         region,
-        s3::PutPublicAccessBlockRequest {
-            bucket: bucket.into(),
-            public_access_block_configuration: s3::PublicAccessBlockConfiguration {
-                block_public_acls: Some(true),
-                ignore_public_acls: Some(true),
-                block_public_policy: Some(true),
-                restrict_public_buckets: Some(true),
-            },
-            ..Default::default()
-        },
+        bucket,
         Some(format!(
             "CloudTrail.6 demands that the trail's bucket {bucket} not be public: S3 now ignores its public ACL \
              grants and restricts its public policy statements; both are kept as written"

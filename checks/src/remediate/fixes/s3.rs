@@ -178,19 +178,7 @@ fn s3_5<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Fa
 }
 
 fn s3_8<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
-    f.call::<s3::PutPublicAccessBlock>(
-        target.region,
-        s3::PutPublicAccessBlockRequest {
-            bucket: bucket_name(target.resource).into(),
-            public_access_block_configuration: s3::PublicAccessBlockConfiguration {
-                block_public_acls: Some(true),
-                ignore_public_acls: Some(true),
-                block_public_policy: Some(true),
-                restrict_public_buckets: Some(true),
-            },
-            ..Default::default()
-        },
-    )?;
+    support::block_bucket_public_access(f, target.region, bucket_name(target.resource), None)?;
     Ok(Done::Applied)
 }
 
