@@ -21,6 +21,7 @@ fn every_typed_struct_matches_its_model_shape() {
         ("s3control", hubsim_model::s3control::SHAPES),
         ("securityhub", hubsim_model::securityhub::SHAPES),
         ("sns", hubsim_model::sns::SHAPES),
+        ("sqs", hubsim_model::sqs::SHAPES),
         ("sts", hubsim_model::sts::SHAPES),
     ];
     let mut checked = 0;

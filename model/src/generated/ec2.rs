@@ -10,6 +10,46 @@ use serde::{Deserialize, Serialize};
 use crate::value::{Blob, Document, Timestamp};
 use crate::{Empty, Operation, Shape};
 
+/// The `AllocateAddress` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AllocateAddress;
+impl Operation for AllocateAddress {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "AllocateAddress";
+    type Input = AllocateAddressRequest;
+    type Output = AllocateAddressResult;
+}
+
+/// The `AssociateAddress` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AssociateAddress;
+impl Operation for AssociateAddress {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "AssociateAddress";
+    type Input = AssociateAddressRequest;
+    type Output = AssociateAddressResult;
+}
+
+/// The `AttachNetworkInterface` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AttachNetworkInterface;
+impl Operation for AttachNetworkInterface {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "AttachNetworkInterface";
+    type Input = AttachNetworkInterfaceRequest;
+    type Output = AttachNetworkInterfaceResult;
+}
+
+/// The `AttachVolume` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AttachVolume;
+impl Operation for AttachVolume {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "AttachVolume";
+    type Input = AttachVolumeRequest;
+    type Output = VolumeAttachment;
+}
+
 /// The `AuthorizeSecurityGroupEgress` operation of ec2.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AuthorizeSecurityGroupEgress;
@@ -30,6 +70,36 @@ impl Operation for AuthorizeSecurityGroupIngress {
     type Output = AuthorizeSecurityGroupIngressResult;
 }
 
+/// The `CancelSpotFleetRequests` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CancelSpotFleetRequests;
+impl Operation for CancelSpotFleetRequests {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "CancelSpotFleetRequests";
+    type Input = CancelSpotFleetRequestsRequest;
+    type Output = CancelSpotFleetRequestsResponse;
+}
+
+/// The `CreateClientVpnEndpoint` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateClientVpnEndpoint;
+impl Operation for CreateClientVpnEndpoint {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "CreateClientVpnEndpoint";
+    type Input = CreateClientVpnEndpointRequest;
+    type Output = CreateClientVpnEndpointResult;
+}
+
+/// The `CreateCustomerGateway` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateCustomerGateway;
+impl Operation for CreateCustomerGateway {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "CreateCustomerGateway";
+    type Input = CreateCustomerGatewayRequest;
+    type Output = CreateCustomerGatewayResult;
+}
+
 /// The `CreateFlowLogs` operation of ec2.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreateFlowLogs;
@@ -38,6 +108,26 @@ impl Operation for CreateFlowLogs {
     const NAME: &'static str = "CreateFlowLogs";
     type Input = CreateFlowLogsRequest;
     type Output = CreateFlowLogsResult;
+}
+
+/// The `CreateLaunchTemplate` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateLaunchTemplate;
+impl Operation for CreateLaunchTemplate {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "CreateLaunchTemplate";
+    type Input = CreateLaunchTemplateRequest;
+    type Output = CreateLaunchTemplateResult;
+}
+
+/// The `CreateLaunchTemplateVersion` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateLaunchTemplateVersion;
+impl Operation for CreateLaunchTemplateVersion {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "CreateLaunchTemplateVersion";
+    type Input = CreateLaunchTemplateVersionRequest;
+    type Output = CreateLaunchTemplateVersionResult;
 }
 
 /// The `CreateNetworkAcl` operation of ec2.
@@ -60,6 +150,16 @@ impl Operation for CreateNetworkAclEntry {
     type Output = Empty;
 }
 
+/// The `CreateNetworkInterface` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateNetworkInterface;
+impl Operation for CreateNetworkInterface {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "CreateNetworkInterface";
+    type Input = CreateNetworkInterfaceRequest;
+    type Output = CreateNetworkInterfaceResult;
+}
+
 /// The `CreateSecurityGroup` operation of ec2.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreateSecurityGroup;
@@ -68,6 +168,16 @@ impl Operation for CreateSecurityGroup {
     const NAME: &'static str = "CreateSecurityGroup";
     type Input = CreateSecurityGroupRequest;
     type Output = CreateSecurityGroupResult;
+}
+
+/// The `CreateSnapshot` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateSnapshot;
+impl Operation for CreateSnapshot {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "CreateSnapshot";
+    type Input = CreateSnapshotRequest;
+    type Output = Snapshot;
 }
 
 /// The `CreateSubnet` operation of ec2.
@@ -90,6 +200,26 @@ impl Operation for CreateTags {
     type Output = Empty;
 }
 
+/// The `CreateTransitGateway` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateTransitGateway;
+impl Operation for CreateTransitGateway {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "CreateTransitGateway";
+    type Input = CreateTransitGatewayRequest;
+    type Output = CreateTransitGatewayResult;
+}
+
+/// The `CreateVolume` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateVolume;
+impl Operation for CreateVolume {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "CreateVolume";
+    type Input = CreateVolumeRequest;
+    type Output = Volume;
+}
+
 /// The `CreateVpc` operation of ec2.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreateVpc;
@@ -110,6 +240,46 @@ impl Operation for CreateVpcEndpoint {
     type Output = CreateVpcEndpointResult;
 }
 
+/// The `CreateVpnConnection` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateVpnConnection;
+impl Operation for CreateVpnConnection {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "CreateVpnConnection";
+    type Input = CreateVpnConnectionRequest;
+    type Output = CreateVpnConnectionResult;
+}
+
+/// The `CreateVpnGateway` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateVpnGateway;
+impl Operation for CreateVpnGateway {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "CreateVpnGateway";
+    type Input = CreateVpnGatewayRequest;
+    type Output = CreateVpnGatewayResult;
+}
+
+/// The `DeleteClientVpnEndpoint` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteClientVpnEndpoint;
+impl Operation for DeleteClientVpnEndpoint {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DeleteClientVpnEndpoint";
+    type Input = DeleteClientVpnEndpointRequest;
+    type Output = DeleteClientVpnEndpointResult;
+}
+
+/// The `DeleteCustomerGateway` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteCustomerGateway;
+impl Operation for DeleteCustomerGateway {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DeleteCustomerGateway";
+    type Input = DeleteCustomerGatewayRequest;
+    type Output = Empty;
+}
+
 /// The `DeleteFlowLogs` operation of ec2.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeleteFlowLogs;
@@ -118,6 +288,16 @@ impl Operation for DeleteFlowLogs {
     const NAME: &'static str = "DeleteFlowLogs";
     type Input = DeleteFlowLogsRequest;
     type Output = DeleteFlowLogsResult;
+}
+
+/// The `DeleteLaunchTemplate` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteLaunchTemplate;
+impl Operation for DeleteLaunchTemplate {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DeleteLaunchTemplate";
+    type Input = DeleteLaunchTemplateRequest;
+    type Output = DeleteLaunchTemplateResult;
 }
 
 /// The `DeleteNetworkAcl` operation of ec2.
@@ -140,6 +320,16 @@ impl Operation for DeleteNetworkAclEntry {
     type Output = Empty;
 }
 
+/// The `DeleteNetworkInterface` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteNetworkInterface;
+impl Operation for DeleteNetworkInterface {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DeleteNetworkInterface";
+    type Input = DeleteNetworkInterfaceRequest;
+    type Output = Empty;
+}
+
 /// The `DeleteSecurityGroup` operation of ec2.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeleteSecurityGroup;
@@ -148,6 +338,16 @@ impl Operation for DeleteSecurityGroup {
     const NAME: &'static str = "DeleteSecurityGroup";
     type Input = DeleteSecurityGroupRequest;
     type Output = DeleteSecurityGroupResult;
+}
+
+/// The `DeleteSnapshot` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteSnapshot;
+impl Operation for DeleteSnapshot {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DeleteSnapshot";
+    type Input = DeleteSnapshotRequest;
+    type Output = Empty;
 }
 
 /// The `DeleteSubnet` operation of ec2.
@@ -170,6 +370,26 @@ impl Operation for DeleteTags {
     type Output = Empty;
 }
 
+/// The `DeleteTransitGateway` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteTransitGateway;
+impl Operation for DeleteTransitGateway {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DeleteTransitGateway";
+    type Input = DeleteTransitGatewayRequest;
+    type Output = DeleteTransitGatewayResult;
+}
+
+/// The `DeleteVolume` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteVolume;
+impl Operation for DeleteVolume {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DeleteVolume";
+    type Input = DeleteVolumeRequest;
+    type Output = Empty;
+}
+
 /// The `DeleteVpc` operation of ec2.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeleteVpc;
@@ -188,6 +408,26 @@ impl Operation for DeleteVpcEndpoints {
     const NAME: &'static str = "DeleteVpcEndpoints";
     type Input = DeleteVpcEndpointsRequest;
     type Output = DeleteVpcEndpointsResult;
+}
+
+/// The `DeleteVpnConnection` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteVpnConnection;
+impl Operation for DeleteVpnConnection {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DeleteVpnConnection";
+    type Input = DeleteVpnConnectionRequest;
+    type Output = Empty;
+}
+
+/// The `DeleteVpnGateway` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteVpnGateway;
+impl Operation for DeleteVpnGateway {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DeleteVpnGateway";
+    type Input = DeleteVpnGatewayRequest;
+    type Output = Empty;
 }
 
 /// The `DescribeAddresses` operation of ec2.
@@ -220,6 +460,16 @@ impl Operation for DescribeClientVpnEndpoints {
     type Output = DescribeClientVpnEndpointsResult;
 }
 
+/// The `DescribeCustomerGateways` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeCustomerGateways;
+impl Operation for DescribeCustomerGateways {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DescribeCustomerGateways";
+    type Input = DescribeCustomerGatewaysRequest;
+    type Output = DescribeCustomerGatewaysResult;
+}
+
 /// The `DescribeDhcpOptions` operation of ec2.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DescribeDhcpOptions;
@@ -240,6 +490,16 @@ impl Operation for DescribeFlowLogs {
     type Output = DescribeFlowLogsResult;
 }
 
+/// The `DescribeImages` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeImages;
+impl Operation for DescribeImages {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DescribeImages";
+    type Input = DescribeImagesRequest;
+    type Output = DescribeImagesResult;
+}
+
 /// The `DescribeInstances` operation of ec2.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DescribeInstances;
@@ -258,6 +518,16 @@ impl Operation for DescribeInternetGateways {
     const NAME: &'static str = "DescribeInternetGateways";
     type Input = DescribeInternetGatewaysRequest;
     type Output = DescribeInternetGatewaysResult;
+}
+
+/// The `DescribeLaunchTemplateVersions` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeLaunchTemplateVersions;
+impl Operation for DescribeLaunchTemplateVersions {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DescribeLaunchTemplateVersions";
+    type Input = DescribeLaunchTemplateVersionsRequest;
+    type Output = DescribeLaunchTemplateVersionsResult;
 }
 
 /// The `DescribeLaunchTemplates` operation of ec2.
@@ -330,6 +600,16 @@ impl Operation for DescribeSecurityGroups {
     type Output = DescribeSecurityGroupsResult;
 }
 
+/// The `DescribeSnapshotAttribute` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeSnapshotAttribute;
+impl Operation for DescribeSnapshotAttribute {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DescribeSnapshotAttribute";
+    type Input = DescribeSnapshotAttributeRequest;
+    type Output = DescribeSnapshotAttributeResult;
+}
+
 /// The `DescribeSnapshots` operation of ec2.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DescribeSnapshots;
@@ -338,6 +618,16 @@ impl Operation for DescribeSnapshots {
     const NAME: &'static str = "DescribeSnapshots";
     type Input = DescribeSnapshotsRequest;
     type Output = DescribeSnapshotsResult;
+}
+
+/// The `DescribeSpotFleetRequests` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeSpotFleetRequests;
+impl Operation for DescribeSpotFleetRequests {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DescribeSpotFleetRequests";
+    type Input = DescribeSpotFleetRequestsRequest;
+    type Output = DescribeSpotFleetRequestsResponse;
 }
 
 /// The `DescribeSubnets` operation of ec2.
@@ -390,6 +680,16 @@ impl Operation for DescribeVpcAttribute {
     type Output = DescribeVpcAttributeResult;
 }
 
+/// The `DescribeVpcBlockPublicAccessOptions` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeVpcBlockPublicAccessOptions;
+impl Operation for DescribeVpcBlockPublicAccessOptions {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DescribeVpcBlockPublicAccessOptions";
+    type Input = DescribeVpcBlockPublicAccessOptionsRequest;
+    type Output = DescribeVpcBlockPublicAccessOptionsResult;
+}
+
 /// The `DescribeVpcEndpointServices` operation of ec2.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DescribeVpcEndpointServices;
@@ -440,6 +740,36 @@ impl Operation for DescribeVpnConnections {
     type Output = DescribeVpnConnectionsResult;
 }
 
+/// The `DescribeVpnGateways` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeVpnGateways;
+impl Operation for DescribeVpnGateways {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DescribeVpnGateways";
+    type Input = DescribeVpnGatewaysRequest;
+    type Output = DescribeVpnGatewaysResult;
+}
+
+/// The `DetachNetworkInterface` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DetachNetworkInterface;
+impl Operation for DetachNetworkInterface {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DetachNetworkInterface";
+    type Input = DetachNetworkInterfaceRequest;
+    type Output = Empty;
+}
+
+/// The `DetachVolume` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DetachVolume;
+impl Operation for DetachVolume {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DetachVolume";
+    type Input = DetachVolumeRequest;
+    type Output = VolumeAttachment;
+}
+
 /// The `DisableEbsEncryptionByDefault` operation of ec2.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DisableEbsEncryptionByDefault;
@@ -450,6 +780,26 @@ impl Operation for DisableEbsEncryptionByDefault {
     type Output = DisableEbsEncryptionByDefaultResult;
 }
 
+/// The `DisableSnapshotBlockPublicAccess` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DisableSnapshotBlockPublicAccess;
+impl Operation for DisableSnapshotBlockPublicAccess {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DisableSnapshotBlockPublicAccess";
+    type Input = DisableSnapshotBlockPublicAccessRequest;
+    type Output = DisableSnapshotBlockPublicAccessResult;
+}
+
+/// The `DisassociateAddress` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DisassociateAddress;
+impl Operation for DisassociateAddress {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "DisassociateAddress";
+    type Input = DisassociateAddressRequest;
+    type Output = Empty;
+}
+
 /// The `EnableEbsEncryptionByDefault` operation of ec2.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EnableEbsEncryptionByDefault;
@@ -458,6 +808,16 @@ impl Operation for EnableEbsEncryptionByDefault {
     const NAME: &'static str = "EnableEbsEncryptionByDefault";
     type Input = EnableEbsEncryptionByDefaultRequest;
     type Output = EnableEbsEncryptionByDefaultResult;
+}
+
+/// The `EnableSnapshotBlockPublicAccess` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EnableSnapshotBlockPublicAccess;
+impl Operation for EnableSnapshotBlockPublicAccess {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "EnableSnapshotBlockPublicAccess";
+    type Input = EnableSnapshotBlockPublicAccessRequest;
+    type Output = EnableSnapshotBlockPublicAccessResult;
 }
 
 /// The `GetEbsDefaultKmsKeyId` operation of ec2.
@@ -510,6 +870,46 @@ impl Operation for GetSnapshotBlockPublicAccessState {
     type Output = GetSnapshotBlockPublicAccessStateResult;
 }
 
+/// The `ModifyClientVpnEndpoint` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ModifyClientVpnEndpoint;
+impl Operation for ModifyClientVpnEndpoint {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "ModifyClientVpnEndpoint";
+    type Input = ModifyClientVpnEndpointRequest;
+    type Output = ModifyClientVpnEndpointResult;
+}
+
+/// The `ModifyInstanceMetadataOptions` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ModifyInstanceMetadataOptions;
+impl Operation for ModifyInstanceMetadataOptions {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "ModifyInstanceMetadataOptions";
+    type Input = ModifyInstanceMetadataOptionsRequest;
+    type Output = ModifyInstanceMetadataOptionsResult;
+}
+
+/// The `ModifyLaunchTemplate` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ModifyLaunchTemplate;
+impl Operation for ModifyLaunchTemplate {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "ModifyLaunchTemplate";
+    type Input = ModifyLaunchTemplateRequest;
+    type Output = ModifyLaunchTemplateResult;
+}
+
+/// The `ModifySnapshotAttribute` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ModifySnapshotAttribute;
+impl Operation for ModifySnapshotAttribute {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "ModifySnapshotAttribute";
+    type Input = ModifySnapshotAttributeRequest;
+    type Output = Empty;
+}
+
 /// The `ModifySubnetAttribute` operation of ec2.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ModifySubnetAttribute;
@@ -520,6 +920,16 @@ impl Operation for ModifySubnetAttribute {
     type Output = Empty;
 }
 
+/// The `ModifyTransitGateway` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ModifyTransitGateway;
+impl Operation for ModifyTransitGateway {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "ModifyTransitGateway";
+    type Input = ModifyTransitGatewayRequest;
+    type Output = ModifyTransitGatewayResult;
+}
+
 /// The `ModifyVpcAttribute` operation of ec2.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ModifyVpcAttribute;
@@ -527,6 +937,36 @@ impl Operation for ModifyVpcAttribute {
     const SERVICE: &'static str = "ec2";
     const NAME: &'static str = "ModifyVpcAttribute";
     type Input = ModifyVpcAttributeRequest;
+    type Output = Empty;
+}
+
+/// The `ModifyVpcBlockPublicAccessOptions` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ModifyVpcBlockPublicAccessOptions;
+impl Operation for ModifyVpcBlockPublicAccessOptions {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "ModifyVpcBlockPublicAccessOptions";
+    type Input = ModifyVpcBlockPublicAccessOptionsRequest;
+    type Output = ModifyVpcBlockPublicAccessOptionsResult;
+}
+
+/// The `ModifyVpnTunnelOptions` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ModifyVpnTunnelOptions;
+impl Operation for ModifyVpnTunnelOptions {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "ModifyVpnTunnelOptions";
+    type Input = ModifyVpnTunnelOptionsRequest;
+    type Output = ModifyVpnTunnelOptionsResult;
+}
+
+/// The `ReleaseAddress` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReleaseAddress;
+impl Operation for ReleaseAddress {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "ReleaseAddress";
+    type Input = ReleaseAddressRequest;
     type Output = Empty;
 }
 
@@ -550,6 +990,26 @@ impl Operation for ReplaceNetworkAclEntry {
     type Output = Empty;
 }
 
+/// The `RequestSpotFleet` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RequestSpotFleet;
+impl Operation for RequestSpotFleet {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "RequestSpotFleet";
+    type Input = RequestSpotFleetRequest;
+    type Output = RequestSpotFleetResponse;
+}
+
+/// The `ResetSnapshotAttribute` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResetSnapshotAttribute;
+impl Operation for ResetSnapshotAttribute {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "ResetSnapshotAttribute";
+    type Input = ResetSnapshotAttributeRequest;
+    type Output = Empty;
+}
+
 /// The `RevokeSecurityGroupEgress` operation of ec2.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RevokeSecurityGroupEgress;
@@ -568,6 +1028,98 @@ impl Operation for RevokeSecurityGroupIngress {
     const NAME: &'static str = "RevokeSecurityGroupIngress";
     type Input = RevokeSecurityGroupIngressRequest;
     type Output = RevokeSecurityGroupIngressResult;
+}
+
+/// The `RunInstances` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunInstances;
+impl Operation for RunInstances {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "RunInstances";
+    type Input = RunInstancesRequest;
+    type Output = Reservation;
+}
+
+/// The `StartInstances` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StartInstances;
+impl Operation for StartInstances {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "StartInstances";
+    type Input = StartInstancesRequest;
+    type Output = StartInstancesResult;
+}
+
+/// The `StopInstances` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StopInstances;
+impl Operation for StopInstances {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "StopInstances";
+    type Input = StopInstancesRequest;
+    type Output = StopInstancesResult;
+}
+
+/// The `TerminateInstances` operation of ec2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TerminateInstances;
+impl Operation for TerminateInstances {
+    const SERVICE: &'static str = "ec2";
+    const NAME: &'static str = "TerminateInstances";
+    type Input = TerminateInstancesRequest;
+    type Output = TerminateInstancesResult;
+}
+
+/// Shape `AcceleratorCount` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AcceleratorCount {
+    #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+}
+impl Shape for AcceleratorCount {
+    const SHAPE: &'static str = "AcceleratorCount";
+    const MEMBERS: &'static [&'static str] = &["Min", "Max"];
+}
+
+/// Shape `AcceleratorCountRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AcceleratorCountRequest {
+    #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+}
+impl Shape for AcceleratorCountRequest {
+    const SHAPE: &'static str = "AcceleratorCountRequest";
+    const MEMBERS: &'static [&'static str] = &["Min", "Max"];
+}
+
+/// Shape `AcceleratorTotalMemoryMiB` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AcceleratorTotalMemoryMiB {
+    #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+}
+impl Shape for AcceleratorTotalMemoryMiB {
+    const SHAPE: &'static str = "AcceleratorTotalMemoryMiB";
+    const MEMBERS: &'static [&'static str] = &["Min", "Max"];
+}
+
+/// Shape `AcceleratorTotalMemoryMiBRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AcceleratorTotalMemoryMiBRequest {
+    #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+}
+impl Shape for AcceleratorTotalMemoryMiBRequest {
+    const SHAPE: &'static str = "AcceleratorTotalMemoryMiBRequest";
+    const MEMBERS: &'static [&'static str] = &["Min", "Max"];
 }
 
 /// Shape `Address` of the ec2 model.
@@ -611,6 +1163,90 @@ impl Shape for Address {
     const MEMBERS: &'static [&'static str] = &["AllocationId", "AssociationId", "Domain", "NetworkInterfaceId", "NetworkInterfaceOwnerId", "PrivateIpAddress", "Tags", "PublicIpv4Pool", "NetworkBorderGroup", "CustomerOwnedIp", "CustomerOwnedIpv4Pool", "CarrierIp", "SubnetId", "ServiceManaged", "InstanceId", "PublicIp"];
 }
 
+/// Shape `AllocateAddressRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AllocateAddressRequest {
+    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(rename = "PublicIpv4Pool", default, skip_serializing_if = "Option::is_none")]
+    pub public_ipv4_pool: Option<String>,
+    #[serde(rename = "NetworkBorderGroup", default, skip_serializing_if = "Option::is_none")]
+    pub network_border_group: Option<String>,
+    #[serde(rename = "CustomerOwnedIpv4Pool", default, skip_serializing_if = "Option::is_none")]
+    pub customer_owned_ipv4_pool: Option<String>,
+    #[serde(rename = "TagSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    #[serde(rename = "IpamPoolId", default, skip_serializing_if = "Option::is_none")]
+    pub ipam_pool_id: Option<String>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for AllocateAddressRequest {
+    const SHAPE: &'static str = "AllocateAddressRequest";
+    const MEMBERS: &'static [&'static str] = &["Domain", "Address", "PublicIpv4Pool", "NetworkBorderGroup", "CustomerOwnedIpv4Pool", "TagSpecifications", "IpamPoolId", "DryRun"];
+}
+
+/// Shape `AllocateAddressResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AllocateAddressResult {
+    #[serde(rename = "AllocationId", default, skip_serializing_if = "Option::is_none")]
+    pub allocation_id: Option<String>,
+    #[serde(rename = "PublicIpv4Pool", default, skip_serializing_if = "Option::is_none")]
+    pub public_ipv4_pool: Option<String>,
+    #[serde(rename = "NetworkBorderGroup", default, skip_serializing_if = "Option::is_none")]
+    pub network_border_group: Option<String>,
+    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    #[serde(rename = "CustomerOwnedIp", default, skip_serializing_if = "Option::is_none")]
+    pub customer_owned_ip: Option<String>,
+    #[serde(rename = "CustomerOwnedIpv4Pool", default, skip_serializing_if = "Option::is_none")]
+    pub customer_owned_ipv4_pool: Option<String>,
+    #[serde(rename = "CarrierIp", default, skip_serializing_if = "Option::is_none")]
+    pub carrier_ip: Option<String>,
+    #[serde(rename = "PublicIp", default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+}
+impl Shape for AllocateAddressResult {
+    const SHAPE: &'static str = "AllocateAddressResult";
+    const MEMBERS: &'static [&'static str] = &["AllocationId", "PublicIpv4Pool", "NetworkBorderGroup", "Domain", "CustomerOwnedIp", "CustomerOwnedIpv4Pool", "CarrierIp", "PublicIp"];
+}
+
+/// Shape `AssociateAddressRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssociateAddressRequest {
+    #[serde(rename = "AllocationId", default, skip_serializing_if = "Option::is_none")]
+    pub allocation_id: Option<String>,
+    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    #[serde(rename = "PublicIp", default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "NetworkInterfaceId", default, skip_serializing_if = "Option::is_none")]
+    pub network_interface_id: Option<String>,
+    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_address: Option<String>,
+    #[serde(rename = "AllowReassociation", default, skip_serializing_if = "Option::is_none")]
+    pub allow_reassociation: Option<bool>,
+}
+impl Shape for AssociateAddressRequest {
+    const SHAPE: &'static str = "AssociateAddressRequest";
+    const MEMBERS: &'static [&'static str] = &["AllocationId", "InstanceId", "PublicIp", "DryRun", "NetworkInterfaceId", "PrivateIpAddress", "AllowReassociation"];
+}
+
+/// Shape `AssociateAddressResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssociateAddressResult {
+    #[serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")]
+    pub association_id: Option<String>,
+}
+impl Shape for AssociateAddressResult {
+    const SHAPE: &'static str = "AssociateAddressResult";
+    const MEMBERS: &'static [&'static str] = &["AssociationId"];
+}
+
 /// Shape `AssociatedTargetNetwork` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssociatedTargetNetwork {
@@ -622,6 +1258,61 @@ pub struct AssociatedTargetNetwork {
 impl Shape for AssociatedTargetNetwork {
     const SHAPE: &'static str = "AssociatedTargetNetwork";
     const MEMBERS: &'static [&'static str] = &["NetworkId", "NetworkType"];
+}
+
+/// Shape `AttachNetworkInterfaceRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttachNetworkInterfaceRequest {
+    #[serde(rename = "NetworkCardIndex", default, skip_serializing_if = "Option::is_none")]
+    pub network_card_index: Option<i32>,
+    #[serde(rename = "EnaSrdSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub ena_srd_specification: Option<EnaSrdSpecification>,
+    #[serde(rename = "EnaQueueCount", default, skip_serializing_if = "Option::is_none")]
+    pub ena_queue_count: Option<i32>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "NetworkInterfaceId")]
+    pub network_interface_id: String,
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    #[serde(rename = "DeviceIndex")]
+    pub device_index: i32,
+}
+impl Shape for AttachNetworkInterfaceRequest {
+    const SHAPE: &'static str = "AttachNetworkInterfaceRequest";
+    const MEMBERS: &'static [&'static str] = &["NetworkCardIndex", "EnaSrdSpecification", "EnaQueueCount", "DryRun", "NetworkInterfaceId", "InstanceId", "DeviceIndex"];
+}
+
+/// Shape `AttachNetworkInterfaceResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttachNetworkInterfaceResult {
+    #[serde(rename = "AttachmentId", default, skip_serializing_if = "Option::is_none")]
+    pub attachment_id: Option<String>,
+    #[serde(rename = "NetworkCardIndex", default, skip_serializing_if = "Option::is_none")]
+    pub network_card_index: Option<i32>,
+}
+impl Shape for AttachNetworkInterfaceResult {
+    const SHAPE: &'static str = "AttachNetworkInterfaceResult";
+    const MEMBERS: &'static [&'static str] = &["AttachmentId", "NetworkCardIndex"];
+}
+
+/// Shape `AttachVolumeRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttachVolumeRequest {
+    #[serde(rename = "Device")]
+    pub device: String,
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    #[serde(rename = "VolumeId")]
+    pub volume_id: String,
+    #[serde(rename = "EbsCardIndex", default, skip_serializing_if = "Option::is_none")]
+    pub ebs_card_index: Option<i32>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for AttachVolumeRequest {
+    const SHAPE: &'static str = "AttachVolumeRequest";
+    const MEMBERS: &'static [&'static str] = &["Device", "InstanceId", "VolumeId", "EbsCardIndex", "DryRun"];
 }
 
 /// Shape `AttachmentEnaSrdSpecification` of the ec2 model.
@@ -826,6 +1517,71 @@ impl Shape for AvailabilityZoneSubGeography {
     const MEMBERS: &'static [&'static str] = &["Name"];
 }
 
+/// Shape `BaselineEbsBandwidthMbps` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BaselineEbsBandwidthMbps {
+    #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+}
+impl Shape for BaselineEbsBandwidthMbps {
+    const SHAPE: &'static str = "BaselineEbsBandwidthMbps";
+    const MEMBERS: &'static [&'static str] = &["Min", "Max"];
+}
+
+/// Shape `BaselineEbsBandwidthMbpsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BaselineEbsBandwidthMbpsRequest {
+    #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+}
+impl Shape for BaselineEbsBandwidthMbpsRequest {
+    const SHAPE: &'static str = "BaselineEbsBandwidthMbpsRequest";
+    const MEMBERS: &'static [&'static str] = &["Min", "Max"];
+}
+
+/// Shape `BaselinePerformanceFactors` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BaselinePerformanceFactors {
+    #[serde(rename = "Cpu", default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<CpuPerformanceFactor>,
+}
+impl Shape for BaselinePerformanceFactors {
+    const SHAPE: &'static str = "BaselinePerformanceFactors";
+    const MEMBERS: &'static [&'static str] = &["Cpu"];
+}
+
+/// Shape `BaselinePerformanceFactorsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BaselinePerformanceFactorsRequest {
+    #[serde(rename = "Cpu", default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<CpuPerformanceFactorRequest>,
+}
+impl Shape for BaselinePerformanceFactorsRequest {
+    const SHAPE: &'static str = "BaselinePerformanceFactorsRequest";
+    const MEMBERS: &'static [&'static str] = &["Cpu"];
+}
+
+/// Shape `BlockDeviceMapping` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BlockDeviceMapping {
+    #[serde(rename = "Ebs", default, skip_serializing_if = "Option::is_none")]
+    pub ebs: Option<EbsBlockDevice>,
+    #[serde(rename = "NoDevice", default, skip_serializing_if = "Option::is_none")]
+    pub no_device: Option<String>,
+    #[serde(rename = "DeviceName", default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    #[serde(rename = "VirtualName", default, skip_serializing_if = "Option::is_none")]
+    pub virtual_name: Option<String>,
+}
+impl Shape for BlockDeviceMapping {
+    const SHAPE: &'static str = "BlockDeviceMapping";
+    const MEMBERS: &'static [&'static str] = &["Ebs", "NoDevice", "DeviceName", "VirtualName"];
+}
+
 /// Shape `BlockPublicAccessStates` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BlockPublicAccessStates {
@@ -835,6 +1591,88 @@ pub struct BlockPublicAccessStates {
 impl Shape for BlockPublicAccessStates {
     const SHAPE: &'static str = "BlockPublicAccessStates";
     const MEMBERS: &'static [&'static str] = &["InternetGatewayBlockMode"];
+}
+
+/// Shape `CancelSpotFleetRequestsError` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CancelSpotFleetRequestsError {
+    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+impl Shape for CancelSpotFleetRequestsError {
+    const SHAPE: &'static str = "CancelSpotFleetRequestsError";
+    const MEMBERS: &'static [&'static str] = &["Code", "Message"];
+}
+
+/// Shape `CancelSpotFleetRequestsErrorItem` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CancelSpotFleetRequestsErrorItem {
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<CancelSpotFleetRequestsError>,
+    #[serde(rename = "SpotFleetRequestId", default, skip_serializing_if = "Option::is_none")]
+    pub spot_fleet_request_id: Option<String>,
+}
+impl Shape for CancelSpotFleetRequestsErrorItem {
+    const SHAPE: &'static str = "CancelSpotFleetRequestsErrorItem";
+    const MEMBERS: &'static [&'static str] = &["Error", "SpotFleetRequestId"];
+}
+
+/// Shape `CancelSpotFleetRequestsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CancelSpotFleetRequestsRequest {
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "SpotFleetRequestIds")]
+    pub spot_fleet_request_ids: Vec<String>,
+    #[serde(rename = "TerminateInstances")]
+    pub terminate_instances: bool,
+}
+impl Shape for CancelSpotFleetRequestsRequest {
+    const SHAPE: &'static str = "CancelSpotFleetRequestsRequest";
+    const MEMBERS: &'static [&'static str] = &["DryRun", "SpotFleetRequestIds", "TerminateInstances"];
+}
+
+/// Shape `CancelSpotFleetRequestsResponse` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CancelSpotFleetRequestsResponse {
+    #[serde(rename = "SuccessfulFleetRequests", default, skip_serializing_if = "Option::is_none")]
+    pub successful_fleet_requests: Option<Vec<CancelSpotFleetRequestsSuccessItem>>,
+    #[serde(rename = "UnsuccessfulFleetRequests", default, skip_serializing_if = "Option::is_none")]
+    pub unsuccessful_fleet_requests: Option<Vec<CancelSpotFleetRequestsErrorItem>>,
+}
+impl Shape for CancelSpotFleetRequestsResponse {
+    const SHAPE: &'static str = "CancelSpotFleetRequestsResponse";
+    const MEMBERS: &'static [&'static str] = &["SuccessfulFleetRequests", "UnsuccessfulFleetRequests"];
+}
+
+/// Shape `CancelSpotFleetRequestsSuccessItem` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CancelSpotFleetRequestsSuccessItem {
+    #[serde(rename = "CurrentSpotFleetRequestState", default, skip_serializing_if = "Option::is_none")]
+    pub current_spot_fleet_request_state: Option<String>,
+    #[serde(rename = "PreviousSpotFleetRequestState", default, skip_serializing_if = "Option::is_none")]
+    pub previous_spot_fleet_request_state: Option<String>,
+    #[serde(rename = "SpotFleetRequestId", default, skip_serializing_if = "Option::is_none")]
+    pub spot_fleet_request_id: Option<String>,
+}
+impl Shape for CancelSpotFleetRequestsSuccessItem {
+    const SHAPE: &'static str = "CancelSpotFleetRequestsSuccessItem";
+    const MEMBERS: &'static [&'static str] = &["CurrentSpotFleetRequestState", "PreviousSpotFleetRequestState", "SpotFleetRequestId"];
+}
+
+/// Shape `CapacityReservationSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CapacityReservationSpecification {
+    #[serde(rename = "CapacityReservationPreference", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_reservation_preference: Option<String>,
+    #[serde(rename = "CapacityReservationTarget", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_reservation_target: Option<CapacityReservationTarget>,
+}
+impl Shape for CapacityReservationSpecification {
+    const SHAPE: &'static str = "CapacityReservationSpecification";
+    const MEMBERS: &'static [&'static str] = &["CapacityReservationPreference", "CapacityReservationTarget"];
 }
 
 /// Shape `CapacityReservationSpecificationResponse` of the ec2 model.
@@ -848,6 +1686,19 @@ pub struct CapacityReservationSpecificationResponse {
 impl Shape for CapacityReservationSpecificationResponse {
     const SHAPE: &'static str = "CapacityReservationSpecificationResponse";
     const MEMBERS: &'static [&'static str] = &["CapacityReservationPreference", "CapacityReservationTarget"];
+}
+
+/// Shape `CapacityReservationTarget` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CapacityReservationTarget {
+    #[serde(rename = "CapacityReservationId", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_reservation_id: Option<String>,
+    #[serde(rename = "CapacityReservationResourceGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_reservation_resource_group_arn: Option<String>,
+}
+impl Shape for CapacityReservationTarget {
+    const SHAPE: &'static str = "CapacityReservationTarget";
+    const MEMBERS: &'static [&'static str] = &["CapacityReservationId", "CapacityReservationResourceGroupArn"];
 }
 
 /// Shape `CapacityReservationTargetResponse` of the ec2 model.
@@ -874,6 +1725,17 @@ impl Shape for CertificateAuthentication {
     const MEMBERS: &'static [&'static str] = &["ClientRootCertificateChain"];
 }
 
+/// Shape `CertificateAuthenticationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CertificateAuthenticationRequest {
+    #[serde(rename = "ClientRootCertificateChainArn", default, skip_serializing_if = "Option::is_none")]
+    pub client_root_certificate_chain_arn: Option<String>,
+}
+impl Shape for CertificateAuthenticationRequest {
+    const SHAPE: &'static str = "CertificateAuthenticationRequest";
+    const MEMBERS: &'static [&'static str] = &["ClientRootCertificateChainArn"];
+}
+
 /// Shape `CidrBlock` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CidrBlock {
@@ -883,6 +1745,41 @@ pub struct CidrBlock {
 impl Shape for CidrBlock {
     const SHAPE: &'static str = "CidrBlock";
     const MEMBERS: &'static [&'static str] = &["CidrBlock"];
+}
+
+/// Shape `ClassicLoadBalancer` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClassicLoadBalancer {
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+impl Shape for ClassicLoadBalancer {
+    const SHAPE: &'static str = "ClassicLoadBalancer";
+    const MEMBERS: &'static [&'static str] = &["Name"];
+}
+
+/// Shape `ClassicLoadBalancersConfig` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClassicLoadBalancersConfig {
+    #[serde(rename = "ClassicLoadBalancers", default, skip_serializing_if = "Option::is_none")]
+    pub classic_load_balancers: Option<Vec<ClassicLoadBalancer>>,
+}
+impl Shape for ClassicLoadBalancersConfig {
+    const SHAPE: &'static str = "ClassicLoadBalancersConfig";
+    const MEMBERS: &'static [&'static str] = &["ClassicLoadBalancers"];
+}
+
+/// Shape `ClientConnectOptions` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClientConnectOptions {
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(rename = "LambdaFunctionArn", default, skip_serializing_if = "Option::is_none")]
+    pub lambda_function_arn: Option<String>,
+}
+impl Shape for ClientConnectOptions {
+    const SHAPE: &'static str = "ClientConnectOptions";
+    const MEMBERS: &'static [&'static str] = &["Enabled", "LambdaFunctionArn"];
 }
 
 /// Shape `ClientConnectResponseOptions` of the ec2 model.
@@ -900,6 +1797,19 @@ impl Shape for ClientConnectResponseOptions {
     const MEMBERS: &'static [&'static str] = &["Enabled", "LambdaFunctionArn", "Status"];
 }
 
+/// Shape `ClientLoginBannerOptions` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClientLoginBannerOptions {
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(rename = "BannerText", default, skip_serializing_if = "Option::is_none")]
+    pub banner_text: Option<String>,
+}
+impl Shape for ClientLoginBannerOptions {
+    const SHAPE: &'static str = "ClientLoginBannerOptions";
+    const MEMBERS: &'static [&'static str] = &["Enabled", "BannerText"];
+}
+
 /// Shape `ClientLoginBannerResponseOptions` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClientLoginBannerResponseOptions {
@@ -911,6 +1821,17 @@ pub struct ClientLoginBannerResponseOptions {
 impl Shape for ClientLoginBannerResponseOptions {
     const SHAPE: &'static str = "ClientLoginBannerResponseOptions";
     const MEMBERS: &'static [&'static str] = &["Enabled", "BannerText"];
+}
+
+/// Shape `ClientRouteEnforcementOptions` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClientRouteEnforcementOptions {
+    #[serde(rename = "Enforced", default, skip_serializing_if = "Option::is_none")]
+    pub enforced: Option<bool>,
+}
+impl Shape for ClientRouteEnforcementOptions {
+    const SHAPE: &'static str = "ClientRouteEnforcementOptions";
+    const MEMBERS: &'static [&'static str] = &["Enforced"];
 }
 
 /// Shape `ClientRouteEnforcementResponseOptions` of the ec2 model.
@@ -938,6 +1859,23 @@ pub struct ClientVpnAuthentication {
 }
 impl Shape for ClientVpnAuthentication {
     const SHAPE: &'static str = "ClientVpnAuthentication";
+    const MEMBERS: &'static [&'static str] = &["Type", "ActiveDirectory", "MutualAuthentication", "FederatedAuthentication"];
+}
+
+/// Shape `ClientVpnAuthenticationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClientVpnAuthenticationRequest {
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(rename = "ActiveDirectory", default, skip_serializing_if = "Option::is_none")]
+    pub active_directory: Option<DirectoryServiceAuthenticationRequest>,
+    #[serde(rename = "MutualAuthentication", default, skip_serializing_if = "Option::is_none")]
+    pub mutual_authentication: Option<CertificateAuthenticationRequest>,
+    #[serde(rename = "FederatedAuthentication", default, skip_serializing_if = "Option::is_none")]
+    pub federated_authentication: Option<FederatedAuthenticationRequest>,
+}
+impl Shape for ClientVpnAuthenticationRequest {
+    const SHAPE: &'static str = "ClientVpnAuthenticationRequest";
     const MEMBERS: &'static [&'static str] = &["Type", "ActiveDirectory", "MutualAuthentication", "FederatedAuthentication"];
 }
 
@@ -1053,6 +1991,42 @@ impl Shape for CloudWatchLogOptions {
     const MEMBERS: &'static [&'static str] = &["LogEnabled", "LogGroupArn", "LogOutputFormat", "BgpLogEnabled", "BgpLogGroupArn", "BgpLogOutputFormat"];
 }
 
+/// Shape `CloudWatchLogOptionsSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CloudWatchLogOptionsSpecification {
+    #[serde(rename = "LogEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub log_enabled: Option<bool>,
+    #[serde(rename = "LogGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub log_group_arn: Option<String>,
+    #[serde(rename = "LogOutputFormat", default, skip_serializing_if = "Option::is_none")]
+    pub log_output_format: Option<String>,
+    #[serde(rename = "BgpLogEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub bgp_log_enabled: Option<bool>,
+    #[serde(rename = "BgpLogGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub bgp_log_group_arn: Option<String>,
+    #[serde(rename = "BgpLogOutputFormat", default, skip_serializing_if = "Option::is_none")]
+    pub bgp_log_output_format: Option<String>,
+}
+impl Shape for CloudWatchLogOptionsSpecification {
+    const SHAPE: &'static str = "CloudWatchLogOptionsSpecification";
+    const MEMBERS: &'static [&'static str] = &["LogEnabled", "LogGroupArn", "LogOutputFormat", "BgpLogEnabled", "BgpLogGroupArn", "BgpLogOutputFormat"];
+}
+
+/// Shape `ConnectionLogOptions` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionLogOptions {
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(rename = "CloudwatchLogGroup", default, skip_serializing_if = "Option::is_none")]
+    pub cloudwatch_log_group: Option<String>,
+    #[serde(rename = "CloudwatchLogStream", default, skip_serializing_if = "Option::is_none")]
+    pub cloudwatch_log_stream: Option<String>,
+}
+impl Shape for ConnectionLogOptions {
+    const SHAPE: &'static str = "ConnectionLogOptions";
+    const MEMBERS: &'static [&'static str] = &["Enabled", "CloudwatchLogGroup", "CloudwatchLogStream"];
+}
+
 /// Shape `ConnectionLogResponseOptions` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConnectionLogResponseOptions {
@@ -1080,6 +2054,36 @@ pub struct ConnectionTrackingConfiguration {
 }
 impl Shape for ConnectionTrackingConfiguration {
     const SHAPE: &'static str = "ConnectionTrackingConfiguration";
+    const MEMBERS: &'static [&'static str] = &["TcpEstablishedTimeout", "UdpStreamTimeout", "UdpTimeout"];
+}
+
+/// Shape `ConnectionTrackingSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionTrackingSpecification {
+    #[serde(rename = "TcpEstablishedTimeout", default, skip_serializing_if = "Option::is_none")]
+    pub tcp_established_timeout: Option<i32>,
+    #[serde(rename = "UdpTimeout", default, skip_serializing_if = "Option::is_none")]
+    pub udp_timeout: Option<i32>,
+    #[serde(rename = "UdpStreamTimeout", default, skip_serializing_if = "Option::is_none")]
+    pub udp_stream_timeout: Option<i32>,
+}
+impl Shape for ConnectionTrackingSpecification {
+    const SHAPE: &'static str = "ConnectionTrackingSpecification";
+    const MEMBERS: &'static [&'static str] = &["TcpEstablishedTimeout", "UdpTimeout", "UdpStreamTimeout"];
+}
+
+/// Shape `ConnectionTrackingSpecificationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionTrackingSpecificationRequest {
+    #[serde(rename = "TcpEstablishedTimeout", default, skip_serializing_if = "Option::is_none")]
+    pub tcp_established_timeout: Option<i32>,
+    #[serde(rename = "UdpStreamTimeout", default, skip_serializing_if = "Option::is_none")]
+    pub udp_stream_timeout: Option<i32>,
+    #[serde(rename = "UdpTimeout", default, skip_serializing_if = "Option::is_none")]
+    pub udp_timeout: Option<i32>,
+}
+impl Shape for ConnectionTrackingSpecificationRequest {
+    const SHAPE: &'static str = "ConnectionTrackingSpecificationRequest";
     const MEMBERS: &'static [&'static str] = &["TcpEstablishedTimeout", "UdpStreamTimeout", "UdpTimeout"];
 }
 
@@ -1113,6 +2117,153 @@ pub struct CpuOptions {
 impl Shape for CpuOptions {
     const SHAPE: &'static str = "CpuOptions";
     const MEMBERS: &'static [&'static str] = &["CoreCount", "ThreadsPerCore", "AmdSevSnp", "NestedVirtualization"];
+}
+
+/// Shape `CpuOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CpuOptionsRequest {
+    #[serde(rename = "CoreCount", default, skip_serializing_if = "Option::is_none")]
+    pub core_count: Option<i32>,
+    #[serde(rename = "ThreadsPerCore", default, skip_serializing_if = "Option::is_none")]
+    pub threads_per_core: Option<i32>,
+    #[serde(rename = "AmdSevSnp", default, skip_serializing_if = "Option::is_none")]
+    pub amd_sev_snp: Option<String>,
+    #[serde(rename = "NestedVirtualization", default, skip_serializing_if = "Option::is_none")]
+    pub nested_virtualization: Option<String>,
+}
+impl Shape for CpuOptionsRequest {
+    const SHAPE: &'static str = "CpuOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["CoreCount", "ThreadsPerCore", "AmdSevSnp", "NestedVirtualization"];
+}
+
+/// Shape `CpuPerformanceFactor` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CpuPerformanceFactor {
+    #[serde(rename = "References", default, skip_serializing_if = "Option::is_none")]
+    pub references: Option<Vec<PerformanceFactorReference>>,
+}
+impl Shape for CpuPerformanceFactor {
+    const SHAPE: &'static str = "CpuPerformanceFactor";
+    const MEMBERS: &'static [&'static str] = &["References"];
+}
+
+/// Shape `CpuPerformanceFactorRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CpuPerformanceFactorRequest {
+    #[serde(rename = "References", default, skip_serializing_if = "Option::is_none")]
+    pub references: Option<Vec<PerformanceFactorReferenceRequest>>,
+}
+impl Shape for CpuPerformanceFactorRequest {
+    const SHAPE: &'static str = "CpuPerformanceFactorRequest";
+    const MEMBERS: &'static [&'static str] = &["References"];
+}
+
+/// Shape `CreateClientVpnEndpointRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateClientVpnEndpointRequest {
+    #[serde(rename = "ClientCidrBlock", default, skip_serializing_if = "Option::is_none")]
+    pub client_cidr_block: Option<String>,
+    #[serde(rename = "ServerCertificateArn")]
+    pub server_certificate_arn: String,
+    #[serde(rename = "AuthenticationOptions")]
+    pub authentication_options: Vec<ClientVpnAuthenticationRequest>,
+    #[serde(rename = "ConnectionLogOptions")]
+    pub connection_log_options: ConnectionLogOptions,
+    #[serde(rename = "DnsServers", default, skip_serializing_if = "Option::is_none")]
+    pub dns_servers: Option<Vec<String>>,
+    #[serde(rename = "TransportProtocol", default, skip_serializing_if = "Option::is_none")]
+    pub transport_protocol: Option<String>,
+    #[serde(rename = "VpnPort", default, skip_serializing_if = "Option::is_none")]
+    pub vpn_port: Option<i32>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "SplitTunnel", default, skip_serializing_if = "Option::is_none")]
+    pub split_tunnel: Option<bool>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    #[serde(rename = "TagSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    #[serde(rename = "SecurityGroupIds", default, skip_serializing_if = "Option::is_none")]
+    pub security_group_ids: Option<Vec<String>>,
+    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(rename = "SelfServicePortal", default, skip_serializing_if = "Option::is_none")]
+    pub self_service_portal: Option<String>,
+    #[serde(rename = "ClientConnectOptions", default, skip_serializing_if = "Option::is_none")]
+    pub client_connect_options: Option<ClientConnectOptions>,
+    #[serde(rename = "SessionTimeoutHours", default, skip_serializing_if = "Option::is_none")]
+    pub session_timeout_hours: Option<i32>,
+    #[serde(rename = "ClientLoginBannerOptions", default, skip_serializing_if = "Option::is_none")]
+    pub client_login_banner_options: Option<ClientLoginBannerOptions>,
+    #[serde(rename = "ClientRouteEnforcementOptions", default, skip_serializing_if = "Option::is_none")]
+    pub client_route_enforcement_options: Option<ClientRouteEnforcementOptions>,
+    #[serde(rename = "DisconnectOnSessionTimeout", default, skip_serializing_if = "Option::is_none")]
+    pub disconnect_on_session_timeout: Option<bool>,
+    #[serde(rename = "EndpointIpAddressType", default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_ip_address_type: Option<String>,
+    #[serde(rename = "TrafficIpAddressType", default, skip_serializing_if = "Option::is_none")]
+    pub traffic_ip_address_type: Option<String>,
+    #[serde(rename = "TransitGatewayConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub transit_gateway_configuration: Option<TransitGatewayConfigurationInputStructure>,
+}
+impl Shape for CreateClientVpnEndpointRequest {
+    const SHAPE: &'static str = "CreateClientVpnEndpointRequest";
+    const MEMBERS: &'static [&'static str] = &["ClientCidrBlock", "ServerCertificateArn", "AuthenticationOptions", "ConnectionLogOptions", "DnsServers", "TransportProtocol", "VpnPort", "Description", "SplitTunnel", "DryRun", "ClientToken", "TagSpecifications", "SecurityGroupIds", "VpcId", "SelfServicePortal", "ClientConnectOptions", "SessionTimeoutHours", "ClientLoginBannerOptions", "ClientRouteEnforcementOptions", "DisconnectOnSessionTimeout", "EndpointIpAddressType", "TrafficIpAddressType", "TransitGatewayConfiguration"];
+}
+
+/// Shape `CreateClientVpnEndpointResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateClientVpnEndpointResult {
+    #[serde(rename = "ClientVpnEndpointId", default, skip_serializing_if = "Option::is_none")]
+    pub client_vpn_endpoint_id: Option<String>,
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ClientVpnEndpointStatus>,
+    #[serde(rename = "DnsName", default, skip_serializing_if = "Option::is_none")]
+    pub dns_name: Option<String>,
+}
+impl Shape for CreateClientVpnEndpointResult {
+    const SHAPE: &'static str = "CreateClientVpnEndpointResult";
+    const MEMBERS: &'static [&'static str] = &["ClientVpnEndpointId", "Status", "DnsName"];
+}
+
+/// Shape `CreateCustomerGatewayRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateCustomerGatewayRequest {
+    #[serde(rename = "BgpAsn", default, skip_serializing_if = "Option::is_none")]
+    pub bgp_asn: Option<i32>,
+    #[serde(rename = "PublicIp", default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+    #[serde(rename = "CertificateArn", default, skip_serializing_if = "Option::is_none")]
+    pub certificate_arn: Option<String>,
+    #[serde(rename = "Type")]
+    pub type_: String,
+    #[serde(rename = "TagSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    #[serde(rename = "DeviceName", default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    #[serde(rename = "IpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    #[serde(rename = "BgpAsnExtended", default, skip_serializing_if = "Option::is_none")]
+    pub bgp_asn_extended: Option<i64>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for CreateCustomerGatewayRequest {
+    const SHAPE: &'static str = "CreateCustomerGatewayRequest";
+    const MEMBERS: &'static [&'static str] = &["BgpAsn", "PublicIp", "CertificateArn", "Type", "TagSpecifications", "DeviceName", "IpAddress", "BgpAsnExtended", "DryRun"];
+}
+
+/// Shape `CreateCustomerGatewayResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateCustomerGatewayResult {
+    #[serde(rename = "CustomerGateway", default, skip_serializing_if = "Option::is_none")]
+    pub customer_gateway: Option<CustomerGateway>,
+}
+impl Shape for CreateCustomerGatewayResult {
+    const SHAPE: &'static str = "CreateCustomerGatewayResult";
+    const MEMBERS: &'static [&'static str] = &["CustomerGateway"];
 }
 
 /// Shape `CreateFlowLogsRequest` of the ec2 model.
@@ -1165,6 +2316,80 @@ pub struct CreateFlowLogsResult {
 impl Shape for CreateFlowLogsResult {
     const SHAPE: &'static str = "CreateFlowLogsResult";
     const MEMBERS: &'static [&'static str] = &["ClientToken", "FlowLogIds", "Unsuccessful"];
+}
+
+/// Shape `CreateLaunchTemplateRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateLaunchTemplateRequest {
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    #[serde(rename = "LaunchTemplateName")]
+    pub launch_template_name: String,
+    #[serde(rename = "VersionDescription", default, skip_serializing_if = "Option::is_none")]
+    pub version_description: Option<String>,
+    #[serde(rename = "LaunchTemplateData")]
+    pub launch_template_data: RequestLaunchTemplateData,
+    #[serde(rename = "Operator", default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<OperatorRequest>,
+    #[serde(rename = "TagSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+impl Shape for CreateLaunchTemplateRequest {
+    const SHAPE: &'static str = "CreateLaunchTemplateRequest";
+    const MEMBERS: &'static [&'static str] = &["DryRun", "ClientToken", "LaunchTemplateName", "VersionDescription", "LaunchTemplateData", "Operator", "TagSpecifications"];
+}
+
+/// Shape `CreateLaunchTemplateResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateLaunchTemplateResult {
+    #[serde(rename = "LaunchTemplate", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template: Option<LaunchTemplate>,
+    #[serde(rename = "Warning", default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<ValidationWarning>,
+}
+impl Shape for CreateLaunchTemplateResult {
+    const SHAPE: &'static str = "CreateLaunchTemplateResult";
+    const MEMBERS: &'static [&'static str] = &["LaunchTemplate", "Warning"];
+}
+
+/// Shape `CreateLaunchTemplateVersionRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateLaunchTemplateVersionRequest {
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    #[serde(rename = "LaunchTemplateId", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_id: Option<String>,
+    #[serde(rename = "LaunchTemplateName", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_name: Option<String>,
+    #[serde(rename = "SourceVersion", default, skip_serializing_if = "Option::is_none")]
+    pub source_version: Option<String>,
+    #[serde(rename = "VersionDescription", default, skip_serializing_if = "Option::is_none")]
+    pub version_description: Option<String>,
+    #[serde(rename = "LaunchTemplateData")]
+    pub launch_template_data: RequestLaunchTemplateData,
+    #[serde(rename = "ResolveAlias", default, skip_serializing_if = "Option::is_none")]
+    pub resolve_alias: Option<bool>,
+}
+impl Shape for CreateLaunchTemplateVersionRequest {
+    const SHAPE: &'static str = "CreateLaunchTemplateVersionRequest";
+    const MEMBERS: &'static [&'static str] = &["DryRun", "ClientToken", "LaunchTemplateId", "LaunchTemplateName", "SourceVersion", "VersionDescription", "LaunchTemplateData", "ResolveAlias"];
+}
+
+/// Shape `CreateLaunchTemplateVersionResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateLaunchTemplateVersionResult {
+    #[serde(rename = "LaunchTemplateVersion", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_version: Option<LaunchTemplateVersion>,
+    #[serde(rename = "Warning", default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<ValidationWarning>,
+}
+impl Shape for CreateLaunchTemplateVersionResult {
+    const SHAPE: &'static str = "CreateLaunchTemplateVersionResult";
+    const MEMBERS: &'static [&'static str] = &["LaunchTemplateVersion", "Warning"];
 }
 
 /// Shape `CreateNetworkAclEntryRequest` of the ec2 model.
@@ -1226,6 +2451,66 @@ impl Shape for CreateNetworkAclResult {
     const MEMBERS: &'static [&'static str] = &["NetworkAcl", "ClientToken"];
 }
 
+/// Shape `CreateNetworkInterfaceRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateNetworkInterfaceRequest {
+    #[serde(rename = "Ipv4Prefixes", default, skip_serializing_if = "Option::is_none")]
+    pub ipv4_prefixes: Option<Vec<Ipv4PrefixSpecificationRequest>>,
+    #[serde(rename = "Ipv4PrefixCount", default, skip_serializing_if = "Option::is_none")]
+    pub ipv4_prefix_count: Option<i32>,
+    #[serde(rename = "Ipv6Prefixes", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_prefixes: Option<Vec<Ipv6PrefixSpecificationRequest>>,
+    #[serde(rename = "Ipv6PrefixCount", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_prefix_count: Option<i32>,
+    #[serde(rename = "InterfaceType", default, skip_serializing_if = "Option::is_none")]
+    pub interface_type: Option<String>,
+    #[serde(rename = "TagSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    #[serde(rename = "EnablePrimaryIpv6", default, skip_serializing_if = "Option::is_none")]
+    pub enable_primary_ipv6: Option<bool>,
+    #[serde(rename = "ConnectionTrackingSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub connection_tracking_specification: Option<ConnectionTrackingSpecificationRequest>,
+    #[serde(rename = "Operator", default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<OperatorRequest>,
+    #[serde(rename = "SubnetId")]
+    pub subnet_id: String,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_address: Option<String>,
+    #[serde(rename = "Groups", default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<String>>,
+    #[serde(rename = "PrivateIpAddresses", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_addresses: Option<Vec<PrivateIpAddressSpecification>>,
+    #[serde(rename = "SecondaryPrivateIpAddressCount", default, skip_serializing_if = "Option::is_none")]
+    pub secondary_private_ip_address_count: Option<i32>,
+    #[serde(rename = "Ipv6Addresses", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_addresses: Option<Vec<InstanceIpv6Address>>,
+    #[serde(rename = "Ipv6AddressCount", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_address_count: Option<i32>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for CreateNetworkInterfaceRequest {
+    const SHAPE: &'static str = "CreateNetworkInterfaceRequest";
+    const MEMBERS: &'static [&'static str] = &["Ipv4Prefixes", "Ipv4PrefixCount", "Ipv6Prefixes", "Ipv6PrefixCount", "InterfaceType", "TagSpecifications", "ClientToken", "EnablePrimaryIpv6", "ConnectionTrackingSpecification", "Operator", "SubnetId", "Description", "PrivateIpAddress", "Groups", "PrivateIpAddresses", "SecondaryPrivateIpAddressCount", "Ipv6Addresses", "Ipv6AddressCount", "DryRun"];
+}
+
+/// Shape `CreateNetworkInterfaceResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateNetworkInterfaceResult {
+    #[serde(rename = "NetworkInterface", default, skip_serializing_if = "Option::is_none")]
+    pub network_interface: Option<NetworkInterface>,
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+}
+impl Shape for CreateNetworkInterfaceResult {
+    const SHAPE: &'static str = "CreateNetworkInterfaceResult";
+    const MEMBERS: &'static [&'static str] = &["NetworkInterface", "ClientToken"];
+}
+
 /// Shape `CreateSecurityGroupRequest` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateSecurityGroupRequest {
@@ -1258,6 +2543,27 @@ pub struct CreateSecurityGroupResult {
 impl Shape for CreateSecurityGroupResult {
     const SHAPE: &'static str = "CreateSecurityGroupResult";
     const MEMBERS: &'static [&'static str] = &["GroupId", "Tags", "SecurityGroupArn"];
+}
+
+/// Shape `CreateSnapshotRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateSnapshotRequest {
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "OutpostArn", default, skip_serializing_if = "Option::is_none")]
+    pub outpost_arn: Option<String>,
+    #[serde(rename = "VolumeId")]
+    pub volume_id: String,
+    #[serde(rename = "TagSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for CreateSnapshotRequest {
+    const SHAPE: &'static str = "CreateSnapshotRequest";
+    const MEMBERS: &'static [&'static str] = &["Description", "OutpostArn", "VolumeId", "TagSpecifications", "Location", "DryRun"];
 }
 
 /// Shape `CreateSubnetRequest` of the ec2 model.
@@ -1319,6 +2625,101 @@ pub struct CreateTagsRequest {
 impl Shape for CreateTagsRequest {
     const SHAPE: &'static str = "CreateTagsRequest";
     const MEMBERS: &'static [&'static str] = &["DryRun", "Resources", "Tags"];
+}
+
+/// Shape `CreateTransitGatewayRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateTransitGatewayRequest {
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<TransitGatewayRequestOptions>,
+    #[serde(rename = "TagSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for CreateTransitGatewayRequest {
+    const SHAPE: &'static str = "CreateTransitGatewayRequest";
+    const MEMBERS: &'static [&'static str] = &["Description", "Options", "TagSpecifications", "DryRun"];
+}
+
+/// Shape `CreateTransitGatewayResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateTransitGatewayResult {
+    #[serde(rename = "TransitGateway", default, skip_serializing_if = "Option::is_none")]
+    pub transit_gateway: Option<TransitGateway>,
+}
+impl Shape for CreateTransitGatewayResult {
+    const SHAPE: &'static str = "CreateTransitGatewayResult";
+    const MEMBERS: &'static [&'static str] = &["TransitGateway"];
+}
+
+/// Shape `CreateVolumePermission` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateVolumePermission {
+    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(rename = "Group", default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+impl Shape for CreateVolumePermission {
+    const SHAPE: &'static str = "CreateVolumePermission";
+    const MEMBERS: &'static [&'static str] = &["UserId", "Group"];
+}
+
+/// Shape `CreateVolumePermissionModifications` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateVolumePermissionModifications {
+    #[serde(rename = "Add", default, skip_serializing_if = "Option::is_none")]
+    pub add: Option<Vec<CreateVolumePermission>>,
+    #[serde(rename = "Remove", default, skip_serializing_if = "Option::is_none")]
+    pub remove: Option<Vec<CreateVolumePermission>>,
+}
+impl Shape for CreateVolumePermissionModifications {
+    const SHAPE: &'static str = "CreateVolumePermissionModifications";
+    const MEMBERS: &'static [&'static str] = &["Add", "Remove"];
+}
+
+/// Shape `CreateVolumeRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateVolumeRequest {
+    #[serde(rename = "AvailabilityZone", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    #[serde(rename = "AvailabilityZoneId", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone_id: Option<String>,
+    #[serde(rename = "Encrypted", default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<bool>,
+    #[serde(rename = "Iops", default, skip_serializing_if = "Option::is_none")]
+    pub iops: Option<i32>,
+    #[serde(rename = "KmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    #[serde(rename = "OutpostArn", default, skip_serializing_if = "Option::is_none")]
+    pub outpost_arn: Option<String>,
+    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i32>,
+    #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_id: Option<String>,
+    #[serde(rename = "VolumeType", default, skip_serializing_if = "Option::is_none")]
+    pub volume_type: Option<String>,
+    #[serde(rename = "TagSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    #[serde(rename = "MultiAttachEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub multi_attach_enabled: Option<bool>,
+    #[serde(rename = "Throughput", default, skip_serializing_if = "Option::is_none")]
+    pub throughput: Option<i32>,
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    #[serde(rename = "VolumeInitializationRate", default, skip_serializing_if = "Option::is_none")]
+    pub volume_initialization_rate: Option<i32>,
+    #[serde(rename = "Operator", default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<OperatorRequest>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for CreateVolumeRequest {
+    const SHAPE: &'static str = "CreateVolumeRequest";
+    const MEMBERS: &'static [&'static str] = &["AvailabilityZone", "AvailabilityZoneId", "Encrypted", "Iops", "KmsKeyId", "OutpostArn", "Size", "SnapshotId", "VolumeType", "TagSpecifications", "MultiAttachEnabled", "Throughput", "ClientToken", "VolumeInitializationRate", "Operator", "DryRun"];
 }
 
 /// Shape `CreateVpcEndpointRequest` of the ec2 model.
@@ -1423,6 +2824,160 @@ impl Shape for CreateVpcResult {
     const MEMBERS: &'static [&'static str] = &["Vpc"];
 }
 
+/// Shape `CreateVpnConnectionRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateVpnConnectionRequest {
+    #[serde(rename = "CustomerGatewayId")]
+    pub customer_gateway_id: String,
+    #[serde(rename = "Type")]
+    pub type_: String,
+    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "Option::is_none")]
+    pub vpn_gateway_id: Option<String>,
+    #[serde(rename = "TransitGatewayId", default, skip_serializing_if = "Option::is_none")]
+    pub transit_gateway_id: Option<String>,
+    #[serde(rename = "VpnConcentratorId", default, skip_serializing_if = "Option::is_none")]
+    pub vpn_concentrator_id: Option<String>,
+    #[serde(rename = "TagSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    #[serde(rename = "PreSharedKeyStorage", default, skip_serializing_if = "Option::is_none")]
+    pub pre_shared_key_storage: Option<String>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<VpnConnectionOptionsSpecification>,
+}
+impl Shape for CreateVpnConnectionRequest {
+    const SHAPE: &'static str = "CreateVpnConnectionRequest";
+    const MEMBERS: &'static [&'static str] = &["CustomerGatewayId", "Type", "VpnGatewayId", "TransitGatewayId", "VpnConcentratorId", "TagSpecifications", "PreSharedKeyStorage", "DryRun", "Options"];
+}
+
+/// Shape `CreateVpnConnectionResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateVpnConnectionResult {
+    #[serde(rename = "VpnConnection", default, skip_serializing_if = "Option::is_none")]
+    pub vpn_connection: Option<VpnConnection>,
+}
+impl Shape for CreateVpnConnectionResult {
+    const SHAPE: &'static str = "CreateVpnConnectionResult";
+    const MEMBERS: &'static [&'static str] = &["VpnConnection"];
+}
+
+/// Shape `CreateVpnGatewayRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateVpnGatewayRequest {
+    #[serde(rename = "AvailabilityZone", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    #[serde(rename = "Type")]
+    pub type_: String,
+    #[serde(rename = "TagSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    #[serde(rename = "AmazonSideAsn", default, skip_serializing_if = "Option::is_none")]
+    pub amazon_side_asn: Option<i64>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for CreateVpnGatewayRequest {
+    const SHAPE: &'static str = "CreateVpnGatewayRequest";
+    const MEMBERS: &'static [&'static str] = &["AvailabilityZone", "Type", "TagSpecifications", "AmazonSideAsn", "DryRun"];
+}
+
+/// Shape `CreateVpnGatewayResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateVpnGatewayResult {
+    #[serde(rename = "VpnGateway", default, skip_serializing_if = "Option::is_none")]
+    pub vpn_gateway: Option<VpnGateway>,
+}
+impl Shape for CreateVpnGatewayResult {
+    const SHAPE: &'static str = "CreateVpnGatewayResult";
+    const MEMBERS: &'static [&'static str] = &["VpnGateway"];
+}
+
+/// Shape `CreditSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreditSpecification {
+    #[serde(rename = "CpuCredits", default, skip_serializing_if = "Option::is_none")]
+    pub cpu_credits: Option<String>,
+}
+impl Shape for CreditSpecification {
+    const SHAPE: &'static str = "CreditSpecification";
+    const MEMBERS: &'static [&'static str] = &["CpuCredits"];
+}
+
+/// Shape `CreditSpecificationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreditSpecificationRequest {
+    #[serde(rename = "CpuCredits")]
+    pub cpu_credits: String,
+}
+impl Shape for CreditSpecificationRequest {
+    const SHAPE: &'static str = "CreditSpecificationRequest";
+    const MEMBERS: &'static [&'static str] = &["CpuCredits"];
+}
+
+/// Shape `CustomerGateway` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CustomerGateway {
+    #[serde(rename = "CertificateArn", default, skip_serializing_if = "Option::is_none")]
+    pub certificate_arn: Option<String>,
+    #[serde(rename = "DeviceName", default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    #[serde(rename = "BgpAsnExtended", default, skip_serializing_if = "Option::is_none")]
+    pub bgp_asn_extended: Option<String>,
+    #[serde(rename = "CustomerGatewayId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_gateway_id: Option<String>,
+    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(rename = "IpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    #[serde(rename = "BgpAsn", default, skip_serializing_if = "Option::is_none")]
+    pub bgp_asn: Option<String>,
+}
+impl Shape for CustomerGateway {
+    const SHAPE: &'static str = "CustomerGateway";
+    const MEMBERS: &'static [&'static str] = &["CertificateArn", "DeviceName", "Tags", "BgpAsnExtended", "CustomerGatewayId", "State", "Type", "IpAddress", "BgpAsn"];
+}
+
+/// Shape `DeleteClientVpnEndpointRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteClientVpnEndpointRequest {
+    #[serde(rename = "ClientVpnEndpointId")]
+    pub client_vpn_endpoint_id: String,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for DeleteClientVpnEndpointRequest {
+    const SHAPE: &'static str = "DeleteClientVpnEndpointRequest";
+    const MEMBERS: &'static [&'static str] = &["ClientVpnEndpointId", "DryRun"];
+}
+
+/// Shape `DeleteClientVpnEndpointResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteClientVpnEndpointResult {
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ClientVpnEndpointStatus>,
+}
+impl Shape for DeleteClientVpnEndpointResult {
+    const SHAPE: &'static str = "DeleteClientVpnEndpointResult";
+    const MEMBERS: &'static [&'static str] = &["Status"];
+}
+
+/// Shape `DeleteCustomerGatewayRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteCustomerGatewayRequest {
+    #[serde(rename = "CustomerGatewayId")]
+    pub customer_gateway_id: String,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for DeleteCustomerGatewayRequest {
+    const SHAPE: &'static str = "DeleteCustomerGatewayRequest";
+    const MEMBERS: &'static [&'static str] = &["CustomerGatewayId", "DryRun"];
+}
+
 /// Shape `DeleteFlowLogsRequest` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteFlowLogsRequest {
@@ -1445,6 +3000,32 @@ pub struct DeleteFlowLogsResult {
 impl Shape for DeleteFlowLogsResult {
     const SHAPE: &'static str = "DeleteFlowLogsResult";
     const MEMBERS: &'static [&'static str] = &["Unsuccessful"];
+}
+
+/// Shape `DeleteLaunchTemplateRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteLaunchTemplateRequest {
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "LaunchTemplateId", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_id: Option<String>,
+    #[serde(rename = "LaunchTemplateName", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_name: Option<String>,
+}
+impl Shape for DeleteLaunchTemplateRequest {
+    const SHAPE: &'static str = "DeleteLaunchTemplateRequest";
+    const MEMBERS: &'static [&'static str] = &["DryRun", "LaunchTemplateId", "LaunchTemplateName"];
+}
+
+/// Shape `DeleteLaunchTemplateResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteLaunchTemplateResult {
+    #[serde(rename = "LaunchTemplate", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template: Option<LaunchTemplate>,
+}
+impl Shape for DeleteLaunchTemplateResult {
+    const SHAPE: &'static str = "DeleteLaunchTemplateResult";
+    const MEMBERS: &'static [&'static str] = &["LaunchTemplate"];
 }
 
 /// Shape `DeleteNetworkAclEntryRequest` of the ec2 model.
@@ -1477,6 +3058,19 @@ impl Shape for DeleteNetworkAclRequest {
     const MEMBERS: &'static [&'static str] = &["DryRun", "NetworkAclId"];
 }
 
+/// Shape `DeleteNetworkInterfaceRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteNetworkInterfaceRequest {
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "NetworkInterfaceId")]
+    pub network_interface_id: String,
+}
+impl Shape for DeleteNetworkInterfaceRequest {
+    const SHAPE: &'static str = "DeleteNetworkInterfaceRequest";
+    const MEMBERS: &'static [&'static str] = &["DryRun", "NetworkInterfaceId"];
+}
+
 /// Shape `DeleteSecurityGroupRequest` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteSecurityGroupRequest {
@@ -1505,6 +3099,19 @@ impl Shape for DeleteSecurityGroupResult {
     const MEMBERS: &'static [&'static str] = &["Return", "GroupId"];
 }
 
+/// Shape `DeleteSnapshotRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteSnapshotRequest {
+    #[serde(rename = "SnapshotId")]
+    pub snapshot_id: String,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for DeleteSnapshotRequest {
+    const SHAPE: &'static str = "DeleteSnapshotRequest";
+    const MEMBERS: &'static [&'static str] = &["SnapshotId", "DryRun"];
+}
+
 /// Shape `DeleteSubnetRequest` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteSubnetRequest {
@@ -1531,6 +3138,43 @@ pub struct DeleteTagsRequest {
 impl Shape for DeleteTagsRequest {
     const SHAPE: &'static str = "DeleteTagsRequest";
     const MEMBERS: &'static [&'static str] = &["DryRun", "Resources", "Tags"];
+}
+
+/// Shape `DeleteTransitGatewayRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteTransitGatewayRequest {
+    #[serde(rename = "TransitGatewayId")]
+    pub transit_gateway_id: String,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for DeleteTransitGatewayRequest {
+    const SHAPE: &'static str = "DeleteTransitGatewayRequest";
+    const MEMBERS: &'static [&'static str] = &["TransitGatewayId", "DryRun"];
+}
+
+/// Shape `DeleteTransitGatewayResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteTransitGatewayResult {
+    #[serde(rename = "TransitGateway", default, skip_serializing_if = "Option::is_none")]
+    pub transit_gateway: Option<TransitGateway>,
+}
+impl Shape for DeleteTransitGatewayResult {
+    const SHAPE: &'static str = "DeleteTransitGatewayResult";
+    const MEMBERS: &'static [&'static str] = &["TransitGateway"];
+}
+
+/// Shape `DeleteVolumeRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteVolumeRequest {
+    #[serde(rename = "VolumeId")]
+    pub volume_id: String,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for DeleteVolumeRequest {
+    const SHAPE: &'static str = "DeleteVolumeRequest";
+    const MEMBERS: &'static [&'static str] = &["VolumeId", "DryRun"];
 }
 
 /// Shape `DeleteVpcEndpointsRequest` of the ec2 model.
@@ -1568,6 +3212,32 @@ pub struct DeleteVpcRequest {
 impl Shape for DeleteVpcRequest {
     const SHAPE: &'static str = "DeleteVpcRequest";
     const MEMBERS: &'static [&'static str] = &["VpcId", "DryRun"];
+}
+
+/// Shape `DeleteVpnConnectionRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteVpnConnectionRequest {
+    #[serde(rename = "VpnConnectionId")]
+    pub vpn_connection_id: String,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for DeleteVpnConnectionRequest {
+    const SHAPE: &'static str = "DeleteVpnConnectionRequest";
+    const MEMBERS: &'static [&'static str] = &["VpnConnectionId", "DryRun"];
+}
+
+/// Shape `DeleteVpnGatewayRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteVpnGatewayRequest {
+    #[serde(rename = "VpnGatewayId")]
+    pub vpn_gateway_id: String,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for DeleteVpnGatewayRequest {
+    const SHAPE: &'static str = "DeleteVpnGatewayRequest";
+    const MEMBERS: &'static [&'static str] = &["VpnGatewayId", "DryRun"];
 }
 
 /// Shape `DescribeAddressesRequest` of the ec2 model.
@@ -1660,6 +3330,32 @@ impl Shape for DescribeClientVpnEndpointsResult {
     const MEMBERS: &'static [&'static str] = &["ClientVpnEndpoints", "NextToken"];
 }
 
+/// Shape `DescribeCustomerGatewaysRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeCustomerGatewaysRequest {
+    #[serde(rename = "CustomerGatewayIds", default, skip_serializing_if = "Option::is_none")]
+    pub customer_gateway_ids: Option<Vec<String>>,
+    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<Filter>>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for DescribeCustomerGatewaysRequest {
+    const SHAPE: &'static str = "DescribeCustomerGatewaysRequest";
+    const MEMBERS: &'static [&'static str] = &["CustomerGatewayIds", "Filters", "DryRun"];
+}
+
+/// Shape `DescribeCustomerGatewaysResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeCustomerGatewaysResult {
+    #[serde(rename = "CustomerGateways", default, skip_serializing_if = "Option::is_none")]
+    pub customer_gateways: Option<Vec<CustomerGateway>>,
+}
+impl Shape for DescribeCustomerGatewaysResult {
+    const SHAPE: &'static str = "DescribeCustomerGatewaysResult";
+    const MEMBERS: &'static [&'static str] = &["CustomerGateways"];
+}
+
 /// Shape `DescribeDhcpOptionsRequest` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeDhcpOptionsRequest {
@@ -1722,6 +3418,46 @@ pub struct DescribeFlowLogsResult {
 impl Shape for DescribeFlowLogsResult {
     const SHAPE: &'static str = "DescribeFlowLogsResult";
     const MEMBERS: &'static [&'static str] = &["FlowLogs", "NextToken"];
+}
+
+/// Shape `DescribeImagesRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeImagesRequest {
+    #[serde(rename = "ExecutableUsers", default, skip_serializing_if = "Option::is_none")]
+    pub executable_users: Option<Vec<String>>,
+    #[serde(rename = "ImageIds", default, skip_serializing_if = "Option::is_none")]
+    pub image_ids: Option<Vec<String>>,
+    #[serde(rename = "Owners", default, skip_serializing_if = "Option::is_none")]
+    pub owners: Option<Vec<String>>,
+    #[serde(rename = "IncludeDeprecated", default, skip_serializing_if = "Option::is_none")]
+    pub include_deprecated: Option<bool>,
+    #[serde(rename = "IncludeDisabled", default, skip_serializing_if = "Option::is_none")]
+    pub include_disabled: Option<bool>,
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<Filter>>,
+}
+impl Shape for DescribeImagesRequest {
+    const SHAPE: &'static str = "DescribeImagesRequest";
+    const MEMBERS: &'static [&'static str] = &["ExecutableUsers", "ImageIds", "Owners", "IncludeDeprecated", "IncludeDisabled", "MaxResults", "NextToken", "DryRun", "Filters"];
+}
+
+/// Shape `DescribeImagesResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeImagesResult {
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "Images", default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<Image>>,
+}
+impl Shape for DescribeImagesResult {
+    const SHAPE: &'static str = "DescribeImagesResult";
+    const MEMBERS: &'static [&'static str] = &["NextToken", "Images"];
 }
 
 /// Shape `DescribeInstancesRequest` of the ec2 model.
@@ -1788,6 +3524,50 @@ pub struct DescribeInternetGatewaysResult {
 impl Shape for DescribeInternetGatewaysResult {
     const SHAPE: &'static str = "DescribeInternetGatewaysResult";
     const MEMBERS: &'static [&'static str] = &["InternetGateways", "NextToken"];
+}
+
+/// Shape `DescribeLaunchTemplateVersionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeLaunchTemplateVersionsRequest {
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "LaunchTemplateId", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_id: Option<String>,
+    #[serde(rename = "LaunchTemplateName", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_name: Option<String>,
+    #[serde(rename = "Versions", default, skip_serializing_if = "Option::is_none")]
+    pub versions: Option<Vec<String>>,
+    #[serde(rename = "MinVersion", default, skip_serializing_if = "Option::is_none")]
+    pub min_version: Option<String>,
+    #[serde(rename = "MaxVersion", default, skip_serializing_if = "Option::is_none")]
+    pub max_version: Option<String>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<Filter>>,
+    #[serde(rename = "ResolveAlias", default, skip_serializing_if = "Option::is_none")]
+    pub resolve_alias: Option<bool>,
+    #[serde(rename = "IncludeManagedResources", default, skip_serializing_if = "Option::is_none")]
+    pub include_managed_resources: Option<bool>,
+}
+impl Shape for DescribeLaunchTemplateVersionsRequest {
+    const SHAPE: &'static str = "DescribeLaunchTemplateVersionsRequest";
+    const MEMBERS: &'static [&'static str] = &["DryRun", "LaunchTemplateId", "LaunchTemplateName", "Versions", "MinVersion", "MaxVersion", "NextToken", "MaxResults", "Filters", "ResolveAlias", "IncludeManagedResources"];
+}
+
+/// Shape `DescribeLaunchTemplateVersionsResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeLaunchTemplateVersionsResult {
+    #[serde(rename = "LaunchTemplateVersions", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_versions: Option<Vec<LaunchTemplateVersion>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for DescribeLaunchTemplateVersionsResult {
+    const SHAPE: &'static str = "DescribeLaunchTemplateVersionsResult";
+    const MEMBERS: &'static [&'static str] = &["LaunchTemplateVersions", "NextToken"];
 }
 
 /// Shape `DescribeLaunchTemplatesRequest` of the ec2 model.
@@ -2018,6 +3798,36 @@ impl Shape for DescribeSecurityGroupsResult {
     const MEMBERS: &'static [&'static str] = &["NextToken", "SecurityGroups"];
 }
 
+/// Shape `DescribeSnapshotAttributeRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeSnapshotAttributeRequest {
+    #[serde(rename = "Attribute")]
+    pub attribute: String,
+    #[serde(rename = "SnapshotId")]
+    pub snapshot_id: String,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for DescribeSnapshotAttributeRequest {
+    const SHAPE: &'static str = "DescribeSnapshotAttributeRequest";
+    const MEMBERS: &'static [&'static str] = &["Attribute", "SnapshotId", "DryRun"];
+}
+
+/// Shape `DescribeSnapshotAttributeResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeSnapshotAttributeResult {
+    #[serde(rename = "ProductCodes", default, skip_serializing_if = "Option::is_none")]
+    pub product_codes: Option<Vec<ProductCode>>,
+    #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_id: Option<String>,
+    #[serde(rename = "CreateVolumePermissions", default, skip_serializing_if = "Option::is_none")]
+    pub create_volume_permissions: Option<Vec<CreateVolumePermission>>,
+}
+impl Shape for DescribeSnapshotAttributeResult {
+    const SHAPE: &'static str = "DescribeSnapshotAttributeResult";
+    const MEMBERS: &'static [&'static str] = &["ProductCodes", "SnapshotId", "CreateVolumePermissions"];
+}
+
 /// Shape `DescribeSnapshotsRequest` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeSnapshotsRequest {
@@ -2052,6 +3862,36 @@ pub struct DescribeSnapshotsResult {
 impl Shape for DescribeSnapshotsResult {
     const SHAPE: &'static str = "DescribeSnapshotsResult";
     const MEMBERS: &'static [&'static str] = &["NextToken", "Snapshots"];
+}
+
+/// Shape `DescribeSpotFleetRequestsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeSpotFleetRequestsRequest {
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "SpotFleetRequestIds", default, skip_serializing_if = "Option::is_none")]
+    pub spot_fleet_request_ids: Option<Vec<String>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+impl Shape for DescribeSpotFleetRequestsRequest {
+    const SHAPE: &'static str = "DescribeSpotFleetRequestsRequest";
+    const MEMBERS: &'static [&'static str] = &["DryRun", "SpotFleetRequestIds", "NextToken", "MaxResults"];
+}
+
+/// Shape `DescribeSpotFleetRequestsResponse` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeSpotFleetRequestsResponse {
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "SpotFleetRequestConfigs", default, skip_serializing_if = "Option::is_none")]
+    pub spot_fleet_request_configs: Option<Vec<SpotFleetRequestConfig>>,
+}
+impl Shape for DescribeSpotFleetRequestsResponse {
+    const SHAPE: &'static str = "DescribeSpotFleetRequestsResponse";
+    const MEMBERS: &'static [&'static str] = &["NextToken", "SpotFleetRequestConfigs"];
 }
 
 /// Shape `DescribeSubnetsRequest` of the ec2 model.
@@ -2214,6 +4054,28 @@ impl Shape for DescribeVpcAttributeResult {
     const MEMBERS: &'static [&'static str] = &["EnableDnsHostnames", "EnableDnsSupport", "EnableNetworkAddressUsageMetrics", "VpcId"];
 }
 
+/// Shape `DescribeVpcBlockPublicAccessOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeVpcBlockPublicAccessOptionsRequest {
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for DescribeVpcBlockPublicAccessOptionsRequest {
+    const SHAPE: &'static str = "DescribeVpcBlockPublicAccessOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["DryRun"];
+}
+
+/// Shape `DescribeVpcBlockPublicAccessOptionsResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeVpcBlockPublicAccessOptionsResult {
+    #[serde(rename = "VpcBlockPublicAccessOptions", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_block_public_access_options: Option<VpcBlockPublicAccessOptions>,
+}
+impl Shape for DescribeVpcBlockPublicAccessOptionsResult {
+    const SHAPE: &'static str = "DescribeVpcBlockPublicAccessOptionsResult";
+    const MEMBERS: &'static [&'static str] = &["VpcBlockPublicAccessOptions"];
+}
+
 /// Shape `DescribeVpcEndpointServicesRequest` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeVpcEndpointServicesRequest {
@@ -2372,6 +4234,32 @@ impl Shape for DescribeVpnConnectionsResult {
     const MEMBERS: &'static [&'static str] = &["VpnConnections"];
 }
 
+/// Shape `DescribeVpnGatewaysRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeVpnGatewaysRequest {
+    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<Filter>>,
+    #[serde(rename = "VpnGatewayIds", default, skip_serializing_if = "Option::is_none")]
+    pub vpn_gateway_ids: Option<Vec<String>>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for DescribeVpnGatewaysRequest {
+    const SHAPE: &'static str = "DescribeVpnGatewaysRequest";
+    const MEMBERS: &'static [&'static str] = &["Filters", "VpnGatewayIds", "DryRun"];
+}
+
+/// Shape `DescribeVpnGatewaysResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeVpnGatewaysResult {
+    #[serde(rename = "VpnGateways", default, skip_serializing_if = "Option::is_none")]
+    pub vpn_gateways: Option<Vec<VpnGateway>>,
+}
+impl Shape for DescribeVpnGatewaysResult {
+    const SHAPE: &'static str = "DescribeVpnGatewaysResult";
+    const MEMBERS: &'static [&'static str] = &["VpnGateways"];
+}
+
 /// Shape `DestinationOptionsRequest` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DestinationOptionsRequest {
@@ -2400,6 +4288,40 @@ pub struct DestinationOptionsResponse {
 impl Shape for DestinationOptionsResponse {
     const SHAPE: &'static str = "DestinationOptionsResponse";
     const MEMBERS: &'static [&'static str] = &["FileFormat", "HiveCompatiblePartitions", "PerHourPartition"];
+}
+
+/// Shape `DetachNetworkInterfaceRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DetachNetworkInterfaceRequest {
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "AttachmentId")]
+    pub attachment_id: String,
+    #[serde(rename = "Force", default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+}
+impl Shape for DetachNetworkInterfaceRequest {
+    const SHAPE: &'static str = "DetachNetworkInterfaceRequest";
+    const MEMBERS: &'static [&'static str] = &["DryRun", "AttachmentId", "Force"];
+}
+
+/// Shape `DetachVolumeRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DetachVolumeRequest {
+    #[serde(rename = "Device", default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    #[serde(rename = "Force", default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    #[serde(rename = "VolumeId")]
+    pub volume_id: String,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for DetachVolumeRequest {
+    const SHAPE: &'static str = "DetachVolumeRequest";
+    const MEMBERS: &'static [&'static str] = &["Device", "Force", "InstanceId", "VolumeId", "DryRun"];
 }
 
 /// Shape `DhcpConfiguration` of the ec2 model.
@@ -2443,6 +4365,17 @@ impl Shape for DirectoryServiceAuthentication {
     const MEMBERS: &'static [&'static str] = &["DirectoryId"];
 }
 
+/// Shape `DirectoryServiceAuthenticationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DirectoryServiceAuthenticationRequest {
+    #[serde(rename = "DirectoryId", default, skip_serializing_if = "Option::is_none")]
+    pub directory_id: Option<String>,
+}
+impl Shape for DirectoryServiceAuthenticationRequest {
+    const SHAPE: &'static str = "DirectoryServiceAuthenticationRequest";
+    const MEMBERS: &'static [&'static str] = &["DirectoryId"];
+}
+
 /// Shape `DisableEbsEncryptionByDefaultRequest` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DisableEbsEncryptionByDefaultRequest {
@@ -2463,6 +4396,43 @@ pub struct DisableEbsEncryptionByDefaultResult {
 impl Shape for DisableEbsEncryptionByDefaultResult {
     const SHAPE: &'static str = "DisableEbsEncryptionByDefaultResult";
     const MEMBERS: &'static [&'static str] = &["EbsEncryptionByDefault"];
+}
+
+/// Shape `DisableSnapshotBlockPublicAccessRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisableSnapshotBlockPublicAccessRequest {
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for DisableSnapshotBlockPublicAccessRequest {
+    const SHAPE: &'static str = "DisableSnapshotBlockPublicAccessRequest";
+    const MEMBERS: &'static [&'static str] = &["DryRun"];
+}
+
+/// Shape `DisableSnapshotBlockPublicAccessResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisableSnapshotBlockPublicAccessResult {
+    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+impl Shape for DisableSnapshotBlockPublicAccessResult {
+    const SHAPE: &'static str = "DisableSnapshotBlockPublicAccessResult";
+    const MEMBERS: &'static [&'static str] = &["State"];
+}
+
+/// Shape `DisassociateAddressRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisassociateAddressRequest {
+    #[serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")]
+    pub association_id: Option<String>,
+    #[serde(rename = "PublicIp", default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for DisassociateAddressRequest {
+    const SHAPE: &'static str = "DisassociateAddressRequest";
+    const MEMBERS: &'static [&'static str] = &["AssociationId", "PublicIp", "DryRun"];
 }
 
 /// Shape `DnsEntry` of the ec2 model.
@@ -2512,6 +4482,54 @@ impl Shape for DnsOptionsSpecification {
     const MEMBERS: &'static [&'static str] = &["DnsRecordIpType", "PrivateDnsOnlyForInboundResolverEndpoint", "PrivateDnsPreference", "PrivateDnsSpecifiedDomains"];
 }
 
+/// Shape `DnsServersOptionsModifyStructure` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DnsServersOptionsModifyStructure {
+    #[serde(rename = "CustomDnsServers", default, skip_serializing_if = "Option::is_none")]
+    pub custom_dns_servers: Option<Vec<String>>,
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+impl Shape for DnsServersOptionsModifyStructure {
+    const SHAPE: &'static str = "DnsServersOptionsModifyStructure";
+    const MEMBERS: &'static [&'static str] = &["CustomDnsServers", "Enabled"];
+}
+
+/// Shape `EbsBlockDevice` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EbsBlockDevice {
+    #[serde(rename = "DeleteOnTermination", default, skip_serializing_if = "Option::is_none")]
+    pub delete_on_termination: Option<bool>,
+    #[serde(rename = "Iops", default, skip_serializing_if = "Option::is_none")]
+    pub iops: Option<i32>,
+    #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_id: Option<String>,
+    #[serde(rename = "VolumeSize", default, skip_serializing_if = "Option::is_none")]
+    pub volume_size: Option<i32>,
+    #[serde(rename = "VolumeType", default, skip_serializing_if = "Option::is_none")]
+    pub volume_type: Option<String>,
+    #[serde(rename = "KmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    #[serde(rename = "Throughput", default, skip_serializing_if = "Option::is_none")]
+    pub throughput: Option<i32>,
+    #[serde(rename = "OutpostArn", default, skip_serializing_if = "Option::is_none")]
+    pub outpost_arn: Option<String>,
+    #[serde(rename = "AvailabilityZone", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    #[serde(rename = "Encrypted", default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<bool>,
+    #[serde(rename = "VolumeInitializationRate", default, skip_serializing_if = "Option::is_none")]
+    pub volume_initialization_rate: Option<i32>,
+    #[serde(rename = "AvailabilityZoneId", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone_id: Option<String>,
+    #[serde(rename = "EbsCardIndex", default, skip_serializing_if = "Option::is_none")]
+    pub ebs_card_index: Option<i32>,
+}
+impl Shape for EbsBlockDevice {
+    const SHAPE: &'static str = "EbsBlockDevice";
+    const MEMBERS: &'static [&'static str] = &["DeleteOnTermination", "Iops", "SnapshotId", "VolumeSize", "VolumeType", "KmsKeyId", "Throughput", "OutpostArn", "AvailabilityZone", "Encrypted", "VolumeInitializationRate", "AvailabilityZoneId", "EbsCardIndex"];
+}
+
 /// Shape `EbsInstanceBlockDevice` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EbsInstanceBlockDevice {
@@ -2554,6 +4572,41 @@ impl Shape for ElasticGpuAssociation {
     const MEMBERS: &'static [&'static str] = &["ElasticGpuId", "ElasticGpuAssociationId", "ElasticGpuAssociationState", "ElasticGpuAssociationTime"];
 }
 
+/// Shape `ElasticGpuSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ElasticGpuSpecification {
+    #[serde(rename = "Type")]
+    pub type_: String,
+}
+impl Shape for ElasticGpuSpecification {
+    const SHAPE: &'static str = "ElasticGpuSpecification";
+    const MEMBERS: &'static [&'static str] = &["Type"];
+}
+
+/// Shape `ElasticGpuSpecificationResponse` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ElasticGpuSpecificationResponse {
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+impl Shape for ElasticGpuSpecificationResponse {
+    const SHAPE: &'static str = "ElasticGpuSpecificationResponse";
+    const MEMBERS: &'static [&'static str] = &["Type"];
+}
+
+/// Shape `ElasticInferenceAccelerator` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ElasticInferenceAccelerator {
+    #[serde(rename = "Type")]
+    pub type_: String,
+    #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i32>,
+}
+impl Shape for ElasticInferenceAccelerator {
+    const SHAPE: &'static str = "ElasticInferenceAccelerator";
+    const MEMBERS: &'static [&'static str] = &["Type", "Count"];
+}
+
 /// Shape `ElasticInferenceAcceleratorAssociation` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ElasticInferenceAcceleratorAssociation {
@@ -2569,6 +4622,54 @@ pub struct ElasticInferenceAcceleratorAssociation {
 impl Shape for ElasticInferenceAcceleratorAssociation {
     const SHAPE: &'static str = "ElasticInferenceAcceleratorAssociation";
     const MEMBERS: &'static [&'static str] = &["ElasticInferenceAcceleratorArn", "ElasticInferenceAcceleratorAssociationId", "ElasticInferenceAcceleratorAssociationState", "ElasticInferenceAcceleratorAssociationTime"];
+}
+
+/// Shape `EnaSrdSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnaSrdSpecification {
+    #[serde(rename = "EnaSrdEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub ena_srd_enabled: Option<bool>,
+    #[serde(rename = "EnaSrdUdpSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub ena_srd_udp_specification: Option<EnaSrdUdpSpecification>,
+}
+impl Shape for EnaSrdSpecification {
+    const SHAPE: &'static str = "EnaSrdSpecification";
+    const MEMBERS: &'static [&'static str] = &["EnaSrdEnabled", "EnaSrdUdpSpecification"];
+}
+
+/// Shape `EnaSrdSpecificationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnaSrdSpecificationRequest {
+    #[serde(rename = "EnaSrdEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub ena_srd_enabled: Option<bool>,
+    #[serde(rename = "EnaSrdUdpSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub ena_srd_udp_specification: Option<EnaSrdUdpSpecificationRequest>,
+}
+impl Shape for EnaSrdSpecificationRequest {
+    const SHAPE: &'static str = "EnaSrdSpecificationRequest";
+    const MEMBERS: &'static [&'static str] = &["EnaSrdEnabled", "EnaSrdUdpSpecification"];
+}
+
+/// Shape `EnaSrdUdpSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnaSrdUdpSpecification {
+    #[serde(rename = "EnaSrdUdpEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub ena_srd_udp_enabled: Option<bool>,
+}
+impl Shape for EnaSrdUdpSpecification {
+    const SHAPE: &'static str = "EnaSrdUdpSpecification";
+    const MEMBERS: &'static [&'static str] = &["EnaSrdUdpEnabled"];
+}
+
+/// Shape `EnaSrdUdpSpecificationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnaSrdUdpSpecificationRequest {
+    #[serde(rename = "EnaSrdUdpEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub ena_srd_udp_enabled: Option<bool>,
+}
+impl Shape for EnaSrdUdpSpecificationRequest {
+    const SHAPE: &'static str = "EnaSrdUdpSpecificationRequest";
+    const MEMBERS: &'static [&'static str] = &["EnaSrdUdpEnabled"];
 }
 
 /// Shape `EnableEbsEncryptionByDefaultRequest` of the ec2 model.
@@ -2593,6 +4694,30 @@ impl Shape for EnableEbsEncryptionByDefaultResult {
     const MEMBERS: &'static [&'static str] = &["EbsEncryptionByDefault"];
 }
 
+/// Shape `EnableSnapshotBlockPublicAccessRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnableSnapshotBlockPublicAccessRequest {
+    #[serde(rename = "State")]
+    pub state: String,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for EnableSnapshotBlockPublicAccessRequest {
+    const SHAPE: &'static str = "EnableSnapshotBlockPublicAccessRequest";
+    const MEMBERS: &'static [&'static str] = &["State", "DryRun"];
+}
+
+/// Shape `EnableSnapshotBlockPublicAccessResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnableSnapshotBlockPublicAccessResult {
+    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+impl Shape for EnableSnapshotBlockPublicAccessResult {
+    const SHAPE: &'static str = "EnableSnapshotBlockPublicAccessResult";
+    const MEMBERS: &'static [&'static str] = &["State"];
+}
+
 /// Shape `EnclaveOptions` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EnclaveOptions {
@@ -2601,6 +4726,17 @@ pub struct EnclaveOptions {
 }
 impl Shape for EnclaveOptions {
     const SHAPE: &'static str = "EnclaveOptions";
+    const MEMBERS: &'static [&'static str] = &["Enabled"];
+}
+
+/// Shape `EnclaveOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnclaveOptionsRequest {
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+impl Shape for EnclaveOptionsRequest {
+    const SHAPE: &'static str = "EnclaveOptionsRequest";
     const MEMBERS: &'static [&'static str] = &["Enabled"];
 }
 
@@ -2630,6 +4766,19 @@ impl Shape for FederatedAuthentication {
     const MEMBERS: &'static [&'static str] = &["SamlProviderArn", "SelfServiceSamlProviderArn"];
 }
 
+/// Shape `FederatedAuthenticationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FederatedAuthenticationRequest {
+    #[serde(rename = "SAMLProviderArn", default, skip_serializing_if = "Option::is_none")]
+    pub saml_provider_arn: Option<String>,
+    #[serde(rename = "SelfServiceSAMLProviderArn", default, skip_serializing_if = "Option::is_none")]
+    pub self_service_saml_provider_arn: Option<String>,
+}
+impl Shape for FederatedAuthenticationRequest {
+    const SHAPE: &'static str = "FederatedAuthenticationRequest";
+    const MEMBERS: &'static [&'static str] = &["SAMLProviderArn", "SelfServiceSAMLProviderArn"];
+}
+
 /// Shape `Filter` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Filter {
@@ -2641,6 +4790,21 @@ pub struct Filter {
 impl Shape for Filter {
     const SHAPE: &'static str = "Filter";
     const MEMBERS: &'static [&'static str] = &["Name", "Values"];
+}
+
+/// Shape `FleetLaunchTemplateSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FleetLaunchTemplateSpecification {
+    #[serde(rename = "LaunchTemplateId", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_id: Option<String>,
+    #[serde(rename = "LaunchTemplateName", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_name: Option<String>,
+    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+impl Shape for FleetLaunchTemplateSpecification {
+    const SHAPE: &'static str = "FleetLaunchTemplateSpecification";
+    const MEMBERS: &'static [&'static str] = &["LaunchTemplateId", "LaunchTemplateName", "Version"];
 }
 
 /// Shape `FlowLog` of the ec2 model.
@@ -2824,6 +4988,17 @@ impl Shape for HibernationOptions {
     const MEMBERS: &'static [&'static str] = &["Configured"];
 }
 
+/// Shape `HibernationOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HibernationOptionsRequest {
+    #[serde(rename = "Configured", default, skip_serializing_if = "Option::is_none")]
+    pub configured: Option<bool>,
+}
+impl Shape for HibernationOptionsRequest {
+    const SHAPE: &'static str = "HibernationOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["Configured"];
+}
+
 /// Shape `IKEVersionsListValue` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct IKEVersionsListValue {
@@ -2832,6 +5007,17 @@ pub struct IKEVersionsListValue {
 }
 impl Shape for IKEVersionsListValue {
     const SHAPE: &'static str = "IKEVersionsListValue";
+    const MEMBERS: &'static [&'static str] = &["Value"];
+}
+
+/// Shape `IKEVersionsRequestListValue` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IKEVersionsRequestListValue {
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+impl Shape for IKEVersionsRequestListValue {
+    const SHAPE: &'static str = "IKEVersionsRequestListValue";
     const MEMBERS: &'static [&'static str] = &["Value"];
 }
 
@@ -2848,6 +5034,19 @@ impl Shape for IamInstanceProfile {
     const MEMBERS: &'static [&'static str] = &["Arn", "Id"];
 }
 
+/// Shape `IamInstanceProfileSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IamInstanceProfileSpecification {
+    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+impl Shape for IamInstanceProfileSpecification {
+    const SHAPE: &'static str = "IamInstanceProfileSpecification";
+    const MEMBERS: &'static [&'static str] = &["Arn", "Name"];
+}
+
 /// Shape `IcmpTypeCode` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct IcmpTypeCode {
@@ -2859,6 +5058,89 @@ pub struct IcmpTypeCode {
 impl Shape for IcmpTypeCode {
     const SHAPE: &'static str = "IcmpTypeCode";
     const MEMBERS: &'static [&'static str] = &["Code", "Type"];
+}
+
+/// Shape `Image` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Image {
+    #[serde(rename = "PlatformDetails", default, skip_serializing_if = "Option::is_none")]
+    pub platform_details: Option<String>,
+    #[serde(rename = "UsageOperation", default, skip_serializing_if = "Option::is_none")]
+    pub usage_operation: Option<String>,
+    #[serde(rename = "BlockDeviceMappings", default, skip_serializing_if = "Option::is_none")]
+    pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "EnaSupport", default, skip_serializing_if = "Option::is_none")]
+    pub ena_support: Option<bool>,
+    #[serde(rename = "Hypervisor", default, skip_serializing_if = "Option::is_none")]
+    pub hypervisor: Option<String>,
+    #[serde(rename = "ImageOwnerAlias", default, skip_serializing_if = "Option::is_none")]
+    pub image_owner_alias: Option<String>,
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "RootDeviceName", default, skip_serializing_if = "Option::is_none")]
+    pub root_device_name: Option<String>,
+    #[serde(rename = "RootDeviceType", default, skip_serializing_if = "Option::is_none")]
+    pub root_device_type: Option<String>,
+    #[serde(rename = "SriovNetSupport", default, skip_serializing_if = "Option::is_none")]
+    pub sriov_net_support: Option<String>,
+    #[serde(rename = "StateReason", default, skip_serializing_if = "Option::is_none")]
+    pub state_reason: Option<StateReason>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    #[serde(rename = "VirtualizationType", default, skip_serializing_if = "Option::is_none")]
+    pub virtualization_type: Option<String>,
+    #[serde(rename = "BootMode", default, skip_serializing_if = "Option::is_none")]
+    pub boot_mode: Option<String>,
+    #[serde(rename = "TpmSupport", default, skip_serializing_if = "Option::is_none")]
+    pub tpm_support: Option<String>,
+    #[serde(rename = "DeprecationTime", default, skip_serializing_if = "Option::is_none")]
+    pub deprecation_time: Option<String>,
+    #[serde(rename = "ImdsSupport", default, skip_serializing_if = "Option::is_none")]
+    pub imds_support: Option<String>,
+    #[serde(rename = "SourceInstanceId", default, skip_serializing_if = "Option::is_none")]
+    pub source_instance_id: Option<String>,
+    #[serde(rename = "DeregistrationProtection", default, skip_serializing_if = "Option::is_none")]
+    pub deregistration_protection: Option<String>,
+    #[serde(rename = "LastLaunchedTime", default, skip_serializing_if = "Option::is_none")]
+    pub last_launched_time: Option<String>,
+    #[serde(rename = "ImageAllowed", default, skip_serializing_if = "Option::is_none")]
+    pub image_allowed: Option<bool>,
+    #[serde(rename = "SourceImageId", default, skip_serializing_if = "Option::is_none")]
+    pub source_image_id: Option<String>,
+    #[serde(rename = "SourceImageRegion", default, skip_serializing_if = "Option::is_none")]
+    pub source_image_region: Option<String>,
+    #[serde(rename = "FreeTierEligible", default, skip_serializing_if = "Option::is_none")]
+    pub free_tier_eligible: Option<bool>,
+    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    #[serde(rename = "ImageLocation", default, skip_serializing_if = "Option::is_none")]
+    pub image_location: Option<String>,
+    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(rename = "OwnerId", default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    #[serde(rename = "CreationDate", default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<String>,
+    #[serde(rename = "Public", default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<bool>,
+    #[serde(rename = "ProductCodes", default, skip_serializing_if = "Option::is_none")]
+    pub product_codes: Option<Vec<ProductCode>>,
+    #[serde(rename = "Architecture", default, skip_serializing_if = "Option::is_none")]
+    pub architecture: Option<String>,
+    #[serde(rename = "ImageType", default, skip_serializing_if = "Option::is_none")]
+    pub image_type: Option<String>,
+    #[serde(rename = "KernelId", default, skip_serializing_if = "Option::is_none")]
+    pub kernel_id: Option<String>,
+    #[serde(rename = "RamdiskId", default, skip_serializing_if = "Option::is_none")]
+    pub ramdisk_id: Option<String>,
+    #[serde(rename = "Platform", default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+}
+impl Shape for Image {
+    const SHAPE: &'static str = "Image";
+    const MEMBERS: &'static [&'static str] = &["PlatformDetails", "UsageOperation", "BlockDeviceMappings", "Description", "EnaSupport", "Hypervisor", "ImageOwnerAlias", "Name", "RootDeviceName", "RootDeviceType", "SriovNetSupport", "StateReason", "Tags", "VirtualizationType", "BootMode", "TpmSupport", "DeprecationTime", "ImdsSupport", "SourceInstanceId", "DeregistrationProtection", "LastLaunchedTime", "ImageAllowed", "SourceImageId", "SourceImageRegion", "FreeTierEligible", "ImageId", "ImageLocation", "State", "OwnerId", "CreationDate", "Public", "ProductCodes", "Architecture", "ImageType", "KernelId", "RamdiskId", "Platform"];
 }
 
 /// Shape `Instance` of the ec2 model.
@@ -3053,6 +5335,17 @@ impl Shape for InstanceIpv6Address {
     const MEMBERS: &'static [&'static str] = &["Ipv6Address", "IsPrimaryIpv6"];
 }
 
+/// Shape `InstanceIpv6AddressRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceIpv6AddressRequest {
+    #[serde(rename = "Ipv6Address", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+}
+impl Shape for InstanceIpv6AddressRequest {
+    const SHAPE: &'static str = "InstanceIpv6AddressRequest";
+    const MEMBERS: &'static [&'static str] = &["Ipv6Address"];
+}
+
 /// Shape `InstanceIpv6Prefix` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InstanceIpv6Prefix {
@@ -3077,6 +5370,30 @@ impl Shape for InstanceMaintenanceOptions {
     const MEMBERS: &'static [&'static str] = &["AutoRecovery", "RebootMigration"];
 }
 
+/// Shape `InstanceMaintenanceOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceMaintenanceOptionsRequest {
+    #[serde(rename = "AutoRecovery", default, skip_serializing_if = "Option::is_none")]
+    pub auto_recovery: Option<String>,
+}
+impl Shape for InstanceMaintenanceOptionsRequest {
+    const SHAPE: &'static str = "InstanceMaintenanceOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["AutoRecovery"];
+}
+
+/// Shape `InstanceMarketOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceMarketOptionsRequest {
+    #[serde(rename = "MarketType", default, skip_serializing_if = "Option::is_none")]
+    pub market_type: Option<String>,
+    #[serde(rename = "SpotOptions", default, skip_serializing_if = "Option::is_none")]
+    pub spot_options: Option<SpotMarketOptions>,
+}
+impl Shape for InstanceMarketOptionsRequest {
+    const SHAPE: &'static str = "InstanceMarketOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["MarketType", "SpotOptions"];
+}
+
 /// Shape `InstanceMetadataDefaultsResponse` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InstanceMetadataDefaultsResponse {
@@ -3098,6 +5415,25 @@ pub struct InstanceMetadataDefaultsResponse {
 impl Shape for InstanceMetadataDefaultsResponse {
     const SHAPE: &'static str = "InstanceMetadataDefaultsResponse";
     const MEMBERS: &'static [&'static str] = &["HttpTokens", "HttpPutResponseHopLimit", "HttpEndpoint", "InstanceMetadataTags", "ManagedBy", "ManagedExceptionMessage", "HttpTokensEnforced"];
+}
+
+/// Shape `InstanceMetadataOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceMetadataOptionsRequest {
+    #[serde(rename = "HttpTokens", default, skip_serializing_if = "Option::is_none")]
+    pub http_tokens: Option<String>,
+    #[serde(rename = "HttpPutResponseHopLimit", default, skip_serializing_if = "Option::is_none")]
+    pub http_put_response_hop_limit: Option<i32>,
+    #[serde(rename = "HttpEndpoint", default, skip_serializing_if = "Option::is_none")]
+    pub http_endpoint: Option<String>,
+    #[serde(rename = "HttpProtocolIpv6", default, skip_serializing_if = "Option::is_none")]
+    pub http_protocol_ipv6: Option<String>,
+    #[serde(rename = "InstanceMetadataTags", default, skip_serializing_if = "Option::is_none")]
+    pub instance_metadata_tags: Option<String>,
+}
+impl Shape for InstanceMetadataOptionsRequest {
+    const SHAPE: &'static str = "InstanceMetadataOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["HttpTokens", "HttpPutResponseHopLimit", "HttpEndpoint", "HttpProtocolIpv6", "InstanceMetadataTags"];
 }
 
 /// Shape `InstanceMetadataOptionsResponse` of the ec2 model.
@@ -3214,6 +5550,61 @@ impl Shape for InstanceNetworkInterfaceAttachment {
     const MEMBERS: &'static [&'static str] = &["AttachTime", "AttachmentId", "DeleteOnTermination", "DeviceIndex", "Status", "NetworkCardIndex", "EnaSrdSpecification", "EnaQueueCount"];
 }
 
+/// Shape `InstanceNetworkInterfaceSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceNetworkInterfaceSpecification {
+    #[serde(rename = "AssociatePublicIpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub associate_public_ip_address: Option<bool>,
+    #[serde(rename = "DeleteOnTermination", default, skip_serializing_if = "Option::is_none")]
+    pub delete_on_termination: Option<bool>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "DeviceIndex", default, skip_serializing_if = "Option::is_none")]
+    pub device_index: Option<i32>,
+    #[serde(rename = "Groups", default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<String>>,
+    #[serde(rename = "Ipv6AddressCount", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_address_count: Option<i32>,
+    #[serde(rename = "Ipv6Addresses", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_addresses: Option<Vec<InstanceIpv6Address>>,
+    #[serde(rename = "NetworkInterfaceId", default, skip_serializing_if = "Option::is_none")]
+    pub network_interface_id: Option<String>,
+    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_address: Option<String>,
+    #[serde(rename = "PrivateIpAddresses", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_addresses: Option<Vec<PrivateIpAddressSpecification>>,
+    #[serde(rename = "SecondaryPrivateIpAddressCount", default, skip_serializing_if = "Option::is_none")]
+    pub secondary_private_ip_address_count: Option<i32>,
+    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    #[serde(rename = "AssociateCarrierIpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub associate_carrier_ip_address: Option<bool>,
+    #[serde(rename = "InterfaceType", default, skip_serializing_if = "Option::is_none")]
+    pub interface_type: Option<String>,
+    #[serde(rename = "NetworkCardIndex", default, skip_serializing_if = "Option::is_none")]
+    pub network_card_index: Option<i32>,
+    #[serde(rename = "Ipv4Prefixes", default, skip_serializing_if = "Option::is_none")]
+    pub ipv4_prefixes: Option<Vec<Ipv4PrefixSpecificationRequest>>,
+    #[serde(rename = "Ipv4PrefixCount", default, skip_serializing_if = "Option::is_none")]
+    pub ipv4_prefix_count: Option<i32>,
+    #[serde(rename = "Ipv6Prefixes", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_prefixes: Option<Vec<Ipv6PrefixSpecificationRequest>>,
+    #[serde(rename = "Ipv6PrefixCount", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_prefix_count: Option<i32>,
+    #[serde(rename = "PrimaryIpv6", default, skip_serializing_if = "Option::is_none")]
+    pub primary_ipv6: Option<bool>,
+    #[serde(rename = "EnaSrdSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub ena_srd_specification: Option<EnaSrdSpecificationRequest>,
+    #[serde(rename = "ConnectionTrackingSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub connection_tracking_specification: Option<ConnectionTrackingSpecificationRequest>,
+    #[serde(rename = "EnaQueueCount", default, skip_serializing_if = "Option::is_none")]
+    pub ena_queue_count: Option<i32>,
+}
+impl Shape for InstanceNetworkInterfaceSpecification {
+    const SHAPE: &'static str = "InstanceNetworkInterfaceSpecification";
+    const MEMBERS: &'static [&'static str] = &["AssociatePublicIpAddress", "DeleteOnTermination", "Description", "DeviceIndex", "Groups", "Ipv6AddressCount", "Ipv6Addresses", "NetworkInterfaceId", "PrivateIpAddress", "PrivateIpAddresses", "SecondaryPrivateIpAddressCount", "SubnetId", "AssociateCarrierIpAddress", "InterfaceType", "NetworkCardIndex", "Ipv4Prefixes", "Ipv4PrefixCount", "Ipv6Prefixes", "Ipv6PrefixCount", "PrimaryIpv6", "EnaSrdSpecification", "ConnectionTrackingSpecification", "EnaQueueCount"];
+}
+
 /// Shape `InstanceNetworkPerformanceOptions` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InstanceNetworkPerformanceOptions {
@@ -3222,6 +5613,17 @@ pub struct InstanceNetworkPerformanceOptions {
 }
 impl Shape for InstanceNetworkPerformanceOptions {
     const SHAPE: &'static str = "InstanceNetworkPerformanceOptions";
+    const MEMBERS: &'static [&'static str] = &["BandwidthWeighting"];
+}
+
+/// Shape `InstanceNetworkPerformanceOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceNetworkPerformanceOptionsRequest {
+    #[serde(rename = "BandwidthWeighting", default, skip_serializing_if = "Option::is_none")]
+    pub bandwidth_weighting: Option<String>,
+}
+impl Shape for InstanceNetworkPerformanceOptionsRequest {
+    const SHAPE: &'static str = "InstanceNetworkPerformanceOptionsRequest";
     const MEMBERS: &'static [&'static str] = &["BandwidthWeighting"];
 }
 
@@ -3240,6 +5642,128 @@ pub struct InstancePrivateIpAddress {
 impl Shape for InstancePrivateIpAddress {
     const SHAPE: &'static str = "InstancePrivateIpAddress";
     const MEMBERS: &'static [&'static str] = &["Association", "Primary", "PrivateDnsName", "PrivateIpAddress"];
+}
+
+/// Shape `InstanceRequirements` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceRequirements {
+    #[serde(rename = "VCpuCount", default, skip_serializing_if = "Option::is_none")]
+    pub v_cpu_count: Option<VCpuCountRange>,
+    #[serde(rename = "MemoryMiB", default, skip_serializing_if = "Option::is_none")]
+    pub memory_mi_b: Option<MemoryMiB>,
+    #[serde(rename = "CpuManufacturers", default, skip_serializing_if = "Option::is_none")]
+    pub cpu_manufacturers: Option<Vec<String>>,
+    #[serde(rename = "MemoryGiBPerVCpu", default, skip_serializing_if = "Option::is_none")]
+    pub memory_gi_b_per_v_cpu: Option<MemoryGiBPerVCpu>,
+    #[serde(rename = "ExcludedInstanceTypes", default, skip_serializing_if = "Option::is_none")]
+    pub excluded_instance_types: Option<Vec<String>>,
+    #[serde(rename = "InstanceGenerations", default, skip_serializing_if = "Option::is_none")]
+    pub instance_generations: Option<Vec<String>>,
+    #[serde(rename = "SpotMaxPricePercentageOverLowestPrice", default, skip_serializing_if = "Option::is_none")]
+    pub spot_max_price_percentage_over_lowest_price: Option<i32>,
+    #[serde(rename = "OnDemandMaxPricePercentageOverLowestPrice", default, skip_serializing_if = "Option::is_none")]
+    pub on_demand_max_price_percentage_over_lowest_price: Option<i32>,
+    #[serde(rename = "BareMetal", default, skip_serializing_if = "Option::is_none")]
+    pub bare_metal: Option<String>,
+    #[serde(rename = "BurstablePerformance", default, skip_serializing_if = "Option::is_none")]
+    pub burstable_performance: Option<String>,
+    #[serde(rename = "RequireHibernateSupport", default, skip_serializing_if = "Option::is_none")]
+    pub require_hibernate_support: Option<bool>,
+    #[serde(rename = "NetworkInterfaceCount", default, skip_serializing_if = "Option::is_none")]
+    pub network_interface_count: Option<NetworkInterfaceCount>,
+    #[serde(rename = "LocalStorage", default, skip_serializing_if = "Option::is_none")]
+    pub local_storage: Option<String>,
+    #[serde(rename = "LocalStorageTypes", default, skip_serializing_if = "Option::is_none")]
+    pub local_storage_types: Option<Vec<String>>,
+    #[serde(rename = "TotalLocalStorageGB", default, skip_serializing_if = "Option::is_none")]
+    pub total_local_storage_gb: Option<TotalLocalStorageGB>,
+    #[serde(rename = "BaselineEbsBandwidthMbps", default, skip_serializing_if = "Option::is_none")]
+    pub baseline_ebs_bandwidth_mbps: Option<BaselineEbsBandwidthMbps>,
+    #[serde(rename = "AcceleratorTypes", default, skip_serializing_if = "Option::is_none")]
+    pub accelerator_types: Option<Vec<String>>,
+    #[serde(rename = "AcceleratorCount", default, skip_serializing_if = "Option::is_none")]
+    pub accelerator_count: Option<AcceleratorCount>,
+    #[serde(rename = "AcceleratorManufacturers", default, skip_serializing_if = "Option::is_none")]
+    pub accelerator_manufacturers: Option<Vec<String>>,
+    #[serde(rename = "AcceleratorNames", default, skip_serializing_if = "Option::is_none")]
+    pub accelerator_names: Option<Vec<String>>,
+    #[serde(rename = "AcceleratorTotalMemoryMiB", default, skip_serializing_if = "Option::is_none")]
+    pub accelerator_total_memory_mi_b: Option<AcceleratorTotalMemoryMiB>,
+    #[serde(rename = "NetworkBandwidthGbps", default, skip_serializing_if = "Option::is_none")]
+    pub network_bandwidth_gbps: Option<NetworkBandwidthGbps>,
+    #[serde(rename = "AllowedInstanceTypes", default, skip_serializing_if = "Option::is_none")]
+    pub allowed_instance_types: Option<Vec<String>>,
+    #[serde(rename = "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", default, skip_serializing_if = "Option::is_none")]
+    pub max_spot_price_as_percentage_of_optimal_on_demand_price: Option<i32>,
+    #[serde(rename = "BaselinePerformanceFactors", default, skip_serializing_if = "Option::is_none")]
+    pub baseline_performance_factors: Option<BaselinePerformanceFactors>,
+    #[serde(rename = "RequireEncryptionInTransit", default, skip_serializing_if = "Option::is_none")]
+    pub require_encryption_in_transit: Option<bool>,
+}
+impl Shape for InstanceRequirements {
+    const SHAPE: &'static str = "InstanceRequirements";
+    const MEMBERS: &'static [&'static str] = &["VCpuCount", "MemoryMiB", "CpuManufacturers", "MemoryGiBPerVCpu", "ExcludedInstanceTypes", "InstanceGenerations", "SpotMaxPricePercentageOverLowestPrice", "OnDemandMaxPricePercentageOverLowestPrice", "BareMetal", "BurstablePerformance", "RequireHibernateSupport", "NetworkInterfaceCount", "LocalStorage", "LocalStorageTypes", "TotalLocalStorageGB", "BaselineEbsBandwidthMbps", "AcceleratorTypes", "AcceleratorCount", "AcceleratorManufacturers", "AcceleratorNames", "AcceleratorTotalMemoryMiB", "NetworkBandwidthGbps", "AllowedInstanceTypes", "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", "BaselinePerformanceFactors", "RequireEncryptionInTransit"];
+}
+
+/// Shape `InstanceRequirementsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceRequirementsRequest {
+    #[serde(rename = "VCpuCount")]
+    pub v_cpu_count: VCpuCountRangeRequest,
+    #[serde(rename = "MemoryMiB")]
+    pub memory_mi_b: MemoryMiBRequest,
+    #[serde(rename = "CpuManufacturers", default, skip_serializing_if = "Option::is_none")]
+    pub cpu_manufacturers: Option<Vec<String>>,
+    #[serde(rename = "MemoryGiBPerVCpu", default, skip_serializing_if = "Option::is_none")]
+    pub memory_gi_b_per_v_cpu: Option<MemoryGiBPerVCpuRequest>,
+    #[serde(rename = "ExcludedInstanceTypes", default, skip_serializing_if = "Option::is_none")]
+    pub excluded_instance_types: Option<Vec<String>>,
+    #[serde(rename = "InstanceGenerations", default, skip_serializing_if = "Option::is_none")]
+    pub instance_generations: Option<Vec<String>>,
+    #[serde(rename = "SpotMaxPricePercentageOverLowestPrice", default, skip_serializing_if = "Option::is_none")]
+    pub spot_max_price_percentage_over_lowest_price: Option<i32>,
+    #[serde(rename = "OnDemandMaxPricePercentageOverLowestPrice", default, skip_serializing_if = "Option::is_none")]
+    pub on_demand_max_price_percentage_over_lowest_price: Option<i32>,
+    #[serde(rename = "BareMetal", default, skip_serializing_if = "Option::is_none")]
+    pub bare_metal: Option<String>,
+    #[serde(rename = "BurstablePerformance", default, skip_serializing_if = "Option::is_none")]
+    pub burstable_performance: Option<String>,
+    #[serde(rename = "RequireHibernateSupport", default, skip_serializing_if = "Option::is_none")]
+    pub require_hibernate_support: Option<bool>,
+    #[serde(rename = "NetworkInterfaceCount", default, skip_serializing_if = "Option::is_none")]
+    pub network_interface_count: Option<NetworkInterfaceCountRequest>,
+    #[serde(rename = "LocalStorage", default, skip_serializing_if = "Option::is_none")]
+    pub local_storage: Option<String>,
+    #[serde(rename = "LocalStorageTypes", default, skip_serializing_if = "Option::is_none")]
+    pub local_storage_types: Option<Vec<String>>,
+    #[serde(rename = "TotalLocalStorageGB", default, skip_serializing_if = "Option::is_none")]
+    pub total_local_storage_gb: Option<TotalLocalStorageGBRequest>,
+    #[serde(rename = "BaselineEbsBandwidthMbps", default, skip_serializing_if = "Option::is_none")]
+    pub baseline_ebs_bandwidth_mbps: Option<BaselineEbsBandwidthMbpsRequest>,
+    #[serde(rename = "AcceleratorTypes", default, skip_serializing_if = "Option::is_none")]
+    pub accelerator_types: Option<Vec<String>>,
+    #[serde(rename = "AcceleratorCount", default, skip_serializing_if = "Option::is_none")]
+    pub accelerator_count: Option<AcceleratorCountRequest>,
+    #[serde(rename = "AcceleratorManufacturers", default, skip_serializing_if = "Option::is_none")]
+    pub accelerator_manufacturers: Option<Vec<String>>,
+    #[serde(rename = "AcceleratorNames", default, skip_serializing_if = "Option::is_none")]
+    pub accelerator_names: Option<Vec<String>>,
+    #[serde(rename = "AcceleratorTotalMemoryMiB", default, skip_serializing_if = "Option::is_none")]
+    pub accelerator_total_memory_mi_b: Option<AcceleratorTotalMemoryMiBRequest>,
+    #[serde(rename = "NetworkBandwidthGbps", default, skip_serializing_if = "Option::is_none")]
+    pub network_bandwidth_gbps: Option<NetworkBandwidthGbpsRequest>,
+    #[serde(rename = "AllowedInstanceTypes", default, skip_serializing_if = "Option::is_none")]
+    pub allowed_instance_types: Option<Vec<String>>,
+    #[serde(rename = "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", default, skip_serializing_if = "Option::is_none")]
+    pub max_spot_price_as_percentage_of_optimal_on_demand_price: Option<i32>,
+    #[serde(rename = "BaselinePerformanceFactors", default, skip_serializing_if = "Option::is_none")]
+    pub baseline_performance_factors: Option<BaselinePerformanceFactorsRequest>,
+    #[serde(rename = "RequireEncryptionInTransit", default, skip_serializing_if = "Option::is_none")]
+    pub require_encryption_in_transit: Option<bool>,
+}
+impl Shape for InstanceRequirementsRequest {
+    const SHAPE: &'static str = "InstanceRequirementsRequest";
+    const MEMBERS: &'static [&'static str] = &["VCpuCount", "MemoryMiB", "CpuManufacturers", "MemoryGiBPerVCpu", "ExcludedInstanceTypes", "InstanceGenerations", "SpotMaxPricePercentageOverLowestPrice", "OnDemandMaxPricePercentageOverLowestPrice", "BareMetal", "BurstablePerformance", "RequireHibernateSupport", "NetworkInterfaceCount", "LocalStorage", "LocalStorageTypes", "TotalLocalStorageGB", "BaselineEbsBandwidthMbps", "AcceleratorTypes", "AcceleratorCount", "AcceleratorManufacturers", "AcceleratorNames", "AcceleratorTotalMemoryMiB", "NetworkBandwidthGbps", "AllowedInstanceTypes", "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", "BaselinePerformanceFactors", "RequireEncryptionInTransit"];
 }
 
 /// Shape `InstanceSecondaryInterface` of the ec2 model.
@@ -3303,6 +5827,40 @@ impl Shape for InstanceSecondaryInterfacePrivateIpAddress {
     const MEMBERS: &'static [&'static str] = &["PrivateIpAddress"];
 }
 
+/// Shape `InstanceSecondaryInterfacePrivateIpAddressRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceSecondaryInterfacePrivateIpAddressRequest {
+    #[serde(rename = "PrivateIpAddress")]
+    pub private_ip_address: String,
+}
+impl Shape for InstanceSecondaryInterfacePrivateIpAddressRequest {
+    const SHAPE: &'static str = "InstanceSecondaryInterfacePrivateIpAddressRequest";
+    const MEMBERS: &'static [&'static str] = &["PrivateIpAddress"];
+}
+
+/// Shape `InstanceSecondaryInterfaceSpecificationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceSecondaryInterfaceSpecificationRequest {
+    #[serde(rename = "DeleteOnTermination", default, skip_serializing_if = "Option::is_none")]
+    pub delete_on_termination: Option<bool>,
+    #[serde(rename = "DeviceIndex", default, skip_serializing_if = "Option::is_none")]
+    pub device_index: Option<i32>,
+    #[serde(rename = "PrivateIpAddresses", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_addresses: Option<Vec<InstanceSecondaryInterfacePrivateIpAddressRequest>>,
+    #[serde(rename = "PrivateIpAddressCount", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_address_count: Option<i32>,
+    #[serde(rename = "SecondarySubnetId", default, skip_serializing_if = "Option::is_none")]
+    pub secondary_subnet_id: Option<String>,
+    #[serde(rename = "InterfaceType", default, skip_serializing_if = "Option::is_none")]
+    pub interface_type: Option<String>,
+    #[serde(rename = "NetworkCardIndex", default, skip_serializing_if = "Option::is_none")]
+    pub network_card_index: Option<i32>,
+}
+impl Shape for InstanceSecondaryInterfaceSpecificationRequest {
+    const SHAPE: &'static str = "InstanceSecondaryInterfaceSpecificationRequest";
+    const MEMBERS: &'static [&'static str] = &["DeleteOnTermination", "DeviceIndex", "PrivateIpAddresses", "PrivateIpAddressCount", "SecondarySubnetId", "InterfaceType", "NetworkCardIndex"];
+}
+
 /// Shape `InstanceState` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InstanceState {
@@ -3314,6 +5872,21 @@ pub struct InstanceState {
 impl Shape for InstanceState {
     const SHAPE: &'static str = "InstanceState";
     const MEMBERS: &'static [&'static str] = &["Code", "Name"];
+}
+
+/// Shape `InstanceStateChange` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceStateChange {
+    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    #[serde(rename = "CurrentState", default, skip_serializing_if = "Option::is_none")]
+    pub current_state: Option<InstanceState>,
+    #[serde(rename = "PreviousState", default, skip_serializing_if = "Option::is_none")]
+    pub previous_state: Option<InstanceState>,
+}
+impl Shape for InstanceStateChange {
+    const SHAPE: &'static str = "InstanceStateChange";
+    const MEMBERS: &'static [&'static str] = &["InstanceId", "CurrentState", "PreviousState"];
 }
 
 /// Shape `InternetGateway` of the ec2 model.
@@ -3393,6 +5966,28 @@ impl Shape for Ipv4PrefixSpecification {
     const MEMBERS: &'static [&'static str] = &["Ipv4Prefix"];
 }
 
+/// Shape `Ipv4PrefixSpecificationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Ipv4PrefixSpecificationRequest {
+    #[serde(rename = "Ipv4Prefix", default, skip_serializing_if = "Option::is_none")]
+    pub ipv4_prefix: Option<String>,
+}
+impl Shape for Ipv4PrefixSpecificationRequest {
+    const SHAPE: &'static str = "Ipv4PrefixSpecificationRequest";
+    const MEMBERS: &'static [&'static str] = &["Ipv4Prefix"];
+}
+
+/// Shape `Ipv4PrefixSpecificationResponse` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Ipv4PrefixSpecificationResponse {
+    #[serde(rename = "Ipv4Prefix", default, skip_serializing_if = "Option::is_none")]
+    pub ipv4_prefix: Option<String>,
+}
+impl Shape for Ipv4PrefixSpecificationResponse {
+    const SHAPE: &'static str = "Ipv4PrefixSpecificationResponse";
+    const MEMBERS: &'static [&'static str] = &["Ipv4Prefix"];
+}
+
 /// Shape `Ipv6CidrBlock` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Ipv6CidrBlock {
@@ -3412,6 +6007,28 @@ pub struct Ipv6PrefixSpecification {
 }
 impl Shape for Ipv6PrefixSpecification {
     const SHAPE: &'static str = "Ipv6PrefixSpecification";
+    const MEMBERS: &'static [&'static str] = &["Ipv6Prefix"];
+}
+
+/// Shape `Ipv6PrefixSpecificationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Ipv6PrefixSpecificationRequest {
+    #[serde(rename = "Ipv6Prefix", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_prefix: Option<String>,
+}
+impl Shape for Ipv6PrefixSpecificationRequest {
+    const SHAPE: &'static str = "Ipv6PrefixSpecificationRequest";
+    const MEMBERS: &'static [&'static str] = &["Ipv6Prefix"];
+}
+
+/// Shape `Ipv6PrefixSpecificationResponse` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Ipv6PrefixSpecificationResponse {
+    #[serde(rename = "Ipv6Prefix", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_prefix: Option<String>,
+}
+impl Shape for Ipv6PrefixSpecificationResponse {
+    const SHAPE: &'static str = "Ipv6PrefixSpecificationResponse";
     const MEMBERS: &'static [&'static str] = &["Ipv6Prefix"];
 }
 
@@ -3466,6 +6083,820 @@ impl Shape for LaunchTemplate {
     const MEMBERS: &'static [&'static str] = &["LaunchTemplateId", "LaunchTemplateName", "CreateTime", "CreatedBy", "DefaultVersionNumber", "LatestVersionNumber", "Tags", "Operator"];
 }
 
+/// Shape `LaunchTemplateBlockDeviceMapping` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateBlockDeviceMapping {
+    #[serde(rename = "DeviceName", default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    #[serde(rename = "VirtualName", default, skip_serializing_if = "Option::is_none")]
+    pub virtual_name: Option<String>,
+    #[serde(rename = "Ebs", default, skip_serializing_if = "Option::is_none")]
+    pub ebs: Option<LaunchTemplateEbsBlockDevice>,
+    #[serde(rename = "NoDevice", default, skip_serializing_if = "Option::is_none")]
+    pub no_device: Option<String>,
+}
+impl Shape for LaunchTemplateBlockDeviceMapping {
+    const SHAPE: &'static str = "LaunchTemplateBlockDeviceMapping";
+    const MEMBERS: &'static [&'static str] = &["DeviceName", "VirtualName", "Ebs", "NoDevice"];
+}
+
+/// Shape `LaunchTemplateBlockDeviceMappingRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateBlockDeviceMappingRequest {
+    #[serde(rename = "DeviceName", default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    #[serde(rename = "VirtualName", default, skip_serializing_if = "Option::is_none")]
+    pub virtual_name: Option<String>,
+    #[serde(rename = "Ebs", default, skip_serializing_if = "Option::is_none")]
+    pub ebs: Option<LaunchTemplateEbsBlockDeviceRequest>,
+    #[serde(rename = "NoDevice", default, skip_serializing_if = "Option::is_none")]
+    pub no_device: Option<String>,
+}
+impl Shape for LaunchTemplateBlockDeviceMappingRequest {
+    const SHAPE: &'static str = "LaunchTemplateBlockDeviceMappingRequest";
+    const MEMBERS: &'static [&'static str] = &["DeviceName", "VirtualName", "Ebs", "NoDevice"];
+}
+
+/// Shape `LaunchTemplateCapacityReservationSpecificationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateCapacityReservationSpecificationRequest {
+    #[serde(rename = "CapacityReservationPreference", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_reservation_preference: Option<String>,
+    #[serde(rename = "CapacityReservationTarget", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_reservation_target: Option<CapacityReservationTarget>,
+}
+impl Shape for LaunchTemplateCapacityReservationSpecificationRequest {
+    const SHAPE: &'static str = "LaunchTemplateCapacityReservationSpecificationRequest";
+    const MEMBERS: &'static [&'static str] = &["CapacityReservationPreference", "CapacityReservationTarget"];
+}
+
+/// Shape `LaunchTemplateCapacityReservationSpecificationResponse` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateCapacityReservationSpecificationResponse {
+    #[serde(rename = "CapacityReservationPreference", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_reservation_preference: Option<String>,
+    #[serde(rename = "CapacityReservationTarget", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_reservation_target: Option<CapacityReservationTargetResponse>,
+}
+impl Shape for LaunchTemplateCapacityReservationSpecificationResponse {
+    const SHAPE: &'static str = "LaunchTemplateCapacityReservationSpecificationResponse";
+    const MEMBERS: &'static [&'static str] = &["CapacityReservationPreference", "CapacityReservationTarget"];
+}
+
+/// Shape `LaunchTemplateConfig` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateConfig {
+    #[serde(rename = "LaunchTemplateSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_specification: Option<FleetLaunchTemplateSpecification>,
+    #[serde(rename = "Overrides", default, skip_serializing_if = "Option::is_none")]
+    pub overrides: Option<Vec<LaunchTemplateOverrides>>,
+}
+impl Shape for LaunchTemplateConfig {
+    const SHAPE: &'static str = "LaunchTemplateConfig";
+    const MEMBERS: &'static [&'static str] = &["LaunchTemplateSpecification", "Overrides"];
+}
+
+/// Shape `LaunchTemplateCpuOptions` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateCpuOptions {
+    #[serde(rename = "CoreCount", default, skip_serializing_if = "Option::is_none")]
+    pub core_count: Option<i32>,
+    #[serde(rename = "ThreadsPerCore", default, skip_serializing_if = "Option::is_none")]
+    pub threads_per_core: Option<i32>,
+    #[serde(rename = "AmdSevSnp", default, skip_serializing_if = "Option::is_none")]
+    pub amd_sev_snp: Option<String>,
+    #[serde(rename = "NestedVirtualization", default, skip_serializing_if = "Option::is_none")]
+    pub nested_virtualization: Option<String>,
+}
+impl Shape for LaunchTemplateCpuOptions {
+    const SHAPE: &'static str = "LaunchTemplateCpuOptions";
+    const MEMBERS: &'static [&'static str] = &["CoreCount", "ThreadsPerCore", "AmdSevSnp", "NestedVirtualization"];
+}
+
+/// Shape `LaunchTemplateCpuOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateCpuOptionsRequest {
+    #[serde(rename = "CoreCount", default, skip_serializing_if = "Option::is_none")]
+    pub core_count: Option<i32>,
+    #[serde(rename = "ThreadsPerCore", default, skip_serializing_if = "Option::is_none")]
+    pub threads_per_core: Option<i32>,
+    #[serde(rename = "AmdSevSnp", default, skip_serializing_if = "Option::is_none")]
+    pub amd_sev_snp: Option<String>,
+    #[serde(rename = "NestedVirtualization", default, skip_serializing_if = "Option::is_none")]
+    pub nested_virtualization: Option<String>,
+}
+impl Shape for LaunchTemplateCpuOptionsRequest {
+    const SHAPE: &'static str = "LaunchTemplateCpuOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["CoreCount", "ThreadsPerCore", "AmdSevSnp", "NestedVirtualization"];
+}
+
+/// Shape `LaunchTemplateEbsBlockDevice` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateEbsBlockDevice {
+    #[serde(rename = "Encrypted", default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<bool>,
+    #[serde(rename = "DeleteOnTermination", default, skip_serializing_if = "Option::is_none")]
+    pub delete_on_termination: Option<bool>,
+    #[serde(rename = "Iops", default, skip_serializing_if = "Option::is_none")]
+    pub iops: Option<i32>,
+    #[serde(rename = "KmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_id: Option<String>,
+    #[serde(rename = "VolumeSize", default, skip_serializing_if = "Option::is_none")]
+    pub volume_size: Option<i32>,
+    #[serde(rename = "VolumeType", default, skip_serializing_if = "Option::is_none")]
+    pub volume_type: Option<String>,
+    #[serde(rename = "Throughput", default, skip_serializing_if = "Option::is_none")]
+    pub throughput: Option<i32>,
+    #[serde(rename = "VolumeInitializationRate", default, skip_serializing_if = "Option::is_none")]
+    pub volume_initialization_rate: Option<i32>,
+    #[serde(rename = "EbsCardIndex", default, skip_serializing_if = "Option::is_none")]
+    pub ebs_card_index: Option<i32>,
+}
+impl Shape for LaunchTemplateEbsBlockDevice {
+    const SHAPE: &'static str = "LaunchTemplateEbsBlockDevice";
+    const MEMBERS: &'static [&'static str] = &["Encrypted", "DeleteOnTermination", "Iops", "KmsKeyId", "SnapshotId", "VolumeSize", "VolumeType", "Throughput", "VolumeInitializationRate", "EbsCardIndex"];
+}
+
+/// Shape `LaunchTemplateEbsBlockDeviceRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateEbsBlockDeviceRequest {
+    #[serde(rename = "Encrypted", default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<bool>,
+    #[serde(rename = "DeleteOnTermination", default, skip_serializing_if = "Option::is_none")]
+    pub delete_on_termination: Option<bool>,
+    #[serde(rename = "Iops", default, skip_serializing_if = "Option::is_none")]
+    pub iops: Option<i32>,
+    #[serde(rename = "KmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    #[serde(rename = "SnapshotId", default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_id: Option<String>,
+    #[serde(rename = "VolumeSize", default, skip_serializing_if = "Option::is_none")]
+    pub volume_size: Option<i32>,
+    #[serde(rename = "VolumeType", default, skip_serializing_if = "Option::is_none")]
+    pub volume_type: Option<String>,
+    #[serde(rename = "Throughput", default, skip_serializing_if = "Option::is_none")]
+    pub throughput: Option<i32>,
+    #[serde(rename = "VolumeInitializationRate", default, skip_serializing_if = "Option::is_none")]
+    pub volume_initialization_rate: Option<i32>,
+    #[serde(rename = "EbsCardIndex", default, skip_serializing_if = "Option::is_none")]
+    pub ebs_card_index: Option<i32>,
+}
+impl Shape for LaunchTemplateEbsBlockDeviceRequest {
+    const SHAPE: &'static str = "LaunchTemplateEbsBlockDeviceRequest";
+    const MEMBERS: &'static [&'static str] = &["Encrypted", "DeleteOnTermination", "Iops", "KmsKeyId", "SnapshotId", "VolumeSize", "VolumeType", "Throughput", "VolumeInitializationRate", "EbsCardIndex"];
+}
+
+/// Shape `LaunchTemplateElasticInferenceAccelerator` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateElasticInferenceAccelerator {
+    #[serde(rename = "Type")]
+    pub type_: String,
+    #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i32>,
+}
+impl Shape for LaunchTemplateElasticInferenceAccelerator {
+    const SHAPE: &'static str = "LaunchTemplateElasticInferenceAccelerator";
+    const MEMBERS: &'static [&'static str] = &["Type", "Count"];
+}
+
+/// Shape `LaunchTemplateElasticInferenceAcceleratorResponse` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateElasticInferenceAcceleratorResponse {
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i32>,
+}
+impl Shape for LaunchTemplateElasticInferenceAcceleratorResponse {
+    const SHAPE: &'static str = "LaunchTemplateElasticInferenceAcceleratorResponse";
+    const MEMBERS: &'static [&'static str] = &["Type", "Count"];
+}
+
+/// Shape `LaunchTemplateEnaSrdSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateEnaSrdSpecification {
+    #[serde(rename = "EnaSrdEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub ena_srd_enabled: Option<bool>,
+    #[serde(rename = "EnaSrdUdpSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub ena_srd_udp_specification: Option<LaunchTemplateEnaSrdUdpSpecification>,
+}
+impl Shape for LaunchTemplateEnaSrdSpecification {
+    const SHAPE: &'static str = "LaunchTemplateEnaSrdSpecification";
+    const MEMBERS: &'static [&'static str] = &["EnaSrdEnabled", "EnaSrdUdpSpecification"];
+}
+
+/// Shape `LaunchTemplateEnaSrdUdpSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateEnaSrdUdpSpecification {
+    #[serde(rename = "EnaSrdUdpEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub ena_srd_udp_enabled: Option<bool>,
+}
+impl Shape for LaunchTemplateEnaSrdUdpSpecification {
+    const SHAPE: &'static str = "LaunchTemplateEnaSrdUdpSpecification";
+    const MEMBERS: &'static [&'static str] = &["EnaSrdUdpEnabled"];
+}
+
+/// Shape `LaunchTemplateEnclaveOptions` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateEnclaveOptions {
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+impl Shape for LaunchTemplateEnclaveOptions {
+    const SHAPE: &'static str = "LaunchTemplateEnclaveOptions";
+    const MEMBERS: &'static [&'static str] = &["Enabled"];
+}
+
+/// Shape `LaunchTemplateEnclaveOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateEnclaveOptionsRequest {
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+impl Shape for LaunchTemplateEnclaveOptionsRequest {
+    const SHAPE: &'static str = "LaunchTemplateEnclaveOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["Enabled"];
+}
+
+/// Shape `LaunchTemplateHibernationOptions` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateHibernationOptions {
+    #[serde(rename = "Configured", default, skip_serializing_if = "Option::is_none")]
+    pub configured: Option<bool>,
+}
+impl Shape for LaunchTemplateHibernationOptions {
+    const SHAPE: &'static str = "LaunchTemplateHibernationOptions";
+    const MEMBERS: &'static [&'static str] = &["Configured"];
+}
+
+/// Shape `LaunchTemplateHibernationOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateHibernationOptionsRequest {
+    #[serde(rename = "Configured", default, skip_serializing_if = "Option::is_none")]
+    pub configured: Option<bool>,
+}
+impl Shape for LaunchTemplateHibernationOptionsRequest {
+    const SHAPE: &'static str = "LaunchTemplateHibernationOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["Configured"];
+}
+
+/// Shape `LaunchTemplateIamInstanceProfileSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateIamInstanceProfileSpecification {
+    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+impl Shape for LaunchTemplateIamInstanceProfileSpecification {
+    const SHAPE: &'static str = "LaunchTemplateIamInstanceProfileSpecification";
+    const MEMBERS: &'static [&'static str] = &["Arn", "Name"];
+}
+
+/// Shape `LaunchTemplateIamInstanceProfileSpecificationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateIamInstanceProfileSpecificationRequest {
+    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+impl Shape for LaunchTemplateIamInstanceProfileSpecificationRequest {
+    const SHAPE: &'static str = "LaunchTemplateIamInstanceProfileSpecificationRequest";
+    const MEMBERS: &'static [&'static str] = &["Arn", "Name"];
+}
+
+/// Shape `LaunchTemplateInstanceMaintenanceOptions` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateInstanceMaintenanceOptions {
+    #[serde(rename = "AutoRecovery", default, skip_serializing_if = "Option::is_none")]
+    pub auto_recovery: Option<String>,
+}
+impl Shape for LaunchTemplateInstanceMaintenanceOptions {
+    const SHAPE: &'static str = "LaunchTemplateInstanceMaintenanceOptions";
+    const MEMBERS: &'static [&'static str] = &["AutoRecovery"];
+}
+
+/// Shape `LaunchTemplateInstanceMaintenanceOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateInstanceMaintenanceOptionsRequest {
+    #[serde(rename = "AutoRecovery", default, skip_serializing_if = "Option::is_none")]
+    pub auto_recovery: Option<String>,
+}
+impl Shape for LaunchTemplateInstanceMaintenanceOptionsRequest {
+    const SHAPE: &'static str = "LaunchTemplateInstanceMaintenanceOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["AutoRecovery"];
+}
+
+/// Shape `LaunchTemplateInstanceMarketOptions` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateInstanceMarketOptions {
+    #[serde(rename = "MarketType", default, skip_serializing_if = "Option::is_none")]
+    pub market_type: Option<String>,
+    #[serde(rename = "SpotOptions", default, skip_serializing_if = "Option::is_none")]
+    pub spot_options: Option<LaunchTemplateSpotMarketOptions>,
+}
+impl Shape for LaunchTemplateInstanceMarketOptions {
+    const SHAPE: &'static str = "LaunchTemplateInstanceMarketOptions";
+    const MEMBERS: &'static [&'static str] = &["MarketType", "SpotOptions"];
+}
+
+/// Shape `LaunchTemplateInstanceMarketOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateInstanceMarketOptionsRequest {
+    #[serde(rename = "MarketType", default, skip_serializing_if = "Option::is_none")]
+    pub market_type: Option<String>,
+    #[serde(rename = "SpotOptions", default, skip_serializing_if = "Option::is_none")]
+    pub spot_options: Option<LaunchTemplateSpotMarketOptionsRequest>,
+}
+impl Shape for LaunchTemplateInstanceMarketOptionsRequest {
+    const SHAPE: &'static str = "LaunchTemplateInstanceMarketOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["MarketType", "SpotOptions"];
+}
+
+/// Shape `LaunchTemplateInstanceMetadataOptions` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateInstanceMetadataOptions {
+    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(rename = "HttpTokens", default, skip_serializing_if = "Option::is_none")]
+    pub http_tokens: Option<String>,
+    #[serde(rename = "HttpPutResponseHopLimit", default, skip_serializing_if = "Option::is_none")]
+    pub http_put_response_hop_limit: Option<i32>,
+    #[serde(rename = "HttpEndpoint", default, skip_serializing_if = "Option::is_none")]
+    pub http_endpoint: Option<String>,
+    #[serde(rename = "HttpProtocolIpv6", default, skip_serializing_if = "Option::is_none")]
+    pub http_protocol_ipv6: Option<String>,
+    #[serde(rename = "InstanceMetadataTags", default, skip_serializing_if = "Option::is_none")]
+    pub instance_metadata_tags: Option<String>,
+}
+impl Shape for LaunchTemplateInstanceMetadataOptions {
+    const SHAPE: &'static str = "LaunchTemplateInstanceMetadataOptions";
+    const MEMBERS: &'static [&'static str] = &["State", "HttpTokens", "HttpPutResponseHopLimit", "HttpEndpoint", "HttpProtocolIpv6", "InstanceMetadataTags"];
+}
+
+/// Shape `LaunchTemplateInstanceMetadataOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateInstanceMetadataOptionsRequest {
+    #[serde(rename = "HttpTokens", default, skip_serializing_if = "Option::is_none")]
+    pub http_tokens: Option<String>,
+    #[serde(rename = "HttpPutResponseHopLimit", default, skip_serializing_if = "Option::is_none")]
+    pub http_put_response_hop_limit: Option<i32>,
+    #[serde(rename = "HttpEndpoint", default, skip_serializing_if = "Option::is_none")]
+    pub http_endpoint: Option<String>,
+    #[serde(rename = "HttpProtocolIpv6", default, skip_serializing_if = "Option::is_none")]
+    pub http_protocol_ipv6: Option<String>,
+    #[serde(rename = "InstanceMetadataTags", default, skip_serializing_if = "Option::is_none")]
+    pub instance_metadata_tags: Option<String>,
+}
+impl Shape for LaunchTemplateInstanceMetadataOptionsRequest {
+    const SHAPE: &'static str = "LaunchTemplateInstanceMetadataOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["HttpTokens", "HttpPutResponseHopLimit", "HttpEndpoint", "HttpProtocolIpv6", "InstanceMetadataTags"];
+}
+
+/// Shape `LaunchTemplateInstanceNetworkInterfaceSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateInstanceNetworkInterfaceSpecification {
+    #[serde(rename = "AssociateCarrierIpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub associate_carrier_ip_address: Option<bool>,
+    #[serde(rename = "AssociatePublicIpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub associate_public_ip_address: Option<bool>,
+    #[serde(rename = "DeleteOnTermination", default, skip_serializing_if = "Option::is_none")]
+    pub delete_on_termination: Option<bool>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "DeviceIndex", default, skip_serializing_if = "Option::is_none")]
+    pub device_index: Option<i32>,
+    #[serde(rename = "Groups", default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<String>>,
+    #[serde(rename = "InterfaceType", default, skip_serializing_if = "Option::is_none")]
+    pub interface_type: Option<String>,
+    #[serde(rename = "Ipv6AddressCount", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_address_count: Option<i32>,
+    #[serde(rename = "Ipv6Addresses", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_addresses: Option<Vec<InstanceIpv6Address>>,
+    #[serde(rename = "NetworkInterfaceId", default, skip_serializing_if = "Option::is_none")]
+    pub network_interface_id: Option<String>,
+    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_address: Option<String>,
+    #[serde(rename = "PrivateIpAddresses", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_addresses: Option<Vec<PrivateIpAddressSpecification>>,
+    #[serde(rename = "SecondaryPrivateIpAddressCount", default, skip_serializing_if = "Option::is_none")]
+    pub secondary_private_ip_address_count: Option<i32>,
+    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    #[serde(rename = "NetworkCardIndex", default, skip_serializing_if = "Option::is_none")]
+    pub network_card_index: Option<i32>,
+    #[serde(rename = "Ipv4Prefixes", default, skip_serializing_if = "Option::is_none")]
+    pub ipv4_prefixes: Option<Vec<Ipv4PrefixSpecificationResponse>>,
+    #[serde(rename = "Ipv4PrefixCount", default, skip_serializing_if = "Option::is_none")]
+    pub ipv4_prefix_count: Option<i32>,
+    #[serde(rename = "Ipv6Prefixes", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_prefixes: Option<Vec<Ipv6PrefixSpecificationResponse>>,
+    #[serde(rename = "Ipv6PrefixCount", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_prefix_count: Option<i32>,
+    #[serde(rename = "PrimaryIpv6", default, skip_serializing_if = "Option::is_none")]
+    pub primary_ipv6: Option<bool>,
+    #[serde(rename = "EnaSrdSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub ena_srd_specification: Option<LaunchTemplateEnaSrdSpecification>,
+    #[serde(rename = "ConnectionTrackingSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub connection_tracking_specification: Option<ConnectionTrackingSpecification>,
+    #[serde(rename = "EnaQueueCount", default, skip_serializing_if = "Option::is_none")]
+    pub ena_queue_count: Option<i32>,
+}
+impl Shape for LaunchTemplateInstanceNetworkInterfaceSpecification {
+    const SHAPE: &'static str = "LaunchTemplateInstanceNetworkInterfaceSpecification";
+    const MEMBERS: &'static [&'static str] = &["AssociateCarrierIpAddress", "AssociatePublicIpAddress", "DeleteOnTermination", "Description", "DeviceIndex", "Groups", "InterfaceType", "Ipv6AddressCount", "Ipv6Addresses", "NetworkInterfaceId", "PrivateIpAddress", "PrivateIpAddresses", "SecondaryPrivateIpAddressCount", "SubnetId", "NetworkCardIndex", "Ipv4Prefixes", "Ipv4PrefixCount", "Ipv6Prefixes", "Ipv6PrefixCount", "PrimaryIpv6", "EnaSrdSpecification", "ConnectionTrackingSpecification", "EnaQueueCount"];
+}
+
+/// Shape `LaunchTemplateInstanceNetworkInterfaceSpecificationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateInstanceNetworkInterfaceSpecificationRequest {
+    #[serde(rename = "AssociateCarrierIpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub associate_carrier_ip_address: Option<bool>,
+    #[serde(rename = "AssociatePublicIpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub associate_public_ip_address: Option<bool>,
+    #[serde(rename = "DeleteOnTermination", default, skip_serializing_if = "Option::is_none")]
+    pub delete_on_termination: Option<bool>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "DeviceIndex", default, skip_serializing_if = "Option::is_none")]
+    pub device_index: Option<i32>,
+    #[serde(rename = "Groups", default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<String>>,
+    #[serde(rename = "InterfaceType", default, skip_serializing_if = "Option::is_none")]
+    pub interface_type: Option<String>,
+    #[serde(rename = "Ipv6AddressCount", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_address_count: Option<i32>,
+    #[serde(rename = "Ipv6Addresses", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_addresses: Option<Vec<InstanceIpv6AddressRequest>>,
+    #[serde(rename = "NetworkInterfaceId", default, skip_serializing_if = "Option::is_none")]
+    pub network_interface_id: Option<String>,
+    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_address: Option<String>,
+    #[serde(rename = "PrivateIpAddresses", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_addresses: Option<Vec<PrivateIpAddressSpecification>>,
+    #[serde(rename = "SecondaryPrivateIpAddressCount", default, skip_serializing_if = "Option::is_none")]
+    pub secondary_private_ip_address_count: Option<i32>,
+    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    #[serde(rename = "NetworkCardIndex", default, skip_serializing_if = "Option::is_none")]
+    pub network_card_index: Option<i32>,
+    #[serde(rename = "Ipv4Prefixes", default, skip_serializing_if = "Option::is_none")]
+    pub ipv4_prefixes: Option<Vec<Ipv4PrefixSpecificationRequest>>,
+    #[serde(rename = "Ipv4PrefixCount", default, skip_serializing_if = "Option::is_none")]
+    pub ipv4_prefix_count: Option<i32>,
+    #[serde(rename = "Ipv6Prefixes", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_prefixes: Option<Vec<Ipv6PrefixSpecificationRequest>>,
+    #[serde(rename = "Ipv6PrefixCount", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_prefix_count: Option<i32>,
+    #[serde(rename = "PrimaryIpv6", default, skip_serializing_if = "Option::is_none")]
+    pub primary_ipv6: Option<bool>,
+    #[serde(rename = "EnaSrdSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub ena_srd_specification: Option<EnaSrdSpecificationRequest>,
+    #[serde(rename = "ConnectionTrackingSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub connection_tracking_specification: Option<ConnectionTrackingSpecificationRequest>,
+    #[serde(rename = "EnaQueueCount", default, skip_serializing_if = "Option::is_none")]
+    pub ena_queue_count: Option<i32>,
+}
+impl Shape for LaunchTemplateInstanceNetworkInterfaceSpecificationRequest {
+    const SHAPE: &'static str = "LaunchTemplateInstanceNetworkInterfaceSpecificationRequest";
+    const MEMBERS: &'static [&'static str] = &["AssociateCarrierIpAddress", "AssociatePublicIpAddress", "DeleteOnTermination", "Description", "DeviceIndex", "Groups", "InterfaceType", "Ipv6AddressCount", "Ipv6Addresses", "NetworkInterfaceId", "PrivateIpAddress", "PrivateIpAddresses", "SecondaryPrivateIpAddressCount", "SubnetId", "NetworkCardIndex", "Ipv4Prefixes", "Ipv4PrefixCount", "Ipv6Prefixes", "Ipv6PrefixCount", "PrimaryIpv6", "EnaSrdSpecification", "ConnectionTrackingSpecification", "EnaQueueCount"];
+}
+
+/// Shape `LaunchTemplateInstanceSecondaryInterfaceSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateInstanceSecondaryInterfaceSpecification {
+    #[serde(rename = "DeleteOnTermination", default, skip_serializing_if = "Option::is_none")]
+    pub delete_on_termination: Option<bool>,
+    #[serde(rename = "DeviceIndex", default, skip_serializing_if = "Option::is_none")]
+    pub device_index: Option<i32>,
+    #[serde(rename = "PrivateIpAddresses", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_addresses: Option<Vec<SecondaryInterfacePrivateIpAddressSpecification>>,
+    #[serde(rename = "PrivateIpAddressCount", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_address_count: Option<i32>,
+    #[serde(rename = "SecondarySubnetId", default, skip_serializing_if = "Option::is_none")]
+    pub secondary_subnet_id: Option<String>,
+    #[serde(rename = "InterfaceType", default, skip_serializing_if = "Option::is_none")]
+    pub interface_type: Option<String>,
+    #[serde(rename = "NetworkCardIndex", default, skip_serializing_if = "Option::is_none")]
+    pub network_card_index: Option<i32>,
+}
+impl Shape for LaunchTemplateInstanceSecondaryInterfaceSpecification {
+    const SHAPE: &'static str = "LaunchTemplateInstanceSecondaryInterfaceSpecification";
+    const MEMBERS: &'static [&'static str] = &["DeleteOnTermination", "DeviceIndex", "PrivateIpAddresses", "PrivateIpAddressCount", "SecondarySubnetId", "InterfaceType", "NetworkCardIndex"];
+}
+
+/// Shape `LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest {
+    #[serde(rename = "DeleteOnTermination", default, skip_serializing_if = "Option::is_none")]
+    pub delete_on_termination: Option<bool>,
+    #[serde(rename = "DeviceIndex", default, skip_serializing_if = "Option::is_none")]
+    pub device_index: Option<i32>,
+    #[serde(rename = "PrivateIpAddresses", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_addresses: Option<Vec<SecondaryInterfacePrivateIpAddressSpecificationRequest>>,
+    #[serde(rename = "PrivateIpAddressCount", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_address_count: Option<i32>,
+    #[serde(rename = "SecondarySubnetId", default, skip_serializing_if = "Option::is_none")]
+    pub secondary_subnet_id: Option<String>,
+    #[serde(rename = "InterfaceType", default, skip_serializing_if = "Option::is_none")]
+    pub interface_type: Option<String>,
+    #[serde(rename = "NetworkCardIndex", default, skip_serializing_if = "Option::is_none")]
+    pub network_card_index: Option<i32>,
+}
+impl Shape for LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest {
+    const SHAPE: &'static str = "LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest";
+    const MEMBERS: &'static [&'static str] = &["DeleteOnTermination", "DeviceIndex", "PrivateIpAddresses", "PrivateIpAddressCount", "SecondarySubnetId", "InterfaceType", "NetworkCardIndex"];
+}
+
+/// Shape `LaunchTemplateLicenseConfiguration` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateLicenseConfiguration {
+    #[serde(rename = "LicenseConfigurationArn", default, skip_serializing_if = "Option::is_none")]
+    pub license_configuration_arn: Option<String>,
+}
+impl Shape for LaunchTemplateLicenseConfiguration {
+    const SHAPE: &'static str = "LaunchTemplateLicenseConfiguration";
+    const MEMBERS: &'static [&'static str] = &["LicenseConfigurationArn"];
+}
+
+/// Shape `LaunchTemplateLicenseConfigurationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateLicenseConfigurationRequest {
+    #[serde(rename = "LicenseConfigurationArn", default, skip_serializing_if = "Option::is_none")]
+    pub license_configuration_arn: Option<String>,
+}
+impl Shape for LaunchTemplateLicenseConfigurationRequest {
+    const SHAPE: &'static str = "LaunchTemplateLicenseConfigurationRequest";
+    const MEMBERS: &'static [&'static str] = &["LicenseConfigurationArn"];
+}
+
+/// Shape `LaunchTemplateNetworkPerformanceOptions` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateNetworkPerformanceOptions {
+    #[serde(rename = "BandwidthWeighting", default, skip_serializing_if = "Option::is_none")]
+    pub bandwidth_weighting: Option<String>,
+}
+impl Shape for LaunchTemplateNetworkPerformanceOptions {
+    const SHAPE: &'static str = "LaunchTemplateNetworkPerformanceOptions";
+    const MEMBERS: &'static [&'static str] = &["BandwidthWeighting"];
+}
+
+/// Shape `LaunchTemplateNetworkPerformanceOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateNetworkPerformanceOptionsRequest {
+    #[serde(rename = "BandwidthWeighting", default, skip_serializing_if = "Option::is_none")]
+    pub bandwidth_weighting: Option<String>,
+}
+impl Shape for LaunchTemplateNetworkPerformanceOptionsRequest {
+    const SHAPE: &'static str = "LaunchTemplateNetworkPerformanceOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["BandwidthWeighting"];
+}
+
+/// Shape `LaunchTemplateOverrides` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateOverrides {
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    #[serde(rename = "SpotPrice", default, skip_serializing_if = "Option::is_none")]
+    pub spot_price: Option<String>,
+    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    #[serde(rename = "AvailabilityZone", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    #[serde(rename = "WeightedCapacity", default, skip_serializing_if = "Option::is_none")]
+    pub weighted_capacity: Option<f64>,
+    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<f64>,
+    #[serde(rename = "InstanceRequirements", default, skip_serializing_if = "Option::is_none")]
+    pub instance_requirements: Option<InstanceRequirements>,
+    #[serde(rename = "AvailabilityZoneId", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone_id: Option<String>,
+}
+impl Shape for LaunchTemplateOverrides {
+    const SHAPE: &'static str = "LaunchTemplateOverrides";
+    const MEMBERS: &'static [&'static str] = &["InstanceType", "SpotPrice", "SubnetId", "AvailabilityZone", "WeightedCapacity", "Priority", "InstanceRequirements", "AvailabilityZoneId"];
+}
+
+/// Shape `LaunchTemplatePlacement` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplatePlacement {
+    #[serde(rename = "AvailabilityZone", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    #[serde(rename = "AvailabilityZoneId", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone_id: Option<String>,
+    #[serde(rename = "Affinity", default, skip_serializing_if = "Option::is_none")]
+    pub affinity: Option<String>,
+    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
+    #[serde(rename = "HostId", default, skip_serializing_if = "Option::is_none")]
+    pub host_id: Option<String>,
+    #[serde(rename = "Tenancy", default, skip_serializing_if = "Option::is_none")]
+    pub tenancy: Option<String>,
+    #[serde(rename = "SpreadDomain", default, skip_serializing_if = "Option::is_none")]
+    pub spread_domain: Option<String>,
+    #[serde(rename = "HostResourceGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub host_resource_group_arn: Option<String>,
+    #[serde(rename = "PartitionNumber", default, skip_serializing_if = "Option::is_none")]
+    pub partition_number: Option<i32>,
+    #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+}
+impl Shape for LaunchTemplatePlacement {
+    const SHAPE: &'static str = "LaunchTemplatePlacement";
+    const MEMBERS: &'static [&'static str] = &["AvailabilityZone", "AvailabilityZoneId", "Affinity", "GroupName", "HostId", "Tenancy", "SpreadDomain", "HostResourceGroupArn", "PartitionNumber", "GroupId"];
+}
+
+/// Shape `LaunchTemplatePlacementRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplatePlacementRequest {
+    #[serde(rename = "AvailabilityZone", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    #[serde(rename = "AvailabilityZoneId", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone_id: Option<String>,
+    #[serde(rename = "Affinity", default, skip_serializing_if = "Option::is_none")]
+    pub affinity: Option<String>,
+    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
+    #[serde(rename = "HostId", default, skip_serializing_if = "Option::is_none")]
+    pub host_id: Option<String>,
+    #[serde(rename = "Tenancy", default, skip_serializing_if = "Option::is_none")]
+    pub tenancy: Option<String>,
+    #[serde(rename = "SpreadDomain", default, skip_serializing_if = "Option::is_none")]
+    pub spread_domain: Option<String>,
+    #[serde(rename = "HostResourceGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub host_resource_group_arn: Option<String>,
+    #[serde(rename = "PartitionNumber", default, skip_serializing_if = "Option::is_none")]
+    pub partition_number: Option<i32>,
+    #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+}
+impl Shape for LaunchTemplatePlacementRequest {
+    const SHAPE: &'static str = "LaunchTemplatePlacementRequest";
+    const MEMBERS: &'static [&'static str] = &["AvailabilityZone", "AvailabilityZoneId", "Affinity", "GroupName", "HostId", "Tenancy", "SpreadDomain", "HostResourceGroupArn", "PartitionNumber", "GroupId"];
+}
+
+/// Shape `LaunchTemplatePrivateDnsNameOptions` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplatePrivateDnsNameOptions {
+    #[serde(rename = "HostnameType", default, skip_serializing_if = "Option::is_none")]
+    pub hostname_type: Option<String>,
+    #[serde(rename = "EnableResourceNameDnsARecord", default, skip_serializing_if = "Option::is_none")]
+    pub enable_resource_name_dns_a_record: Option<bool>,
+    #[serde(rename = "EnableResourceNameDnsAAAARecord", default, skip_serializing_if = "Option::is_none")]
+    pub enable_resource_name_dns_aaaa_record: Option<bool>,
+}
+impl Shape for LaunchTemplatePrivateDnsNameOptions {
+    const SHAPE: &'static str = "LaunchTemplatePrivateDnsNameOptions";
+    const MEMBERS: &'static [&'static str] = &["HostnameType", "EnableResourceNameDnsARecord", "EnableResourceNameDnsAAAARecord"];
+}
+
+/// Shape `LaunchTemplatePrivateDnsNameOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplatePrivateDnsNameOptionsRequest {
+    #[serde(rename = "HostnameType", default, skip_serializing_if = "Option::is_none")]
+    pub hostname_type: Option<String>,
+    #[serde(rename = "EnableResourceNameDnsARecord", default, skip_serializing_if = "Option::is_none")]
+    pub enable_resource_name_dns_a_record: Option<bool>,
+    #[serde(rename = "EnableResourceNameDnsAAAARecord", default, skip_serializing_if = "Option::is_none")]
+    pub enable_resource_name_dns_aaaa_record: Option<bool>,
+}
+impl Shape for LaunchTemplatePrivateDnsNameOptionsRequest {
+    const SHAPE: &'static str = "LaunchTemplatePrivateDnsNameOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["HostnameType", "EnableResourceNameDnsARecord", "EnableResourceNameDnsAAAARecord"];
+}
+
+/// Shape `LaunchTemplateSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateSpecification {
+    #[serde(rename = "LaunchTemplateId", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_id: Option<String>,
+    #[serde(rename = "LaunchTemplateName", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_name: Option<String>,
+    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+impl Shape for LaunchTemplateSpecification {
+    const SHAPE: &'static str = "LaunchTemplateSpecification";
+    const MEMBERS: &'static [&'static str] = &["LaunchTemplateId", "LaunchTemplateName", "Version"];
+}
+
+/// Shape `LaunchTemplateSpotMarketOptions` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateSpotMarketOptions {
+    #[serde(rename = "MaxPrice", default, skip_serializing_if = "Option::is_none")]
+    pub max_price: Option<String>,
+    #[serde(rename = "SpotInstanceType", default, skip_serializing_if = "Option::is_none")]
+    pub spot_instance_type: Option<String>,
+    #[serde(rename = "BlockDurationMinutes", default, skip_serializing_if = "Option::is_none")]
+    pub block_duration_minutes: Option<i32>,
+    #[serde(rename = "ValidUntil", default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<Timestamp>,
+    #[serde(rename = "InstanceInterruptionBehavior", default, skip_serializing_if = "Option::is_none")]
+    pub instance_interruption_behavior: Option<String>,
+}
+impl Shape for LaunchTemplateSpotMarketOptions {
+    const SHAPE: &'static str = "LaunchTemplateSpotMarketOptions";
+    const MEMBERS: &'static [&'static str] = &["MaxPrice", "SpotInstanceType", "BlockDurationMinutes", "ValidUntil", "InstanceInterruptionBehavior"];
+}
+
+/// Shape `LaunchTemplateSpotMarketOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateSpotMarketOptionsRequest {
+    #[serde(rename = "MaxPrice", default, skip_serializing_if = "Option::is_none")]
+    pub max_price: Option<String>,
+    #[serde(rename = "SpotInstanceType", default, skip_serializing_if = "Option::is_none")]
+    pub spot_instance_type: Option<String>,
+    #[serde(rename = "BlockDurationMinutes", default, skip_serializing_if = "Option::is_none")]
+    pub block_duration_minutes: Option<i32>,
+    #[serde(rename = "ValidUntil", default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<Timestamp>,
+    #[serde(rename = "InstanceInterruptionBehavior", default, skip_serializing_if = "Option::is_none")]
+    pub instance_interruption_behavior: Option<String>,
+}
+impl Shape for LaunchTemplateSpotMarketOptionsRequest {
+    const SHAPE: &'static str = "LaunchTemplateSpotMarketOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["MaxPrice", "SpotInstanceType", "BlockDurationMinutes", "ValidUntil", "InstanceInterruptionBehavior"];
+}
+
+/// Shape `LaunchTemplateTagSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateTagSpecification {
+    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+impl Shape for LaunchTemplateTagSpecification {
+    const SHAPE: &'static str = "LaunchTemplateTagSpecification";
+    const MEMBERS: &'static [&'static str] = &["ResourceType", "Tags"];
+}
+
+/// Shape `LaunchTemplateTagSpecificationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateTagSpecificationRequest {
+    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+impl Shape for LaunchTemplateTagSpecificationRequest {
+    const SHAPE: &'static str = "LaunchTemplateTagSpecificationRequest";
+    const MEMBERS: &'static [&'static str] = &["ResourceType", "Tags"];
+}
+
+/// Shape `LaunchTemplateVersion` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateVersion {
+    #[serde(rename = "LaunchTemplateId", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_id: Option<String>,
+    #[serde(rename = "LaunchTemplateName", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_name: Option<String>,
+    #[serde(rename = "VersionNumber", default, skip_serializing_if = "Option::is_none")]
+    pub version_number: Option<i64>,
+    #[serde(rename = "VersionDescription", default, skip_serializing_if = "Option::is_none")]
+    pub version_description: Option<String>,
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<Timestamp>,
+    #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    #[serde(rename = "DefaultVersion", default, skip_serializing_if = "Option::is_none")]
+    pub default_version: Option<bool>,
+    #[serde(rename = "LaunchTemplateData", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_data: Option<ResponseLaunchTemplateData>,
+    #[serde(rename = "Operator", default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<OperatorResponse>,
+}
+impl Shape for LaunchTemplateVersion {
+    const SHAPE: &'static str = "LaunchTemplateVersion";
+    const MEMBERS: &'static [&'static str] = &["LaunchTemplateId", "LaunchTemplateName", "VersionNumber", "VersionDescription", "CreateTime", "CreatedBy", "DefaultVersion", "LaunchTemplateData", "Operator"];
+}
+
+/// Shape `LaunchTemplatesMonitoring` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplatesMonitoring {
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+impl Shape for LaunchTemplatesMonitoring {
+    const SHAPE: &'static str = "LaunchTemplatesMonitoring";
+    const MEMBERS: &'static [&'static str] = &["Enabled"];
+}
+
+/// Shape `LaunchTemplatesMonitoringRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplatesMonitoringRequest {
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+impl Shape for LaunchTemplatesMonitoringRequest {
+    const SHAPE: &'static str = "LaunchTemplatesMonitoringRequest";
+    const MEMBERS: &'static [&'static str] = &["Enabled"];
+}
+
 /// Shape `LicenseConfiguration` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LicenseConfiguration {
@@ -3475,6 +6906,225 @@ pub struct LicenseConfiguration {
 impl Shape for LicenseConfiguration {
     const SHAPE: &'static str = "LicenseConfiguration";
     const MEMBERS: &'static [&'static str] = &["LicenseConfigurationArn"];
+}
+
+/// Shape `LicenseConfigurationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LicenseConfigurationRequest {
+    #[serde(rename = "LicenseConfigurationArn", default, skip_serializing_if = "Option::is_none")]
+    pub license_configuration_arn: Option<String>,
+}
+impl Shape for LicenseConfigurationRequest {
+    const SHAPE: &'static str = "LicenseConfigurationRequest";
+    const MEMBERS: &'static [&'static str] = &["LicenseConfigurationArn"];
+}
+
+/// Shape `LoadBalancersConfig` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoadBalancersConfig {
+    #[serde(rename = "ClassicLoadBalancersConfig", default, skip_serializing_if = "Option::is_none")]
+    pub classic_load_balancers_config: Option<ClassicLoadBalancersConfig>,
+    #[serde(rename = "TargetGroupsConfig", default, skip_serializing_if = "Option::is_none")]
+    pub target_groups_config: Option<TargetGroupsConfig>,
+}
+impl Shape for LoadBalancersConfig {
+    const SHAPE: &'static str = "LoadBalancersConfig";
+    const MEMBERS: &'static [&'static str] = &["ClassicLoadBalancersConfig", "TargetGroupsConfig"];
+}
+
+/// Shape `MemoryGiBPerVCpu` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemoryGiBPerVCpu {
+    #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+impl Shape for MemoryGiBPerVCpu {
+    const SHAPE: &'static str = "MemoryGiBPerVCpu";
+    const MEMBERS: &'static [&'static str] = &["Min", "Max"];
+}
+
+/// Shape `MemoryGiBPerVCpuRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemoryGiBPerVCpuRequest {
+    #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+impl Shape for MemoryGiBPerVCpuRequest {
+    const SHAPE: &'static str = "MemoryGiBPerVCpuRequest";
+    const MEMBERS: &'static [&'static str] = &["Min", "Max"];
+}
+
+/// Shape `MemoryMiB` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemoryMiB {
+    #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+}
+impl Shape for MemoryMiB {
+    const SHAPE: &'static str = "MemoryMiB";
+    const MEMBERS: &'static [&'static str] = &["Min", "Max"];
+}
+
+/// Shape `MemoryMiBRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemoryMiBRequest {
+    #[serde(rename = "Min")]
+    pub min: i32,
+    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+}
+impl Shape for MemoryMiBRequest {
+    const SHAPE: &'static str = "MemoryMiBRequest";
+    const MEMBERS: &'static [&'static str] = &["Min", "Max"];
+}
+
+/// Shape `ModifyClientVpnEndpointRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyClientVpnEndpointRequest {
+    #[serde(rename = "ClientVpnEndpointId")]
+    pub client_vpn_endpoint_id: String,
+    #[serde(rename = "ServerCertificateArn", default, skip_serializing_if = "Option::is_none")]
+    pub server_certificate_arn: Option<String>,
+    #[serde(rename = "ConnectionLogOptions", default, skip_serializing_if = "Option::is_none")]
+    pub connection_log_options: Option<ConnectionLogOptions>,
+    #[serde(rename = "DnsServers", default, skip_serializing_if = "Option::is_none")]
+    pub dns_servers: Option<DnsServersOptionsModifyStructure>,
+    #[serde(rename = "VpnPort", default, skip_serializing_if = "Option::is_none")]
+    pub vpn_port: Option<i32>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "SplitTunnel", default, skip_serializing_if = "Option::is_none")]
+    pub split_tunnel: Option<bool>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "SecurityGroupIds", default, skip_serializing_if = "Option::is_none")]
+    pub security_group_ids: Option<Vec<String>>,
+    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(rename = "SelfServicePortal", default, skip_serializing_if = "Option::is_none")]
+    pub self_service_portal: Option<String>,
+    #[serde(rename = "ClientConnectOptions", default, skip_serializing_if = "Option::is_none")]
+    pub client_connect_options: Option<ClientConnectOptions>,
+    #[serde(rename = "SessionTimeoutHours", default, skip_serializing_if = "Option::is_none")]
+    pub session_timeout_hours: Option<i32>,
+    #[serde(rename = "ClientLoginBannerOptions", default, skip_serializing_if = "Option::is_none")]
+    pub client_login_banner_options: Option<ClientLoginBannerOptions>,
+    #[serde(rename = "ClientRouteEnforcementOptions", default, skip_serializing_if = "Option::is_none")]
+    pub client_route_enforcement_options: Option<ClientRouteEnforcementOptions>,
+    #[serde(rename = "DisconnectOnSessionTimeout", default, skip_serializing_if = "Option::is_none")]
+    pub disconnect_on_session_timeout: Option<bool>,
+    #[serde(rename = "TransitGatewayConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub transit_gateway_configuration: Option<TransitGatewayConfigurationInputStructure>,
+}
+impl Shape for ModifyClientVpnEndpointRequest {
+    const SHAPE: &'static str = "ModifyClientVpnEndpointRequest";
+    const MEMBERS: &'static [&'static str] = &["ClientVpnEndpointId", "ServerCertificateArn", "ConnectionLogOptions", "DnsServers", "VpnPort", "Description", "SplitTunnel", "DryRun", "SecurityGroupIds", "VpcId", "SelfServicePortal", "ClientConnectOptions", "SessionTimeoutHours", "ClientLoginBannerOptions", "ClientRouteEnforcementOptions", "DisconnectOnSessionTimeout", "TransitGatewayConfiguration"];
+}
+
+/// Shape `ModifyClientVpnEndpointResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyClientVpnEndpointResult {
+    #[serde(rename = "Return", default, skip_serializing_if = "Option::is_none")]
+    pub return_: Option<bool>,
+}
+impl Shape for ModifyClientVpnEndpointResult {
+    const SHAPE: &'static str = "ModifyClientVpnEndpointResult";
+    const MEMBERS: &'static [&'static str] = &["Return"];
+}
+
+/// Shape `ModifyInstanceMetadataOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyInstanceMetadataOptionsRequest {
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    #[serde(rename = "HttpTokens", default, skip_serializing_if = "Option::is_none")]
+    pub http_tokens: Option<String>,
+    #[serde(rename = "HttpPutResponseHopLimit", default, skip_serializing_if = "Option::is_none")]
+    pub http_put_response_hop_limit: Option<i32>,
+    #[serde(rename = "HttpEndpoint", default, skip_serializing_if = "Option::is_none")]
+    pub http_endpoint: Option<String>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "HttpProtocolIpv6", default, skip_serializing_if = "Option::is_none")]
+    pub http_protocol_ipv6: Option<String>,
+    #[serde(rename = "InstanceMetadataTags", default, skip_serializing_if = "Option::is_none")]
+    pub instance_metadata_tags: Option<String>,
+}
+impl Shape for ModifyInstanceMetadataOptionsRequest {
+    const SHAPE: &'static str = "ModifyInstanceMetadataOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["InstanceId", "HttpTokens", "HttpPutResponseHopLimit", "HttpEndpoint", "DryRun", "HttpProtocolIpv6", "InstanceMetadataTags"];
+}
+
+/// Shape `ModifyInstanceMetadataOptionsResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyInstanceMetadataOptionsResult {
+    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    #[serde(rename = "InstanceMetadataOptions", default, skip_serializing_if = "Option::is_none")]
+    pub instance_metadata_options: Option<InstanceMetadataOptionsResponse>,
+}
+impl Shape for ModifyInstanceMetadataOptionsResult {
+    const SHAPE: &'static str = "ModifyInstanceMetadataOptionsResult";
+    const MEMBERS: &'static [&'static str] = &["InstanceId", "InstanceMetadataOptions"];
+}
+
+/// Shape `ModifyLaunchTemplateRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyLaunchTemplateRequest {
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    #[serde(rename = "LaunchTemplateId", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_id: Option<String>,
+    #[serde(rename = "LaunchTemplateName", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_name: Option<String>,
+    #[serde(rename = "DefaultVersion", default, skip_serializing_if = "Option::is_none")]
+    pub default_version: Option<String>,
+}
+impl Shape for ModifyLaunchTemplateRequest {
+    const SHAPE: &'static str = "ModifyLaunchTemplateRequest";
+    const MEMBERS: &'static [&'static str] = &["DryRun", "ClientToken", "LaunchTemplateId", "LaunchTemplateName", "DefaultVersion"];
+}
+
+/// Shape `ModifyLaunchTemplateResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyLaunchTemplateResult {
+    #[serde(rename = "LaunchTemplate", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template: Option<LaunchTemplate>,
+}
+impl Shape for ModifyLaunchTemplateResult {
+    const SHAPE: &'static str = "ModifyLaunchTemplateResult";
+    const MEMBERS: &'static [&'static str] = &["LaunchTemplate"];
+}
+
+/// Shape `ModifySnapshotAttributeRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifySnapshotAttributeRequest {
+    #[serde(rename = "Attribute", default, skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<String>,
+    #[serde(rename = "CreateVolumePermission", default, skip_serializing_if = "Option::is_none")]
+    pub create_volume_permission: Option<CreateVolumePermissionModifications>,
+    #[serde(rename = "GroupNames", default, skip_serializing_if = "Option::is_none")]
+    pub group_names: Option<Vec<String>>,
+    #[serde(rename = "OperationType", default, skip_serializing_if = "Option::is_none")]
+    pub operation_type: Option<String>,
+    #[serde(rename = "SnapshotId")]
+    pub snapshot_id: String,
+    #[serde(rename = "UserIds", default, skip_serializing_if = "Option::is_none")]
+    pub user_ids: Option<Vec<String>>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for ModifySnapshotAttributeRequest {
+    const SHAPE: &'static str = "ModifySnapshotAttributeRequest";
+    const MEMBERS: &'static [&'static str] = &["Attribute", "CreateVolumePermission", "GroupNames", "OperationType", "SnapshotId", "UserIds", "DryRun"];
 }
 
 /// Shape `ModifySubnetAttributeRequest` of the ec2 model.
@@ -3508,6 +7158,67 @@ impl Shape for ModifySubnetAttributeRequest {
     const MEMBERS: &'static [&'static str] = &["AssignIpv6AddressOnCreation", "MapPublicIpOnLaunch", "SubnetId", "MapCustomerOwnedIpOnLaunch", "CustomerOwnedIpv4Pool", "EnableDns64", "PrivateDnsHostnameTypeOnLaunch", "EnableResourceNameDnsARecordOnLaunch", "EnableResourceNameDnsAAAARecordOnLaunch", "EnableLniAtDeviceIndex", "DisableLniAtDeviceIndex"];
 }
 
+/// Shape `ModifyTransitGatewayOptions` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyTransitGatewayOptions {
+    #[serde(rename = "AddTransitGatewayCidrBlocks", default, skip_serializing_if = "Option::is_none")]
+    pub add_transit_gateway_cidr_blocks: Option<Vec<String>>,
+    #[serde(rename = "RemoveTransitGatewayCidrBlocks", default, skip_serializing_if = "Option::is_none")]
+    pub remove_transit_gateway_cidr_blocks: Option<Vec<String>>,
+    #[serde(rename = "VpnEcmpSupport", default, skip_serializing_if = "Option::is_none")]
+    pub vpn_ecmp_support: Option<String>,
+    #[serde(rename = "DnsSupport", default, skip_serializing_if = "Option::is_none")]
+    pub dns_support: Option<String>,
+    #[serde(rename = "SecurityGroupReferencingSupport", default, skip_serializing_if = "Option::is_none")]
+    pub security_group_referencing_support: Option<String>,
+    #[serde(rename = "AutoAcceptSharedAttachments", default, skip_serializing_if = "Option::is_none")]
+    pub auto_accept_shared_attachments: Option<String>,
+    #[serde(rename = "DefaultRouteTableAssociation", default, skip_serializing_if = "Option::is_none")]
+    pub default_route_table_association: Option<String>,
+    #[serde(rename = "AssociationDefaultRouteTableId", default, skip_serializing_if = "Option::is_none")]
+    pub association_default_route_table_id: Option<String>,
+    #[serde(rename = "DefaultRouteTablePropagation", default, skip_serializing_if = "Option::is_none")]
+    pub default_route_table_propagation: Option<String>,
+    #[serde(rename = "PropagationDefaultRouteTableId", default, skip_serializing_if = "Option::is_none")]
+    pub propagation_default_route_table_id: Option<String>,
+    #[serde(rename = "AmazonSideAsn", default, skip_serializing_if = "Option::is_none")]
+    pub amazon_side_asn: Option<i64>,
+    #[serde(rename = "EncryptionSupport", default, skip_serializing_if = "Option::is_none")]
+    pub encryption_support: Option<String>,
+}
+impl Shape for ModifyTransitGatewayOptions {
+    const SHAPE: &'static str = "ModifyTransitGatewayOptions";
+    const MEMBERS: &'static [&'static str] = &["AddTransitGatewayCidrBlocks", "RemoveTransitGatewayCidrBlocks", "VpnEcmpSupport", "DnsSupport", "SecurityGroupReferencingSupport", "AutoAcceptSharedAttachments", "DefaultRouteTableAssociation", "AssociationDefaultRouteTableId", "DefaultRouteTablePropagation", "PropagationDefaultRouteTableId", "AmazonSideAsn", "EncryptionSupport"];
+}
+
+/// Shape `ModifyTransitGatewayRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyTransitGatewayRequest {
+    #[serde(rename = "TransitGatewayId")]
+    pub transit_gateway_id: String,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<ModifyTransitGatewayOptions>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for ModifyTransitGatewayRequest {
+    const SHAPE: &'static str = "ModifyTransitGatewayRequest";
+    const MEMBERS: &'static [&'static str] = &["TransitGatewayId", "Description", "Options", "DryRun"];
+}
+
+/// Shape `ModifyTransitGatewayResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyTransitGatewayResult {
+    #[serde(rename = "TransitGateway", default, skip_serializing_if = "Option::is_none")]
+    pub transit_gateway: Option<TransitGateway>,
+}
+impl Shape for ModifyTransitGatewayResult {
+    const SHAPE: &'static str = "ModifyTransitGatewayResult";
+    const MEMBERS: &'static [&'static str] = &["TransitGateway"];
+}
+
 /// Shape `ModifyVpcAttributeRequest` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ModifyVpcAttributeRequest {
@@ -3523,6 +7234,111 @@ pub struct ModifyVpcAttributeRequest {
 impl Shape for ModifyVpcAttributeRequest {
     const SHAPE: &'static str = "ModifyVpcAttributeRequest";
     const MEMBERS: &'static [&'static str] = &["EnableDnsHostnames", "EnableDnsSupport", "VpcId", "EnableNetworkAddressUsageMetrics"];
+}
+
+/// Shape `ModifyVpcBlockPublicAccessOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyVpcBlockPublicAccessOptionsRequest {
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "InternetGatewayBlockMode")]
+    pub internet_gateway_block_mode: String,
+}
+impl Shape for ModifyVpcBlockPublicAccessOptionsRequest {
+    const SHAPE: &'static str = "ModifyVpcBlockPublicAccessOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["DryRun", "InternetGatewayBlockMode"];
+}
+
+/// Shape `ModifyVpcBlockPublicAccessOptionsResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyVpcBlockPublicAccessOptionsResult {
+    #[serde(rename = "VpcBlockPublicAccessOptions", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_block_public_access_options: Option<VpcBlockPublicAccessOptions>,
+}
+impl Shape for ModifyVpcBlockPublicAccessOptionsResult {
+    const SHAPE: &'static str = "ModifyVpcBlockPublicAccessOptionsResult";
+    const MEMBERS: &'static [&'static str] = &["VpcBlockPublicAccessOptions"];
+}
+
+/// Shape `ModifyVpnTunnelOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyVpnTunnelOptionsRequest {
+    #[serde(rename = "VpnConnectionId")]
+    pub vpn_connection_id: String,
+    #[serde(rename = "VpnTunnelOutsideIpAddress")]
+    pub vpn_tunnel_outside_ip_address: String,
+    #[serde(rename = "TunnelOptions")]
+    pub tunnel_options: ModifyVpnTunnelOptionsSpecification,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "SkipTunnelReplacement", default, skip_serializing_if = "Option::is_none")]
+    pub skip_tunnel_replacement: Option<bool>,
+    #[serde(rename = "PreSharedKeyStorage", default, skip_serializing_if = "Option::is_none")]
+    pub pre_shared_key_storage: Option<String>,
+}
+impl Shape for ModifyVpnTunnelOptionsRequest {
+    const SHAPE: &'static str = "ModifyVpnTunnelOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["VpnConnectionId", "VpnTunnelOutsideIpAddress", "TunnelOptions", "DryRun", "SkipTunnelReplacement", "PreSharedKeyStorage"];
+}
+
+/// Shape `ModifyVpnTunnelOptionsResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyVpnTunnelOptionsResult {
+    #[serde(rename = "VpnConnection", default, skip_serializing_if = "Option::is_none")]
+    pub vpn_connection: Option<VpnConnection>,
+}
+impl Shape for ModifyVpnTunnelOptionsResult {
+    const SHAPE: &'static str = "ModifyVpnTunnelOptionsResult";
+    const MEMBERS: &'static [&'static str] = &["VpnConnection"];
+}
+
+/// Shape `ModifyVpnTunnelOptionsSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyVpnTunnelOptionsSpecification {
+    #[serde(rename = "TunnelInsideCidr", default, skip_serializing_if = "Option::is_none")]
+    pub tunnel_inside_cidr: Option<String>,
+    #[serde(rename = "TunnelInsideIpv6Cidr", default, skip_serializing_if = "Option::is_none")]
+    pub tunnel_inside_ipv6_cidr: Option<String>,
+    #[serde(rename = "PreSharedKey", default, skip_serializing_if = "Option::is_none")]
+    pub pre_shared_key: Option<String>,
+    #[serde(rename = "Phase1LifetimeSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub phase1_lifetime_seconds: Option<i32>,
+    #[serde(rename = "Phase2LifetimeSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub phase2_lifetime_seconds: Option<i32>,
+    #[serde(rename = "RekeyMarginTimeSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub rekey_margin_time_seconds: Option<i32>,
+    #[serde(rename = "RekeyFuzzPercentage", default, skip_serializing_if = "Option::is_none")]
+    pub rekey_fuzz_percentage: Option<i32>,
+    #[serde(rename = "ReplayWindowSize", default, skip_serializing_if = "Option::is_none")]
+    pub replay_window_size: Option<i32>,
+    #[serde(rename = "DPDTimeoutSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub dpd_timeout_seconds: Option<i32>,
+    #[serde(rename = "DPDTimeoutAction", default, skip_serializing_if = "Option::is_none")]
+    pub dpd_timeout_action: Option<String>,
+    #[serde(rename = "Phase1EncryptionAlgorithms", default, skip_serializing_if = "Option::is_none")]
+    pub phase1_encryption_algorithms: Option<Vec<Phase1EncryptionAlgorithmsRequestListValue>>,
+    #[serde(rename = "Phase2EncryptionAlgorithms", default, skip_serializing_if = "Option::is_none")]
+    pub phase2_encryption_algorithms: Option<Vec<Phase2EncryptionAlgorithmsRequestListValue>>,
+    #[serde(rename = "Phase1IntegrityAlgorithms", default, skip_serializing_if = "Option::is_none")]
+    pub phase1_integrity_algorithms: Option<Vec<Phase1IntegrityAlgorithmsRequestListValue>>,
+    #[serde(rename = "Phase2IntegrityAlgorithms", default, skip_serializing_if = "Option::is_none")]
+    pub phase2_integrity_algorithms: Option<Vec<Phase2IntegrityAlgorithmsRequestListValue>>,
+    #[serde(rename = "Phase1DHGroupNumbers", default, skip_serializing_if = "Option::is_none")]
+    pub phase1_dh_group_numbers: Option<Vec<Phase1DHGroupNumbersRequestListValue>>,
+    #[serde(rename = "Phase2DHGroupNumbers", default, skip_serializing_if = "Option::is_none")]
+    pub phase2_dh_group_numbers: Option<Vec<Phase2DHGroupNumbersRequestListValue>>,
+    #[serde(rename = "IKEVersions", default, skip_serializing_if = "Option::is_none")]
+    pub ike_versions: Option<Vec<IKEVersionsRequestListValue>>,
+    #[serde(rename = "StartupAction", default, skip_serializing_if = "Option::is_none")]
+    pub startup_action: Option<String>,
+    #[serde(rename = "LogOptions", default, skip_serializing_if = "Option::is_none")]
+    pub log_options: Option<VpnTunnelLogOptionsSpecification>,
+    #[serde(rename = "EnableTunnelLifecycleControl", default, skip_serializing_if = "Option::is_none")]
+    pub enable_tunnel_lifecycle_control: Option<bool>,
+}
+impl Shape for ModifyVpnTunnelOptionsSpecification {
+    const SHAPE: &'static str = "ModifyVpnTunnelOptionsSpecification";
+    const MEMBERS: &'static [&'static str] = &["TunnelInsideCidr", "TunnelInsideIpv6Cidr", "PreSharedKey", "Phase1LifetimeSeconds", "Phase2LifetimeSeconds", "RekeyMarginTimeSeconds", "RekeyFuzzPercentage", "ReplayWindowSize", "DPDTimeoutSeconds", "DPDTimeoutAction", "Phase1EncryptionAlgorithms", "Phase2EncryptionAlgorithms", "Phase1IntegrityAlgorithms", "Phase2IntegrityAlgorithms", "Phase1DHGroupNumbers", "Phase2DHGroupNumbers", "IKEVersions", "StartupAction", "LogOptions", "EnableTunnelLifecycleControl"];
 }
 
 /// Shape `Monitoring` of the ec2 model.
@@ -3597,6 +7413,32 @@ pub struct NetworkAclEntry {
 impl Shape for NetworkAclEntry {
     const SHAPE: &'static str = "NetworkAclEntry";
     const MEMBERS: &'static [&'static str] = &["CidrBlock", "Egress", "IcmpTypeCode", "Ipv6CidrBlock", "PortRange", "Protocol", "RuleAction", "RuleNumber"];
+}
+
+/// Shape `NetworkBandwidthGbps` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NetworkBandwidthGbps {
+    #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+impl Shape for NetworkBandwidthGbps {
+    const SHAPE: &'static str = "NetworkBandwidthGbps";
+    const MEMBERS: &'static [&'static str] = &["Min", "Max"];
+}
+
+/// Shape `NetworkBandwidthGbpsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NetworkBandwidthGbpsRequest {
+    #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+impl Shape for NetworkBandwidthGbpsRequest {
+    const SHAPE: &'static str = "NetworkBandwidthGbpsRequest";
+    const MEMBERS: &'static [&'static str] = &["Min", "Max"];
 }
 
 /// Shape `NetworkInterface` of the ec2 model.
@@ -3724,6 +7566,32 @@ impl Shape for NetworkInterfaceAttachment {
     const MEMBERS: &'static [&'static str] = &["AttachTime", "AttachmentId", "DeleteOnTermination", "DeviceIndex", "NetworkCardIndex", "InstanceId", "InstanceOwnerId", "Status", "EnaSrdSpecification", "EnaQueueCount"];
 }
 
+/// Shape `NetworkInterfaceCount` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NetworkInterfaceCount {
+    #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+}
+impl Shape for NetworkInterfaceCount {
+    const SHAPE: &'static str = "NetworkInterfaceCount";
+    const MEMBERS: &'static [&'static str] = &["Min", "Max"];
+}
+
+/// Shape `NetworkInterfaceCountRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NetworkInterfaceCountRequest {
+    #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+}
+impl Shape for NetworkInterfaceCountRequest {
+    const SHAPE: &'static str = "NetworkInterfaceCountRequest";
+    const MEMBERS: &'static [&'static str] = &["Min", "Max"];
+}
+
 /// Shape `NetworkInterfaceIpv6Address` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NetworkInterfaceIpv6Address {
@@ -3756,6 +7624,17 @@ impl Shape for NetworkInterfacePrivateIpAddress {
     const MEMBERS: &'static [&'static str] = &["Association", "Primary", "PrivateDnsName", "PrivateIpAddress"];
 }
 
+/// Shape `OperatorRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OperatorRequest {
+    #[serde(rename = "Principal", default, skip_serializing_if = "Option::is_none")]
+    pub principal: Option<String>,
+}
+impl Shape for OperatorRequest {
+    const SHAPE: &'static str = "OperatorRequest";
+    const MEMBERS: &'static [&'static str] = &["Principal"];
+}
+
 /// Shape `OperatorResponse` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OperatorResponse {
@@ -3771,6 +7650,28 @@ impl Shape for OperatorResponse {
     const MEMBERS: &'static [&'static str] = &["Managed", "Principal", "HiddenByDefault"];
 }
 
+/// Shape `PerformanceFactorReference` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PerformanceFactorReference {
+    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
+    pub instance_family: Option<String>,
+}
+impl Shape for PerformanceFactorReference {
+    const SHAPE: &'static str = "PerformanceFactorReference";
+    const MEMBERS: &'static [&'static str] = &["InstanceFamily"];
+}
+
+/// Shape `PerformanceFactorReferenceRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PerformanceFactorReferenceRequest {
+    #[serde(rename = "InstanceFamily", default, skip_serializing_if = "Option::is_none")]
+    pub instance_family: Option<String>,
+}
+impl Shape for PerformanceFactorReferenceRequest {
+    const SHAPE: &'static str = "PerformanceFactorReferenceRequest";
+    const MEMBERS: &'static [&'static str] = &["InstanceFamily"];
+}
+
 /// Shape `Phase1DHGroupNumbersListValue` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Phase1DHGroupNumbersListValue {
@@ -3779,6 +7680,17 @@ pub struct Phase1DHGroupNumbersListValue {
 }
 impl Shape for Phase1DHGroupNumbersListValue {
     const SHAPE: &'static str = "Phase1DHGroupNumbersListValue";
+    const MEMBERS: &'static [&'static str] = &["Value"];
+}
+
+/// Shape `Phase1DHGroupNumbersRequestListValue` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Phase1DHGroupNumbersRequestListValue {
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<i32>,
+}
+impl Shape for Phase1DHGroupNumbersRequestListValue {
+    const SHAPE: &'static str = "Phase1DHGroupNumbersRequestListValue";
     const MEMBERS: &'static [&'static str] = &["Value"];
 }
 
@@ -3793,6 +7705,17 @@ impl Shape for Phase1EncryptionAlgorithmsListValue {
     const MEMBERS: &'static [&'static str] = &["Value"];
 }
 
+/// Shape `Phase1EncryptionAlgorithmsRequestListValue` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Phase1EncryptionAlgorithmsRequestListValue {
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+impl Shape for Phase1EncryptionAlgorithmsRequestListValue {
+    const SHAPE: &'static str = "Phase1EncryptionAlgorithmsRequestListValue";
+    const MEMBERS: &'static [&'static str] = &["Value"];
+}
+
 /// Shape `Phase1IntegrityAlgorithmsListValue` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Phase1IntegrityAlgorithmsListValue {
@@ -3801,6 +7724,17 @@ pub struct Phase1IntegrityAlgorithmsListValue {
 }
 impl Shape for Phase1IntegrityAlgorithmsListValue {
     const SHAPE: &'static str = "Phase1IntegrityAlgorithmsListValue";
+    const MEMBERS: &'static [&'static str] = &["Value"];
+}
+
+/// Shape `Phase1IntegrityAlgorithmsRequestListValue` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Phase1IntegrityAlgorithmsRequestListValue {
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+impl Shape for Phase1IntegrityAlgorithmsRequestListValue {
+    const SHAPE: &'static str = "Phase1IntegrityAlgorithmsRequestListValue";
     const MEMBERS: &'static [&'static str] = &["Value"];
 }
 
@@ -3815,6 +7749,17 @@ impl Shape for Phase2DHGroupNumbersListValue {
     const MEMBERS: &'static [&'static str] = &["Value"];
 }
 
+/// Shape `Phase2DHGroupNumbersRequestListValue` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Phase2DHGroupNumbersRequestListValue {
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<i32>,
+}
+impl Shape for Phase2DHGroupNumbersRequestListValue {
+    const SHAPE: &'static str = "Phase2DHGroupNumbersRequestListValue";
+    const MEMBERS: &'static [&'static str] = &["Value"];
+}
+
 /// Shape `Phase2EncryptionAlgorithmsListValue` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Phase2EncryptionAlgorithmsListValue {
@@ -3826,6 +7771,17 @@ impl Shape for Phase2EncryptionAlgorithmsListValue {
     const MEMBERS: &'static [&'static str] = &["Value"];
 }
 
+/// Shape `Phase2EncryptionAlgorithmsRequestListValue` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Phase2EncryptionAlgorithmsRequestListValue {
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+impl Shape for Phase2EncryptionAlgorithmsRequestListValue {
+    const SHAPE: &'static str = "Phase2EncryptionAlgorithmsRequestListValue";
+    const MEMBERS: &'static [&'static str] = &["Value"];
+}
+
 /// Shape `Phase2IntegrityAlgorithmsListValue` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Phase2IntegrityAlgorithmsListValue {
@@ -3834,6 +7790,17 @@ pub struct Phase2IntegrityAlgorithmsListValue {
 }
 impl Shape for Phase2IntegrityAlgorithmsListValue {
     const SHAPE: &'static str = "Phase2IntegrityAlgorithmsListValue";
+    const MEMBERS: &'static [&'static str] = &["Value"];
+}
+
+/// Shape `Phase2IntegrityAlgorithmsRequestListValue` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Phase2IntegrityAlgorithmsRequestListValue {
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+impl Shape for Phase2IntegrityAlgorithmsRequestListValue {
+    const SHAPE: &'static str = "Phase2IntegrityAlgorithmsRequestListValue";
     const MEMBERS: &'static [&'static str] = &["Value"];
 }
 
@@ -3918,6 +7885,21 @@ impl Shape for PrivateDnsNameOptionsOnLaunch {
     const MEMBERS: &'static [&'static str] = &["HostnameType", "EnableResourceNameDnsARecord", "EnableResourceNameDnsAAAARecord"];
 }
 
+/// Shape `PrivateDnsNameOptionsRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PrivateDnsNameOptionsRequest {
+    #[serde(rename = "HostnameType", default, skip_serializing_if = "Option::is_none")]
+    pub hostname_type: Option<String>,
+    #[serde(rename = "EnableResourceNameDnsARecord", default, skip_serializing_if = "Option::is_none")]
+    pub enable_resource_name_dns_a_record: Option<bool>,
+    #[serde(rename = "EnableResourceNameDnsAAAARecord", default, skip_serializing_if = "Option::is_none")]
+    pub enable_resource_name_dns_aaaa_record: Option<bool>,
+}
+impl Shape for PrivateDnsNameOptionsRequest {
+    const SHAPE: &'static str = "PrivateDnsNameOptionsRequest";
+    const MEMBERS: &'static [&'static str] = &["HostnameType", "EnableResourceNameDnsARecord", "EnableResourceNameDnsAAAARecord"];
+}
+
 /// Shape `PrivateDnsNameOptionsResponse` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PrivateDnsNameOptionsResponse {
@@ -3931,6 +7913,19 @@ pub struct PrivateDnsNameOptionsResponse {
 impl Shape for PrivateDnsNameOptionsResponse {
     const SHAPE: &'static str = "PrivateDnsNameOptionsResponse";
     const MEMBERS: &'static [&'static str] = &["HostnameType", "EnableResourceNameDnsARecord", "EnableResourceNameDnsAAAARecord"];
+}
+
+/// Shape `PrivateIpAddressSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PrivateIpAddressSpecification {
+    #[serde(rename = "Primary", default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<bool>,
+    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_address: Option<String>,
+}
+impl Shape for PrivateIpAddressSpecification {
+    const SHAPE: &'static str = "PrivateIpAddressSpecification";
+    const MEMBERS: &'static [&'static str] = &["Primary", "PrivateIpAddress"];
 }
 
 /// Shape `ProductCode` of the ec2 model.
@@ -4021,6 +8016,23 @@ impl Shape for RegionGeography {
     const MEMBERS: &'static [&'static str] = &["Name"];
 }
 
+/// Shape `ReleaseAddressRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReleaseAddressRequest {
+    #[serde(rename = "AllocationId", default, skip_serializing_if = "Option::is_none")]
+    pub allocation_id: Option<String>,
+    #[serde(rename = "PublicIp", default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+    #[serde(rename = "NetworkBorderGroup", default, skip_serializing_if = "Option::is_none")]
+    pub network_border_group: Option<String>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for ReleaseAddressRequest {
+    const SHAPE: &'static str = "ReleaseAddressRequest";
+    const MEMBERS: &'static [&'static str] = &["AllocationId", "PublicIp", "NetworkBorderGroup", "DryRun"];
+}
+
 /// Shape `ReplaceNetworkAclAssociationRequest` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReplaceNetworkAclAssociationRequest {
@@ -4076,6 +8088,107 @@ impl Shape for ReplaceNetworkAclEntryRequest {
     const MEMBERS: &'static [&'static str] = &["DryRun", "NetworkAclId", "RuleNumber", "Protocol", "RuleAction", "Egress", "CidrBlock", "Ipv6CidrBlock", "IcmpTypeCode", "PortRange"];
 }
 
+/// Shape `RequestLaunchTemplateData` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RequestLaunchTemplateData {
+    #[serde(rename = "KernelId", default, skip_serializing_if = "Option::is_none")]
+    pub kernel_id: Option<String>,
+    #[serde(rename = "EbsOptimized", default, skip_serializing_if = "Option::is_none")]
+    pub ebs_optimized: Option<bool>,
+    #[serde(rename = "IamInstanceProfile", default, skip_serializing_if = "Option::is_none")]
+    pub iam_instance_profile: Option<LaunchTemplateIamInstanceProfileSpecificationRequest>,
+    #[serde(rename = "BlockDeviceMappings", default, skip_serializing_if = "Option::is_none")]
+    pub block_device_mappings: Option<Vec<LaunchTemplateBlockDeviceMappingRequest>>,
+    #[serde(rename = "NetworkInterfaces", default, skip_serializing_if = "Option::is_none")]
+    pub network_interfaces: Option<Vec<LaunchTemplateInstanceNetworkInterfaceSpecificationRequest>>,
+    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    #[serde(rename = "KeyName", default, skip_serializing_if = "Option::is_none")]
+    pub key_name: Option<String>,
+    #[serde(rename = "Monitoring", default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<LaunchTemplatesMonitoringRequest>,
+    #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
+    pub placement: Option<LaunchTemplatePlacementRequest>,
+    #[serde(rename = "RamDiskId", default, skip_serializing_if = "Option::is_none")]
+    pub ram_disk_id: Option<String>,
+    #[serde(rename = "DisableApiTermination", default, skip_serializing_if = "Option::is_none")]
+    pub disable_api_termination: Option<bool>,
+    #[serde(rename = "InstanceInitiatedShutdownBehavior", default, skip_serializing_if = "Option::is_none")]
+    pub instance_initiated_shutdown_behavior: Option<String>,
+    #[serde(rename = "UserData", default, skip_serializing_if = "Option::is_none")]
+    pub user_data: Option<String>,
+    #[serde(rename = "TagSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub tag_specifications: Option<Vec<LaunchTemplateTagSpecificationRequest>>,
+    #[serde(rename = "ElasticGpuSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub elastic_gpu_specifications: Option<Vec<ElasticGpuSpecification>>,
+    #[serde(rename = "ElasticInferenceAccelerators", default, skip_serializing_if = "Option::is_none")]
+    pub elastic_inference_accelerators: Option<Vec<LaunchTemplateElasticInferenceAccelerator>>,
+    #[serde(rename = "SecurityGroupIds", default, skip_serializing_if = "Option::is_none")]
+    pub security_group_ids: Option<Vec<String>>,
+    #[serde(rename = "SecurityGroups", default, skip_serializing_if = "Option::is_none")]
+    pub security_groups: Option<Vec<String>>,
+    #[serde(rename = "InstanceMarketOptions", default, skip_serializing_if = "Option::is_none")]
+    pub instance_market_options: Option<LaunchTemplateInstanceMarketOptionsRequest>,
+    #[serde(rename = "CreditSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub credit_specification: Option<CreditSpecificationRequest>,
+    #[serde(rename = "CpuOptions", default, skip_serializing_if = "Option::is_none")]
+    pub cpu_options: Option<LaunchTemplateCpuOptionsRequest>,
+    #[serde(rename = "CapacityReservationSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_reservation_specification: Option<LaunchTemplateCapacityReservationSpecificationRequest>,
+    #[serde(rename = "LicenseSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub license_specifications: Option<Vec<LaunchTemplateLicenseConfigurationRequest>>,
+    #[serde(rename = "HibernationOptions", default, skip_serializing_if = "Option::is_none")]
+    pub hibernation_options: Option<LaunchTemplateHibernationOptionsRequest>,
+    #[serde(rename = "MetadataOptions", default, skip_serializing_if = "Option::is_none")]
+    pub metadata_options: Option<LaunchTemplateInstanceMetadataOptionsRequest>,
+    #[serde(rename = "EnclaveOptions", default, skip_serializing_if = "Option::is_none")]
+    pub enclave_options: Option<LaunchTemplateEnclaveOptionsRequest>,
+    #[serde(rename = "InstanceRequirements", default, skip_serializing_if = "Option::is_none")]
+    pub instance_requirements: Option<InstanceRequirementsRequest>,
+    #[serde(rename = "PrivateDnsNameOptions", default, skip_serializing_if = "Option::is_none")]
+    pub private_dns_name_options: Option<LaunchTemplatePrivateDnsNameOptionsRequest>,
+    #[serde(rename = "MaintenanceOptions", default, skip_serializing_if = "Option::is_none")]
+    pub maintenance_options: Option<LaunchTemplateInstanceMaintenanceOptionsRequest>,
+    #[serde(rename = "DisableApiStop", default, skip_serializing_if = "Option::is_none")]
+    pub disable_api_stop: Option<bool>,
+    #[serde(rename = "Operator", default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<OperatorRequest>,
+    #[serde(rename = "NetworkPerformanceOptions", default, skip_serializing_if = "Option::is_none")]
+    pub network_performance_options: Option<LaunchTemplateNetworkPerformanceOptionsRequest>,
+    #[serde(rename = "SecondaryInterfaces", default, skip_serializing_if = "Option::is_none")]
+    pub secondary_interfaces: Option<Vec<LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest>>,
+}
+impl Shape for RequestLaunchTemplateData {
+    const SHAPE: &'static str = "RequestLaunchTemplateData";
+    const MEMBERS: &'static [&'static str] = &["KernelId", "EbsOptimized", "IamInstanceProfile", "BlockDeviceMappings", "NetworkInterfaces", "ImageId", "InstanceType", "KeyName", "Monitoring", "Placement", "RamDiskId", "DisableApiTermination", "InstanceInitiatedShutdownBehavior", "UserData", "TagSpecifications", "ElasticGpuSpecifications", "ElasticInferenceAccelerators", "SecurityGroupIds", "SecurityGroups", "InstanceMarketOptions", "CreditSpecification", "CpuOptions", "CapacityReservationSpecification", "LicenseSpecifications", "HibernationOptions", "MetadataOptions", "EnclaveOptions", "InstanceRequirements", "PrivateDnsNameOptions", "MaintenanceOptions", "DisableApiStop", "Operator", "NetworkPerformanceOptions", "SecondaryInterfaces"];
+}
+
+/// Shape `RequestSpotFleetRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RequestSpotFleetRequest {
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "SpotFleetRequestConfig")]
+    pub spot_fleet_request_config: SpotFleetRequestConfigData,
+}
+impl Shape for RequestSpotFleetRequest {
+    const SHAPE: &'static str = "RequestSpotFleetRequest";
+    const MEMBERS: &'static [&'static str] = &["DryRun", "SpotFleetRequestConfig"];
+}
+
+/// Shape `RequestSpotFleetResponse` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RequestSpotFleetResponse {
+    #[serde(rename = "SpotFleetRequestId", default, skip_serializing_if = "Option::is_none")]
+    pub spot_fleet_request_id: Option<String>,
+}
+impl Shape for RequestSpotFleetResponse {
+    const SHAPE: &'static str = "RequestSpotFleetResponse";
+    const MEMBERS: &'static [&'static str] = &["SpotFleetRequestId"];
+}
+
 /// Shape `Reservation` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Reservation {
@@ -4093,6 +8206,98 @@ pub struct Reservation {
 impl Shape for Reservation {
     const SHAPE: &'static str = "Reservation";
     const MEMBERS: &'static [&'static str] = &["ReservationId", "OwnerId", "RequesterId", "Groups", "Instances"];
+}
+
+/// Shape `ResetSnapshotAttributeRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResetSnapshotAttributeRequest {
+    #[serde(rename = "Attribute")]
+    pub attribute: String,
+    #[serde(rename = "SnapshotId")]
+    pub snapshot_id: String,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for ResetSnapshotAttributeRequest {
+    const SHAPE: &'static str = "ResetSnapshotAttributeRequest";
+    const MEMBERS: &'static [&'static str] = &["Attribute", "SnapshotId", "DryRun"];
+}
+
+/// Shape `ResponseLaunchTemplateData` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResponseLaunchTemplateData {
+    #[serde(rename = "KernelId", default, skip_serializing_if = "Option::is_none")]
+    pub kernel_id: Option<String>,
+    #[serde(rename = "EbsOptimized", default, skip_serializing_if = "Option::is_none")]
+    pub ebs_optimized: Option<bool>,
+    #[serde(rename = "IamInstanceProfile", default, skip_serializing_if = "Option::is_none")]
+    pub iam_instance_profile: Option<LaunchTemplateIamInstanceProfileSpecification>,
+    #[serde(rename = "BlockDeviceMappings", default, skip_serializing_if = "Option::is_none")]
+    pub block_device_mappings: Option<Vec<LaunchTemplateBlockDeviceMapping>>,
+    #[serde(rename = "NetworkInterfaces", default, skip_serializing_if = "Option::is_none")]
+    pub network_interfaces: Option<Vec<LaunchTemplateInstanceNetworkInterfaceSpecification>>,
+    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    #[serde(rename = "KeyName", default, skip_serializing_if = "Option::is_none")]
+    pub key_name: Option<String>,
+    #[serde(rename = "Monitoring", default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<LaunchTemplatesMonitoring>,
+    #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
+    pub placement: Option<LaunchTemplatePlacement>,
+    #[serde(rename = "RamDiskId", default, skip_serializing_if = "Option::is_none")]
+    pub ram_disk_id: Option<String>,
+    #[serde(rename = "DisableApiTermination", default, skip_serializing_if = "Option::is_none")]
+    pub disable_api_termination: Option<bool>,
+    #[serde(rename = "InstanceInitiatedShutdownBehavior", default, skip_serializing_if = "Option::is_none")]
+    pub instance_initiated_shutdown_behavior: Option<String>,
+    #[serde(rename = "UserData", default, skip_serializing_if = "Option::is_none")]
+    pub user_data: Option<String>,
+    #[serde(rename = "TagSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub tag_specifications: Option<Vec<LaunchTemplateTagSpecification>>,
+    #[serde(rename = "ElasticGpuSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub elastic_gpu_specifications: Option<Vec<ElasticGpuSpecificationResponse>>,
+    #[serde(rename = "ElasticInferenceAccelerators", default, skip_serializing_if = "Option::is_none")]
+    pub elastic_inference_accelerators: Option<Vec<LaunchTemplateElasticInferenceAcceleratorResponse>>,
+    #[serde(rename = "SecurityGroupIds", default, skip_serializing_if = "Option::is_none")]
+    pub security_group_ids: Option<Vec<String>>,
+    #[serde(rename = "SecurityGroups", default, skip_serializing_if = "Option::is_none")]
+    pub security_groups: Option<Vec<String>>,
+    #[serde(rename = "InstanceMarketOptions", default, skip_serializing_if = "Option::is_none")]
+    pub instance_market_options: Option<LaunchTemplateInstanceMarketOptions>,
+    #[serde(rename = "CreditSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub credit_specification: Option<CreditSpecification>,
+    #[serde(rename = "CpuOptions", default, skip_serializing_if = "Option::is_none")]
+    pub cpu_options: Option<LaunchTemplateCpuOptions>,
+    #[serde(rename = "CapacityReservationSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_reservation_specification: Option<LaunchTemplateCapacityReservationSpecificationResponse>,
+    #[serde(rename = "LicenseSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub license_specifications: Option<Vec<LaunchTemplateLicenseConfiguration>>,
+    #[serde(rename = "HibernationOptions", default, skip_serializing_if = "Option::is_none")]
+    pub hibernation_options: Option<LaunchTemplateHibernationOptions>,
+    #[serde(rename = "MetadataOptions", default, skip_serializing_if = "Option::is_none")]
+    pub metadata_options: Option<LaunchTemplateInstanceMetadataOptions>,
+    #[serde(rename = "EnclaveOptions", default, skip_serializing_if = "Option::is_none")]
+    pub enclave_options: Option<LaunchTemplateEnclaveOptions>,
+    #[serde(rename = "InstanceRequirements", default, skip_serializing_if = "Option::is_none")]
+    pub instance_requirements: Option<InstanceRequirements>,
+    #[serde(rename = "PrivateDnsNameOptions", default, skip_serializing_if = "Option::is_none")]
+    pub private_dns_name_options: Option<LaunchTemplatePrivateDnsNameOptions>,
+    #[serde(rename = "MaintenanceOptions", default, skip_serializing_if = "Option::is_none")]
+    pub maintenance_options: Option<LaunchTemplateInstanceMaintenanceOptions>,
+    #[serde(rename = "DisableApiStop", default, skip_serializing_if = "Option::is_none")]
+    pub disable_api_stop: Option<bool>,
+    #[serde(rename = "Operator", default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<OperatorResponse>,
+    #[serde(rename = "NetworkPerformanceOptions", default, skip_serializing_if = "Option::is_none")]
+    pub network_performance_options: Option<LaunchTemplateNetworkPerformanceOptions>,
+    #[serde(rename = "SecondaryInterfaces", default, skip_serializing_if = "Option::is_none")]
+    pub secondary_interfaces: Option<Vec<LaunchTemplateInstanceSecondaryInterfaceSpecification>>,
+}
+impl Shape for ResponseLaunchTemplateData {
+    const SHAPE: &'static str = "ResponseLaunchTemplateData";
+    const MEMBERS: &'static [&'static str] = &["KernelId", "EbsOptimized", "IamInstanceProfile", "BlockDeviceMappings", "NetworkInterfaces", "ImageId", "InstanceType", "KeyName", "Monitoring", "Placement", "RamDiskId", "DisableApiTermination", "InstanceInitiatedShutdownBehavior", "UserData", "TagSpecifications", "ElasticGpuSpecifications", "ElasticInferenceAccelerators", "SecurityGroupIds", "SecurityGroups", "InstanceMarketOptions", "CreditSpecification", "CpuOptions", "CapacityReservationSpecification", "LicenseSpecifications", "HibernationOptions", "MetadataOptions", "EnclaveOptions", "InstanceRequirements", "PrivateDnsNameOptions", "MaintenanceOptions", "DisableApiStop", "Operator", "NetworkPerformanceOptions", "SecondaryInterfaces"];
 }
 
 /// Shape `RevokeSecurityGroupEgressRequest` of the ec2 model.
@@ -4320,6 +8525,136 @@ impl Shape for RouteTableAssociationState {
     const MEMBERS: &'static [&'static str] = &["State", "StatusMessage"];
 }
 
+/// Shape `RunInstancesMonitoringEnabled` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunInstancesMonitoringEnabled {
+    #[serde(rename = "Enabled")]
+    pub enabled: bool,
+}
+impl Shape for RunInstancesMonitoringEnabled {
+    const SHAPE: &'static str = "RunInstancesMonitoringEnabled";
+    const MEMBERS: &'static [&'static str] = &["Enabled"];
+}
+
+/// Shape `RunInstancesRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunInstancesRequest {
+    #[serde(rename = "BlockDeviceMappings", default, skip_serializing_if = "Option::is_none")]
+    pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
+    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    #[serde(rename = "Ipv6AddressCount", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_address_count: Option<i32>,
+    #[serde(rename = "Ipv6Addresses", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_addresses: Option<Vec<InstanceIpv6Address>>,
+    #[serde(rename = "KernelId", default, skip_serializing_if = "Option::is_none")]
+    pub kernel_id: Option<String>,
+    #[serde(rename = "KeyName", default, skip_serializing_if = "Option::is_none")]
+    pub key_name: Option<String>,
+    #[serde(rename = "MaxCount")]
+    pub max_count: i32,
+    #[serde(rename = "MinCount")]
+    pub min_count: i32,
+    #[serde(rename = "Monitoring", default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<RunInstancesMonitoringEnabled>,
+    #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
+    pub placement: Option<Placement>,
+    #[serde(rename = "RamdiskId", default, skip_serializing_if = "Option::is_none")]
+    pub ramdisk_id: Option<String>,
+    #[serde(rename = "SecurityGroupIds", default, skip_serializing_if = "Option::is_none")]
+    pub security_group_ids: Option<Vec<String>>,
+    #[serde(rename = "SecurityGroups", default, skip_serializing_if = "Option::is_none")]
+    pub security_groups: Option<Vec<String>>,
+    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    #[serde(rename = "UserData", default, skip_serializing_if = "Option::is_none")]
+    pub user_data: Option<String>,
+    #[serde(rename = "ElasticGpuSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub elastic_gpu_specification: Option<Vec<ElasticGpuSpecification>>,
+    #[serde(rename = "ElasticInferenceAccelerators", default, skip_serializing_if = "Option::is_none")]
+    pub elastic_inference_accelerators: Option<Vec<ElasticInferenceAccelerator>>,
+    #[serde(rename = "TagSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    #[serde(rename = "LaunchTemplate", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template: Option<LaunchTemplateSpecification>,
+    #[serde(rename = "InstanceMarketOptions", default, skip_serializing_if = "Option::is_none")]
+    pub instance_market_options: Option<InstanceMarketOptionsRequest>,
+    #[serde(rename = "CreditSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub credit_specification: Option<CreditSpecificationRequest>,
+    #[serde(rename = "CpuOptions", default, skip_serializing_if = "Option::is_none")]
+    pub cpu_options: Option<CpuOptionsRequest>,
+    #[serde(rename = "CapacityReservationSpecification", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_reservation_specification: Option<CapacityReservationSpecification>,
+    #[serde(rename = "HibernationOptions", default, skip_serializing_if = "Option::is_none")]
+    pub hibernation_options: Option<HibernationOptionsRequest>,
+    #[serde(rename = "LicenseSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub license_specifications: Option<Vec<LicenseConfigurationRequest>>,
+    #[serde(rename = "MetadataOptions", default, skip_serializing_if = "Option::is_none")]
+    pub metadata_options: Option<InstanceMetadataOptionsRequest>,
+    #[serde(rename = "EnclaveOptions", default, skip_serializing_if = "Option::is_none")]
+    pub enclave_options: Option<EnclaveOptionsRequest>,
+    #[serde(rename = "PrivateDnsNameOptions", default, skip_serializing_if = "Option::is_none")]
+    pub private_dns_name_options: Option<PrivateDnsNameOptionsRequest>,
+    #[serde(rename = "MaintenanceOptions", default, skip_serializing_if = "Option::is_none")]
+    pub maintenance_options: Option<InstanceMaintenanceOptionsRequest>,
+    #[serde(rename = "DisableApiStop", default, skip_serializing_if = "Option::is_none")]
+    pub disable_api_stop: Option<bool>,
+    #[serde(rename = "EnablePrimaryIpv6", default, skip_serializing_if = "Option::is_none")]
+    pub enable_primary_ipv6: Option<bool>,
+    #[serde(rename = "NetworkPerformanceOptions", default, skip_serializing_if = "Option::is_none")]
+    pub network_performance_options: Option<InstanceNetworkPerformanceOptionsRequest>,
+    #[serde(rename = "Operator", default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<OperatorRequest>,
+    #[serde(rename = "SecondaryInterfaces", default, skip_serializing_if = "Option::is_none")]
+    pub secondary_interfaces: Option<Vec<InstanceSecondaryInterfaceSpecificationRequest>>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "DisableApiTermination", default, skip_serializing_if = "Option::is_none")]
+    pub disable_api_termination: Option<bool>,
+    #[serde(rename = "InstanceInitiatedShutdownBehavior", default, skip_serializing_if = "Option::is_none")]
+    pub instance_initiated_shutdown_behavior: Option<String>,
+    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_address: Option<String>,
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    #[serde(rename = "AdditionalInfo", default, skip_serializing_if = "Option::is_none")]
+    pub additional_info: Option<String>,
+    #[serde(rename = "NetworkInterfaces", default, skip_serializing_if = "Option::is_none")]
+    pub network_interfaces: Option<Vec<InstanceNetworkInterfaceSpecification>>,
+    #[serde(rename = "IamInstanceProfile", default, skip_serializing_if = "Option::is_none")]
+    pub iam_instance_profile: Option<IamInstanceProfileSpecification>,
+    #[serde(rename = "EbsOptimized", default, skip_serializing_if = "Option::is_none")]
+    pub ebs_optimized: Option<bool>,
+}
+impl Shape for RunInstancesRequest {
+    const SHAPE: &'static str = "RunInstancesRequest";
+    const MEMBERS: &'static [&'static str] = &["BlockDeviceMappings", "ImageId", "InstanceType", "Ipv6AddressCount", "Ipv6Addresses", "KernelId", "KeyName", "MaxCount", "MinCount", "Monitoring", "Placement", "RamdiskId", "SecurityGroupIds", "SecurityGroups", "SubnetId", "UserData", "ElasticGpuSpecification", "ElasticInferenceAccelerators", "TagSpecifications", "LaunchTemplate", "InstanceMarketOptions", "CreditSpecification", "CpuOptions", "CapacityReservationSpecification", "HibernationOptions", "LicenseSpecifications", "MetadataOptions", "EnclaveOptions", "PrivateDnsNameOptions", "MaintenanceOptions", "DisableApiStop", "EnablePrimaryIpv6", "NetworkPerformanceOptions", "Operator", "SecondaryInterfaces", "DryRun", "DisableApiTermination", "InstanceInitiatedShutdownBehavior", "PrivateIpAddress", "ClientToken", "AdditionalInfo", "NetworkInterfaces", "IamInstanceProfile", "EbsOptimized"];
+}
+
+/// Shape `SecondaryInterfacePrivateIpAddressSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SecondaryInterfacePrivateIpAddressSpecification {
+    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_address: Option<String>,
+}
+impl Shape for SecondaryInterfacePrivateIpAddressSpecification {
+    const SHAPE: &'static str = "SecondaryInterfacePrivateIpAddressSpecification";
+    const MEMBERS: &'static [&'static str] = &["PrivateIpAddress"];
+}
+
+/// Shape `SecondaryInterfacePrivateIpAddressSpecificationRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SecondaryInterfacePrivateIpAddressSpecificationRequest {
+    #[serde(rename = "PrivateIpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_address: Option<String>,
+}
+impl Shape for SecondaryInterfacePrivateIpAddressSpecificationRequest {
+    const SHAPE: &'static str = "SecondaryInterfacePrivateIpAddressSpecificationRequest";
+    const MEMBERS: &'static [&'static str] = &["PrivateIpAddress"];
+}
+
 /// Shape `SecurityGroup` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SecurityGroup {
@@ -4506,6 +8841,245 @@ impl Shape for Snapshot {
     const MEMBERS: &'static [&'static str] = &["OwnerAlias", "OutpostArn", "Tags", "StorageTier", "RestoreExpiryTime", "SseType", "AvailabilityZone", "TransferType", "CompletionDurationMinutes", "CompletionTime", "FullSnapshotSizeInBytes", "SnapshotId", "VolumeId", "State", "StateMessage", "StartTime", "Progress", "OwnerId", "Description", "VolumeSize", "Encrypted", "KmsKeyId", "DataEncryptionKeyId"];
 }
 
+/// Shape `SpotCapacityRebalance` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpotCapacityRebalance {
+    #[serde(rename = "ReplacementStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub replacement_strategy: Option<String>,
+    #[serde(rename = "TerminationDelay", default, skip_serializing_if = "Option::is_none")]
+    pub termination_delay: Option<i32>,
+}
+impl Shape for SpotCapacityRebalance {
+    const SHAPE: &'static str = "SpotCapacityRebalance";
+    const MEMBERS: &'static [&'static str] = &["ReplacementStrategy", "TerminationDelay"];
+}
+
+/// Shape `SpotFleetLaunchSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpotFleetLaunchSpecification {
+    #[serde(rename = "AddressingType", default, skip_serializing_if = "Option::is_none")]
+    pub addressing_type: Option<String>,
+    #[serde(rename = "BlockDeviceMappings", default, skip_serializing_if = "Option::is_none")]
+    pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
+    #[serde(rename = "EbsOptimized", default, skip_serializing_if = "Option::is_none")]
+    pub ebs_optimized: Option<bool>,
+    #[serde(rename = "IamInstanceProfile", default, skip_serializing_if = "Option::is_none")]
+    pub iam_instance_profile: Option<IamInstanceProfileSpecification>,
+    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    #[serde(rename = "InstanceType", default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    #[serde(rename = "KernelId", default, skip_serializing_if = "Option::is_none")]
+    pub kernel_id: Option<String>,
+    #[serde(rename = "KeyName", default, skip_serializing_if = "Option::is_none")]
+    pub key_name: Option<String>,
+    #[serde(rename = "Monitoring", default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<SpotFleetMonitoring>,
+    #[serde(rename = "NetworkInterfaces", default, skip_serializing_if = "Option::is_none")]
+    pub network_interfaces: Option<Vec<InstanceNetworkInterfaceSpecification>>,
+    #[serde(rename = "Placement", default, skip_serializing_if = "Option::is_none")]
+    pub placement: Option<SpotPlacement>,
+    #[serde(rename = "RamdiskId", default, skip_serializing_if = "Option::is_none")]
+    pub ramdisk_id: Option<String>,
+    #[serde(rename = "SpotPrice", default, skip_serializing_if = "Option::is_none")]
+    pub spot_price: Option<String>,
+    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    #[serde(rename = "UserData", default, skip_serializing_if = "Option::is_none")]
+    pub user_data: Option<String>,
+    #[serde(rename = "WeightedCapacity", default, skip_serializing_if = "Option::is_none")]
+    pub weighted_capacity: Option<f64>,
+    #[serde(rename = "TagSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub tag_specifications: Option<Vec<SpotFleetTagSpecification>>,
+    #[serde(rename = "InstanceRequirements", default, skip_serializing_if = "Option::is_none")]
+    pub instance_requirements: Option<InstanceRequirements>,
+    #[serde(rename = "SecurityGroups", default, skip_serializing_if = "Option::is_none")]
+    pub security_groups: Option<Vec<GroupIdentifier>>,
+}
+impl Shape for SpotFleetLaunchSpecification {
+    const SHAPE: &'static str = "SpotFleetLaunchSpecification";
+    const MEMBERS: &'static [&'static str] = &["AddressingType", "BlockDeviceMappings", "EbsOptimized", "IamInstanceProfile", "ImageId", "InstanceType", "KernelId", "KeyName", "Monitoring", "NetworkInterfaces", "Placement", "RamdiskId", "SpotPrice", "SubnetId", "UserData", "WeightedCapacity", "TagSpecifications", "InstanceRequirements", "SecurityGroups"];
+}
+
+/// Shape `SpotFleetMonitoring` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpotFleetMonitoring {
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+impl Shape for SpotFleetMonitoring {
+    const SHAPE: &'static str = "SpotFleetMonitoring";
+    const MEMBERS: &'static [&'static str] = &["Enabled"];
+}
+
+/// Shape `SpotFleetRequestConfig` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpotFleetRequestConfig {
+    #[serde(rename = "ActivityStatus", default, skip_serializing_if = "Option::is_none")]
+    pub activity_status: Option<String>,
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<Timestamp>,
+    #[serde(rename = "SpotFleetRequestConfig", default, skip_serializing_if = "Option::is_none")]
+    pub spot_fleet_request_config: Option<SpotFleetRequestConfigData>,
+    #[serde(rename = "SpotFleetRequestId", default, skip_serializing_if = "Option::is_none")]
+    pub spot_fleet_request_id: Option<String>,
+    #[serde(rename = "SpotFleetRequestState", default, skip_serializing_if = "Option::is_none")]
+    pub spot_fleet_request_state: Option<String>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+impl Shape for SpotFleetRequestConfig {
+    const SHAPE: &'static str = "SpotFleetRequestConfig";
+    const MEMBERS: &'static [&'static str] = &["ActivityStatus", "CreateTime", "SpotFleetRequestConfig", "SpotFleetRequestId", "SpotFleetRequestState", "Tags"];
+}
+
+/// Shape `SpotFleetRequestConfigData` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpotFleetRequestConfigData {
+    #[serde(rename = "AllocationStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub allocation_strategy: Option<String>,
+    #[serde(rename = "OnDemandAllocationStrategy", default, skip_serializing_if = "Option::is_none")]
+    pub on_demand_allocation_strategy: Option<String>,
+    #[serde(rename = "SpotMaintenanceStrategies", default, skip_serializing_if = "Option::is_none")]
+    pub spot_maintenance_strategies: Option<SpotMaintenanceStrategies>,
+    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+    #[serde(rename = "ExcessCapacityTerminationPolicy", default, skip_serializing_if = "Option::is_none")]
+    pub excess_capacity_termination_policy: Option<String>,
+    #[serde(rename = "FulfilledCapacity", default, skip_serializing_if = "Option::is_none")]
+    pub fulfilled_capacity: Option<f64>,
+    #[serde(rename = "OnDemandFulfilledCapacity", default, skip_serializing_if = "Option::is_none")]
+    pub on_demand_fulfilled_capacity: Option<f64>,
+    #[serde(rename = "IamFleetRole")]
+    pub iam_fleet_role: String,
+    #[serde(rename = "LaunchSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub launch_specifications: Option<Vec<SpotFleetLaunchSpecification>>,
+    #[serde(rename = "LaunchTemplateConfigs", default, skip_serializing_if = "Option::is_none")]
+    pub launch_template_configs: Option<Vec<LaunchTemplateConfig>>,
+    #[serde(rename = "SpotPrice", default, skip_serializing_if = "Option::is_none")]
+    pub spot_price: Option<String>,
+    #[serde(rename = "TargetCapacity")]
+    pub target_capacity: i32,
+    #[serde(rename = "OnDemandTargetCapacity", default, skip_serializing_if = "Option::is_none")]
+    pub on_demand_target_capacity: Option<i32>,
+    #[serde(rename = "OnDemandMaxTotalPrice", default, skip_serializing_if = "Option::is_none")]
+    pub on_demand_max_total_price: Option<String>,
+    #[serde(rename = "SpotMaxTotalPrice", default, skip_serializing_if = "Option::is_none")]
+    pub spot_max_total_price: Option<String>,
+    #[serde(rename = "TerminateInstancesWithExpiration", default, skip_serializing_if = "Option::is_none")]
+    pub terminate_instances_with_expiration: Option<bool>,
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(rename = "ValidFrom", default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<Timestamp>,
+    #[serde(rename = "ValidUntil", default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<Timestamp>,
+    #[serde(rename = "ReplaceUnhealthyInstances", default, skip_serializing_if = "Option::is_none")]
+    pub replace_unhealthy_instances: Option<bool>,
+    #[serde(rename = "InstanceInterruptionBehavior", default, skip_serializing_if = "Option::is_none")]
+    pub instance_interruption_behavior: Option<String>,
+    #[serde(rename = "LoadBalancersConfig", default, skip_serializing_if = "Option::is_none")]
+    pub load_balancers_config: Option<LoadBalancersConfig>,
+    #[serde(rename = "InstancePoolsToUseCount", default, skip_serializing_if = "Option::is_none")]
+    pub instance_pools_to_use_count: Option<i32>,
+    #[serde(rename = "Context", default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    #[serde(rename = "TargetCapacityUnitType", default, skip_serializing_if = "Option::is_none")]
+    pub target_capacity_unit_type: Option<String>,
+    #[serde(rename = "TagSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+impl Shape for SpotFleetRequestConfigData {
+    const SHAPE: &'static str = "SpotFleetRequestConfigData";
+    const MEMBERS: &'static [&'static str] = &["AllocationStrategy", "OnDemandAllocationStrategy", "SpotMaintenanceStrategies", "ClientToken", "ExcessCapacityTerminationPolicy", "FulfilledCapacity", "OnDemandFulfilledCapacity", "IamFleetRole", "LaunchSpecifications", "LaunchTemplateConfigs", "SpotPrice", "TargetCapacity", "OnDemandTargetCapacity", "OnDemandMaxTotalPrice", "SpotMaxTotalPrice", "TerminateInstancesWithExpiration", "Type", "ValidFrom", "ValidUntil", "ReplaceUnhealthyInstances", "InstanceInterruptionBehavior", "LoadBalancersConfig", "InstancePoolsToUseCount", "Context", "TargetCapacityUnitType", "TagSpecifications"];
+}
+
+/// Shape `SpotFleetTagSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpotFleetTagSpecification {
+    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+impl Shape for SpotFleetTagSpecification {
+    const SHAPE: &'static str = "SpotFleetTagSpecification";
+    const MEMBERS: &'static [&'static str] = &["ResourceType", "Tags"];
+}
+
+/// Shape `SpotMaintenanceStrategies` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpotMaintenanceStrategies {
+    #[serde(rename = "CapacityRebalance", default, skip_serializing_if = "Option::is_none")]
+    pub capacity_rebalance: Option<SpotCapacityRebalance>,
+}
+impl Shape for SpotMaintenanceStrategies {
+    const SHAPE: &'static str = "SpotMaintenanceStrategies";
+    const MEMBERS: &'static [&'static str] = &["CapacityRebalance"];
+}
+
+/// Shape `SpotMarketOptions` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpotMarketOptions {
+    #[serde(rename = "MaxPrice", default, skip_serializing_if = "Option::is_none")]
+    pub max_price: Option<String>,
+    #[serde(rename = "SpotInstanceType", default, skip_serializing_if = "Option::is_none")]
+    pub spot_instance_type: Option<String>,
+    #[serde(rename = "BlockDurationMinutes", default, skip_serializing_if = "Option::is_none")]
+    pub block_duration_minutes: Option<i32>,
+    #[serde(rename = "ValidUntil", default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<Timestamp>,
+    #[serde(rename = "InstanceInterruptionBehavior", default, skip_serializing_if = "Option::is_none")]
+    pub instance_interruption_behavior: Option<String>,
+}
+impl Shape for SpotMarketOptions {
+    const SHAPE: &'static str = "SpotMarketOptions";
+    const MEMBERS: &'static [&'static str] = &["MaxPrice", "SpotInstanceType", "BlockDurationMinutes", "ValidUntil", "InstanceInterruptionBehavior"];
+}
+
+/// Shape `SpotPlacement` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpotPlacement {
+    #[serde(rename = "AvailabilityZone", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
+    #[serde(rename = "Tenancy", default, skip_serializing_if = "Option::is_none")]
+    pub tenancy: Option<String>,
+    #[serde(rename = "AvailabilityZoneId", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone_id: Option<String>,
+}
+impl Shape for SpotPlacement {
+    const SHAPE: &'static str = "SpotPlacement";
+    const MEMBERS: &'static [&'static str] = &["AvailabilityZone", "GroupName", "Tenancy", "AvailabilityZoneId"];
+}
+
+/// Shape `StartInstancesRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StartInstancesRequest {
+    #[serde(rename = "InstanceIds")]
+    pub instance_ids: Vec<String>,
+    #[serde(rename = "AdditionalInfo", default, skip_serializing_if = "Option::is_none")]
+    pub additional_info: Option<String>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for StartInstancesRequest {
+    const SHAPE: &'static str = "StartInstancesRequest";
+    const MEMBERS: &'static [&'static str] = &["InstanceIds", "AdditionalInfo", "DryRun"];
+}
+
+/// Shape `StartInstancesResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StartInstancesResult {
+    #[serde(rename = "StartingInstances", default, skip_serializing_if = "Option::is_none")]
+    pub starting_instances: Option<Vec<InstanceStateChange>>,
+}
+impl Shape for StartInstancesResult {
+    const SHAPE: &'static str = "StartInstancesResult";
+    const MEMBERS: &'static [&'static str] = &["StartingInstances"];
+}
+
 /// Shape `StateReason` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StateReason {
@@ -4517,6 +9091,36 @@ pub struct StateReason {
 impl Shape for StateReason {
     const SHAPE: &'static str = "StateReason";
     const MEMBERS: &'static [&'static str] = &["Code", "Message"];
+}
+
+/// Shape `StopInstancesRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StopInstancesRequest {
+    #[serde(rename = "InstanceIds")]
+    pub instance_ids: Vec<String>,
+    #[serde(rename = "Hibernate", default, skip_serializing_if = "Option::is_none")]
+    pub hibernate: Option<bool>,
+    #[serde(rename = "SkipOsShutdown", default, skip_serializing_if = "Option::is_none")]
+    pub skip_os_shutdown: Option<bool>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    #[serde(rename = "Force", default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+}
+impl Shape for StopInstancesRequest {
+    const SHAPE: &'static str = "StopInstancesRequest";
+    const MEMBERS: &'static [&'static str] = &["InstanceIds", "Hibernate", "SkipOsShutdown", "DryRun", "Force"];
+}
+
+/// Shape `StopInstancesResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StopInstancesResult {
+    #[serde(rename = "StoppingInstances", default, skip_serializing_if = "Option::is_none")]
+    pub stopping_instances: Option<Vec<InstanceStateChange>>,
+}
+impl Shape for StopInstancesResult {
+    const SHAPE: &'static str = "StopInstancesResult";
+    const MEMBERS: &'static [&'static str] = &["StoppingInstances"];
 }
 
 /// Shape `Subnet` of the ec2 model.
@@ -4677,6 +9281,82 @@ impl Shape for TagSpecification {
     const MEMBERS: &'static [&'static str] = &["ResourceType", "Tags"];
 }
 
+/// Shape `TargetGroup` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetGroup {
+    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+}
+impl Shape for TargetGroup {
+    const SHAPE: &'static str = "TargetGroup";
+    const MEMBERS: &'static [&'static str] = &["Arn"];
+}
+
+/// Shape `TargetGroupsConfig` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetGroupsConfig {
+    #[serde(rename = "TargetGroups", default, skip_serializing_if = "Option::is_none")]
+    pub target_groups: Option<Vec<TargetGroup>>,
+}
+impl Shape for TargetGroupsConfig {
+    const SHAPE: &'static str = "TargetGroupsConfig";
+    const MEMBERS: &'static [&'static str] = &["TargetGroups"];
+}
+
+/// Shape `TerminateInstancesRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TerminateInstancesRequest {
+    #[serde(rename = "InstanceIds")]
+    pub instance_ids: Vec<String>,
+    #[serde(rename = "Force", default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+    #[serde(rename = "SkipOsShutdown", default, skip_serializing_if = "Option::is_none")]
+    pub skip_os_shutdown: Option<bool>,
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+impl Shape for TerminateInstancesRequest {
+    const SHAPE: &'static str = "TerminateInstancesRequest";
+    const MEMBERS: &'static [&'static str] = &["InstanceIds", "Force", "SkipOsShutdown", "DryRun"];
+}
+
+/// Shape `TerminateInstancesResult` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TerminateInstancesResult {
+    #[serde(rename = "TerminatingInstances", default, skip_serializing_if = "Option::is_none")]
+    pub terminating_instances: Option<Vec<InstanceStateChange>>,
+}
+impl Shape for TerminateInstancesResult {
+    const SHAPE: &'static str = "TerminateInstancesResult";
+    const MEMBERS: &'static [&'static str] = &["TerminatingInstances"];
+}
+
+/// Shape `TotalLocalStorageGB` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TotalLocalStorageGB {
+    #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+impl Shape for TotalLocalStorageGB {
+    const SHAPE: &'static str = "TotalLocalStorageGB";
+    const MEMBERS: &'static [&'static str] = &["Min", "Max"];
+}
+
+/// Shape `TotalLocalStorageGBRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TotalLocalStorageGBRequest {
+    #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+impl Shape for TotalLocalStorageGBRequest {
+    const SHAPE: &'static str = "TotalLocalStorageGBRequest";
+    const MEMBERS: &'static [&'static str] = &["Min", "Max"];
+}
+
 /// Shape `TransitGateway` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransitGateway {
@@ -4719,6 +9399,21 @@ impl Shape for TransitGatewayConfigurationDescribeEndpointStructure {
     const MEMBERS: &'static [&'static str] = &["TransitGatewayId", "TransitGatewayAttachmentId", "AvailabilityZones", "AvailabilityZoneIds"];
 }
 
+/// Shape `TransitGatewayConfigurationInputStructure` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TransitGatewayConfigurationInputStructure {
+    #[serde(rename = "TransitGatewayId", default, skip_serializing_if = "Option::is_none")]
+    pub transit_gateway_id: Option<String>,
+    #[serde(rename = "AvailabilityZones", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zones: Option<Vec<String>>,
+    #[serde(rename = "AvailabilityZoneIds", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone_ids: Option<Vec<String>>,
+}
+impl Shape for TransitGatewayConfigurationInputStructure {
+    const SHAPE: &'static str = "TransitGatewayConfigurationInputStructure";
+    const MEMBERS: &'static [&'static str] = &["TransitGatewayId", "AvailabilityZones", "AvailabilityZoneIds"];
+}
+
 /// Shape `TransitGatewayOptions` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransitGatewayOptions {
@@ -4750,6 +9445,33 @@ pub struct TransitGatewayOptions {
 impl Shape for TransitGatewayOptions {
     const SHAPE: &'static str = "TransitGatewayOptions";
     const MEMBERS: &'static [&'static str] = &["AmazonSideAsn", "TransitGatewayCidrBlocks", "AutoAcceptSharedAttachments", "DefaultRouteTableAssociation", "AssociationDefaultRouteTableId", "DefaultRouteTablePropagation", "PropagationDefaultRouteTableId", "VpnEcmpSupport", "DnsSupport", "SecurityGroupReferencingSupport", "MulticastSupport", "EncryptionSupport"];
+}
+
+/// Shape `TransitGatewayRequestOptions` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TransitGatewayRequestOptions {
+    #[serde(rename = "AmazonSideAsn", default, skip_serializing_if = "Option::is_none")]
+    pub amazon_side_asn: Option<i64>,
+    #[serde(rename = "AutoAcceptSharedAttachments", default, skip_serializing_if = "Option::is_none")]
+    pub auto_accept_shared_attachments: Option<String>,
+    #[serde(rename = "DefaultRouteTableAssociation", default, skip_serializing_if = "Option::is_none")]
+    pub default_route_table_association: Option<String>,
+    #[serde(rename = "DefaultRouteTablePropagation", default, skip_serializing_if = "Option::is_none")]
+    pub default_route_table_propagation: Option<String>,
+    #[serde(rename = "VpnEcmpSupport", default, skip_serializing_if = "Option::is_none")]
+    pub vpn_ecmp_support: Option<String>,
+    #[serde(rename = "DnsSupport", default, skip_serializing_if = "Option::is_none")]
+    pub dns_support: Option<String>,
+    #[serde(rename = "SecurityGroupReferencingSupport", default, skip_serializing_if = "Option::is_none")]
+    pub security_group_referencing_support: Option<String>,
+    #[serde(rename = "MulticastSupport", default, skip_serializing_if = "Option::is_none")]
+    pub multicast_support: Option<String>,
+    #[serde(rename = "TransitGatewayCidrBlocks", default, skip_serializing_if = "Option::is_none")]
+    pub transit_gateway_cidr_blocks: Option<Vec<String>>,
+}
+impl Shape for TransitGatewayRequestOptions {
+    const SHAPE: &'static str = "TransitGatewayRequestOptions";
+    const MEMBERS: &'static [&'static str] = &["AmazonSideAsn", "AutoAcceptSharedAttachments", "DefaultRouteTableAssociation", "DefaultRouteTablePropagation", "VpnEcmpSupport", "DnsSupport", "SecurityGroupReferencingSupport", "MulticastSupport", "TransitGatewayCidrBlocks"];
 }
 
 /// Shape `TunnelOption` of the ec2 model.
@@ -4850,6 +9572,56 @@ pub struct UserIdGroupPair {
 impl Shape for UserIdGroupPair {
     const SHAPE: &'static str = "UserIdGroupPair";
     const MEMBERS: &'static [&'static str] = &["Description", "UserId", "GroupName", "GroupId", "VpcId", "VpcPeeringConnectionId", "PeeringStatus"];
+}
+
+/// Shape `VCpuCountRange` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VCpuCountRange {
+    #[serde(rename = "Min", default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+}
+impl Shape for VCpuCountRange {
+    const SHAPE: &'static str = "VCpuCountRange";
+    const MEMBERS: &'static [&'static str] = &["Min", "Max"];
+}
+
+/// Shape `VCpuCountRangeRequest` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VCpuCountRangeRequest {
+    #[serde(rename = "Min")]
+    pub min: i32,
+    #[serde(rename = "Max", default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+}
+impl Shape for VCpuCountRangeRequest {
+    const SHAPE: &'static str = "VCpuCountRangeRequest";
+    const MEMBERS: &'static [&'static str] = &["Min", "Max"];
+}
+
+/// Shape `ValidationError` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ValidationError {
+    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+impl Shape for ValidationError {
+    const SHAPE: &'static str = "ValidationError";
+    const MEMBERS: &'static [&'static str] = &["Code", "Message"];
+}
+
+/// Shape `ValidationWarning` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ValidationWarning {
+    #[serde(rename = "Errors", default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<ValidationError>>,
+}
+impl Shape for ValidationWarning {
+    const SHAPE: &'static str = "ValidationWarning";
+    const MEMBERS: &'static [&'static str] = &["Errors"];
 }
 
 /// Shape `VgwTelemetry` of the ec2 model.
@@ -4982,6 +9754,44 @@ pub struct Vpc {
 impl Shape for Vpc {
     const SHAPE: &'static str = "Vpc";
     const MEMBERS: &'static [&'static str] = &["OwnerId", "InstanceTenancy", "Ipv6CidrBlockAssociationSet", "CidrBlockAssociationSet", "IsDefault", "EncryptionControl", "Tags", "BlockPublicAccessStates", "VpcId", "State", "CidrBlock", "DhcpOptionsId"];
+}
+
+/// Shape `VpcAttachment` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VpcAttachment {
+    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+impl Shape for VpcAttachment {
+    const SHAPE: &'static str = "VpcAttachment";
+    const MEMBERS: &'static [&'static str] = &["VpcId", "State"];
+}
+
+/// Shape `VpcBlockPublicAccessOptions` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VpcBlockPublicAccessOptions {
+    #[serde(rename = "AwsAccountId", default, skip_serializing_if = "Option::is_none")]
+    pub aws_account_id: Option<String>,
+    #[serde(rename = "AwsRegion", default, skip_serializing_if = "Option::is_none")]
+    pub aws_region: Option<String>,
+    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(rename = "InternetGatewayBlockMode", default, skip_serializing_if = "Option::is_none")]
+    pub internet_gateway_block_mode: Option<String>,
+    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(rename = "LastUpdateTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub last_update_timestamp: Option<Timestamp>,
+    #[serde(rename = "ManagedBy", default, skip_serializing_if = "Option::is_none")]
+    pub managed_by: Option<String>,
+    #[serde(rename = "ExclusionsAllowed", default, skip_serializing_if = "Option::is_none")]
+    pub exclusions_allowed: Option<String>,
+}
+impl Shape for VpcBlockPublicAccessOptions {
+    const SHAPE: &'static str = "VpcBlockPublicAccessOptions";
+    const MEMBERS: &'static [&'static str] = &["AwsAccountId", "AwsRegion", "State", "InternetGatewayBlockMode", "Reason", "LastUpdateTimestamp", "ManagedBy", "ExclusionsAllowed"];
 }
 
 /// Shape `VpcCidrBlockAssociation` of the ec2 model.
@@ -5328,6 +10138,60 @@ impl Shape for VpnConnectionOptions {
     const MEMBERS: &'static [&'static str] = &["EnableAcceleration", "StaticRoutesOnly", "LocalIpv4NetworkCidr", "RemoteIpv4NetworkCidr", "LocalIpv6NetworkCidr", "RemoteIpv6NetworkCidr", "OutsideIpAddressType", "TransportTransitGatewayAttachmentId", "TunnelInsideIpVersion", "TunnelOptions", "TunnelBandwidth"];
 }
 
+/// Shape `VpnConnectionOptionsSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VpnConnectionOptionsSpecification {
+    #[serde(rename = "EnableAcceleration", default, skip_serializing_if = "Option::is_none")]
+    pub enable_acceleration: Option<bool>,
+    #[serde(rename = "TunnelInsideIpVersion", default, skip_serializing_if = "Option::is_none")]
+    pub tunnel_inside_ip_version: Option<String>,
+    #[serde(rename = "TunnelOptions", default, skip_serializing_if = "Option::is_none")]
+    pub tunnel_options: Option<Vec<VpnTunnelOptionsSpecification>>,
+    #[serde(rename = "LocalIpv4NetworkCidr", default, skip_serializing_if = "Option::is_none")]
+    pub local_ipv4_network_cidr: Option<String>,
+    #[serde(rename = "RemoteIpv4NetworkCidr", default, skip_serializing_if = "Option::is_none")]
+    pub remote_ipv4_network_cidr: Option<String>,
+    #[serde(rename = "LocalIpv6NetworkCidr", default, skip_serializing_if = "Option::is_none")]
+    pub local_ipv6_network_cidr: Option<String>,
+    #[serde(rename = "RemoteIpv6NetworkCidr", default, skip_serializing_if = "Option::is_none")]
+    pub remote_ipv6_network_cidr: Option<String>,
+    #[serde(rename = "OutsideIpAddressType", default, skip_serializing_if = "Option::is_none")]
+    pub outside_ip_address_type: Option<String>,
+    #[serde(rename = "TransportTransitGatewayAttachmentId", default, skip_serializing_if = "Option::is_none")]
+    pub transport_transit_gateway_attachment_id: Option<String>,
+    #[serde(rename = "TunnelBandwidth", default, skip_serializing_if = "Option::is_none")]
+    pub tunnel_bandwidth: Option<String>,
+    #[serde(rename = "StaticRoutesOnly", default, skip_serializing_if = "Option::is_none")]
+    pub static_routes_only: Option<bool>,
+}
+impl Shape for VpnConnectionOptionsSpecification {
+    const SHAPE: &'static str = "VpnConnectionOptionsSpecification";
+    const MEMBERS: &'static [&'static str] = &["EnableAcceleration", "TunnelInsideIpVersion", "TunnelOptions", "LocalIpv4NetworkCidr", "RemoteIpv4NetworkCidr", "LocalIpv6NetworkCidr", "RemoteIpv6NetworkCidr", "OutsideIpAddressType", "TransportTransitGatewayAttachmentId", "TunnelBandwidth", "StaticRoutesOnly"];
+}
+
+/// Shape `VpnGateway` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VpnGateway {
+    #[serde(rename = "AmazonSideAsn", default, skip_serializing_if = "Option::is_none")]
+    pub amazon_side_asn: Option<i64>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "Option::is_none")]
+    pub vpn_gateway_id: Option<String>,
+    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(rename = "AvailabilityZone", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    #[serde(rename = "VpcAttachments", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_attachments: Option<Vec<VpcAttachment>>,
+}
+impl Shape for VpnGateway {
+    const SHAPE: &'static str = "VpnGateway";
+    const MEMBERS: &'static [&'static str] = &["AmazonSideAsn", "Tags", "VpnGatewayId", "State", "Type", "AvailabilityZone", "VpcAttachments"];
+}
+
 /// Shape `VpnStaticRoute` of the ec2 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VpnStaticRoute {
@@ -5354,10 +10218,81 @@ impl Shape for VpnTunnelLogOptions {
     const MEMBERS: &'static [&'static str] = &["CloudWatchLogOptions"];
 }
 
+/// Shape `VpnTunnelLogOptionsSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VpnTunnelLogOptionsSpecification {
+    #[serde(rename = "CloudWatchLogOptions", default, skip_serializing_if = "Option::is_none")]
+    pub cloud_watch_log_options: Option<CloudWatchLogOptionsSpecification>,
+}
+impl Shape for VpnTunnelLogOptionsSpecification {
+    const SHAPE: &'static str = "VpnTunnelLogOptionsSpecification";
+    const MEMBERS: &'static [&'static str] = &["CloudWatchLogOptions"];
+}
+
+/// Shape `VpnTunnelOptionsSpecification` of the ec2 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VpnTunnelOptionsSpecification {
+    #[serde(rename = "TunnelInsideCidr", default, skip_serializing_if = "Option::is_none")]
+    pub tunnel_inside_cidr: Option<String>,
+    #[serde(rename = "TunnelInsideIpv6Cidr", default, skip_serializing_if = "Option::is_none")]
+    pub tunnel_inside_ipv6_cidr: Option<String>,
+    #[serde(rename = "PreSharedKey", default, skip_serializing_if = "Option::is_none")]
+    pub pre_shared_key: Option<String>,
+    #[serde(rename = "Phase1LifetimeSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub phase1_lifetime_seconds: Option<i32>,
+    #[serde(rename = "Phase2LifetimeSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub phase2_lifetime_seconds: Option<i32>,
+    #[serde(rename = "RekeyMarginTimeSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub rekey_margin_time_seconds: Option<i32>,
+    #[serde(rename = "RekeyFuzzPercentage", default, skip_serializing_if = "Option::is_none")]
+    pub rekey_fuzz_percentage: Option<i32>,
+    #[serde(rename = "ReplayWindowSize", default, skip_serializing_if = "Option::is_none")]
+    pub replay_window_size: Option<i32>,
+    #[serde(rename = "DPDTimeoutSeconds", default, skip_serializing_if = "Option::is_none")]
+    pub dpd_timeout_seconds: Option<i32>,
+    #[serde(rename = "DPDTimeoutAction", default, skip_serializing_if = "Option::is_none")]
+    pub dpd_timeout_action: Option<String>,
+    #[serde(rename = "Phase1EncryptionAlgorithms", default, skip_serializing_if = "Option::is_none")]
+    pub phase1_encryption_algorithms: Option<Vec<Phase1EncryptionAlgorithmsRequestListValue>>,
+    #[serde(rename = "Phase2EncryptionAlgorithms", default, skip_serializing_if = "Option::is_none")]
+    pub phase2_encryption_algorithms: Option<Vec<Phase2EncryptionAlgorithmsRequestListValue>>,
+    #[serde(rename = "Phase1IntegrityAlgorithms", default, skip_serializing_if = "Option::is_none")]
+    pub phase1_integrity_algorithms: Option<Vec<Phase1IntegrityAlgorithmsRequestListValue>>,
+    #[serde(rename = "Phase2IntegrityAlgorithms", default, skip_serializing_if = "Option::is_none")]
+    pub phase2_integrity_algorithms: Option<Vec<Phase2IntegrityAlgorithmsRequestListValue>>,
+    #[serde(rename = "Phase1DHGroupNumbers", default, skip_serializing_if = "Option::is_none")]
+    pub phase1_dh_group_numbers: Option<Vec<Phase1DHGroupNumbersRequestListValue>>,
+    #[serde(rename = "Phase2DHGroupNumbers", default, skip_serializing_if = "Option::is_none")]
+    pub phase2_dh_group_numbers: Option<Vec<Phase2DHGroupNumbersRequestListValue>>,
+    #[serde(rename = "IKEVersions", default, skip_serializing_if = "Option::is_none")]
+    pub ike_versions: Option<Vec<IKEVersionsRequestListValue>>,
+    #[serde(rename = "StartupAction", default, skip_serializing_if = "Option::is_none")]
+    pub startup_action: Option<String>,
+    #[serde(rename = "LogOptions", default, skip_serializing_if = "Option::is_none")]
+    pub log_options: Option<VpnTunnelLogOptionsSpecification>,
+    #[serde(rename = "EnableTunnelLifecycleControl", default, skip_serializing_if = "Option::is_none")]
+    pub enable_tunnel_lifecycle_control: Option<bool>,
+}
+impl Shape for VpnTunnelOptionsSpecification {
+    const SHAPE: &'static str = "VpnTunnelOptionsSpecification";
+    const MEMBERS: &'static [&'static str] = &["TunnelInsideCidr", "TunnelInsideIpv6Cidr", "PreSharedKey", "Phase1LifetimeSeconds", "Phase2LifetimeSeconds", "RekeyMarginTimeSeconds", "RekeyFuzzPercentage", "ReplayWindowSize", "DPDTimeoutSeconds", "DPDTimeoutAction", "Phase1EncryptionAlgorithms", "Phase2EncryptionAlgorithms", "Phase1IntegrityAlgorithms", "Phase2IntegrityAlgorithms", "Phase1DHGroupNumbers", "Phase2DHGroupNumbers", "IKEVersions", "StartupAction", "LogOptions", "EnableTunnelLifecycleControl"];
+}
+
 /// Every generated structure: (model shape name, member names), for the drift test.
 pub const SHAPES: &[(&str, &[&str])] = &[
+    (AcceleratorCount::SHAPE, AcceleratorCount::MEMBERS),
+    (AcceleratorCountRequest::SHAPE, AcceleratorCountRequest::MEMBERS),
+    (AcceleratorTotalMemoryMiB::SHAPE, AcceleratorTotalMemoryMiB::MEMBERS),
+    (AcceleratorTotalMemoryMiBRequest::SHAPE, AcceleratorTotalMemoryMiBRequest::MEMBERS),
     (Address::SHAPE, Address::MEMBERS),
+    (AllocateAddressRequest::SHAPE, AllocateAddressRequest::MEMBERS),
+    (AllocateAddressResult::SHAPE, AllocateAddressResult::MEMBERS),
+    (AssociateAddressRequest::SHAPE, AssociateAddressRequest::MEMBERS),
+    (AssociateAddressResult::SHAPE, AssociateAddressResult::MEMBERS),
     (AssociatedTargetNetwork::SHAPE, AssociatedTargetNetwork::MEMBERS),
+    (AttachNetworkInterfaceRequest::SHAPE, AttachNetworkInterfaceRequest::MEMBERS),
+    (AttachNetworkInterfaceResult::SHAPE, AttachNetworkInterfaceResult::MEMBERS),
+    (AttachVolumeRequest::SHAPE, AttachVolumeRequest::MEMBERS),
     (AttachmentEnaSrdSpecification::SHAPE, AttachmentEnaSrdSpecification::MEMBERS),
     (AttachmentEnaSrdUdpSpecification::SHAPE, AttachmentEnaSrdUdpSpecification::MEMBERS),
     (AttributeBooleanValue::SHAPE, AttributeBooleanValue::MEMBERS),
@@ -5370,62 +10305,129 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (AvailabilityZoneGeography::SHAPE, AvailabilityZoneGeography::MEMBERS),
     (AvailabilityZoneMessage::SHAPE, AvailabilityZoneMessage::MEMBERS),
     (AvailabilityZoneSubGeography::SHAPE, AvailabilityZoneSubGeography::MEMBERS),
+    (BaselineEbsBandwidthMbps::SHAPE, BaselineEbsBandwidthMbps::MEMBERS),
+    (BaselineEbsBandwidthMbpsRequest::SHAPE, BaselineEbsBandwidthMbpsRequest::MEMBERS),
+    (BaselinePerformanceFactors::SHAPE, BaselinePerformanceFactors::MEMBERS),
+    (BaselinePerformanceFactorsRequest::SHAPE, BaselinePerformanceFactorsRequest::MEMBERS),
+    (BlockDeviceMapping::SHAPE, BlockDeviceMapping::MEMBERS),
     (BlockPublicAccessStates::SHAPE, BlockPublicAccessStates::MEMBERS),
+    (CancelSpotFleetRequestsError::SHAPE, CancelSpotFleetRequestsError::MEMBERS),
+    (CancelSpotFleetRequestsErrorItem::SHAPE, CancelSpotFleetRequestsErrorItem::MEMBERS),
+    (CancelSpotFleetRequestsRequest::SHAPE, CancelSpotFleetRequestsRequest::MEMBERS),
+    (CancelSpotFleetRequestsResponse::SHAPE, CancelSpotFleetRequestsResponse::MEMBERS),
+    (CancelSpotFleetRequestsSuccessItem::SHAPE, CancelSpotFleetRequestsSuccessItem::MEMBERS),
+    (CapacityReservationSpecification::SHAPE, CapacityReservationSpecification::MEMBERS),
     (CapacityReservationSpecificationResponse::SHAPE, CapacityReservationSpecificationResponse::MEMBERS),
+    (CapacityReservationTarget::SHAPE, CapacityReservationTarget::MEMBERS),
     (CapacityReservationTargetResponse::SHAPE, CapacityReservationTargetResponse::MEMBERS),
     (CertificateAuthentication::SHAPE, CertificateAuthentication::MEMBERS),
+    (CertificateAuthenticationRequest::SHAPE, CertificateAuthenticationRequest::MEMBERS),
     (CidrBlock::SHAPE, CidrBlock::MEMBERS),
+    (ClassicLoadBalancer::SHAPE, ClassicLoadBalancer::MEMBERS),
+    (ClassicLoadBalancersConfig::SHAPE, ClassicLoadBalancersConfig::MEMBERS),
+    (ClientConnectOptions::SHAPE, ClientConnectOptions::MEMBERS),
     (ClientConnectResponseOptions::SHAPE, ClientConnectResponseOptions::MEMBERS),
+    (ClientLoginBannerOptions::SHAPE, ClientLoginBannerOptions::MEMBERS),
     (ClientLoginBannerResponseOptions::SHAPE, ClientLoginBannerResponseOptions::MEMBERS),
+    (ClientRouteEnforcementOptions::SHAPE, ClientRouteEnforcementOptions::MEMBERS),
     (ClientRouteEnforcementResponseOptions::SHAPE, ClientRouteEnforcementResponseOptions::MEMBERS),
     (ClientVpnAuthentication::SHAPE, ClientVpnAuthentication::MEMBERS),
+    (ClientVpnAuthenticationRequest::SHAPE, ClientVpnAuthenticationRequest::MEMBERS),
     (ClientVpnEndpoint::SHAPE, ClientVpnEndpoint::MEMBERS),
     (ClientVpnEndpointAttributeStatus::SHAPE, ClientVpnEndpointAttributeStatus::MEMBERS),
     (ClientVpnEndpointStatus::SHAPE, ClientVpnEndpointStatus::MEMBERS),
     (CloudWatchLogOptions::SHAPE, CloudWatchLogOptions::MEMBERS),
+    (CloudWatchLogOptionsSpecification::SHAPE, CloudWatchLogOptionsSpecification::MEMBERS),
+    (ConnectionLogOptions::SHAPE, ConnectionLogOptions::MEMBERS),
     (ConnectionLogResponseOptions::SHAPE, ConnectionLogResponseOptions::MEMBERS),
     (ConnectionTrackingConfiguration::SHAPE, ConnectionTrackingConfiguration::MEMBERS),
+    (ConnectionTrackingSpecification::SHAPE, ConnectionTrackingSpecification::MEMBERS),
+    (ConnectionTrackingSpecificationRequest::SHAPE, ConnectionTrackingSpecificationRequest::MEMBERS),
     (ConnectionTrackingSpecificationResponse::SHAPE, ConnectionTrackingSpecificationResponse::MEMBERS),
     (CpuOptions::SHAPE, CpuOptions::MEMBERS),
+    (CpuOptionsRequest::SHAPE, CpuOptionsRequest::MEMBERS),
+    (CpuPerformanceFactor::SHAPE, CpuPerformanceFactor::MEMBERS),
+    (CpuPerformanceFactorRequest::SHAPE, CpuPerformanceFactorRequest::MEMBERS),
+    (CreateClientVpnEndpointRequest::SHAPE, CreateClientVpnEndpointRequest::MEMBERS),
+    (CreateClientVpnEndpointResult::SHAPE, CreateClientVpnEndpointResult::MEMBERS),
+    (CreateCustomerGatewayRequest::SHAPE, CreateCustomerGatewayRequest::MEMBERS),
+    (CreateCustomerGatewayResult::SHAPE, CreateCustomerGatewayResult::MEMBERS),
     (CreateFlowLogsRequest::SHAPE, CreateFlowLogsRequest::MEMBERS),
     (CreateFlowLogsResult::SHAPE, CreateFlowLogsResult::MEMBERS),
+    (CreateLaunchTemplateRequest::SHAPE, CreateLaunchTemplateRequest::MEMBERS),
+    (CreateLaunchTemplateResult::SHAPE, CreateLaunchTemplateResult::MEMBERS),
+    (CreateLaunchTemplateVersionRequest::SHAPE, CreateLaunchTemplateVersionRequest::MEMBERS),
+    (CreateLaunchTemplateVersionResult::SHAPE, CreateLaunchTemplateVersionResult::MEMBERS),
     (CreateNetworkAclEntryRequest::SHAPE, CreateNetworkAclEntryRequest::MEMBERS),
     (CreateNetworkAclRequest::SHAPE, CreateNetworkAclRequest::MEMBERS),
     (CreateNetworkAclResult::SHAPE, CreateNetworkAclResult::MEMBERS),
+    (CreateNetworkInterfaceRequest::SHAPE, CreateNetworkInterfaceRequest::MEMBERS),
+    (CreateNetworkInterfaceResult::SHAPE, CreateNetworkInterfaceResult::MEMBERS),
     (CreateSecurityGroupRequest::SHAPE, CreateSecurityGroupRequest::MEMBERS),
     (CreateSecurityGroupResult::SHAPE, CreateSecurityGroupResult::MEMBERS),
+    (CreateSnapshotRequest::SHAPE, CreateSnapshotRequest::MEMBERS),
     (CreateSubnetRequest::SHAPE, CreateSubnetRequest::MEMBERS),
     (CreateSubnetResult::SHAPE, CreateSubnetResult::MEMBERS),
     (CreateTagsRequest::SHAPE, CreateTagsRequest::MEMBERS),
+    (CreateTransitGatewayRequest::SHAPE, CreateTransitGatewayRequest::MEMBERS),
+    (CreateTransitGatewayResult::SHAPE, CreateTransitGatewayResult::MEMBERS),
+    (CreateVolumePermission::SHAPE, CreateVolumePermission::MEMBERS),
+    (CreateVolumePermissionModifications::SHAPE, CreateVolumePermissionModifications::MEMBERS),
+    (CreateVolumeRequest::SHAPE, CreateVolumeRequest::MEMBERS),
     (CreateVpcEndpointRequest::SHAPE, CreateVpcEndpointRequest::MEMBERS),
     (CreateVpcEndpointResult::SHAPE, CreateVpcEndpointResult::MEMBERS),
     (CreateVpcRequest::SHAPE, CreateVpcRequest::MEMBERS),
     (CreateVpcResult::SHAPE, CreateVpcResult::MEMBERS),
+    (CreateVpnConnectionRequest::SHAPE, CreateVpnConnectionRequest::MEMBERS),
+    (CreateVpnConnectionResult::SHAPE, CreateVpnConnectionResult::MEMBERS),
+    (CreateVpnGatewayRequest::SHAPE, CreateVpnGatewayRequest::MEMBERS),
+    (CreateVpnGatewayResult::SHAPE, CreateVpnGatewayResult::MEMBERS),
+    (CreditSpecification::SHAPE, CreditSpecification::MEMBERS),
+    (CreditSpecificationRequest::SHAPE, CreditSpecificationRequest::MEMBERS),
+    (CustomerGateway::SHAPE, CustomerGateway::MEMBERS),
+    (DeleteClientVpnEndpointRequest::SHAPE, DeleteClientVpnEndpointRequest::MEMBERS),
+    (DeleteClientVpnEndpointResult::SHAPE, DeleteClientVpnEndpointResult::MEMBERS),
+    (DeleteCustomerGatewayRequest::SHAPE, DeleteCustomerGatewayRequest::MEMBERS),
     (DeleteFlowLogsRequest::SHAPE, DeleteFlowLogsRequest::MEMBERS),
     (DeleteFlowLogsResult::SHAPE, DeleteFlowLogsResult::MEMBERS),
+    (DeleteLaunchTemplateRequest::SHAPE, DeleteLaunchTemplateRequest::MEMBERS),
+    (DeleteLaunchTemplateResult::SHAPE, DeleteLaunchTemplateResult::MEMBERS),
     (DeleteNetworkAclEntryRequest::SHAPE, DeleteNetworkAclEntryRequest::MEMBERS),
     (DeleteNetworkAclRequest::SHAPE, DeleteNetworkAclRequest::MEMBERS),
+    (DeleteNetworkInterfaceRequest::SHAPE, DeleteNetworkInterfaceRequest::MEMBERS),
     (DeleteSecurityGroupRequest::SHAPE, DeleteSecurityGroupRequest::MEMBERS),
     (DeleteSecurityGroupResult::SHAPE, DeleteSecurityGroupResult::MEMBERS),
+    (DeleteSnapshotRequest::SHAPE, DeleteSnapshotRequest::MEMBERS),
     (DeleteSubnetRequest::SHAPE, DeleteSubnetRequest::MEMBERS),
     (DeleteTagsRequest::SHAPE, DeleteTagsRequest::MEMBERS),
+    (DeleteTransitGatewayRequest::SHAPE, DeleteTransitGatewayRequest::MEMBERS),
+    (DeleteTransitGatewayResult::SHAPE, DeleteTransitGatewayResult::MEMBERS),
+    (DeleteVolumeRequest::SHAPE, DeleteVolumeRequest::MEMBERS),
     (DeleteVpcEndpointsRequest::SHAPE, DeleteVpcEndpointsRequest::MEMBERS),
     (DeleteVpcEndpointsResult::SHAPE, DeleteVpcEndpointsResult::MEMBERS),
     (DeleteVpcRequest::SHAPE, DeleteVpcRequest::MEMBERS),
+    (DeleteVpnConnectionRequest::SHAPE, DeleteVpnConnectionRequest::MEMBERS),
+    (DeleteVpnGatewayRequest::SHAPE, DeleteVpnGatewayRequest::MEMBERS),
     (DescribeAddressesRequest::SHAPE, DescribeAddressesRequest::MEMBERS),
     (DescribeAddressesResult::SHAPE, DescribeAddressesResult::MEMBERS),
     (DescribeAvailabilityZonesRequest::SHAPE, DescribeAvailabilityZonesRequest::MEMBERS),
     (DescribeAvailabilityZonesResult::SHAPE, DescribeAvailabilityZonesResult::MEMBERS),
     (DescribeClientVpnEndpointsRequest::SHAPE, DescribeClientVpnEndpointsRequest::MEMBERS),
     (DescribeClientVpnEndpointsResult::SHAPE, DescribeClientVpnEndpointsResult::MEMBERS),
+    (DescribeCustomerGatewaysRequest::SHAPE, DescribeCustomerGatewaysRequest::MEMBERS),
+    (DescribeCustomerGatewaysResult::SHAPE, DescribeCustomerGatewaysResult::MEMBERS),
     (DescribeDhcpOptionsRequest::SHAPE, DescribeDhcpOptionsRequest::MEMBERS),
     (DescribeDhcpOptionsResult::SHAPE, DescribeDhcpOptionsResult::MEMBERS),
     (DescribeFlowLogsRequest::SHAPE, DescribeFlowLogsRequest::MEMBERS),
     (DescribeFlowLogsResult::SHAPE, DescribeFlowLogsResult::MEMBERS),
+    (DescribeImagesRequest::SHAPE, DescribeImagesRequest::MEMBERS),
+    (DescribeImagesResult::SHAPE, DescribeImagesResult::MEMBERS),
     (DescribeInstancesRequest::SHAPE, DescribeInstancesRequest::MEMBERS),
     (DescribeInstancesResult::SHAPE, DescribeInstancesResult::MEMBERS),
     (DescribeInternetGatewaysRequest::SHAPE, DescribeInternetGatewaysRequest::MEMBERS),
     (DescribeInternetGatewaysResult::SHAPE, DescribeInternetGatewaysResult::MEMBERS),
+    (DescribeLaunchTemplateVersionsRequest::SHAPE, DescribeLaunchTemplateVersionsRequest::MEMBERS),
+    (DescribeLaunchTemplateVersionsResult::SHAPE, DescribeLaunchTemplateVersionsResult::MEMBERS),
     (DescribeLaunchTemplatesRequest::SHAPE, DescribeLaunchTemplatesRequest::MEMBERS),
     (DescribeLaunchTemplatesResult::SHAPE, DescribeLaunchTemplatesResult::MEMBERS),
     (DescribeNetworkAclsRequest::SHAPE, DescribeNetworkAclsRequest::MEMBERS),
@@ -5440,8 +10442,12 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (DescribeSecurityGroupRulesResult::SHAPE, DescribeSecurityGroupRulesResult::MEMBERS),
     (DescribeSecurityGroupsRequest::SHAPE, DescribeSecurityGroupsRequest::MEMBERS),
     (DescribeSecurityGroupsResult::SHAPE, DescribeSecurityGroupsResult::MEMBERS),
+    (DescribeSnapshotAttributeRequest::SHAPE, DescribeSnapshotAttributeRequest::MEMBERS),
+    (DescribeSnapshotAttributeResult::SHAPE, DescribeSnapshotAttributeResult::MEMBERS),
     (DescribeSnapshotsRequest::SHAPE, DescribeSnapshotsRequest::MEMBERS),
     (DescribeSnapshotsResult::SHAPE, DescribeSnapshotsResult::MEMBERS),
+    (DescribeSpotFleetRequestsRequest::SHAPE, DescribeSpotFleetRequestsRequest::MEMBERS),
+    (DescribeSpotFleetRequestsResponse::SHAPE, DescribeSpotFleetRequestsResponse::MEMBERS),
     (DescribeSubnetsRequest::SHAPE, DescribeSubnetsRequest::MEMBERS),
     (DescribeSubnetsResult::SHAPE, DescribeSubnetsResult::MEMBERS),
     (DescribeTagsRequest::SHAPE, DescribeTagsRequest::MEMBERS),
@@ -5452,6 +10458,8 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (DescribeVolumesResult::SHAPE, DescribeVolumesResult::MEMBERS),
     (DescribeVpcAttributeRequest::SHAPE, DescribeVpcAttributeRequest::MEMBERS),
     (DescribeVpcAttributeResult::SHAPE, DescribeVpcAttributeResult::MEMBERS),
+    (DescribeVpcBlockPublicAccessOptionsRequest::SHAPE, DescribeVpcBlockPublicAccessOptionsRequest::MEMBERS),
+    (DescribeVpcBlockPublicAccessOptionsResult::SHAPE, DescribeVpcBlockPublicAccessOptionsResult::MEMBERS),
     (DescribeVpcEndpointServicesRequest::SHAPE, DescribeVpcEndpointServicesRequest::MEMBERS),
     (DescribeVpcEndpointServicesResult::SHAPE, DescribeVpcEndpointServicesResult::MEMBERS),
     (DescribeVpcEndpointsRequest::SHAPE, DescribeVpcEndpointsRequest::MEMBERS),
@@ -5462,25 +10470,47 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (DescribeVpcsResult::SHAPE, DescribeVpcsResult::MEMBERS),
     (DescribeVpnConnectionsRequest::SHAPE, DescribeVpnConnectionsRequest::MEMBERS),
     (DescribeVpnConnectionsResult::SHAPE, DescribeVpnConnectionsResult::MEMBERS),
+    (DescribeVpnGatewaysRequest::SHAPE, DescribeVpnGatewaysRequest::MEMBERS),
+    (DescribeVpnGatewaysResult::SHAPE, DescribeVpnGatewaysResult::MEMBERS),
     (DestinationOptionsRequest::SHAPE, DestinationOptionsRequest::MEMBERS),
     (DestinationOptionsResponse::SHAPE, DestinationOptionsResponse::MEMBERS),
+    (DetachNetworkInterfaceRequest::SHAPE, DetachNetworkInterfaceRequest::MEMBERS),
+    (DetachVolumeRequest::SHAPE, DetachVolumeRequest::MEMBERS),
     (DhcpConfiguration::SHAPE, DhcpConfiguration::MEMBERS),
     (DhcpOptions::SHAPE, DhcpOptions::MEMBERS),
     (DirectoryServiceAuthentication::SHAPE, DirectoryServiceAuthentication::MEMBERS),
+    (DirectoryServiceAuthenticationRequest::SHAPE, DirectoryServiceAuthenticationRequest::MEMBERS),
     (DisableEbsEncryptionByDefaultRequest::SHAPE, DisableEbsEncryptionByDefaultRequest::MEMBERS),
     (DisableEbsEncryptionByDefaultResult::SHAPE, DisableEbsEncryptionByDefaultResult::MEMBERS),
+    (DisableSnapshotBlockPublicAccessRequest::SHAPE, DisableSnapshotBlockPublicAccessRequest::MEMBERS),
+    (DisableSnapshotBlockPublicAccessResult::SHAPE, DisableSnapshotBlockPublicAccessResult::MEMBERS),
+    (DisassociateAddressRequest::SHAPE, DisassociateAddressRequest::MEMBERS),
     (DnsEntry::SHAPE, DnsEntry::MEMBERS),
     (DnsOptions::SHAPE, DnsOptions::MEMBERS),
     (DnsOptionsSpecification::SHAPE, DnsOptionsSpecification::MEMBERS),
+    (DnsServersOptionsModifyStructure::SHAPE, DnsServersOptionsModifyStructure::MEMBERS),
+    (EbsBlockDevice::SHAPE, EbsBlockDevice::MEMBERS),
     (EbsInstanceBlockDevice::SHAPE, EbsInstanceBlockDevice::MEMBERS),
     (ElasticGpuAssociation::SHAPE, ElasticGpuAssociation::MEMBERS),
+    (ElasticGpuSpecification::SHAPE, ElasticGpuSpecification::MEMBERS),
+    (ElasticGpuSpecificationResponse::SHAPE, ElasticGpuSpecificationResponse::MEMBERS),
+    (ElasticInferenceAccelerator::SHAPE, ElasticInferenceAccelerator::MEMBERS),
     (ElasticInferenceAcceleratorAssociation::SHAPE, ElasticInferenceAcceleratorAssociation::MEMBERS),
+    (EnaSrdSpecification::SHAPE, EnaSrdSpecification::MEMBERS),
+    (EnaSrdSpecificationRequest::SHAPE, EnaSrdSpecificationRequest::MEMBERS),
+    (EnaSrdUdpSpecification::SHAPE, EnaSrdUdpSpecification::MEMBERS),
+    (EnaSrdUdpSpecificationRequest::SHAPE, EnaSrdUdpSpecificationRequest::MEMBERS),
     (EnableEbsEncryptionByDefaultRequest::SHAPE, EnableEbsEncryptionByDefaultRequest::MEMBERS),
     (EnableEbsEncryptionByDefaultResult::SHAPE, EnableEbsEncryptionByDefaultResult::MEMBERS),
+    (EnableSnapshotBlockPublicAccessRequest::SHAPE, EnableSnapshotBlockPublicAccessRequest::MEMBERS),
+    (EnableSnapshotBlockPublicAccessResult::SHAPE, EnableSnapshotBlockPublicAccessResult::MEMBERS),
     (EnclaveOptions::SHAPE, EnclaveOptions::MEMBERS),
+    (EnclaveOptionsRequest::SHAPE, EnclaveOptionsRequest::MEMBERS),
     (EncryptionSupport::SHAPE, EncryptionSupport::MEMBERS),
     (FederatedAuthentication::SHAPE, FederatedAuthentication::MEMBERS),
+    (FederatedAuthenticationRequest::SHAPE, FederatedAuthenticationRequest::MEMBERS),
     (Filter::SHAPE, Filter::MEMBERS),
+    (FleetLaunchTemplateSpecification::SHAPE, FleetLaunchTemplateSpecification::MEMBERS),
     (FlowLog::SHAPE, FlowLog::MEMBERS),
     (GetEbsDefaultKmsKeyIdRequest::SHAPE, GetEbsDefaultKmsKeyIdRequest::MEMBERS),
     (GetEbsDefaultKmsKeyIdResult::SHAPE, GetEbsDefaultKmsKeyIdResult::MEMBERS),
@@ -5494,73 +10524,180 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (GetSnapshotBlockPublicAccessStateResult::SHAPE, GetSnapshotBlockPublicAccessStateResult::MEMBERS),
     (GroupIdentifier::SHAPE, GroupIdentifier::MEMBERS),
     (HibernationOptions::SHAPE, HibernationOptions::MEMBERS),
+    (HibernationOptionsRequest::SHAPE, HibernationOptionsRequest::MEMBERS),
     (IKEVersionsListValue::SHAPE, IKEVersionsListValue::MEMBERS),
+    (IKEVersionsRequestListValue::SHAPE, IKEVersionsRequestListValue::MEMBERS),
     (IamInstanceProfile::SHAPE, IamInstanceProfile::MEMBERS),
+    (IamInstanceProfileSpecification::SHAPE, IamInstanceProfileSpecification::MEMBERS),
     (IcmpTypeCode::SHAPE, IcmpTypeCode::MEMBERS),
+    (Image::SHAPE, Image::MEMBERS),
     (Instance::SHAPE, Instance::MEMBERS),
     (InstanceAttachmentEnaSrdSpecification::SHAPE, InstanceAttachmentEnaSrdSpecification::MEMBERS),
     (InstanceAttachmentEnaSrdUdpSpecification::SHAPE, InstanceAttachmentEnaSrdUdpSpecification::MEMBERS),
     (InstanceBlockDeviceMapping::SHAPE, InstanceBlockDeviceMapping::MEMBERS),
     (InstanceIpv4Prefix::SHAPE, InstanceIpv4Prefix::MEMBERS),
     (InstanceIpv6Address::SHAPE, InstanceIpv6Address::MEMBERS),
+    (InstanceIpv6AddressRequest::SHAPE, InstanceIpv6AddressRequest::MEMBERS),
     (InstanceIpv6Prefix::SHAPE, InstanceIpv6Prefix::MEMBERS),
     (InstanceMaintenanceOptions::SHAPE, InstanceMaintenanceOptions::MEMBERS),
+    (InstanceMaintenanceOptionsRequest::SHAPE, InstanceMaintenanceOptionsRequest::MEMBERS),
+    (InstanceMarketOptionsRequest::SHAPE, InstanceMarketOptionsRequest::MEMBERS),
     (InstanceMetadataDefaultsResponse::SHAPE, InstanceMetadataDefaultsResponse::MEMBERS),
+    (InstanceMetadataOptionsRequest::SHAPE, InstanceMetadataOptionsRequest::MEMBERS),
     (InstanceMetadataOptionsResponse::SHAPE, InstanceMetadataOptionsResponse::MEMBERS),
     (InstanceNetworkInterface::SHAPE, InstanceNetworkInterface::MEMBERS),
     (InstanceNetworkInterfaceAssociation::SHAPE, InstanceNetworkInterfaceAssociation::MEMBERS),
     (InstanceNetworkInterfaceAttachment::SHAPE, InstanceNetworkInterfaceAttachment::MEMBERS),
+    (InstanceNetworkInterfaceSpecification::SHAPE, InstanceNetworkInterfaceSpecification::MEMBERS),
     (InstanceNetworkPerformanceOptions::SHAPE, InstanceNetworkPerformanceOptions::MEMBERS),
+    (InstanceNetworkPerformanceOptionsRequest::SHAPE, InstanceNetworkPerformanceOptionsRequest::MEMBERS),
     (InstancePrivateIpAddress::SHAPE, InstancePrivateIpAddress::MEMBERS),
+    (InstanceRequirements::SHAPE, InstanceRequirements::MEMBERS),
+    (InstanceRequirementsRequest::SHAPE, InstanceRequirementsRequest::MEMBERS),
     (InstanceSecondaryInterface::SHAPE, InstanceSecondaryInterface::MEMBERS),
     (InstanceSecondaryInterfaceAttachment::SHAPE, InstanceSecondaryInterfaceAttachment::MEMBERS),
     (InstanceSecondaryInterfacePrivateIpAddress::SHAPE, InstanceSecondaryInterfacePrivateIpAddress::MEMBERS),
+    (InstanceSecondaryInterfacePrivateIpAddressRequest::SHAPE, InstanceSecondaryInterfacePrivateIpAddressRequest::MEMBERS),
+    (InstanceSecondaryInterfaceSpecificationRequest::SHAPE, InstanceSecondaryInterfaceSpecificationRequest::MEMBERS),
     (InstanceState::SHAPE, InstanceState::MEMBERS),
+    (InstanceStateChange::SHAPE, InstanceStateChange::MEMBERS),
     (InternetGateway::SHAPE, InternetGateway::MEMBERS),
     (InternetGatewayAttachment::SHAPE, InternetGatewayAttachment::MEMBERS),
     (IpPermission::SHAPE, IpPermission::MEMBERS),
     (IpRange::SHAPE, IpRange::MEMBERS),
     (Ipv4PrefixSpecification::SHAPE, Ipv4PrefixSpecification::MEMBERS),
+    (Ipv4PrefixSpecificationRequest::SHAPE, Ipv4PrefixSpecificationRequest::MEMBERS),
+    (Ipv4PrefixSpecificationResponse::SHAPE, Ipv4PrefixSpecificationResponse::MEMBERS),
     (Ipv6CidrBlock::SHAPE, Ipv6CidrBlock::MEMBERS),
     (Ipv6PrefixSpecification::SHAPE, Ipv6PrefixSpecification::MEMBERS),
+    (Ipv6PrefixSpecificationRequest::SHAPE, Ipv6PrefixSpecificationRequest::MEMBERS),
+    (Ipv6PrefixSpecificationResponse::SHAPE, Ipv6PrefixSpecificationResponse::MEMBERS),
     (Ipv6Range::SHAPE, Ipv6Range::MEMBERS),
     (LastError::SHAPE, LastError::MEMBERS),
     (LaunchTemplate::SHAPE, LaunchTemplate::MEMBERS),
+    (LaunchTemplateBlockDeviceMapping::SHAPE, LaunchTemplateBlockDeviceMapping::MEMBERS),
+    (LaunchTemplateBlockDeviceMappingRequest::SHAPE, LaunchTemplateBlockDeviceMappingRequest::MEMBERS),
+    (LaunchTemplateCapacityReservationSpecificationRequest::SHAPE, LaunchTemplateCapacityReservationSpecificationRequest::MEMBERS),
+    (LaunchTemplateCapacityReservationSpecificationResponse::SHAPE, LaunchTemplateCapacityReservationSpecificationResponse::MEMBERS),
+    (LaunchTemplateConfig::SHAPE, LaunchTemplateConfig::MEMBERS),
+    (LaunchTemplateCpuOptions::SHAPE, LaunchTemplateCpuOptions::MEMBERS),
+    (LaunchTemplateCpuOptionsRequest::SHAPE, LaunchTemplateCpuOptionsRequest::MEMBERS),
+    (LaunchTemplateEbsBlockDevice::SHAPE, LaunchTemplateEbsBlockDevice::MEMBERS),
+    (LaunchTemplateEbsBlockDeviceRequest::SHAPE, LaunchTemplateEbsBlockDeviceRequest::MEMBERS),
+    (LaunchTemplateElasticInferenceAccelerator::SHAPE, LaunchTemplateElasticInferenceAccelerator::MEMBERS),
+    (LaunchTemplateElasticInferenceAcceleratorResponse::SHAPE, LaunchTemplateElasticInferenceAcceleratorResponse::MEMBERS),
+    (LaunchTemplateEnaSrdSpecification::SHAPE, LaunchTemplateEnaSrdSpecification::MEMBERS),
+    (LaunchTemplateEnaSrdUdpSpecification::SHAPE, LaunchTemplateEnaSrdUdpSpecification::MEMBERS),
+    (LaunchTemplateEnclaveOptions::SHAPE, LaunchTemplateEnclaveOptions::MEMBERS),
+    (LaunchTemplateEnclaveOptionsRequest::SHAPE, LaunchTemplateEnclaveOptionsRequest::MEMBERS),
+    (LaunchTemplateHibernationOptions::SHAPE, LaunchTemplateHibernationOptions::MEMBERS),
+    (LaunchTemplateHibernationOptionsRequest::SHAPE, LaunchTemplateHibernationOptionsRequest::MEMBERS),
+    (LaunchTemplateIamInstanceProfileSpecification::SHAPE, LaunchTemplateIamInstanceProfileSpecification::MEMBERS),
+    (LaunchTemplateIamInstanceProfileSpecificationRequest::SHAPE, LaunchTemplateIamInstanceProfileSpecificationRequest::MEMBERS),
+    (LaunchTemplateInstanceMaintenanceOptions::SHAPE, LaunchTemplateInstanceMaintenanceOptions::MEMBERS),
+    (LaunchTemplateInstanceMaintenanceOptionsRequest::SHAPE, LaunchTemplateInstanceMaintenanceOptionsRequest::MEMBERS),
+    (LaunchTemplateInstanceMarketOptions::SHAPE, LaunchTemplateInstanceMarketOptions::MEMBERS),
+    (LaunchTemplateInstanceMarketOptionsRequest::SHAPE, LaunchTemplateInstanceMarketOptionsRequest::MEMBERS),
+    (LaunchTemplateInstanceMetadataOptions::SHAPE, LaunchTemplateInstanceMetadataOptions::MEMBERS),
+    (LaunchTemplateInstanceMetadataOptionsRequest::SHAPE, LaunchTemplateInstanceMetadataOptionsRequest::MEMBERS),
+    (LaunchTemplateInstanceNetworkInterfaceSpecification::SHAPE, LaunchTemplateInstanceNetworkInterfaceSpecification::MEMBERS),
+    (LaunchTemplateInstanceNetworkInterfaceSpecificationRequest::SHAPE, LaunchTemplateInstanceNetworkInterfaceSpecificationRequest::MEMBERS),
+    (LaunchTemplateInstanceSecondaryInterfaceSpecification::SHAPE, LaunchTemplateInstanceSecondaryInterfaceSpecification::MEMBERS),
+    (LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest::SHAPE, LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest::MEMBERS),
+    (LaunchTemplateLicenseConfiguration::SHAPE, LaunchTemplateLicenseConfiguration::MEMBERS),
+    (LaunchTemplateLicenseConfigurationRequest::SHAPE, LaunchTemplateLicenseConfigurationRequest::MEMBERS),
+    (LaunchTemplateNetworkPerformanceOptions::SHAPE, LaunchTemplateNetworkPerformanceOptions::MEMBERS),
+    (LaunchTemplateNetworkPerformanceOptionsRequest::SHAPE, LaunchTemplateNetworkPerformanceOptionsRequest::MEMBERS),
+    (LaunchTemplateOverrides::SHAPE, LaunchTemplateOverrides::MEMBERS),
+    (LaunchTemplatePlacement::SHAPE, LaunchTemplatePlacement::MEMBERS),
+    (LaunchTemplatePlacementRequest::SHAPE, LaunchTemplatePlacementRequest::MEMBERS),
+    (LaunchTemplatePrivateDnsNameOptions::SHAPE, LaunchTemplatePrivateDnsNameOptions::MEMBERS),
+    (LaunchTemplatePrivateDnsNameOptionsRequest::SHAPE, LaunchTemplatePrivateDnsNameOptionsRequest::MEMBERS),
+    (LaunchTemplateSpecification::SHAPE, LaunchTemplateSpecification::MEMBERS),
+    (LaunchTemplateSpotMarketOptions::SHAPE, LaunchTemplateSpotMarketOptions::MEMBERS),
+    (LaunchTemplateSpotMarketOptionsRequest::SHAPE, LaunchTemplateSpotMarketOptionsRequest::MEMBERS),
+    (LaunchTemplateTagSpecification::SHAPE, LaunchTemplateTagSpecification::MEMBERS),
+    (LaunchTemplateTagSpecificationRequest::SHAPE, LaunchTemplateTagSpecificationRequest::MEMBERS),
+    (LaunchTemplateVersion::SHAPE, LaunchTemplateVersion::MEMBERS),
+    (LaunchTemplatesMonitoring::SHAPE, LaunchTemplatesMonitoring::MEMBERS),
+    (LaunchTemplatesMonitoringRequest::SHAPE, LaunchTemplatesMonitoringRequest::MEMBERS),
     (LicenseConfiguration::SHAPE, LicenseConfiguration::MEMBERS),
+    (LicenseConfigurationRequest::SHAPE, LicenseConfigurationRequest::MEMBERS),
+    (LoadBalancersConfig::SHAPE, LoadBalancersConfig::MEMBERS),
+    (MemoryGiBPerVCpu::SHAPE, MemoryGiBPerVCpu::MEMBERS),
+    (MemoryGiBPerVCpuRequest::SHAPE, MemoryGiBPerVCpuRequest::MEMBERS),
+    (MemoryMiB::SHAPE, MemoryMiB::MEMBERS),
+    (MemoryMiBRequest::SHAPE, MemoryMiBRequest::MEMBERS),
+    (ModifyClientVpnEndpointRequest::SHAPE, ModifyClientVpnEndpointRequest::MEMBERS),
+    (ModifyClientVpnEndpointResult::SHAPE, ModifyClientVpnEndpointResult::MEMBERS),
+    (ModifyInstanceMetadataOptionsRequest::SHAPE, ModifyInstanceMetadataOptionsRequest::MEMBERS),
+    (ModifyInstanceMetadataOptionsResult::SHAPE, ModifyInstanceMetadataOptionsResult::MEMBERS),
+    (ModifyLaunchTemplateRequest::SHAPE, ModifyLaunchTemplateRequest::MEMBERS),
+    (ModifyLaunchTemplateResult::SHAPE, ModifyLaunchTemplateResult::MEMBERS),
+    (ModifySnapshotAttributeRequest::SHAPE, ModifySnapshotAttributeRequest::MEMBERS),
     (ModifySubnetAttributeRequest::SHAPE, ModifySubnetAttributeRequest::MEMBERS),
+    (ModifyTransitGatewayOptions::SHAPE, ModifyTransitGatewayOptions::MEMBERS),
+    (ModifyTransitGatewayRequest::SHAPE, ModifyTransitGatewayRequest::MEMBERS),
+    (ModifyTransitGatewayResult::SHAPE, ModifyTransitGatewayResult::MEMBERS),
     (ModifyVpcAttributeRequest::SHAPE, ModifyVpcAttributeRequest::MEMBERS),
+    (ModifyVpcBlockPublicAccessOptionsRequest::SHAPE, ModifyVpcBlockPublicAccessOptionsRequest::MEMBERS),
+    (ModifyVpcBlockPublicAccessOptionsResult::SHAPE, ModifyVpcBlockPublicAccessOptionsResult::MEMBERS),
+    (ModifyVpnTunnelOptionsRequest::SHAPE, ModifyVpnTunnelOptionsRequest::MEMBERS),
+    (ModifyVpnTunnelOptionsResult::SHAPE, ModifyVpnTunnelOptionsResult::MEMBERS),
+    (ModifyVpnTunnelOptionsSpecification::SHAPE, ModifyVpnTunnelOptionsSpecification::MEMBERS),
     (Monitoring::SHAPE, Monitoring::MEMBERS),
     (NetworkAcl::SHAPE, NetworkAcl::MEMBERS),
     (NetworkAclAssociation::SHAPE, NetworkAclAssociation::MEMBERS),
     (NetworkAclEntry::SHAPE, NetworkAclEntry::MEMBERS),
+    (NetworkBandwidthGbps::SHAPE, NetworkBandwidthGbps::MEMBERS),
+    (NetworkBandwidthGbpsRequest::SHAPE, NetworkBandwidthGbpsRequest::MEMBERS),
     (NetworkInterface::SHAPE, NetworkInterface::MEMBERS),
     (NetworkInterfaceAssociation::SHAPE, NetworkInterfaceAssociation::MEMBERS),
     (NetworkInterfaceAttachment::SHAPE, NetworkInterfaceAttachment::MEMBERS),
+    (NetworkInterfaceCount::SHAPE, NetworkInterfaceCount::MEMBERS),
+    (NetworkInterfaceCountRequest::SHAPE, NetworkInterfaceCountRequest::MEMBERS),
     (NetworkInterfaceIpv6Address::SHAPE, NetworkInterfaceIpv6Address::MEMBERS),
     (NetworkInterfacePrivateIpAddress::SHAPE, NetworkInterfacePrivateIpAddress::MEMBERS),
+    (OperatorRequest::SHAPE, OperatorRequest::MEMBERS),
     (OperatorResponse::SHAPE, OperatorResponse::MEMBERS),
+    (PerformanceFactorReference::SHAPE, PerformanceFactorReference::MEMBERS),
+    (PerformanceFactorReferenceRequest::SHAPE, PerformanceFactorReferenceRequest::MEMBERS),
     (Phase1DHGroupNumbersListValue::SHAPE, Phase1DHGroupNumbersListValue::MEMBERS),
+    (Phase1DHGroupNumbersRequestListValue::SHAPE, Phase1DHGroupNumbersRequestListValue::MEMBERS),
     (Phase1EncryptionAlgorithmsListValue::SHAPE, Phase1EncryptionAlgorithmsListValue::MEMBERS),
+    (Phase1EncryptionAlgorithmsRequestListValue::SHAPE, Phase1EncryptionAlgorithmsRequestListValue::MEMBERS),
     (Phase1IntegrityAlgorithmsListValue::SHAPE, Phase1IntegrityAlgorithmsListValue::MEMBERS),
+    (Phase1IntegrityAlgorithmsRequestListValue::SHAPE, Phase1IntegrityAlgorithmsRequestListValue::MEMBERS),
     (Phase2DHGroupNumbersListValue::SHAPE, Phase2DHGroupNumbersListValue::MEMBERS),
+    (Phase2DHGroupNumbersRequestListValue::SHAPE, Phase2DHGroupNumbersRequestListValue::MEMBERS),
     (Phase2EncryptionAlgorithmsListValue::SHAPE, Phase2EncryptionAlgorithmsListValue::MEMBERS),
+    (Phase2EncryptionAlgorithmsRequestListValue::SHAPE, Phase2EncryptionAlgorithmsRequestListValue::MEMBERS),
     (Phase2IntegrityAlgorithmsListValue::SHAPE, Phase2IntegrityAlgorithmsListValue::MEMBERS),
+    (Phase2IntegrityAlgorithmsRequestListValue::SHAPE, Phase2IntegrityAlgorithmsRequestListValue::MEMBERS),
     (Placement::SHAPE, Placement::MEMBERS),
     (PortRange::SHAPE, PortRange::MEMBERS),
     (PrefixListId::SHAPE, PrefixListId::MEMBERS),
     (PrivateDnsDetails::SHAPE, PrivateDnsDetails::MEMBERS),
     (PrivateDnsNameOptionsOnLaunch::SHAPE, PrivateDnsNameOptionsOnLaunch::MEMBERS),
+    (PrivateDnsNameOptionsRequest::SHAPE, PrivateDnsNameOptionsRequest::MEMBERS),
     (PrivateDnsNameOptionsResponse::SHAPE, PrivateDnsNameOptionsResponse::MEMBERS),
+    (PrivateIpAddressSpecification::SHAPE, PrivateIpAddressSpecification::MEMBERS),
     (ProductCode::SHAPE, ProductCode::MEMBERS),
     (PropagatingVgw::SHAPE, PropagatingVgw::MEMBERS),
     (PublicIpDnsNameOptions::SHAPE, PublicIpDnsNameOptions::MEMBERS),
     (ReferencedSecurityGroup::SHAPE, ReferencedSecurityGroup::MEMBERS),
     (Region::SHAPE, Region::MEMBERS),
     (RegionGeography::SHAPE, RegionGeography::MEMBERS),
+    (ReleaseAddressRequest::SHAPE, ReleaseAddressRequest::MEMBERS),
     (ReplaceNetworkAclAssociationRequest::SHAPE, ReplaceNetworkAclAssociationRequest::MEMBERS),
     (ReplaceNetworkAclAssociationResult::SHAPE, ReplaceNetworkAclAssociationResult::MEMBERS),
     (ReplaceNetworkAclEntryRequest::SHAPE, ReplaceNetworkAclEntryRequest::MEMBERS),
+    (RequestLaunchTemplateData::SHAPE, RequestLaunchTemplateData::MEMBERS),
+    (RequestSpotFleetRequest::SHAPE, RequestSpotFleetRequest::MEMBERS),
+    (RequestSpotFleetResponse::SHAPE, RequestSpotFleetResponse::MEMBERS),
     (Reservation::SHAPE, Reservation::MEMBERS),
+    (ResetSnapshotAttributeRequest::SHAPE, ResetSnapshotAttributeRequest::MEMBERS),
+    (ResponseLaunchTemplateData::SHAPE, ResponseLaunchTemplateData::MEMBERS),
     (RevokeSecurityGroupEgressRequest::SHAPE, RevokeSecurityGroupEgressRequest::MEMBERS),
     (RevokeSecurityGroupEgressResult::SHAPE, RevokeSecurityGroupEgressResult::MEMBERS),
     (RevokeSecurityGroupIngressRequest::SHAPE, RevokeSecurityGroupIngressRequest::MEMBERS),
@@ -5570,13 +10707,30 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (RouteTable::SHAPE, RouteTable::MEMBERS),
     (RouteTableAssociation::SHAPE, RouteTableAssociation::MEMBERS),
     (RouteTableAssociationState::SHAPE, RouteTableAssociationState::MEMBERS),
+    (RunInstancesMonitoringEnabled::SHAPE, RunInstancesMonitoringEnabled::MEMBERS),
+    (RunInstancesRequest::SHAPE, RunInstancesRequest::MEMBERS),
+    (SecondaryInterfacePrivateIpAddressSpecification::SHAPE, SecondaryInterfacePrivateIpAddressSpecification::MEMBERS),
+    (SecondaryInterfacePrivateIpAddressSpecificationRequest::SHAPE, SecondaryInterfacePrivateIpAddressSpecificationRequest::MEMBERS),
     (SecurityGroup::SHAPE, SecurityGroup::MEMBERS),
     (SecurityGroupIdentifier::SHAPE, SecurityGroupIdentifier::MEMBERS),
     (SecurityGroupRule::SHAPE, SecurityGroupRule::MEMBERS),
     (ServiceDetail::SHAPE, ServiceDetail::MEMBERS),
     (ServiceTypeDetail::SHAPE, ServiceTypeDetail::MEMBERS),
     (Snapshot::SHAPE, Snapshot::MEMBERS),
+    (SpotCapacityRebalance::SHAPE, SpotCapacityRebalance::MEMBERS),
+    (SpotFleetLaunchSpecification::SHAPE, SpotFleetLaunchSpecification::MEMBERS),
+    (SpotFleetMonitoring::SHAPE, SpotFleetMonitoring::MEMBERS),
+    (SpotFleetRequestConfig::SHAPE, SpotFleetRequestConfig::MEMBERS),
+    (SpotFleetRequestConfigData::SHAPE, SpotFleetRequestConfigData::MEMBERS),
+    (SpotFleetTagSpecification::SHAPE, SpotFleetTagSpecification::MEMBERS),
+    (SpotMaintenanceStrategies::SHAPE, SpotMaintenanceStrategies::MEMBERS),
+    (SpotMarketOptions::SHAPE, SpotMarketOptions::MEMBERS),
+    (SpotPlacement::SHAPE, SpotPlacement::MEMBERS),
+    (StartInstancesRequest::SHAPE, StartInstancesRequest::MEMBERS),
+    (StartInstancesResult::SHAPE, StartInstancesResult::MEMBERS),
     (StateReason::SHAPE, StateReason::MEMBERS),
+    (StopInstancesRequest::SHAPE, StopInstancesRequest::MEMBERS),
+    (StopInstancesResult::SHAPE, StopInstancesResult::MEMBERS),
     (Subnet::SHAPE, Subnet::MEMBERS),
     (SubnetCidrBlockState::SHAPE, SubnetCidrBlockState::MEMBERS),
     (SubnetConfiguration::SHAPE, SubnetConfiguration::MEMBERS),
@@ -5585,17 +10739,31 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (Tag::SHAPE, Tag::MEMBERS),
     (TagDescription::SHAPE, TagDescription::MEMBERS),
     (TagSpecification::SHAPE, TagSpecification::MEMBERS),
+    (TargetGroup::SHAPE, TargetGroup::MEMBERS),
+    (TargetGroupsConfig::SHAPE, TargetGroupsConfig::MEMBERS),
+    (TerminateInstancesRequest::SHAPE, TerminateInstancesRequest::MEMBERS),
+    (TerminateInstancesResult::SHAPE, TerminateInstancesResult::MEMBERS),
+    (TotalLocalStorageGB::SHAPE, TotalLocalStorageGB::MEMBERS),
+    (TotalLocalStorageGBRequest::SHAPE, TotalLocalStorageGBRequest::MEMBERS),
     (TransitGateway::SHAPE, TransitGateway::MEMBERS),
     (TransitGatewayConfigurationDescribeEndpointStructure::SHAPE, TransitGatewayConfigurationDescribeEndpointStructure::MEMBERS),
+    (TransitGatewayConfigurationInputStructure::SHAPE, TransitGatewayConfigurationInputStructure::MEMBERS),
     (TransitGatewayOptions::SHAPE, TransitGatewayOptions::MEMBERS),
+    (TransitGatewayRequestOptions::SHAPE, TransitGatewayRequestOptions::MEMBERS),
     (TunnelOption::SHAPE, TunnelOption::MEMBERS),
     (UnsuccessfulItem::SHAPE, UnsuccessfulItem::MEMBERS),
     (UnsuccessfulItemError::SHAPE, UnsuccessfulItemError::MEMBERS),
     (UserIdGroupPair::SHAPE, UserIdGroupPair::MEMBERS),
+    (VCpuCountRange::SHAPE, VCpuCountRange::MEMBERS),
+    (VCpuCountRangeRequest::SHAPE, VCpuCountRangeRequest::MEMBERS),
+    (ValidationError::SHAPE, ValidationError::MEMBERS),
+    (ValidationWarning::SHAPE, ValidationWarning::MEMBERS),
     (VgwTelemetry::SHAPE, VgwTelemetry::MEMBERS),
     (Volume::SHAPE, Volume::MEMBERS),
     (VolumeAttachment::SHAPE, VolumeAttachment::MEMBERS),
     (Vpc::SHAPE, Vpc::MEMBERS),
+    (VpcAttachment::SHAPE, VpcAttachment::MEMBERS),
+    (VpcBlockPublicAccessOptions::SHAPE, VpcBlockPublicAccessOptions::MEMBERS),
     (VpcCidrBlockAssociation::SHAPE, VpcCidrBlockAssociation::MEMBERS),
     (VpcCidrBlockState::SHAPE, VpcCidrBlockState::MEMBERS),
     (VpcEncryptionControl::SHAPE, VpcEncryptionControl::MEMBERS),
@@ -5610,6 +10778,10 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (VpcPeeringConnectionVpcInfo::SHAPE, VpcPeeringConnectionVpcInfo::MEMBERS),
     (VpnConnection::SHAPE, VpnConnection::MEMBERS),
     (VpnConnectionOptions::SHAPE, VpnConnectionOptions::MEMBERS),
+    (VpnConnectionOptionsSpecification::SHAPE, VpnConnectionOptionsSpecification::MEMBERS),
+    (VpnGateway::SHAPE, VpnGateway::MEMBERS),
     (VpnStaticRoute::SHAPE, VpnStaticRoute::MEMBERS),
     (VpnTunnelLogOptions::SHAPE, VpnTunnelLogOptions::MEMBERS),
+    (VpnTunnelLogOptionsSpecification::SHAPE, VpnTunnelLogOptionsSpecification::MEMBERS),
+    (VpnTunnelOptionsSpecification::SHAPE, VpnTunnelOptionsSpecification::MEMBERS),
 ];

@@ -10,6 +10,16 @@ use serde::{Deserialize, Serialize};
 use crate::value::{Blob, Document, Timestamp};
 use crate::{Empty, Operation, Shape};
 
+/// The `CancelKeyDeletion` operation of kms.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CancelKeyDeletion;
+impl Operation for CancelKeyDeletion {
+    const SERVICE: &'static str = "kms";
+    const NAME: &'static str = "CancelKeyDeletion";
+    type Input = CancelKeyDeletionRequest;
+    type Output = CancelKeyDeletionResponse;
+}
+
 /// The `CreateAlias` operation of kms.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreateAlias;
@@ -40,6 +50,16 @@ impl Operation for DescribeKey {
     type Output = DescribeKeyResponse;
 }
 
+/// The `DisableKey` operation of kms.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DisableKey;
+impl Operation for DisableKey {
+    const SERVICE: &'static str = "kms";
+    const NAME: &'static str = "DisableKey";
+    type Input = DisableKeyRequest;
+    type Output = Empty;
+}
+
 /// The `DisableKeyRotation` operation of kms.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DisableKeyRotation;
@@ -47,6 +67,16 @@ impl Operation for DisableKeyRotation {
     const SERVICE: &'static str = "kms";
     const NAME: &'static str = "DisableKeyRotation";
     type Input = DisableKeyRotationRequest;
+    type Output = Empty;
+}
+
+/// The `EnableKey` operation of kms.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EnableKey;
+impl Operation for EnableKey {
+    const SERVICE: &'static str = "kms";
+    const NAME: &'static str = "EnableKey";
+    type Input = EnableKeyRequest;
     type Output = Empty;
 }
 
@@ -149,6 +179,28 @@ impl Shape for AliasListEntry {
     const MEMBERS: &'static [&'static str] = &["AliasName", "AliasArn", "TargetKeyId", "CreationDate", "LastUpdatedDate"];
 }
 
+/// Shape `CancelKeyDeletionRequest` of the kms model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CancelKeyDeletionRequest {
+    #[serde(rename = "KeyId")]
+    pub key_id: String,
+}
+impl Shape for CancelKeyDeletionRequest {
+    const SHAPE: &'static str = "CancelKeyDeletionRequest";
+    const MEMBERS: &'static [&'static str] = &["KeyId"];
+}
+
+/// Shape `CancelKeyDeletionResponse` of the kms model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CancelKeyDeletionResponse {
+    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+}
+impl Shape for CancelKeyDeletionResponse {
+    const SHAPE: &'static str = "CancelKeyDeletionResponse";
+    const MEMBERS: &'static [&'static str] = &["KeyId"];
+}
+
 /// Shape `CreateAliasRequest` of the kms model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateAliasRequest {
@@ -228,6 +280,17 @@ impl Shape for DescribeKeyResponse {
     const MEMBERS: &'static [&'static str] = &["KeyMetadata"];
 }
 
+/// Shape `DisableKeyRequest` of the kms model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisableKeyRequest {
+    #[serde(rename = "KeyId")]
+    pub key_id: String,
+}
+impl Shape for DisableKeyRequest {
+    const SHAPE: &'static str = "DisableKeyRequest";
+    const MEMBERS: &'static [&'static str] = &["KeyId"];
+}
+
 /// Shape `DisableKeyRotationRequest` of the kms model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DisableKeyRotationRequest {
@@ -236,6 +299,17 @@ pub struct DisableKeyRotationRequest {
 }
 impl Shape for DisableKeyRotationRequest {
     const SHAPE: &'static str = "DisableKeyRotationRequest";
+    const MEMBERS: &'static [&'static str] = &["KeyId"];
+}
+
+/// Shape `EnableKeyRequest` of the kms model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnableKeyRequest {
+    #[serde(rename = "KeyId")]
+    pub key_id: String,
+}
+impl Shape for EnableKeyRequest {
+    const SHAPE: &'static str = "EnableKeyRequest";
     const MEMBERS: &'static [&'static str] = &["KeyId"];
 }
 
@@ -572,12 +646,16 @@ impl Shape for XksKeyConfigurationType {
 /// Every generated structure: (model shape name, member names), for the drift test.
 pub const SHAPES: &[(&str, &[&str])] = &[
     (AliasListEntry::SHAPE, AliasListEntry::MEMBERS),
+    (CancelKeyDeletionRequest::SHAPE, CancelKeyDeletionRequest::MEMBERS),
+    (CancelKeyDeletionResponse::SHAPE, CancelKeyDeletionResponse::MEMBERS),
     (CreateAliasRequest::SHAPE, CreateAliasRequest::MEMBERS),
     (CreateKeyRequest::SHAPE, CreateKeyRequest::MEMBERS),
     (CreateKeyResponse::SHAPE, CreateKeyResponse::MEMBERS),
     (DescribeKeyRequest::SHAPE, DescribeKeyRequest::MEMBERS),
     (DescribeKeyResponse::SHAPE, DescribeKeyResponse::MEMBERS),
+    (DisableKeyRequest::SHAPE, DisableKeyRequest::MEMBERS),
     (DisableKeyRotationRequest::SHAPE, DisableKeyRotationRequest::MEMBERS),
+    (EnableKeyRequest::SHAPE, EnableKeyRequest::MEMBERS),
     (EnableKeyRotationRequest::SHAPE, EnableKeyRotationRequest::MEMBERS),
     (GetKeyPolicyRequest::SHAPE, GetKeyPolicyRequest::MEMBERS),
     (GetKeyPolicyResponse::SHAPE, GetKeyPolicyResponse::MEMBERS),

@@ -29,6 +29,8 @@ pub mod securityhub;
 #[rustfmt::skip]
 pub mod sns;
 #[rustfmt::skip]
+pub mod sqs;
+#[rustfmt::skip]
 pub mod sts;
 
 /// The committed service models, by botocore service name.
@@ -47,5 +49,6 @@ pub(crate) const MODELS: &[(&str, &str)] = &[
     ("s3control", include_str!("../../data/s3control.json")),
     ("securityhub", include_str!("../../data/securityhub.json")),
     ("sns", include_str!("../../data/sns.json")),
+    ("sqs", include_str!("../../data/sqs.json")),
     ("sts", include_str!("../../data/sts.json")),
 ];

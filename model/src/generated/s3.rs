@@ -360,6 +360,16 @@ impl Operation for PutBucketVersioning {
     type Output = Empty;
 }
 
+/// The `PutObjectLockConfiguration` operation of s3.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PutObjectLockConfiguration;
+impl Operation for PutObjectLockConfiguration {
+    const SERVICE: &'static str = "s3";
+    const NAME: &'static str = "PutObjectLockConfiguration";
+    type Input = PutObjectLockConfigurationRequest;
+    type Output = PutObjectLockConfigurationOutput;
+}
+
 /// The `PutPublicAccessBlock` operation of s3.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PutPublicAccessBlock;
@@ -1740,6 +1750,40 @@ impl Shape for PutBucketVersioningRequest {
     const MEMBERS: &'static [&'static str] = &["Bucket", "ContentMD5", "ChecksumAlgorithm", "MFA", "VersioningConfiguration", "ExpectedBucketOwner"];
 }
 
+/// Shape `PutObjectLockConfigurationOutput` of the s3 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutObjectLockConfigurationOutput {
+    #[serde(rename = "RequestCharged", default, skip_serializing_if = "Option::is_none")]
+    pub request_charged: Option<String>,
+}
+impl Shape for PutObjectLockConfigurationOutput {
+    const SHAPE: &'static str = "PutObjectLockConfigurationOutput";
+    const MEMBERS: &'static [&'static str] = &["RequestCharged"];
+}
+
+/// Shape `PutObjectLockConfigurationRequest` of the s3 model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutObjectLockConfigurationRequest {
+    #[serde(rename = "Bucket")]
+    pub bucket: String,
+    #[serde(rename = "ObjectLockConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub object_lock_configuration: Option<ObjectLockConfiguration>,
+    #[serde(rename = "RequestPayer", default, skip_serializing_if = "Option::is_none")]
+    pub request_payer: Option<String>,
+    #[serde(rename = "Token", default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    #[serde(rename = "ContentMD5", default, skip_serializing_if = "Option::is_none")]
+    pub content_md5: Option<String>,
+    #[serde(rename = "ChecksumAlgorithm", default, skip_serializing_if = "Option::is_none")]
+    pub checksum_algorithm: Option<String>,
+    #[serde(rename = "ExpectedBucketOwner", default, skip_serializing_if = "Option::is_none")]
+    pub expected_bucket_owner: Option<String>,
+}
+impl Shape for PutObjectLockConfigurationRequest {
+    const SHAPE: &'static str = "PutObjectLockConfigurationRequest";
+    const MEMBERS: &'static [&'static str] = &["Bucket", "ObjectLockConfiguration", "RequestPayer", "Token", "ContentMD5", "ChecksumAlgorithm", "ExpectedBucketOwner"];
+}
+
 /// Shape `PutPublicAccessBlockRequest` of the s3 model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PutPublicAccessBlockRequest {
@@ -2200,6 +2244,8 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (PutBucketPolicyRequest::SHAPE, PutBucketPolicyRequest::MEMBERS),
     (PutBucketTaggingRequest::SHAPE, PutBucketTaggingRequest::MEMBERS),
     (PutBucketVersioningRequest::SHAPE, PutBucketVersioningRequest::MEMBERS),
+    (PutObjectLockConfigurationOutput::SHAPE, PutObjectLockConfigurationOutput::MEMBERS),
+    (PutObjectLockConfigurationRequest::SHAPE, PutObjectLockConfigurationRequest::MEMBERS),
     (PutPublicAccessBlockRequest::SHAPE, PutPublicAccessBlockRequest::MEMBERS),
     (QueueConfiguration::SHAPE, QueueConfiguration::MEMBERS),
     (Redirect::SHAPE, Redirect::MEMBERS),

@@ -10,6 +10,46 @@ use serde::{Deserialize, Serialize};
 use crate::value::{Blob, Document, Timestamp};
 use crate::{Empty, Operation, Shape};
 
+/// The `CreateAccessPoint` operation of s3control.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateAccessPoint;
+impl Operation for CreateAccessPoint {
+    const SERVICE: &'static str = "s3control";
+    const NAME: &'static str = "CreateAccessPoint";
+    type Input = CreateAccessPointRequest;
+    type Output = CreateAccessPointResult;
+}
+
+/// The `CreateMultiRegionAccessPoint` operation of s3control.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateMultiRegionAccessPoint;
+impl Operation for CreateMultiRegionAccessPoint {
+    const SERVICE: &'static str = "s3control";
+    const NAME: &'static str = "CreateMultiRegionAccessPoint";
+    type Input = CreateMultiRegionAccessPointRequest;
+    type Output = CreateMultiRegionAccessPointResult;
+}
+
+/// The `DeleteAccessPoint` operation of s3control.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteAccessPoint;
+impl Operation for DeleteAccessPoint {
+    const SERVICE: &'static str = "s3control";
+    const NAME: &'static str = "DeleteAccessPoint";
+    type Input = DeleteAccessPointRequest;
+    type Output = Empty;
+}
+
+/// The `DeleteMultiRegionAccessPoint` operation of s3control.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteMultiRegionAccessPoint;
+impl Operation for DeleteMultiRegionAccessPoint {
+    const SERVICE: &'static str = "s3control";
+    const NAME: &'static str = "DeleteMultiRegionAccessPoint";
+    type Input = DeleteMultiRegionAccessPointRequest;
+    type Output = DeleteMultiRegionAccessPointResult;
+}
+
 /// The `DeletePublicAccessBlock` operation of s3control.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeletePublicAccessBlock;
@@ -18,6 +58,46 @@ impl Operation for DeletePublicAccessBlock {
     const NAME: &'static str = "DeletePublicAccessBlock";
     type Input = DeletePublicAccessBlockRequest;
     type Output = Empty;
+}
+
+/// The `DescribeMultiRegionAccessPointOperation` operation of s3control.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeMultiRegionAccessPointOperation;
+impl Operation for DescribeMultiRegionAccessPointOperation {
+    const SERVICE: &'static str = "s3control";
+    const NAME: &'static str = "DescribeMultiRegionAccessPointOperation";
+    type Input = DescribeMultiRegionAccessPointOperationRequest;
+    type Output = DescribeMultiRegionAccessPointOperationResult;
+}
+
+/// The `GetAccessPoint` operation of s3control.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GetAccessPoint;
+impl Operation for GetAccessPoint {
+    const SERVICE: &'static str = "s3control";
+    const NAME: &'static str = "GetAccessPoint";
+    type Input = GetAccessPointRequest;
+    type Output = GetAccessPointResult;
+}
+
+/// The `GetAccessPointPolicy` operation of s3control.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GetAccessPointPolicy;
+impl Operation for GetAccessPointPolicy {
+    const SERVICE: &'static str = "s3control";
+    const NAME: &'static str = "GetAccessPointPolicy";
+    type Input = GetAccessPointPolicyRequest;
+    type Output = GetAccessPointPolicyResult;
+}
+
+/// The `GetMultiRegionAccessPoint` operation of s3control.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GetMultiRegionAccessPoint;
+impl Operation for GetMultiRegionAccessPoint {
+    const SERVICE: &'static str = "s3control";
+    const NAME: &'static str = "GetMultiRegionAccessPoint";
+    type Input = GetMultiRegionAccessPointRequest;
+    type Output = GetMultiRegionAccessPointResult;
 }
 
 /// The `GetPublicAccessBlock` operation of s3control.
@@ -48,6 +128,16 @@ impl Operation for ListMultiRegionAccessPoints {
     const NAME: &'static str = "ListMultiRegionAccessPoints";
     type Input = ListMultiRegionAccessPointsRequest;
     type Output = ListMultiRegionAccessPointsResult;
+}
+
+/// The `PutAccessPointPolicy` operation of s3control.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PutAccessPointPolicy;
+impl Operation for PutAccessPointPolicy {
+    const SERVICE: &'static str = "s3control";
+    const NAME: &'static str = "PutAccessPointPolicy";
+    type Input = PutAccessPointPolicyRequest;
+    type Output = Empty;
 }
 
 /// The `PutPublicAccessBlock` operation of s3control.
@@ -87,6 +177,201 @@ impl Shape for AccessPoint {
     const MEMBERS: &'static [&'static str] = &["Name", "NetworkOrigin", "VpcConfiguration", "Bucket", "AccessPointArn", "Alias", "BucketAccountId", "DataSourceId", "DataSourceType"];
 }
 
+/// Shape `AsyncErrorDetails` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AsyncErrorDetails {
+    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(rename = "Resource", default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+impl Shape for AsyncErrorDetails {
+    const SHAPE: &'static str = "AsyncErrorDetails";
+    const MEMBERS: &'static [&'static str] = &["Code", "Message", "Resource", "RequestId"];
+}
+
+/// Shape `AsyncOperation` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AsyncOperation {
+    #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<Timestamp>,
+    #[serde(rename = "Operation", default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    #[serde(rename = "RequestTokenARN", default, skip_serializing_if = "Option::is_none")]
+    pub request_token_arn: Option<String>,
+    #[serde(rename = "RequestParameters", default, skip_serializing_if = "Option::is_none")]
+    pub request_parameters: Option<AsyncRequestParameters>,
+    #[serde(rename = "RequestStatus", default, skip_serializing_if = "Option::is_none")]
+    pub request_status: Option<String>,
+    #[serde(rename = "ResponseDetails", default, skip_serializing_if = "Option::is_none")]
+    pub response_details: Option<AsyncResponseDetails>,
+}
+impl Shape for AsyncOperation {
+    const SHAPE: &'static str = "AsyncOperation";
+    const MEMBERS: &'static [&'static str] = &["CreationTime", "Operation", "RequestTokenARN", "RequestParameters", "RequestStatus", "ResponseDetails"];
+}
+
+/// Shape `AsyncRequestParameters` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AsyncRequestParameters {
+    #[serde(rename = "CreateMultiRegionAccessPointRequest", default, skip_serializing_if = "Option::is_none")]
+    pub create_multi_region_access_point_request: Option<CreateMultiRegionAccessPointInput>,
+    #[serde(rename = "DeleteMultiRegionAccessPointRequest", default, skip_serializing_if = "Option::is_none")]
+    pub delete_multi_region_access_point_request: Option<DeleteMultiRegionAccessPointInput>,
+    #[serde(rename = "PutMultiRegionAccessPointPolicyRequest", default, skip_serializing_if = "Option::is_none")]
+    pub put_multi_region_access_point_policy_request: Option<PutMultiRegionAccessPointPolicyInput>,
+}
+impl Shape for AsyncRequestParameters {
+    const SHAPE: &'static str = "AsyncRequestParameters";
+    const MEMBERS: &'static [&'static str] = &["CreateMultiRegionAccessPointRequest", "DeleteMultiRegionAccessPointRequest", "PutMultiRegionAccessPointPolicyRequest"];
+}
+
+/// Shape `AsyncResponseDetails` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AsyncResponseDetails {
+    #[serde(rename = "MultiRegionAccessPointDetails", default, skip_serializing_if = "Option::is_none")]
+    pub multi_region_access_point_details: Option<MultiRegionAccessPointsAsyncResponse>,
+    #[serde(rename = "ErrorDetails", default, skip_serializing_if = "Option::is_none")]
+    pub error_details: Option<AsyncErrorDetails>,
+}
+impl Shape for AsyncResponseDetails {
+    const SHAPE: &'static str = "AsyncResponseDetails";
+    const MEMBERS: &'static [&'static str] = &["MultiRegionAccessPointDetails", "ErrorDetails"];
+}
+
+/// Shape `CreateAccessPointRequest` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateAccessPointRequest {
+    #[serde(rename = "AccountId")]
+    pub account_id: String,
+    #[serde(rename = "Name")]
+    pub name: String,
+    #[serde(rename = "Bucket")]
+    pub bucket: String,
+    #[serde(rename = "VpcConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_configuration: Option<VpcConfiguration>,
+    #[serde(rename = "PublicAccessBlockConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub public_access_block_configuration: Option<PublicAccessBlockConfiguration>,
+    #[serde(rename = "BucketAccountId", default, skip_serializing_if = "Option::is_none")]
+    pub bucket_account_id: Option<String>,
+    #[serde(rename = "Scope", default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Scope>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+impl Shape for CreateAccessPointRequest {
+    const SHAPE: &'static str = "CreateAccessPointRequest";
+    const MEMBERS: &'static [&'static str] = &["AccountId", "Name", "Bucket", "VpcConfiguration", "PublicAccessBlockConfiguration", "BucketAccountId", "Scope", "Tags"];
+}
+
+/// Shape `CreateAccessPointResult` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateAccessPointResult {
+    #[serde(rename = "AccessPointArn", default, skip_serializing_if = "Option::is_none")]
+    pub access_point_arn: Option<String>,
+    #[serde(rename = "Alias", default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+}
+impl Shape for CreateAccessPointResult {
+    const SHAPE: &'static str = "CreateAccessPointResult";
+    const MEMBERS: &'static [&'static str] = &["AccessPointArn", "Alias"];
+}
+
+/// Shape `CreateMultiRegionAccessPointInput` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateMultiRegionAccessPointInput {
+    #[serde(rename = "Name")]
+    pub name: String,
+    #[serde(rename = "PublicAccessBlock", default, skip_serializing_if = "Option::is_none")]
+    pub public_access_block: Option<PublicAccessBlockConfiguration>,
+    #[serde(rename = "Regions")]
+    pub regions: Vec<Region>,
+}
+impl Shape for CreateMultiRegionAccessPointInput {
+    const SHAPE: &'static str = "CreateMultiRegionAccessPointInput";
+    const MEMBERS: &'static [&'static str] = &["Name", "PublicAccessBlock", "Regions"];
+}
+
+/// Shape `CreateMultiRegionAccessPointRequest` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateMultiRegionAccessPointRequest {
+    #[serde(rename = "AccountId")]
+    pub account_id: String,
+    #[serde(rename = "ClientToken")]
+    pub client_token: String,
+    #[serde(rename = "Details")]
+    pub details: CreateMultiRegionAccessPointInput,
+}
+impl Shape for CreateMultiRegionAccessPointRequest {
+    const SHAPE: &'static str = "CreateMultiRegionAccessPointRequest";
+    const MEMBERS: &'static [&'static str] = &["AccountId", "ClientToken", "Details"];
+}
+
+/// Shape `CreateMultiRegionAccessPointResult` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateMultiRegionAccessPointResult {
+    #[serde(rename = "RequestTokenARN", default, skip_serializing_if = "Option::is_none")]
+    pub request_token_arn: Option<String>,
+}
+impl Shape for CreateMultiRegionAccessPointResult {
+    const SHAPE: &'static str = "CreateMultiRegionAccessPointResult";
+    const MEMBERS: &'static [&'static str] = &["RequestTokenARN"];
+}
+
+/// Shape `DeleteAccessPointRequest` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteAccessPointRequest {
+    #[serde(rename = "AccountId")]
+    pub account_id: String,
+    #[serde(rename = "Name")]
+    pub name: String,
+}
+impl Shape for DeleteAccessPointRequest {
+    const SHAPE: &'static str = "DeleteAccessPointRequest";
+    const MEMBERS: &'static [&'static str] = &["AccountId", "Name"];
+}
+
+/// Shape `DeleteMultiRegionAccessPointInput` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteMultiRegionAccessPointInput {
+    #[serde(rename = "Name")]
+    pub name: String,
+}
+impl Shape for DeleteMultiRegionAccessPointInput {
+    const SHAPE: &'static str = "DeleteMultiRegionAccessPointInput";
+    const MEMBERS: &'static [&'static str] = &["Name"];
+}
+
+/// Shape `DeleteMultiRegionAccessPointRequest` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteMultiRegionAccessPointRequest {
+    #[serde(rename = "AccountId")]
+    pub account_id: String,
+    #[serde(rename = "ClientToken")]
+    pub client_token: String,
+    #[serde(rename = "Details")]
+    pub details: DeleteMultiRegionAccessPointInput,
+}
+impl Shape for DeleteMultiRegionAccessPointRequest {
+    const SHAPE: &'static str = "DeleteMultiRegionAccessPointRequest";
+    const MEMBERS: &'static [&'static str] = &["AccountId", "ClientToken", "Details"];
+}
+
+/// Shape `DeleteMultiRegionAccessPointResult` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteMultiRegionAccessPointResult {
+    #[serde(rename = "RequestTokenARN", default, skip_serializing_if = "Option::is_none")]
+    pub request_token_arn: Option<String>,
+}
+impl Shape for DeleteMultiRegionAccessPointResult {
+    const SHAPE: &'static str = "DeleteMultiRegionAccessPointResult";
+    const MEMBERS: &'static [&'static str] = &["RequestTokenARN"];
+}
+
 /// Shape `DeletePublicAccessBlockRequest` of the s3control model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeletePublicAccessBlockRequest {
@@ -96,6 +381,124 @@ pub struct DeletePublicAccessBlockRequest {
 impl Shape for DeletePublicAccessBlockRequest {
     const SHAPE: &'static str = "DeletePublicAccessBlockRequest";
     const MEMBERS: &'static [&'static str] = &["AccountId"];
+}
+
+/// Shape `DescribeMultiRegionAccessPointOperationRequest` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeMultiRegionAccessPointOperationRequest {
+    #[serde(rename = "AccountId")]
+    pub account_id: String,
+    #[serde(rename = "RequestTokenARN")]
+    pub request_token_arn: String,
+}
+impl Shape for DescribeMultiRegionAccessPointOperationRequest {
+    const SHAPE: &'static str = "DescribeMultiRegionAccessPointOperationRequest";
+    const MEMBERS: &'static [&'static str] = &["AccountId", "RequestTokenARN"];
+}
+
+/// Shape `DescribeMultiRegionAccessPointOperationResult` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeMultiRegionAccessPointOperationResult {
+    #[serde(rename = "AsyncOperation", default, skip_serializing_if = "Option::is_none")]
+    pub async_operation: Option<AsyncOperation>,
+}
+impl Shape for DescribeMultiRegionAccessPointOperationResult {
+    const SHAPE: &'static str = "DescribeMultiRegionAccessPointOperationResult";
+    const MEMBERS: &'static [&'static str] = &["AsyncOperation"];
+}
+
+/// Shape `GetAccessPointPolicyRequest` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetAccessPointPolicyRequest {
+    #[serde(rename = "AccountId")]
+    pub account_id: String,
+    #[serde(rename = "Name")]
+    pub name: String,
+}
+impl Shape for GetAccessPointPolicyRequest {
+    const SHAPE: &'static str = "GetAccessPointPolicyRequest";
+    const MEMBERS: &'static [&'static str] = &["AccountId", "Name"];
+}
+
+/// Shape `GetAccessPointPolicyResult` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetAccessPointPolicyResult {
+    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+}
+impl Shape for GetAccessPointPolicyResult {
+    const SHAPE: &'static str = "GetAccessPointPolicyResult";
+    const MEMBERS: &'static [&'static str] = &["Policy"];
+}
+
+/// Shape `GetAccessPointRequest` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetAccessPointRequest {
+    #[serde(rename = "AccountId")]
+    pub account_id: String,
+    #[serde(rename = "Name")]
+    pub name: String,
+}
+impl Shape for GetAccessPointRequest {
+    const SHAPE: &'static str = "GetAccessPointRequest";
+    const MEMBERS: &'static [&'static str] = &["AccountId", "Name"];
+}
+
+/// Shape `GetAccessPointResult` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetAccessPointResult {
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+    #[serde(rename = "NetworkOrigin", default, skip_serializing_if = "Option::is_none")]
+    pub network_origin: Option<String>,
+    #[serde(rename = "VpcConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_configuration: Option<VpcConfiguration>,
+    #[serde(rename = "PublicAccessBlockConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub public_access_block_configuration: Option<PublicAccessBlockConfiguration>,
+    #[serde(rename = "CreationDate", default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<Timestamp>,
+    #[serde(rename = "Alias", default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    #[serde(rename = "AccessPointArn", default, skip_serializing_if = "Option::is_none")]
+    pub access_point_arn: Option<String>,
+    #[serde(rename = "Endpoints", default, skip_serializing_if = "Option::is_none")]
+    pub endpoints: Option<BTreeMap<String, String>>,
+    #[serde(rename = "BucketAccountId", default, skip_serializing_if = "Option::is_none")]
+    pub bucket_account_id: Option<String>,
+    #[serde(rename = "DataSourceId", default, skip_serializing_if = "Option::is_none")]
+    pub data_source_id: Option<String>,
+    #[serde(rename = "DataSourceType", default, skip_serializing_if = "Option::is_none")]
+    pub data_source_type: Option<String>,
+}
+impl Shape for GetAccessPointResult {
+    const SHAPE: &'static str = "GetAccessPointResult";
+    const MEMBERS: &'static [&'static str] = &["Name", "Bucket", "NetworkOrigin", "VpcConfiguration", "PublicAccessBlockConfiguration", "CreationDate", "Alias", "AccessPointArn", "Endpoints", "BucketAccountId", "DataSourceId", "DataSourceType"];
+}
+
+/// Shape `GetMultiRegionAccessPointRequest` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetMultiRegionAccessPointRequest {
+    #[serde(rename = "AccountId")]
+    pub account_id: String,
+    #[serde(rename = "Name")]
+    pub name: String,
+}
+impl Shape for GetMultiRegionAccessPointRequest {
+    const SHAPE: &'static str = "GetMultiRegionAccessPointRequest";
+    const MEMBERS: &'static [&'static str] = &["AccountId", "Name"];
+}
+
+/// Shape `GetMultiRegionAccessPointResult` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetMultiRegionAccessPointResult {
+    #[serde(rename = "AccessPoint", default, skip_serializing_if = "Option::is_none")]
+    pub access_point: Option<MultiRegionAccessPointReport>,
+}
+impl Shape for GetMultiRegionAccessPointResult {
+    const SHAPE: &'static str = "GetMultiRegionAccessPointResult";
+    const MEMBERS: &'static [&'static str] = &["AccessPoint"];
 }
 
 /// Shape `GetPublicAccessBlockOutput` of the s3control model.
@@ -182,6 +585,19 @@ impl Shape for ListMultiRegionAccessPointsResult {
     const MEMBERS: &'static [&'static str] = &["AccessPoints", "NextToken"];
 }
 
+/// Shape `MultiRegionAccessPointRegionalResponse` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MultiRegionAccessPointRegionalResponse {
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "RequestStatus", default, skip_serializing_if = "Option::is_none")]
+    pub request_status: Option<String>,
+}
+impl Shape for MultiRegionAccessPointRegionalResponse {
+    const SHAPE: &'static str = "MultiRegionAccessPointRegionalResponse";
+    const MEMBERS: &'static [&'static str] = &["Name", "RequestStatus"];
+}
+
 /// Shape `MultiRegionAccessPointReport` of the s3control model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MultiRegionAccessPointReport {
@@ -203,6 +619,17 @@ impl Shape for MultiRegionAccessPointReport {
     const MEMBERS: &'static [&'static str] = &["Name", "Alias", "CreatedAt", "PublicAccessBlock", "Status", "Regions"];
 }
 
+/// Shape `MultiRegionAccessPointsAsyncResponse` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MultiRegionAccessPointsAsyncResponse {
+    #[serde(rename = "Regions", default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<MultiRegionAccessPointRegionalResponse>>,
+}
+impl Shape for MultiRegionAccessPointsAsyncResponse {
+    const SHAPE: &'static str = "MultiRegionAccessPointsAsyncResponse";
+    const MEMBERS: &'static [&'static str] = &["Regions"];
+}
+
 /// Shape `PublicAccessBlockConfiguration` of the s3control model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PublicAccessBlockConfiguration {
@@ -220,6 +647,34 @@ impl Shape for PublicAccessBlockConfiguration {
     const MEMBERS: &'static [&'static str] = &["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"];
 }
 
+/// Shape `PutAccessPointPolicyRequest` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutAccessPointPolicyRequest {
+    #[serde(rename = "AccountId")]
+    pub account_id: String,
+    #[serde(rename = "Name")]
+    pub name: String,
+    #[serde(rename = "Policy")]
+    pub policy: String,
+}
+impl Shape for PutAccessPointPolicyRequest {
+    const SHAPE: &'static str = "PutAccessPointPolicyRequest";
+    const MEMBERS: &'static [&'static str] = &["AccountId", "Name", "Policy"];
+}
+
+/// Shape `PutMultiRegionAccessPointPolicyInput` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutMultiRegionAccessPointPolicyInput {
+    #[serde(rename = "Name")]
+    pub name: String,
+    #[serde(rename = "Policy")]
+    pub policy: String,
+}
+impl Shape for PutMultiRegionAccessPointPolicyInput {
+    const SHAPE: &'static str = "PutMultiRegionAccessPointPolicyInput";
+    const MEMBERS: &'static [&'static str] = &["Name", "Policy"];
+}
+
 /// Shape `PutPublicAccessBlockRequest` of the s3control model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PutPublicAccessBlockRequest {
@@ -231,6 +686,19 @@ pub struct PutPublicAccessBlockRequest {
 impl Shape for PutPublicAccessBlockRequest {
     const SHAPE: &'static str = "PutPublicAccessBlockRequest";
     const MEMBERS: &'static [&'static str] = &["PublicAccessBlockConfiguration", "AccountId"];
+}
+
+/// Shape `Region` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Region {
+    #[serde(rename = "Bucket")]
+    pub bucket: String,
+    #[serde(rename = "BucketAccountId", default, skip_serializing_if = "Option::is_none")]
+    pub bucket_account_id: Option<String>,
+}
+impl Shape for Region {
+    const SHAPE: &'static str = "Region";
+    const MEMBERS: &'static [&'static str] = &["Bucket", "BucketAccountId"];
 }
 
 /// Shape `RegionReport` of the s3control model.
@@ -248,6 +716,32 @@ impl Shape for RegionReport {
     const MEMBERS: &'static [&'static str] = &["Bucket", "Region", "BucketAccountId"];
 }
 
+/// Shape `Scope` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Scope {
+    #[serde(rename = "Prefixes", default, skip_serializing_if = "Option::is_none")]
+    pub prefixes: Option<Vec<String>>,
+    #[serde(rename = "Permissions", default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Vec<String>>,
+}
+impl Shape for Scope {
+    const SHAPE: &'static str = "Scope";
+    const MEMBERS: &'static [&'static str] = &["Prefixes", "Permissions"];
+}
+
+/// Shape `Tag` of the s3control model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tag {
+    #[serde(rename = "Key")]
+    pub key: String,
+    #[serde(rename = "Value")]
+    pub value: String,
+}
+impl Shape for Tag {
+    const SHAPE: &'static str = "Tag";
+    const MEMBERS: &'static [&'static str] = &["Key", "Value"];
+}
+
 /// Shape `VpcConfiguration` of the s3control model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VpcConfiguration {
@@ -262,16 +756,44 @@ impl Shape for VpcConfiguration {
 /// Every generated structure: (model shape name, member names), for the drift test.
 pub const SHAPES: &[(&str, &[&str])] = &[
     (AccessPoint::SHAPE, AccessPoint::MEMBERS),
+    (AsyncErrorDetails::SHAPE, AsyncErrorDetails::MEMBERS),
+    (AsyncOperation::SHAPE, AsyncOperation::MEMBERS),
+    (AsyncRequestParameters::SHAPE, AsyncRequestParameters::MEMBERS),
+    (AsyncResponseDetails::SHAPE, AsyncResponseDetails::MEMBERS),
+    (CreateAccessPointRequest::SHAPE, CreateAccessPointRequest::MEMBERS),
+    (CreateAccessPointResult::SHAPE, CreateAccessPointResult::MEMBERS),
+    (CreateMultiRegionAccessPointInput::SHAPE, CreateMultiRegionAccessPointInput::MEMBERS),
+    (CreateMultiRegionAccessPointRequest::SHAPE, CreateMultiRegionAccessPointRequest::MEMBERS),
+    (CreateMultiRegionAccessPointResult::SHAPE, CreateMultiRegionAccessPointResult::MEMBERS),
+    (DeleteAccessPointRequest::SHAPE, DeleteAccessPointRequest::MEMBERS),
+    (DeleteMultiRegionAccessPointInput::SHAPE, DeleteMultiRegionAccessPointInput::MEMBERS),
+    (DeleteMultiRegionAccessPointRequest::SHAPE, DeleteMultiRegionAccessPointRequest::MEMBERS),
+    (DeleteMultiRegionAccessPointResult::SHAPE, DeleteMultiRegionAccessPointResult::MEMBERS),
     (DeletePublicAccessBlockRequest::SHAPE, DeletePublicAccessBlockRequest::MEMBERS),
+    (DescribeMultiRegionAccessPointOperationRequest::SHAPE, DescribeMultiRegionAccessPointOperationRequest::MEMBERS),
+    (DescribeMultiRegionAccessPointOperationResult::SHAPE, DescribeMultiRegionAccessPointOperationResult::MEMBERS),
+    (GetAccessPointPolicyRequest::SHAPE, GetAccessPointPolicyRequest::MEMBERS),
+    (GetAccessPointPolicyResult::SHAPE, GetAccessPointPolicyResult::MEMBERS),
+    (GetAccessPointRequest::SHAPE, GetAccessPointRequest::MEMBERS),
+    (GetAccessPointResult::SHAPE, GetAccessPointResult::MEMBERS),
+    (GetMultiRegionAccessPointRequest::SHAPE, GetMultiRegionAccessPointRequest::MEMBERS),
+    (GetMultiRegionAccessPointResult::SHAPE, GetMultiRegionAccessPointResult::MEMBERS),
     (GetPublicAccessBlockOutput::SHAPE, GetPublicAccessBlockOutput::MEMBERS),
     (GetPublicAccessBlockRequest::SHAPE, GetPublicAccessBlockRequest::MEMBERS),
     (ListAccessPointsRequest::SHAPE, ListAccessPointsRequest::MEMBERS),
     (ListAccessPointsResult::SHAPE, ListAccessPointsResult::MEMBERS),
     (ListMultiRegionAccessPointsRequest::SHAPE, ListMultiRegionAccessPointsRequest::MEMBERS),
     (ListMultiRegionAccessPointsResult::SHAPE, ListMultiRegionAccessPointsResult::MEMBERS),
+    (MultiRegionAccessPointRegionalResponse::SHAPE, MultiRegionAccessPointRegionalResponse::MEMBERS),
     (MultiRegionAccessPointReport::SHAPE, MultiRegionAccessPointReport::MEMBERS),
+    (MultiRegionAccessPointsAsyncResponse::SHAPE, MultiRegionAccessPointsAsyncResponse::MEMBERS),
     (PublicAccessBlockConfiguration::SHAPE, PublicAccessBlockConfiguration::MEMBERS),
+    (PutAccessPointPolicyRequest::SHAPE, PutAccessPointPolicyRequest::MEMBERS),
+    (PutMultiRegionAccessPointPolicyInput::SHAPE, PutMultiRegionAccessPointPolicyInput::MEMBERS),
     (PutPublicAccessBlockRequest::SHAPE, PutPublicAccessBlockRequest::MEMBERS),
+    (Region::SHAPE, Region::MEMBERS),
     (RegionReport::SHAPE, RegionReport::MEMBERS),
+    (Scope::SHAPE, Scope::MEMBERS),
+    (Tag::SHAPE, Tag::MEMBERS),
     (VpcConfiguration::SHAPE, VpcConfiguration::MEMBERS),
 ];
