@@ -143,6 +143,12 @@ fn controls_lists_the_catalogue() {
     assert!(table.contains("IAM.6            CRITICAL  yes          no (manual)"), "{table}");
     let out = hubsim(&["controls", "--standard", "cis"]);
     assert!(text(&out.stdout).contains("CIS 2.1"));
+    // `fsbp` names the Foundational Security Best Practices standard: its listing holds FSBP
+    // controls (S3.9) and none that only CIS has (CloudWatch.1).
+    let out = hubsim(&["controls", "--standard", "fsbp"]);
+    assert_eq!(out.status.code(), Some(0));
+    let fsbp = text(&out.stdout);
+    assert!(fsbp.contains("\nS3.9 ") && !fsbp.contains("\nCloudWatch.1 "), "{fsbp}");
     let out = hubsim(&["controls", "--standard", "pci"]);
     assert_eq!(out.status.code(), Some(2));
 }

@@ -26,13 +26,24 @@ pub struct ControlsArgs {
     /// Which era's catalogue.
     #[arg(long, value_enum, default_value = "current")]
     pub era: EraArg,
-    /// Only controls of this standard (`aws-foundational-security-best-practices/v/1.0.0`,
-    /// `cis-aws-foundations-benchmark/v/1.2.0`, or a prefix such as `cis`).
+    /// Only controls of this standard: `fsbp` (AWS Foundational Security Best Practices
+    /// v1.0.0), `cis` (CIS AWS Foundations Benchmark v1.2.0), a full standard id such as
+    /// `aws-foundational-security-best-practices/v/1.0.0`, or a prefix of one.
     #[arg(long)]
     pub standard: Option<String>,
     /// Only the controls hubsim implements.
     #[arg(long)]
     pub implemented: bool,
+}
+
+/// The standard id prefix a short name stands for: `fsbp` is how Security Hub's console and
+/// most people abbreviate the Foundational Security Best Practices standard.
+fn standard_alias(name: &str) -> &str {
+    match name.to_ascii_lowercase().as_str() {
+        "fsbp" => "aws-foundational-security-best-practices/",
+        "cis" => "cis-aws-foundations-benchmark/",
+        _ => name,
+    }
 }
 
 /// Runs `hubsim controls`.
@@ -45,8 +56,9 @@ pub fn run(args: ControlsArgs) -> Result<ExitCode, Failure> {
     let standard = match &args.standard {
         None => None,
         Some(s) => {
+            let prefix = standard_alias(s);
             let found: Vec<&str> =
-                cat.standards.iter().map(|x| x.id.as_str()).filter(|id| id.starts_with(s.as_str())).collect();
+                cat.standards.iter().map(|x| x.id.as_str()).filter(|id| id.starts_with(prefix)).collect();
             match found.as_slice() {
                 [one] => Some(one.to_string()),
                 _ => {
