@@ -43,8 +43,8 @@ type KeyHasher = foldhash::fast::RandomState;
 const ROOM: usize = 256;
 
 struct State {
-    /// Parsed documents by rowid.
-    by_row: HashMap<i64, Box<dyn Any + Send>, KeyHasher>,
+    /// Parsed documents by rowid, with the length of their JSON text.
+    by_row: HashMap<i64, (Box<dyn Any + Send>, usize), KeyHasher>,
     /// The JSON text length of the documents in `by_row`, in all (an estimate of their memory).
     parsed_bytes: usize,
     /// The row of each resource, by [`key`]; `None` when SQLite holds no such resource.
@@ -83,16 +83,24 @@ pub(crate) const KEYS: usize = 1 << 16;
 
 impl State {
     /// Keeps parsed document `doc` of row `row`, whose JSON text is `bytes` long, dropping every
-    /// other parsed document first if the bound would be passed.
+    /// other parsed document first if the bound would be passed. A document kept again replaces
+    /// the old one and its bytes: rewriting the same rows (findings re-imported on every
+    /// evaluation) does not count toward the bound.
     fn keep_doc(&mut self, row: i64, doc: Box<dyn Any + Send>, bytes: usize) {
+        self.drop_doc(row);
         if self.parsed_bytes + bytes > PARSED_BYTES {
             self.by_row.clear();
             self.parsed_bytes = 0;
         }
         self.parsed_bytes += bytes;
-        // A document kept again replaces the old one; its bytes stay counted until the next
-        // drop, which only makes that come a little sooner.
-        self.by_row.insert(row, doc);
+        self.by_row.insert(row, (doc, bytes));
+    }
+
+    /// Forgets row `row`'s parsed document, if kept, and its bytes.
+    fn drop_doc(&mut self, row: i64) {
+        if let Some((_, bytes)) = self.by_row.remove(&row) {
+            self.parsed_bytes -= bytes;
+        }
     }
 
     /// Keeps where the resource of `key` is, dropping every other row first at the bound.
@@ -106,8 +114,8 @@ impl State {
 
     fn forget(&mut self, from: usize) {
         let from = from.min(self.changed.len());
-        for (row, key) in self.changed.drain(from..) {
-            self.by_row.remove(&row);
+        for (row, key) in self.changed.split_off(from) {
+            self.drop_doc(row);
             self.rows.remove(&key);
         }
     }
@@ -150,8 +158,10 @@ impl Docs {
     /// Row `row`'s document, if it is known as an `R`. Borrowed: nothing may be kept or
     /// forgotten while it is held.
     pub(crate) fn get<R: 'static>(&self, row: i64) -> Option<Ref<'_, R>> {
-        Ref::filter_map(self.state.borrow(), |state| state.by_row.get(&row).and_then(|doc| doc.downcast_ref::<R>()))
-            .ok()
+        Ref::filter_map(self.state.borrow(), |state| {
+            state.by_row.get(&row).and_then(|(doc, _)| doc.downcast_ref::<R>())
+        })
+        .ok()
     }
 
     /// Keeps the document just parsed from row `row` (a read: not undone by a rollback, since
@@ -190,7 +200,7 @@ impl Docs {
     /// absent (until a rollback undoes the delete).
     pub(crate) fn deleted(&self, key: String, row: i64) {
         let mut state = self.state.borrow_mut();
-        state.by_row.remove(&row);
+        state.drop_doc(row);
         state.rows.insert(key.clone(), None);
         state.changed.push((row, key));
     }
@@ -297,6 +307,26 @@ mod tests {
         }
         assert!(docs.state.borrow().rows.len() <= ABSENCES + 1, "absences are dropped after a while");
         assert_eq!(docs.place("kept"), Place::Row(9), "rows are not");
+    }
+
+    /// A document written again replaces its bytes as well as itself: rewriting the same rows
+    /// many times over (findings re-imported by every evaluation) never drops the others.
+    #[test]
+    fn rewriting_the_same_rows_keeps_everything() {
+        let docs = Docs::default();
+        let doc = PARSED_BYTES / 4;
+        docs.remember(0, 0u32, doc);
+        for round in 0..100u32 {
+            docs.wrote("k".into(), 1, round, doc);
+            docs.commit();
+        }
+        assert_eq!(docs.get::<u32>(0).map(|n| *n), Some(0), "the other document is still kept");
+        assert_eq!(docs.get::<u32>(1).map(|n| *n), Some(99));
+        assert_eq!(docs.state.borrow().parsed_bytes, 2 * doc);
+        docs.savepoint();
+        docs.wrote("k".into(), 1, 100u32, doc);
+        docs.rollback_savepoint();
+        assert_eq!(docs.state.borrow().parsed_bytes, doc, "a forgotten document gives its bytes back");
     }
 
     /// Parsed documents are kept up to their bound in JSON bytes, rows up to theirs; past a
