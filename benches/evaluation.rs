@@ -82,8 +82,8 @@ fn judge(sim: &Simulator, home: &str) -> usize {
 
 fn full(sim: &Simulator, home: &str) -> usize {
     let settings = Settings { era: Era::Current, ..Default::default() };
-    let report = hubsim_checks::evaluate_account(sim, ACCOUNT, home, &settings, &[], "2026-01-01T00:00:00Z", false)
-        .expect("evaluates");
+    let report =
+        hubsim_checks::evaluate_account(sim, ACCOUNT, home, &settings, &[], "2026-01-01T00:00:00Z").expect("evaluates");
     report.findings.len()
 }
 

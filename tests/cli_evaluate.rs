@@ -152,3 +152,53 @@ fn controls_lists_the_catalogue() {
     let out = hubsim(&["controls", "--standard", "pci"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A scenario's `readings` change what hubsim reads where AWS leaves it open: in era 2022 a
+/// control with nothing in scope has No data, unless the scenario reads it as AWS does today
+/// (one account-level PASSED finding); `standard_scores` expectations name standards by their
+/// short names; a misspelt reading is refused with its path.
+#[test]
+fn readings_switch_what_no_resources_means_and_scores_are_expected_per_standard() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = |readings: &str, expect: &str| {
+        format!(
+            r#"{{"format": 1, "name": "readings", "era": "2022", "account": {{"regions": ["us-east-1"]}},
+                "baseline": {{"config_one_click": {{"regions": ["us-east-1"], "include_global_resource_types": true}},
+                             "security_hub": {{"regions": ["us-east-1"]}}}},
+                {readings}
+                "expect": {{"evaluation": {expect}}}}}"#
+        )
+    };
+    // No topics: SNS.1 (an AWS Config rule) has nothing in scope.
+    let plain = write(dir.path(), "plain.json", &body("", r#"{"controls": {"SNS.1": "NO_DATA"}}"#));
+    let out = hubsim(&["run", &plain]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    let passed = write(
+        dir.path(),
+        "passed.json",
+        &body(r#""readings": {"no_resources": "passed"},"#, r#"{"controls": {"SNS.1": "PASSED"}}"#),
+    );
+    let out = hubsim(&["run", &passed]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    // A wrong per-standard score is a diff naming the standard as the scenario wrote it.
+    let wrong = write(dir.path(), "wrong.json", &body("", r#"{"standard_scores": {"fsbp": 100, "cis": 100}}"#));
+    let out = hubsim(&["run", &wrong]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let diff = text(&out.stdout) + &text(&out.stderr);
+    assert!(
+        diff.contains("fsbp score: expected 100%, got ") && diff.contains("cis score: expected 100%, got "),
+        "{diff}"
+    );
+    let bad = write(dir.path(), "bad.json", &body(r#""readings": {"no_resource": "passed"},"#, "{}"));
+    let out = hubsim(&["run", &bad]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("readings") && text(&out.stderr).contains("no_resource"),
+        "{}",
+        text(&out.stderr)
+    );
+    let bad = write(dir.path(), "bad-standard.json", &body("", r#"{"standard_scores": {"pci": 50}}"#));
+    let out = hubsim(&["run", &bad]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("expect.evaluation.standard_scores.pci"), "{}", text(&out.stderr));
+}

@@ -126,6 +126,21 @@ pub fn catalogue() -> &'static Catalogue {
 }
 
 impl Catalogue {
+    /// The id of the standard `name` names: its id, `fsbp` or `cis` (the short names Security
+    /// Hub's console and most people use), or a prefix of exactly one standard's id.
+    pub fn standard_id(&self, name: &str) -> Option<&str> {
+        let prefix = match name.to_ascii_lowercase().as_str() {
+            "fsbp" => "aws-foundational-security-best-practices/",
+            "cis" => "cis-aws-foundations-benchmark/",
+            _ => name,
+        };
+        let mut found = self.standards.iter().map(|s| s.id.as_str()).filter(|id| id.starts_with(prefix));
+        match (found.next(), found.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        }
+    }
+
     /// The control `id`.
     pub fn control(&self, id: &str) -> Option<&ControlDef> {
         self.by_id.get(id).and_then(|&i| self.controls.get(i))

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use crate::catalogue::catalogue;
 use crate::control::{Compliance, Control, Input, Params, Schedule, Verdict};
 use crate::controls;
+use crate::readings::{NoResources, Readings};
 use crate::snapshot::{Region, Snapshot};
 use hubsim_api::Era;
 
@@ -23,6 +24,8 @@ pub struct Settings {
     /// Run only the controls with this schedule (`None`: all). The server refreshes the
     /// change-triggered ones after mutating calls; periodic ones run on demand.
     pub only: Option<Schedule>,
+    /// The scenario's readings of what AWS leaves open (see [`crate::readings`]).
+    pub readings: Readings,
 }
 
 /// The outcome of one control in one region.
@@ -112,7 +115,8 @@ pub fn run(snapshot: &Snapshot, settings: &Settings) -> Vec<RegionRun> {
                     // and report No data where nothing is theirs to judge, e.g. CloudTrail.6/7 in
                     // a region that does not hold the trail's bucket
                     // (https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html).
-                    if verdicts.is_empty() && settings.era == Era::Current && control.config_rule.is_some() {
+                    let no_resources = settings.readings.no_resources_in(settings.era);
+                    if verdicts.is_empty() && no_resources == NoResources::Passed && control.config_rule.is_some() {
                         vec![Verdict::pass(
                             account,
                             format!("no {} in scope in {}", control.resource_type, region.name),

@@ -17,6 +17,7 @@ pub mod control;
 pub mod controls;
 pub mod evaluate;
 pub mod findings;
+pub mod readings;
 pub mod remediate;
 pub mod snapshot;
 pub mod status;
@@ -50,9 +51,8 @@ pub fn evaluate_account<A: AwsApi>(
     settings: &Settings,
     suppressions: &[findings::Suppress],
     now: &str,
-    average_score: bool,
 ) -> Result<Report, FetchError> {
-    evaluate_from(api, api, account, home, settings, suppressions, now, average_score)
+    evaluate_from(api, api, account, home, settings, suppressions, now)
 }
 
 /// [`evaluate_account`] reading the account through `reader` and recording the findings
@@ -68,18 +68,17 @@ pub fn evaluate_from<R: AwsApi, W: AwsApi>(
     settings: &Settings,
     suppressions: &[findings::Suppress],
     now: &str,
-    average_score: bool,
 ) -> Result<Report, FetchError> {
     let snap = snapshot::Snapshot::fetch(&reader, account, home)?;
     drop(reader);
     let runs = evaluate::run(&snap, settings);
     drop(snap);
-    record(writer, account, settings.era, &runs, suppressions, now, average_score)
+    record(writer, account, settings.era, &runs, suppressions, now, &settings.readings)
 }
 
 /// Records the verdicts of `runs` (judged from the account as it is now) in Security Hub:
 /// imports their findings, archives stale ones, applies `suppressions`, then reads the
-/// findings back for status and score.
+/// findings back for status and score, counted as `readings` say.
 pub fn record<A: AwsApi>(
     api: &A,
     account: &str,
@@ -87,13 +86,13 @@ pub fn record<A: AwsApi>(
     runs: &[evaluate::RegionRun],
     suppressions: &[findings::Suppress],
     now: &str,
-    average_score: bool,
+    readings: &readings::Readings,
 ) -> Result<Report, FetchError> {
     // One read of Security Hub per region serves the staleness check, the suppressions and the
     // report (regions a suppression changed are read again).
     let mut known = findings::import_and_read(api, account, era, runs, now)?;
     let unmatched = findings::suppress_known(api, suppressions, &mut known)?;
-    let mut report = report(api, era, runs, known, average_score)?;
+    let mut report = report(api, era, runs, known, readings)?;
     report.unmatched_suppressions = unmatched;
     Ok(report)
 }
@@ -106,7 +105,7 @@ pub fn report<A: AwsApi>(
     era: hubsim_api::Era,
     runs: &[evaluate::RegionRun],
     mut known: findings::ActiveByRegion,
-    average_score: bool,
+    readings: &readings::Readings,
 ) -> Result<Report, FetchError> {
     let mut per_region = Vec::new();
     for run in runs {
@@ -117,7 +116,7 @@ pub fn report<A: AwsApi>(
         active.sort_by_cached_key(|f| (status::natural(&f.control), f.resource.clone()));
         per_region.push((run.region.clone(), run.standards.clone(), active));
     }
-    let (controls, score) = status::summarize(era, &per_region, average_score);
+    let (controls, score) = status::summarize(era, &per_region, readings);
     let findings = per_region.into_iter().flat_map(|(_, _, active)| active).collect();
     Ok(Report { controls, score, findings, unmatched_suppressions: Vec::new() })
 }

@@ -13,6 +13,7 @@ use crate::catalogue::{catalogue, Severity};
 use crate::control::Compliance;
 use crate::controls;
 use crate::findings::FindingRow;
+use crate::readings::{Readings, SummaryScore};
 
 /// A control's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -114,14 +115,14 @@ pub struct StandardScore {
 /// The security score.
 #[derive(Debug, Clone, Serialize)]
 pub struct Score {
-    /// Summary percentage (pooled over controls with data, each control once; or the average of
-    /// the standards' scores with `average`).
+    /// Summary percentage (pooled over controls with data, each control once, or once per
+    /// standard without consolidated findings; or the average of the standards' scores).
     pub percent: Option<u32>,
-    /// `pooled` or `average`.
+    /// `pooled`, `pooled-per-standard` (consolidated findings off) or `average`.
     pub method: &'static str,
-    /// Passed controls (pooled).
+    /// Passed controls (pooled; per standard without consolidated findings).
     pub passed: usize,
-    /// Controls with data (pooled).
+    /// Controls with data (pooled; per standard without consolidated findings).
     pub with_data: usize,
     /// Per standard.
     pub standards: Vec<StandardScore>,
@@ -137,11 +138,11 @@ fn percent(passed: usize, with_data: usize) -> Option<u32> {
 }
 
 /// Builds the control rows and the score from the findings of each region, for the standards
-/// enabled per region.
+/// enabled per region, the summary counted as `readings` say.
 pub fn summarize(
     era: Era,
     regions: &[(String, Vec<String>, Vec<FindingRow>)],
-    average: bool,
+    readings: &Readings,
 ) -> (Vec<ControlRow>, Score) {
     let mut rows: BTreeMap<String, ControlRow> = BTreeMap::new();
     let mut not_implemented: BTreeMap<String, usize> = BTreeMap::new();
@@ -210,9 +211,15 @@ pub fn summarize(
             not_implemented: not_implemented.get(std).copied().unwrap_or(0),
         });
     }
-    let with_data =
-        rows.values().filter(|r| !matches!(r.status, ControlStatus::NoData | ControlStatus::Disabled)).count();
-    let passed = rows.values().filter(|r| r.status == ControlStatus::Passed).count();
+    let (passed, with_data) = if readings.consolidated_findings {
+        let with_data =
+            rows.values().filter(|r| !matches!(r.status, ControlStatus::NoData | ControlStatus::Disabled)).count();
+        (rows.values().filter(|r| r.status == ControlStatus::Passed).count(), with_data)
+    } else {
+        // Each standard's own control counts: a control in two standards counts twice.
+        standard_scores.iter().fold((0, 0), |(p, d), s| (p + s.passed, d + s.with_data))
+    };
+    let average = readings.summary_score == SummaryScore::Average;
     let summary = if average {
         let scored: Vec<u32> = standard_scores.iter().filter_map(|s| s.percent).collect();
         (!scored.is_empty()).then(|| ((scored.iter().sum::<u32>() as f64) / scored.len() as f64).round() as u32)
@@ -232,7 +239,11 @@ pub fn summarize(
         ordered,
         Score {
             percent: summary,
-            method: if average { "average" } else { "pooled" },
+            method: match (average, readings.consolidated_findings) {
+                (true, _) => "average",
+                (false, true) => "pooled",
+                (false, false) => "pooled-per-standard",
+            },
             passed,
             with_data,
             standards: standard_scores,
@@ -260,6 +271,47 @@ mod tests {
         assert_eq!(ControlStatus::of([Warning, Failed, Passed]), ControlStatus::Failed);
         assert_eq!(ControlStatus::NoData.combine(ControlStatus::Passed), ControlStatus::Passed);
         assert_eq!(ControlStatus::Passed.combine(ControlStatus::Failed), ControlStatus::Failed);
+    }
+
+    fn row(control: &str, compliance: &str) -> FindingRow {
+        FindingRow {
+            id: format!("{control}/finding"),
+            product_arn: "arn:aws:securityhub:us-east-1::product/aws/securityhub".into(),
+            region: "us-east-1".into(),
+            control: control.into(),
+            resource: "AWS::::Account:123456789012".into(),
+            compliance: Some(compliance.into()),
+            severity: None,
+            workflow: Some("NEW".into()),
+            record_state: Some("ACTIVE".into()),
+            note: None,
+            reason: String::new(),
+            created_at: "2022-01-01T00:00:00Z".into(),
+        }
+    }
+
+    /// IAM.6 is in both standards and FAILED; S3.5 and S3.9 (FSBP) and CloudWatch.1 (CIS)
+    /// PASSED: FSBP 2/3 = 67%, CIS 1/2 = 50%. Pooled over security controls 3/4 = 75%; over each
+    /// standard's controls (consolidated findings off) 3/5 = 60%; the average of 67 and 50 = 59.
+    #[test]
+    fn the_summary_score_follows_the_readings() {
+        let standards = vec![
+            "aws-foundational-security-best-practices/v/1.0.0".to_string(),
+            "cis-aws-foundations-benchmark/v/1.2.0".to_string(),
+        ];
+        let findings =
+            vec![row("IAM.6", "FAILED"), row("S3.5", "PASSED"), row("S3.9", "PASSED"), row("CloudWatch.1", "PASSED")];
+        let regions = [("us-east-1".to_string(), standards, findings)];
+        let score = |readings: Readings| summarize(Era::Y2022, &regions, &readings).1;
+        let pooled = score(Readings::default());
+        let per_standard: Vec<_> = pooled.standards.iter().map(|s| (s.passed, s.with_data, s.percent)).collect();
+        assert_eq!(per_standard, [(2, 3, Some(67)), (1, 2, Some(50))]);
+        assert_eq!((pooled.percent, pooled.passed, pooled.with_data, pooled.method), (Some(75), 3, 4, "pooled"));
+        let split = score(Readings { consolidated_findings: false, ..Readings::default() });
+        assert_eq!((split.percent, split.passed, split.with_data), (Some(60), 3, 5));
+        assert_eq!(split.method, "pooled-per-standard");
+        let average = score(Readings { summary_score: SummaryScore::Average, ..Readings::default() });
+        assert_eq!((average.percent, average.method), (Some(59), "average"));
     }
 
     #[test]

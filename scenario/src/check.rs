@@ -258,6 +258,14 @@ fn check_expect(s: &Scenario, captured: &HashMap<String, (String, String)>, p: &
                 p.add(format!("{at}.score"), format!("{score} is not a percentage"));
             }
         }
+        for (name, score) in &block.standard_scores {
+            let at = format!("{at}.standard_scores.{name}");
+            if hubsim_checks::catalogue::catalogue().standard_id(name).is_none() {
+                p.add(at, format!("{name:?} is not a standard (fsbp, cis, or a standard's id)"));
+            } else if score.as_u64().is_none_or(|n| n > 100) {
+                p.add(at, format!("{score} is not a percentage"));
+            }
+        }
         for (control, status) in &block.controls {
             if !status.as_str().is_some_and(|st| CONTROL_STATUSES.contains(&st)) {
                 p.add(

@@ -15,6 +15,15 @@ pub fn diff(expected: &ExpectBlock, report: &Report, home: &str) -> Vec<String> 
             out.push(format!("score: expected {score}%, got {got}"));
         }
     }
+    for (name, want) in &expected.standard_scores {
+        let want = want.as_u64();
+        let id = hubsim_checks::catalogue::catalogue().standard_id(name);
+        let got = report.score.standards.iter().find(|s| Some(s.standard.as_str()) == id).and_then(|s| s.percent);
+        if want != got.map(u64::from) {
+            let show = |p: Option<u64>| p.map(|p| format!("{p}%")).unwrap_or_else(|| "no data".into());
+            out.push(format!("{name} score: expected {}, got {}", show(want), show(got.map(u64::from))));
+        }
+    }
     for (id, want) in &expected.controls {
         let want = want.as_str().unwrap_or("");
         let got = report.controls.iter().find(|c| &c.id == id).map(|c| c.status.as_str()).unwrap_or("NO_DATA");

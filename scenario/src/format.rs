@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use hubsim_api::Era;
+use hubsim_checks::readings::Readings;
 use hubsim_simulator::baseline::BaselineSpec;
 use hubsim_simulator::settings::DEFAULT_REGIONS;
 
@@ -37,6 +38,10 @@ pub struct Scenario {
     /// Security Hub control parameters by control id.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub parameters: Map<String, Value>,
+    /// How to read what AWS's documentation leaves open (no resources in scope, the summary
+    /// score, consolidated findings); absent: hubsim's defaults for the era.
+    #[serde(default, skip_serializing_if = "is_default_readings")]
+    pub readings: Readings,
     /// API calls applied in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<Step>,
@@ -226,6 +231,10 @@ pub struct ExpectBlock {
     /// The summary security score, integer percent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<u32>,
+    /// Each standard's score, integer percent, by standard (`fsbp`, `cis`, or the standard's
+    /// id such as `aws-foundational-security-best-practices/v/1.0.0`).
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub standard_scores: Map<String, Value>,
     /// Control status by control id: PASSED, FAILED, NO_DATA, UNKNOWN or DISABLED.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub controls: Map<String, Value>,
@@ -262,3 +271,7 @@ pub const WORKFLOW_STATUSES: &[&str] = &["NEW", "NOTIFIED", "SUPPRESSED", "RESOL
 /// Standards a scenario may enable.
 pub const KNOWN_STANDARDS: &[&str] =
     &["aws-foundational-security-best-practices/v/1.0.0", "cis-aws-foundations-benchmark/v/1.2.0"];
+
+fn is_default_readings(r: &Readings) -> bool {
+    *r == Readings::default()
+}

@@ -3,6 +3,7 @@
 //! state; the account itself is read through the typed API like any other evaluation.
 
 use hubsim_checks::findings::Suppress;
+use hubsim_checks::readings::SummaryScore;
 use hubsim_checks::remediate::{Options, Outcome};
 use hubsim_checks::{evaluate_from, FetchError, Report, Settings};
 use hubsim_simulator::model::Timestamp;
@@ -73,7 +74,12 @@ pub fn remediate(sim: &Simulator, mut options: Options) -> Result<Outcome, RunEr
     if options.unfixable.is_empty() {
         options.unfixable = scenario.remediation.unfixable.clone();
     }
-    let eval_settings = Settings { era: settings.era, parameters: scenario.parameters.clone(), only: None };
+    let eval_settings = Settings {
+        era: settings.era,
+        parameters: scenario.parameters.clone(),
+        only: None,
+        readings: scenario.readings,
+    };
     let suppressions = user_suppressions(&scenario, &home);
     sim.transaction(|batch| {
         let api = BatchApi::new(batch);
@@ -111,9 +117,13 @@ fn run(
     let now = now(sim);
     let home = settings.account.home_region.clone();
     let suppressions = user_suppressions(&scenario, &home);
-    let eval_settings = Settings { era: settings.era, parameters: scenario.parameters.clone(), only };
+    let mut readings = scenario.readings;
+    if average_score {
+        readings.summary_score = SummaryScore::Average;
+    }
+    let eval_settings = Settings { era: settings.era, parameters: scenario.parameters.clone(), only, readings };
     // Read from a view of the account as of now (no lock held while reading, no state torn
     // by other clients' writes), recorded through the simulator one call at a time.
     let view = sim.read_view()?;
-    Ok(evaluate_from(view, sim, &settings.account.id, &home, &eval_settings, &suppressions, &now, average_score)?)
+    Ok(evaluate_from(view, sim, &settings.account.id, &home, &eval_settings, &suppressions, &now)?)
 }

@@ -36,16 +36,6 @@ pub struct ControlsArgs {
     pub implemented: bool,
 }
 
-/// The standard id prefix a short name stands for: `fsbp` is how Security Hub's console and
-/// most people abbreviate the Foundational Security Best Practices standard.
-fn standard_alias(name: &str) -> &str {
-    match name.to_ascii_lowercase().as_str() {
-        "fsbp" => "aws-foundational-security-best-practices/",
-        "cis" => "cis-aws-foundations-benchmark/",
-        _ => name,
-    }
-}
-
 /// Runs `hubsim controls`.
 pub fn run(args: ControlsArgs) -> Result<ExitCode, Failure> {
     let era = match args.era {
@@ -55,18 +45,16 @@ pub fn run(args: ControlsArgs) -> Result<ExitCode, Failure> {
     let cat = catalogue();
     let standard = match &args.standard {
         None => None,
-        Some(s) => {
-            let prefix = standard_alias(s);
-            let found: Vec<&str> =
-                cat.standards.iter().map(|x| x.id.as_str()).filter(|id| id.starts_with(prefix)).collect();
-            match found.as_slice() {
-                [one] => Some(one.to_string()),
-                _ => {
-                    let known: Vec<&str> = cat.standards.iter().map(|x| x.id.as_str()).collect();
-                    return Err(Failure::BadInput(format!("--standard {s}: known standards are {}", known.join(", "))));
-                }
+        Some(s) => match cat.standard_id(s) {
+            Some(one) => Some(one.to_string()),
+            None => {
+                let known: Vec<&str> = cat.standards.iter().map(|x| x.id.as_str()).collect();
+                return Err(Failure::BadInput(format!(
+                    "--standard {s}: known standards are fsbp, cis, {}",
+                    known.join(", ")
+                )));
             }
-        }
+        },
     };
     let mut out = format!(
         "{:<16} {:<9} {:<12} {:<11} {:<20} TITLE\n",

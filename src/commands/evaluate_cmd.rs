@@ -50,7 +50,8 @@ pub struct EvaluateArgs {
     /// Exit 1 if an active, unsuppressed FAILED finding of this severity or above exists.
     #[arg(long, value_enum)]
     pub fail_on: Option<Threshold>,
-    /// Score as the average of the standards' scores instead of pooled over controls.
+    /// Score as the average of the standards' scores instead of pooled over controls
+    /// (overrides the scenario's `readings.summary_score`).
     #[arg(long)]
     pub average_score: bool,
 }

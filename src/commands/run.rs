@@ -24,7 +24,8 @@ pub struct RunArgs {
     /// Write the report here instead of standard output.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-    /// Score as the average of the standards' scores instead of pooled over controls.
+    /// Score as the average of the standards' scores instead of pooled over controls
+    /// (overrides the scenario's `readings.summary_score`).
     #[arg(long)]
     pub average_score: bool,
     /// Remediate after evaluating (evaluate → fix → evaluate to a fixpoint), print the

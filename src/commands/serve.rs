@@ -141,6 +141,7 @@ pub fn default_scenario() -> Scenario {
         },
         start_time: None,
         parameters: Default::default(),
+        readings: Default::default(),
         steps: Vec::new(),
         suppressions: Vec::new(),
         remediation: RemediationSpec::default(),

@@ -954,6 +954,7 @@ impl Plan {
             },
             start_time: None,
             parameters: Default::default(),
+            readings: Default::default(),
             steps: b.steps,
             suppressions: Vec::new(),
             remediation: RemediationSpec::default(),

@@ -380,7 +380,8 @@ pub fn remediate<A: AwsApi>(
 ) -> Result<Outcome, Error> {
     let plan = plan()?;
     let fixes = fixes::all::<A>();
-    let record = |runs: &[RegionRun]| crate::record(api, account, settings.era, runs, suppressions, &now(), false);
+    let record =
+        |runs: &[RegionRun]| crate::record(api, account, settings.era, runs, suppressions, &now(), &settings.readings);
     let mut fixer = fixer::Fixer::new(api, account, home, settings.era);
     // The snapshot and its verdicts are reused while the account is unchanged: the first round
     // judges what the evaluation before judged, and after a round that changed nothing the
@@ -530,7 +531,7 @@ pub fn remediate<A: AwsApi>(
             known.entry(f.region.clone()).or_default().push(f.clone());
         }
         findings::suppress_known(api, &to_suppress, &mut known)?;
-        let mut after = crate::report(api, settings.era, &runs, known, false)?;
+        let mut after = crate::report(api, settings.era, &runs, known, &settings.readings)?;
         after.unmatched_suppressions = report.unmatched_suppressions;
         after
     };
