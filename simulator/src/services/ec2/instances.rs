@@ -1044,6 +1044,6 @@ mod tests {
 
     #[test]
     fn transition_time_reads_like_ec2s() {
-        assert_eq!(gmt(Timestamp(1_796_000_000_000)), "2026-11-29 00:53:20 GMT");
+        assert_eq!(gmt(Timestamp(1_796_000_000_000)), "2026-11-30 00:53:20 GMT");
     }
 }
