@@ -668,11 +668,17 @@ fn every_operation_over_boto3_with_its_errors() {
     // EC2 instances, ENIs, Elastic IPs, volumes and snapshots (fsbp-instances).
     client_error(&o["ec2i_bad_ami"], "InvalidAMIID.NotFound", 400);
     assert_eq!(o["ec2i_run_state"], "pending");
-    assert_eq!(o["ec2i_desc"], json!({"public": true, "tokens": "optional", "root": "/dev/xvda", "enis": 1, "virt": "hvm"}));
+    assert_eq!(
+        o["ec2i_desc"],
+        json!({"public": true, "tokens": "optional", "root": "/dev/xvda", "enis": 1, "virt": "hvm"})
+    );
     assert_eq!(o["ec2i_imds"], "required");
     client_error(&o["ec2i_vol_in_use"], "VolumeInUse", 400);
     assert_eq!(o["ec2i_snap_perms"], json!([{"Group": "all"}]));
-    assert_eq!((o["ec2i_snap_bpa"].clone(), o["ec2i_snap_bpa_off"].clone()), (json!("block-new-sharing"), json!("unblocked")));
+    assert_eq!(
+        (o["ec2i_snap_bpa"].clone(), o["ec2i_snap_bpa_off"].clone()),
+        (json!("block-new-sharing"), json!("unblocked"))
+    );
     assert_eq!(o["ec2i_eni_count"], 2);
     assert_eq!(o["ec2i_eip"], true);
     assert_eq!(o["ec2i_stopped"], json!(["stopped", true]));
