@@ -290,6 +290,36 @@ fn ec2_24(i: &Input<'_>) -> Vec<Verdict> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::control::{Compliance, Params};
+    use crate::snapshot::{Global, Region};
+
+    fn stopped(id: &str, at: &str) -> ec2::Instance {
+        ec2::Instance {
+            instance_id: Some(id.into()),
+            state: Some(ec2::InstanceState { code: Some(80), name: Some("stopped".into()) }),
+            state_transition_reason: Some(format!("User initiated ({at} GMT)")),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn stopped_exactly_the_allowed_days_passes_and_one_second_more_fails() {
+        let mut region = Region { name: "us-east-1".into(), ..Default::default() };
+        region.instances.instances = vec![stopped("i-1", "2026-11-07 12:00:00"), stopped("i-2", "2026-11-07 11:59:59")];
+        let mut global = Global { account: "123456789012".into(), ..Default::default() };
+        global.credentials.generated = Timestamp::parse_iso8601("2026-12-07T12:00:00Z");
+        let verdicts = |params: &Params| {
+            let input = Input { region: &region, global: &global, era: hubsim_api::Era::Current, params };
+            ec2_4(&input).into_iter().map(|v| v.status).collect::<Vec<_>>()
+        };
+        assert_eq!(CONTROLS[2].id, "EC2.4");
+        let defaults = Params::resolve(CONTROLS[2].parameters, None);
+        assert_eq!(verdicts(&defaults), vec![Compliance::Passed, Compliance::Failed]);
+        let mut longer = serde_json::Map::new();
+        longer.insert("AllowedDays".into(), serde_json::json!(31));
+        let params = Params::resolve(CONTROLS[2].parameters, Some(&longer));
+        assert_eq!(verdicts(&params), vec![Compliance::Passed, Compliance::Passed]);
+    }
 
     #[test]
     fn the_stop_time_is_read_from_the_transition_reason() {
