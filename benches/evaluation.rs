@@ -53,6 +53,9 @@ mod generate_iam_credentials;
 #[path = "../tests/support/generate_iam_policies.rs"]
 mod generate_iam_policies;
 #[allow(dead_code)]
+#[path = "../tests/support/generate_instances.rs"]
+mod generate_instances;
+#[allow(dead_code)]
 #[path = "../tests/support/generate_misc.rs"]
 mod generate_misc;
 /// Its CloudWatch.1–14 part (filters, alarms, topics, subscriptions).

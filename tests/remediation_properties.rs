@@ -147,6 +147,10 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
                 "{at}: suppressed as unconfirmed, but topic {topic} has no subscription or a confirmed one"
             );
         } else if let Some(held) =
+            support::generate_instances::check_justification(&note, control, resource, &after.instances)
+        {
+            held.map_err(|e| format!("{at}: {e}"))?;
+        } else if let Some(held) =
             state_iam_policies::check_justification(&note, control, resource, &after.iam_policies)
         {
             held.map_err(|e| format!("{at}: {e}"))?;
@@ -181,7 +185,7 @@ fn check_credential_justification(j: &Justification, control: &str, resource: &s
 }
 
 /// (d): nothing that existed before is gone or looser.
-fn check_kept(before: &State, after: &State) -> R<()> {
+fn check_kept(before: &State, after: &State, transcript: &[Step]) -> R<()> {
     for (name, (_, statements)) in &before.buckets {
         let Some((_, now)) = after.buckets.get(name) else { return Err(format!("bucket {name} was deleted")) };
         for st in statements {
@@ -232,7 +236,16 @@ fn check_kept(before: &State, after: &State) -> R<()> {
     let gone: Vec<_> = before.subnets.difference(&after.subnets).collect();
     ensure!(gone.is_empty(), "subnets deleted: {gone:?}");
     for (id, g) in &before.groups {
-        let Some(now) = after.groups.get(id) else { return Err(format!("security group {id} was deleted")) };
+        let Some(now) = after.groups.get(id) else {
+            // EC2.22's fix deletes an unused group, saying so in the transcript.
+            let deletions: Vec<(String, Option<String>)> = transcript
+                .iter()
+                .filter(|s| s.action == "ec2:DeleteSecurityGroup" && s.result == "ok")
+                .map(|s| (s.detail.clone(), s.note.clone()))
+                .collect();
+            support::generate_instances::deletion_allowed(&before.instances, id, &deletions)?;
+            continue;
+        };
         if g.name == "default" {
             continue;
         }
@@ -253,6 +266,7 @@ fn check_kept(before: &State, after: &State) -> R<()> {
         ensure!(wider.is_empty(), "network ACL {id} now lets in {wider:?}");
     }
     state_iam_policies::check_kept(&before.iam_policies, &after.iam_policies)?;
+    support::generate_instances::check_kept(&before.instances, &after.instances)?;
     Ok(())
 }
 
@@ -302,7 +316,7 @@ fn check(s: &Scenario) -> R<()> {
         "(g) calls or reads outside their fix's IAM actions: {undeclared:#?}\ntranscript:\n{transcript}"
     );
     // (d)
-    check_kept(&before, &after).map_err(|e| format!("(d) {e}\ntranscript:\n{transcript}"))?;
+    check_kept(&before, &after, &outcome.transcript).map_err(|e| format!("(d) {e}\ntranscript:\n{transcript}"))?;
 
     // (f) reopened from its file, it evaluates as the remediation ended.
     let sim = Simulator::open(&path).map_err(|e| e.to_string())?;

@@ -355,6 +355,44 @@ ec2.delete_network_acl(NetworkAclId=ACL)
 OUT["ec2_vpc_delete"] = ec2.delete_vpc(VpcId=VPC)["ResponseMetadata"]["HTTPStatusCode"]
 OUT["ec2_vpc_gone"] = err(ec2.describe_vpcs, VpcIds=[VPC])
 OUT["ec2_bad_cidr"] = err(ec2.create_vpc, CidrBlock="10.0.0.0/33")
+# EC2 instances, ENIs, Elastic IPs, EBS volumes and snapshots (issue 15, fsbp-instances)
+ami = ec2.describe_images(Owners=["amazon"], Filters=[{"Name": "name", "Values": ["amzn2-ami-*"]}])["Images"][0]["ImageId"]
+OUT["ec2i_bad_ami"] = err(ec2.run_instances, ImageId="ami-0123456789abcdef0", InstanceType="t3.micro", MinCount=1, MaxCount=1)
+inst = ec2.run_instances(ImageId=ami, InstanceType="t3.micro", MinCount=1, MaxCount=1)["Instances"][0]
+I = inst["InstanceId"]
+OUT["ec2i_run_state"] = inst["State"]["Name"]
+desc = ec2.describe_instances(Filters=[{"Name": "instance-state-name", "Values": ["running"]}])["Reservations"][0]["Instances"][0]
+OUT["ec2i_desc"] = {"public": "PublicIpAddress" in desc, "tokens": desc["MetadataOptions"]["HttpTokens"],
+    "root": desc["BlockDeviceMappings"][0]["DeviceName"], "enis": len(desc["NetworkInterfaces"]), "virt": desc["VirtualizationType"]}
+OUT["ec2i_imds"] = ec2.modify_instance_metadata_options(InstanceId=I, HttpTokens="required")["InstanceMetadataOptions"]["HttpTokens"]
+vol = ec2.create_volume(AvailabilityZone=desc["Placement"]["AvailabilityZone"], Size=4)["VolumeId"]
+ec2.attach_volume(VolumeId=vol, InstanceId=I, Device="/dev/sdf")
+OUT["ec2i_vol_in_use"] = err(ec2.delete_volume, VolumeId=vol)
+ec2.detach_volume(VolumeId=vol)
+snap = ec2.create_snapshot(VolumeId=vol)["SnapshotId"]
+ec2.modify_snapshot_attribute(SnapshotId=snap, Attribute="createVolumePermission", OperationType="add", GroupNames=["all"])
+OUT["ec2i_snap_perms"] = ec2.describe_snapshot_attribute(SnapshotId=snap, Attribute="createVolumePermission")["CreateVolumePermissions"]
+ec2.reset_snapshot_attribute(SnapshotId=snap, Attribute="createVolumePermission")
+OUT["ec2i_snap_bpa"] = ec2.enable_snapshot_block_public_access(State="block-new-sharing")["State"]
+OUT["ec2i_snap_bpa_off"] = ec2.disable_snapshot_block_public_access()["State"]
+ec2.delete_snapshot(SnapshotId=snap)
+ec2.delete_volume(VolumeId=vol)
+eni = ec2.create_network_interface(SubnetId=desc["SubnetId"])["NetworkInterface"]["NetworkInterfaceId"]
+att = ec2.attach_network_interface(NetworkInterfaceId=eni, InstanceId=I, DeviceIndex=1)["AttachmentId"]
+OUT["ec2i_eni_count"] = len(ec2.describe_network_interfaces(Filters=[{"Name": "attachment.instance-id", "Values": [I]}])["NetworkInterfaces"])
+ec2.detach_network_interface(AttachmentId=att)
+ec2.delete_network_interface(NetworkInterfaceId=eni)
+alloc = ec2.allocate_address(Domain="vpc")
+assoc = ec2.associate_address(AllocationId=alloc["AllocationId"], InstanceId=I)["AssociationId"]
+OUT["ec2i_eip"] = ec2.describe_instances(InstanceIds=[I])["Reservations"][0]["Instances"][0]["PublicIpAddress"] == alloc["PublicIp"]
+ec2.disassociate_address(AssociationId=assoc)
+ec2.release_address(AllocationId=alloc["AllocationId"])
+ec2.stop_instances(InstanceIds=[I])
+stopped = ec2.describe_instances(InstanceIds=[I])["Reservations"][0]["Instances"][0]
+OUT["ec2i_stopped"] = (stopped["State"]["Name"], stopped["StateTransitionReason"].startswith("User initiated ("))
+ec2.start_instances(InstanceIds=[I])
+ec2.terminate_instances(InstanceIds=[I])
+OUT["ec2i_stop_terminated"] = err(ec2.stop_instances, InstanceIds=[I])
 
 # ---------- S3 ----------
 s3 = C("s3")
@@ -626,6 +664,25 @@ fn every_operation_over_boto3_with_its_errors() {
     assert!(missing.is_empty(), "registered operations no boto3 call exercised: {missing:?}");
     assert!(unknown.is_empty(), "operations the script answered that the registry lacks: {unknown:?}");
     assert!(registry.len() > 200, "{}", registry.len());
+
+    // EC2 instances, ENIs, Elastic IPs, volumes and snapshots (fsbp-instances).
+    client_error(&o["ec2i_bad_ami"], "InvalidAMIID.NotFound", 400);
+    assert_eq!(o["ec2i_run_state"], "pending");
+    assert_eq!(
+        o["ec2i_desc"],
+        json!({"public": true, "tokens": "optional", "root": "/dev/xvda", "enis": 1, "virt": "hvm"})
+    );
+    assert_eq!(o["ec2i_imds"], "required");
+    client_error(&o["ec2i_vol_in_use"], "VolumeInUse", 400);
+    assert_eq!(o["ec2i_snap_perms"], json!([{"Group": "all"}]));
+    assert_eq!(
+        (o["ec2i_snap_bpa"].clone(), o["ec2i_snap_bpa_off"].clone()),
+        (json!("block-new-sharing"), json!("unblocked"))
+    );
+    assert_eq!(o["ec2i_eni_count"], 2);
+    assert_eq!(o["ec2i_eip"], true);
+    assert_eq!(o["ec2i_stopped"], json!(["stopped", true]));
+    client_error(&o["ec2i_stop_terminated"], "IncorrectInstanceState", 400);
 
     // STS and IAM.
     assert_eq!(o["sts_me"]["Account"], "123456789012");

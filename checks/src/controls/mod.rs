@@ -6,6 +6,7 @@ mod cis_monitoring;
 mod cloudtrail;
 mod config;
 mod ec2;
+pub(crate) mod ec2_instances;
 mod guardduty;
 pub(crate) mod iam;
 mod iam_credentials;
@@ -31,6 +32,7 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(cloudtrail::CONTROLS);
         v.extend_from_slice(config::CONTROLS);
         v.extend_from_slice(ec2::CONTROLS);
+        v.extend_from_slice(ec2_instances::CONTROLS);
         v.extend_from_slice(guardduty::CONTROLS);
         v.extend_from_slice(iam::CONTROLS);
         v.extend_from_slice(kms::CONTROLS);

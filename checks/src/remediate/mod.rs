@@ -90,6 +90,30 @@ pub enum Justification {
         /// The endpoints awaiting confirmation.
         endpoints: Vec<String>,
     },
+    /// EC2.9: a public IPv4 address Amazon assigned at launch stays until the instance is
+    /// relaunched without one (an Elastic IP, disassociated, is replaced by a new Amazon
+    /// address when the instance was launched with one); precondition: it still has one.
+    RelaunchWithoutPublicIp {
+        /// The instance.
+        instance: String,
+    },
+    /// EC2.3: EBS cannot encrypt a volume in place; precondition: the volume is attached and
+    /// unencrypted.
+    EncryptedVolumeSwap,
+    /// EC2.4: terminating a stopped instance deletes its root volume and whatever was on it;
+    /// precondition: the instance is stopped.
+    StoppedInstanceKept,
+    /// EC2.24: an instance's virtualization type is its image's; precondition: the instance is
+    /// paravirtual.
+    ParavirtualRelaunch,
+    /// EC2.22: the security group is not carried by any interface but another group's rule
+    /// refers to it, so EC2 would refuse to delete it (or removing it is the owner's call).
+    SecurityGroupReferenced {
+        /// The group.
+        group: String,
+        /// The groups whose rules refer to it.
+        by: Vec<String>,
+    },
     /// AWS refused the fix.
     Refused {
         /// The refused call.
@@ -205,6 +229,31 @@ impl Justification {
                  confirm one, with the token SNS sends to it, so no API call of the remediator can. Confirm it (or \
                  subscribe an endpoint that needs no confirmation) and the control passes.",
                 endpoints.join(", ")
+            ),
+            Justification::RelaunchWithoutPublicIp { instance } => format!(
+                "EC2.9 cannot be fixed in place: instance {instance} got a public IPv4 address from Amazon at launch \
+                 and keeps one for as long as it runs. Relaunch it without one (a subnet with MapPublicIpOnLaunch \
+                 off, or AssociatePublicIpAddress=false) and reach it through a load balancer, NAT or Systems \
+                 Manager. Risk accepted until it is relaunched."
+            ),
+            Justification::EncryptedVolumeSwap => "EC2.3 cannot be fixed in place: EBS does not encrypt an existing \
+                 volume. Snapshot it, copy the snapshot with encryption on, create a volume from the copy, stop the \
+                 instance, swap the volumes and start it again; with EBS encryption by default on (EC2.7) new volumes \
+                 are encrypted. Risk accepted until the volume is swapped."
+                .to_string(),
+            Justification::StoppedInstanceKept => "EC2.4 is not fixed automatically: terminating a stopped instance \
+                 deletes it and the volumes marked DeleteOnTermination, with whatever data is on them, which is \
+                 its owner's decision. Risk accepted until the owner terminates it or starts it again."
+                .to_string(),
+            Justification::ParavirtualRelaunch => "EC2.24 cannot be fixed in place: an instance's virtualization \
+                 type is its image's. Relaunch the workload from an HVM image on a current instance type. Risk \
+                 accepted until it is migrated."
+                .to_string(),
+            Justification::SecurityGroupReferenced { group, by } => format!(
+                "Security group {group} is attached to no network interface, but the rules of {} refer to it: \
+                 deleting it would be refused (DependencyViolation) and may break them. Risk accepted until its \
+                 owner removes those rules or uses the group.",
+                by.join(", ")
             ),
             Justification::Refused { call, error } => {
                 format!("hubsim's fix was refused: {call} answered {error}. The owner must decide how to fix it.")

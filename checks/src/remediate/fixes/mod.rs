@@ -14,6 +14,7 @@ mod cis_monitoring;
 mod cloudtrail;
 mod config;
 mod ec2;
+mod ec2_instances;
 mod guardduty;
 mod iam;
 mod iam_policies;
@@ -116,6 +117,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(cloudtrail::fixes());
     v.extend(config::fixes());
     v.extend(ec2::fixes());
+    v.extend(ec2_instances::fixes());
     v.extend(guardduty::fixes());
     v.extend(iam::fixes());
     v.extend(kms::fixes());
@@ -164,7 +166,8 @@ pub(crate) fn precondition(j: &Justification, snapshot: &Snapshot, resource: &st
     if !j.holds() {
         return Err(super::unjustified(j));
     }
-    iam::precondition(j, snapshot, resource)
+    iam::precondition(j, snapshot, resource)?;
+    ec2_instances::precondition(j, snapshot, resource)
 }
 
 /// The id at the end of an EC2 resource ARN (`…:vpc/vpc-1` → `vpc-1`), or the whole text.

@@ -10,17 +10,11 @@ use crate::registry::{Handler, Registrar};
 use crate::Ctx;
 
 pub(super) fn register(r: &mut Registrar) {
-    r.add::<ec2::DescribeNetworkInterfaces>()
-        .add::<ec2::DescribeInstances>()
-        .add::<ec2::DescribeVolumes>()
-        .add::<ec2::DescribeSnapshots>()
-        .add::<ec2::DescribeAddresses>()
-        .add::<ec2::DescribeLaunchTemplates>()
+    r.add::<ec2::DescribeLaunchTemplates>()
         .add::<ec2::DescribeTransitGateways>()
         .add::<ec2::DescribeVpcPeeringConnections>()
         .add::<ec2::DescribeClientVpnEndpoints>()
         .add::<ec2::DescribeVpnConnections>()
-        .add::<ec2::GetSnapshotBlockPublicAccessState>()
         .add::<ec2::GetImageBlockPublicAccessState>()
         .add::<ec2::GetInstanceMetadataDefaults>();
 }
@@ -51,21 +45,6 @@ macro_rules! empty_describe {
     };
 }
 
-empty_describe!(DescribeNetworkInterfaces, DescribeNetworkInterfacesRequest, DescribeNetworkInterfacesResult,
-    network_interface_ids, "InvalidNetworkInterfaceID.NotFound", "network interface",
-    { network_interfaces: Some(vec![]), next_token: None });
-empty_describe!(DescribeInstances, DescribeInstancesRequest, DescribeInstancesResult,
-    instance_ids, "InvalidInstanceID.NotFound", "instance",
-    { reservations: Some(vec![]), next_token: None });
-empty_describe!(DescribeVolumes, DescribeVolumesRequest, DescribeVolumesResult,
-    volume_ids, "InvalidVolume.NotFound", "volume",
-    { volumes: Some(vec![]), next_token: None });
-empty_describe!(DescribeSnapshots, DescribeSnapshotsRequest, DescribeSnapshotsResult,
-    snapshot_ids, "InvalidSnapshot.NotFound", "snapshot",
-    { snapshots: Some(vec![]), next_token: None });
-empty_describe!(DescribeAddresses, DescribeAddressesRequest, DescribeAddressesResult,
-    allocation_ids, "InvalidAllocationID.NotFound", "allocation",
-    { addresses: Some(vec![]) });
 empty_describe!(DescribeLaunchTemplates, DescribeLaunchTemplatesRequest, DescribeLaunchTemplatesResult,
     launch_template_ids, "InvalidLaunchTemplateId.NotFound", "launch template",
     { launch_templates: Some(vec![]), next_token: None });
@@ -82,21 +61,6 @@ empty_describe!(DescribeClientVpnEndpoints, DescribeClientVpnEndpointsRequest, D
 empty_describe!(DescribeVpnConnections, DescribeVpnConnectionsRequest, DescribeVpnConnectionsResult,
     vpn_connection_ids, "InvalidVpnConnectionID.NotFound", "vpnConnection",
     { vpn_connections: Some(vec![]) });
-
-impl Handler for ec2::GetSnapshotBlockPublicAccessState {
-    const MUTATES: bool = false;
-
-    fn handle(
-        _ctx: &mut Ctx<'_>,
-        input: ec2::GetSnapshotBlockPublicAccessStateRequest,
-    ) -> Result<ec2::GetSnapshotBlockPublicAccessStateResult, AwsError> {
-        dry_run(input.dry_run)?;
-        Ok(ec2::GetSnapshotBlockPublicAccessStateResult {
-            state: Some("unblocked".into()),
-            managed_by: Some("account".into()),
-        })
-    }
-}
 
 impl Handler for ec2::GetImageBlockPublicAccessState {
     const MUTATES: bool = false;

@@ -241,6 +241,8 @@ impl Handler for ec2::CreateVpcEndpoint {
             gateway_routes = Some((route_tables, pl));
         }
         dry_run(input.dry_run)?;
+        // An interface endpoint owns one requester-managed interface per subnet.
+        endpoint.network_interface_ids = Some(super::network_interfaces::endpoint_interfaces(ctx, &endpoint)?);
         ctx.put(&id, &endpoint)?;
         if let Some((tables, pl)) = &gateway_routes {
             add_endpoint_routes(ctx, tables, pl, &id)?;
@@ -262,6 +264,7 @@ impl Handler for ec2::DeleteVpcEndpoints {
         for id in &input.vpc_endpoint_ids {
             if ctx.get::<ec2::VpcEndpoint>(id)?.is_some() {
                 remove_routes_to(ctx, id)?;
+                super::network_interfaces::remove_endpoint_interfaces(ctx, id)?;
                 ctx.delete::<ec2::VpcEndpoint>(id)?;
                 drop_tags(ctx, id)?;
             } else {

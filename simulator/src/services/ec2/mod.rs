@@ -7,6 +7,7 @@
 //! EC2 errors are dotted codes (`InvalidGroup.NotFound`), all HTTP 400 except
 //! `DryRunOperation` (412).
 
+mod addresses;
 mod cidr;
 mod ebs;
 mod empty;
@@ -14,13 +15,18 @@ mod endpoints;
 mod filters;
 mod flow_logs;
 mod gateways_routes;
+mod images;
+mod instances;
 mod limits;
 mod network_acls;
+mod network_interfaces;
 mod regions;
 mod security_groups;
 mod seed;
+mod snapshots;
 mod subnets;
 mod tags;
+mod volumes;
 mod vpcs;
 
 pub use seed::seed_region;
@@ -41,6 +47,12 @@ pub fn register(r: &mut Registrar) {
     endpoints::register(r);
     gateways_routes::register(r);
     tags::register(r);
+    images::register(r);
+    instances::register(r);
+    network_interfaces::register(r);
+    addresses::register(r);
+    volumes::register(r);
+    snapshots::register(r);
     empty::register(r);
 }
 

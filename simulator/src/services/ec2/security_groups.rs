@@ -709,7 +709,8 @@ impl Handler for ec2::DeleteSecurityGroup {
             .list::<ec2::VpcEndpoint>()?
             .into_iter()
             .any(|(_, e)| e.groups.iter().flatten().any(|s| s.group_id.as_deref() == Some(g.group_id.as_str())));
-        if referenced || endpoint {
+        let interface = super::network_interfaces::uses_group(ctx, &g.group_id)?;
+        if referenced || endpoint || interface {
             return Err(AwsError::bad_request(
                 "DependencyViolation",
                 format!("resource {} has a dependent object", g.group_id),

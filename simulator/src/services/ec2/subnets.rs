@@ -144,8 +144,11 @@ impl Handler for ec2::DeleteSubnet {
     fn handle(ctx: &mut Ctx<'_>, input: ec2::DeleteSubnetRequest) -> Result<Empty, AwsError> {
         let id = input.subnet_id;
         subnet(ctx, &id)?;
-        let used =
-            ctx.list::<ec2::VpcEndpoint>()?.into_iter().any(|(_, e)| e.subnet_ids.iter().flatten().any(|s| *s == id));
+        let used = ctx
+            .list::<ec2::VpcEndpoint>()?
+            .into_iter()
+            .any(|(_, e)| e.subnet_ids.iter().flatten().any(|s| *s == id))
+            || ctx.list::<ec2::NetworkInterface>()?.iter().any(|(_, n)| n.subnet_id.as_deref() == Some(id.as_str()));
         if used {
             return Err(AwsError::bad_request(
                 "DependencyViolation",
