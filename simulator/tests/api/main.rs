@@ -20,6 +20,7 @@ mod iam_groups_policies;
 mod iam_roles;
 mod iam_users_mfa;
 mod journal_bounds;
+mod kms_key_state;
 mod kms_keys;
 mod lifecycle;
 mod logs_groups;
