@@ -11,6 +11,7 @@ pub(crate) mod iam;
 mod iam_credentials;
 mod iam_policies;
 mod kms;
+mod kms_keys;
 mod s3;
 pub(crate) mod s3_public;
 mod sns;
@@ -34,6 +35,7 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(guardduty::CONTROLS);
         v.extend_from_slice(iam::CONTROLS);
         v.extend_from_slice(kms::CONTROLS);
+        v.extend_from_slice(kms_keys::CONTROLS);
         v.extend_from_slice(iam_credentials::CONTROLS);
         v.extend_from_slice(iam_policies::CONTROLS);
         v.extend_from_slice(s3::CONTROLS);

@@ -18,6 +18,7 @@ mod guardduty;
 mod iam;
 mod iam_policies;
 mod kms;
+mod kms_keys;
 mod s3;
 mod sns;
 
@@ -119,6 +120,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(guardduty::fixes());
     v.extend(iam::fixes());
     v.extend(kms::fixes());
+    v.extend(kms_keys::fixes());
     v.extend(iam_policies::fixes());
     v.extend(s3::fixes());
     v.extend(sns::fixes());
