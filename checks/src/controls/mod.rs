@@ -10,13 +10,16 @@ mod guardduty;
 pub(crate) mod iam;
 mod iam_credentials;
 mod iam_policies;
+mod iam_wildcards;
 mod kms;
 mod kms_keys;
+mod kms_policies;
 mod s3;
 pub(crate) mod s3_public;
 mod sns;
 
 pub(crate) use ec2::world_sources;
+pub(crate) use kms_policies::broad_grant;
 
 use crate::control::Control;
 
@@ -36,8 +39,10 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(iam::CONTROLS);
         v.extend_from_slice(kms::CONTROLS);
         v.extend_from_slice(kms_keys::CONTROLS);
+        v.extend_from_slice(kms_policies::CONTROLS);
         v.extend_from_slice(iam_credentials::CONTROLS);
         v.extend_from_slice(iam_policies::CONTROLS);
+        v.extend_from_slice(iam_wildcards::CONTROLS);
         v.extend_from_slice(s3::CONTROLS);
         v.extend_from_slice(sns::CONTROLS);
         v.sort_by_key(|c| crate::status::natural(c.id));

@@ -215,7 +215,7 @@ fn strings(v: Option<&Value>) -> Vec<&str> {
 }
 
 /// Whether the statement's principal is everyone (or it names principals by exclusion).
-fn to_everyone(st: &Value) -> bool {
+pub(crate) fn to_everyone(st: &Value) -> bool {
     if st.get("NotPrincipal").is_some() {
         return true;
     }
@@ -265,7 +265,7 @@ const PINNING_KEYS: &[&str] = &[
 /// string, ARN or IP operator (not `...IfExists`, not a set operator) whose every value is
 /// fixed (no `*`, `?` or `${`), and for `aws:SourceIp` a range no wider than /8 (IPv4) or /32
 /// (IPv6).
-fn pinned(st: &Value) -> bool {
+pub(crate) fn pinned(st: &Value) -> bool {
     let Some(Value::Object(ops)) = st.get("Condition") else { return false };
     ops.iter().any(|(op, keys)| {
         let op = op.to_ascii_lowercase();
@@ -300,7 +300,7 @@ fn narrow_cidr(cidr: &str) -> bool {
 
 /// Case-insensitive `*`/`?` match of an action pattern, without recursion: one retry point
 /// (the last `*`), so the work is bounded by the product of the two lengths.
-fn wildcard_match(pattern: &str, text: &str) -> bool {
+pub(crate) fn wildcard_match(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.to_lowercase().chars().collect();
     let t: Vec<char> = text.to_lowercase().chars().collect();
     let (mut i, mut j) = (0, 0);

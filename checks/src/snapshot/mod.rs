@@ -3,6 +3,7 @@
 //! A resource that AWS answers "not found" for a configuration of is kept with `None`.
 
 mod iam_credentials;
+mod iam_inline;
 mod iam_policies;
 mod kms;
 mod monitoring;
@@ -10,6 +11,7 @@ mod s3_access;
 
 use std::collections::BTreeMap;
 
+pub use iam_inline::{IdentityKind, InlineHolder};
 pub use kms::KmsKeyView;
 pub use monitoring::MonitoringView;
 pub use s3_access::{BucketAcl, TrailBucket};
@@ -71,6 +73,8 @@ pub struct Global {
     pub credentials: CredentialsView,
     /// IAM users, groups and customer managed policies (IAM.1, IAM.2, IAM.18).
     pub iam_policies: IamPolicies,
+    /// Every IAM user, group and role with its inline policies' documents (KMS.2).
+    pub inline_policies: Vec<InlineHolder>,
 }
 
 /// One bucket and the configurations S3 controls read.
@@ -209,6 +213,7 @@ fn fetch_global<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Global,
     let buckets = fetch_buckets(api, home)?;
     let bucket_acls = s3_access::fetch_acls(api, &buckets)?;
     let iam_policies = iam_policies::fetch(api, home)?;
+    let inline_policies = iam_inline::fetch(api, home, &iam_policies.users)?;
     Ok(Global {
         account: account.to_string(),
         password_policy,
@@ -221,6 +226,7 @@ fn fetch_global<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Global,
         trail_buckets: Vec::new(),
         credentials,
         iam_policies,
+        inline_policies,
     })
 }
 

@@ -14,8 +14,9 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
         control: "KMS.3",
         iam_actions: &["kms:CancelKeyDeletion", "kms:EnableKey"],
         scope: Scope::Resource,
-        // Nothing else touches a key pending deletion: KMS.4 does not judge it until it is back.
-        after: &[],
+        // No AWS dependency (KMS.4 does not judge a key pending deletion until it is back, in
+        // the next round); S3.5 stays first in a round.
+        after: &["S3.5"],
         how: How::Calls(kms_3),
     }]
 }

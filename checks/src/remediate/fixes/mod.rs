@@ -19,6 +19,7 @@ mod iam;
 mod iam_policies;
 mod kms;
 mod kms_keys;
+mod kms_policies;
 mod s3;
 mod sns;
 
@@ -121,6 +122,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(iam::fixes());
     v.extend(kms::fixes());
     v.extend(kms_keys::fixes());
+    v.extend(kms_policies::fixes());
     v.extend(iam_policies::fixes());
     v.extend(s3::fixes());
     v.extend(sns::fixes());
