@@ -36,5 +36,6 @@ mod securityhub_hub;
 mod securityhub_lifecycle;
 mod sns_subscriptions;
 mod sns_topics;
+mod sqs_queues;
 mod sts_identity;
 mod support;
