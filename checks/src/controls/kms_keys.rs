@@ -1,22 +1,37 @@
-//! KMS.3: keys scheduled for deletion
-//! (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/kms-controls.html; rule
-//! https://docs.aws.amazon.com/config/latest/developerguide/kms-cmk-not-scheduled-for-deletion.html).
+//! KMS.3 and KMS.5: keys scheduled for deletion, and key policies that are public
+//! (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/kms-controls.html; rules
+//! https://docs.aws.amazon.com/config/latest/developerguide/kms-cmk-not-scheduled-for-deletion.html,
+//! https://docs.aws.amazon.com/config/latest/developerguide/kms-key-policy-no-public-access.html).
 
 use crate::control::{Control, Input, ResourceRef, Schedule, Verdict};
 use crate::snapshot::KmsKeyView;
 
-pub(super) const CONTROLS: &[Control] = &[Control {
-    id: "KMS.3",
-    resource_type: "AWS::KMS::Key",
-    schedule: Schedule::Periodic,
-    config_rule: Some("kms-cmk-not-scheduled-for-deletion"),
-    parameters: &[],
-    choices: "Every key of the region is judged, customer managed or not (an AWS managed key can never be \
+pub(super) const CONTROLS: &[Control] = &[
+    Control {
+        id: "KMS.3",
+        resource_type: "AWS::KMS::Key",
+        schedule: Schedule::Periodic,
+        config_rule: Some("kms-cmk-not-scheduled-for-deletion"),
+        parameters: &[],
+        choices: "Every key of the region is judged, customer managed or not (an AWS managed key can never be \
               pending deletion, so it always passes) [U]; a key fails when its KeyState is PendingDeletion. \
               A disabled key, or one waiting for imported material, passes: it is not going away. The same in \
               both eras (era current runs it as kms-cmk-not-scheduled-for-deletion-2, with the same test).",
-    evaluate: kms_3,
-}];
+        evaluate: kms_3,
+    },
+    Control {
+        id: "KMS.5",
+        resource_type: "AWS::KMS::Key",
+        schedule: Schedule::ChangeTriggered,
+        config_rule: Some("kms-key-policy-no-public-access"),
+        parameters: &[],
+        choices: "Customer managed keys are judged on their key policy: a key fails when the policy has an Allow \
+              statement for everyone without a condition pinning it to fixed values (the reading SQS.3 and SNS.4 \
+              share; kms:CallerAccount pins, as in AWS managed keys' policies). AWS managed keys get no finding \
+              [I]. A policy hubsim could not read is not judged (AWS fails it when Config cannot read it).",
+        evaluate: kms_5,
+    },
+];
 
 /// The key's ARN (the ASFF resource id), from its metadata or built from the region.
 pub(super) fn key_resource(i: &Input<'_>, k: &KmsKeyView) -> ResourceRef {
@@ -27,6 +42,25 @@ pub(super) fn key_resource(i: &Input<'_>, k: &KmsKeyView) -> ResourceRef {
         .clone()
         .unwrap_or_else(|| format!("arn:aws:kms:{}:{}:key/{id}", i.region.name, i.global.account));
     ResourceRef { id: arn, kind: "AwsKmsKey" }
+}
+
+fn kms_5(i: &Input<'_>) -> Vec<Verdict> {
+    i.region
+        .keys
+        .iter()
+        .filter_map(|k| {
+            let policy = k.policy.as_deref()?;
+            let id = &k.metadata.key_id;
+            let why: Vec<String> =
+                super::public_policy::public_statements(policy).into_iter().map(|(_, w)| w).collect();
+            Some(Verdict::check(
+                key_resource(i, k),
+                why.is_empty(),
+                format!("key {id}'s policy allows no public access"),
+                format!("key {id}'s policy is public: {}", why.join("; ")),
+            ))
+        })
+        .collect()
 }
 
 fn kms_3(i: &Input<'_>) -> Vec<Verdict> {
@@ -64,6 +98,7 @@ mod tests {
                 ..Default::default()
             },
             rotation: None,
+            policy: None,
         }
     }
 

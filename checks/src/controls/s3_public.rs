@@ -243,7 +243,7 @@ fn granted_action(st: &Value, access: Access) -> Option<String> {
 
 /// The condition keys whose fixed values make a `Principal: *` statement non-public (S3's list
 /// in "The meaning of public", lower-cased).
-const PINNING_KEYS: &[&str] = &[
+pub(crate) const PINNING_KEYS: &[&str] = &[
     "aws:sourcearn",
     "aws:sourceaccount",
     "aws:sourceowner",
@@ -266,6 +266,12 @@ const PINNING_KEYS: &[&str] = &[
 /// fixed (no `*`, `?` or `${`), and for `aws:SourceIp` a range no wider than /8 (IPv4) or /32
 /// (IPv6).
 pub(crate) fn pinned(st: &Value) -> bool {
+    pinned_by(st, PINNING_KEYS)
+}
+
+/// [`pinned`] with another list of pinning keys (lower-cased), for resource policies of other
+/// services.
+pub(crate) fn pinned_by(st: &Value, pinning_keys: &[&str]) -> bool {
     let Some(Value::Object(ops)) = st.get("Condition") else { return false };
     ops.iter().any(|(op, keys)| {
         let op = op.to_ascii_lowercase();
@@ -276,7 +282,7 @@ pub(crate) fn pinned(st: &Value) -> bool {
                 k.iter().any(|(key, v)| {
                     let key = key.to_ascii_lowercase();
                     let values = strings(Some(v));
-                    PINNING_KEYS.contains(&key.as_str())
+                    pinning_keys.contains(&key.as_str())
                         && !values.is_empty()
                         && values.iter().all(|s| !s.contains(['*', '?']) && !s.contains("${"))
                         && (key != "aws:sourceip" || values.iter().all(|s| narrow_cidr(s)))

@@ -8,6 +8,7 @@ mod iam_policies;
 mod kms;
 mod monitoring;
 mod s3_access;
+mod sqs;
 
 use std::collections::BTreeMap;
 
@@ -15,6 +16,7 @@ pub use iam_inline::{IdentityKind, InlineHolder};
 pub use kms::KmsKeyView;
 pub use monitoring::MonitoringView;
 pub use s3_access::{BucketAcl, TrailBucket};
+pub use sqs::QueueView;
 
 use hubsim_api::model::{cloudtrail, config, ec2, guardduty, iam, s3, s3control, securityhub, sns};
 use hubsim_api::{AwsApi, AwsError};
@@ -143,6 +145,8 @@ pub struct Region {
     pub topics: Vec<(String, BTreeMap<String, String>)>,
     /// KMS keys with their rotation.
     pub keys: Vec<KmsKeyView>,
+    /// SQS queues with their attributes.
+    pub queues: Vec<QueueView>,
     /// Metric filters, alarms and the subscriptions of the topics alarms notify.
     pub monitoring: MonitoringView,
 }
@@ -415,6 +419,7 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         ebs_encryption_by_default,
         topics,
         keys: kms::fetch_keys(api, r)?,
+        queues: sqs::fetch_queues(api, r)?,
         monitoring,
     })
 }

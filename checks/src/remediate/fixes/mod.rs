@@ -20,8 +20,10 @@ mod iam_policies;
 mod kms;
 mod kms_keys;
 mod kms_policies;
+mod public_policies;
 mod s3;
 mod sns;
+mod sqs;
 
 use std::sync::OnceLock;
 
@@ -123,9 +125,11 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(kms::fixes());
     v.extend(kms_keys::fixes());
     v.extend(kms_policies::fixes());
+    v.extend(public_policies::fixes());
     v.extend(iam_policies::fixes());
     v.extend(s3::fixes());
     v.extend(sns::fixes());
+    v.extend(sqs::fixes());
     v
 }
 
