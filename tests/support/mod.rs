@@ -3,6 +3,7 @@
 pub mod generate;
 pub mod generate_iam_credentials;
 pub mod generate_iam_policies;
+pub mod generate_keys;
 pub mod generate_misc;
 pub mod generate_monitoring;
 pub mod state;
