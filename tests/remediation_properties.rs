@@ -152,7 +152,7 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
         {
             held.map_err(|e| format!("{at}: {e}"))?;
         } else if let Some(held) =
-            support::generate_keys::check_justification(&note, control, resource, &after.keys_queues)
+            support::state_keys::check_justification(&note, control, resource, &after.keys_queues)
         {
             held.map_err(|e| format!("{at}: {e}"))?;
         } else if let Some(rest) = note.strip_prefix("hubsim's fix was refused: ") {
@@ -258,7 +258,7 @@ fn check_kept(before: &State, after: &State) -> R<()> {
         ensure!(wider.is_empty(), "network ACL {id} now lets in {wider:?}");
     }
     state_iam_policies::check_kept(&before.iam_policies, &after.iam_policies)?;
-    support::generate_keys::check_kept(&before.keys_queues, &after.keys_queues)?;
+    support::state_keys::check_kept(&before.keys_queues, &after.keys_queues)?;
     Ok(())
 }
 

@@ -8,4 +8,5 @@ pub mod generate_misc;
 pub mod generate_monitoring;
 pub mod state;
 pub mod state_iam_policies;
+pub mod state_keys;
 pub mod state_monitoring;

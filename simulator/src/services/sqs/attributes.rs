@@ -110,10 +110,10 @@ pub(super) fn apply(
             }
         }
         match n {
-            "SqsManagedSseEnabled" | "ContentBasedDeduplication" | "FifoQueue" => {
-                if !matches!(value.to_ascii_lowercase().as_str(), "true" | "false") {
-                    return Err(invalid_value(n, "must be true or false"));
-                }
+            "SqsManagedSseEnabled" | "ContentBasedDeduplication" | "FifoQueue"
+                if !matches!(value.to_ascii_lowercase().as_str(), "true" | "false") =>
+            {
+                return Err(invalid_value(n, "must be true or false"));
             }
             "DeduplicationScope" if !matches!(value.as_str(), "messageGroup" | "queue") => {
                 return Err(invalid_value(n, "must be messageGroup or queue"));
@@ -121,10 +121,14 @@ pub(super) fn apply(
             "FifoThroughputLimit" if !matches!(value.as_str(), "perQueue" | "perMessageGroupId") => {
                 return Err(invalid_value(n, "must be perQueue or perMessageGroupId"));
             }
-            "Policy" | "RedrivePolicy" | "RedriveAllowPolicy" if !value.is_empty() => {
-                if !matches!(serde_json::from_str::<serde_json::Value>(value), Ok(serde_json::Value::Object(_))) {
-                    return Err(invalid_value(n, "the value is not a JSON object"));
-                }
+            "Policy" | "RedrivePolicy" | "RedriveAllowPolicy"
+                if !value.is_empty()
+                    && !matches!(
+                        serde_json::from_str::<serde_json::Value>(value),
+                        Ok(serde_json::Value::Object(_))
+                    ) =>
+            {
+                return Err(invalid_value(n, "the value is not a JSON object"));
             }
             _ => {}
         }
