@@ -52,6 +52,10 @@ mod generate_iam_credentials;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_iam_policies.rs"]
 mod generate_iam_policies;
+/// Its keys, queues and KMS-related policies part (issue 15).
+#[allow(dead_code)]
+#[path = "../tests/support/generate_keys.rs"]
+mod generate_keys;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_instances.rs"]
 mod generate_instances;

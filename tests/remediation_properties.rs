@@ -22,7 +22,8 @@
 //!     logging and stay multi-region, keys keep rotating,
 //!     and every new Allow in an existing bucket, topic or key policy names only AWS services
 //!     scoped to this account; IAM users, groups and customer managed policies are kept, no
-//!     user's permissions change, policies only gain versions;
+//!     user's permissions change, policies only gain versions; no key is scheduled for
+//!     deletion, no queue deleted or decrypted, and queue policies lose only public statements;
 //! (e) the same scenario remediated twice in fresh simulators gives the same transcript;
 //! (f) a file database reopened evaluates exactly as the remediation ended, and export → load
 //!     → export of the remediated state is byte-identical and evaluates the same.
@@ -154,6 +155,10 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
             state_iam_policies::check_justification(&note, control, resource, &after.iam_policies)
         {
             held.map_err(|e| format!("{at}: {e}"))?;
+        } else if let Some(held) =
+            support::state_keys::check_justification(&note, control, resource, &after.keys_queues)
+        {
+            held.map_err(|e| format!("{at}: {e}"))?;
         } else if let Some(rest) = note.strip_prefix("hubsim's fix was refused: ") {
             let call = rest.split(" answered ").next().unwrap_or_default();
             let refused = outcome.transcript.iter().any(|s| s.action == call && s.result.starts_with("refused:"));
@@ -267,6 +272,7 @@ fn check_kept(before: &State, after: &State, transcript: &[Step]) -> R<()> {
     }
     state_iam_policies::check_kept(&before.iam_policies, &after.iam_policies)?;
     support::generate_instances::check_kept(&before.instances, &after.instances)?;
+    support::state_keys::check_kept(&before.keys_queues, &after.keys_queues)?;
     Ok(())
 }
 

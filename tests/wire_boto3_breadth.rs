@@ -234,6 +234,29 @@ OUT["sns_bad_attr"] = err(sns.set_topic_attributes, TopicArn=topic, AttributeNam
 gone = sns.create_topic(Name="wire-gone")["TopicArn"]
 sns.delete_topic(TopicArn=gone)
 
+# keys and queues (issue 15: KMS key states, SQS)
+OUT["kms_cancel"] = kms.cancel_key_deletion(KeyId=doomed)["KeyId"]
+OUT["kms_cancelled_state"] = kms.describe_key(KeyId=doomed)["KeyMetadata"]["KeyState"]
+kms.enable_key(KeyId=doomed)
+kms.disable_key(KeyId=doomed)
+OUT["kms_disabled_state"] = kms.describe_key(KeyId=doomed)["KeyMetadata"]["KeyState"]
+OUT["kms_cancel_twice"] = err(kms.cancel_key_deletion, KeyId=doomed)
+kms.enable_key(KeyId=doomed)
+sqs = C("sqs")
+qurl = sqs.create_queue(QueueName="wire-queue", Attributes={"SqsManagedSseEnabled": "true"}, tags={"team": "sec"})["QueueUrl"]
+OUT["sqs_url"] = qurl
+OUT["sqs_get_url"] = sqs.get_queue_url(QueueName="wire-queue")["QueueUrl"]
+OUT["sqs_list"] = sqs.list_queues(QueueNamePrefix="wire-")["QueueUrls"]
+sqs.set_queue_attributes(QueueUrl=qurl, Attributes={"VisibilityTimeout": "60"})
+OUT["sqs_attrs"] = sqs.get_queue_attributes(QueueUrl=qurl, AttributeNames=["VisibilityTimeout", "SqsManagedSseEnabled"])["Attributes"]
+sqs.tag_queue(QueueUrl=qurl, Tags={"env": "test"})
+sqs.untag_queue(QueueUrl=qurl, TagKeys=["team"])
+OUT["sqs_tags"] = sqs.list_queue_tags(QueueUrl=qurl)["Tags"]
+sqs.add_permission(QueueUrl=qurl, Label="partner", AWSAccountIds=["210987654321"], Actions=["SendMessage"])
+sqs.remove_permission(QueueUrl=qurl, Label="partner")
+OUT["sqs_missing"] = err(sqs.get_queue_url, QueueName="wire-nope")
+sqs.delete_queue(QueueUrl=sqs.create_queue(QueueName="wire-gone")["QueueUrl"])
+
 # ---------- Logs ----------
 logs = C("logs")
 logs.create_log_group(logGroupName="wire/group", tags={"team": "sec"})
@@ -776,6 +799,19 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["kms_keys"], json!([key_id]));
     assert_eq!((o["kms_rotation_on"].clone(), o["kms_rotation_off"].clone()), (json!(true), json!(false)));
     assert_eq!(o["kms_policy_sid"], "Mine");
+    // keys and queues (issue 15)
+    assert!(o["kms_cancel"].as_str().is_some_and(|a| a.starts_with("arn:aws:kms:eu-west-1:123456789012:key/")));
+    assert_eq!(
+        (o["kms_cancelled_state"].clone(), o["kms_disabled_state"].clone()),
+        (json!("Disabled"), json!("Disabled"))
+    );
+    client_error(&o["kms_cancel_twice"], "KMSInvalidStateException", 400);
+    assert_eq!(o["sqs_url"], "https://sqs.eu-west-1.amazonaws.com/123456789012/wire-queue");
+    assert_eq!(o["sqs_get_url"], o["sqs_url"]);
+    assert_eq!(o["sqs_list"], json!([o["sqs_url"]]));
+    assert_eq!(o["sqs_attrs"], json!({"VisibilityTimeout": "60", "SqsManagedSseEnabled": "true"}));
+    assert_eq!(o["sqs_tags"], json!({"env": "test"}));
+    client_error(&o["sqs_missing"], "AWS.SimpleQueueService.NonExistentQueue", 400);
     assert_eq!(o["kms_tags"], json!([]));
     client_error(&o["kms_missing"], "NotFoundException", 400);
     assert_eq!(o["kms_deletion"], "PendingDeletion");

@@ -681,15 +681,18 @@ fn the_blogs_journey_with_the_aws_cli() {
     // The admin route evaluates everything now: only the root user's MFA (IAM.6, and IAM.9 of
     // CIS 1.13: no MFA of any kind; both need a root sign-in) and the log bucket's S3.9 fail. The
     // account has no IAM user and no customer managed policy, so IAM.1, IAM.2, IAM.3, IAM.5 and
-    // IAM.8 have nothing to judge: No data in era 2022. Nor do the instance and volume
-    // controls (EC2.3, EC2.4, EC2.8, EC2.9, EC2.17, EC2.24): the journey launches no instance.
+    // IAM.8 have nothing to judge: No data in era 2022; nor have KMS.1 and IAM.21 (customer
+    // managed policies) and SQS.1 (no queue), nor the instance and volume controls (EC2.3,
+    // EC2.4, EC2.8, EC2.9, EC2.17, EC2.24): the journey launches no instance. KMS.5, SNS.4 and
+    // SQS.3 are era current's only.
     let summary = j.admin_evaluate();
     let after = control_statuses(&summary);
     for id in hubsim_checks::controls::all().iter().map(|c| c.id) {
         let want = match id {
             "IAM.6" | "IAM.9" | "S3.9" => "FAILED",
-            "IAM.1" | "IAM.2" | "IAM.3" | "IAM.5" | "IAM.8" => "NO_DATA",
+            "IAM.1" | "IAM.2" | "IAM.3" | "IAM.5" | "IAM.8" | "IAM.21" | "KMS.1" | "SQS.1" => "NO_DATA",
             "EC2.3" | "EC2.4" | "EC2.8" | "EC2.9" | "EC2.17" | "EC2.24" => "NO_DATA",
+            "KMS.5" | "SNS.4" | "SQS.3" => "ABSENT",
             _ => "PASSED",
         };
         assert_eq!(status_of(&after, id), want, "{id} after the journey: {summary}");
@@ -740,8 +743,9 @@ fn the_blogs_journey_with_the_aws_cli() {
     assert_eq!(unique.len(), ids.len(), "pagination repeated findings");
     for id in hubsim_checks::controls::all().iter().map(|c| c.id) {
         let mine: Vec<&Value> = findings.iter().filter(|f| f["Compliance"]["SecurityControlId"] == *id).collect();
-        // IAM.1, IAM.2, IAM.3, IAM.5 and IAM.8 judge customer managed policies and users, and
-        // EC2.3/4/8/9/17/24 volumes and instances, of which there are none.
+        // IAM.1, IAM.2, IAM.3, IAM.5, IAM.8, IAM.21 and KMS.1 judge customer managed policies
+        // and users, SQS.1 queues, EC2.3/4/8/9/17/24 volumes and instances, of which there are
+        // none; KMS.5, SNS.4 and SQS.3 are not in era 2022.
         if matches!(
             id,
             "IAM.1"
@@ -755,6 +759,12 @@ fn the_blogs_journey_with_the_aws_cli() {
                 | "EC2.9"
                 | "EC2.17"
                 | "EC2.24"
+                | "IAM.21"
+                | "KMS.1"
+                | "SQS.1"
+                | "KMS.5"
+                | "SNS.4"
+                | "SQS.3"
         ) {
             assert!(mine.is_empty(), "{id} judged what the account does not have: {mine:?}");
             continue;

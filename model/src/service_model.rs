@@ -48,6 +48,10 @@ pub struct Metadata {
     /// The service id clients use for per-service endpoint variables.
     #[serde(default)]
     pub service_id: Option<String>,
+    /// Present (an empty object) when the JSON service also answers its legacy query error
+    /// codes in `x-amzn-query-error` (CloudWatch, SQS).
+    #[serde(default)]
+    pub aws_query_compatible: Option<serde_json::Value>,
 }
 
 /// One operation.

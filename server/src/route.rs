@@ -223,7 +223,7 @@ pub fn prepare(req: &Request, request_id: &str) -> Result<Call, Response> {
         codec,
         rest_xml: target.protocol == "rest-xml",
         query_mode: target.protocol == "json"
-            && model.metadata.xml_namespace.is_some()
+            && model.metadata.aws_query_compatible.is_some()
             && req.header("x-amzn-query-mode").is_some_and(|v| v.eq_ignore_ascii_case("true")),
         bucket: if target.protocol == "rest-xml" { rest_xml::bucket_name(model, req) } else { None },
     };

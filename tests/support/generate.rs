@@ -191,6 +191,8 @@ pub struct Plan {
     pub iam_policies: super::generate_iam_policies::IamPlan,
     /// EC2 instances, ENIs, Elastic IPs, volumes and snapshots (EC2.1/3/4/8/9/17/24).
     pub instances: super::generate_instances::InstancesPlan,
+    /// Keys pending deletion, queues, KMS-related IAM policies (issue 15).
+    pub keys_queues: super::generate_keys::KeysPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -342,13 +344,14 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         super::generate_monitoring::plan(),
         super::generate_iam_policies::plan(),
         super::generate_instances::plan(),
+        super::generate_keys::plan(),
     );
     (account, network, services, areas).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
-            (misc, credentials, monitoring, iam_policies, instances),
+            (misc, credentials, monitoring, iam_policies, instances, keys_plan),
         )| Plan {
             current,
             regions,
@@ -370,6 +373,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             monitoring,
             iam_policies,
             instances,
+            keys_queues: keys_plan,
         },
     )
 }
@@ -917,6 +921,7 @@ impl Plan {
         let home = b.region(0);
         b.steps.extend(self.iam_policies.steps(acct, &home));
         b.steps.extend(self.instances.steps(&regions));
+        b.steps.extend(self.keys_queues.steps(&regions, acct, &home));
 
         if let Some(on) = self.account_block {
             let home = b.region(0);

@@ -230,6 +230,8 @@ pub struct State {
     pub iam_policies: super::state_iam_policies::IamState,
     /// Instances, volumes, snapshots, interfaces and Elastic IPs.
     pub instances: super::generate_instances::Instances,
+    /// Key states, queues, KMS-related IAM policies (issue 15).
+    pub keys_queues: super::state_keys::KeysState,
 }
 
 fn ec2_all(sim: &Simulator, region: &str, op: &str, key: &str) -> R<Vec<Value>> {
@@ -269,6 +271,7 @@ pub fn read(sim: &Simulator) -> R<State> {
     s.root_mfa = (mfa, virtual_root);
     s.credentials = super::generate_iam_credentials::read(sim, &home)?;
     s.iam_policies = super::state_iam_policies::read(sim, &home)?;
+    s.keys_queues = super::state_keys::read(sim, &settings.account.regions, &home)?;
     for region in &settings.account.regions {
         super::state_monitoring::read(sim, region, &mut s.monitoring)?;
         super::generate_instances::read(sim, region, &mut s.instances)?;

@@ -51,7 +51,7 @@ pub(super) const CONTROLS: &[Control] = &[
 ];
 
 /// The statements of a policy document (none when it is not a JSON object).
-fn statements(document: &str) -> Vec<Value> {
+pub(super) fn statements(document: &str) -> Vec<Value> {
     let Ok(Value::Object(mut doc)) = serde_json::from_str::<Value>(document) else { return Vec::new() };
     match doc.remove("Statement") {
         Some(Value::Array(items)) => items,
@@ -61,7 +61,7 @@ fn statements(document: &str) -> Vec<Value> {
 }
 
 /// A string or a list of strings, as policy elements are written.
-fn strings(v: Option<&Value>) -> Vec<&str> {
+pub(super) fn strings(v: Option<&Value>) -> Vec<&str> {
     match v {
         Some(Value::String(s)) => vec![s.as_str()],
         Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),

@@ -66,6 +66,7 @@ mod tests {
                 ..Default::default()
             },
             rotation: None,
+            policy: None,
         }
     }
 

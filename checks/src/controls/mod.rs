@@ -11,12 +11,19 @@ mod guardduty;
 pub(crate) mod iam;
 mod iam_credentials;
 mod iam_policies;
+mod iam_wildcards;
 mod kms;
+mod kms_keys;
+mod kms_policies;
+mod public_policy;
 mod s3;
 pub(crate) mod s3_public;
 mod sns;
+mod sqs;
 
 pub(crate) use ec2::world_sources;
+pub(crate) use kms_policies::broad_grant;
+pub(crate) use public_policy::{public_statements, without_public_statements};
 
 use crate::control::Control;
 
@@ -36,10 +43,14 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(guardduty::CONTROLS);
         v.extend_from_slice(iam::CONTROLS);
         v.extend_from_slice(kms::CONTROLS);
+        v.extend_from_slice(kms_keys::CONTROLS);
+        v.extend_from_slice(kms_policies::CONTROLS);
         v.extend_from_slice(iam_credentials::CONTROLS);
         v.extend_from_slice(iam_policies::CONTROLS);
+        v.extend_from_slice(iam_wildcards::CONTROLS);
         v.extend_from_slice(s3::CONTROLS);
         v.extend_from_slice(sns::CONTROLS);
+        v.extend_from_slice(sqs::CONTROLS);
         v.sort_by_key(|c| crate::status::natural(c.id));
         v
     })

@@ -215,7 +215,7 @@ fn strings(v: Option<&Value>) -> Vec<&str> {
 }
 
 /// Whether the statement's principal is everyone (or it names principals by exclusion).
-fn to_everyone(st: &Value) -> bool {
+pub(crate) fn to_everyone(st: &Value) -> bool {
     if st.get("NotPrincipal").is_some() {
         return true;
     }
@@ -243,7 +243,7 @@ fn granted_action(st: &Value, access: Access) -> Option<String> {
 
 /// The condition keys whose fixed values make a `Principal: *` statement non-public (S3's list
 /// in "The meaning of public", lower-cased).
-const PINNING_KEYS: &[&str] = &[
+pub(crate) const PINNING_KEYS: &[&str] = &[
     "aws:sourcearn",
     "aws:sourceaccount",
     "aws:sourceowner",
@@ -265,7 +265,13 @@ const PINNING_KEYS: &[&str] = &[
 /// string, ARN or IP operator (not `...IfExists`, not a set operator) whose every value is
 /// fixed (no `*`, `?` or `${`), and for `aws:SourceIp` a range no wider than /8 (IPv4) or /32
 /// (IPv6).
-fn pinned(st: &Value) -> bool {
+pub(crate) fn pinned(st: &Value) -> bool {
+    pinned_by(st, PINNING_KEYS)
+}
+
+/// [`pinned`] with another list of pinning keys (lower-cased), for resource policies of other
+/// services.
+pub(crate) fn pinned_by(st: &Value, pinning_keys: &[&str]) -> bool {
     let Some(Value::Object(ops)) = st.get("Condition") else { return false };
     ops.iter().any(|(op, keys)| {
         let op = op.to_ascii_lowercase();
@@ -276,7 +282,7 @@ fn pinned(st: &Value) -> bool {
                 k.iter().any(|(key, v)| {
                     let key = key.to_ascii_lowercase();
                     let values = strings(Some(v));
-                    PINNING_KEYS.contains(&key.as_str())
+                    pinning_keys.contains(&key.as_str())
                         && !values.is_empty()
                         && values.iter().all(|s| !s.contains(['*', '?']) && !s.contains("${"))
                         && (key != "aws:sourceip" || values.iter().all(|s| narrow_cidr(s)))
@@ -300,7 +306,7 @@ fn narrow_cidr(cidr: &str) -> bool {
 
 /// Case-insensitive `*`/`?` match of an action pattern, without recursion: one retry point
 /// (the last `*`), so the work is bounded by the product of the two lengths.
-fn wildcard_match(pattern: &str, text: &str) -> bool {
+pub(crate) fn wildcard_match(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.to_lowercase().chars().collect();
     let t: Vec<char> = text.to_lowercase().chars().collect();
     let (mut i, mut j) = (0, 0);

@@ -1,4 +1,4 @@
-//! SNS.1 and SNS.2 (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/sns-controls.html).
+//! SNS.1, SNS.2 and SNS.4 (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/sns-controls.html).
 
 use crate::control::{Control, Input, ResourceRef, Schedule, Verdict};
 
@@ -22,7 +22,36 @@ pub(super) const CONTROLS: &[Control] = &[
                   subscriptions are not required [U].",
         evaluate: sns_2,
     },
+    Control {
+        id: "SNS.4",
+        resource_type: "AWS::SNS::Topic",
+        schedule: Schedule::ChangeTriggered,
+        config_rule: Some("sns-topic-no-public-access"),
+        parameters: &[],
+        choices: "A topic fails when its policy has an Allow statement for everyone without a condition pinning it \
+                  to fixed values (the reading SQS.3 and KMS.5 share). The default topic policy, {\"AWS\": \"*\"} \
+                  with StringEquals AWS:SourceOwner set to the account, passes; a Service principal is not everyone \
+                  [I].",
+        evaluate: sns_4,
+    },
 ];
+
+fn sns_4(i: &Input<'_>) -> Vec<Verdict> {
+    i.region
+        .topics
+        .iter()
+        .map(|(arn, attrs)| {
+            let public = attrs.get("Policy").map(|p| super::public_policy::public_statements(p)).unwrap_or_default();
+            let why: Vec<String> = public.into_iter().map(|(_, w)| w).collect();
+            Verdict::check(
+                topic_ref(arn),
+                why.is_empty(),
+                format!("topic {arn}'s policy allows no public access"),
+                format!("topic {arn}'s policy is public: {}", why.join("; ")),
+            )
+        })
+        .collect()
+}
 
 const FEEDBACK_PROTOCOLS: &[&str] = &["HTTP", "Firehose", "Lambda", "Application", "SQS"];
 

@@ -142,6 +142,18 @@ pub enum Justification {
         /// Its inline policies and the attached policies its groups do not also grant.
         policies: Vec<String>,
     },
+    /// KMS.1, KMS.2, IAM.21: a policy grants decryption on every KMS key, or every action of a
+    /// service. Narrowing it needs the keys (or actions) its users need, which only its owner
+    /// knows: a guessed list would break them. Holds while the grant is there (`grant` is
+    /// empty when it is gone).
+    BroadGrant {
+        /// The control (`KMS.1`).
+        control: String,
+        /// The policy (customer managed policy ARN, or `<identity ARN> inline <name>`).
+        policy: String,
+        /// The offending grant, as the control describes it; empty when there is none.
+        grant: String,
+    },
 }
 
 impl Justification {
@@ -151,6 +163,7 @@ impl Justification {
         match self {
             Justification::AdminPolicy { attachments, .. } => *attachments >= 0,
             Justification::UserReliesOnPolicies { policies, .. } => !policies.is_empty(),
+            Justification::BroadGrant { grant, .. } => !grant.is_empty(),
             _ => true,
         }
     }
@@ -172,6 +185,10 @@ impl Justification {
                     user: user.map(|u| u.name.clone()).unwrap_or_else(|| resource.to_string()),
                     policies: user.map(crate::remediate::own_policies).unwrap_or_default(),
                 }
+            }
+            Justification::BroadGrant { control, .. } => {
+                let (policy, grant) = controls::broad_grant(control, snapshot, resource);
+                Justification::BroadGrant { control: control.clone(), policy, grant }
             }
             other => other.clone(),
         }
@@ -272,6 +289,16 @@ impl Justification {
                 "User {user} relies on its own policies ({}), which none of its groups grants: detaching them would \
                  take its access away. Risk accepted until its owner moves them to a group and adds the user to it.",
                 policies.join(", ")
+            ),
+            Justification::BroadGrant { control, policy, grant } if control == "IAM.21" => format!(
+                "{policy}: {grant}. Narrowing it to the actions its users need takes knowing what they do, which \
+                 only its owner knows; a guessed list would break them, and deleting the policy is not the \
+                 remediator's call. Risk accepted until its owner sets a narrowed default version."
+            ),
+            Justification::BroadGrant { policy, grant, .. } => format!(
+                "{policy}: {grant}. Narrowing Resource to the KMS keys its users decrypt with takes knowing which \
+                 keys those are, which only its owner knows; a guessed list would break them, and removing the \
+                 grant could lock them out. Risk accepted until its owner names the keys in a new version."
             ),
         };
         t.chars().take(512).collect()

@@ -1,6 +1,6 @@
 //! The KMS keys of a region, as KMS.4 reads them: each key's metadata (`DescribeKey`) and, for a
 //! key whose rotation can be configured, whether automatic rotation is on
-//! (`GetKeyRotationStatus`).
+//! (`GetKeyRotationStatus`), and for KMS.5 a customer managed key's policy (`GetKeyPolicy`).
 
 use hubsim_api::model::kms;
 use hubsim_api::AwsApi;
@@ -15,6 +15,9 @@ pub struct KmsKeyView {
     /// Whether automatic rotation is on; `None` for a key KMS cannot rotate automatically
     /// (asymmetric, HMAC, imported material, custom key store), whose status is not read.
     pub rotation: Option<bool>,
+    /// The key policy (`GetKeyPolicy`, policy `default`) of a customer managed key (KMS.5);
+    /// `None` for AWS managed keys, whose policies are AWS's.
+    pub policy: Option<String>,
 }
 
 impl KmsKeyView {
@@ -44,7 +47,17 @@ pub(super) fn fetch_keys<A: AwsApi>(api: &A, region: &str) -> Result<Vec<KmsKeyV
                 .map_err(fail("KMS key", region))?
                 .key_metadata
                 .unwrap_or_default();
-            let mut key = KmsKeyView { metadata, rotation: None };
+            let customer = metadata.key_manager.as_deref() == Some("CUSTOMER");
+            let mut key = KmsKeyView { metadata, rotation: None, policy: None };
+            if customer {
+                key.policy = api
+                    .call::<kms::GetKeyPolicy>(
+                        region,
+                        kms::GetKeyPolicyRequest { key_id: id.clone(), policy_name: None },
+                    )
+                    .map_err(fail("KMS key policy", region))?
+                    .policy;
+            }
             if key.rotatable() {
                 let status = api
                     .call::<kms::GetKeyRotationStatus>(region, kms::GetKeyRotationStatusRequest { key_id: id })

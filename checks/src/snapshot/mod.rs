@@ -4,17 +4,21 @@
 
 mod ec2_instances;
 mod iam_credentials;
+mod iam_inline;
 mod iam_policies;
 mod kms;
 mod monitoring;
 mod s3_access;
+mod sqs;
 
 use std::collections::BTreeMap;
 
 pub use ec2_instances::{InstancesView, SnapshotView};
+pub use iam_inline::{IdentityKind, InlineHolder};
 pub use kms::KmsKeyView;
 pub use monitoring::MonitoringView;
 pub use s3_access::{BucketAcl, TrailBucket};
+pub use sqs::QueueView;
 
 use hubsim_api::model::{cloudtrail, config, ec2, guardduty, iam, s3, s3control, securityhub, sns};
 use hubsim_api::{AwsApi, AwsError};
@@ -73,6 +77,8 @@ pub struct Global {
     pub credentials: CredentialsView,
     /// IAM users, groups and customer managed policies (IAM.1, IAM.2, IAM.18).
     pub iam_policies: IamPolicies,
+    /// Every IAM user, group and role with its inline policies' documents (KMS.2).
+    pub inline_policies: Vec<InlineHolder>,
 }
 
 /// One bucket and the configurations S3 controls read.
@@ -141,6 +147,8 @@ pub struct Region {
     pub topics: Vec<(String, BTreeMap<String, String>)>,
     /// KMS keys with their rotation.
     pub keys: Vec<KmsKeyView>,
+    /// SQS queues with their attributes.
+    pub queues: Vec<QueueView>,
     /// Metric filters, alarms and the subscriptions of the topics alarms notify.
     pub monitoring: MonitoringView,
     /// Instances, interfaces, Elastic IPs, volumes and snapshots.
@@ -213,6 +221,7 @@ fn fetch_global<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Global,
     let buckets = fetch_buckets(api, home)?;
     let bucket_acls = s3_access::fetch_acls(api, &buckets)?;
     let iam_policies = iam_policies::fetch(api, home)?;
+    let inline_policies = iam_inline::fetch(api, home, &iam_policies.users)?;
     Ok(Global {
         account: account.to_string(),
         password_policy,
@@ -225,6 +234,7 @@ fn fetch_global<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Global,
         trail_buckets: Vec::new(),
         credentials,
         iam_policies,
+        inline_policies,
     })
 }
 
@@ -413,6 +423,7 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         ebs_encryption_by_default,
         topics,
         keys: kms::fetch_keys(api, r)?,
+        queues: sqs::fetch_queues(api, r)?,
         monitoring,
         instances: ec2_instances::fetch(api, r)?,
     })

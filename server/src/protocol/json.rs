@@ -3,7 +3,7 @@
 //! the output as a JSON object (timestamps epoch seconds); errors
 //! `{"__type": code, "message": ...}` with `x-amzn-RequestId`.
 //!
-//! CloudWatch is `awsQueryCompatible`: its errors also carry the legacy query code in
+//! CloudWatch and SQS are `awsQueryCompatible`: their errors also carry the legacy query code in
 //! `x-amzn-query-error` ([`query_error_header`]) when the client asked with
 //! `x-amzn-query-mode: true`.
 
@@ -25,7 +25,25 @@ fn content_type(model: &ServiceModel) -> String {
 /// `<LegacyQueryCode>;Sender|Receiver`.
 pub fn query_error_header(model: &ServiceModel, error: &AwsError) -> String {
     let resolved = resolve_error(model, error);
-    format!("{};{}", resolved.code, if resolved.sender { "Sender" } else { "Receiver" })
+    let code = resolved.shape.and_then(|shape| legacy_query_code(model, shape)).unwrap_or(&resolved.code);
+    format!("{code};{}", if resolved.sender { "Sender" } else { "Receiver" })
+}
+
+/// The query code of an SQS exception whose JSON shape name differs from it. botocore's SQS
+/// model lacks Smithy's `awsQueryError` traits, so they are listed here, from SQS's API
+/// reference (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueUrl.html>
+/// and the other operations' Errors sections); the others keep their shape name.
+fn legacy_query_code(model: &ServiceModel, shape: &str) -> Option<&'static str> {
+    if model.metadata.target_prefix.as_deref() != Some("AmazonSQS") {
+        return None;
+    }
+    Some(match shape {
+        "QueueDoesNotExist" => "AWS.SimpleQueueService.NonExistentQueue",
+        "QueueNameExists" => "QueueAlreadyExists",
+        "QueueDeletedRecently" => "AWS.SimpleQueueService.QueueDeletedRecently",
+        "UnsupportedOperation" => "AWS.SimpleQueueService.UnsupportedOperation",
+        _ => return None,
+    })
 }
 
 /// Which direction a value is converted in.

@@ -20,6 +20,7 @@ pub mod s3;
 pub mod s3control;
 pub mod securityhub;
 pub mod sns;
+pub mod sqs;
 pub mod sts;
 
 /// Registers every implemented operation.
@@ -38,6 +39,7 @@ pub fn register_all(r: &mut Registrar) {
     s3control::register(r);
     securityhub::register(r);
     sns::register(r);
+    sqs::register(r);
     sts::register(r);
 }
 

@@ -19,8 +19,12 @@ mod guardduty;
 mod iam;
 mod iam_policies;
 mod kms;
+mod kms_keys;
+mod kms_policies;
+mod public_policies;
 mod s3;
 mod sns;
+mod sqs;
 
 use std::sync::OnceLock;
 
@@ -121,9 +125,13 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(guardduty::fixes());
     v.extend(iam::fixes());
     v.extend(kms::fixes());
+    v.extend(kms_keys::fixes());
+    v.extend(kms_policies::fixes());
+    v.extend(public_policies::fixes());
     v.extend(iam_policies::fixes());
     v.extend(s3::fixes());
     v.extend(sns::fixes());
+    v.extend(sqs::fixes());
     v
 }
 

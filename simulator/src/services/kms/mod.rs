@@ -12,6 +12,7 @@ mod keys;
 mod limits;
 mod policy;
 mod rotation;
+mod state;
 
 use hubsim_model::{kms, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,7 @@ pub fn register(r: &mut Registrar) {
     aliases::register(r);
     policy::register(r);
     rotation::register(r);
+    state::register(r);
 }
 
 /// One KMS key as stored.
