@@ -15,7 +15,6 @@ pub(super) fn register(r: &mut Registrar) {
         .add::<ec2::DescribeVolumes>()
         .add::<ec2::DescribeSnapshots>()
         .add::<ec2::DescribeAddresses>()
-        .add::<ec2::DescribeLaunchTemplates>()
         .add::<ec2::DescribeTransitGateways>()
         .add::<ec2::DescribeVpcPeeringConnections>()
         .add::<ec2::DescribeClientVpnEndpoints>()
@@ -66,9 +65,6 @@ empty_describe!(DescribeSnapshots, DescribeSnapshotsRequest, DescribeSnapshotsRe
 empty_describe!(DescribeAddresses, DescribeAddressesRequest, DescribeAddressesResult,
     allocation_ids, "InvalidAllocationID.NotFound", "allocation",
     { addresses: Some(vec![]) });
-empty_describe!(DescribeLaunchTemplates, DescribeLaunchTemplatesRequest, DescribeLaunchTemplatesResult,
-    launch_template_ids, "InvalidLaunchTemplateId.NotFound", "launch template",
-    { launch_templates: Some(vec![]), next_token: None });
 empty_describe!(DescribeTransitGateways, DescribeTransitGatewaysRequest, DescribeTransitGatewaysResult,
     transit_gateway_ids, "InvalidTransitGatewayID.NotFound", "transit gateway",
     { transit_gateways: Some(vec![]), next_token: None });

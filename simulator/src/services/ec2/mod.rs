@@ -14,11 +14,13 @@ mod endpoints;
 mod filters;
 mod flow_logs;
 mod gateways_routes;
+mod launch_templates;
 mod limits;
 mod network_acls;
 mod regions;
 mod security_groups;
 mod seed;
+mod spot_fleet;
 mod subnets;
 mod tags;
 mod vpcs;
@@ -40,6 +42,8 @@ pub fn register(r: &mut Registrar) {
     ebs::register(r);
     endpoints::register(r);
     gateways_routes::register(r);
+    launch_templates::register(r);
+    spot_fleet::register(r);
     tags::register(r);
     empty::register(r);
 }
