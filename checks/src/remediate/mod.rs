@@ -118,6 +118,15 @@ pub enum Justification {
         /// Its inline policies and the attached policies its groups do not also grant.
         policies: Vec<String>,
     },
+    /// EC2.173: a Spot Fleet request's launch specifications cannot be changed; it must be
+    /// re-requested with encrypted volumes. Holds while the request has an unencrypted EBS
+    /// mapping (`volumes`).
+    SpotFleetReRequest {
+        /// The request's id.
+        fleet: String,
+        /// Its unencrypted EBS mappings.
+        volumes: Vec<String>,
+    },
 }
 
 impl Justification {
@@ -127,6 +136,7 @@ impl Justification {
         match self {
             Justification::AdminPolicy { attachments, .. } => *attachments >= 0,
             Justification::UserReliesOnPolicies { policies, .. } => !policies.is_empty(),
+            Justification::SpotFleetReRequest { volumes, .. } => !volumes.is_empty(),
             _ => true,
         }
     }
@@ -148,6 +158,10 @@ impl Justification {
                     user: user.map(|u| u.name.clone()).unwrap_or_else(|| resource.to_string()),
                     policies: user.map(crate::remediate::own_policies).unwrap_or_default(),
                 }
+            }
+            Justification::SpotFleetReRequest { .. } => {
+                let (fleet, volumes) = fixes::spot_fleet_volumes(snapshot, resource);
+                Justification::SpotFleetReRequest { fleet, volumes }
             }
             other => other.clone(),
         }
@@ -223,6 +237,13 @@ impl Justification {
                 "User {user} relies on its own policies ({}), which none of its groups grants: detaching them would \
                  take its access away. Risk accepted until its owner moves them to a group and adds the user to it.",
                 policies.join(", ")
+            ),
+            Justification::SpotFleetReRequest { fleet, volumes } => format!(
+                "Spot Fleet request {fleet} attaches unencrypted EBS volumes ({}), and a request's launch \
+                 specifications cannot be modified. Its owner re-requests the fleet (RequestSpotFleet with \
+                 Encrypted=true on every EBS mapping) and cancels this one (CancelSpotFleetRequests); risk \
+                 accepted until then.",
+                volumes.join(", ")
             ),
         };
         t.chars().take(512).collect()
