@@ -9,7 +9,7 @@
 //! <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplateVersion.html>.)
 
 use hubsim_api::model::ec2;
-use hubsim_api::AwsApi;
+use hubsim_api::{AwsApi, AwsError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -46,12 +46,15 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
     ]
 }
 
-/// The request form of a response shape: the two share their wire names.
-fn as_request<T: Serialize, R: DeserializeOwned + Default>(v: &T) -> R {
-    serde_json::to_value(v).ok().and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default()
+/// The request form of a response shape: the two share their wire names, so nothing the
+/// version holds is lost on the way (a shape that would not convert fails the fix instead).
+fn as_request<T: Serialize, R: DeserializeOwned>(v: &T) -> Result<R, Failed> {
+    serde_json::to_value(v).and_then(serde_json::from_value).map_err(|e| {
+        failed("ec2:CreateLaunchTemplateVersion", AwsError::internal(format!("launch template data: {e}")))
+    })
 }
 
-fn failed(call: &str, error: hubsim_api::AwsError) -> Failed {
+fn failed(call: &str, error: AwsError) -> Failed {
     Failed { call: call.into(), error }
 }
 
@@ -116,18 +119,13 @@ fn ec2_25<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, 
     if public_ip_interfaces(&data).is_empty() {
         return Ok(Done::Applied);
     }
-    let interfaces: Vec<ec2::LaunchTemplateInstanceNetworkInterfaceSpecificationRequest> = data
-        .network_interfaces
-        .iter()
-        .flatten()
-        .map(|n| {
-            let mut r: ec2::LaunchTemplateInstanceNetworkInterfaceSpecificationRequest = as_request(n);
-            if r.associate_public_ip_address == Some(true) {
-                r.associate_public_ip_address = Some(false);
-            }
-            r
-        })
-        .collect();
+    let mut interfaces: Vec<ec2::LaunchTemplateInstanceNetworkInterfaceSpecificationRequest> =
+        as_request(&data.network_interfaces.clone().unwrap_or_default())?;
+    for r in &mut interfaces {
+        if r.associate_public_ip_address == Some(true) {
+            r.associate_public_ip_address = Some(false);
+        }
+    }
     let request = ec2::RequestLaunchTemplateData { network_interfaces: Some(interfaces), ..Default::default() };
     let source = v.version_number.unwrap_or(1);
     new_default(f, target.region, id, source, "EC2.25: no public IP on network interfaces", request)?;
@@ -142,8 +140,10 @@ fn ec2_170<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done,
     if requires_imdsv2(&data) {
         return Ok(Done::Applied);
     }
-    let mut options: ec2::LaunchTemplateInstanceMetadataOptionsRequest =
-        data.metadata_options.as_ref().map(as_request).unwrap_or_default();
+    let mut options: ec2::LaunchTemplateInstanceMetadataOptionsRequest = match &data.metadata_options {
+        Some(m) => as_request(m)?,
+        None => Default::default(),
+    };
     options.http_tokens = Some("required".into());
     let request = ec2::RequestLaunchTemplateData { metadata_options: Some(options), ..Default::default() };
     let source = v.version_number.unwrap_or(1);
