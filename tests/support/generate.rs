@@ -189,6 +189,8 @@ pub struct Plan {
     pub monitoring: super::generate_monitoring::MonitoringPlan,
     /// IAM users, groups, customer managed policies and attachments (IAM.1, IAM.2, IAM.18).
     pub iam_policies: super::generate_iam_policies::IamPlan,
+    /// GuardDuty plans, launch templates and Spot Fleet requests (GuardDuty.5–13, EC2.25/170/173).
+    pub templates: super::generate_templates::TemplatesPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -339,13 +341,14 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         super::generate_iam_credentials::plan(),
         super::generate_monitoring::plan(),
         super::generate_iam_policies::plan(),
+        super::generate_templates::plan(),
     );
     (account, network, services, areas).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
-            (misc, credentials, monitoring, iam_policies),
+            (misc, credentials, monitoring, iam_policies, templates),
         )| Plan {
             current,
             regions,
@@ -366,6 +369,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             credentials,
             monitoring,
             iam_policies,
+            templates,
         },
     )
 }
@@ -797,6 +801,8 @@ impl Plan {
 
         // CloudWatch.1–14: a monitored trail, filters, alarms, topics and subscriptions.
         b.steps.extend(self.monitoring.steps(&regions, acct));
+        // GuardDuty.5–13, EC2.25/170/173: detectors, launch templates, Spot Fleet requests.
+        b.steps.extend(self.templates.steps(&regions, acct));
 
         // Network: default VPC ids, extra VPCs and subnets, security groups, NACLs.
         for (i, r) in regions.iter().enumerate() {

@@ -228,6 +228,8 @@ pub struct State {
     pub monitoring: super::state_monitoring::Monitoring,
     /// IAM users, groups, customer managed policies and roles' attachments.
     pub iam_policies: super::state_iam_policies::IamState,
+    /// Detectors' plans, launch template versions, Spot Fleet requests.
+    pub templates: super::state_templates::Templates,
 }
 
 fn ec2_all(sim: &Simulator, region: &str, op: &str, key: &str) -> R<Vec<Value>> {
@@ -269,6 +271,7 @@ pub fn read(sim: &Simulator) -> R<State> {
     s.iam_policies = super::state_iam_policies::read(sim, &home)?;
     for region in &settings.account.regions {
         super::state_monitoring::read(sim, region, &mut s.monitoring)?;
+        super::state_templates::read(sim, region, &mut s.templates)?;
         let trails = call(sim, region, "cloudtrail", "DescribeTrails", json!({"includeShadowTrails": false}))?;
         for t in list(&trails, "trailList") {
             let arn = text(&t, "TrailARN");
