@@ -133,7 +133,10 @@ fn judge(i: &Input<'_>, r: &Requirement) -> Vec<Verdict> {
 mod tests {
     use super::*;
 
-    fn detector(features: &[(&str, &str, &[(&str, &str)])]) -> guardduty::GetDetectorResponse {
+    /// (feature, status, [(additional configuration, status)]).
+    type Feature<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
+    fn detector(features: &[Feature<'_>]) -> guardduty::GetDetectorResponse {
         guardduty::GetDetectorResponse {
             features: Some(
                 features
