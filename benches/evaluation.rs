@@ -66,6 +66,10 @@ mod generate_misc;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_monitoring.rs"]
 mod generate_monitoring;
+/// Its GuardDuty plans, launch templates and Spot Fleet requests.
+#[allow(dead_code)]
+#[path = "../tests/support/generate_templates.rs"]
+mod generate_templates;
 
 fn world(regions: &[&str], era: &str) -> Simulator {
     let list = regions.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(",");

@@ -24,6 +24,9 @@
 //!     scoped to this account; IAM users, groups and customer managed policies are kept, no
 //!     user's permissions change, policies only gain versions; no key is scheduled for
 //!     deletion, no queue deleted or decrypted, and queue policies lose only public statements;
+//!     user's permissions change, policies only gain versions; GuardDuty plans are only
+//!     turned on, launch template versions are never deleted or changed (only added, and the
+//!     default moved), Spot Fleet requests are left as they were;
 //! (e) the same scenario remediated twice in fresh simulators gives the same transcript;
 //! (f) a file database reopened evaluates exactly as the remediation ended, and export → load
 //!     → export of the remediated state is byte-identical and evaluates the same.
@@ -159,6 +162,17 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
             support::state_keys::check_justification(&note, control, resource, &after.keys_queues)
         {
             held.map_err(|e| format!("{at}: {e}"))?;
+        } else if let Some(rest) = note.strip_prefix("Spot Fleet request ") {
+            ensure!(control == "EC2.173", "{at}: Spot Fleet justification on another control");
+            let fleet = rest.split(' ').next().unwrap_or_default();
+            ensure!(resource.ends_with(&format!("/{fleet}")), "{at}: justification names request {fleet}");
+            let unencrypted = after
+                .templates
+                .fleets
+                .iter()
+                .find(|(k, _)| k.ends_with(fleet))
+                .is_some_and(|(_, (_, config))| support::state_templates::has_unencrypted_ebs(config));
+            ensure!(unencrypted, "{at}: suppressed as unencrypted, but request {fleet} is gone or fully encrypted");
         } else if let Some(rest) = note.strip_prefix("hubsim's fix was refused: ") {
             let call = rest.split(" answered ").next().unwrap_or_default();
             let refused = outcome.transcript.iter().any(|s| s.action == call && s.result.starts_with("refused:"));
@@ -273,6 +287,7 @@ fn check_kept(before: &State, after: &State, transcript: &[Step]) -> R<()> {
     state_iam_policies::check_kept(&before.iam_policies, &after.iam_policies)?;
     support::generate_instances::check_kept(&before.instances, &after.instances)?;
     support::state_keys::check_kept(&before.keys_queues, &after.keys_queues)?;
+    support::state_templates::check_kept(&before.templates, &after.templates)?;
     Ok(())
 }
 

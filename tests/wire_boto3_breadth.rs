@@ -416,6 +416,30 @@ OUT["ec2i_stopped"] = (stopped["State"]["Name"], stopped["StateTransitionReason"
 ec2.start_instances(InstanceIds=[I])
 ec2.terminate_instances(InstanceIds=[I])
 OUT["ec2i_stop_terminated"] = err(ec2.stop_instances, InstanceIds=[I])
+# launch templates and Spot Fleet requests (issue 15: EC2.25, EC2.170, EC2.173)
+lt = ec2.create_launch_template(LaunchTemplateName="wire-lt", LaunchTemplateData={"ImageId": "ami-12345678",
+    "NetworkInterfaces": [{"DeviceIndex": 0, "AssociatePublicIpAddress": True}], "MetadataOptions": {"HttpTokens": "optional"}})["LaunchTemplate"]
+LT = lt["LaunchTemplateId"]
+OUT["lt_created"] = {k: lt[k] for k in ("LaunchTemplateName", "DefaultVersionNumber", "LatestVersionNumber")}
+OUT["lt_dup"] = err(ec2.create_launch_template, LaunchTemplateName="wire-lt", LaunchTemplateData={"ImageId": "ami-12345678"})
+v2 = ec2.create_launch_template_version(LaunchTemplateId=LT, SourceVersion="1",
+    LaunchTemplateData={"MetadataOptions": {"HttpTokens": "required"}})["LaunchTemplateVersion"]
+OUT["lt_v2"] = [v2["VersionNumber"], v2["LaunchTemplateData"]["MetadataOptions"]["HttpTokens"],
+    v2["LaunchTemplateData"]["NetworkInterfaces"][0]["AssociatePublicIpAddress"]]
+OUT["lt_default"] = ec2.modify_launch_template(LaunchTemplateId=LT, DefaultVersion="2")["LaunchTemplate"]["DefaultVersionNumber"]
+OUT["lt_versions"] = [[v["VersionNumber"], v["DefaultVersion"]] for v in ec2.describe_launch_template_versions(LaunchTemplateId=LT)["LaunchTemplateVersions"]]
+OUT["lt_missing_version"] = err(ec2.describe_launch_template_versions, LaunchTemplateId=LT, Versions=["9"])
+OUT["lt_deleted"] = ec2.delete_launch_template(LaunchTemplateName="wire-lt")["LaunchTemplate"]["LaunchTemplateId"] == LT
+OUT["lt_gone"] = err(ec2.delete_launch_template, LaunchTemplateName="wire-lt")
+sf = ec2.request_spot_fleet(SpotFleetRequestConfig={"IamFleetRole": f"arn:aws:iam::{ACCT}:role/spot-fleet", "TargetCapacity": 1,
+    "LaunchSpecifications": [{"ImageId": "ami-12345678", "InstanceType": "t3.micro",
+        "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "Encrypted": False}}]}]})["SpotFleetRequestId"]
+fleet = ec2.describe_spot_fleet_requests(SpotFleetRequestIds=[sf])["SpotFleetRequestConfigs"][0]
+OUT["sf_described"] = [fleet["SpotFleetRequestState"],
+    fleet["SpotFleetRequestConfig"]["LaunchSpecifications"][0]["BlockDeviceMappings"][0]["Ebs"]["Encrypted"]]
+OUT["sf_cancel"] = [c["CurrentSpotFleetRequestState"] for c in ec2.cancel_spot_fleet_requests(SpotFleetRequestIds=[sf], TerminateInstances=True)["SuccessfulFleetRequests"]]
+OUT["sf_bad"] = err(ec2.request_spot_fleet, SpotFleetRequestConfig={"IamFleetRole": "nope", "TargetCapacity": 1,
+    "LaunchSpecifications": [{"ImageId": "ami-12345678"}]})
 
 # ---------- S3 ----------
 s3 = C("s3")
@@ -905,6 +929,21 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["ec2_vpc_delete"], 200);
     client_error(&o["ec2_vpc_gone"], "InvalidVpcID.NotFound", 400);
     client_error(&o["ec2_bad_cidr"], "InvalidParameterValue", 400);
+    // launch templates and Spot Fleet requests (issue 15)
+    assert_eq!(
+        o["lt_created"],
+        json!({"LaunchTemplateName": "wire-lt", "DefaultVersionNumber": 1, "LatestVersionNumber": 1})
+    );
+    client_error(&o["lt_dup"], "InvalidLaunchTemplateName.AlreadyExistsException", 400);
+    assert_eq!(o["lt_v2"], json!([2, "required", true]));
+    assert_eq!(o["lt_default"], 2);
+    assert_eq!(o["lt_versions"], json!([[1, false], [2, true]]));
+    client_error(&o["lt_missing_version"], "InvalidLaunchTemplateId.VersionNotFound", 400);
+    assert_eq!(o["lt_deleted"], true);
+    client_error(&o["lt_gone"], "InvalidLaunchTemplateName.NotFoundException", 400);
+    assert_eq!(o["sf_described"], json!(["active", false]));
+    assert_eq!(o["sf_cancel"], json!(["cancelled_terminating"]));
+    client_error(&o["sf_bad"], "InvalidSpotFleetRequestConfig", 400);
 
     // S3 (era 2022: new buckets have no default encryption and no ownership controls).
     assert_eq!(o["s3_seeded"], json!(["config-bucket-123456789012"]));

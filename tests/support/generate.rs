@@ -193,6 +193,8 @@ pub struct Plan {
     pub instances: super::generate_instances::InstancesPlan,
     /// Keys pending deletion, queues, KMS-related IAM policies (issue 15).
     pub keys_queues: super::generate_keys::KeysPlan,
+    /// GuardDuty plans, launch templates and Spot Fleet requests (GuardDuty.5–13, EC2.25/170/173).
+    pub templates: super::generate_templates::TemplatesPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -345,13 +347,14 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         super::generate_iam_policies::plan(),
         super::generate_instances::plan(),
         super::generate_keys::plan(),
+        super::generate_templates::plan(),
     );
     (account, network, services, areas).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
-            (misc, credentials, monitoring, iam_policies, instances, keys_plan),
+            (misc, credentials, monitoring, iam_policies, instances, keys_plan, templates),
         )| Plan {
             current,
             regions,
@@ -374,6 +377,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             iam_policies,
             instances,
             keys_queues: keys_plan,
+            templates,
         },
     )
 }
@@ -805,6 +809,8 @@ impl Plan {
 
         // CloudWatch.1–14: a monitored trail, filters, alarms, topics and subscriptions.
         b.steps.extend(self.monitoring.steps(&regions, acct));
+        // GuardDuty.5–13, EC2.25/170/173: detectors, launch templates, Spot Fleet requests.
+        b.steps.extend(self.templates.steps(&regions, acct));
 
         // Network: default VPC ids, extra VPCs and subnets, security groups, NACLs.
         for (i, r) in regions.iter().enumerate() {

@@ -232,6 +232,8 @@ pub struct State {
     pub instances: super::generate_instances::Instances,
     /// Key states, queues, KMS-related IAM policies (issue 15).
     pub keys_queues: super::state_keys::KeysState,
+    /// Detectors' plans, launch template versions, Spot Fleet requests.
+    pub templates: super::state_templates::Templates,
 }
 
 fn ec2_all(sim: &Simulator, region: &str, op: &str, key: &str) -> R<Vec<Value>> {
@@ -275,6 +277,7 @@ pub fn read(sim: &Simulator) -> R<State> {
     for region in &settings.account.regions {
         super::state_monitoring::read(sim, region, &mut s.monitoring)?;
         super::generate_instances::read(sim, region, &mut s.instances)?;
+        super::state_templates::read(sim, region, &mut s.templates)?;
         let trails = call(sim, region, "cloudtrail", "DescribeTrails", json!({"includeShadowTrails": false}))?;
         for t in list(&trails, "trailList") {
             let arn = text(&t, "TrailARN");

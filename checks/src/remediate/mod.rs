@@ -154,6 +154,15 @@ pub enum Justification {
         /// The offending grant, as the control describes it; empty when there is none.
         grant: String,
     },
+    /// EC2.173: a Spot Fleet request's launch specifications cannot be changed; it must be
+    /// re-requested with encrypted volumes. Holds while the request has an unencrypted EBS
+    /// mapping (`volumes`).
+    SpotFleetReRequest {
+        /// The request's id.
+        fleet: String,
+        /// Its unencrypted EBS mappings.
+        volumes: Vec<String>,
+    },
 }
 
 impl Justification {
@@ -164,6 +173,7 @@ impl Justification {
             Justification::AdminPolicy { attachments, .. } => *attachments >= 0,
             Justification::UserReliesOnPolicies { policies, .. } => !policies.is_empty(),
             Justification::BroadGrant { grant, .. } => !grant.is_empty(),
+            Justification::SpotFleetReRequest { volumes, .. } => !volumes.is_empty(),
             _ => true,
         }
     }
@@ -189,6 +199,10 @@ impl Justification {
             Justification::BroadGrant { control, .. } => {
                 let (policy, grant) = controls::broad_grant(control, snapshot, resource);
                 Justification::BroadGrant { control: control.clone(), policy, grant }
+            }
+            Justification::SpotFleetReRequest { .. } => {
+                let (fleet, volumes) = fixes::spot_fleet_volumes(snapshot, resource);
+                Justification::SpotFleetReRequest { fleet, volumes }
             }
             other => other.clone(),
         }
@@ -299,6 +313,13 @@ impl Justification {
                 "{policy}: {grant}. Narrowing Resource to the KMS keys its users decrypt with takes knowing which \
                  keys those are, which only its owner knows; a guessed list would break them, and removing the \
                  grant could lock them out. Risk accepted until its owner names the keys in a new version."
+            ),
+            Justification::SpotFleetReRequest { fleet, volumes } => format!(
+                "Spot Fleet request {fleet} attaches unencrypted EBS volumes ({}), and a request's launch \
+                 specifications cannot be modified. Its owner re-requests the fleet (RequestSpotFleet with \
+                 Encrypted=true on every EBS mapping) and cancels this one (CancelSpotFleetRequests); risk \
+                 accepted until then.",
+                volumes.join(", ")
             ),
         };
         t.chars().take(512).collect()

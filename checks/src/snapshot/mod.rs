@@ -3,6 +3,7 @@
 //! A resource that AWS answers "not found" for a configuration of is kept with `None`.
 
 mod ec2_instances;
+mod ec2_templates;
 mod iam_credentials;
 mod iam_inline;
 mod iam_policies;
@@ -15,6 +16,7 @@ use std::collections::BTreeMap;
 
 pub use ec2_instances::{InstancesView, SnapshotView};
 pub use iam_inline::{IdentityKind, InlineHolder};
+pub use ec2_templates::{Ec2TemplatesView, TemplateView};
 pub use kms::KmsKeyView;
 pub use monitoring::MonitoringView;
 pub use s3_access::{BucketAcl, TrailBucket};
@@ -153,6 +155,8 @@ pub struct Region {
     pub monitoring: MonitoringView,
     /// Instances, interfaces, Elastic IPs, volumes and snapshots.
     pub instances: InstancesView,
+    /// Launch templates (default versions) and Spot Fleet requests.
+    pub ec2_templates: Ec2TemplatesView,
 }
 
 /// The whole account.
@@ -426,6 +430,7 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         queues: sqs::fetch_queues(api, r)?,
         monitoring,
         instances: ec2_instances::fetch(api, r)?,
+        ec2_templates: ec2_templates::fetch(api, r)?,
     })
 }
 

@@ -80,12 +80,24 @@ fn create_and_get_detector() {
             "RUNTIME_MONITORING"
         ]
     );
-    assert_eq!(feature(&d, "CLOUD_TRAIL").status.as_deref(), Some("ENABLED"));
-    assert_eq!(feature(&d, "S3_DATA_EVENTS").status.as_deref(), Some("DISABLED"));
+    // CreateDetector without Features: every optional plan on except the runtime ones
+    // (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateDetector.html).
+    let statuses: Vec<(&str, &str)> = d
+        .features
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|f| (f.name.as_deref().unwrap(), f.status.as_deref().unwrap()))
+        .collect();
+    let expected: Vec<(&str, &str)> =
+        names.iter().map(|n| (*n, if n.ends_with("RUNTIME_MONITORING") { "DISABLED" } else { "ENABLED" })).collect();
+    assert_eq!(statuses, expected);
     let runtime = feature(&d, "RUNTIME_MONITORING").additional_configuration.clone().unwrap();
     assert_eq!(runtime.len(), 3);
+    assert!(runtime.iter().all(|a| a.status.as_deref() == Some("DISABLED")), "{runtime:?}");
     let ds = d.data_sources.unwrap();
-    assert_eq!((ds.cloud_trail.status.as_str(), ds.s3_logs.status.as_str()), ("ENABLED", "DISABLED"));
+    assert_eq!((ds.cloud_trail.status.as_str(), ds.s3_logs.status.as_str()), ("ENABLED", "ENABLED"));
+    assert_eq!(ds.kubernetes.unwrap().audit_logs.status, "ENABLED");
 
     // One detector per region.
     let e = err(create(&sim, enable()));
@@ -208,8 +220,22 @@ fn invalid_features_are_rejected_and_change_nothing() {
 #[test]
 fn update_and_delete_detector() {
     let sim = fresh_account(Era::Current, &[REGION]);
-    let id = create(&sim, guardduty::CreateDetectorRequest { enable: false, ..Default::default() }).unwrap();
-    let created = get(&sim, &id).unwrap().created_at;
+    let off = |name: &str| guardduty::DetectorFeatureConfiguration {
+        name: Some(name.into()),
+        status: Some("DISABLED".into()),
+        additional_configuration: None,
+    };
+    let input = guardduty::CreateDetectorRequest {
+        enable: false,
+        features: Some(vec![off("LAMBDA_NETWORK_LOGS"), off("EBS_MALWARE_PROTECTION")]),
+        ..Default::default()
+    };
+    let id = create(&sim, input).unwrap();
+    let d = get(&sim, &id).unwrap();
+    assert_eq!(feature(&d, "LAMBDA_NETWORK_LOGS").status.as_deref(), Some("DISABLED"));
+    // A feature the request leaves out is enabled by default.
+    assert_eq!(feature(&d, "RDS_LOGIN_EVENTS").status.as_deref(), Some("ENABLED"));
+    let created = d.created_at;
     let update = |input: guardduty::UpdateDetectorRequest| sim.call::<guardduty::UpdateDetector>(REGION, input);
     update(guardduty::UpdateDetectorRequest {
         detector_id: id.clone(),
@@ -275,6 +301,66 @@ fn update_and_delete_detector() {
     assert_eq!(err(get(&sim, &id)).code, "BadRequestException");
     // With it gone, a new one may be created.
     create(&sim, enable()).unwrap();
+}
+
+fn runtime(name: &str, additional: &[&str]) -> guardduty::DetectorFeatureConfiguration {
+    guardduty::DetectorFeatureConfiguration {
+        name: Some(name.into()),
+        status: Some("ENABLED".into()),
+        additional_configuration: Some(
+            additional
+                .iter()
+                .map(|a| guardduty::DetectorAdditionalConfiguration {
+                    name: Some((*a).into()),
+                    status: Some("ENABLED".into()),
+                })
+                .collect(),
+        ),
+    }
+}
+
+#[test]
+fn both_runtime_plans_in_one_request_are_refused_and_change_nothing() {
+    let sim = fresh_account(Era::Current, &[REGION]);
+    let both = Some(vec![
+        runtime("EKS_RUNTIME_MONITORING", &["EKS_ADDON_MANAGEMENT"]),
+        runtime("RUNTIME_MONITORING", &["EC2_AGENT_MANAGEMENT"]),
+    ]);
+    let e = err(create(&sim, guardduty::CreateDetectorRequest { features: both.clone(), ..enable() }));
+    assert_eq!((e.code.as_str(), e.status), ("BadRequestException", 400));
+    assert!(e.message.contains("EKS_RUNTIME_MONITORING") && e.message.contains("RUNTIME_MONITORING"), "{}", e.message);
+    assert_eq!(list(&sim, REGION), Vec::<String>::new());
+
+    let id = create(&sim, enable()).unwrap();
+    let before = get(&sim, &id).unwrap();
+    let update = |features| {
+        sim.call::<guardduty::UpdateDetector>(
+            REGION,
+            guardduty::UpdateDetectorRequest { detector_id: id.clone(), features, ..Default::default() },
+        )
+    };
+    assert_eq!(err(update(both)).code, "BadRequestException");
+    assert_eq!(get(&sim, &id).unwrap(), before, "a refused update changes nothing");
+    // One plan per request is accepted, and the two may then coexist (the migration from EKS
+    // Runtime Monitoring to Runtime Monitoring runs both until the old one is disabled).
+    update(Some(vec![runtime("EKS_RUNTIME_MONITORING", &["EKS_ADDON_MANAGEMENT"])])).unwrap();
+    update(Some(vec![runtime("RUNTIME_MONITORING", &["ECS_FARGATE_AGENT_MANAGEMENT"])])).unwrap();
+    let d = get(&sim, &id).unwrap();
+    assert_eq!(feature(&d, "EKS_RUNTIME_MONITORING").status.as_deref(), Some("ENABLED"));
+    let rm = feature(&d, "RUNTIME_MONITORING");
+    assert_eq!(rm.status.as_deref(), Some("ENABLED"));
+    let status = |n: &str| {
+        rm.additional_configuration
+            .as_ref()
+            .unwrap()
+            .iter()
+            .find(|a| a.name.as_deref() == Some(n))
+            .unwrap()
+            .status
+            .clone()
+    };
+    assert_eq!(status("ECS_FARGATE_AGENT_MANAGEMENT").as_deref(), Some("ENABLED"));
+    assert_eq!(status("EC2_AGENT_MANAGEMENT").as_deref(), Some("DISABLED"), "only what the request names changes");
 }
 
 #[test]

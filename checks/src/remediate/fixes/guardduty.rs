@@ -1,4 +1,5 @@
-//! GuardDuty.1: a GuardDuty detector enabled in every region
+//! GuardDuty.1: a GuardDuty detector enabled in every region, created with the protection plans
+//! GuardDuty.5–13 ask for
 //! (<https://docs.aws.amazon.com/securityhub/latest/userguide/guardduty-controls.html>).
 
 use hubsim_api::model::guardduty;
@@ -23,6 +24,35 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
     }]
 }
 
+/// The detector GuardDuty.1's fix creates. A detector created without `Features` has every
+/// optional plan on except Runtime Monitoring
+/// (<https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateDetector.html>), so
+/// GuardDuty.11–13 (and GuardDuty.7) would fail right after it in era current; the request
+/// turns Runtime Monitoring on with its three automated agent configurations, so the new
+/// detector passes GuardDuty.5–13 at once (a fix must not make another control fail). The
+/// plans left out of `Features` stay at their documented default, on.
+/// The same request serves era 2022, where GuardDuty.5–13 are not judged: it is the detector a
+/// user following today's FSBP would create.
+fn full_detector() -> guardduty::CreateDetectorRequest {
+    let on = |name: &str| guardduty::DetectorAdditionalConfiguration {
+        name: Some(name.into()),
+        status: Some("ENABLED".into()),
+    };
+    guardduty::CreateDetectorRequest {
+        enable: true,
+        features: Some(vec![guardduty::DetectorFeatureConfiguration {
+            name: Some("RUNTIME_MONITORING".into()),
+            status: Some("ENABLED".into()),
+            additional_configuration: Some(vec![
+                on("EKS_ADDON_MANAGEMENT"),
+                on("ECS_FARGATE_AGENT_MANAGEMENT"),
+                on("EC2_AGENT_MANAGEMENT"),
+            ]),
+        }]),
+        ..Default::default()
+    }
+}
+
 fn guardduty_1<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
     let region = target.region;
     let ids = f
@@ -37,10 +67,7 @@ fn guardduty_1<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<D
             )?;
         }
         None => {
-            f.call::<guardduty::CreateDetector>(
-                region,
-                guardduty::CreateDetectorRequest { enable: true, ..Default::default() },
-            )?;
+            f.call::<guardduty::CreateDetector>(region, full_detector())?;
         }
     }
     Ok(Done::Applied)

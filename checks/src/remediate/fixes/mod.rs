@@ -15,7 +15,9 @@ mod cloudtrail;
 mod config;
 mod ec2;
 mod ec2_instances;
+mod ec2_templates;
 mod guardduty;
+mod guardduty_features;
 mod iam;
 mod iam_policies;
 mod kms;
@@ -35,6 +37,7 @@ use super::fixer::Fixer;
 use super::{Failed, Justification};
 use crate::control::Params;
 use crate::snapshot::Snapshot;
+pub(crate) use ec2_templates::spot_fleet_volumes;
 
 /// What a fix did.
 pub(crate) enum Done {
@@ -122,7 +125,9 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(config::fixes());
     v.extend(ec2::fixes());
     v.extend(ec2_instances::fixes());
+    v.extend(ec2_templates::fixes());
     v.extend(guardduty::fixes());
+    v.extend(guardduty_features::fixes());
     v.extend(iam::fixes());
     v.extend(kms::fixes());
     v.extend(kms_keys::fixes());

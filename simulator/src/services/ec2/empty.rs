@@ -10,8 +10,7 @@ use crate::registry::{Handler, Registrar};
 use crate::Ctx;
 
 pub(super) fn register(r: &mut Registrar) {
-    r.add::<ec2::DescribeLaunchTemplates>()
-        .add::<ec2::DescribeTransitGateways>()
+    r.add::<ec2::DescribeTransitGateways>()
         .add::<ec2::DescribeVpcPeeringConnections>()
         .add::<ec2::DescribeClientVpnEndpoints>()
         .add::<ec2::DescribeVpnConnections>()
@@ -45,9 +44,6 @@ macro_rules! empty_describe {
     };
 }
 
-empty_describe!(DescribeLaunchTemplates, DescribeLaunchTemplatesRequest, DescribeLaunchTemplatesResult,
-    launch_template_ids, "InvalidLaunchTemplateId.NotFound", "launch template",
-    { launch_templates: Some(vec![]), next_token: None });
 empty_describe!(DescribeTransitGateways, DescribeTransitGatewaysRequest, DescribeTransitGatewaysResult,
     transit_gateway_ids, "InvalidTransitGatewayID.NotFound", "transit gateway",
     { transit_gateways: Some(vec![]), next_token: None });

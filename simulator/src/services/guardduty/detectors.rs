@@ -1,10 +1,18 @@
 //! Detectors: CreateDetector, GetDetector, UpdateDetector, DeleteDetector, ListDetectors,
 //! ListTagsForResource.
 //!
-//! Which protection plans a detector created through the API gets by default is not
-//! documented, so this is hubsim's reading: it turns on only the
-//! foundational sources (CloudTrail, DNS and VPC flow logs) and leaves every optional plan
-//! `DISABLED` unless the request enables it through `Features` or the legacy `DataSources`.
+//! The protection plans of a new detector follow CreateDetector's API reference
+//! (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateDetector.html): "When you
+//! don't specify any features, with an exception to RUNTIME_MONITORING, all the optional
+//! features are enabled by default", and a feature left out of a request that names others is
+//! enabled too. So S3, EKS audit logs, EBS malware protection, RDS and Lambda start `ENABLED`
+//! (plus the foundational CloudTrail, DNS and VPC flow logs), and `RUNTIME_MONITORING` starts
+//! `DISABLED`. hubsim reads `EKS_RUNTIME_MONITORING`, the plan `RUNTIME_MONITORING` replaced,
+//! as covered by the same exception [I]: it starts `DISABLED` too (were it on by default, a
+//! later request enabling `RUNTIME_MONITORING` would run both, which the same page calls an
+//! error). Additional configurations start `DISABLED`. `DataSources` (deprecated) and
+//! `Features` then change what the request names; naming both `EKS_RUNTIME_MONITORING` and
+//! `RUNTIME_MONITORING` in one request is refused ("Specifying both ... will cause an error").
 
 use hubsim_model::{guardduty, Timestamp};
 
@@ -41,6 +49,10 @@ const FEATURES: &[(&str, &[&str])] = &[
     ("RUNTIME_MONITORING", &["EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"]),
 ];
 const FOUNDATIONAL: &[&str] = &["FLOW_LOGS", "CLOUD_TRAIL", "DNS_LOGS"];
+/// The optional plans a new detector leaves off (see the module note).
+const OFF_BY_DEFAULT: &[&str] = &["EKS_RUNTIME_MONITORING", "RUNTIME_MONITORING"];
+/// The two runtime plans one request may not both name.
+const RUNTIME_PLANS: [&str; 2] = ["EKS_RUNTIME_MONITORING", "RUNTIME_MONITORING"];
 
 fn service_role(account: &str) -> String {
     format!("arn:aws:iam::{account}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty")
@@ -58,7 +70,7 @@ fn default_features(now: Timestamp) -> Vec<guardduty::DetectorFeatureConfigurati
         .iter()
         .map(|(name, additional)| guardduty::DetectorFeatureConfigurationResult {
             name: Some((*name).into()),
-            status: Some(if FOUNDATIONAL.contains(name) { ENABLED } else { DISABLED }.into()),
+            status: Some(if OFF_BY_DEFAULT.contains(name) { DISABLED } else { ENABLED }.into()),
             updated_at: Some(now),
             additional_configuration: (!additional.is_empty()).then(|| {
                 additional
@@ -129,6 +141,12 @@ fn requested_changes(
             additional.push((a_name, a_status));
         }
         changes.push(Change { name, status, additional });
+    }
+    if RUNTIME_PLANS.iter().all(|p| seen.iter().any(|s| s == p)) {
+        return Err(bad_request(
+            "The request is rejected because it specifies both EKS_RUNTIME_MONITORING and RUNTIME_MONITORING; \
+             specify only one of them.",
+        ));
     }
     Ok(changes)
 }
