@@ -229,7 +229,8 @@ fn ec2_13_revokes_only_the_world_open_sources_of_a_rule() {
 
 /// CloudTrail.6's fix on its own (CIS only: S3.8's fix, which puts the same settings, is not
 /// enabled) turns on the trail bucket's Block Public Access and keeps its ACL; with FSBP on too,
-/// it reads what S3.8's fix left and does not repeat the call.
+/// it reads what S3.8's fix left and does not repeat the call (and S3.12's fix, not CloudTrail.6's,
+/// resets the ACL).
 #[test]
 fn cloudtrail_6_blocks_public_access_and_keeps_the_acl() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/edge/cloudtrail.6-public-acl-2022.json");
@@ -264,7 +265,20 @@ fn cloudtrail_6_blocks_public_access_and_keeps_the_acl() {
         };
         assert_eq!(puts("CloudTrail.6"), usize::from(cis), "CIS only: {cis}");
         assert_eq!(puts("CloudTrail.6") + puts("S3.8"), 1, "one call puts the settings");
-        assert_eq!(grants(), before, "the ACL is kept; S3 ignores its public grant");
+        if cis {
+            assert_eq!(grants(), before, "the ACL is kept; S3 ignores its public grant");
+        } else {
+            // With FSBP, S3.12 (no ACLs for user access) resets the ACL to the owner's grant alone
+            // and disables ACLs; CloudTrail.6's fix itself still leaves the ACL alone.
+            assert_eq!(grants(), before[..1], "S3.12 leaves the owner's grant alone");
+            let acl_calls: Vec<&str> = outcome
+                .transcript
+                .iter()
+                .filter(|s| s.action == "s3:PutBucketAcl")
+                .map(|s| s.control.as_str())
+                .collect();
+            assert_eq!(acl_calls, ["S3.12"]);
+        }
         let block = sim
             .call::<s3::GetPublicAccessBlock>(
                 "us-east-1",

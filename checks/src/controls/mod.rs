@@ -12,6 +12,7 @@ mod iam_credentials;
 mod iam_policies;
 mod kms;
 mod s3;
+pub(crate) mod s3_access;
 pub(crate) mod s3_public;
 mod sns;
 
@@ -37,6 +38,7 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(iam_credentials::CONTROLS);
         v.extend_from_slice(iam_policies::CONTROLS);
         v.extend_from_slice(s3::CONTROLS);
+        v.extend_from_slice(s3_access::CONTROLS);
         v.extend_from_slice(sns::CONTROLS);
         v.sort_by_key(|c| crate::status::natural(c.id));
         v

@@ -300,7 +300,7 @@ fn narrow_cidr(cidr: &str) -> bool {
 
 /// Case-insensitive `*`/`?` match of an action pattern, without recursion: one retry point
 /// (the last `*`), so the work is bounded by the product of the two lengths.
-fn wildcard_match(pattern: &str, text: &str) -> bool {
+pub(crate) fn wildcard_match(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.to_lowercase().chars().collect();
     let t: Vec<char> = text.to_lowercase().chars().collect();
     let (mut i, mut j) = (0, 0);

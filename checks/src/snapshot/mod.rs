@@ -92,6 +92,8 @@ pub struct BucketView {
     pub notification: s3::NotificationConfiguration,
     /// Lifecycle rules.
     pub lifecycle: Option<Vec<s3::LifecycleRule>>,
+    /// Versioning status (`Enabled`, `Suspended`); `None` when never configured.
+    pub versioning: Option<String>,
 }
 
 /// One trail as seen in a region, with its status and selectors.
@@ -282,6 +284,13 @@ fn fetch_buckets<A: AwsApi>(api: &A, home: &str) -> Result<Vec<BucketView>, Fetc
             r,
         )?
         .and_then(|o| o.rules);
+        let versioning = api
+            .call::<s3::GetBucketVersioning>(
+                r,
+                s3::GetBucketVersioningRequest { bucket: name.clone(), ..Default::default() },
+            )
+            .map_err(fail(&what, r))?
+            .status;
         out.push(BucketView {
             name,
             region,
@@ -291,6 +300,7 @@ fn fetch_buckets<A: AwsApi>(api: &A, home: &str) -> Result<Vec<BucketView>, Fetc
             logging,
             notification,
             lifecycle,
+            versioning,
         });
     }
     Ok(out)

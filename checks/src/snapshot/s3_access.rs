@@ -1,6 +1,6 @@
 //! Who may use each bucket beyond its policy: its ACL (`GetBucketAcl`) and whether ACLs are
 //! disabled (`GetBucketOwnershipControls`), for S3's public read/write logic
-//! (`controls::s3_public`); and which buckets the account's trails deliver to.
+//! (`controls::s3_public`, S3.12); and which buckets the account's trails deliver to.
 
 use std::collections::BTreeMap;
 
@@ -16,6 +16,8 @@ pub struct BucketAcl {
     pub grants: Vec<s3::Grant>,
     /// The Object Ownership setting (`BucketOwnerEnforced`, ...), if the bucket has one.
     pub object_ownership: Option<String>,
+    /// The bucket owner's canonical user id (the ACL's `Owner`), if S3 named it.
+    pub owner: Option<String>,
 }
 
 impl BucketAcl {
@@ -35,7 +37,7 @@ pub struct TrailBucket {
     pub trails: Vec<String>,
 }
 
-/// The ACL of every bucket, by bucket name.
+/// The ACL and Object Ownership of every bucket, by bucket name.
 pub(super) fn fetch_acls<A: AwsApi>(
     api: &A,
     buckets: &[BucketView],
@@ -58,7 +60,8 @@ pub(super) fn fetch_acls<A: AwsApi>(
         let object_ownership = ownership
             .and_then(|o| o.ownership_controls)
             .and_then(|c| c.rules.first().map(|r| r.object_ownership.clone()));
-        out.insert(b.name.clone(), BucketAcl { grants: acl.grants.unwrap_or_default(), object_ownership });
+        let owner = acl.owner.and_then(|o| o.id);
+        out.insert(b.name.clone(), BucketAcl { grants: acl.grants.unwrap_or_default(), object_ownership, owner });
     }
     Ok(out)
 }

@@ -19,6 +19,7 @@ mod iam;
 mod iam_policies;
 mod kms;
 mod s3;
+mod s3_access;
 mod sns;
 
 use std::sync::OnceLock;
@@ -121,6 +122,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(kms::fixes());
     v.extend(iam_policies::fixes());
     v.extend(s3::fixes());
+    v.extend(s3_access::fixes());
     v.extend(sns::fixes());
     v
 }
