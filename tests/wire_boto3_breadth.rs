@@ -434,6 +434,15 @@ OUT["s3c_access_points"] = s3c.list_access_points(AccountId=ACCT)["AccessPointLi
 OUT["s3c_mrap"] = C("s3control", "us-west-2", url=f"http://s3control@127.0.0.1:{PORT}").list_multi_region_access_points(AccountId=ACCT)["AccessPoints"]
 s3c.delete_public_access_block(AccountId=ACCT)
 OUT["s3c_deleted"] = err(s3c.get_public_access_block, AccountId=ACCT)
+# S3 access points (issue 15: S3.19)
+ap = s3c.create_access_point(AccountId=ACCT, Name="wire-ap", Bucket=B, PublicAccessBlockConfiguration={"BlockPublicAcls": False, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+OUT["s3c_ap_create"] = {"Arn": ap["AccessPointArn"], "AliasEnd": ap["Alias"].endswith("-s3alias")}
+g = s3c.get_access_point(AccountId=ACCT, Name="wire-ap")
+OUT["s3c_ap_get"] = {"Bucket": g["Bucket"], "NetworkOrigin": g["NetworkOrigin"], "Block": g["PublicAccessBlockConfiguration"], "Dated": isinstance(g["CreationDate"], datetime.datetime)}
+OUT["s3c_ap_list"] = [a["Name"] for a in s3c.list_access_points(AccountId=ACCT, Bucket=B)["AccessPointList"]]
+OUT["s3c_ap_dup"] = err(s3c.create_access_point, AccountId=ACCT, Name="wire-ap", Bucket=B)
+s3c.delete_access_point(AccountId=ACCT, Name="wire-ap")
+OUT["s3c_ap_gone"] = err(s3c.get_access_point, AccountId=ACCT, Name="wire-ap")
 
 # ---------- CloudTrail ----------
 ct = C("cloudtrail")
@@ -867,6 +876,19 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["s3c_access_points"], json!([]));
     assert_eq!(o["s3c_mrap"], json!([]));
     client_error(&o["s3c_deleted"], "NoSuchPublicAccessBlockConfiguration", 404);
+    // S3 access points.
+    assert_eq!(
+        o["s3c_ap_create"],
+        json!({"Arn": "arn:aws:s3:eu-west-1:123456789012:accesspoint/wire-ap", "AliasEnd": true})
+    );
+    assert_eq!(
+        o["s3c_ap_get"],
+        json!({"Bucket": "wire-breadth-bucket", "NetworkOrigin": "Internet", "Dated": true,
+               "Block": {"BlockPublicAcls": false, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true}})
+    );
+    assert_eq!(o["s3c_ap_list"], json!(["wire-ap"]));
+    client_error(&o["s3c_ap_dup"], "AccessPointAlreadyOwnedByYou", 409);
+    client_error(&o["s3c_ap_gone"], "NoSuchAccessPoint", 404);
 
     // CloudTrail.
     client_error(&o["ct_no_policy"], "InsufficientS3BucketPolicyException", 400);

@@ -1,5 +1,8 @@
-//! S3 Control: the account-level Block Public Access configuration (S3.1), and the
-//! access-point listings that scanners call.
+//! S3 Control: the account-level Block Public Access configuration (S3.1), access points with
+//! their own Block Public Access (S3.19, `access_points`), and the Multi-Region Access Point
+//! listing that scanners call.
+
+mod access_points;
 
 use hubsim_model::{s3control, Empty};
 use serde::{Deserialize, Serialize};
@@ -28,8 +31,8 @@ pub fn register(r: &mut Registrar) {
     r.add::<s3control::GetPublicAccessBlock>()
         .add::<s3control::PutPublicAccessBlock>()
         .add::<s3control::DeletePublicAccessBlock>()
-        .add::<s3control::ListAccessPoints>()
         .add::<s3control::ListMultiRegionAccessPoints>();
+    access_points::register(r);
 }
 
 /// The account's configuration, if one was put.
@@ -94,18 +97,6 @@ impl Handler for s3control::DeletePublicAccessBlock {
         check_account(ctx, &input.account_id)?;
         ctx.delete::<AccountPublicAccessBlock>(ID)?;
         Ok(Empty {})
-    }
-}
-
-impl Handler for s3control::ListAccessPoints {
-    const MUTATES: bool = false;
-
-    fn handle(
-        ctx: &mut Ctx<'_>,
-        input: s3control::ListAccessPointsRequest,
-    ) -> Result<s3control::ListAccessPointsResult, AwsError> {
-        check_account(ctx, &input.account_id)?;
-        Ok(s3control::ListAccessPointsResult { access_point_list: Some(Vec::new()), next_token: None })
     }
 }
 
