@@ -1,8 +1,9 @@
-//! S3.2, S3.3, S3.6, S3.10, S3.12: who may read, write and administer a bucket (public read
-//! and write through ACLs and policies, blacklisted actions granted to other accounts, ACL
-//! grants to anyone but the owner) and whether a versioned bucket manages its old versions
+//! S3.2, S3.3, S3.6, S3.10, S3.12, S3.19: who may read, write and administer a bucket (public
+//! read and write through ACLs and policies, blacklisted actions granted to other accounts, ACL
+//! grants to anyone but the owner, access points without Block Public Access) and whether a
+//! versioned bucket manages its old versions
 //! (<https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html>). Buckets are
-//! judged in their home region.
+//! judged in their home region, access points in theirs.
 
 use serde_json::Value;
 
@@ -68,6 +69,17 @@ pub(super) const CONTROLS: &[Control] = &[
                   other than the bucket owner's canonical user (another account, an email grantee, AllUsers, \
                   AuthenticatedUsers, the LogDelivery group) fails [I].",
         evaluate: s3_12,
+    },
+    Control {
+        id: "S3.19",
+        resource_type: "AWS::S3::AccessPoint",
+        schedule: Schedule::ChangeTriggered,
+        config_rule: Some("s3-access-point-public-access-blocks"),
+        parameters: &[],
+        choices: "Each access point passes only with all four of its own Block Public Access settings on; the \
+                  bucket's and the account's settings do not count for it [I: the rule reads the access point's \
+                  configuration].",
+        evaluate: s3_19,
     },
 ];
 
@@ -165,6 +177,32 @@ fn s3_12(i: &Input<'_>) -> Vec<Verdict> {
                 others.is_empty(),
                 format!("bucket {}'s ACL grants access to its owner only", b.name),
                 format!("bucket {}'s ACL grants {}", b.name, others.join(", ")),
+            )
+        })
+        .collect()
+}
+
+fn s3_19(i: &Input<'_>) -> Vec<Verdict> {
+    i.region
+        .access_points
+        .iter()
+        .map(|ap| {
+            let c = &ap.block;
+            let off: Vec<&str> = [
+                ("BlockPublicAcls", c.block_public_acls),
+                ("IgnorePublicAcls", c.ignore_public_acls),
+                ("BlockPublicPolicy", c.block_public_policy),
+                ("RestrictPublicBuckets", c.restrict_public_buckets),
+            ]
+            .into_iter()
+            .filter(|(_, v)| *v != Some(true))
+            .map(|(n, _)| n)
+            .collect();
+            Verdict::check(
+                ResourceRef { id: ap.arn.clone(), kind: "AwsS3AccessPoint" },
+                off.is_empty(),
+                format!("access point {} (bucket {}) blocks public access", ap.name, ap.bucket),
+                format!("access point {} (bucket {}) has {} off", ap.name, ap.bucket, off.join(", ")),
             )
         })
         .collect()

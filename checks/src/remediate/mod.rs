@@ -90,6 +90,9 @@ pub enum Justification {
         /// The endpoints awaiting confirmation.
         endpoints: Vec<String>,
     },
+    /// S3.19: an access point's Block Public Access settings are fixed when it is created; only
+    /// a new access point (and its users moved to it) has others.
+    AccessPointBlockFixed,
     /// AWS refused the fix.
     Refused {
         /// The refused call.
@@ -206,6 +209,13 @@ impl Justification {
                  subscribe an endpoint that needs no confirmation) and the control passes.",
                 endpoints.join(", ")
             ),
+            Justification::AccessPointBlockFixed => {
+                "S3.19 cannot be fixed in place: an access point's Block Public Access settings cannot be changed \
+                 after it is created (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-bpa-settings.html). \
+                 The fix is a new access point with all four settings on, its users moved to it (they address it by \
+                 name or alias), then this one deleted: the owner's call. Risk accepted until then."
+                    .to_string()
+            }
             Justification::Refused { call, error } => {
                 format!("hubsim's fix was refused: {call} answered {error}. The owner must decide how to fix it.")
             }

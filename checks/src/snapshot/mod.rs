@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 pub use kms::KmsKeyView;
 pub use monitoring::MonitoringView;
-pub use s3_access::{BucketAcl, TrailBucket};
+pub use s3_access::{AccessPointView, BucketAcl, TrailBucket};
 
 use hubsim_api::model::{cloudtrail, config, ec2, guardduty, iam, s3, s3control, securityhub, sns};
 use hubsim_api::{AwsApi, AwsError};
@@ -143,6 +143,8 @@ pub struct Region {
     pub keys: Vec<KmsKeyView>,
     /// Metric filters, alarms and the subscriptions of the topics alarms notify.
     pub monitoring: MonitoringView,
+    /// S3 access points with their Block Public Access settings.
+    pub access_points: Vec<AccessPointView>,
 }
 
 /// The whole account.
@@ -169,6 +171,9 @@ impl Snapshot {
         let mut out = Vec::new();
         for region in regions {
             out.push(fetch_region(api, &region)?);
+        }
+        for r in &mut out {
+            r.access_points = s3_access::fetch_access_points(api, account, &r.name)?;
         }
         let mut global = global;
         global.trail_buckets = s3_access::trail_buckets(out.iter().flat_map(|r| r.trails.iter().map(|t| &t.trail)));
@@ -420,6 +425,7 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         topics,
         keys: kms::fetch_keys(api, r)?,
         monitoring,
+        access_points: Vec::new(),
     })
 }
 

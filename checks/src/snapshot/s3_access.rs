@@ -1,10 +1,11 @@
 //! Who may use each bucket beyond its policy: its ACL (`GetBucketAcl`) and whether ACLs are
 //! disabled (`GetBucketOwnershipControls`), for S3's public read/write logic
-//! (`controls::s3_public`, S3.12); and which buckets the account's trails deliver to.
+//! (`controls::s3_public`, S3.12); the access points of each region with their own Block
+//! Public Access (S3.19); and which buckets the account's trails deliver to.
 
 use std::collections::BTreeMap;
 
-use hubsim_api::model::{cloudtrail, s3};
+use hubsim_api::model::{cloudtrail, s3, s3control};
 use hubsim_api::AwsApi;
 
 use super::{fail, optional, BucketView, FetchError};
@@ -26,6 +27,62 @@ impl BucketAcl {
     pub fn acls_disabled(&self) -> bool {
         self.object_ownership.as_deref() == Some("BucketOwnerEnforced")
     }
+}
+
+/// One access point and its Block Public Access settings (fixed when it was created).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccessPointView {
+    /// Its name.
+    pub name: String,
+    /// Its ARN.
+    pub arn: String,
+    /// The bucket it serves.
+    pub bucket: String,
+    /// Its Block Public Access settings.
+    pub block: s3control::PublicAccessBlockConfiguration,
+}
+
+/// The access points of `account` in `region`, each with its settings (`GetAccessPoint`).
+pub(super) fn fetch_access_points<A: AwsApi>(
+    api: &A,
+    account: &str,
+    region: &str,
+) -> Result<Vec<AccessPointView>, FetchError> {
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        let page = api
+            .call::<s3control::ListAccessPoints>(
+                region,
+                s3control::ListAccessPointsRequest {
+                    account_id: account.to_string(),
+                    next_token: token.clone(),
+                    ..Default::default()
+                },
+            )
+            .map_err(fail("access points", region))?;
+        for ap in page.access_point_list.unwrap_or_default() {
+            let got = api
+                .call::<s3control::GetAccessPoint>(
+                    region,
+                    s3control::GetAccessPointRequest { account_id: account.to_string(), name: ap.name.clone() },
+                )
+                .map_err(fail(&format!("access point {}", ap.name), region))?;
+            out.push(AccessPointView {
+                arn: ap
+                    .access_point_arn
+                    .unwrap_or_else(|| format!("arn:aws:s3:{region}:{account}:accesspoint/{}", ap.name)),
+                name: ap.name,
+                bucket: ap.bucket,
+                block: got.public_access_block_configuration.unwrap_or_default(),
+            });
+        }
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(out)
 }
 
 /// A bucket some trail of the account delivers its log files to.

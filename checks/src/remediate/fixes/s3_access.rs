@@ -1,5 +1,5 @@
-//! S3.2, S3.3, S3.6, S3.10, S3.12: public read and write, blacklisted actions granted to other
-//! accounts, lifecycle of versioned buckets, ACLs
+//! S3.2, S3.3, S3.6, S3.10, S3.12, S3.19: public read and write, blacklisted actions granted to
+//! other accounts, lifecycle of versioned buckets, ACLs, access points' Block Public Access
 //! (<https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html>).
 //!
 //! Each fix narrows access or adds a setting: Block Public Access (the ACL and the policy are
@@ -18,7 +18,7 @@ use crate::controls::s3_access::{action_matches, same_account, statements, strin
 use crate::controls::s3_public::{Access, BucketAccess};
 use crate::remediate::fixer::Fixer;
 use crate::remediate::support;
-use crate::remediate::Failed;
+use crate::remediate::{Failed, Justification};
 
 /// The URI of S3's log-delivery group.
 const LOG_DELIVERY: &str = "http://acs.amazonaws.com/groups/s3/LogDelivery";
@@ -77,6 +77,13 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
             // Both write the policy this fix may append the log-delivery grant to.
             after: &["S3.5", "S3.6"],
             how: How::Calls(s3_12),
+        },
+        Fix {
+            control: "S3.19",
+            iam_actions: &[],
+            scope: Scope::Resource,
+            after: &[],
+            how: How::Justified(Justification::AccessPointBlockFixed),
         },
     ]
 }
