@@ -434,7 +434,7 @@ OUT["s3c_access_points"] = s3c.list_access_points(AccountId=ACCT)["AccessPointLi
 OUT["s3c_mrap"] = C("s3control", "us-west-2", url=f"http://s3control@127.0.0.1:{PORT}").list_multi_region_access_points(AccountId=ACCT)["AccessPoints"]
 s3c.delete_public_access_block(AccountId=ACCT)
 OUT["s3c_deleted"] = err(s3c.get_public_access_block, AccountId=ACCT)
-# S3 access points (issue 15: S3.19)
+# S3 access points and Object Lock (issue 15: S3.19, S3.10)
 ap = s3c.create_access_point(AccountId=ACCT, Name="wire-ap", Bucket=B, PublicAccessBlockConfiguration={"BlockPublicAcls": False, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
 OUT["s3c_ap_create"] = {"Arn": ap["AccessPointArn"], "AliasEnd": ap["Alias"].endswith("-s3alias")}
 g = s3c.get_access_point(AccountId=ACCT, Name="wire-ap")
@@ -443,6 +443,11 @@ OUT["s3c_ap_list"] = [a["Name"] for a in s3c.list_access_points(AccountId=ACCT, 
 OUT["s3c_ap_dup"] = err(s3c.create_access_point, AccountId=ACCT, Name="wire-ap", Bucket=B)
 s3c.delete_access_point(AccountId=ACCT, Name="wire-ap")
 OUT["s3c_ap_gone"] = err(s3c.get_access_point, AccountId=ACCT, Name="wire-ap")
+lock = {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}}
+OUT["s3_lock_unversioned"] = err(s3.put_object_lock_configuration, Bucket=LB, ObjectLockConfiguration=lock)
+s3.create_bucket(Bucket="wire-breadth-locked", CreateBucketConfiguration={"LocationConstraint": R}, ObjectLockEnabledForBucket=True)
+s3.put_object_lock_configuration(Bucket="wire-breadth-locked", ObjectLockConfiguration=lock)
+OUT["s3_lock"] = s3.get_object_lock_configuration(Bucket="wire-breadth-locked")["ObjectLockConfiguration"]
 
 # ---------- CloudTrail ----------
 ct = C("cloudtrail")
@@ -876,7 +881,7 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["s3c_access_points"], json!([]));
     assert_eq!(o["s3c_mrap"], json!([]));
     client_error(&o["s3c_deleted"], "NoSuchPublicAccessBlockConfiguration", 404);
-    // S3 access points.
+    // S3 access points and Object Lock.
     assert_eq!(
         o["s3c_ap_create"],
         json!({"Arn": "arn:aws:s3:eu-west-1:123456789012:accesspoint/wire-ap", "AliasEnd": true})
@@ -889,6 +894,11 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["s3c_ap_list"], json!(["wire-ap"]));
     client_error(&o["s3c_ap_dup"], "AccessPointAlreadyOwnedByYou", 409);
     client_error(&o["s3c_ap_gone"], "NoSuchAccessPoint", 404);
+    client_error(&o["s3_lock_unversioned"], "InvalidBucketState", 409);
+    assert_eq!(
+        o["s3_lock"],
+        json!({"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}})
+    );
 
     // CloudTrail.
     client_error(&o["ct_no_policy"], "InsufficientS3BucketPolicyException", 400);

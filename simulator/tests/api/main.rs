@@ -29,6 +29,7 @@ mod s3_config;
 mod s3_lifecycle;
 mod s3_logging;
 mod s3_notification;
+mod s3_object_lock;
 mod s3control_access_points;
 mod securityhub_controls;
 mod securityhub_findings;
