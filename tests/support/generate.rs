@@ -189,6 +189,8 @@ pub struct Plan {
     pub monitoring: super::generate_monitoring::MonitoringPlan,
     /// IAM users, groups, customer managed policies and attachments (IAM.1, IAM.2, IAM.18).
     pub iam_policies: super::generate_iam_policies::IamPlan,
+    /// ACL grants, cross-account policies, versioning and access points (S3.2/3/6/10/12/19).
+    pub s3_access: super::generate_s3_access::S3AccessPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -339,13 +341,14 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         super::generate_iam_credentials::plan(),
         super::generate_monitoring::plan(),
         super::generate_iam_policies::plan(),
+        super::generate_s3_access::plan(),
     );
     (account, network, services, areas).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
-            (misc, credentials, monitoring, iam_policies),
+            (misc, credentials, monitoring, iam_policies, s3_access),
         )| Plan {
             current,
             regions,
@@ -366,6 +369,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             credentials,
             monitoring,
             iam_policies,
+            s3_access,
         },
     )
 }
@@ -912,6 +916,7 @@ impl Plan {
         b.steps.extend(misc);
         let home = b.region(0);
         b.steps.extend(self.iam_policies.steps(acct, &home));
+        b.steps.extend(self.s3_access.steps(&regions, self.current, acct));
 
         if let Some(on) = self.account_block {
             let home = b.region(0);

@@ -5,6 +5,8 @@ pub mod generate_iam_credentials;
 pub mod generate_iam_policies;
 pub mod generate_misc;
 pub mod generate_monitoring;
+pub mod generate_s3_access;
 pub mod state;
 pub mod state_iam_policies;
 pub mod state_monitoring;
+pub mod state_s3_access;
