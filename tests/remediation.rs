@@ -311,3 +311,44 @@ fn the_password_policy_is_written_once_and_keeps_what_is_stricter() {
     assert_eq!(p.allow_users_to_change_password, Some(false));
     assert_eq!(p.require_symbols, Some(true));
 }
+
+/// S3.2's fix on its own (S3.8's, which puts the same settings, not asked for): Block Public
+/// Access on the bucket, the public ACL grant and the policy kept as written, the transcript
+/// naming the exposure; S3.2 passes on that alone. With S3.8's fix in the same round, S3.2's reads
+/// what it left and makes no call.
+#[test]
+fn s3_2_blocks_public_access_and_keeps_the_acl() {
+    let bucket = "app-data-123456789012";
+    let grants = |sim: &Simulator| {
+        sim.call::<s3::GetBucketAcl>(
+            "us-east-1",
+            s3::GetBucketAclRequest { bucket: bucket.into(), ..Default::default() },
+        )
+        .unwrap()
+        .grants
+        .unwrap_or_default()
+    };
+    let (sim, _) = load("edge/s3.2-public-acl");
+    let before = grants(&sim);
+    let only = Options { controls: vec!["S3.2".into()], ..Options::default() };
+    let outcome = runner::remediate(&sim, only).unwrap();
+    let calls: Vec<_> = outcome.transcript.iter().filter(|s| s.action != "suppress").collect();
+    assert_eq!(calls.len(), 1, "{calls:#?}");
+    assert_eq!((calls[0].control.as_str(), calls[0].action.as_str()), ("S3.2", "s3:PutPublicAccessBlock"));
+    let note = calls[0].note.clone().unwrap_or_default();
+    assert!(note.contains("READ to AllUsers") && note.contains("kept as written"), "{note}");
+    assert_eq!(grants(&sim), before, "the ACL is kept; S3 ignores its public grant");
+    let s3_2 = outcome.after.controls.iter().find(|c| c.id == "S3.2").unwrap();
+    assert_eq!(s3_2.status.as_str(), "PASSED");
+
+    let (sim, _) = load("edge/s3.2-public-acl");
+    let both = Options { controls: vec!["S3.2".into(), "S3.8".into()], ..Options::default() };
+    let outcome = runner::remediate(&sim, both).unwrap();
+    let puts: Vec<&str> = outcome
+        .transcript
+        .iter()
+        .filter(|s| s.action == "s3:PutPublicAccessBlock" && s.detail.contains(bucket))
+        .map(|s| s.control.as_str())
+        .collect();
+    assert_eq!(puts, ["S3.8"]);
+}
