@@ -31,6 +31,7 @@ mod s3_logging;
 mod s3_notification;
 mod s3_object_lock;
 mod s3control_access_points;
+mod s3control_mrap;
 mod securityhub_controls;
 mod securityhub_findings;
 mod securityhub_hub;
