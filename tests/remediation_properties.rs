@@ -157,6 +157,8 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
             // Its precondition is the finding itself, still FAILED: the access point still has a
             // Block Public Access setting off, which no call can change.
             ensure!(control == "S3.19", "{at}: access point justification on another control");
+        } else if note == Justification::MultiRegionAccessPointBlockFixed.text() {
+            ensure!(control == "S3.24", "{at}: Multi-Region Access Point justification on another control");
         } else if let Some(rest) = note.strip_prefix("hubsim's fix was refused: ") {
             let call = rest.split(" answered ").next().unwrap_or_default();
             let refused = outcome.transcript.iter().any(|s| s.action == call && s.result.starts_with("refused:"));

@@ -1,6 +1,7 @@
-//! S3.2, S3.3, S3.6, S3.10, S3.12, S3.19: who may read, write and administer a bucket (public
+//! S3.2, S3.3, S3.6, S3.10, S3.12, S3.19, S3.24: who may read, write and administer a bucket (public
 //! read and write through ACLs and policies, blacklisted actions granted to other accounts, ACL
-//! grants to anyone but the owner, access points without Block Public Access) and whether a
+//! grants to anyone but the owner, access points and Multi-Region Access Points without Block
+//! Public Access) and whether a
 //! versioned bucket manages its old versions
 //! (<https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html>). Buckets are
 //! judged in their home region, access points in theirs.
@@ -80,6 +81,17 @@ pub(super) const CONTROLS: &[Control] = &[
                   bucket's and the account's settings do not count for it [I: the rule reads the access point's \
                   configuration].",
         evaluate: s3_19,
+    },
+    Control {
+        id: "S3.24",
+        resource_type: "AWS::S3::MultiRegionAccessPoint",
+        schedule: Schedule::ChangeTriggered,
+        config_rule: Some("s3-mrap-public-access-blocked"),
+        parameters: &[],
+        choices: "Each Multi-Region Access Point passes only with all four of its own Block Public Access settings on \
+                  [I]; it is judged in us-west-2, where its control plane answers, and nowhere else [I]; the rule's \
+                  name is unverified [U].",
+        evaluate: s3_24,
     },
 ];
 
@@ -182,22 +194,49 @@ fn s3_12(i: &Input<'_>) -> Vec<Verdict> {
         .collect()
 }
 
+/// The Block Public Access settings that are not on.
+fn off(c: &hubsim_api::model::s3control::PublicAccessBlockConfiguration) -> Vec<&'static str> {
+    [
+        ("BlockPublicAcls", c.block_public_acls),
+        ("IgnorePublicAcls", c.ignore_public_acls),
+        ("BlockPublicPolicy", c.block_public_policy),
+        ("RestrictPublicBuckets", c.restrict_public_buckets),
+    ]
+    .into_iter()
+    .filter(|(_, v)| *v != Some(true))
+    .map(|(n, _)| n)
+    .collect()
+}
+
+fn s3_24(i: &Input<'_>) -> Vec<Verdict> {
+    if i.region.name != crate::snapshot::MRAP_REGION {
+        return Vec::new();
+    }
+    i.global
+        .mraps
+        .iter()
+        .map(|m| {
+            let (name, off) = (&m.name, off(&m.block));
+            Verdict::check(
+                ResourceRef {
+                    // Its ARN names its alias (https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointRequests.html).
+                    id: format!("arn:aws:s3::{}:accesspoint/{}", i.global.account, m.alias),
+                    kind: "AwsS3MultiRegionAccessPoint",
+                },
+                off.is_empty(),
+                format!("Multi-Region Access Point {name} blocks public access"),
+                format!("Multi-Region Access Point {name} has {} off", off.join(", ")),
+            )
+        })
+        .collect()
+}
+
 fn s3_19(i: &Input<'_>) -> Vec<Verdict> {
     i.region
         .access_points
         .iter()
         .map(|ap| {
-            let c = &ap.block;
-            let off: Vec<&str> = [
-                ("BlockPublicAcls", c.block_public_acls),
-                ("IgnorePublicAcls", c.ignore_public_acls),
-                ("BlockPublicPolicy", c.block_public_policy),
-                ("RestrictPublicBuckets", c.restrict_public_buckets),
-            ]
-            .into_iter()
-            .filter(|(_, v)| *v != Some(true))
-            .map(|(n, _)| n)
-            .collect();
+            let off = off(&ap.block);
             Verdict::check(
                 ResourceRef { id: ap.arn.clone(), kind: "AwsS3AccessPoint" },
                 off.is_empty(),

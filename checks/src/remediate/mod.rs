@@ -93,6 +93,9 @@ pub enum Justification {
     /// S3.19: an access point's Block Public Access settings are fixed when it is created; only
     /// a new access point (and its users moved to it) has others.
     AccessPointBlockFixed,
+    /// S3.24: a Multi-Region Access Point's Block Public Access settings are fixed when it is
+    /// created, likewise.
+    MultiRegionAccessPointBlockFixed,
     /// AWS refused the fix.
     Refused {
         /// The refused call.
@@ -214,6 +217,13 @@ impl Justification {
                  after it is created (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-bpa-settings.html). \
                  The fix is a new access point with all four settings on, its users moved to it (they address it by \
                  name or alias), then this one deleted: the owner's call. Risk accepted until then."
+                    .to_string()
+            }
+            Justification::MultiRegionAccessPointBlockFixed => {
+                "S3.24 cannot be fixed in place: a Multi-Region Access Point's Block Public Access settings cannot \
+                 be changed after it is created (https://docs.aws.amazon.com/AmazonS3/latest/userguide/multi-region-access-point-block-public-access.html). \
+                 The fix is a new one with all four settings on, its clients moved to its alias, then this one \
+                 deleted: the owner's call. Risk accepted until then."
                     .to_string()
             }
             Justification::Refused { call, error } => {

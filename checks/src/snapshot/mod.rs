@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 pub use kms::KmsKeyView;
 pub use monitoring::MonitoringView;
-pub use s3_access::{AccessPointView, BucketAcl, TrailBucket};
+pub use s3_access::{AccessPointView, BucketAcl, MrapView, TrailBucket, MRAP_REGION};
 
 use hubsim_api::model::{cloudtrail, config, ec2, guardduty, iam, s3, s3control, securityhub, sns};
 use hubsim_api::{AwsApi, AwsError};
@@ -71,6 +71,9 @@ pub struct Global {
     pub credentials: CredentialsView,
     /// IAM users, groups and customer managed policies (IAM.1, IAM.2, IAM.18).
     pub iam_policies: IamPolicies,
+    /// Multi-Region Access Points with their Block Public Access (read only when the account
+    /// has us-west-2, where they answer).
+    pub mraps: Vec<MrapView>,
 }
 
 /// One bucket and the configurations S3 controls read.
@@ -176,6 +179,9 @@ impl Snapshot {
             r.access_points = s3_access::fetch_access_points(api, account, &r.name)?;
         }
         let mut global = global;
+        if out.iter().any(|r| r.name == MRAP_REGION) {
+            global.mraps = s3_access::fetch_mraps(api, account)?;
+        }
         global.trail_buckets = s3_access::trail_buckets(out.iter().flat_map(|r| r.trails.iter().map(|t| &t.trail)));
         Ok(Snapshot { global, regions: out })
     }
@@ -228,6 +234,7 @@ fn fetch_global<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Global,
         trail_buckets: Vec::new(),
         credentials,
         iam_policies,
+        mraps: Vec::new(),
     })
 }
 

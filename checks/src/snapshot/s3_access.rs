@@ -1,7 +1,8 @@
 //! Who may use each bucket beyond its policy: its ACL (`GetBucketAcl`) and whether ACLs are
 //! disabled (`GetBucketOwnershipControls`), for S3's public read/write logic
-//! (`controls::s3_public`, S3.12); the access points of each region with their own Block
-//! Public Access (S3.19); and which buckets the account's trails deliver to.
+//! (`controls::s3_public`, S3.12); the access points of each region and the Multi-Region Access
+//! Points, each with its own Block Public Access (S3.19, S3.24); and which buckets the
+//! account's trails deliver to.
 
 use std::collections::BTreeMap;
 
@@ -75,6 +76,51 @@ pub(super) fn fetch_access_points<A: AwsApi>(
                 name: ap.name,
                 bucket: ap.bucket,
                 block: got.public_access_block_configuration.unwrap_or_default(),
+            });
+        }
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// The region that answers for Multi-Region Access Points
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointRestrictions.html>).
+pub const MRAP_REGION: &str = "us-west-2";
+
+/// One Multi-Region Access Point and its Block Public Access settings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MrapView {
+    /// Its name.
+    pub name: String,
+    /// Its alias (`<id>.mrap`), which its ARN names.
+    pub alias: String,
+    /// Its Block Public Access settings.
+    pub block: s3control::PublicAccessBlockConfiguration,
+}
+
+/// The account's Multi-Region Access Points, read in [`MRAP_REGION`].
+pub(super) fn fetch_mraps<A: AwsApi>(api: &A, account: &str) -> Result<Vec<MrapView>, FetchError> {
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        let page = api
+            .call::<s3control::ListMultiRegionAccessPoints>(
+                MRAP_REGION,
+                s3control::ListMultiRegionAccessPointsRequest {
+                    account_id: account.to_string(),
+                    next_token: token.clone(),
+                    ..Default::default()
+                },
+            )
+            .map_err(fail("Multi-Region Access Points", MRAP_REGION))?;
+        for m in page.access_points.unwrap_or_default() {
+            out.push(MrapView {
+                name: m.name.unwrap_or_default(),
+                alias: m.alias.unwrap_or_default(),
+                block: m.public_access_block.unwrap_or_default(),
             });
         }
         token = page.next_token;

@@ -1,5 +1,6 @@
-//! S3.2, S3.3, S3.6, S3.10, S3.12, S3.19: public read and write, blacklisted actions granted to
-//! other accounts, lifecycle of versioned buckets, ACLs, access points' Block Public Access
+//! S3.2, S3.3, S3.6, S3.10, S3.12, S3.19, S3.24: public read and write, blacklisted actions granted to
+//! other accounts, lifecycle of versioned buckets, ACLs, (Multi-Region) access points' Block
+//! Public Access
 //! (<https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html>).
 //!
 //! Each fix narrows access or adds a setting: Block Public Access (the ACL and the policy are
@@ -84,6 +85,13 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
             scope: Scope::Resource,
             after: &[],
             how: How::Justified(Justification::AccessPointBlockFixed),
+        },
+        Fix {
+            control: "S3.24",
+            iam_actions: &[],
+            scope: Scope::Resource,
+            after: &[],
+            how: How::Justified(Justification::MultiRegionAccessPointBlockFixed),
         },
     ]
 }
