@@ -70,6 +70,10 @@ mod generate_monitoring;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_templates.rs"]
 mod generate_templates;
+/// Its S3 access part (ACL grants, cross-account policies, versioning, access points).
+#[allow(dead_code)]
+#[path = "../tests/support/generate_s3_access.rs"]
+mod generate_s3_access;
 
 fn world(regions: &[&str], era: &str) -> Simulator {
     let list = regions.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(",");

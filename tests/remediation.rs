@@ -229,7 +229,8 @@ fn ec2_13_revokes_only_the_world_open_sources_of_a_rule() {
 
 /// CloudTrail.6's fix on its own (CIS only: S3.8's fix, which puts the same settings, is not
 /// enabled) turns on the trail bucket's Block Public Access and keeps its ACL; with FSBP on too,
-/// it reads what S3.8's fix left and does not repeat the call.
+/// it reads what S3.8's fix left and does not repeat the call (and S3.12's fix, not CloudTrail.6's,
+/// resets the ACL).
 #[test]
 fn cloudtrail_6_blocks_public_access_and_keeps_the_acl() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/edge/cloudtrail.6-public-acl-2022.json");
@@ -264,7 +265,20 @@ fn cloudtrail_6_blocks_public_access_and_keeps_the_acl() {
         };
         assert_eq!(puts("CloudTrail.6"), usize::from(cis), "CIS only: {cis}");
         assert_eq!(puts("CloudTrail.6") + puts("S3.8"), 1, "one call puts the settings");
-        assert_eq!(grants(), before, "the ACL is kept; S3 ignores its public grant");
+        if cis {
+            assert_eq!(grants(), before, "the ACL is kept; S3 ignores its public grant");
+        } else {
+            // With FSBP, S3.12 (no ACLs for user access) resets the ACL to the owner's grant alone
+            // and disables ACLs; CloudTrail.6's fix itself still leaves the ACL alone.
+            assert_eq!(grants(), before[..1], "S3.12 leaves the owner's grant alone");
+            let acl_calls: Vec<&str> = outcome
+                .transcript
+                .iter()
+                .filter(|s| s.action == "s3:PutBucketAcl")
+                .map(|s| s.control.as_str())
+                .collect();
+            assert_eq!(acl_calls, ["S3.12"]);
+        }
         let block = sim
             .call::<s3::GetPublicAccessBlock>(
                 "us-east-1",
@@ -296,4 +310,45 @@ fn the_password_policy_is_written_once_and_keeps_what_is_stricter() {
     assert_eq!(p.password_reuse_prevention, Some(24));
     assert_eq!(p.allow_users_to_change_password, Some(false));
     assert_eq!(p.require_symbols, Some(true));
+}
+
+/// S3.2's fix on its own (S3.8's, which puts the same settings, not asked for): Block Public
+/// Access on the bucket, the public ACL grant and the policy kept as written, the transcript
+/// naming the exposure; S3.2 passes on that alone. With S3.8's fix in the same round, S3.2's reads
+/// what it left and makes no call.
+#[test]
+fn s3_2_blocks_public_access_and_keeps_the_acl() {
+    let bucket = "app-data-123456789012";
+    let grants = |sim: &Simulator| {
+        sim.call::<s3::GetBucketAcl>(
+            "us-east-1",
+            s3::GetBucketAclRequest { bucket: bucket.into(), ..Default::default() },
+        )
+        .unwrap()
+        .grants
+        .unwrap_or_default()
+    };
+    let (sim, _) = load("edge/s3.2-public-acl");
+    let before = grants(&sim);
+    let only = Options { controls: vec!["S3.2".into()], ..Options::default() };
+    let outcome = runner::remediate(&sim, only).unwrap();
+    let calls: Vec<_> = outcome.transcript.iter().filter(|s| s.action != "suppress").collect();
+    assert_eq!(calls.len(), 1, "{calls:#?}");
+    assert_eq!((calls[0].control.as_str(), calls[0].action.as_str()), ("S3.2", "s3:PutPublicAccessBlock"));
+    let note = calls[0].note.clone().unwrap_or_default();
+    assert!(note.contains("READ to AllUsers") && note.contains("kept as written"), "{note}");
+    assert_eq!(grants(&sim), before, "the ACL is kept; S3 ignores its public grant");
+    let s3_2 = outcome.after.controls.iter().find(|c| c.id == "S3.2").unwrap();
+    assert_eq!(s3_2.status.as_str(), "PASSED");
+
+    let (sim, _) = load("edge/s3.2-public-acl");
+    let both = Options { controls: vec!["S3.2".into(), "S3.8".into()], ..Options::default() };
+    let outcome = runner::remediate(&sim, both).unwrap();
+    let puts: Vec<&str> = outcome
+        .transcript
+        .iter()
+        .filter(|s| s.action == "s3:PutPublicAccessBlock" && s.detail.contains(bucket))
+        .map(|s| s.control.as_str())
+        .collect();
+    assert_eq!(puts, ["S3.8"]);
 }

@@ -14,11 +14,13 @@
 //! (b) every active finding afterwards is PASSED, or SUPPRESSED with a justification from the
 //!     fixed list whose precondition holds (and no WARNING / NOT_AVAILABLE is left);
 //! (c) a second remediation makes no call at all;
-//! (d) nothing that existed is deleted or loosened: bucket-policy statements kept verbatim,
+//! (d) nothing that existed is deleted or loosened: bucket-policy statements kept verbatim
+//!     (except that S3.6 may narrow a statement naming another account: what replaces it grants
+//!     no principal, action or resource it did not),
 //!     buckets, trails, topics, keys, VPCs, subnets, groups and NACLs still there, groups'
 //!     and NACLs' allowed traffic (IPv4 and IPv6 sources) only shrinks (the default groups'
 //!     rules excepted: EC2.2 demands their removal) and keeps every rule whose source is not
-//!     0.0.0.0/0 or ::/0, no bucket ACL gains a grant, trails keep
+//!     0.0.0.0/0 or ::/0, no bucket ACL gains a grant (but the owner's own), trails keep
 //!     logging and stay multi-region, keys keep rotating,
 //!     and every new Allow in an existing bucket, topic or key policy names only AWS services
 //!     scoped to this account; IAM users, groups and customer managed policies are kept, no
@@ -54,6 +56,7 @@ use proptest::test_runner::{Config, FileFailurePersistence};
 use support::generate::{self, ACCOUNT};
 use support::state::{self, State, R};
 use support::state_iam_policies;
+use support::state_s3_access;
 
 fn cases() -> u32 {
     ["HUBSIM_PROPTEST_CASES", "PROPTEST_CASES"]
@@ -173,6 +176,12 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
                 .find(|(k, _)| k.ends_with(fleet))
                 .is_some_and(|(_, (_, config))| support::state_templates::has_unencrypted_ebs(config));
             ensure!(unencrypted, "{at}: suppressed as unencrypted, but request {fleet} is gone or fully encrypted");
+        } else if note == Justification::AccessPointBlockFixed.text() {
+            // Its precondition is the finding itself, still FAILED: the access point still has a
+            // Block Public Access setting off, which no call can change.
+            ensure!(control == "S3.19", "{at}: access point justification on another control");
+        } else if note == Justification::MultiRegionAccessPointBlockFixed.text() {
+            ensure!(control == "S3.24", "{at}: Multi-Region Access Point justification on another control");
         } else if let Some(rest) = note.strip_prefix("hubsim's fix was refused: ") {
             let call = rest.split(" answered ").next().unwrap_or_default();
             let refused = outcome.transcript.iter().any(|s| s.action == call && s.result.starts_with("refused:"));
@@ -207,17 +216,27 @@ fn check_credential_justification(j: &Justification, control: &str, resource: &s
 fn check_kept(before: &State, after: &State, transcript: &[Step]) -> R<()> {
     for (name, (_, statements)) in &before.buckets {
         let Some((_, now)) = after.buckets.get(name) else { return Err(format!("bucket {name} was deleted")) };
-        for st in statements {
-            ensure!(now.contains(st), "bucket {name}: statement {st} was changed or removed");
+        // S3.6's fix may rewrite only the statements that grant other accounts something, and
+        // only into narrowings of themselves.
+        let rewritten: Vec<&serde_json::Value> = statements.iter().filter(|st| !now.contains(st)).collect();
+        for st in &rewritten {
+            ensure!(
+                state_s3_access::names_other_account(st, ACCOUNT),
+                "bucket {name}: statement {st} was changed or removed"
+            );
         }
         for st in now.iter().filter(|s| !statements.contains(s)) {
             let allow = st.get("Effect").and_then(|e| e.as_str()) == Some("Allow");
-            ensure!(!allow || state::scoped_service_grant(st, ACCOUNT), "bucket {name}: new Allow {st}");
+            let narrowed = rewritten.iter().any(|o| state_s3_access::narrows(st, o));
+            ensure!(!allow || state::scoped_service_grant(st, ACCOUNT) || narrowed, "bucket {name}: new Allow {st}");
         }
     }
     for (name, grants) in &before.acls {
         let now = after.acls.get(name).cloned().unwrap_or_default();
-        let new: Vec<_> = now.difference(grants).collect();
+        // S3.12's fix resets the ACL to private: the bucket owner's own grant may come back (a
+        // header-grant ACL can leave it out), no one else's.
+        let owner = hubsim_simulator::testing::canonical_user_id(ACCOUNT);
+        let new: Vec<_> = now.difference(grants).filter(|g| !g.contains(&format!("\"ID\":\"{owner}\""))).collect();
         ensure!(new.is_empty(), "bucket {name}: new ACL grants {new:?}");
     }
     for (name, (_, statements)) in &after.buckets {

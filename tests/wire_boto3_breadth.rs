@@ -519,6 +519,29 @@ OUT["s3c_access_points"] = s3c.list_access_points(AccountId=ACCT)["AccessPointLi
 OUT["s3c_mrap"] = C("s3control", "us-west-2", url=f"http://s3control@127.0.0.1:{PORT}").list_multi_region_access_points(AccountId=ACCT)["AccessPoints"]
 s3c.delete_public_access_block(AccountId=ACCT)
 OUT["s3c_deleted"] = err(s3c.get_public_access_block, AccountId=ACCT)
+# S3 access points, Object Lock, Multi-Region Access Points (issue 15: S3.19, S3.10, S3.24)
+ap = s3c.create_access_point(AccountId=ACCT, Name="wire-ap", Bucket=B, PublicAccessBlockConfiguration={"BlockPublicAcls": False, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+OUT["s3c_ap_create"] = {"Arn": ap["AccessPointArn"], "AliasEnd": ap["Alias"].endswith("-s3alias")}
+g = s3c.get_access_point(AccountId=ACCT, Name="wire-ap")
+OUT["s3c_ap_get"] = {"Bucket": g["Bucket"], "NetworkOrigin": g["NetworkOrigin"], "Block": g["PublicAccessBlockConfiguration"], "Dated": isinstance(g["CreationDate"], datetime.datetime)}
+OUT["s3c_ap_list"] = [a["Name"] for a in s3c.list_access_points(AccountId=ACCT, Bucket=B)["AccessPointList"]]
+OUT["s3c_ap_dup"] = err(s3c.create_access_point, AccountId=ACCT, Name="wire-ap", Bucket=B)
+s3c.delete_access_point(AccountId=ACCT, Name="wire-ap")
+OUT["s3c_ap_gone"] = err(s3c.get_access_point, AccountId=ACCT, Name="wire-ap")
+lock = {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}}
+OUT["s3_lock_unversioned"] = err(s3.put_object_lock_configuration, Bucket=LB, ObjectLockConfiguration=lock)
+s3.create_bucket(Bucket="wire-breadth-locked", CreateBucketConfiguration={"LocationConstraint": R}, ObjectLockEnabledForBucket=True)
+s3.put_object_lock_configuration(Bucket="wire-breadth-locked", ObjectLockConfiguration=lock)
+OUT["s3_lock"] = s3.get_object_lock_configuration(Bucket="wire-breadth-locked")["ObjectLockConfiguration"]
+mrc = C("s3control", "us-west-2", url=f"http://s3control@127.0.0.1:{PORT}")
+tok = mrc.create_multi_region_access_point(AccountId=ACCT, ClientToken="wire-1", Details={"Name": "wire-mrap", "PublicAccessBlock": {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": False}, "Regions": [{"Bucket": B}]})["RequestTokenARN"]
+OUT["s3c_mrap_op"] = mrc.describe_multi_region_access_point_operation(AccountId=ACCT, RequestTokenARN=tok)["AsyncOperation"]["RequestStatus"]
+mg = mrc.get_multi_region_access_point(AccountId=ACCT, Name="wire-mrap")["AccessPoint"]
+OUT["s3c_mrap_get"] = {"Status": mg["Status"], "Block": mg["PublicAccessBlock"], "Regions": mg["Regions"]}
+OUT["s3c_mrap_list"] = [a["Name"] for a in mrc.list_multi_region_access_points(AccountId=ACCT)["AccessPoints"]]
+OUT["s3c_mrap_elsewhere"] = err(s3c.get_multi_region_access_point, AccountId=ACCT, Name="wire-mrap")
+mrc.delete_multi_region_access_point(AccountId=ACCT, ClientToken="wire-2", Details={"Name": "wire-mrap"})
+OUT["s3c_mrap_gone"] = err(mrc.get_multi_region_access_point, AccountId=ACCT, Name="wire-mrap")
 
 # ---------- CloudTrail ----------
 ct = C("cloudtrail")
@@ -999,6 +1022,33 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["s3c_access_points"], json!([]));
     assert_eq!(o["s3c_mrap"], json!([]));
     client_error(&o["s3c_deleted"], "NoSuchPublicAccessBlockConfiguration", 404);
+    // S3 access points and Object Lock.
+    assert_eq!(
+        o["s3c_ap_create"],
+        json!({"Arn": "arn:aws:s3:eu-west-1:123456789012:accesspoint/wire-ap", "AliasEnd": true})
+    );
+    assert_eq!(
+        o["s3c_ap_get"],
+        json!({"Bucket": "wire-breadth-bucket", "NetworkOrigin": "Internet", "Dated": true,
+               "Block": {"BlockPublicAcls": false, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true}})
+    );
+    assert_eq!(o["s3c_ap_list"], json!(["wire-ap"]));
+    client_error(&o["s3c_ap_dup"], "AccessPointAlreadyOwnedByYou", 409);
+    client_error(&o["s3c_ap_gone"], "NoSuchAccessPoint", 404);
+    client_error(&o["s3_lock_unversioned"], "InvalidBucketState", 409);
+    assert_eq!(o["s3c_mrap_op"], "SUCCEEDED");
+    assert_eq!(
+        o["s3c_mrap_get"],
+        json!({"Status": "READY", "Regions": [{"Bucket": "wire-breadth-bucket", "Region": "eu-west-1"}],
+               "Block": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": false}})
+    );
+    assert_eq!(o["s3c_mrap_list"], json!(["wire-mrap"]));
+    client_error(&o["s3c_mrap_elsewhere"], "InvalidRequest", 400);
+    client_error(&o["s3c_mrap_gone"], "NoSuchMultiRegionAccessPoint", 404);
+    assert_eq!(
+        o["s3_lock"],
+        json!({"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}})
+    );
 
     // CloudTrail.
     client_error(&o["ct_no_policy"], "InsufficientS3BucketPolicyException", 400);

@@ -195,6 +195,8 @@ pub struct Plan {
     pub keys_queues: super::generate_keys::KeysPlan,
     /// GuardDuty plans, launch templates and Spot Fleet requests (GuardDuty.5–13, EC2.25/170/173).
     pub templates: super::generate_templates::TemplatesPlan,
+    /// ACL grants, cross-account policies, versioning and access points (S3.2/3/6/10/12/19).
+    pub s3_access: super::generate_s3_access::S3AccessPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -348,13 +350,14 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         super::generate_instances::plan(),
         super::generate_keys::plan(),
         super::generate_templates::plan(),
+        super::generate_s3_access::plan(),
     );
     (account, network, services, areas).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
-            (misc, credentials, monitoring, iam_policies, instances, keys_plan, templates),
+            (misc, credentials, monitoring, iam_policies, instances, keys_plan, templates, s3_access),
         )| Plan {
             current,
             regions,
@@ -378,6 +381,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             instances,
             keys_queues: keys_plan,
             templates,
+            s3_access,
         },
     )
 }
@@ -928,6 +932,7 @@ impl Plan {
         b.steps.extend(self.iam_policies.steps(acct, &home));
         b.steps.extend(self.instances.steps(&regions));
         b.steps.extend(self.keys_queues.steps(&regions, acct, &home));
+        b.steps.extend(self.s3_access.steps(&regions, self.current, acct));
 
         if let Some(on) = self.account_block {
             let home = b.region(0);

@@ -19,6 +19,7 @@ mod kms_keys;
 mod kms_policies;
 mod public_policy;
 mod s3;
+pub(crate) mod s3_access;
 pub(crate) mod s3_public;
 mod sns;
 mod sqs;
@@ -53,6 +54,7 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(iam_policies::CONTROLS);
         v.extend_from_slice(iam_wildcards::CONTROLS);
         v.extend_from_slice(s3::CONTROLS);
+        v.extend_from_slice(s3_access::CONTROLS);
         v.extend_from_slice(sns::CONTROLS);
         v.extend_from_slice(sqs::CONTROLS);
         v.sort_by_key(|c| crate::status::natural(c.id));

@@ -114,6 +114,12 @@ pub enum Justification {
         /// The groups whose rules refer to it.
         by: Vec<String>,
     },
+    /// S3.19: an access point's Block Public Access settings are fixed when it is created; only
+    /// a new access point (and its users moved to it) has others.
+    AccessPointBlockFixed,
+    /// S3.24: a Multi-Region Access Point's Block Public Access settings are fixed when it is
+    /// created, likewise.
+    MultiRegionAccessPointBlockFixed,
     /// AWS refused the fix.
     Refused {
         /// The refused call.
@@ -286,6 +292,20 @@ impl Justification {
                  owner removes those rules or uses the group.",
                 by.join(", ")
             ),
+            Justification::AccessPointBlockFixed => {
+                "S3.19 cannot be fixed in place: an access point's Block Public Access settings cannot be changed \
+                 after it is created (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-bpa-settings.html). \
+                 The fix is a new access point with all four settings on, its users moved to it (they address it by \
+                 name or alias), then this one deleted: the owner's call. Risk accepted until then."
+                    .to_string()
+            }
+            Justification::MultiRegionAccessPointBlockFixed => {
+                "S3.24 cannot be fixed in place: a Multi-Region Access Point's Block Public Access settings cannot \
+                 be changed after it is created (https://docs.aws.amazon.com/AmazonS3/latest/userguide/multi-region-access-point-block-public-access.html). \
+                 The fix is a new one with all four settings on, its clients moved to its alias, then this one \
+                 deleted: the owner's call. Risk accepted until then."
+                    .to_string()
+            }
             Justification::Refused { call, error } => {
                 format!("hubsim's fix was refused: {call} answered {error}. The owner must decide how to fix it.")
             }

@@ -21,6 +21,7 @@ use super::Outcome;
 /// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html>,
 /// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketEncryption.html>,
 /// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html>,
+/// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html>,
 /// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutPublicAccessBlock.html>,
 /// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetPublicAccessBlock.html>,
 /// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html>,
@@ -30,6 +31,7 @@ pub fn iam_action(service: &str, operation: &str) -> Cow<'static, str> {
         ("s3", "HeadBucket") => Cow::Borrowed("s3:ListBucket"),
         ("s3", "PutBucketEncryption") => Cow::Borrowed("s3:PutEncryptionConfiguration"),
         ("s3", "PutBucketLifecycleConfiguration") => Cow::Borrowed("s3:PutLifecycleConfiguration"),
+        ("s3", "GetBucketLifecycleConfiguration") => Cow::Borrowed("s3:GetLifecycleConfiguration"),
         ("s3", "PutPublicAccessBlock") => Cow::Borrowed("s3:PutBucketPublicAccessBlock"),
         ("s3", "GetPublicAccessBlock") => Cow::Borrowed("s3:GetBucketPublicAccessBlock"),
         ("s3", "PutBucketNotificationConfiguration") => Cow::Borrowed("s3:PutBucketNotification"),
@@ -73,6 +75,7 @@ mod tests {
         assert_eq!(iam_action("s3", "HeadBucket"), "s3:ListBucket");
         assert_eq!(iam_action("s3", "PutBucketEncryption"), "s3:PutEncryptionConfiguration");
         assert_eq!(iam_action("s3", "PutBucketLifecycleConfiguration"), "s3:PutLifecycleConfiguration");
+        assert_eq!(iam_action("s3", "GetBucketLifecycleConfiguration"), "s3:GetLifecycleConfiguration");
         assert_eq!(iam_action("s3", "PutPublicAccessBlock"), "s3:PutBucketPublicAccessBlock");
         assert_eq!(iam_action("s3", "GetPublicAccessBlock"), "s3:GetBucketPublicAccessBlock");
         assert_eq!(iam_action("s3", "PutBucketNotificationConfiguration"), "s3:PutBucketNotification");

@@ -19,7 +19,7 @@ pub use iam_inline::{IdentityKind, InlineHolder};
 pub use ec2_templates::{Ec2TemplatesView, TemplateView};
 pub use kms::KmsKeyView;
 pub use monitoring::MonitoringView;
-pub use s3_access::{BucketAcl, TrailBucket};
+pub use s3_access::{AccessPointView, BucketAcl, MrapView, TrailBucket, MRAP_REGION};
 pub use sqs::QueueView;
 
 use hubsim_api::model::{cloudtrail, config, ec2, guardduty, iam, s3, s3control, securityhub, sns};
@@ -81,6 +81,9 @@ pub struct Global {
     pub iam_policies: IamPolicies,
     /// Every IAM user, group and role with its inline policies' documents (KMS.2).
     pub inline_policies: Vec<InlineHolder>,
+    /// Multi-Region Access Points with their Block Public Access (read only when the account
+    /// has us-west-2, where they answer).
+    pub mraps: Vec<MrapView>,
 }
 
 /// One bucket and the configurations S3 controls read.
@@ -102,6 +105,8 @@ pub struct BucketView {
     pub notification: s3::NotificationConfiguration,
     /// Lifecycle rules.
     pub lifecycle: Option<Vec<s3::LifecycleRule>>,
+    /// Versioning status (`Enabled`, `Suspended`); `None` when never configured.
+    pub versioning: Option<String>,
 }
 
 /// One trail as seen in a region, with its status and selectors.
@@ -157,6 +162,8 @@ pub struct Region {
     pub instances: InstancesView,
     /// Launch templates (default versions) and Spot Fleet requests.
     pub ec2_templates: Ec2TemplatesView,
+    /// S3 access points with their Block Public Access settings.
+    pub access_points: Vec<AccessPointView>,
 }
 
 /// The whole account.
@@ -184,7 +191,13 @@ impl Snapshot {
         for region in regions {
             out.push(fetch_region(api, &region)?);
         }
+        for r in &mut out {
+            r.access_points = s3_access::fetch_access_points(api, account, &r.name)?;
+        }
         let mut global = global;
+        if out.iter().any(|r| r.name == MRAP_REGION) {
+            global.mraps = s3_access::fetch_mraps(api, account)?;
+        }
         global.trail_buckets = s3_access::trail_buckets(out.iter().flat_map(|r| r.trails.iter().map(|t| &t.trail)));
         Ok(Snapshot { global, regions: out })
     }
@@ -239,6 +252,7 @@ fn fetch_global<A: AwsApi>(api: &A, account: &str, home: &str) -> Result<Global,
         credentials,
         iam_policies,
         inline_policies,
+        mraps: Vec::new(),
     })
 }
 
@@ -300,6 +314,13 @@ fn fetch_buckets<A: AwsApi>(api: &A, home: &str) -> Result<Vec<BucketView>, Fetc
             r,
         )?
         .and_then(|o| o.rules);
+        let versioning = api
+            .call::<s3::GetBucketVersioning>(
+                r,
+                s3::GetBucketVersioningRequest { bucket: name.clone(), ..Default::default() },
+            )
+            .map_err(fail(&what, r))?
+            .status;
         out.push(BucketView {
             name,
             region,
@@ -309,6 +330,7 @@ fn fetch_buckets<A: AwsApi>(api: &A, home: &str) -> Result<Vec<BucketView>, Fetc
             logging,
             notification,
             lifecycle,
+            versioning,
         });
     }
     Ok(out)
@@ -431,6 +453,7 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         monitoring,
         instances: ec2_instances::fetch(api, r)?,
         ec2_templates: ec2_templates::fetch(api, r)?,
+        access_points: Vec::new(),
     })
 }
 

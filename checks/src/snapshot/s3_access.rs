@@ -1,10 +1,12 @@
 //! Who may use each bucket beyond its policy: its ACL (`GetBucketAcl`) and whether ACLs are
 //! disabled (`GetBucketOwnershipControls`), for S3's public read/write logic
-//! (`controls::s3_public`); and which buckets the account's trails deliver to.
+//! (`controls::s3_public`, S3.12); the access points of each region and the Multi-Region Access
+//! Points, each with its own Block Public Access (S3.19, S3.24); and which buckets the
+//! account's trails deliver to.
 
 use std::collections::BTreeMap;
 
-use hubsim_api::model::{cloudtrail, s3};
+use hubsim_api::model::{cloudtrail, s3, s3control};
 use hubsim_api::AwsApi;
 
 use super::{fail, optional, BucketView, FetchError};
@@ -16,6 +18,8 @@ pub struct BucketAcl {
     pub grants: Vec<s3::Grant>,
     /// The Object Ownership setting (`BucketOwnerEnforced`, ...), if the bucket has one.
     pub object_ownership: Option<String>,
+    /// The bucket owner's canonical user id (the ACL's `Owner`), if S3 named it.
+    pub owner: Option<String>,
 }
 
 impl BucketAcl {
@@ -24,6 +28,107 @@ impl BucketAcl {
     pub fn acls_disabled(&self) -> bool {
         self.object_ownership.as_deref() == Some("BucketOwnerEnforced")
     }
+}
+
+/// One access point and its Block Public Access settings (fixed when it was created).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccessPointView {
+    /// Its name.
+    pub name: String,
+    /// Its ARN.
+    pub arn: String,
+    /// The bucket it serves.
+    pub bucket: String,
+    /// Its Block Public Access settings.
+    pub block: s3control::PublicAccessBlockConfiguration,
+}
+
+/// The access points of `account` in `region`, each with its settings (`GetAccessPoint`).
+pub(super) fn fetch_access_points<A: AwsApi>(
+    api: &A,
+    account: &str,
+    region: &str,
+) -> Result<Vec<AccessPointView>, FetchError> {
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        let page = api
+            .call::<s3control::ListAccessPoints>(
+                region,
+                s3control::ListAccessPointsRequest {
+                    account_id: account.to_string(),
+                    next_token: token.clone(),
+                    ..Default::default()
+                },
+            )
+            .map_err(fail("access points", region))?;
+        for ap in page.access_point_list.unwrap_or_default() {
+            let got = api
+                .call::<s3control::GetAccessPoint>(
+                    region,
+                    s3control::GetAccessPointRequest { account_id: account.to_string(), name: ap.name.clone() },
+                )
+                .map_err(fail(&format!("access point {}", ap.name), region))?;
+            out.push(AccessPointView {
+                arn: ap
+                    .access_point_arn
+                    .unwrap_or_else(|| format!("arn:aws:s3:{region}:{account}:accesspoint/{}", ap.name)),
+                name: ap.name,
+                bucket: ap.bucket,
+                block: got.public_access_block_configuration.unwrap_or_default(),
+            });
+        }
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// The region that answers for Multi-Region Access Points
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointRestrictions.html>).
+pub const MRAP_REGION: &str = "us-west-2";
+
+/// One Multi-Region Access Point and its Block Public Access settings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MrapView {
+    /// Its name.
+    pub name: String,
+    /// Its alias (`<id>.mrap`), which its ARN names.
+    pub alias: String,
+    /// Its Block Public Access settings.
+    pub block: s3control::PublicAccessBlockConfiguration,
+}
+
+/// The account's Multi-Region Access Points, read in [`MRAP_REGION`].
+pub(super) fn fetch_mraps<A: AwsApi>(api: &A, account: &str) -> Result<Vec<MrapView>, FetchError> {
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        let page = api
+            .call::<s3control::ListMultiRegionAccessPoints>(
+                MRAP_REGION,
+                s3control::ListMultiRegionAccessPointsRequest {
+                    account_id: account.to_string(),
+                    next_token: token.clone(),
+                    ..Default::default()
+                },
+            )
+            .map_err(fail("Multi-Region Access Points", MRAP_REGION))?;
+        for m in page.access_points.unwrap_or_default() {
+            out.push(MrapView {
+                name: m.name.unwrap_or_default(),
+                alias: m.alias.unwrap_or_default(),
+                block: m.public_access_block.unwrap_or_default(),
+            });
+        }
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(out)
 }
 
 /// A bucket some trail of the account delivers its log files to.
@@ -35,7 +140,7 @@ pub struct TrailBucket {
     pub trails: Vec<String>,
 }
 
-/// The ACL of every bucket, by bucket name.
+/// The ACL and Object Ownership of every bucket, by bucket name.
 pub(super) fn fetch_acls<A: AwsApi>(
     api: &A,
     buckets: &[BucketView],
@@ -58,7 +163,8 @@ pub(super) fn fetch_acls<A: AwsApi>(
         let object_ownership = ownership
             .and_then(|o| o.ownership_controls)
             .and_then(|c| c.rules.first().map(|r| r.object_ownership.clone()));
-        out.insert(b.name.clone(), BucketAcl { grants: acl.grants.unwrap_or_default(), object_ownership });
+        let owner = acl.owner.and_then(|o| o.id);
+        out.insert(b.name.clone(), BucketAcl { grants: acl.grants.unwrap_or_default(), object_ownership, owner });
     }
     Ok(out)
 }

@@ -1,5 +1,9 @@
-//! S3 Control: the account-level Block Public Access configuration (S3.1), and the
-//! access-point listings that scanners call.
+//! S3 Control: the account-level Block Public Access configuration (S3.1), access points with
+//! their own Block Public Access (S3.19, `access_points`), and Multi-Region Access Points with
+//! theirs (S3.24, `multi_region`).
+
+mod access_points;
+mod multi_region;
 
 use hubsim_model::{s3control, Empty};
 use serde::{Deserialize, Serialize};
@@ -27,9 +31,9 @@ const ID: &str = "account";
 pub fn register(r: &mut Registrar) {
     r.add::<s3control::GetPublicAccessBlock>()
         .add::<s3control::PutPublicAccessBlock>()
-        .add::<s3control::DeletePublicAccessBlock>()
-        .add::<s3control::ListAccessPoints>()
-        .add::<s3control::ListMultiRegionAccessPoints>();
+        .add::<s3control::DeletePublicAccessBlock>();
+    access_points::register(r);
+    multi_region::register(r);
 }
 
 /// The account's configuration, if one was put.
@@ -94,29 +98,5 @@ impl Handler for s3control::DeletePublicAccessBlock {
         check_account(ctx, &input.account_id)?;
         ctx.delete::<AccountPublicAccessBlock>(ID)?;
         Ok(Empty {})
-    }
-}
-
-impl Handler for s3control::ListAccessPoints {
-    const MUTATES: bool = false;
-
-    fn handle(
-        ctx: &mut Ctx<'_>,
-        input: s3control::ListAccessPointsRequest,
-    ) -> Result<s3control::ListAccessPointsResult, AwsError> {
-        check_account(ctx, &input.account_id)?;
-        Ok(s3control::ListAccessPointsResult { access_point_list: Some(Vec::new()), next_token: None })
-    }
-}
-
-impl Handler for s3control::ListMultiRegionAccessPoints {
-    const MUTATES: bool = false;
-
-    fn handle(
-        ctx: &mut Ctx<'_>,
-        input: s3control::ListMultiRegionAccessPointsRequest,
-    ) -> Result<s3control::ListMultiRegionAccessPointsResult, AwsError> {
-        check_account(ctx, &input.account_id)?;
-        Ok(s3control::ListMultiRegionAccessPointsResult { access_points: Some(Vec::new()), next_token: None })
     }
 }

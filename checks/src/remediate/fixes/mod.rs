@@ -25,6 +25,7 @@ mod kms_keys;
 mod kms_policies;
 mod public_policies;
 mod s3;
+mod s3_access;
 mod sns;
 mod sqs;
 
@@ -135,6 +136,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(public_policies::fixes());
     v.extend(iam_policies::fixes());
     v.extend(s3::fixes());
+    v.extend(s3_access::fixes());
     v.extend(sns::fixes());
     v.extend(sqs::fixes());
     v

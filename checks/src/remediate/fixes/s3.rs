@@ -21,8 +21,9 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
             // One account-level Block Public Access configuration.
             scope: Scope::Account,
             // BlockPublicPolicy makes S3 refuse a bucket policy with a public statement, and S3.5
-            // keeps the user's statements verbatim when it appends its own: it must run first.
-            after: &["S3.5"],
+            // keeps the user's statements verbatim when it appends its own: it must run first, as
+            // must S3.6 and S3.12, which rewrite the policy too.
+            after: &["S3.5", "S3.6", "S3.12"],
             how: How::Calls(s3_1),
         },
         Fix {
@@ -46,8 +47,8 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
             iam_actions: &["s3:PutBucketPublicAccessBlock"],
             scope: Scope::Resource,
             // The bucket's BlockPublicPolicy would refuse S3.5's policy when it keeps a user's
-            // public statement: S3.5 must run first.
-            after: &["S3.5"],
+            // public statement: S3.5 (and S3.6, S3.12, which rewrite policies too) must run first.
+            after: &["S3.5", "S3.6", "S3.12"],
             how: How::Calls(s3_8),
         },
         Fix {
@@ -87,11 +88,11 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
 }
 
 /// The snapshot's view of bucket `name`.
-fn bucket_view<'s>(snap: &'s Snapshot, name: &str) -> Option<&'s crate::snapshot::BucketView> {
+pub(super) fn bucket_view<'s>(snap: &'s Snapshot, name: &str) -> Option<&'s crate::snapshot::BucketView> {
     snap.global.buckets.iter().find(|b| b.name == name)
 }
 
-fn bucket_name(resource: &str) -> &str {
+pub(super) fn bucket_name(resource: &str) -> &str {
     resource.strip_prefix("arn:aws:s3:::").unwrap_or(resource)
 }
 
@@ -223,15 +224,11 @@ fn s3_11<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, F
 
 fn s3_13<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
     let (snap, params, region, bucket) = (target.snapshot, target.params, target.region, bucket_name(target.resource));
-    let mut rules = bucket_view(snap, bucket).and_then(|b| b.lifecycle.clone()).unwrap_or_default();
+    let rules = bucket_view(snap, bucket).and_then(|b| b.lifecycle.clone()).unwrap_or_default();
     let days = params.int("targetTransitionDays").unwrap_or(30) as i32;
     let class = params.str("targetTransitionStorageClass").unwrap_or("INTELLIGENT_TIERING").to_string();
-    let mut id = "hubsim-transition".to_string();
-    while rules.iter().any(|r| r.id.as_deref() == Some(id.as_str())) {
-        id.push('-');
-    }
-    rules.push(s3::LifecycleRule {
-        id: Some(id),
+    let rule = s3::LifecycleRule {
+        id: Some("hubsim-transition".into()),
         status: "Enabled".into(),
         filter: Some(s3::LifecycleRuleFilter { prefix: Some(String::new()), ..Default::default() }),
         transitions: Some(vec![s3::Transition { days: Some(days), storage_class: Some(class), date: None }]),
@@ -240,7 +237,26 @@ fn s3_13<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, F
             .map(|d| s3::LifecycleExpiration { days: Some(d as i32), ..Default::default() }),
         abort_incomplete_multipart_upload: Some(s3::AbortIncompleteMultipartUpload { days_after_initiation: Some(7) }),
         ..Default::default()
-    });
+    };
+    put_lifecycle_rule(f, region, bucket, rules, rule)?;
+    Ok(Done::Applied)
+}
+
+/// Puts `bucket`'s lifecycle configuration: `rules` as they are, and `rule` appended under an
+/// ID none of them uses (S3 refuses a repeated ID). S3.13's and S3.10's fixes share it.
+pub(super) fn put_lifecycle_rule<A: AwsApi>(
+    f: &mut Fixer<'_, A>,
+    region: &str,
+    bucket: &str,
+    mut rules: Vec<s3::LifecycleRule>,
+    mut rule: s3::LifecycleRule,
+) -> Result<(), Failed> {
+    let mut id = rule.id.take().unwrap_or_else(|| "hubsim".into());
+    while rules.iter().any(|r| r.id.as_deref() == Some(id.as_str())) {
+        id.push('-');
+    }
+    rule.id = Some(id);
+    rules.push(rule);
     f.call::<s3::PutBucketLifecycleConfiguration>(
         region,
         s3::PutBucketLifecycleConfigurationRequest {
@@ -249,5 +265,5 @@ fn s3_13<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, F
             ..Default::default()
         },
     )?;
-    Ok(Done::Applied)
+    Ok(())
 }

@@ -155,7 +155,7 @@ impl Handler for s3::GetObjectLockConfiguration {
             return Ok(s3::GetObjectLockConfigurationOutput {
                 object_lock_configuration: Some(s3::ObjectLockConfiguration {
                     object_lock_enabled: Some("Enabled".into()),
-                    rule: None,
+                    rule: b.object_lock_rule,
                 }),
             });
         }

@@ -15,6 +15,7 @@ mod limits;
 mod logging;
 mod misc;
 mod notification;
+mod object_lock;
 mod ownership;
 mod policy;
 mod public_access;
@@ -38,6 +39,7 @@ pub fn register(r: &mut Registrar) {
     lifecycle::register(r);
     acl::register(r);
     ownership::register(r);
+    object_lock::register(r);
     misc::register(r);
 }
 

@@ -49,9 +49,12 @@ pub struct Bucket {
     /// Tags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<s3::Tag>>,
-    /// Whether the bucket was created with Object Lock enabled.
+    /// Whether Object Lock is enabled (at creation, or later by PutObjectLockConfiguration).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub object_lock_enabled: bool,
+    /// The Object Lock default retention rule, if one was put.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_lock_rule: Option<s3::ObjectLockRule>,
 }
 
 impl Bucket {
@@ -172,6 +175,13 @@ mod tests {
             versioning: Some(s3::VersioningConfiguration { status: Some("Enabled".into()), mfa_delete: None }),
             tags: Some(vec![s3::Tag { key: "k".into(), value: "v".into() }]),
             object_lock_enabled: true,
+            object_lock_rule: Some(s3::ObjectLockRule {
+                default_retention: Some(s3::DefaultRetention {
+                    mode: Some("GOVERNANCE".into()),
+                    days: Some(1),
+                    years: None,
+                }),
+            }),
         };
         let bare = Bucket { name: "b".into(), region: "us-east-1".into(), ..Default::default() };
         for b in [full, bare] {
