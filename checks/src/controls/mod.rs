@@ -6,6 +6,7 @@ mod cis_monitoring;
 mod cloudtrail;
 mod config;
 mod ec2;
+mod ec2_network;
 mod guardduty;
 pub(crate) mod iam;
 mod iam_credentials;
@@ -15,7 +16,8 @@ mod s3;
 pub(crate) mod s3_public;
 mod sns;
 
-pub(crate) use ec2::world_sources;
+pub(crate) use ec2::{opens, world_sources, Opens};
+pub(crate) use ec2_network::{high_risk_world_sources, unauthorized_world_sources, AUTHORIZED_TCP_PORTS};
 
 use crate::control::Control;
 
@@ -31,6 +33,7 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(cloudtrail::CONTROLS);
         v.extend_from_slice(config::CONTROLS);
         v.extend_from_slice(ec2::CONTROLS);
+        v.extend_from_slice(ec2_network::CONTROLS);
         v.extend_from_slice(guardduty::CONTROLS);
         v.extend_from_slice(iam::CONTROLS);
         v.extend_from_slice(kms::CONTROLS);

@@ -274,16 +274,27 @@ fn ec2_10<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, 
     Ok(Done::Applied)
 }
 
-/// Revokes, from group `target.resource`, the world-open sources of every inbound rule that
-/// reaches `port` (as [`world_sources`] reads them in the fixer's era), and nothing else: the
-/// rule's other sources, and every other rule, stay. The group is read now, not taken from the
-/// round's snapshot (EC2.2's or EC2.13's fix may have changed it since). Each revocation names
-/// what it removed in its transcript note.
-fn revoke_world_open<A: AwsApi>(
+/// Which world-open sources of one inbound permission a fix revokes (empty: none), and the
+/// words its transcript note uses for why.
+pub(super) struct Offending {
+    /// The control whose fix revokes (`EC2.13`).
+    pub control: &'static str,
+    /// What the control demands, for the note ("no inbound rule open port 22 to the world").
+    pub demand: String,
+    /// The sources of a permission to revoke, in the fixer's era.
+    pub sources: Box<dyn Fn(&ec2::IpPermission, hubsim_api::Era) -> Vec<String>>,
+    /// What the note adds about one revoked permission (a range revoked whole), if anything.
+    pub remark: fn(&ec2::IpPermission) -> Option<String>,
+}
+
+/// Revokes, from group `target.resource`, the world-open sources `offending` picks in each
+/// inbound rule, and nothing else: the rule's other sources, and every other rule, stay. The
+/// group is read now, not taken from the round's snapshot (EC2.2's or EC2.13's fix may have
+/// changed it since). Each revocation names what it removed in its transcript note.
+pub(super) fn revoke_world_open<A: AwsApi>(
     f: &mut Fixer<'_, A>,
     target: &Target<'_>,
-    control: &str,
-    port: i32,
+    offending: &Offending,
 ) -> Result<Done, Failed> {
     let (region, group) = (target.region, id_after(target.resource, "security-group/"));
     let found = f.read::<ec2::DescribeSecurityGroups>(
@@ -299,7 +310,7 @@ fn revoke_world_open<A: AwsApi>(
     let Some(g) = g else { return Ok(Done::Applied) };
     let era = f.era;
     for p in g.ip_permissions.unwrap_or_default() {
-        let world = world_sources(&p, port, era);
+        let world = (offending.sources)(&p, era);
         if world.is_empty() {
             continue;
         }
@@ -331,9 +342,12 @@ fn revoke_world_open<A: AwsApi>(
             (Some(a), Some(b)) if p.ip_protocol.as_deref() != Some("-1") => format!(" ports {a}-{b}"),
             _ => String::new(),
         };
+        let remark = (offending.remark)(&p).map(|r| format!("; {r}")).unwrap_or_default();
         let note = format!(
-            "{control} demands that no inbound rule open port {port} to the world: removed {} {}{ports} from {}; \
-             the rule's other sources and the group's other rules are kept",
+            "{} demands {}: removed {} {}{ports} from {}; the rule's other sources and the group's other rules \
+             are kept{remark}",
+            offending.control,
+            offending.demand,
             group,
             p.ip_protocol.as_deref().map(|x| if x == "-1" { "all traffic" } else { x }).unwrap_or("all traffic"),
             world.join(" and "),
@@ -351,12 +365,28 @@ fn revoke_world_open<A: AwsApi>(
     Ok(Done::Applied)
 }
 
+/// The fix of EC2.13 (port 22) or EC2.14 (port 3389): the world-open sources that reach `port`.
+fn revoke_admin_port<A: AwsApi>(
+    f: &mut Fixer<'_, A>,
+    target: &Target<'_>,
+    control: &'static str,
+    port: i32,
+) -> Result<Done, Failed> {
+    let offending = Offending {
+        control,
+        demand: format!("that no inbound rule open port {port} to the world"),
+        sources: Box::new(move |p, era| world_sources(p, port, era)),
+        remark: |_| None,
+    };
+    revoke_world_open(f, target, &offending)
+}
+
 fn ec2_13<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
-    revoke_world_open(f, target, "EC2.13", 22)
+    revoke_admin_port(f, target, "EC2.13", 22)
 }
 
 fn ec2_14<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
-    revoke_world_open(f, target, "EC2.14", 3389)
+    revoke_admin_port(f, target, "EC2.14", 3389)
 }
 
 fn ec2_15<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {

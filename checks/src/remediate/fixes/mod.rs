@@ -14,6 +14,7 @@ mod cis_monitoring;
 mod cloudtrail;
 mod config;
 mod ec2;
+mod ec2_network;
 mod guardduty;
 mod iam;
 mod iam_policies;
@@ -116,6 +117,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(cloudtrail::fixes());
     v.extend(config::fixes());
     v.extend(ec2::fixes());
+    v.extend(ec2_network::fixes());
     v.extend(guardduty::fixes());
     v.extend(iam::fixes());
     v.extend(kms::fixes());

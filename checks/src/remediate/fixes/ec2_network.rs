@@ -1,0 +1,159 @@
+//! EC2.16, EC2.18, EC2.19: an unused custom network ACL is deleted, world-open ingress beyond
+//! the authorized ports and to high-risk ports is revoked
+//! (<https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html>).
+
+use hubsim_api::model::ec2;
+use hubsim_api::AwsApi;
+
+use super::ec2::{revoke_world_open, Offending};
+use super::{id_after, Done, Fix, How, Scope, Target};
+use crate::controls::{high_risk_world_sources, opens, unauthorized_world_sources, Opens, AUTHORIZED_TCP_PORTS};
+use crate::remediate::fixer::Fixer;
+use crate::remediate::Failed;
+
+/// The network fixes.
+pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
+    vec![
+        Fix {
+            control: "EC2.16",
+            // DescribeNetworkAcls reads the ACL as it is now: only an ACL still unassociated and
+            // not its VPC's default is deleted.
+            iam_actions: &["ec2:DeleteNetworkAcl", "ec2:DescribeNetworkAcls"],
+            scope: Scope::Resource,
+            // EC2.21's fix narrows the entries of the ACLs it judged, unassociated ones included:
+            // it must find them before this fix deletes them.
+            after: &["EC2.21"],
+            how: How::Calls(ec2_16),
+        },
+        Fix {
+            control: "EC2.18",
+            iam_actions: &["ec2:RevokeSecurityGroupIngress", "ec2:DescribeSecurityGroups"],
+            scope: Scope::Resource,
+            // EC2.13's and EC2.14's fixes revoke world-open rules that also fail this control;
+            // this one reads the group after them, so no rule is revoked twice.
+            after: &["EC2.14"],
+            how: How::Calls(ec2_18),
+        },
+        Fix {
+            control: "EC2.19",
+            iam_actions: &["ec2:RevokeSecurityGroupIngress", "ec2:DescribeSecurityGroups"],
+            scope: Scope::Resource,
+            // EC2.18's fix already revokes every world-open rule beyond 80 and 443 (each
+            // high-risk port is one); this one reads the group after it.
+            after: &["EC2.18"],
+            how: How::Calls(ec2_19),
+        },
+    ]
+}
+
+/// Deletes the network ACL of the finding if it is, now, associated with no subnet and not its
+/// VPC's default (AWS refuses to delete either: DependencyViolation, InvalidParameterValue); the
+/// transcript says why it is unused.
+fn ec2_16<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    let (region, acl) = (target.region, id_after(target.resource, "network-acl/"));
+    let found = f.read::<ec2::DescribeNetworkAcls>(
+        region,
+        ec2::DescribeNetworkAclsRequest { network_acl_ids: Some(vec![acl.into()]), ..Default::default() },
+    );
+    let n = match found {
+        Ok(out) => out.network_acls.unwrap_or_default().into_iter().next(),
+        // Already gone: nothing is left to remove.
+        Err(e) if e.code == "InvalidNetworkAclID.NotFound" => None,
+        Err(error) => return Err(Failed { call: "ec2:DescribeNetworkAcls".into(), error }),
+    };
+    let Some(n) = n else { return Ok(Done::Applied) };
+    if n.is_default == Some(true) || n.associations.as_ref().is_some_and(|a| !a.is_empty()) {
+        // In use (or the default, which cannot be deleted): EC2.16 has nothing to remove.
+        return Ok(Done::Applied);
+    }
+    let entries = n.entries.as_ref().map_or(0, Vec::len);
+    let note = format!(
+        "EC2.16 demands that unused network ACLs be removed: {acl} of {} is associated with no subnet and is not \
+         its VPC's default, so it filters no traffic; deleted with its {entries} entries",
+        n.vpc_id.clone().unwrap_or_default()
+    );
+    f.call_noted::<ec2::DeleteNetworkAcl>(
+        region,
+        ec2::DeleteNetworkAclRequest { network_acl_id: acl.into(), ..Default::default() },
+        Some(note),
+    )?;
+    Ok(Done::Applied)
+}
+
+/// Revokes the world-open sources of every inbound rule that opens more than TCP 80 and 443.
+/// A rule whose range also covers 80 or 443 (TCP 0-65535) loses its world-open sources whole:
+/// re-opening 80 and 443 alone would add rules the user did not write; the note says so.
+fn ec2_18<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    let offending = Offending {
+        control: "EC2.18",
+        demand: "that the world reach only the authorized TCP ports 80 and 443".into(),
+        sources: Box::new(unauthorized_world_sources),
+        remark: covers_authorized,
+    };
+    revoke_world_open(f, target, &offending)
+}
+
+/// The note's word on a revoked rule that also opened an authorized port: it is revoked whole,
+/// not split into the authorized ports (that would write rules the user did not write).
+fn covers_authorized(p: &ec2::IpPermission) -> Option<String> {
+    let covered: Vec<String> =
+        AUTHORIZED_TCP_PORTS.iter().filter(|&&port| carries_tcp(p, port)).map(|port| port.to_string()).collect();
+    (!covered.is_empty()).then(|| {
+        format!("it also opened authorized TCP {}, revoked with it (the rule is not split)", covered.join(" and "))
+    })
+}
+
+/// Whether `p` carries TCP `port` (whatever its sources).
+fn carries_tcp(p: &ec2::IpPermission, port: i32) -> bool {
+    match opens(p) {
+        Opens::All => true,
+        Opens::Tcp(from, to) => (from..=to).contains(&port),
+        Opens::Udp(..) | Opens::Other => false,
+    }
+}
+
+fn ec2_19<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    let offending = Offending {
+        control: "EC2.19",
+        demand: "that no inbound rule open a high-risk port to the world".into(),
+        sources: Box::new(|p, era| high_risk_world_sources(p, era).map(|(_, w)| w).unwrap_or_default()),
+        remark: |_| None,
+    };
+    revoke_world_open(f, target, &offending)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tcp(from: i32, to: i32) -> ec2::IpPermission {
+        ec2::IpPermission {
+            ip_protocol: Some("tcp".into()),
+            from_port: Some(from),
+            to_port: Some(to),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_revoked_range_that_also_opened_80_or_443_is_said_so() {
+        assert_eq!(
+            covers_authorized(&tcp(0, 65535)).as_deref(),
+            Some("it also opened authorized TCP 80 and 443, revoked with it (the rule is not split)")
+        );
+        assert_eq!(
+            covers_authorized(&tcp(440, 450)).as_deref(),
+            Some("it also opened authorized TCP 443, revoked with it (the rule is not split)")
+        );
+        assert_eq!(covers_authorized(&tcp(8000, 8100)), None);
+        let all = ec2::IpPermission { ip_protocol: Some("-1".into()), ..Default::default() };
+        assert!(covers_authorized(&all).is_some());
+        let udp = ec2::IpPermission {
+            ip_protocol: Some("udp".into()),
+            from_port: Some(443),
+            to_port: Some(443),
+            ..Default::default()
+        };
+        assert_eq!(covers_authorized(&udp), None);
+    }
+}
