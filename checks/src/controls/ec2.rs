@@ -187,8 +187,14 @@ fn ec2_7(i: &Input<'_>) -> Vec<Verdict> {
 }
 
 fn ec2_10(i: &Input<'_>) -> Vec<Verdict> {
-    let service = format!("com.amazonaws.{}.ec2", i.region.name);
-    let fips = format!("com.amazonaws.{}.ec2-fips", i.region.name);
+    endpoint_per_vpc(i, "ec2")
+}
+
+/// One verdict per VPC on whether it has a live endpoint for `com.amazonaws.<region>.<suffix>`
+/// (or its `-fips` variant): EC2.10 (`ec2`) and EC2.55–EC2.60 (`ecr.api`, `ssm`, ...).
+pub(crate) fn endpoint_per_vpc(i: &Input<'_>, suffix: &str) -> Vec<Verdict> {
+    let service = format!("com.amazonaws.{}.{suffix}", i.region.name);
+    let fips = format!("com.amazonaws.{}.{suffix}-fips", i.region.name);
     let mut out = Vec::new();
     for v in &i.region.vpcs {
         let id = v.vpc_id.clone().unwrap_or_default();

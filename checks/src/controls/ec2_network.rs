@@ -1,8 +1,9 @@
 //! EC2.16, EC2.18, EC2.19: unused network ACLs, world-open ingress beyond authorized ports, and
-//! high-risk ports open to the world
+//! high-risk ports open to the world; EC2.55, EC2.56, EC2.57, EC2.58, EC2.60: each VPC's interface
+//! endpoints for ECR, Systems Manager and Incident Manager
 //! (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html).
 
-use super::ec2::{opens, permission_text, world_open_sources, world_sources, Opens};
+use super::ec2::{endpoint_per_vpc, opens, permission_text, world_open_sources, world_sources, Opens};
 use super::ec2_arn;
 use crate::control::{Control, Input, ResourceRef, Schedule, Verdict};
 use hubsim_api::model::ec2;
@@ -20,7 +21,39 @@ pub(crate) const HIGH_RISK_PORTS: &[i32] = &[
     8888, 9200, 9300,
 ];
 
+/// The service (suffix of `com.amazonaws.<region>.`) each endpoint control asks every VPC for.
+pub(crate) const ENDPOINT_SERVICES: &[(&str, &str)] = &[
+    ("EC2.55", "ecr.api"),
+    ("EC2.56", "ecr.dkr"),
+    ("EC2.57", "ssm"),
+    ("EC2.58", "ssm-contacts"),
+    ("EC2.60", "ssm-incidents"),
+];
+
+/// The endpoint control's reading, the same for the five.
+const ENDPOINT_CHOICES: &str = "An endpoint for com.amazonaws.<region>.<service> (or the -fips variant, which the \
+     rule's page accepts) in the VPC passes unless it is deleted, deleting, failed, rejected or expired \
+     [U: required state]; its type and its security groups are not judged, as EC2.10.";
+
+const fn endpoint_control(id: &'static str, evaluate: fn(&Input<'_>) -> Vec<Verdict>) -> Control {
+    Control {
+        id,
+        resource_type: "AWS::EC2::VPC",
+        schedule: Schedule::Periodic,
+        // https://docs.aws.amazon.com/config/latest/developerguide/vpc-endpoint-enabled.html
+        config_rule: Some("vpc-endpoint-enabled"),
+        parameters: &[],
+        choices: ENDPOINT_CHOICES,
+        evaluate,
+    }
+}
+
 pub(super) const CONTROLS: &[Control] = &[
+    endpoint_control("EC2.55", |i| endpoint_of(i, "EC2.55")),
+    endpoint_control("EC2.56", |i| endpoint_of(i, "EC2.56")),
+    endpoint_control("EC2.57", |i| endpoint_of(i, "EC2.57")),
+    endpoint_control("EC2.58", |i| endpoint_of(i, "EC2.58")),
+    endpoint_control("EC2.60", |i| endpoint_of(i, "EC2.60")),
     Control {
         id: "EC2.16",
         resource_type: "AWS::EC2::NetworkAcl",
@@ -62,6 +95,14 @@ pub(super) const CONTROLS: &[Control] = &[
         evaluate: ec2_19,
     },
 ];
+
+/// EC2.55–EC2.60: each VPC's endpoint for the service [`ENDPOINT_SERVICES`] names for `control`.
+fn endpoint_of(i: &Input<'_>, control: &str) -> Vec<Verdict> {
+    match ENDPOINT_SERVICES.iter().find(|(id, _)| *id == control) {
+        Some((_, suffix)) => endpoint_per_vpc(i, suffix),
+        None => Vec::new(),
+    }
+}
 
 fn sg_resource(i: &Input<'_>, id: &str) -> ResourceRef {
     ResourceRef { id: ec2_arn(&i.region.name, &i.global.account, "security-group", id), kind: "AwsEc2SecurityGroup" }

@@ -17,7 +17,9 @@ pub(crate) mod s3_public;
 mod sns;
 
 pub(crate) use ec2::{opens, world_sources, Opens};
-pub(crate) use ec2_network::{high_risk_world_sources, unauthorized_world_sources, AUTHORIZED_TCP_PORTS};
+pub(crate) use ec2_network::{
+    high_risk_world_sources, unauthorized_world_sources, AUTHORIZED_TCP_PORTS, ENDPOINT_SERVICES,
+};
 
 use crate::control::Control;
 

@@ -9,6 +9,7 @@ mod config_delivery;
 mod config_recorders;
 mod ec2_flow_logs_endpoints;
 mod ec2_network_acls;
+mod ec2_network_endpoints;
 mod ec2_security_groups;
 mod ec2_seed;
 mod ec2_vpcs_subnets;

@@ -58,8 +58,10 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
                 "ec2:CreateVpcEndpoint",
                 "ec2:CreateSecurityGroup",
                 "ec2:AuthorizeSecurityGroupIngress",
-                // Read: whether the VPC resolves DNS, for the endpoint's private DNS.
+                // Reads: whether the VPC resolves DNS, for the endpoint's private DNS; whether
+                // the endpoint's security group exists.
                 "ec2:DescribeVpcAttribute",
+                "ec2:DescribeSecurityGroups",
             ],
             scope: Scope::Resource,
             // Keeps the established order (no AWS dependency): after the VPCs' flow logs.
@@ -186,6 +188,32 @@ fn ec2_7<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, F
 }
 
 fn ec2_10<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    let group = EndpointGroup {
+        name: "hubsim-ec2-endpoint",
+        description: "HTTPS from the VPC to the EC2 interface endpoint (hubsim, EC2.10)",
+    };
+    interface_endpoint(f, target, "ec2", &group)
+}
+
+/// The security group an interface endpoint fix gives its endpoint: one per VPC and name,
+/// inbound HTTPS from the VPC's CIDR only (so EC2.2, EC2.18, EC2.19 keep passing).
+pub(super) struct EndpointGroup {
+    /// Its name in the VPC.
+    pub name: &'static str,
+    /// Its description.
+    pub description: &'static str,
+}
+
+/// Creates an interface endpoint for `com.amazonaws.<region>.<suffix>` in the VPC of
+/// `target.resource`: one subnet per availability zone, the security group `group` (found, read
+/// now since another fix of the round may have created it, or created with HTTPS from the VPC),
+/// private DNS when the VPC resolves DNS names.
+pub(super) fn interface_endpoint<A: AwsApi>(
+    f: &mut Fixer<'_, A>,
+    target: &Target<'_>,
+    suffix: &str,
+    group: &EndpointGroup,
+) -> Result<Done, Failed> {
     let (snap, region, vpc) = (target.snapshot, target.region, id_after(target.resource, "vpc/"));
     let here = snap.regions.iter().find(|r| r.name == region);
     let cidr = here
@@ -203,14 +231,20 @@ fn ec2_10<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, 
         .unwrap_or_default();
     subnets.sort();
     subnets.dedup_by(|a, b| a.0 == b.0);
-    let group_name = "hubsim-ec2-endpoint";
-    let existing = here
-        .and_then(|r| {
-            r.security_groups
-                .iter()
-                .find(|g| g.vpc_id.as_deref() == Some(vpc) && g.group_name.as_deref() == Some(group_name))
-        })
-        .and_then(|g| g.group_id.clone());
+    let filter = |name: &str, value: &str| ec2::Filter { name: Some(name.into()), values: Some(vec![value.into()]) };
+    let existing = f
+        .read::<ec2::DescribeSecurityGroups>(
+            region,
+            ec2::DescribeSecurityGroupsRequest {
+                filters: Some(vec![filter("vpc-id", vpc), filter("group-name", group.name)]),
+                ..Default::default()
+            },
+        )
+        .map_err(|error| Failed { call: "ec2:DescribeSecurityGroups".into(), error })?
+        .security_groups
+        .unwrap_or_default()
+        .into_iter()
+        .find_map(|g| g.group_id);
     let group = match existing {
         Some(g) => g,
         None => {
@@ -218,8 +252,8 @@ fn ec2_10<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, 
                 .call::<ec2::CreateSecurityGroup>(
                     region,
                     ec2::CreateSecurityGroupRequest {
-                        description: "HTTPS from the VPC to the EC2 interface endpoint (hubsim, EC2.10)".into(),
-                        group_name: group_name.into(),
+                        description: group.description.into(),
+                        group_name: group.name.into(),
                         vpc_id: Some(vpc.into()),
                         ..Default::default()
                     },
@@ -264,7 +298,7 @@ fn ec2_10<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, 
         ec2::CreateVpcEndpointRequest {
             vpc_endpoint_type: Some("Interface".into()),
             vpc_id: vpc.into(),
-            service_name: Some(format!("com.amazonaws.{region}.ec2")),
+            service_name: Some(format!("com.amazonaws.{region}.{suffix}")),
             subnet_ids: Some(subnets.into_iter().map(|(_, s)| s).collect()),
             security_group_ids: Some(vec![group]),
             private_dns_enabled: Some(private_dns),

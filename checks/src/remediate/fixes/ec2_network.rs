@@ -5,15 +5,17 @@
 use hubsim_api::model::ec2;
 use hubsim_api::AwsApi;
 
-use super::ec2::{revoke_world_open, Offending};
+use super::ec2::{interface_endpoint, revoke_world_open, EndpointGroup, Offending};
 use super::{id_after, Done, Fix, How, Scope, Target};
-use crate::controls::{high_risk_world_sources, opens, unauthorized_world_sources, Opens, AUTHORIZED_TCP_PORTS};
+use crate::controls::{
+    high_risk_world_sources, opens, unauthorized_world_sources, Opens, AUTHORIZED_TCP_PORTS, ENDPOINT_SERVICES,
+};
 use crate::remediate::fixer::Fixer;
 use crate::remediate::Failed;
 
 /// The network fixes.
 pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
-    vec![
+    let mut out = vec![
         Fix {
             control: "EC2.16",
             // DescribeNetworkAcls reads the ACL as it is now: only an ACL still unassociated and
@@ -43,7 +45,42 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
             after: &["EC2.18"],
             how: How::Calls(ec2_19),
         },
-    ]
+    ];
+    let endpoint = |control: &'static str, how: super::Apply<A>| Fix {
+        control,
+        iam_actions: &[
+            "ec2:CreateVpcEndpoint",
+            "ec2:CreateSecurityGroup",
+            "ec2:AuthorizeSecurityGroupIngress",
+            // Reads: whether the VPC resolves DNS, for the endpoint's private DNS; whether
+            // the endpoints' security group exists.
+            "ec2:DescribeVpcAttribute",
+            "ec2:DescribeSecurityGroups",
+        ],
+        scope: Scope::Resource,
+        // Keeps the established order (no AWS dependency): after EC2.10's endpoint.
+        after: &["EC2.10"],
+        how: How::Calls(how),
+    };
+    out.push(endpoint("EC2.55", |f, t| service_endpoint(f, t, "EC2.55")));
+    out.push(endpoint("EC2.56", |f, t| service_endpoint(f, t, "EC2.56")));
+    out.push(endpoint("EC2.57", |f, t| service_endpoint(f, t, "EC2.57")));
+    out.push(endpoint("EC2.58", |f, t| service_endpoint(f, t, "EC2.58")));
+    out.push(endpoint("EC2.60", |f, t| service_endpoint(f, t, "EC2.60")));
+    out
+}
+
+/// The interface endpoint EC2.55–EC2.60 ask of each VPC, with the security group the five share
+/// per VPC (HTTPS from the VPC), as EC2.10's fix makes its own.
+fn service_endpoint<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>, control: &str) -> Result<Done, Failed> {
+    let Some((_, suffix)) = ENDPOINT_SERVICES.iter().find(|(id, _)| *id == control) else {
+        return Ok(Done::Applied);
+    };
+    let group = EndpointGroup {
+        name: "hubsim-service-endpoints",
+        description: "HTTPS from the VPC to the ECR and Systems Manager interface endpoints (hubsim, EC2.55-EC2.60)",
+    };
+    interface_endpoint(f, target, suffix, &group)
 }
 
 /// Deletes the network ACL of the finding if it is, now, associated with no subnet and not its
