@@ -355,6 +355,12 @@ ec2.delete_network_acl(NetworkAclId=ACL)
 OUT["ec2_vpc_delete"] = ec2.delete_vpc(VpcId=VPC)["ResponseMetadata"]["HTTPStatusCode"]
 OUT["ec2_vpc_gone"] = err(ec2.describe_vpcs, VpcIds=[VPC])
 OUT["ec2_bad_cidr"] = err(ec2.create_vpc, CidrBlock="10.0.0.0/33")
+# EC2 network (issue 15): VPC Block Public Access.
+OUT["ec2_bpa_default"] = ec2.describe_vpc_block_public_access_options()["VpcBlockPublicAccessOptions"]["InternetGatewayBlockMode"]
+OUT["ec2_bpa_set"] = ec2.modify_vpc_block_public_access_options(InternetGatewayBlockMode="block-ingress")["VpcBlockPublicAccessOptions"]["State"]
+OUT["ec2_bpa_now"] = ec2.describe_vpc_block_public_access_options()["VpcBlockPublicAccessOptions"]["InternetGatewayBlockMode"]
+OUT["ec2_bpa_bad"] = err(ec2.modify_vpc_block_public_access_options, InternetGatewayBlockMode="block-all")
+ec2.modify_vpc_block_public_access_options(InternetGatewayBlockMode="off")
 
 # ---------- S3 ----------
 s3 = C("s3")
@@ -812,6 +818,11 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["ec2_vpc_delete"], 200);
     client_error(&o["ec2_vpc_gone"], "InvalidVpcID.NotFound", 400);
     client_error(&o["ec2_bad_cidr"], "InvalidParameterValue", 400);
+    // EC2 network (issue 15).
+    assert_eq!(o["ec2_bpa_default"], "off");
+    assert_eq!(o["ec2_bpa_set"], "update-complete");
+    assert_eq!(o["ec2_bpa_now"], "block-ingress");
+    client_error(&o["ec2_bpa_bad"], "InvalidParameterValue", 400);
 
     // S3 (era 2022: new buckets have no default encryption and no ownership controls).
     assert_eq!(o["s3_seeded"], json!(["config-bucket-123456789012"]));

@@ -1,6 +1,6 @@
 //! EC2.16, EC2.18, EC2.19: unused network ACLs, world-open ingress beyond authorized ports, and
 //! high-risk ports open to the world; EC2.55, EC2.56, EC2.57, EC2.58, EC2.60: each VPC's interface
-//! endpoints for ECR, Systems Manager and Incident Manager
+//! endpoints for ECR, Systems Manager and Incident Manager; EC2.172: VPC Block Public Access
 //! (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html).
 
 use super::ec2::{endpoint_per_vpc, opens, permission_text, world_open_sources, world_sources, Opens};
@@ -55,6 +55,21 @@ pub(super) const CONTROLS: &[Control] = &[
     endpoint_control("EC2.58", |i| endpoint_of(i, "EC2.58")),
     endpoint_control("EC2.60", |i| endpoint_of(i, "EC2.60")),
     Control {
+        id: "EC2.172",
+        resource_type: "AWS::EC2::VPCBlockPublicAccessOptions",
+        schedule: Schedule::ChangeTriggered,
+        // The rule name is not confirmed on an AWS page hubsim could read [U].
+        config_rule: Some("ec2-vpc-bpa-internet-gateway-blocked"),
+        parameters: &[],
+        choices: "One verdict per region on its VPC Block Public Access options: InternetGatewayBlockMode \
+                  block-ingress or block-bidirectional PASSES, off FAILS, a region never configured (off, \
+                  default-state) included: Security Hub's EC2.172 fails settings that are not configured to block \
+                  internet gateway traffic [I]. The optional vpcBpaInternetGatewayBlockMode parameter is not \
+                  offered. No fix: blocking internet gateway traffic cuts the default VPC, and every public \
+                  workload, off the internet; which VPCs to exclude is the owner's choice (manual).",
+        evaluate: ec2_172,
+    },
+    Control {
         id: "EC2.16",
         resource_type: "AWS::EC2::NetworkAcl",
         schedule: Schedule::ChangeTriggered,
@@ -102,6 +117,27 @@ fn endpoint_of(i: &Input<'_>, control: &str) -> Vec<Verdict> {
         Some((_, suffix)) => endpoint_per_vpc(i, suffix),
         None => Vec::new(),
     }
+}
+
+fn ec2_172(i: &Input<'_>) -> Vec<Verdict> {
+    let (region, account) = (&i.region.name, &i.global.account);
+    let mode = i
+        .region
+        .network
+        .vpc_block_public_access
+        .as_ref()
+        .and_then(|o| o.internet_gateway_block_mode.clone())
+        .unwrap_or_else(|| "off".into());
+    let resource = ResourceRef {
+        id: format!("arn:aws:ec2:{region}:{account}:vpc-block-public-access-options/{account}"),
+        kind: "AwsEc2VpcBlockPublicAccessOptions",
+    };
+    vec![Verdict::check(
+        resource,
+        matches!(mode.as_str(), "block-ingress" | "block-bidirectional"),
+        format!("VPC Block Public Access in {region} blocks internet gateway traffic ({mode})"),
+        format!("VPC Block Public Access in {region} does not block internet gateway traffic (mode {mode})"),
+    )]
 }
 
 fn sg_resource(i: &Input<'_>, id: &str) -> ResourceRef {

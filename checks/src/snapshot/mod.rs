@@ -2,6 +2,7 @@
 //! typed AWS API only (never SQLite), once, before any control runs ("fetch once, judge many").
 //! A resource that AWS answers "not found" for a configuration of is kept with `None`.
 
+mod ec2_network;
 mod iam_credentials;
 mod iam_policies;
 mod kms;
@@ -10,6 +11,7 @@ mod s3_access;
 
 use std::collections::BTreeMap;
 
+pub use ec2_network::NetworkView;
 pub use kms::KmsKeyView;
 pub use monitoring::MonitoringView;
 pub use s3_access::{BucketAcl, TrailBucket};
@@ -141,6 +143,8 @@ pub struct Region {
     pub keys: Vec<KmsKeyView>,
     /// Metric filters, alarms and the subscriptions of the topics alarms notify.
     pub monitoring: MonitoringView,
+    /// Network settings beyond VPCs, groups and ACLs (VPC Block Public Access).
+    pub network: NetworkView,
 }
 
 /// The whole account.
@@ -410,6 +414,7 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         topics,
         keys: kms::fetch_keys(api, r)?,
         monitoring,
+        network: ec2_network::fetch(api, r)?,
     })
 }
 

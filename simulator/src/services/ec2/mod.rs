@@ -21,6 +21,7 @@ mod security_groups;
 mod seed;
 mod subnets;
 mod tags;
+mod vpc_block_public_access;
 mod vpcs;
 
 pub use seed::seed_region;
@@ -42,6 +43,7 @@ pub fn register(r: &mut Registrar) {
     gateways_routes::register(r);
     tags::register(r);
     empty::register(r);
+    vpc_block_public_access::register(r);
 }
 
 /// 412 `DryRunOperation` when the caller asked for a dry run.
