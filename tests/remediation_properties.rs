@@ -15,7 +15,8 @@
 //!     fixed list whose precondition holds (and no WARNING / NOT_AVAILABLE is left);
 //! (c) a second remediation makes no call at all;
 //! (d) nothing that existed is deleted or loosened: bucket-policy statements kept verbatim,
-//!     buckets, trails, topics, keys, VPCs, subnets, groups and NACLs still there, groups'
+//!     buckets, trails, topics, keys, VPCs, subnets, groups and NACLs still there (but a
+//!     NACL that was unused, on no subnet and not a default, which EC2.16 removes), groups'
 //!     and NACLs' allowed traffic (IPv4 and IPv6 sources) only shrinks (the default groups'
 //!     rules excepted: EC2.2 demands their removal) and keeps every rule whose source is not
 //!     0.0.0.0/0 or ::/0, no bucket ACL gains a grant, trails keep
@@ -150,6 +151,11 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
             state_iam_policies::check_justification(&note, control, resource, &after.iam_policies)
         {
             held.map_err(|e| format!("{at}: {e}"))?;
+        } else if note == Justification::InternetGatewaysOpen.text() {
+            ensure!(control == "EC2.172", "{at}: VPC Block Public Access justification on another control");
+            let region = resource.split(':').nth(3).unwrap_or_default();
+            let mode = after.vpc_bpa.get(region).map(String::as_str);
+            ensure!(mode == Some("off"), "{at}: suppressed as not blocking, but the mode in {region} is {mode:?}");
         } else if let Some(rest) = note.strip_prefix("hubsim's fix was refused: ") {
             let call = rest.split(" answered ").next().unwrap_or_default();
             let refused = outcome.transcript.iter().any(|s| s.action == call && s.result.starts_with("refused:"));
@@ -248,7 +254,11 @@ fn check_kept(before: &State, after: &State) -> R<()> {
         ensure!(lost.is_empty(), "security group {id} lost inbound rules that are not world-open: {lost:?}");
     }
     for (id, allowed) in &before.nacls {
-        let Some(now) = after.nacls.get(id) else { return Err(format!("network ACL {id} was deleted")) };
+        // EC2.16's fix deletes a NACL only when it was unused (no subnet, not a default).
+        let Some(now) = after.nacls.get(id) else {
+            ensure!(before.unused_nacls.contains(id), "network ACL {id} was deleted while in use or a VPC's default");
+            continue;
+        };
         let wider: Vec<_> = now.difference(allowed).collect();
         ensure!(wider.is_empty(), "network ACL {id} now lets in {wider:?}");
     }

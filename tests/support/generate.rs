@@ -189,6 +189,8 @@ pub struct Plan {
     pub monitoring: super::generate_monitoring::MonitoringPlan,
     /// IAM users, groups, customer managed policies and attachments (IAM.1, IAM.2, IAM.18).
     pub iam_policies: super::generate_iam_policies::IamPlan,
+    /// World-open rules on random ports, unused and used custom NACLs (EC2.16, EC2.18, EC2.19).
+    pub network: super::generate_network::NetworkPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -339,13 +341,14 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         super::generate_iam_credentials::plan(),
         super::generate_monitoring::plan(),
         super::generate_iam_policies::plan(),
+        super::generate_network::plan(),
     );
     (account, network, services, areas).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
-            (misc, credentials, monitoring, iam_policies),
+            (misc, credentials, monitoring, iam_policies, network),
         )| Plan {
             current,
             regions,
@@ -366,6 +369,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             credentials,
             monitoring,
             iam_policies,
+            network,
         },
     )
 }
@@ -910,6 +914,7 @@ impl Plan {
             self.trails.iter().enumerate().map(|(i, t)| (format!("utrail-{i}-{acct}"), b.region(t.region))).collect();
         let misc = self.misc.steps(&regions, self.current, &trail_buckets, acct);
         b.steps.extend(misc);
+        b.steps.extend(self.network.steps(&regions));
         let home = b.region(0);
         b.steps.extend(self.iam_policies.steps(acct, &home));
 

@@ -5,6 +5,7 @@ pub mod generate_iam_credentials;
 pub mod generate_iam_policies;
 pub mod generate_misc;
 pub mod generate_monitoring;
+pub mod generate_network;
 pub mod state;
 pub mod state_iam_policies;
 pub mod state_monitoring;

@@ -220,6 +220,11 @@ pub struct State {
     pub groups: BTreeMap<String, Group>,
     /// NACL id → inbound samples allowed.
     pub nacls: BTreeMap<String, BTreeSet<Sample>>,
+    /// The NACLs associated with no subnet that are not their VPC's default (EC2.16 may delete
+    /// these, and only these).
+    pub unused_nacls: BTreeSet<String>,
+    /// Region → its VPC Block Public Access mode (`off`, `block-ingress`, ...).
+    pub vpc_bpa: BTreeMap<String, String>,
     /// Root: MFA on, and whether the device is virtual.
     pub root_mfa: (bool, bool),
     /// IAM users' and root's credentials.
@@ -313,6 +318,10 @@ pub fn read(sim: &Simulator) -> R<State> {
         for v in ec2_all(sim, region, "DescribeVpcs", "Vpcs")? {
             s.vpcs.insert(text(&v, "VpcId"));
         }
+        let bpa = call(sim, region, "ec2", "DescribeVpcBlockPublicAccessOptions", json!({}))?;
+        let mode =
+            bpa.get("VpcBlockPublicAccessOptions").map(|o| text(o, "InternetGatewayBlockMode")).unwrap_or_default();
+        s.vpc_bpa.insert(region.to_string(), mode);
         for v in ec2_all(sim, region, "DescribeSubnets", "Subnets")? {
             s.subnets.insert(text(&v, "SubnetId"));
         }
@@ -336,6 +345,11 @@ pub fn read(sim: &Simulator) -> R<State> {
             );
         }
         for a in ec2_all(sim, region, "DescribeNetworkAcls", "NetworkAcls")? {
+            let unused =
+                a.get("IsDefault").and_then(Value::as_bool) != Some(true) && list(&a, "Associations").is_empty();
+            if unused {
+                s.unused_nacls.insert(text(&a, "NetworkAclId"));
+            }
             s.nacls.insert(text(&a, "NetworkAclId"), nacl_allows(&a));
         }
     }

@@ -66,7 +66,7 @@ pub(super) const CONTROLS: &[Control] = &[
                   default-state) included: Security Hub's EC2.172 fails settings that are not configured to block \
                   internet gateway traffic [I]. The optional vpcBpaInternetGatewayBlockMode parameter is not \
                   offered. No fix: blocking internet gateway traffic cuts the default VPC, and every public \
-                  workload, off the internet; which VPCs to exclude is the owner's choice (manual).",
+                  workload, off the internet; which VPCs to exclude is the owner's choice (a justification).",
         evaluate: ec2_172,
     },
     Control {

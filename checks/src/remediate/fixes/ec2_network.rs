@@ -11,7 +11,8 @@ use crate::controls::{
     high_risk_world_sources, opens, unauthorized_world_sources, Opens, AUTHORIZED_TCP_PORTS, ENDPOINT_SERVICES,
 };
 use crate::remediate::fixer::Fixer;
-use crate::remediate::Failed;
+use crate::remediate::{Failed, Justification};
+use crate::snapshot::Snapshot;
 
 /// The network fixes.
 pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
@@ -46,6 +47,13 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
             how: How::Calls(ec2_19),
         },
     ];
+    out.push(Fix {
+        control: "EC2.172",
+        iam_actions: &[],
+        scope: Scope::Region,
+        after: &[],
+        how: How::Justified(Justification::InternetGatewaysOpen),
+    });
     let endpoint = |control: &'static str, how: super::Apply<A>| Fix {
         control,
         iam_actions: &[
@@ -81,6 +89,28 @@ fn service_endpoint<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>, contro
         description: "HTTPS from the VPC to the ECR and Systems Manager interface endpoints (hubsim, EC2.55-EC2.60)",
     };
     interface_endpoint(f, target, suffix, &group)
+}
+
+/// EC2.172's justification holds while the finding's region still does not block internet
+/// gateway traffic (its mode is `off`); the others are not this file's.
+pub(super) fn precondition(j: &Justification, snapshot: &Snapshot, resource: &str) -> Result<(), String> {
+    if !matches!(j, Justification::InternetGatewaysOpen) {
+        return Ok(());
+    }
+    // arn:aws:ec2:<region>:<account>:vpc-block-public-access-options/<account>
+    let region = resource.split(':').nth(3).unwrap_or_default();
+    let mode = snapshot
+        .regions
+        .iter()
+        .find(|r| r.name == region)
+        .and_then(|r| r.network.vpc_block_public_access.as_ref())
+        .and_then(|o| o.internet_gateway_block_mode.clone())
+        .unwrap_or_else(|| "off".into());
+    if mode == "off" {
+        Ok(())
+    } else {
+        Err(format!("VPC Block Public Access in {region} is now {mode}: nothing is left to justify"))
+    }
 }
 
 /// Deletes the network ACL of the finding if it is, now, associated with no subnet and not its
@@ -192,5 +222,29 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(covers_authorized(&udp), None);
+    }
+
+    #[test]
+    fn the_block_public_access_justification_holds_only_while_the_region_is_off() {
+        use crate::snapshot::{NetworkView, Region};
+        let region = |mode: Option<&str>| Region {
+            name: "eu-west-1".into(),
+            network: NetworkView {
+                vpc_block_public_access: mode.map(|m| ec2::VpcBlockPublicAccessOptions {
+                    internet_gateway_block_mode: Some(m.into()),
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        };
+        let arn = "arn:aws:ec2:eu-west-1:123456789012:vpc-block-public-access-options/123456789012";
+        let j = Justification::InternetGatewaysOpen;
+        for (mode, holds) in [(None, true), (Some("off"), true), (Some("block-ingress"), false)] {
+            let snap = Snapshot { regions: vec![region(mode)], ..Default::default() };
+            assert_eq!(precondition(&j, &snap, arn).is_ok(), holds, "{mode:?}");
+        }
+        // Other justifications are not this file's to judge.
+        let snap = Snapshot { regions: vec![region(Some("block-ingress"))], ..Default::default() };
+        assert!(precondition(&Justification::NoFix, &snap, arn).is_ok());
     }
 }

@@ -166,6 +166,7 @@ pub(crate) fn precondition(j: &Justification, snapshot: &Snapshot, resource: &st
     if !j.holds() {
         return Err(super::unjustified(j));
     }
+    ec2_network::precondition(j, snapshot, resource)?;
     iam::precondition(j, snapshot, resource)
 }
 
