@@ -16,7 +16,8 @@
 //! (c) a second remediation makes no call at all;
 //! (d) nothing that existed is deleted or loosened: bucket-policy statements kept verbatim,
 //!     buckets, trails, topics, keys, VPCs, subnets, groups and NACLs still there (but a
-//!     NACL that was unused, on no subnet and not a default, which EC2.16 removes), groups'
+//!     NACL that was unused, on no subnet and not a default, which EC2.16 removes), transit
+//!     gateways kept and never made to accept attachments automatically, groups'
 //!     and NACLs' allowed traffic (IPv4 and IPv6 sources) only shrinks (the default groups'
 //!     rules excepted: EC2.2 demands their removal) and keeps every rule whose source is not
 //!     0.0.0.0/0 or ::/0, no bucket ACL gains a grant, trails keep
@@ -261,6 +262,16 @@ fn check_kept(before: &State, after: &State) -> R<()> {
         };
         let wider: Vec<_> = now.difference(allowed).collect();
         ensure!(wider.is_empty(), "network ACL {id} now lets in {wider:?}");
+    }
+    for (id, (state, auto)) in &before.tgws {
+        let Some((now_state, now_auto)) = after.tgws.get(id) else {
+            return Err(format!("transit gateway {id} is gone"));
+        };
+        ensure!(now_state == state, "transit gateway {id}: state {state} became {now_state}");
+        ensure!(
+            now_auto == auto || now_auto == "disable",
+            "transit gateway {id} now auto-accepts ({auto} → {now_auto})"
+        );
     }
     state_iam_policies::check_kept(&before.iam_policies, &after.iam_policies)?;
     Ok(())

@@ -361,6 +361,11 @@ OUT["ec2_bpa_set"] = ec2.modify_vpc_block_public_access_options(InternetGatewayB
 OUT["ec2_bpa_now"] = ec2.describe_vpc_block_public_access_options()["VpcBlockPublicAccessOptions"]["InternetGatewayBlockMode"]
 OUT["ec2_bpa_bad"] = err(ec2.modify_vpc_block_public_access_options, InternetGatewayBlockMode="block-all")
 ec2.modify_vpc_block_public_access_options(InternetGatewayBlockMode="off")
+tgw = ec2.create_transit_gateway(Options={"AutoAcceptSharedAttachments": "enable"})["TransitGateway"]["TransitGatewayId"]
+ec2.modify_transit_gateway(TransitGatewayId=tgw, Options={"AutoAcceptSharedAttachments": "disable"})
+OUT["ec2_tgw_auto"] = [g["Options"]["AutoAcceptSharedAttachments"] for g in ec2.describe_transit_gateways(TransitGatewayIds=[tgw])["TransitGateways"]]
+OUT["ec2_tgw_delete"] = ec2.delete_transit_gateway(TransitGatewayId=tgw)["TransitGateway"]["State"]
+OUT["ec2_tgw_gone"] = err(ec2.modify_transit_gateway, TransitGatewayId=tgw, Options={"AutoAcceptSharedAttachments": "enable"})
 
 # ---------- S3 ----------
 s3 = C("s3")
@@ -823,6 +828,9 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["ec2_bpa_set"], "update-complete");
     assert_eq!(o["ec2_bpa_now"], "block-ingress");
     client_error(&o["ec2_bpa_bad"], "InvalidParameterValue", 400);
+    assert_eq!(o["ec2_tgw_auto"], json!(["disable"]));
+    assert_eq!(o["ec2_tgw_delete"], "deleted");
+    client_error(&o["ec2_tgw_gone"], "IncorrectState", 400);
 
     // S3 (era 2022: new buckets have no default encryption and no ownership controls).
     assert_eq!(o["s3_seeded"], json!(["config-bucket-123456789012"]));

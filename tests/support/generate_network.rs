@@ -1,7 +1,8 @@
 //! The part of a generated account that EC2.16, EC2.18 and EC2.19 judge beyond what `generate`
 //! already draws: security groups with world-open TCP and UDP rules on random port ranges
 //! (IPv4 or IPv6), custom network ACLs left on no subnet (EC2.16 deletes them) and custom
-//! network ACLs moved onto a default subnet (in use: they must survive).
+//! network ACLs moved onto a default subnet (in use: they must survive), and transit gateways
+//! with or without automatic acceptance of shared attachments (EC2.23).
 
 use hubsim_scenario::Step;
 use proptest::prelude::*;
@@ -24,6 +25,8 @@ pub struct NetworkPlan {
     pub groups: Vec<(usize, Vec<OpenRule>)>,
     pub spare_nacls: Vec<usize>,
     pub used_nacls: Vec<usize>,
+    /// Transit gateways: region index, whether they accept shared attachments automatically.
+    pub tgws: Vec<(usize, bool)>,
 }
 
 /// The strategy of the sub-plan.
@@ -35,8 +38,9 @@ pub fn plan() -> impl Strategy<Value = NetworkPlan> {
         prop::collection::vec((0usize..3, prop::collection::vec(rule, 1..4)), 0..3),
         prop::collection::vec(0usize..3, 0..3),
         prop::collection::vec(0usize..3, 0..2),
+        prop::collection::vec((0usize..3, any::<bool>()), 0..3),
     )
-        .prop_map(|(groups, spare_nacls, used_nacls)| NetworkPlan { groups, spare_nacls, used_nacls })
+        .prop_map(|(groups, spare_nacls, used_nacls, tgws)| NetworkPlan { groups, spare_nacls, used_nacls, tgws })
 }
 
 fn step(call: &str, region: &str, input: Value, capture: Option<String>) -> Step {
@@ -119,6 +123,16 @@ impl NetworkPlan {
                 &region,
                 json!({"AssociationId": format!("${{{current}.NetworkAcls[0].Associations[0].NetworkAclAssociationId}}"),
                     "NetworkAclId": format!("${{{acl}.NetworkAcl.NetworkAclId}}")}),
+                None,
+            ));
+        }
+        for (r, auto) in &self.tgws {
+            let (_, region) = at(*r);
+            let auto = if *auto { "enable" } else { "disable" };
+            out.push(step(
+                "ec2:CreateTransitGateway",
+                &region,
+                json!({"Options": {"AutoAcceptSharedAttachments": auto}}),
                 None,
             ));
         }

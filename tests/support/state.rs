@@ -223,6 +223,8 @@ pub struct State {
     /// The NACLs associated with no subnet that are not their VPC's default (EC2.16 may delete
     /// these, and only these).
     pub unused_nacls: BTreeSet<String>,
+    /// Transit gateway id → (state, AutoAcceptSharedAttachments).
+    pub tgws: BTreeMap<String, (String, String)>,
     /// Region → its VPC Block Public Access mode (`off`, `block-ingress`, ...).
     pub vpc_bpa: BTreeMap<String, String>,
     /// Root: MFA on, and whether the device is virtual.
@@ -317,6 +319,10 @@ pub fn read(sim: &Simulator) -> R<State> {
         }
         for v in ec2_all(sim, region, "DescribeVpcs", "Vpcs")? {
             s.vpcs.insert(text(&v, "VpcId"));
+        }
+        for g in ec2_all(sim, region, "DescribeTransitGateways", "TransitGateways")? {
+            let auto = g.get("Options").map(|o| text(o, "AutoAcceptSharedAttachments")).unwrap_or_default();
+            s.tgws.insert(text(&g, "TransitGatewayId"), (text(&g, "State"), auto));
         }
         let bpa = call(sim, region, "ec2", "DescribeVpcBlockPublicAccessOptions", json!({}))?;
         let mode =

@@ -1,6 +1,7 @@
 //! EC2.16, EC2.18, EC2.19: unused network ACLs, world-open ingress beyond authorized ports, and
 //! high-risk ports open to the world; EC2.55, EC2.56, EC2.57, EC2.58, EC2.60: each VPC's interface
-//! endpoints for ECR, Systems Manager and Incident Manager; EC2.172: VPC Block Public Access
+//! endpoints for ECR, Systems Manager and Incident Manager; EC2.172: VPC Block Public Access;
+//! EC2.23: transit gateways that accept shared attachments automatically
 //! (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html).
 
 use super::ec2::{endpoint_per_vpc, opens, permission_text, world_open_sources, world_sources, Opens};
@@ -54,6 +55,17 @@ pub(super) const CONTROLS: &[Control] = &[
     endpoint_control("EC2.57", |i| endpoint_of(i, "EC2.57")),
     endpoint_control("EC2.58", |i| endpoint_of(i, "EC2.58")),
     endpoint_control("EC2.60", |i| endpoint_of(i, "EC2.60")),
+    Control {
+        id: "EC2.23",
+        resource_type: "AWS::EC2::TransitGateway",
+        schedule: Schedule::ChangeTriggered,
+        // https://docs.aws.amazon.com/config/latest/developerguide/ec2-transit-gateway-auto-vpc-attach-disabled.html
+        config_rule: Some("ec2-transit-gateway-auto-vpc-attach-disabled"),
+        parameters: &[],
+        choices: "A transit gateway whose AutoAcceptSharedAttachments is enable FAILS, disable PASSES; deleted \
+                  gateways are not judged [I].",
+        evaluate: ec2_23,
+    },
     Control {
         id: "EC2.172",
         resource_type: "AWS::EC2::VPCBlockPublicAccessOptions",
@@ -117,6 +129,29 @@ fn endpoint_of(i: &Input<'_>, control: &str) -> Vec<Verdict> {
         Some((_, suffix)) => endpoint_per_vpc(i, suffix),
         None => Vec::new(),
     }
+}
+
+fn ec2_23(i: &Input<'_>) -> Vec<Verdict> {
+    i.region
+        .network
+        .transit_gateways
+        .iter()
+        .filter(|g| !matches!(g.state.as_deref(), Some("deleted" | "deleting")))
+        .map(|g| {
+            let id = g.transit_gateway_id.clone().unwrap_or_default();
+            let arn = g
+                .transit_gateway_arn
+                .clone()
+                .unwrap_or_else(|| ec2_arn(&i.region.name, &i.global.account, "transit-gateway", &id));
+            let auto = g.options.as_ref().and_then(|o| o.auto_accept_shared_attachments.as_deref()) == Some("enable");
+            Verdict::check(
+                ResourceRef { id: arn, kind: "AwsEc2TransitGateway" },
+                !auto,
+                format!("transit gateway {id} does not accept shared attachments automatically"),
+                format!("transit gateway {id} accepts VPC attachment requests automatically (AutoAcceptSharedAttachments is enable)"),
+            )
+        })
+        .collect()
 }
 
 fn ec2_172(i: &Input<'_>) -> Vec<Verdict> {

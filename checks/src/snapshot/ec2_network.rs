@@ -1,5 +1,5 @@
 //! The region's network settings the EC2 network controls read beyond VPCs, groups and ACLs:
-//! VPC Block Public Access (EC2.172).
+//! VPC Block Public Access (EC2.172) and transit gateways (EC2.23).
 
 use hubsim_api::model::ec2;
 use hubsim_api::AwsApi;
@@ -12,6 +12,8 @@ pub struct NetworkView {
     /// VPC Block Public Access (`DescribeVpcBlockPublicAccessOptions`); `None` when EC2 answered
     /// without options.
     pub vpc_block_public_access: Option<ec2::VpcBlockPublicAccessOptions>,
+    /// Transit gateways, deleted ones included (as `DescribeTransitGateways` lists them).
+    pub transit_gateways: Vec<ec2::TransitGateway>,
 }
 
 /// Reads the region's network settings.
@@ -20,5 +22,20 @@ pub(super) fn fetch<A: AwsApi>(api: &A, region: &str) -> Result<NetworkView, Fet
         .call::<ec2::DescribeVpcBlockPublicAccessOptions>(region, Default::default())
         .map_err(fail("VPC Block Public Access options", region))?
         .vpc_block_public_access_options;
-    Ok(NetworkView { vpc_block_public_access })
+    let mut transit_gateways = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = api
+            .call::<ec2::DescribeTransitGateways>(
+                region,
+                ec2::DescribeTransitGatewaysRequest { next_token: token.clone(), ..Default::default() },
+            )
+            .map_err(fail("transit gateways", region))?;
+        transit_gateways.extend(page.transit_gateways.unwrap_or_default());
+        token = page.next_token.filter(|t| !t.is_empty());
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(NetworkView { vpc_block_public_access, transit_gateways })
 }

@@ -12,6 +12,7 @@ mod ec2_network_acls;
 mod ec2_network_endpoints;
 mod ec2_security_groups;
 mod ec2_seed;
+mod ec2_transit_gateways;
 mod ec2_vpc_block_public_access;
 mod ec2_vpcs_subnets;
 mod guardduty_detectors;

@@ -48,6 +48,13 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
         },
     ];
     out.push(Fix {
+        control: "EC2.23",
+        iam_actions: &["ec2:ModifyTransitGateway"],
+        scope: Scope::Resource,
+        after: &[],
+        how: How::Calls(ec2_23),
+    });
+    out.push(Fix {
         control: "EC2.172",
         iam_actions: &[],
         scope: Scope::Region,
@@ -111,6 +118,24 @@ pub(super) fn precondition(j: &Justification, snapshot: &Snapshot, resource: &st
     } else {
         Err(format!("VPC Block Public Access in {region} is now {mode}: nothing is left to justify"))
     }
+}
+
+/// Turns off automatic acceptance of shared attachments: attachments already made stay, new
+/// ones wait for the owner's acceptance.
+fn ec2_23<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    let (region, tgw) = (target.region, id_after(target.resource, "transit-gateway/"));
+    f.call::<ec2::ModifyTransitGateway>(
+        region,
+        ec2::ModifyTransitGatewayRequest {
+            transit_gateway_id: tgw.into(),
+            options: Some(ec2::ModifyTransitGatewayOptions {
+                auto_accept_shared_attachments: Some("disable".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    )?;
+    Ok(Done::Applied)
 }
 
 /// Deletes the network ACL of the finding if it is, now, associated with no subnet and not its

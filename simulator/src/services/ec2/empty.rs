@@ -16,7 +16,6 @@ pub(super) fn register(r: &mut Registrar) {
         .add::<ec2::DescribeSnapshots>()
         .add::<ec2::DescribeAddresses>()
         .add::<ec2::DescribeLaunchTemplates>()
-        .add::<ec2::DescribeTransitGateways>()
         .add::<ec2::DescribeVpcPeeringConnections>()
         .add::<ec2::DescribeClientVpnEndpoints>()
         .add::<ec2::DescribeVpnConnections>()
@@ -69,9 +68,6 @@ empty_describe!(DescribeAddresses, DescribeAddressesRequest, DescribeAddressesRe
 empty_describe!(DescribeLaunchTemplates, DescribeLaunchTemplatesRequest, DescribeLaunchTemplatesResult,
     launch_template_ids, "InvalidLaunchTemplateId.NotFound", "launch template",
     { launch_templates: Some(vec![]), next_token: None });
-empty_describe!(DescribeTransitGateways, DescribeTransitGatewaysRequest, DescribeTransitGatewaysResult,
-    transit_gateway_ids, "InvalidTransitGatewayID.NotFound", "transit gateway",
-    { transit_gateways: Some(vec![]), next_token: None });
 empty_describe!(DescribeVpcPeeringConnections, DescribeVpcPeeringConnectionsRequest,
     DescribeVpcPeeringConnectionsResult, vpc_peering_connection_ids,
     "InvalidVpcPeeringConnectionID.NotFound", "vpcPeeringConnection",

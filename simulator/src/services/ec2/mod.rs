@@ -21,6 +21,7 @@ mod security_groups;
 mod seed;
 mod subnets;
 mod tags;
+mod transit_gateways;
 mod vpc_block_public_access;
 mod vpcs;
 
@@ -44,6 +45,7 @@ pub fn register(r: &mut Registrar) {
     tags::register(r);
     empty::register(r);
     vpc_block_public_access::register(r);
+    transit_gateways::register(r);
 }
 
 /// 412 `DryRunOperation` when the caller asked for a dry run.
