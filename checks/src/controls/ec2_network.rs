@@ -1,7 +1,8 @@
 //! EC2.16, EC2.18, EC2.19: unused network ACLs, world-open ingress beyond authorized ports, and
 //! high-risk ports open to the world; EC2.55, EC2.56, EC2.57, EC2.58, EC2.60: each VPC's interface
 //! endpoints for ECR, Systems Manager and Incident Manager; EC2.172: VPC Block Public Access;
-//! EC2.23: transit gateways that accept shared attachments automatically
+//! EC2.23: transit gateways that accept shared attachments automatically; EC2.51: Client VPN
+//! endpoints' connection logging
 //! (AWS: https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html).
 
 use super::ec2::{endpoint_per_vpc, opens, permission_text, world_open_sources, world_sources, Opens};
@@ -65,6 +66,17 @@ pub(super) const CONTROLS: &[Control] = &[
         choices: "A transit gateway whose AutoAcceptSharedAttachments is enable FAILS, disable PASSES; deleted \
                   gateways are not judged [I].",
         evaluate: ec2_23,
+    },
+    Control {
+        id: "EC2.51",
+        resource_type: "AWS::EC2::ClientVpnEndpoint",
+        schedule: Schedule::ChangeTriggered,
+        // https://docs.aws.amazon.com/config/latest/developerguide/ec2-client-vpn-connection-log-enabled.html
+        config_rule: Some("ec2-client-vpn-connection-log-enabled"),
+        parameters: &[],
+        choices: "An endpoint whose ConnectionLogOptions.Enabled is true PASSES, whatever its log group; the \
+                  endpoint's status is not judged [I].",
+        evaluate: ec2_51,
     },
     Control {
         id: "EC2.172",
@@ -149,6 +161,30 @@ fn ec2_23(i: &Input<'_>) -> Vec<Verdict> {
                 !auto,
                 format!("transit gateway {id} does not accept shared attachments automatically"),
                 format!("transit gateway {id} accepts VPC attachment requests automatically (AutoAcceptSharedAttachments is enable)"),
+            )
+        })
+        .collect()
+}
+
+fn ec2_51(i: &Input<'_>) -> Vec<Verdict> {
+    i.region
+        .network
+        .client_vpn_endpoints
+        .iter()
+        .map(|e| {
+            let id = e.client_vpn_endpoint_id.clone().unwrap_or_default();
+            let log = e.connection_log_options.as_ref().filter(|o| o.enabled == Some(true));
+            Verdict::check(
+                ResourceRef {
+                    id: ec2_arn(&i.region.name, &i.global.account, "client-vpn-endpoint", &id),
+                    kind: "AwsEc2ClientVpnEndpoint",
+                },
+                log.is_some(),
+                format!(
+                    "Client VPN endpoint {id} logs connections to {}",
+                    log.and_then(|o| o.cloudwatch_log_group.clone()).unwrap_or_default()
+                ),
+                format!("Client VPN endpoint {id} does not log client connections"),
             )
         })
         .collect()

@@ -7,6 +7,7 @@ mod cloudtrail_trails;
 mod cloudwatch_alarms;
 mod config_delivery;
 mod config_recorders;
+mod ec2_client_vpn;
 mod ec2_flow_logs_endpoints;
 mod ec2_network_acls;
 mod ec2_network_endpoints;

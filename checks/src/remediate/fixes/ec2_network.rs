@@ -11,6 +11,7 @@ use crate::controls::{
     high_risk_world_sources, opens, unauthorized_world_sources, Opens, AUTHORIZED_TCP_PORTS, ENDPOINT_SERVICES,
 };
 use crate::remediate::fixer::Fixer;
+use crate::remediate::support;
 use crate::remediate::{Failed, Justification};
 use crate::snapshot::Snapshot;
 
@@ -53,6 +54,14 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
         scope: Scope::Resource,
         after: &[],
         how: How::Calls(ec2_23),
+    });
+    out.push(Fix {
+        control: "EC2.51",
+        // support::log_group reads the group and creates it when missing.
+        iam_actions: &["ec2:ModifyClientVpnEndpoint", "logs:CreateLogGroup", "logs:DescribeLogGroups"],
+        scope: Scope::Resource,
+        after: &[],
+        how: How::Calls(ec2_51),
     });
     out.push(Fix {
         control: "EC2.172",
@@ -131,6 +140,29 @@ fn ec2_23<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, 
             options: Some(ec2::ModifyTransitGatewayOptions {
                 auto_accept_shared_attachments: Some("disable".into()),
                 ..Default::default()
+            }),
+            ..Default::default()
+        },
+    )?;
+    Ok(Done::Applied)
+}
+
+/// The log group EC2.51's fix sends Client VPN connection logs to.
+const CLIENT_VPN_LOG_GROUP: &str = "hubsim/client-vpn-connections";
+
+/// Turns on connection logging to [`CLIENT_VPN_LOG_GROUP`] (created if missing); nothing else of
+/// the endpoint changes.
+fn ec2_51<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    let (region, endpoint) = (target.region, id_after(target.resource, "client-vpn-endpoint/"));
+    support::log_group(f, region, CLIENT_VPN_LOG_GROUP)?;
+    f.call::<ec2::ModifyClientVpnEndpoint>(
+        region,
+        ec2::ModifyClientVpnEndpointRequest {
+            client_vpn_endpoint_id: endpoint.into(),
+            connection_log_options: Some(ec2::ConnectionLogOptions {
+                enabled: Some(true),
+                cloudwatch_log_group: Some(CLIENT_VPN_LOG_GROUP.into()),
+                cloudwatch_log_stream: None,
             }),
             ..Default::default()
         },

@@ -17,7 +17,6 @@ pub(super) fn register(r: &mut Registrar) {
         .add::<ec2::DescribeAddresses>()
         .add::<ec2::DescribeLaunchTemplates>()
         .add::<ec2::DescribeVpcPeeringConnections>()
-        .add::<ec2::DescribeClientVpnEndpoints>()
         .add::<ec2::DescribeVpnConnections>()
         .add::<ec2::GetSnapshotBlockPublicAccessState>()
         .add::<ec2::GetImageBlockPublicAccessState>()
@@ -72,9 +71,6 @@ empty_describe!(DescribeVpcPeeringConnections, DescribeVpcPeeringConnectionsRequ
     DescribeVpcPeeringConnectionsResult, vpc_peering_connection_ids,
     "InvalidVpcPeeringConnectionID.NotFound", "vpcPeeringConnection",
     { vpc_peering_connections: Some(vec![]), next_token: None });
-empty_describe!(DescribeClientVpnEndpoints, DescribeClientVpnEndpointsRequest, DescribeClientVpnEndpointsResult,
-    client_vpn_endpoint_ids, "InvalidClientVpnEndpointId.NotFound", "Client VPN endpoint",
-    { client_vpn_endpoints: Some(vec![]), next_token: None });
 empty_describe!(DescribeVpnConnections, DescribeVpnConnectionsRequest, DescribeVpnConnectionsResult,
     vpn_connection_ids, "InvalidVpnConnectionID.NotFound", "vpnConnection",
     { vpn_connections: Some(vec![]) });

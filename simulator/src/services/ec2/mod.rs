@@ -8,6 +8,7 @@
 //! `DryRunOperation` (412).
 
 mod cidr;
+mod client_vpn;
 mod ebs;
 mod empty;
 mod endpoints;
@@ -46,6 +47,7 @@ pub fn register(r: &mut Registrar) {
     empty::register(r);
     vpc_block_public_access::register(r);
     transit_gateways::register(r);
+    client_vpn::register(r);
 }
 
 /// 412 `DryRunOperation` when the caller asked for a dry run.
