@@ -59,6 +59,10 @@ mod generate_misc;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_monitoring.rs"]
 mod generate_monitoring;
+/// Its EC2 network part (world-open rules, custom NACLs, transit gateways).
+#[allow(dead_code)]
+#[path = "../tests/support/generate_network.rs"]
+mod generate_network;
 
 fn world(regions: &[&str], era: &str) -> Simulator {
     let list = regions.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(",");

@@ -308,6 +308,9 @@ pub(super) fn interface_endpoint<A: AwsApi>(
     Ok(Done::Applied)
 }
 
+/// The world-open sources of one inbound permission that a fix revokes, in an era.
+pub(super) type SourcesToRevoke = Box<dyn Fn(&ec2::IpPermission, hubsim_api::Era) -> Vec<String>>;
+
 /// Which world-open sources of one inbound permission a fix revokes (empty: none), and the
 /// words its transcript note uses for why.
 pub(super) struct Offending {
@@ -316,7 +319,7 @@ pub(super) struct Offending {
     /// What the control demands, for the note ("no inbound rule open port 22 to the world").
     pub demand: String,
     /// The sources of a permission to revoke, in the fixer's era.
-    pub sources: Box<dyn Fn(&ec2::IpPermission, hubsim_api::Era) -> Vec<String>>,
+    pub sources: SourcesToRevoke,
     /// What the note adds about one revoked permission (a range revoked whole), if anything.
     pub remark: fn(&ec2::IpPermission) -> Option<String>,
 }

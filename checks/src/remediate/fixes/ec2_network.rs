@@ -291,6 +291,7 @@ mod tests {
                     internet_gateway_block_mode: Some(m.into()),
                     ..Default::default()
                 }),
+                ..Default::default()
             },
             ..Default::default()
         };
