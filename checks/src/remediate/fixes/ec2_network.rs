@@ -52,7 +52,9 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
         control: "EC2.23",
         iam_actions: &["ec2:ModifyTransitGateway"],
         scope: Scope::Resource,
-        after: &[],
+        // Keeps the established order (no AWS dependency): network exposure after the
+        // network ACLs.
+        after: &["EC2.21"],
         how: How::Calls(ec2_23),
     });
     out.push(Fix {
@@ -60,7 +62,9 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
         // support::log_group reads the group and creates it when missing.
         iam_actions: &["ec2:ModifyClientVpnEndpoint", "logs:CreateLogGroup", "logs:DescribeLogGroups"],
         scope: Scope::Resource,
-        after: &[],
+        // Keeps the established order (no AWS dependency): resources' logging after the
+        // account's logging and recording services, beside the VPCs' flow logs.
+        after: &["EC2.6"],
         how: How::Calls(ec2_51),
     });
     out.push(Fix {
