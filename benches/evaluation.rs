@@ -74,6 +74,10 @@ mod generate_templates;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_s3_access.rs"]
 mod generate_s3_access;
+/// Its EC2 network part (world-open rules, custom NACLs, transit gateways).
+#[allow(dead_code)]
+#[path = "../tests/support/generate_network.rs"]
+mod generate_network;
 
 fn world(regions: &[&str], era: &str) -> Simulator {
     let list = regions.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(",");

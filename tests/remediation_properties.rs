@@ -17,7 +17,9 @@
 //! (d) nothing that existed is deleted or loosened: bucket-policy statements kept verbatim
 //!     (except that S3.6 may narrow a statement naming another account: what replaces it grants
 //!     no principal, action or resource it did not),
-//!     buckets, trails, topics, keys, VPCs, subnets, groups and NACLs still there, groups'
+//!     buckets, trails, topics, keys, VPCs, subnets, groups and NACLs still there (but a
+//!     NACL that was unused, on no subnet and not a default, which EC2.16 removes), transit
+//!     gateways kept and never made to accept attachments automatically, groups'
 //!     and NACLs' allowed traffic (IPv4 and IPv6 sources) only shrinks (the default groups'
 //!     rules excepted: EC2.2 demands their removal) and keeps every rule whose source is not
 //!     0.0.0.0/0 or ::/0, no bucket ACL gains a grant (but the owner's own), trails keep
@@ -182,6 +184,11 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
             ensure!(control == "S3.19", "{at}: access point justification on another control");
         } else if note == Justification::MultiRegionAccessPointBlockFixed.text() {
             ensure!(control == "S3.24", "{at}: Multi-Region Access Point justification on another control");
+        } else if note == Justification::InternetGatewaysOpen.text() {
+            ensure!(control == "EC2.172", "{at}: VPC Block Public Access justification on another control");
+            let region = resource.split(':').nth(3).unwrap_or_default();
+            let mode = after.vpc_bpa.get(region).map(String::as_str);
+            ensure!(mode == Some("off"), "{at}: suppressed as not blocking, but the mode in {region} is {mode:?}");
         } else if let Some(rest) = note.strip_prefix("hubsim's fix was refused: ") {
             let call = rest.split(" answered ").next().unwrap_or_default();
             let refused = outcome.transcript.iter().any(|s| s.action == call && s.result.starts_with("refused:"));
@@ -299,9 +306,23 @@ fn check_kept(before: &State, after: &State, transcript: &[Step]) -> R<()> {
         ensure!(lost.is_empty(), "security group {id} lost inbound rules that are not world-open: {lost:?}");
     }
     for (id, allowed) in &before.nacls {
-        let Some(now) = after.nacls.get(id) else { return Err(format!("network ACL {id} was deleted")) };
+        // EC2.16's fix deletes a NACL only when it was unused (no subnet, not a default).
+        let Some(now) = after.nacls.get(id) else {
+            ensure!(before.unused_nacls.contains(id), "network ACL {id} was deleted while in use or a VPC's default");
+            continue;
+        };
         let wider: Vec<_> = now.difference(allowed).collect();
         ensure!(wider.is_empty(), "network ACL {id} now lets in {wider:?}");
+    }
+    for (id, (state, auto)) in &before.tgws {
+        let Some((now_state, now_auto)) = after.tgws.get(id) else {
+            return Err(format!("transit gateway {id} is gone"));
+        };
+        ensure!(now_state == state, "transit gateway {id}: state {state} became {now_state}");
+        ensure!(
+            now_auto == auto || now_auto == "disable",
+            "transit gateway {id} now auto-accepts ({auto} → {now_auto})"
+        );
     }
     state_iam_policies::check_kept(&before.iam_policies, &after.iam_policies)?;
     support::generate_instances::check_kept(&before.instances, &after.instances)?;

@@ -440,6 +440,24 @@ OUT["sf_described"] = [fleet["SpotFleetRequestState"],
 OUT["sf_cancel"] = [c["CurrentSpotFleetRequestState"] for c in ec2.cancel_spot_fleet_requests(SpotFleetRequestIds=[sf], TerminateInstances=True)["SuccessfulFleetRequests"]]
 OUT["sf_bad"] = err(ec2.request_spot_fleet, SpotFleetRequestConfig={"IamFleetRole": "nope", "TargetCapacity": 1,
     "LaunchSpecifications": [{"ImageId": "ami-12345678"}]})
+# EC2 network (issue 15): VPC Block Public Access.
+OUT["ec2_bpa_default"] = ec2.describe_vpc_block_public_access_options()["VpcBlockPublicAccessOptions"]["InternetGatewayBlockMode"]
+OUT["ec2_bpa_set"] = ec2.modify_vpc_block_public_access_options(InternetGatewayBlockMode="block-ingress")["VpcBlockPublicAccessOptions"]["State"]
+OUT["ec2_bpa_now"] = ec2.describe_vpc_block_public_access_options()["VpcBlockPublicAccessOptions"]["InternetGatewayBlockMode"]
+OUT["ec2_bpa_bad"] = err(ec2.modify_vpc_block_public_access_options, InternetGatewayBlockMode="block-all")
+ec2.modify_vpc_block_public_access_options(InternetGatewayBlockMode="off")
+tgw = ec2.create_transit_gateway(Options={"AutoAcceptSharedAttachments": "enable"})["TransitGateway"]["TransitGatewayId"]
+ec2.modify_transit_gateway(TransitGatewayId=tgw, Options={"AutoAcceptSharedAttachments": "disable"})
+OUT["ec2_tgw_auto"] = [g["Options"]["AutoAcceptSharedAttachments"] for g in ec2.describe_transit_gateways(TransitGatewayIds=[tgw])["TransitGateways"]]
+OUT["ec2_tgw_delete"] = ec2.delete_transit_gateway(TransitGatewayId=tgw)["TransitGateway"]["State"]
+OUT["ec2_tgw_gone"] = err(ec2.modify_transit_gateway, TransitGatewayId=tgw, Options={"AutoAcceptSharedAttachments": "enable"})
+cvpn = ec2.create_client_vpn_endpoint(ClientCidrBlock="10.100.0.0/22", ServerCertificateArn=f"arn:aws:acm:{R}:123456789012:certificate/wire",
+    AuthenticationOptions=[{"Type": "certificate-authentication", "MutualAuthentication": {"ClientRootCertificateChainArn": f"arn:aws:acm:{R}:123456789012:certificate/root"}}],
+    ConnectionLogOptions={"Enabled": False})["ClientVpnEndpointId"]
+OUT["ec2_cvpn_modify"] = ec2.modify_client_vpn_endpoint(ClientVpnEndpointId=cvpn, ConnectionLogOptions={"Enabled": True, "CloudwatchLogGroup": "cvpn"})["Return"]
+OUT["ec2_cvpn_log"] = [e["ConnectionLogOptions"] for e in ec2.describe_client_vpn_endpoints(ClientVpnEndpointIds=[cvpn])["ClientVpnEndpoints"]]
+OUT["ec2_cvpn_delete"] = ec2.delete_client_vpn_endpoint(ClientVpnEndpointId=cvpn)["Status"]["Code"]
+OUT["ec2_cvpn_bad"] = err(ec2.modify_client_vpn_endpoint, ClientVpnEndpointId=cvpn, ConnectionLogOptions={"Enabled": True, "CloudwatchLogGroup": "cvpn"})
 
 # ---------- S3 ----------
 s3 = C("s3")
@@ -967,6 +985,18 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["sf_described"], json!(["active", false]));
     assert_eq!(o["sf_cancel"], json!(["cancelled_terminating"]));
     client_error(&o["sf_bad"], "InvalidSpotFleetRequestConfig", 400);
+    // EC2 network (issue 15).
+    assert_eq!(o["ec2_bpa_default"], "off");
+    assert_eq!(o["ec2_bpa_set"], "update-complete");
+    assert_eq!(o["ec2_bpa_now"], "block-ingress");
+    client_error(&o["ec2_bpa_bad"], "InvalidParameterValue", 400);
+    assert_eq!(o["ec2_tgw_auto"], json!(["disable"]));
+    assert_eq!(o["ec2_tgw_delete"], "deleted");
+    client_error(&o["ec2_tgw_gone"], "IncorrectState", 400);
+    assert_eq!(o["ec2_cvpn_modify"], true);
+    assert_eq!(o["ec2_cvpn_log"], json!([{"Enabled": true, "CloudwatchLogGroup": "cvpn"}]));
+    assert_eq!(o["ec2_cvpn_delete"], "deleting");
+    client_error(&o["ec2_cvpn_bad"], "InvalidClientVpnEndpointId.NotFound", 400);
 
     // S3 (era 2022: new buckets have no default encryption and no ownership controls).
     assert_eq!(o["s3_seeded"], json!(["config-bucket-123456789012"]));

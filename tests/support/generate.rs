@@ -197,6 +197,8 @@ pub struct Plan {
     pub templates: super::generate_templates::TemplatesPlan,
     /// ACL grants, cross-account policies, versioning and access points (S3.2/3/6/10/12/19).
     pub s3_access: super::generate_s3_access::S3AccessPlan,
+    /// World-open rules on random ports, unused and used custom NACLs (EC2.16, EC2.18, EC2.19).
+    pub network: super::generate_network::NetworkPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -351,13 +353,14 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         super::generate_keys::plan(),
         super::generate_templates::plan(),
         super::generate_s3_access::plan(),
+        super::generate_network::plan(),
     );
     (account, network, services, areas).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
-            (misc, credentials, monitoring, iam_policies, instances, keys_plan, templates, s3_access),
+            (misc, credentials, monitoring, iam_policies, instances, keys_plan, templates, s3_access, network),
         )| Plan {
             current,
             regions,
@@ -382,6 +385,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             keys_queues: keys_plan,
             templates,
             s3_access,
+            network,
         },
     )
 }
@@ -928,6 +932,7 @@ impl Plan {
             self.trails.iter().enumerate().map(|(i, t)| (format!("utrail-{i}-{acct}"), b.region(t.region))).collect();
         let misc = self.misc.steps(&regions, self.current, &trail_buckets, acct);
         b.steps.extend(misc);
+        b.steps.extend(self.network.steps(&regions));
         let home = b.region(0);
         b.steps.extend(self.iam_policies.steps(acct, &home));
         b.steps.extend(self.instances.steps(&regions));

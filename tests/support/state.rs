@@ -220,6 +220,13 @@ pub struct State {
     pub groups: BTreeMap<String, Group>,
     /// NACL id → inbound samples allowed.
     pub nacls: BTreeMap<String, BTreeSet<Sample>>,
+    /// The NACLs associated with no subnet that are not their VPC's default (EC2.16 may delete
+    /// these, and only these).
+    pub unused_nacls: BTreeSet<String>,
+    /// Transit gateway id → (state, AutoAcceptSharedAttachments).
+    pub tgws: BTreeMap<String, (String, String)>,
+    /// Region → its VPC Block Public Access mode (`off`, `block-ingress`, ...).
+    pub vpc_bpa: BTreeMap<String, String>,
     /// Root: MFA on, and whether the device is virtual.
     pub root_mfa: (bool, bool),
     /// IAM users' and root's credentials.
@@ -322,6 +329,14 @@ pub fn read(sim: &Simulator) -> R<State> {
         for v in ec2_all(sim, region, "DescribeVpcs", "Vpcs")? {
             s.vpcs.insert(text(&v, "VpcId"));
         }
+        for g in ec2_all(sim, region, "DescribeTransitGateways", "TransitGateways")? {
+            let auto = g.get("Options").map(|o| text(o, "AutoAcceptSharedAttachments")).unwrap_or_default();
+            s.tgws.insert(text(&g, "TransitGatewayId"), (text(&g, "State"), auto));
+        }
+        let bpa = call(sim, region, "ec2", "DescribeVpcBlockPublicAccessOptions", json!({}))?;
+        let mode =
+            bpa.get("VpcBlockPublicAccessOptions").map(|o| text(o, "InternetGatewayBlockMode")).unwrap_or_default();
+        s.vpc_bpa.insert(region.to_string(), mode);
         for v in ec2_all(sim, region, "DescribeSubnets", "Subnets")? {
             s.subnets.insert(text(&v, "SubnetId"));
         }
@@ -345,6 +360,11 @@ pub fn read(sim: &Simulator) -> R<State> {
             );
         }
         for a in ec2_all(sim, region, "DescribeNetworkAcls", "NetworkAcls")? {
+            let unused =
+                a.get("IsDefault").and_then(Value::as_bool) != Some(true) && list(&a, "Associations").is_empty();
+            if unused {
+                s.unused_nacls.insert(text(&a, "NetworkAclId"));
+            }
             s.nacls.insert(text(&a, "NetworkAclId"), nacl_allows(&a));
         }
     }

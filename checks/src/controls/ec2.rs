@@ -187,8 +187,14 @@ fn ec2_7(i: &Input<'_>) -> Vec<Verdict> {
 }
 
 fn ec2_10(i: &Input<'_>) -> Vec<Verdict> {
-    let service = format!("com.amazonaws.{}.ec2", i.region.name);
-    let fips = format!("com.amazonaws.{}.ec2-fips", i.region.name);
+    endpoint_per_vpc(i, "ec2")
+}
+
+/// One verdict per VPC on whether it has a live endpoint for `com.amazonaws.<region>.<suffix>`
+/// (or its `-fips` variant): EC2.10 (`ec2`) and EC2.55–EC2.60 (`ecr.api`, `ssm`, ...).
+pub(crate) fn endpoint_per_vpc(i: &Input<'_>, suffix: &str) -> Vec<Verdict> {
+    let service = format!("com.amazonaws.{}.{suffix}", i.region.name);
+    let fips = format!("com.amazonaws.{}.{suffix}-fips", i.region.name);
     let mut out = Vec::new();
     for v in &i.region.vpcs {
         let id = v.vpc_id.clone().unwrap_or_default();
@@ -297,22 +303,35 @@ fn ec2_21(i: &Input<'_>) -> Vec<Verdict> {
     out
 }
 
-/// The world-open sources of one inbound permission that reach `port`, in the era's reading:
-/// `0.0.0.0/0` always, `::/0` in era current only. TCP (`tcp`/`6`) and all traffic (`-1`)
-/// count; UDP and ICMP cannot carry SSH or RDP.
-pub(crate) fn world_sources(p: &ec2::IpPermission, port: i32, era: Era) -> Vec<String> {
-    let proto = p.ip_protocol.as_deref().unwrap_or("-1").to_ascii_lowercase();
-    let covers = match proto.as_str() {
-        "-1" | "all" => true,
-        "tcp" | "6" => {
-            let (from, to) = (p.from_port.unwrap_or(0), p.to_port.unwrap_or(65535));
-            (from..=to).contains(&port)
-        }
-        _ => false,
-    };
-    if !covers {
-        return Vec::new();
+/// What one permission opens: every protocol, a TCP or UDP port range, or a protocol without
+/// ports (ICMP and the others).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Opens {
+    /// `-1`: all traffic, every port of every protocol.
+    All,
+    /// TCP (`tcp`/`6`) ports `from..=to`.
+    Tcp(i32, i32),
+    /// UDP (`udp`/`17`) ports `from..=to`.
+    Udp(i32, i32),
+    /// A protocol without ports.
+    Other,
+}
+
+/// What `p` opens, its protocol read as EC2 accepts it (name or number; a missing range is all
+/// ports).
+pub(crate) fn opens(p: &ec2::IpPermission) -> Opens {
+    let range = (p.from_port.unwrap_or(0), p.to_port.unwrap_or(65535));
+    match p.ip_protocol.as_deref().unwrap_or("-1").to_ascii_lowercase().as_str() {
+        "-1" | "all" => Opens::All,
+        "tcp" | "6" => Opens::Tcp(range.0, range.1),
+        "udp" | "17" => Opens::Udp(range.0, range.1),
+        _ => Opens::Other,
     }
+}
+
+/// The world-open sources of one inbound permission in the era's reading: `0.0.0.0/0` always,
+/// `::/0` in era current only, whatever its protocol and ports.
+pub(crate) fn world_open_sources(p: &ec2::IpPermission, era: Era) -> Vec<String> {
     let mut out: Vec<String> =
         p.ip_ranges.iter().flatten().filter_map(|r| r.cidr_ip.clone()).filter(|c| c == "0.0.0.0/0").collect();
     if era == Era::Current {
@@ -321,8 +340,23 @@ pub(crate) fn world_sources(p: &ec2::IpPermission, port: i32, era: Era) -> Vec<S
     out
 }
 
+/// The world-open sources of one inbound permission that reach TCP `port`, in the era's
+/// reading ([`world_open_sources`]). TCP (`tcp`/`6`) and all traffic (`-1`) count; UDP and
+/// ICMP cannot carry SSH or RDP.
+pub(crate) fn world_sources(p: &ec2::IpPermission, port: i32, era: Era) -> Vec<String> {
+    let covers = match opens(p) {
+        Opens::All => true,
+        Opens::Tcp(from, to) => (from..=to).contains(&port),
+        Opens::Udp(..) | Opens::Other => false,
+    };
+    if !covers {
+        return Vec::new();
+    }
+    world_open_sources(p, era)
+}
+
 /// The text of one permission's protocol and ports (`TCP 0-65535`, `all traffic`).
-fn permission_text(p: &ec2::IpPermission) -> String {
+pub(crate) fn permission_text(p: &ec2::IpPermission) -> String {
     match p.ip_protocol.as_deref().map(str::to_ascii_lowercase).as_deref() {
         Some("-1") | Some("all") | None => "all traffic".to_string(),
         Some("tcp") | Some("6") => {
@@ -331,6 +365,14 @@ fn permission_text(p: &ec2::IpPermission) -> String {
                 format!("TCP port {from}")
             } else {
                 format!("TCP ports {from}-{to}")
+            }
+        }
+        Some("udp") | Some("17") => {
+            let (from, to) = (p.from_port.unwrap_or(0), p.to_port.unwrap_or(65535));
+            if from == to {
+                format!("UDP port {from}")
+            } else {
+                format!("UDP ports {from}-{to}")
             }
         }
         Some(other) => other.to_string(),

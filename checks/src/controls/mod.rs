@@ -8,6 +8,7 @@ mod config;
 mod ec2;
 pub(crate) mod ec2_instances;
 pub(crate) mod ec2_templates;
+mod ec2_network;
 mod guardduty;
 pub(crate) mod guardduty_features;
 pub(crate) mod iam;
@@ -24,9 +25,12 @@ pub(crate) mod s3_public;
 mod sns;
 mod sqs;
 
-pub(crate) use ec2::world_sources;
 pub(crate) use kms_policies::broad_grant;
 pub(crate) use public_policy::{public_statements, without_public_statements};
+pub(crate) use ec2::{opens, world_sources, Opens};
+pub(crate) use ec2_network::{
+    high_risk_world_sources, unauthorized_world_sources, AUTHORIZED_TCP_PORTS, ENDPOINT_SERVICES,
+};
 
 use crate::control::Control;
 
@@ -44,6 +48,7 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(ec2::CONTROLS);
         v.extend_from_slice(ec2_instances::CONTROLS);
         v.extend_from_slice(ec2_templates::CONTROLS);
+        v.extend_from_slice(ec2_network::CONTROLS);
         v.extend_from_slice(guardduty::CONTROLS);
         v.extend_from_slice(guardduty_features::CONTROLS);
         v.extend_from_slice(iam::CONTROLS);

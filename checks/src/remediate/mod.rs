@@ -129,6 +129,10 @@ pub enum Justification {
     },
     /// hubsim has no fix for this control.
     NoFix,
+    /// EC2.172: blocking internet gateway traffic (VPC Block Public Access) cuts every VPC of
+    /// the region that has no exclusion off the internet, the default VPC included; which VPCs
+    /// to exclude is the owner's choice. Precondition: the region's mode is still `off`.
+    InternetGatewaysOpen,
     /// IAM.1 on a customer managed policy: rewriting it would take access away from whoever it
     /// is attached to, and deleting it deletes the user's data. The note states how many users,
     /// groups and roles it is attached to; it holds while the policy exists (`attachments` is
@@ -310,6 +314,13 @@ impl Justification {
                 format!("hubsim's fix was refused: {call} answered {error}. The owner must decide how to fix it.")
             }
             Justification::NoFix => "hubsim has no API fix for this control; it needs manual work.".to_string(),
+            Justification::InternetGatewaysOpen => {
+                "EC2.172 is not fixed automatically: turning on VPC Block Public Access (block-ingress or \
+                 block-bidirectional) cuts every VPC of the region without an exclusion, the default VPC included, \
+                 off the internet. Which VPCs and subnets to exclude is the owner's choice. Risk accepted until the \
+                 owner sets the mode and its exclusions."
+                    .to_string()
+            }
             Justification::AdminPolicy { policy, attachments } if *attachments > 0 => format!(
                 "Policy {policy} allows \"*\" on \"*\" and is attached to {attachments} user(s), group(s) or role(s) that \
                  may rely on it: narrowing it or detaching it could lock them out, and deleting it is not the remediator's \

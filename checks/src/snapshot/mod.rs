@@ -4,6 +4,7 @@
 
 mod ec2_instances;
 mod ec2_templates;
+mod ec2_network;
 mod iam_credentials;
 mod iam_inline;
 mod iam_policies;
@@ -17,6 +18,7 @@ use std::collections::BTreeMap;
 pub use ec2_instances::{InstancesView, SnapshotView};
 pub use iam_inline::{IdentityKind, InlineHolder};
 pub use ec2_templates::{Ec2TemplatesView, TemplateView};
+pub use ec2_network::NetworkView;
 pub use kms::KmsKeyView;
 pub use monitoring::MonitoringView;
 pub use s3_access::{AccessPointView, BucketAcl, MrapView, TrailBucket, MRAP_REGION};
@@ -164,6 +166,8 @@ pub struct Region {
     pub ec2_templates: Ec2TemplatesView,
     /// S3 access points with their Block Public Access settings.
     pub access_points: Vec<AccessPointView>,
+    /// Network settings beyond VPCs, groups and ACLs (VPC Block Public Access).
+    pub network: NetworkView,
 }
 
 /// The whole account.
@@ -454,6 +458,7 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         instances: ec2_instances::fetch(api, r)?,
         ec2_templates: ec2_templates::fetch(api, r)?,
         access_points: Vec::new(),
+        network: ec2_network::fetch(api, r)?,
     })
 }
 

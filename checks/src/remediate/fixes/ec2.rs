@@ -58,8 +58,10 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
                 "ec2:CreateVpcEndpoint",
                 "ec2:CreateSecurityGroup",
                 "ec2:AuthorizeSecurityGroupIngress",
-                // Read: whether the VPC resolves DNS, for the endpoint's private DNS.
+                // Reads: whether the VPC resolves DNS, for the endpoint's private DNS; whether
+                // the endpoint's security group exists.
                 "ec2:DescribeVpcAttribute",
+                "ec2:DescribeSecurityGroups",
             ],
             scope: Scope::Resource,
             // Keeps the established order (no AWS dependency): after the VPCs' flow logs.
@@ -186,6 +188,32 @@ fn ec2_7<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, F
 }
 
 fn ec2_10<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    let group = EndpointGroup {
+        name: "hubsim-ec2-endpoint",
+        description: "HTTPS from the VPC to the EC2 interface endpoint (hubsim, EC2.10)",
+    };
+    interface_endpoint(f, target, "ec2", &group)
+}
+
+/// The security group an interface endpoint fix gives its endpoint: one per VPC and name,
+/// inbound HTTPS from the VPC's CIDR only (so EC2.2, EC2.18, EC2.19 keep passing).
+pub(super) struct EndpointGroup {
+    /// Its name in the VPC.
+    pub name: &'static str,
+    /// Its description.
+    pub description: &'static str,
+}
+
+/// Creates an interface endpoint for `com.amazonaws.<region>.<suffix>` in the VPC of
+/// `target.resource`: one subnet per availability zone, the security group `group` (found, read
+/// now since another fix of the round may have created it, or created with HTTPS from the VPC),
+/// private DNS when the VPC resolves DNS names.
+pub(super) fn interface_endpoint<A: AwsApi>(
+    f: &mut Fixer<'_, A>,
+    target: &Target<'_>,
+    suffix: &str,
+    group: &EndpointGroup,
+) -> Result<Done, Failed> {
     let (snap, region, vpc) = (target.snapshot, target.region, id_after(target.resource, "vpc/"));
     let here = snap.regions.iter().find(|r| r.name == region);
     let cidr = here
@@ -203,14 +231,20 @@ fn ec2_10<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, 
         .unwrap_or_default();
     subnets.sort();
     subnets.dedup_by(|a, b| a.0 == b.0);
-    let group_name = "hubsim-ec2-endpoint";
-    let existing = here
-        .and_then(|r| {
-            r.security_groups
-                .iter()
-                .find(|g| g.vpc_id.as_deref() == Some(vpc) && g.group_name.as_deref() == Some(group_name))
-        })
-        .and_then(|g| g.group_id.clone());
+    let filter = |name: &str, value: &str| ec2::Filter { name: Some(name.into()), values: Some(vec![value.into()]) };
+    let existing = f
+        .read::<ec2::DescribeSecurityGroups>(
+            region,
+            ec2::DescribeSecurityGroupsRequest {
+                filters: Some(vec![filter("vpc-id", vpc), filter("group-name", group.name)]),
+                ..Default::default()
+            },
+        )
+        .map_err(|error| Failed { call: "ec2:DescribeSecurityGroups".into(), error })?
+        .security_groups
+        .unwrap_or_default()
+        .into_iter()
+        .find_map(|g| g.group_id);
     let group = match existing {
         Some(g) => g,
         None => {
@@ -218,8 +252,8 @@ fn ec2_10<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, 
                 .call::<ec2::CreateSecurityGroup>(
                     region,
                     ec2::CreateSecurityGroupRequest {
-                        description: "HTTPS from the VPC to the EC2 interface endpoint (hubsim, EC2.10)".into(),
-                        group_name: group_name.into(),
+                        description: group.description.into(),
+                        group_name: group.name.into(),
                         vpc_id: Some(vpc.into()),
                         ..Default::default()
                     },
@@ -264,7 +298,7 @@ fn ec2_10<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, 
         ec2::CreateVpcEndpointRequest {
             vpc_endpoint_type: Some("Interface".into()),
             vpc_id: vpc.into(),
-            service_name: Some(format!("com.amazonaws.{region}.ec2")),
+            service_name: Some(format!("com.amazonaws.{region}.{suffix}")),
             subnet_ids: Some(subnets.into_iter().map(|(_, s)| s).collect()),
             security_group_ids: Some(vec![group]),
             private_dns_enabled: Some(private_dns),
@@ -274,16 +308,30 @@ fn ec2_10<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, 
     Ok(Done::Applied)
 }
 
-/// Revokes, from group `target.resource`, the world-open sources of every inbound rule that
-/// reaches `port` (as [`world_sources`] reads them in the fixer's era), and nothing else: the
-/// rule's other sources, and every other rule, stay. The group is read now, not taken from the
-/// round's snapshot (EC2.2's or EC2.13's fix may have changed it since). Each revocation names
-/// what it removed in its transcript note.
-fn revoke_world_open<A: AwsApi>(
+/// The world-open sources of one inbound permission that a fix revokes, in an era.
+pub(super) type SourcesToRevoke = Box<dyn Fn(&ec2::IpPermission, hubsim_api::Era) -> Vec<String>>;
+
+/// Which world-open sources of one inbound permission a fix revokes (empty: none), and the
+/// words its transcript note uses for why.
+pub(super) struct Offending {
+    /// The control whose fix revokes (`EC2.13`).
+    pub control: &'static str,
+    /// What the control demands, for the note ("no inbound rule open port 22 to the world").
+    pub demand: String,
+    /// The sources of a permission to revoke, in the fixer's era.
+    pub sources: SourcesToRevoke,
+    /// What the note adds about one revoked permission (a range revoked whole), if anything.
+    pub remark: fn(&ec2::IpPermission) -> Option<String>,
+}
+
+/// Revokes, from group `target.resource`, the world-open sources `offending` picks in each
+/// inbound rule, and nothing else: the rule's other sources, and every other rule, stay. The
+/// group is read now, not taken from the round's snapshot (EC2.2's or EC2.13's fix may have
+/// changed it since). Each revocation names what it removed in its transcript note.
+pub(super) fn revoke_world_open<A: AwsApi>(
     f: &mut Fixer<'_, A>,
     target: &Target<'_>,
-    control: &str,
-    port: i32,
+    offending: &Offending,
 ) -> Result<Done, Failed> {
     let (region, group) = (target.region, id_after(target.resource, "security-group/"));
     let found = f.read::<ec2::DescribeSecurityGroups>(
@@ -299,7 +347,7 @@ fn revoke_world_open<A: AwsApi>(
     let Some(g) = g else { return Ok(Done::Applied) };
     let era = f.era;
     for p in g.ip_permissions.unwrap_or_default() {
-        let world = world_sources(&p, port, era);
+        let world = (offending.sources)(&p, era);
         if world.is_empty() {
             continue;
         }
@@ -331,9 +379,12 @@ fn revoke_world_open<A: AwsApi>(
             (Some(a), Some(b)) if p.ip_protocol.as_deref() != Some("-1") => format!(" ports {a}-{b}"),
             _ => String::new(),
         };
+        let remark = (offending.remark)(&p).map(|r| format!("; {r}")).unwrap_or_default();
         let note = format!(
-            "{control} demands that no inbound rule open port {port} to the world: removed {} {}{ports} from {}; \
-             the rule's other sources and the group's other rules are kept",
+            "{} demands {}: removed {} {}{ports} from {}; the rule's other sources and the group's other rules \
+             are kept{remark}",
+            offending.control,
+            offending.demand,
             group,
             p.ip_protocol.as_deref().map(|x| if x == "-1" { "all traffic" } else { x }).unwrap_or("all traffic"),
             world.join(" and "),
@@ -351,12 +402,28 @@ fn revoke_world_open<A: AwsApi>(
     Ok(Done::Applied)
 }
 
+/// The fix of EC2.13 (port 22) or EC2.14 (port 3389): the world-open sources that reach `port`.
+fn revoke_admin_port<A: AwsApi>(
+    f: &mut Fixer<'_, A>,
+    target: &Target<'_>,
+    control: &'static str,
+    port: i32,
+) -> Result<Done, Failed> {
+    let offending = Offending {
+        control,
+        demand: format!("that no inbound rule open port {port} to the world"),
+        sources: Box::new(move |p, era| world_sources(p, port, era)),
+        remark: |_| None,
+    };
+    revoke_world_open(f, target, &offending)
+}
+
 fn ec2_13<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
-    revoke_world_open(f, target, "EC2.13", 22)
+    revoke_admin_port(f, target, "EC2.13", 22)
 }
 
 fn ec2_14<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
-    revoke_world_open(f, target, "EC2.14", 3389)
+    revoke_admin_port(f, target, "EC2.14", 3389)
 }
 
 fn ec2_15<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {

@@ -16,6 +16,7 @@ mod config;
 mod ec2;
 mod ec2_instances;
 mod ec2_templates;
+mod ec2_network;
 mod guardduty;
 mod guardduty_features;
 mod iam;
@@ -127,6 +128,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(ec2::fixes());
     v.extend(ec2_instances::fixes());
     v.extend(ec2_templates::fixes());
+    v.extend(ec2_network::fixes());
     v.extend(guardduty::fixes());
     v.extend(guardduty_features::fixes());
     v.extend(iam::fixes());
@@ -182,6 +184,7 @@ pub(crate) fn precondition(j: &Justification, snapshot: &Snapshot, resource: &st
         return Err(super::unjustified(j));
     }
     iam::precondition(j, snapshot, resource)?;
+    ec2_network::precondition(j, snapshot, resource)?;
     ec2_instances::precondition(j, snapshot, resource)
 }
 

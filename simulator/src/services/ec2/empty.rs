@@ -10,9 +10,7 @@ use crate::registry::{Handler, Registrar};
 use crate::Ctx;
 
 pub(super) fn register(r: &mut Registrar) {
-    r.add::<ec2::DescribeTransitGateways>()
-        .add::<ec2::DescribeVpcPeeringConnections>()
-        .add::<ec2::DescribeClientVpnEndpoints>()
+    r.add::<ec2::DescribeVpcPeeringConnections>()
         .add::<ec2::DescribeVpnConnections>()
         .add::<ec2::GetImageBlockPublicAccessState>()
         .add::<ec2::GetInstanceMetadataDefaults>();
@@ -44,16 +42,10 @@ macro_rules! empty_describe {
     };
 }
 
-empty_describe!(DescribeTransitGateways, DescribeTransitGatewaysRequest, DescribeTransitGatewaysResult,
-    transit_gateway_ids, "InvalidTransitGatewayID.NotFound", "transit gateway",
-    { transit_gateways: Some(vec![]), next_token: None });
 empty_describe!(DescribeVpcPeeringConnections, DescribeVpcPeeringConnectionsRequest,
     DescribeVpcPeeringConnectionsResult, vpc_peering_connection_ids,
     "InvalidVpcPeeringConnectionID.NotFound", "vpcPeeringConnection",
     { vpc_peering_connections: Some(vec![]), next_token: None });
-empty_describe!(DescribeClientVpnEndpoints, DescribeClientVpnEndpointsRequest, DescribeClientVpnEndpointsResult,
-    client_vpn_endpoint_ids, "InvalidClientVpnEndpointId.NotFound", "Client VPN endpoint",
-    { client_vpn_endpoints: Some(vec![]), next_token: None });
 empty_describe!(DescribeVpnConnections, DescribeVpnConnectionsRequest, DescribeVpnConnectionsResult,
     vpn_connection_ids, "InvalidVpnConnectionID.NotFound", "vpnConnection",
     { vpn_connections: Some(vec![]) });

@@ -43,6 +43,8 @@ const SERVICES: &[(&str, bool)] = &[
     ("sns", false),
     ("sqs", false),
     ("ssm", false),
+    ("ssm-contacts", false),
+    ("ssm-incidents", false),
     ("ssmmessages", false),
     ("sts", false),
 ];

@@ -9,6 +9,7 @@
 
 mod addresses;
 mod cidr;
+mod client_vpn;
 mod ebs;
 mod empty;
 mod endpoints;
@@ -29,6 +30,8 @@ mod spot_fleet;
 mod subnets;
 mod tags;
 mod volumes;
+mod transit_gateways;
+mod vpc_block_public_access;
 mod vpcs;
 
 pub use seed::seed_region;
@@ -58,6 +61,9 @@ pub fn register(r: &mut Registrar) {
     volumes::register(r);
     snapshots::register(r);
     empty::register(r);
+    vpc_block_public_access::register(r);
+    transit_gateways::register(r);
+    client_vpn::register(r);
 }
 
 /// 412 `DryRunOperation` when the caller asked for a dry run.
