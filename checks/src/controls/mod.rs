@@ -7,8 +7,8 @@ mod cloudtrail;
 mod config;
 mod ec2;
 pub(crate) mod ec2_instances;
-pub(crate) mod ec2_templates;
 mod ec2_network;
+pub(crate) mod ec2_templates;
 mod guardduty;
 pub(crate) mod guardduty_features;
 pub(crate) mod iam;
@@ -25,12 +25,12 @@ pub(crate) mod s3_public;
 mod sns;
 mod sqs;
 
-pub(crate) use kms_policies::broad_grant;
-pub(crate) use public_policy::{public_statements, without_public_statements};
 pub(crate) use ec2::{opens, world_sources, Opens};
 pub(crate) use ec2_network::{
     high_risk_world_sources, unauthorized_world_sources, AUTHORIZED_TCP_PORTS, ENDPOINT_SERVICES,
 };
+pub(crate) use kms_policies::broad_grant;
+pub(crate) use public_policy::{public_statements, without_public_statements};
 
 use crate::control::Control;
 

@@ -29,8 +29,8 @@ mod snapshots;
 mod spot_fleet;
 mod subnets;
 mod tags;
-mod volumes;
 mod transit_gateways;
+mod volumes;
 mod vpc_block_public_access;
 mod vpcs;
 
