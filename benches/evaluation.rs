@@ -52,13 +52,13 @@ mod generate_iam_credentials;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_iam_policies.rs"]
 mod generate_iam_policies;
+#[allow(dead_code)]
+#[path = "../tests/support/generate_instances.rs"]
+mod generate_instances;
 /// Its keys, queues and KMS-related policies part (issue 15).
 #[allow(dead_code)]
 #[path = "../tests/support/generate_keys.rs"]
 mod generate_keys;
-#[allow(dead_code)]
-#[path = "../tests/support/generate_instances.rs"]
-mod generate_instances;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_misc.rs"]
 mod generate_misc;
@@ -66,18 +66,18 @@ mod generate_misc;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_monitoring.rs"]
 mod generate_monitoring;
-/// Its GuardDuty plans, launch templates and Spot Fleet requests.
-#[allow(dead_code)]
-#[path = "../tests/support/generate_templates.rs"]
-mod generate_templates;
-/// Its S3 access part (ACL grants, cross-account policies, versioning, access points).
-#[allow(dead_code)]
-#[path = "../tests/support/generate_s3_access.rs"]
-mod generate_s3_access;
 /// Its EC2 network part (world-open rules, custom NACLs, transit gateways).
 #[allow(dead_code)]
 #[path = "../tests/support/generate_network.rs"]
 mod generate_network;
+/// Its S3 access part (ACL grants, cross-account policies, versioning, access points).
+#[allow(dead_code)]
+#[path = "../tests/support/generate_s3_access.rs"]
+mod generate_s3_access;
+/// Its GuardDuty plans, launch templates and Spot Fleet requests.
+#[allow(dead_code)]
+#[path = "../tests/support/generate_templates.rs"]
+mod generate_templates;
 
 fn world(regions: &[&str], era: &str) -> Simulator {
     let list = regions.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(",");

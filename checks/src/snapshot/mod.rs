@@ -3,8 +3,8 @@
 //! A resource that AWS answers "not found" for a configuration of is kept with `None`.
 
 mod ec2_instances;
-mod ec2_templates;
 mod ec2_network;
+mod ec2_templates;
 mod iam_credentials;
 mod iam_inline;
 mod iam_policies;
@@ -16,9 +16,9 @@ mod sqs;
 use std::collections::BTreeMap;
 
 pub use ec2_instances::{InstancesView, SnapshotView};
-pub use iam_inline::{IdentityKind, InlineHolder};
-pub use ec2_templates::{Ec2TemplatesView, TemplateView};
 pub use ec2_network::NetworkView;
+pub use ec2_templates::{Ec2TemplatesView, TemplateView};
+pub use iam_inline::{IdentityKind, InlineHolder};
 pub use kms::KmsKeyView;
 pub use monitoring::MonitoringView;
 pub use s3_access::{AccessPointView, BucketAcl, MrapView, TrailBucket, MRAP_REGION};
