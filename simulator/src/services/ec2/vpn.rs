@@ -4,10 +4,11 @@
 //! (https://docs.aws.amazon.com/vpn/latest/s2svpn/monitoring-logs.html).
 //!
 //! A new connection is `available` at once (AWS: `pending` for a few minutes). Its two tunnels are
-//! `DOWN`: a tunnel comes up only when the customer gateway device starts the IKE negotiation
-//! ("Your VPN tunnel comes up when traffic is generated from your side of the VPN connection",
-//! https://docs.aws.amazon.com/vpn/latest/s2svpn/initiate-vpn-tunnels.html), which no API call
-//! of the AWS side does. A scenario sets a tunnel `UP` or `DOWN` with the console action
+//! `DOWN`: "by default, your customer gateway device must bring up the tunnels [...] by
+//! generating traffic and initiating the Internet Key Exchange (IKE) negotiation process"
+//! (https://docs.aws.amazon.com/vpn/latest/s2svpn/initiate-vpn-tunnels.html); with
+//! `StartupAction=start` AWS starts the negotiation, but the device must still answer. No API
+//! call of the AWS side brings a tunnel up. A scenario sets a tunnel `UP` or `DOWN` with the console action
 //! `hubsim:SetVpnTunnelStatus` ([`set_tunnel_status`]). Deleted gateways and connections stay
 //! listed as `deleted`, as AWS lists them for a while, and refuse further changes.
 
