@@ -483,7 +483,7 @@ impl Handler for ec2::CreateVpnConnection {
                 ..Default::default()
             }),
             routes: Some(Vec::new()),
-            vgw_telemetry: Some(ips.iter().map(|ip| telemetry(ip, "DOWN", now.clone())).collect()),
+            vgw_telemetry: Some(ips.iter().map(|ip| telemetry(ip, "DOWN", now)).collect()),
             ..Default::default()
         };
         ctx.put(&id, &c)?;
@@ -556,7 +556,7 @@ impl Handler for ec2::DeleteVpnConnection {
         let now = ctx.now();
         for t in c.vgw_telemetry.iter_mut().flatten() {
             t.status = Some("DOWN".into());
-            t.last_status_change = Some(now.clone());
+            t.last_status_change = Some(now);
         }
         ctx.put(&id, &c)?;
         Ok(hubsim_model::Empty {})
