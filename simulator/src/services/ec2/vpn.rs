@@ -161,6 +161,13 @@ fn outside_ips(n: usize) -> [String; 2] {
     [ip(2 * n + 1), ip(2 * n + 2)]
 }
 
+/// The `index`-th tunnel's default inside CIDR: consecutive /30 blocks from 169.254.10.0, within
+/// 169.254.10.0–169.254.249.255 (AWS picks a free /30 of 169.254.0.0/16 outside its reserved ones).
+fn default_inside_cidr(index: usize) -> String {
+    let block = index % (240 * 64);
+    format!("169.254.{}.{}/30", 10 + block / 64, (block % 64) * 4)
+}
+
 /// A tunnel as stored: its outside address, its inside CIDR and its options from `spec`.
 fn tunnel(
     index: usize,
@@ -168,8 +175,7 @@ fn tunnel(
     spec: Option<&ec2::VpnTunnelOptionsSpecification>,
 ) -> Result<ec2::TunnelOption, AwsError> {
     let log = spec.and_then(|s| s.log_options.as_ref()).and_then(|l| l.cloud_watch_log_options.as_ref());
-    let inside =
-        spec.and_then(|s| s.tunnel_inside_cidr.clone()).unwrap_or_else(|| format!("169.254.{}.{}/30", 10 + index, 0));
+    let inside = spec.and_then(|s| s.tunnel_inside_cidr.clone()).unwrap_or_else(|| default_inside_cidr(index));
     if !inside.starts_with("169.254.") || !inside.ends_with("/30") {
         return Err(invalid(format!("TunnelInsideCidr {inside} must be a /30 CIDR block in 169.254.0.0/16")));
     }
@@ -631,4 +637,20 @@ pub(crate) fn set_tunnel_status(ctx: &mut Ctx<'_>, id: &str, ip: &str, status: &
     }
     ctx.put(id, &c)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_inside_cidrs_are_distinct_valid_30s() {
+        assert_eq!(default_inside_cidr(0), "169.254.10.0/30");
+        assert_eq!(default_inside_cidr(1), "169.254.10.4/30");
+        assert_eq!(default_inside_cidr(64), "169.254.11.0/30");
+        // Far past the first octet's range, still an address.
+        let last = default_inside_cidr(240 * 64 - 1);
+        assert_eq!(last, "169.254.249.252/30");
+        assert_eq!(default_inside_cidr(240 * 64), "169.254.10.0/30");
+    }
 }
