@@ -78,6 +78,10 @@ mod generate_s3_access;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_templates.rs"]
 mod generate_templates;
+/// Its Site-to-Site VPN part (tunnels up or down, logging or not).
+#[allow(dead_code)]
+#[path = "../tests/support/generate_vpn.rs"]
+mod generate_vpn;
 
 fn world(regions: &[&str], era: &str) -> Simulator {
     let list = regions.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(",");

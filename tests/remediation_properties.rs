@@ -19,7 +19,8 @@
 //!     no principal, action or resource it did not),
 //!     buckets, trails, topics, keys, VPCs, subnets, groups and NACLs still there (but a
 //!     NACL that was unused, on no subnet and not a default, which EC2.16 removes), transit
-//!     gateways kept and never made to accept attachments automatically, groups'
+//!     gateways kept and never made to accept attachments automatically, VPN connections kept
+//!     with their tunnels' status and their tunnels' logging only turned on, groups'
 //!     and NACLs' allowed traffic (IPv4 and IPv6 sources) only shrinks (the default groups'
 //!     rules excepted: EC2.2 demands their removal) and keeps every rule whose source is not
 //!     0.0.0.0/0 or ::/0, no bucket ACL gains a grant (but the owner's own), trails keep
@@ -184,6 +185,11 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
             ensure!(control == "S3.19", "{at}: access point justification on another control");
         } else if note == Justification::MultiRegionAccessPointBlockFixed.text() {
             ensure!(control == "S3.24", "{at}: Multi-Region Access Point justification on another control");
+        } else if note == Justification::VpnTunnelsDown.text() {
+            ensure!(control == "EC2.20", "{at}: VPN tunnels justification on another control");
+            let id = resource.rsplit('/').next().unwrap_or_default();
+            let down = after.vpns.get(id).is_some_and(|(_, status, _)| status.iter().any(|s| s != "UP"));
+            ensure!(down, "{at}: suppressed as a tunnel down, but connection {id} is gone or has both tunnels UP");
         } else if note == Justification::InternetGatewaysOpen.text() {
             ensure!(control == "EC2.172", "{at}: VPC Block Public Access justification on another control");
             let region = resource.split(':').nth(3).unwrap_or_default();
@@ -322,6 +328,18 @@ fn check_kept(before: &State, after: &State, transcript: &[Step]) -> R<()> {
         ensure!(
             now_auto == auto || now_auto == "disable",
             "transit gateway {id} now auto-accepts ({auto} → {now_auto})"
+        );
+    }
+    for (id, (state, status, logs)) in &before.vpns {
+        let Some((now_state, now_status, now_logs)) = after.vpns.get(id) else {
+            return Err(format!("VPN connection {id} is gone"));
+        };
+        ensure!(now_state == state, "VPN connection {id}: state {state} became {now_state}");
+        ensure!(now_status == status, "VPN connection {id}: tunnels {status:?} became {now_status:?}");
+        let lost = logs.iter().zip(now_logs).any(|(was, now)| *was && !*now);
+        ensure!(
+            !lost && now_logs.len() == logs.len(),
+            "VPN connection {id}: tunnel logging {logs:?} became {now_logs:?}"
         );
     }
     state_iam_policies::check_kept(&before.iam_policies, &after.iam_policies)?;

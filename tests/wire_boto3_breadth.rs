@@ -459,6 +459,26 @@ OUT["ec2_cvpn_log"] = [e["ConnectionLogOptions"] for e in ec2.describe_client_vp
 OUT["ec2_cvpn_delete"] = ec2.delete_client_vpn_endpoint(ClientVpnEndpointId=cvpn)["Status"]["Code"]
 OUT["ec2_cvpn_bad"] = err(ec2.modify_client_vpn_endpoint, ClientVpnEndpointId=cvpn, ConnectionLogOptions={"Enabled": True, "CloudwatchLogGroup": "cvpn"})
 
+# Site-to-Site VPN (issue 15: EC2.20, EC2.171)
+cgw = ec2.create_customer_gateway(Type="ipsec.1", BgpAsn=65010, IpAddress="198.51.100.7")["CustomerGateway"]["CustomerGatewayId"]
+vgw = ec2.create_vpn_gateway(Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
+OUT["ec2_cgw"] = [(g["BgpAsn"], g["IpAddress"], g["State"]) for g in ec2.describe_customer_gateways(CustomerGatewayIds=[cgw])["CustomerGateways"]]
+OUT["ec2_vgw"] = [(g["AmazonSideAsn"], g["State"]) for g in ec2.describe_vpn_gateways(Filters=[{"Name": "vpn-gateway-id", "Values": [vgw]}])["VpnGateways"]]
+vpn = ec2.create_vpn_connection(CustomerGatewayId=cgw, VpnGatewayId=vgw, Type="ipsec.1", Options={"StaticRoutesOnly": True})["VpnConnection"]
+vpn_ip = vpn["VgwTelemetry"][0]["OutsideIpAddress"]
+OUT["ec2_vpn_tunnels"] = [t["Status"] for t in vpn["VgwTelemetry"]]
+OUT["ec2_vpn_log"] = ec2.modify_vpn_tunnel_options(VpnConnectionId=vpn["VpnConnectionId"], VpnTunnelOutsideIpAddress=vpn_ip,
+    TunnelOptions={"LogOptions": {"CloudWatchLogOptions": {"LogEnabled": True, "LogGroupArn": f"arn:aws:logs:{R}:123456789012:log-group:vpn"}}})["VpnConnection"]["Options"]["TunnelOptions"][0]["LogOptions"]["CloudWatchLogOptions"]["LogEnabled"]
+OUT["ec2_vpn_static"] = len(ec2.describe_vpn_connections(Filters=[{"Name": "option.static-routes-only", "Values": ["true"]}])["VpnConnections"])
+OUT["ec2_vpn_bad_tunnel"] = err(ec2.modify_vpn_tunnel_options, VpnConnectionId=vpn["VpnConnectionId"], VpnTunnelOutsideIpAddress="203.0.113.9",
+    TunnelOptions={"LogOptions": {"CloudWatchLogOptions": {"LogEnabled": False}}})
+OUT["ec2_cgw_in_use"] = err(ec2.delete_customer_gateway, CustomerGatewayId=cgw)
+ec2.delete_vpn_connection(VpnConnectionId=vpn["VpnConnectionId"])
+OUT["ec2_vpn_gone"] = [c["State"] for c in ec2.describe_vpn_connections(VpnConnectionIds=[vpn["VpnConnectionId"]])["VpnConnections"]]
+ec2.delete_vpn_gateway(VpnGatewayId=vgw)
+ec2.delete_customer_gateway(CustomerGatewayId=cgw)
+OUT["ec2_vpn_unknown_cgw"] = err(ec2.create_vpn_connection, CustomerGatewayId="cgw-0000000000000000", VpnGatewayId=vgw, Type="ipsec.1")
+
 # ---------- S3 ----------
 s3 = C("s3")
 seeded = [b["Name"] for b in s3.list_buckets()["Buckets"]]
@@ -997,6 +1017,15 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["ec2_cvpn_log"], json!([{"Enabled": true, "CloudwatchLogGroup": "cvpn"}]));
     assert_eq!(o["ec2_cvpn_delete"], "deleting");
     client_error(&o["ec2_cvpn_bad"], "InvalidClientVpnEndpointId.NotFound", 400);
+    assert_eq!(o["ec2_cgw"], json!([["65010", "198.51.100.7", "available"]]));
+    assert_eq!(o["ec2_vgw"], json!([[64512, "available"]]));
+    assert_eq!(o["ec2_vpn_tunnels"], json!(["DOWN", "DOWN"]));
+    assert_eq!(o["ec2_vpn_log"], true);
+    assert_eq!(o["ec2_vpn_static"], 1);
+    client_error(&o["ec2_vpn_bad_tunnel"], "InvalidParameterValue", 400);
+    client_error(&o["ec2_cgw_in_use"], "IncorrectState", 400);
+    assert_eq!(o["ec2_vpn_gone"], json!(["deleted"]));
+    client_error(&o["ec2_vpn_unknown_cgw"], "InvalidCustomerGatewayID.NotFound", 400);
 
     // S3 (era 2022: new buckets have no default encryption and no ownership controls).
     assert_eq!(o["s3_seeded"], json!(["config-bucket-123456789012"]));

@@ -199,6 +199,8 @@ pub struct Plan {
     pub s3_access: super::generate_s3_access::S3AccessPlan,
     /// World-open rules on random ports, unused and used custom NACLs (EC2.16, EC2.18, EC2.19).
     pub network: super::generate_network::NetworkPlan,
+    /// Site-to-Site VPN connections (EC2.20, EC2.171).
+    pub vpn: super::generate_vpn::VpnPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -354,13 +356,14 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         super::generate_templates::plan(),
         super::generate_s3_access::plan(),
         super::generate_network::plan(),
+        super::generate_vpn::plan(),
     );
     (account, network, services, areas).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
-            (misc, credentials, monitoring, iam_policies, instances, keys_plan, templates, s3_access, network),
+            (misc, credentials, monitoring, iam_policies, instances, keys_plan, templates, s3_access, network, vpn),
         )| Plan {
             current,
             regions,
@@ -386,6 +389,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             templates,
             s3_access,
             network,
+            vpn,
         },
     )
 }
@@ -933,6 +937,7 @@ impl Plan {
         let misc = self.misc.steps(&regions, self.current, &trail_buckets, acct);
         b.steps.extend(misc);
         b.steps.extend(self.network.steps(&regions));
+        b.steps.extend(self.vpn.steps(&regions, acct));
         let home = b.region(0);
         b.steps.extend(self.iam_policies.steps(acct, &home));
         b.steps.extend(self.instances.steps(&regions));

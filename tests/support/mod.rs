@@ -10,6 +10,7 @@ pub mod generate_monitoring;
 pub mod generate_network;
 pub mod generate_s3_access;
 pub mod generate_templates;
+pub mod generate_vpn;
 pub mod state;
 pub mod state_iam_policies;
 pub mod state_keys;

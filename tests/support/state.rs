@@ -225,6 +225,8 @@ pub struct State {
     pub unused_nacls: BTreeSet<String>,
     /// Transit gateway id → (state, AutoAcceptSharedAttachments).
     pub tgws: BTreeMap<String, (String, String)>,
+    /// VPN connection id → (state, its tunnels' statuses, whether each tunnel logs).
+    pub vpns: BTreeMap<String, (String, Vec<String>, Vec<bool>)>,
     /// Region → its VPC Block Public Access mode (`off`, `block-ingress`, ...).
     pub vpc_bpa: BTreeMap<String, String>,
     /// Root: MFA on, and whether the device is virtual.
@@ -332,6 +334,16 @@ pub fn read(sim: &Simulator) -> R<State> {
         for g in ec2_all(sim, region, "DescribeTransitGateways", "TransitGateways")? {
             let auto = g.get("Options").map(|o| text(o, "AutoAcceptSharedAttachments")).unwrap_or_default();
             s.tgws.insert(text(&g, "TransitGatewayId"), (text(&g, "State"), auto));
+        }
+        let vpns = call(sim, region, "ec2", "DescribeVpnConnections", json!({}))?;
+        for c in vpns.get("VpnConnections").and_then(Value::as_array).into_iter().flatten() {
+            let status =
+                c.get("VgwTelemetry").and_then(Value::as_array).into_iter().flatten().map(|t| text(t, "Status"));
+            let tunnels = c.pointer("/Options/TunnelOptions").and_then(Value::as_array).into_iter().flatten();
+            let logs = tunnels.map(|t| {
+                t.pointer("/LogOptions/CloudWatchLogOptions/LogEnabled").and_then(Value::as_bool) == Some(true)
+            });
+            s.vpns.insert(text(c, "VpnConnectionId"), (text(c, "State"), status.collect(), logs.collect()));
         }
         let bpa = call(sim, region, "ec2", "DescribeVpcBlockPublicAccessOptions", json!({}))?;
         let mode =

@@ -9,6 +9,7 @@ mod ec2;
 pub(crate) mod ec2_instances;
 mod ec2_network;
 pub(crate) mod ec2_templates;
+mod ec2_vpn;
 mod guardduty;
 pub(crate) mod guardduty_features;
 pub(crate) mod iam;
@@ -29,6 +30,7 @@ pub(crate) use ec2::{opens, world_sources, Opens};
 pub(crate) use ec2_network::{
     high_risk_world_sources, unauthorized_world_sources, AUTHORIZED_TCP_PORTS, ENDPOINT_SERVICES,
 };
+pub(crate) use ec2_vpn::{tunnels_not_logging, tunnels_not_up};
 pub(crate) use kms_policies::broad_grant;
 pub(crate) use public_policy::{public_statements, without_public_statements};
 
@@ -49,6 +51,7 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(ec2_instances::CONTROLS);
         v.extend_from_slice(ec2_templates::CONTROLS);
         v.extend_from_slice(ec2_network::CONTROLS);
+        v.extend_from_slice(ec2_vpn::CONTROLS);
         v.extend_from_slice(guardduty::CONTROLS);
         v.extend_from_slice(guardduty_features::CONTROLS);
         v.extend_from_slice(iam::CONTROLS);

@@ -129,6 +129,9 @@ pub enum Justification {
     },
     /// hubsim has no fix for this control.
     NoFix,
+    /// EC2.20: a Site-to-Site VPN tunnel comes up only when the customer gateway device
+    /// negotiates it; no AWS API brings it up. Precondition: a tunnel of the connection is not UP.
+    VpnTunnelsDown,
     /// EC2.172: blocking internet gateway traffic (VPC Block Public Access) cuts every VPC of
     /// the region that has no exclusion off the internet, the default VPC included; which VPCs
     /// to exclude is the owner's choice. Precondition: the region's mode is still `off`.
@@ -314,6 +317,13 @@ impl Justification {
                 format!("hubsim's fix was refused: {call} answered {error}. The owner must decide how to fix it.")
             }
             Justification::NoFix => "hubsim has no API fix for this control; it needs manual work.".to_string(),
+            Justification::VpnTunnelsDown => {
+                "EC2.20 cannot be fixed through an AWS API: a Site-to-Site VPN tunnel comes up when the customer \
+                 gateway device on the customer's side negotiates it (IKE), which no call of the AWS side can do. \
+                 Configure the device with the connection's configuration for both tunnels, or delete the \
+                 connection if it is unused. Risk accepted until both tunnels are UP."
+                    .to_string()
+            }
             Justification::InternetGatewaysOpen => {
                 "EC2.172 is not fixed automatically: turning on VPC Block Public Access (block-ingress or \
                  block-bidirectional) cuts every VPC of the region without an exclusion, the default VPC included, \

@@ -1,5 +1,6 @@
 //! The region's network settings the EC2 network controls read beyond VPCs, groups and ACLs:
-//! VPC Block Public Access (EC2.172), transit gateways (EC2.23) and Client VPN endpoints (EC2.51).
+//! VPC Block Public Access (EC2.172), transit gateways (EC2.23), Client VPN endpoints (EC2.51) and
+//! Site-to-Site VPN connections (EC2.20, EC2.171).
 
 use hubsim_api::model::ec2;
 use hubsim_api::AwsApi;
@@ -16,6 +17,9 @@ pub struct NetworkView {
     pub transit_gateways: Vec<ec2::TransitGateway>,
     /// Client VPN endpoints with their connection logging.
     pub client_vpn_endpoints: Vec<ec2::ClientVpnEndpoint>,
+    /// Site-to-Site VPN connections with their tunnels' status and logging, deleted ones
+    /// included (as `DescribeVpnConnections` lists them; it does not page).
+    pub vpn_connections: Vec<ec2::VpnConnection>,
 }
 
 /// Reads the region's network settings.
@@ -54,5 +58,10 @@ pub(super) fn fetch<A: AwsApi>(api: &A, region: &str) -> Result<NetworkView, Fet
             break;
         }
     }
-    Ok(NetworkView { vpc_block_public_access, transit_gateways, client_vpn_endpoints })
+    let vpn_connections = api
+        .call::<ec2::DescribeVpnConnections>(region, Default::default())
+        .map_err(fail("VPN connections", region))?
+        .vpn_connections
+        .unwrap_or_default();
+    Ok(NetworkView { vpc_block_public_access, transit_gateways, client_vpn_endpoints, vpn_connections })
 }

@@ -80,6 +80,16 @@ impl Operation for SetRootMfa {
     type Output = Empty;
 }
 
+/// The `SetVpnTunnelStatus` operation of hubsim.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SetVpnTunnelStatus;
+impl Operation for SetVpnTunnelStatus {
+    const SERVICE: &'static str = "hubsim";
+    const NAME: &'static str = "SetVpnTunnelStatus";
+    type Input = SetVpnTunnelStatusInput;
+    type Output = Empty;
+}
+
 /// The `UpdateRootAccessKey` operation of hubsim.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UpdateRootAccessKey;
@@ -199,6 +209,21 @@ impl Shape for SetRootMfaInput {
     const MEMBERS: &'static [&'static str] = &["Kind"];
 }
 
+/// Shape `SetVpnTunnelStatusInput` of the hubsim model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SetVpnTunnelStatusInput {
+    #[serde(rename = "VpnConnectionId")]
+    pub vpn_connection_id: String,
+    #[serde(rename = "OutsideIpAddress")]
+    pub outside_ip_address: String,
+    #[serde(rename = "Status")]
+    pub status: String,
+}
+impl Shape for SetVpnTunnelStatusInput {
+    const SHAPE: &'static str = "SetVpnTunnelStatusInput";
+    const MEMBERS: &'static [&'static str] = &["VpnConnectionId", "OutsideIpAddress", "Status"];
+}
+
 /// Shape `UpdateRootAccessKeyInput` of the hubsim model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateRootAccessKeyInput {
@@ -223,5 +248,6 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (RecordPasswordUseInput::SHAPE, RecordPasswordUseInput::MEMBERS),
     (SetRootLoginProfileInput::SHAPE, SetRootLoginProfileInput::MEMBERS),
     (SetRootMfaInput::SHAPE, SetRootMfaInput::MEMBERS),
+    (SetVpnTunnelStatusInput::SHAPE, SetVpnTunnelStatusInput::MEMBERS),
     (UpdateRootAccessKeyInput::SHAPE, UpdateRootAccessKeyInput::MEMBERS),
 ];

@@ -1,6 +1,7 @@
 //! hubsim's own actions: changes a person makes in the console that have no AWS API (the
 //! root user's MFA kind, password and access keys), uses of credentials that hubsim never signs
-//! with (a console sign-in, a request signed with an access key), and moving the scenario clock.
+//! with (a console sign-in, a request signed with an access key), moving the scenario clock, and
+//! the status of a Site-to-Site VPN tunnel (its customer side connecting or dropping).
 //! A use happens at the scenario clock's now: "unused for 91 days" is a use followed by
 //! `AdvanceClock` of 91 days.
 
@@ -20,7 +21,8 @@ pub fn register(r: &mut Registrar) {
         .add::<hubsim::UpdateRootAccessKey>()
         .add::<hubsim::DeleteRootAccessKey>()
         .add::<hubsim::RecordPasswordUse>()
-        .add::<hubsim::RecordAccessKeyUse>();
+        .add::<hubsim::RecordAccessKeyUse>()
+        .add::<hubsim::SetVpnTunnelStatus>();
 }
 
 impl Handler for hubsim::AdvanceClock {
@@ -115,6 +117,22 @@ impl Handler for hubsim::RecordAccessKeyUse {
     /// A request signed now with the key, to `ServiceName` (its namespace: `s3`, `ec2`) in `Region`.
     fn handle(ctx: &mut Ctx<'_>, input: hubsim::RecordAccessKeyUseInput) -> Result<Empty, AwsError> {
         iam::record_access_key_use(ctx, &input.access_key_id, &input.service_name, &input.region)?;
+        Ok(Empty {})
+    }
+}
+
+impl Handler for hubsim::SetVpnTunnelStatus {
+    const MUTATES: bool = true;
+
+    /// The customer side of a Site-to-Site VPN tunnel connects (`UP`) or drops (`DOWN`), in the
+    /// call's region: AWS has no API for it, the customer gateway device negotiates the tunnel.
+    fn handle(ctx: &mut Ctx<'_>, input: hubsim::SetVpnTunnelStatusInput) -> Result<Empty, AwsError> {
+        crate::services::ec2::set_tunnel_status(
+            ctx,
+            &input.vpn_connection_id,
+            &input.outside_ip_address,
+            &input.status,
+        )?;
         Ok(Empty {})
     }
 }

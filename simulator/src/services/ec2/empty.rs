@@ -11,7 +11,6 @@ use crate::Ctx;
 
 pub(super) fn register(r: &mut Registrar) {
     r.add::<ec2::DescribeVpcPeeringConnections>()
-        .add::<ec2::DescribeVpnConnections>()
         .add::<ec2::GetImageBlockPublicAccessState>()
         .add::<ec2::GetInstanceMetadataDefaults>();
 }
@@ -46,9 +45,6 @@ empty_describe!(DescribeVpcPeeringConnections, DescribeVpcPeeringConnectionsRequ
     DescribeVpcPeeringConnectionsResult, vpc_peering_connection_ids,
     "InvalidVpcPeeringConnectionID.NotFound", "vpcPeeringConnection",
     { vpc_peering_connections: Some(vec![]), next_token: None });
-empty_describe!(DescribeVpnConnections, DescribeVpnConnectionsRequest, DescribeVpnConnectionsResult,
-    vpn_connection_ids, "InvalidVpnConnectionID.NotFound", "vpnConnection",
-    { vpn_connections: Some(vec![]) });
 
 impl Handler for ec2::GetImageBlockPublicAccessState {
     const MUTATES: bool = false;

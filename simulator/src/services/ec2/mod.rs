@@ -33,8 +33,10 @@ mod transit_gateways;
 mod volumes;
 mod vpc_block_public_access;
 mod vpcs;
+mod vpn;
 
 pub use seed::seed_region;
+pub(crate) use vpn::set_tunnel_status;
 
 use crate::error::AwsError;
 use crate::registry::Registrar;
@@ -64,6 +66,7 @@ pub fn register(r: &mut Registrar) {
     vpc_block_public_access::register(r);
     transit_gateways::register(r);
     client_vpn::register(r);
+    vpn::register(r);
 }
 
 /// 412 `DryRunOperation` when the caller asked for a dry run.
