@@ -420,10 +420,11 @@ fn ec2_14(i: &Input<'_>) -> Vec<Verdict> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn rule(proto: &str, ports: Option<(i32, i32)>, v4: &[&str], v6: &[&str]) -> ec2::IpPermission {
+    /// An inbound permission of `proto` on `ports` from the IPv4 and IPv6 ranges given.
+    pub(crate) fn rule(proto: &str, ports: Option<(i32, i32)>, v4: &[&str], v6: &[&str]) -> ec2::IpPermission {
         ec2::IpPermission {
             ip_protocol: Some(proto.into()),
             from_port: ports.map(|p| p.0),

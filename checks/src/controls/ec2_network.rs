@@ -276,81 +276,58 @@ fn sources_text(era: Era) -> &'static str {
     }
 }
 
-fn ec2_18(i: &Input<'_>) -> Vec<Verdict> {
+/// One verdict per security group: PASSED when none of its inbound permissions is an offender
+/// (`offence` describes one that is), else FAILED listing them.
+fn per_group(
+    i: &Input<'_>,
+    offence: impl Fn(&ec2::IpPermission) -> Option<String>,
+    pass: impl Fn(&str) -> String,
+    fail: impl Fn(&str, &str) -> String,
+) -> Vec<Verdict> {
     i.region
         .security_groups
         .iter()
         .map(|g| {
             let id = g.group_id.clone().unwrap_or_default();
-            let offenders: Vec<String> = g
-                .ip_permissions
-                .iter()
-                .flatten()
-                .filter_map(|p| {
-                    let world = unauthorized_world_sources(p, i.era);
-                    (!world.is_empty()).then(|| format!("{} from {}", permission_text(p), world.join(" and ")))
-                })
-                .collect();
-            Verdict::check(
-                sg_resource(i, &id),
-                offenders.is_empty(),
-                format!(
-                    "security group {id} opens to {} no port beyond the authorized TCP 80 and 443",
-                    sources_text(i.era)
-                ),
-                format!(
-                    "security group {id} allows inbound {}, beyond the authorized TCP ports 80 and 443",
-                    offenders.join("; ")
-                ),
-            )
+            let offenders: Vec<String> = g.ip_permissions.iter().flatten().filter_map(&offence).collect();
+            Verdict::check(sg_resource(i, &id), offenders.is_empty(), pass(&id), fail(&id, &offenders.join("; ")))
         })
         .collect()
 }
 
+fn ec2_18(i: &Input<'_>) -> Vec<Verdict> {
+    per_group(
+        i,
+        |p| {
+            let world = unauthorized_world_sources(p, i.era);
+            (!world.is_empty()).then(|| format!("{} from {}", permission_text(p), world.join(" and ")))
+        },
+        |id| {
+            format!("security group {id} opens to {} no port beyond the authorized TCP 80 and 443", sources_text(i.era))
+        },
+        |id, offenders| {
+            format!("security group {id} allows inbound {offenders}, beyond the authorized TCP ports 80 and 443")
+        },
+    )
+}
+
 fn ec2_19(i: &Input<'_>) -> Vec<Verdict> {
-    i.region
-        .security_groups
-        .iter()
-        .map(|g| {
-            let id = g.group_id.clone().unwrap_or_default();
-            let offenders: Vec<String> = g
-                .ip_permissions
-                .iter()
-                .flatten()
-                .filter_map(|p| {
-                    high_risk_world_sources(p, i.era).map(|(port, world)| {
-                        format!("{} from {} (reaches high-risk port {port})", permission_text(p), world.join(" and "))
-                    })
-                })
-                .collect();
-            Verdict::check(
-                sg_resource(i, &id),
-                offenders.is_empty(),
-                format!("security group {id} opens no high-risk port to {}", sources_text(i.era)),
-                format!("security group {id} allows inbound {}", offenders.join("; ")),
-            )
-        })
-        .collect()
+    per_group(
+        i,
+        |p| {
+            high_risk_world_sources(p, i.era).map(|(port, world)| {
+                format!("{} from {} (reaches high-risk port {port})", permission_text(p), world.join(" and "))
+            })
+        },
+        |id| format!("security group {id} opens no high-risk port to {}", sources_text(i.era)),
+        |id, offenders| format!("security group {id} allows inbound {offenders}"),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rule(proto: &str, ports: Option<(i32, i32)>, v4: &[&str], v6: &[&str]) -> ec2::IpPermission {
-        ec2::IpPermission {
-            ip_protocol: Some(proto.into()),
-            from_port: ports.map(|p| p.0),
-            to_port: ports.map(|p| p.1),
-            ip_ranges: Some(
-                v4.iter().map(|c| ec2::IpRange { cidr_ip: Some(c.to_string()), description: None }).collect(),
-            ),
-            ipv6_ranges: Some(
-                v6.iter().map(|c| ec2::Ipv6Range { cidr_ipv6: Some(c.to_string()), description: None }).collect(),
-            ),
-            ..Default::default()
-        }
-    }
+    use crate::controls::ec2::tests::rule;
 
     #[test]
     fn authorized_ports_pass_and_anything_else_open_to_the_world_fails() {
