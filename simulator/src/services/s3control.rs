@@ -46,6 +46,21 @@ pub fn account_blocks_public_policy(ctx: &Ctx<'_>) -> Result<bool, AwsError> {
     Ok(account_block(ctx)?.and_then(|c| c.block_public_policy).unwrap_or(false))
 }
 
+/// The Block Public Access an access point (or Multi-Region Access Point) is created with: every
+/// setting on without a configuration, and the settings a given configuration leaves out off, as
+/// S3 stores them. They cannot change afterwards.
+fn creation_block(
+    given: Option<&s3control::PublicAccessBlockConfiguration>,
+) -> s3control::PublicAccessBlockConfiguration {
+    let flag = |set: Option<bool>| Some(given.is_none() || set.unwrap_or(false));
+    s3control::PublicAccessBlockConfiguration {
+        block_public_acls: flag(given.and_then(|c| c.block_public_acls)),
+        ignore_public_acls: flag(given.and_then(|c| c.ignore_public_acls)),
+        block_public_policy: flag(given.and_then(|c| c.block_public_policy)),
+        restrict_public_buckets: flag(given.and_then(|c| c.restrict_public_buckets)),
+    }
+}
+
 fn check_account(ctx: &Ctx<'_>, account_id: &str) -> Result<(), AwsError> {
     if account_id != ctx.account() {
         return Err(AwsError::new("AccessDenied", 403, format!("Access Denied for account {account_id}")));

@@ -124,22 +124,7 @@ impl Handler for s3control::CreateAccessPoint {
                 ),
             ));
         }
-        // Without a configuration every setting is on; flags a given configuration leaves out are
-        // off, as S3 stores them.
-        let block = match input.public_access_block_configuration {
-            None => s3control::PublicAccessBlockConfiguration {
-                block_public_acls: Some(true),
-                ignore_public_acls: Some(true),
-                block_public_policy: Some(true),
-                restrict_public_buckets: Some(true),
-            },
-            Some(c) => s3control::PublicAccessBlockConfiguration {
-                block_public_acls: Some(c.block_public_acls.unwrap_or(false)),
-                ignore_public_acls: Some(c.ignore_public_acls.unwrap_or(false)),
-                block_public_policy: Some(c.block_public_policy.unwrap_or(false)),
-                restrict_public_buckets: Some(c.restrict_public_buckets.unwrap_or(false)),
-            },
-        };
+        let block = super::creation_block(input.public_access_block_configuration.as_ref());
         let alias = format!("{}-{}-s3alias", input.name, ctx.ids().hex(26));
         let ap = AccessPoint {
             name: input.name.clone(),

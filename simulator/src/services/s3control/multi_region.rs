@@ -175,21 +175,7 @@ impl Handler for s3control::CreateMultiRegionAccessPoint {
                 format!("A Multi-Region Access Point named {} already exists in this account", details.name),
             ));
         }
-        // Without a configuration every setting is on; flags a given one leaves out are off.
-        let block = match &details.public_access_block {
-            None => s3control::PublicAccessBlockConfiguration {
-                block_public_acls: Some(true),
-                ignore_public_acls: Some(true),
-                block_public_policy: Some(true),
-                restrict_public_buckets: Some(true),
-            },
-            Some(c) => s3control::PublicAccessBlockConfiguration {
-                block_public_acls: Some(c.block_public_acls.unwrap_or(false)),
-                ignore_public_acls: Some(c.ignore_public_acls.unwrap_or(false)),
-                block_public_policy: Some(c.block_public_policy.unwrap_or(false)),
-                restrict_public_buckets: Some(c.restrict_public_buckets.unwrap_or(false)),
-            },
-        };
+        let block = super::creation_block(details.public_access_block.as_ref());
         let alias = format!("{}.mrap", ctx.ids().hex(13));
         let mrap = MultiRegionAccessPoint {
             name: details.name.clone(),
