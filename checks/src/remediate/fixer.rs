@@ -21,8 +21,11 @@ pub struct Step {
     pub region: String,
     /// `service:Operation`, or `suppress`.
     pub action: String,
-    /// The key inputs, compact.
+    /// The key inputs, compact (long values cut): the line a person reads.
     pub detail: String,
+    /// The call's whole input as JSON (botocore member names); `None` for a suppression.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<Value>,
     /// `ok`, or `refused: Code: message`.
     pub result: String,
     /// Why, when the step removes something or is otherwise notable.
@@ -164,7 +167,8 @@ impl<'a, A: AwsApi> Fixer<'a, A> {
         input: O::Input,
         note: Option<String>,
     ) -> Result<O::Output, Failed> {
-        let detail = serde_json::to_value(&input).map(|v| compact(&v)).unwrap_or_default();
+        let whole = serde_json::to_value(&input).ok();
+        let detail = whole.as_ref().map(compact).unwrap_or_default();
         let result = self.api.call::<O>(region, input);
         self.transcript.push(Step {
             round: self.round,
@@ -172,6 +176,7 @@ impl<'a, A: AwsApi> Fixer<'a, A> {
             region: region.to_string(),
             action: format!("{}:{}", O::SERVICE, O::NAME),
             detail,
+            input: whole,
             result: match &result {
                 Ok(_) => "ok".into(),
                 Err(e) => format!("refused: {}: {}", e.code, e.message),
@@ -200,6 +205,7 @@ impl<'a, A: AwsApi> Fixer<'a, A> {
             region: region.to_string(),
             action: "suppress".into(),
             detail: resource.to_string(),
+            input: None,
             result: "ok".into(),
             note: Some(reason.to_string()),
         });

@@ -100,6 +100,7 @@ mod tests {
             region: "eu-west-1".into(),
             action: action.into(),
             detail: String::new(),
+            input: None,
             result: "ok".into(),
             note: None,
         }
