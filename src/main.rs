@@ -20,7 +20,8 @@ static ALLOCATOR: allocator::Allocator = allocator::Allocator;
 /// (such as a freshly created account) plus ordinary AWS API calls.
 ///
 /// Exit codes: 0 done; 1 expectations failed; 2 bad input (file, JSON path and reason on
-/// stderr; nothing written); 3 internal or I/O error.
+/// stderr; nothing written); 3 internal or I/O error. `run` over several scenarios exits with
+/// the worst cause among them (3, then 2, then 1).
 #[derive(Parser)]
 #[command(name = "hubsim", version, about, long_about)]
 struct Cli {
@@ -30,8 +31,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Load a scenario into a fresh in-memory state, evaluate Security Hub's controls, and
-    /// check the scenario's expectations (exit 1 with a readable diff when one fails).
+    /// Load each scenario (files, or directories of them) into a fresh in-memory state, evaluate
+    /// Security Hub's controls, and check the scenario's expectations (exit 1 with a readable
+    /// diff when one fails); reports per scenario as a table, JSON, JUnit or Markdown.
     Run(commands::run::RunArgs),
     /// Evaluate the state in a database and record the findings in its Security Hub
     /// (stable finding ids, workflow kept).

@@ -69,8 +69,9 @@ fn bad_parameters_and_unknown_controls_are_bad_input() {
 fn json_and_junit_formats() {
     let out = hubsim(&["run", &scenario("s3-9-log-bucket"), "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["format"], 1);
+    let envelope: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(envelope["format"], 2);
+    let v = &envelope["scenarios"][0];
     assert!(v["score"]["not_implemented"].as_u64().unwrap() > 0);
     let findings = v["findings"].as_array().unwrap();
     assert!(findings.iter().all(|f| f["SchemaVersion"] == "2018-10-08" && f["ProductArn"].is_string()));
@@ -82,7 +83,7 @@ fn json_and_junit_formats() {
     assert_eq!(ids.len(), findings.len(), "no finding twice");
     assert!(findings.iter().all(|f| f["RecordState"] == "ACTIVE" && f["Description"].is_string()));
 
-    let out = hubsim(&["run", &scenario("s3-9-log-bucket"), "--format", "junit"]);
+    let out = hubsim(&["run", &scenario("s3-9-log-bucket"), "--format", "junit", "--junit-findings"]);
     let xml = text(&out.stdout);
     assert_eq!(xml.matches("<testcase ").count(), findings.len(), "{xml}");
     assert!(xml.contains("<testsuite name=\"S3.9\""), "{xml}");

@@ -25,7 +25,7 @@ pub enum Threshold {
 }
 
 impl Threshold {
-    fn severity(self) -> Severity {
+    pub(crate) fn severity(self) -> Severity {
         match self {
             Threshold::Low => Severity::Low,
             Threshold::Medium => Severity::Medium,

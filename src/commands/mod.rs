@@ -7,5 +7,6 @@ pub mod evaluate_cmd;
 pub mod remediate_cmd;
 pub mod render;
 pub mod run;
+pub mod run_report;
 pub mod scenario;
 pub mod serve;

@@ -104,8 +104,16 @@ fn status_json(s: ControlStatus) -> &'static str {
 /// The JSON envelope, `{"format": 1, "score", "controls", "findings", "transcript"}`, written to
 /// `out` with the full findings read from `api`'s Security Hub region by region, page by page.
 pub fn json<A: AwsApi>(out: &mut dyn std::io::Write, r: &Report, transcript: &[String], api: &A) -> anyhow::Result<()> {
-    let controls: Vec<serde_json::Value> = r
-        .controls
+    let envelope =
+        Envelope { format: 1, score: &r.score, controls: controls_json(r), findings: Findings::of(api, r), transcript };
+    serde_json::to_writer_pretty(&mut *out, &envelope)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// The JSON formats' `controls`: each control with its status overall and per region.
+pub fn controls_json(r: &Report) -> Vec<serde_json::Value> {
+    r.controls
         .iter()
         .map(|c| {
             json!({
@@ -114,23 +122,7 @@ pub fn json<A: AwsApi>(out: &mut dyn std::io::Write, r: &Report, transcript: &[S
                 "standards": c.standards,
             })
         })
-        .collect();
-    let mut regions: Vec<&str> = Vec::new();
-    for f in &r.findings {
-        if regions.last() != Some(&f.region.as_str()) {
-            regions.push(&f.region);
-        }
-    }
-    let envelope = Envelope {
-        format: 1,
-        score: &r.score,
-        controls,
-        findings: Findings { api, regions, expected: r.findings.len() },
-        transcript,
-    };
-    serde_json::to_writer_pretty(&mut *out, &envelope)?;
-    out.write_all(b"\n")?;
-    Ok(())
+        .collect()
 }
 
 /// The JSON format's envelope.
@@ -146,11 +138,25 @@ struct Envelope<'a, A: AwsApi> {
 
 /// The report's findings in full, serialized as they are read from Security Hub: the regions
 /// in the report's order, each region's findings in the order Security Hub returns them.
-struct Findings<'a, A: AwsApi> {
+pub struct Findings<'a, A: AwsApi> {
     api: &'a A,
     regions: Vec<&'a str>,
     /// How many the report holds (Security Hub must still hold as many).
     expected: usize,
+}
+
+impl<'a, A: AwsApi> Findings<'a, A> {
+    /// The findings of report `r`, to be read from `api` (the account `r` was made of) as they
+    /// are written.
+    pub fn of(api: &'a A, r: &'a Report) -> Self {
+        let mut regions: Vec<&str> = Vec::new();
+        for f in &r.findings {
+            if regions.last() != Some(&f.region.as_str()) {
+                regions.push(&f.region);
+            }
+        }
+        Findings { api, regions, expected: r.findings.len() }
+    }
 }
 
 impl<A: AwsApi> Serialize for Findings<'_, A> {
@@ -181,7 +187,9 @@ impl<A: AwsApi> Serialize for Findings<'_, A> {
     }
 }
 
-fn xml_escape(s: &str) -> String {
+/// `s` escaped for XML text and attribute values (control characters other than tab and
+/// newline, which XML 1.0 cannot hold, dropped).
+pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
@@ -284,7 +292,7 @@ pub fn deliver(
 }
 
 /// Whether `e` is a write to a pipe whose reader went away.
-fn broken_pipe(e: &anyhow::Error) -> bool {
+pub fn broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {
         cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             || cause
