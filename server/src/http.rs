@@ -126,28 +126,39 @@ fn busy(state: &State, req: &hyper::Request<Incoming>) -> Response {
     response
 }
 
-/// Converts hyper's request, answers it, converts the answer back.
+/// Converts hyper's request, answers it, converts the answer back; with the request log on,
+/// prints its line once the answer is ready.
 async fn answer(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
-    let request_id = state.next_request_id();
     let (parts, body) = req.into_parts();
     let request = head_of(&parts.method, &parts.uri, &parts.headers);
+    let entry = state.request_log.then(|| crate::request_log::Entry::start(&request));
+    let response = answer_request(&state, request, parts.uri.authority().map(|a| a.as_str()), body).await;
+    if let Some(entry) = entry {
+        eprintln!("{}", entry.line(&response));
+    }
+    convert(response)
+}
+
+/// Answers one request: the guard first, then CORS, then the call.
+async fn answer_request(state: &Arc<State>, request: Request, authority: Option<&str>, body: Incoming) -> Response {
+    let request_id = state.next_request_id();
     // Who may talk to hubsim is settled on the headers alone: nothing is read or run for a
     // request that is refused.
-    if let Err(refusal) = state.guard.check(&request, parts.uri.authority().map(|a| a.as_str())) {
-        return convert(refused(&request, &refusal, &request_id));
+    if let Err(refusal) = state.guard.check(&request, authority) {
+        return refused(&request, &refusal, &request_id);
     }
     // The guard let any Origin through only if it was allowed: its page may read the answer.
     let origin = request.header("origin").map(str::to_string);
     if let Some(origin) = &origin {
         if request.method == "OPTIONS" && request.header("access-control-request-method").is_some() {
-            return convert(preflight(&request, origin));
+            return preflight(&request, origin);
         }
     }
-    let mut response = respond(&state, request, body, &request_id).await;
+    let mut response = respond(state, request, body, &request_id).await;
     if let Some(origin) = &origin {
         allow_reading(&mut response, origin);
     }
-    convert(response)
+    response
 }
 
 /// Reads the body, checks the signature when asked to, and answers.

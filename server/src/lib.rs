@@ -14,6 +14,7 @@ pub mod auth;
 pub mod guard;
 pub mod http;
 pub mod protocol;
+pub mod request_log;
 pub mod route;
 pub mod signature;
 
@@ -75,6 +76,8 @@ pub struct State {
     idle_timeout: std::time::Duration,
     max_snapshots: usize,
     keys: Option<signature::Keys>,
+    /// Print a line per request on standard error ([`request_log`]).
+    request_log: bool,
     requests: AtomicU64,
     salt: u64,
 }
@@ -108,9 +111,16 @@ impl State {
             idle_timeout: http::DEFAULT_IDLE_TIMEOUT,
             max_snapshots: DEFAULT_MAX_SNAPSHOTS,
             keys: None,
+            request_log: false,
             requests: AtomicU64::new(0),
             salt,
         }
+    }
+
+    /// Prints one line per request on standard error (see [`request_log`]).
+    pub fn with_request_log(mut self, on: bool) -> State {
+        self.request_log = on;
+        self
     }
 
     /// Adds the hooks the admin routes call.

@@ -192,6 +192,21 @@ pub fn handle_with(sim: &Simulator, req: &Request, request_id: &str, state: Opti
     }
 }
 
+/// What a request is, for the request log: its service, operation and region as far as they
+/// can be told (`None` for what names no service or operation). Nothing is parsed beyond the
+/// routing.
+pub fn describe(req: &Request) -> (Option<&'static str>, Option<String>, String) {
+    let signing = auth::inspect(req);
+    let Ok(target) = resolve_signed(req, &signing) else {
+        return (None, None, DEFAULT_REGION.to_string());
+    };
+    let op = hubsim_model::service(target.service)
+        .zip(protocol::codec(target.protocol))
+        .and_then(|(model, codec)| codec.operation(model, req))
+        .map(|op| op.name.to_string());
+    (Some(target.service), op, target.region)
+}
+
 /// A request routed to one operation, its input parsed: everything that happens before the
 /// simulator is involved, so the HTTP layer can decide where to run the call.
 pub struct Call {
