@@ -12,7 +12,7 @@ use clap::Args;
 use hubsim_scenario::{self as scenario, AccountSpec, LoadOptions, RemediationSpec, Scenario};
 use hubsim_server::guard::Guard;
 use hubsim_server::signature::Keys;
-use hubsim_simulator::baseline::{default_standards, BaselineSpec, Preset, SecurityHubSpec};
+use hubsim_simulator::baseline::{default_standards, BaselineSpec, ConfigOneClick, Preset, SecurityHubSpec};
 use hubsim_simulator::settings::DEFAULT_REGIONS;
 use hubsim_simulator::{Era, Simulator};
 use serde_json::json;
@@ -30,9 +30,21 @@ pub struct ServeArgs {
     #[arg(long, default_value = "hubsim.db")]
     pub db: PathBuf,
     /// Seed a new database from this scenario (default: a fresh account in the 17 default
-    /// regions with Security Hub on, FSBP and CIS v1.2.0, era current).
+    /// regions with Security Hub on, FSBP and CIS v1.2.0, era current, and AWS Config
+    /// recording every resource type, global ones included, in every region, so that the
+    /// controls have data for what a client creates).
     #[arg(long)]
     pub scenario: Option<PathBuf>,
+    /// Seed a new database with the default account but without AWS Config (as a new account
+    /// is before anyone enables it): Security Hub's controls then answer WARNING "no AWS Config
+    /// recorder" and Config.1 FAILED, as AWS does.
+    #[arg(long, conflicts_with = "scenario")]
+    pub bare_account: bool,
+    /// Print one line per request on standard error: time (UTC), service, operation, region,
+    /// HTTP status, AWS error code (`-` for none) and how long hubsim took, e.g.
+    /// `2026-12-07T21:59:01.123Z s3 PutBucketPolicy us-east-1 400 MalformedPolicy 0.4ms`.
+    #[arg(long)]
+    pub log: bool,
     /// Port to listen on; 0 picks a free one.
     #[arg(long, default_value_t = 4566)]
     pub port: u16,
@@ -122,20 +134,25 @@ fn guard(args: &ServeArgs) -> Result<Guard, Failure> {
     Ok(guard)
 }
 
-/// The account a new database gets without `--scenario`.
-pub fn default_scenario() -> Scenario {
+/// The account a new database gets without `--scenario`: with AWS Config recording
+/// everything in every region, unless `bare` (then as a new account is before Config is on).
+pub fn default_scenario(bare: bool) -> Scenario {
     let regions: Vec<String> = DEFAULT_REGIONS.iter().map(|r| r.to_string()).collect();
+    let config = (!bare).then(|| ConfigOneClick { regions: regions.clone(), include_global_resource_types: true });
+    let description = if bare {
+        "hubsim serve's bare account: a fresh account in the 17 default regions, Security Hub on with FSBP v1.0.0 and CIS v1.2.0, AWS Config off"
+    } else {
+        "hubsim serve's default account: a fresh account in the 17 default regions, Security Hub on with FSBP v1.0.0 and CIS v1.2.0, AWS Config recording every resource type (global ones included) in every region"
+    };
     Scenario {
         format: 1,
-        name: "default".into(),
-        description: Some(
-            "hubsim serve's default account: a fresh account in the 17 default regions, Security Hub on with FSBP v1.0.0 and CIS v1.2.0"
-                .into(),
-        ),
+        name: if bare { "bare" } else { "default" }.into(),
+        description: Some(description.into()),
         era: Era::Current,
         account: AccountSpec { regions: regions.clone(), ..AccountSpec::default() },
         baseline: BaselineSpec {
             preset: Preset::FreshAccount,
+            config_one_click: config,
             security_hub: Some(SecurityHubSpec { regions, standards: default_standards() }),
             ..BaselineSpec::default()
         },
@@ -236,13 +253,21 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
     }
     let sim = open_db(&args.db)?;
     let seed = if sim.is_empty() {
-        let (file, s) = seed.unwrap_or_else(|| (PathBuf::from("(default account)"), default_scenario()));
+        let (file, s) = seed.unwrap_or_else(|| {
+            if args.bare_account {
+                eprintln!("note: a new account without AWS Config (--bare-account): controls answer WARNING \"no AWS Config recorder\" until a client turns it on");
+            } else {
+                eprintln!("note: a new default account: Security Hub (FSBP, CIS v1.2.0) and AWS Config recording every resource type in the 17 default regions (--bare-account for one without Config)");
+            }
+            (PathBuf::from("(default account)"), default_scenario(args.bare_account))
+        });
         scenario::load(&sim, &s, LoadOptions::default()).map_err(|e| invalid(&file, e))?;
         // Just loaded: the state as it is is the seed.
         sim.snapshot().context("copying the seed state")?
     } else {
-        if args.scenario.is_some() {
-            eprintln!("note: {} already holds a state; --scenario is ignored", args.db.display());
+        if args.scenario.is_some() || args.bare_account {
+            let flag = if args.bare_account { "--bare-account" } else { "--scenario" };
+            eprintln!("note: {} already holds a state; {flag} is ignored", args.db.display());
         }
         recorded_seed(&args.db, &sim)?
     };
@@ -251,7 +276,8 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
         .with_guard(guard)
         .with_max_connections(args.max_connections as usize)
         .with_idle_timeout(std::time::Duration::from_secs(args.idle_timeout))
-        .with_max_snapshots(args.max_snapshots as usize);
+        .with_max_snapshots(args.max_snapshots as usize)
+        .with_request_log(args.log);
     let state = match keys {
         Some(keys) => state.with_signature_keys(keys),
         None => state,
