@@ -195,3 +195,42 @@ fn fail_on_and_an_unwritable_output() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains(&format!("--output {nowhere}: cannot write there")), "{}", text(&out.stderr));
 }
+
+#[test]
+fn the_table_filters_counts_and_frames_a_remediation() {
+    let out = hubsim(&["run", &scenario("fresh-account"), "--status", "failed", "--severity", "critical"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(!table.contains('\x1b'), "no colour when stdout is not a terminal: {table}");
+    assert!(table.contains("Showing status FAILED, severity CRITICAL\n"), "{table}");
+    assert!(table.contains("Findings: ") && table.contains(" CRITICAL"), "{table}");
+    let rows = control_rows(&table);
+    let ids: Vec<&str> = rows.iter().filter_map(|l| l.split_whitespace().next()).collect();
+    // The root user of a fresh account has no MFA: the two CRITICAL controls that fail there.
+    assert_eq!(ids, ["IAM.6", "IAM.9"], "{table}");
+    assert!(rows.iter().all(|r| r.contains(" FAILED    1 of 1 ")), "{table}");
+
+    let out =
+        hubsim(&["run", &scenario("s3-9-log-bucket"), "--remediate", "--control", "S3.9", "--region", "us-east-1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(table.starts_with("Security score 57% → 100% after "), "the summary first: {table}");
+    let at = |s: &str| table.find(s).unwrap_or_else(|| panic!("no {s:?} in {table}"));
+    assert!(at("== Before remediation") < at("== Remediation") && at("== Remediation") < at("== After remediation"));
+    let after = &table[at("== After remediation")..];
+    let rows = control_rows(after);
+    assert_eq!(rows.len(), 1, "{after}");
+    // The log bucket's own finding stays suppressed with its justification.
+    assert!(rows[0].starts_with("S3.9 ") && rows[0].contains(" PASSED "), "{after}");
+    assert!(after.contains("    SUPPRESSED us-east-1 arn:aws:s3:::"), "{after}");
+}
+
+/// The control rows of the first table in `text` (its resources' lines, indented, left out).
+fn control_rows(text: &str) -> Vec<&str> {
+    text.lines()
+        .skip_while(|l| !l.starts_with("CONTROL "))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter(|l| !l.starts_with(' '))
+        .collect()
+}

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use hubsim_checks::catalogue::Severity;
 
-use super::render::{deliver, write_report, Format};
+use super::render::{deliver, write_report, Format, Show};
 use super::scenario::open_db;
 use crate::exit::{run_failure, Failure};
 use hubsim_scenario::runner;
@@ -54,6 +54,12 @@ pub struct EvaluateArgs {
     /// (overrides the scenario's `readings.summary_score`).
     #[arg(long)]
     pub average_score: bool,
+    /// Show only these controls in the table (repeatable). Example: `--control S3.9`.
+    #[arg(long = "control", value_name = "ID")]
+    pub controls: Vec<String>,
+    /// What the table shows.
+    #[command(flatten)]
+    pub show: Show,
 }
 
 /// Runs `hubsim evaluate`.
@@ -63,7 +69,8 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode, Failure> {
     }
     let sim = open_db(&args.db)?;
     let report = runner::evaluate(&sim, args.average_score).map_err(run_failure)?;
-    deliver(args.output.as_deref(), |out| write_report(out, args.format, &report, &[], &sim))?;
+    let show = args.show.with(&args.controls, args.output.is_none());
+    deliver(args.output.as_deref(), |out| write_report(out, args.format, &report, &[], &sim, &show))?;
     if let Some(t) = args.fail_on {
         let hit = report.findings.iter().any(|f| {
             let sev = f.severity.as_deref().and_then(Severity::parse).unwrap_or(Severity::Informational);

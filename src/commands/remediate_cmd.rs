@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use hubsim_checks::remediate::{Options, Outcome, Unfixable};
 use hubsim_scenario::runner;
 
-use super::render::{deliver, score_text, write_report, Format};
+use super::render::{deliver, table, write_report, Format, Show};
 use super::scenario::open_db;
 use crate::exit::{run_failure, Failure};
 use hubsim_simulator::AwsApi;
@@ -45,6 +45,9 @@ pub struct RemediateArgs {
     /// Rounds of evaluate → fix at most.
     #[arg(long, default_value_t = 8)]
     pub max_rounds: usize,
+    /// What the tables show (the `--control` list too).
+    #[command(flatten)]
+    pub show: Show,
 }
 
 /// The transcript as readable lines, with the score before and after.
@@ -64,19 +67,44 @@ pub fn transcript_lines(o: &Outcome) -> Vec<String> {
     lines
 }
 
-/// Writes an outcome: the before score, then the after report (of the account behind `api`, as
-/// remediation left it) with the transcript.
+/// The one line that sums a remediation up: the score before → after, the calls and rounds.
+pub fn outcome_summary(o: &Outcome) -> String {
+    let score =
+        |r: &hubsim_checks::Report| r.score.percent.map(|p| format!("{p}%")).unwrap_or_else(|| "no data".into());
+    let calls = o.transcript.iter().filter(|s| s.action != "suppress").count();
+    let suppressed = o.transcript.iter().filter(|s| s.action == "suppress").count();
+    format!(
+        "Security score {} → {} after {calls} call(s) and {suppressed} suppression(s) in {} round(s){}; {} left for a person",
+        score(&o.before),
+        score(&o.after),
+        o.rounds,
+        if o.converged { "" } else { ", NOT converged" },
+        o.manual.len()
+    )
+}
+
+/// Writes an outcome. The table: the summary line first, then the report before, the
+/// transcript, and the report after (of the account behind `api`, as remediation left it);
+/// the other formats: the report after, with the transcript.
 pub fn report_outcome<A: AwsApi>(
     out: &mut dyn std::io::Write,
     format: Format,
     o: &Outcome,
     api: &A,
+    show: &Show,
 ) -> anyhow::Result<()> {
     let lines = transcript_lines(o);
-    if format == Format::Table {
-        write!(out, "Before remediation:\n{}\n", score_text(&o.before))?;
+    if format != Format::Table {
+        return write_report(out, format, &o.after, &lines, api, show);
     }
-    write_report(out, format, &o.after, &lines, api)
+    writeln!(out, "{}\n", outcome_summary(o))?;
+    writeln!(out, "== Before remediation\n{}", table(&o.before, show))?;
+    writeln!(out, "== Remediation")?;
+    for line in &lines {
+        writeln!(out, "  {line}")?;
+    }
+    writeln!(out, "\n== After remediation\n{}", table(&o.after, show))?;
+    Ok(())
 }
 
 /// Runs `hubsim remediate`.
@@ -92,7 +120,7 @@ pub fn run(args: RemediateArgs) -> Result<ExitCode, Failure> {
     let db = open_db(&args.db)?;
     let sim = if args.dry_run { db.snapshot().context("copying the state for a dry run")? } else { db };
     let options = Options {
-        controls: args.controls,
+        controls: args.controls.clone(),
         unfixable_override: args.unfixable.map(|u| match u {
             UnfixableArg::Suppress => Unfixable::Suppress,
             UnfixableArg::Leave => Unfixable::Leave,
@@ -101,6 +129,7 @@ pub fn run(args: RemediateArgs) -> Result<ExitCode, Failure> {
         ..Default::default()
     };
     let outcome = runner::remediate(&sim, options).map_err(run_failure)?;
-    deliver(None, |out| report_outcome(out, args.format, &outcome, &sim))?;
+    let show = args.show.with(&args.controls, true);
+    deliver(None, |out| report_outcome(out, args.format, &outcome, &sim, &show))?;
     Ok(if outcome.converged { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use hubsim_checks::findings::{for_each_active, FindingRow};
+use hubsim_checks::status::ControlRow;
 use hubsim_checks::{ControlStatus, Report};
 use hubsim_simulator::AwsApi;
 use serde::ser::{SerializeSeq, Serializer};
@@ -60,22 +61,209 @@ pub fn score_text(r: &Report) -> String {
     out
 }
 
-/// The human table.
-pub fn table(r: &Report, transcript: &[String]) -> String {
+/// What the human table shows (the score is always the whole account's): controls of these
+/// ids, statuses and severities, and findings of these regions; empty means all.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Show {
+    /// Show only controls with this status (repeatable, or comma-separated): passed, failed,
+    /// unknown, no_data. Example: `--status failed`.
+    #[arg(long = "status", value_name = "STATUS", value_delimiter = ',', value_enum)]
+    pub statuses: Vec<StatusArg>,
+    /// Show only controls of this severity (repeatable, or comma-separated). Example:
+    /// `--severity critical,high`.
+    #[arg(long = "severity", value_name = "SEVERITY", value_delimiter = ',', value_enum)]
+    pub severities: Vec<SeverityArg>,
+    /// Show only this region's findings, and controls by their status there (repeatable, or
+    /// comma-separated). Example: `--region us-east-1`.
+    #[arg(long = "region", value_name = "REGION", value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// Show only these controls (the command's own `--control`).
+    #[arg(skip)]
+    pub controls: Vec<String>,
+    /// Colour the statuses (set by [`Show::for_stdout`]).
+    #[arg(skip)]
+    pub colour: bool,
+}
+
+/// A control status on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusArg {
+    /// Every remaining finding PASSED.
+    Passed,
+    /// At least one FAILED.
+    Failed,
+    /// WARNING or NOT_AVAILABLE findings, none FAILED.
+    Unknown,
+    /// No finding.
+    NoData,
+}
+
+impl StatusArg {
+    fn matches(self, s: ControlStatus) -> bool {
+        matches!(
+            (self, s),
+            (StatusArg::Passed, ControlStatus::Passed)
+                | (StatusArg::Failed, ControlStatus::Failed)
+                | (StatusArg::Unknown, ControlStatus::Unknown)
+                | (StatusArg::NoData, ControlStatus::NoData)
+        )
+    }
+}
+
+/// A severity on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SeverityArg {
+    /// CRITICAL.
+    Critical,
+    /// HIGH.
+    High,
+    /// MEDIUM.
+    Medium,
+    /// LOW.
+    Low,
+    /// INFORMATIONAL.
+    Informational,
+}
+
+impl SeverityArg {
+    fn label(self) -> &'static str {
+        match self {
+            SeverityArg::Critical => "CRITICAL",
+            SeverityArg::High => "HIGH",
+            SeverityArg::Medium => "MEDIUM",
+            SeverityArg::Low => "LOW",
+            SeverityArg::Informational => "INFORMATIONAL",
+        }
+    }
+}
+
+impl Show {
+    /// This view with the command's `--control` list, coloured if its table goes to a terminal
+    /// (`to_stdout`) and `NO_COLOR` is unset (https://no-color.org).
+    pub fn with(&self, controls: &[String], to_stdout: bool) -> Show {
+        use std::io::IsTerminal;
+        let colour = to_stdout
+            && std::io::stdout().is_terminal()
+            && !matches!(std::env::var_os("NO_COLOR"), Some(v) if !v.is_empty());
+        Show { controls: controls.to_vec(), colour, ..self.clone() }
+    }
+
+    /// `text` (already padded) in its status's colour, when colouring.
+    fn paint(&self, status: &str, text: &str) -> String {
+        let code = match status {
+            "FAILED" => "31",
+            "PASSED" => "32",
+            "UNKNOWN" | "WARNING" | "NOT_AVAILABLE" => "33",
+            "SUPPRESSED" | "NO_DATA" => "2",
+            _ => return text.to_string(),
+        };
+        if self.colour {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// Whether anything is filtered out.
+    fn filters(&self) -> bool {
+        !(self.statuses.is_empty() && self.severities.is_empty() && self.regions.is_empty() && self.controls.is_empty())
+    }
+
+    fn shows_region(&self, region: &str) -> bool {
+        self.regions.is_empty() || self.regions.iter().any(|r| r == region)
+    }
+
+    /// The control's status as shown: over all regions, or over the regions shown.
+    fn status_of(&self, c: &ControlRow) -> Option<ControlStatus> {
+        if self.regions.is_empty() {
+            return Some(c.status);
+        }
+        let shown: Vec<ControlStatus> =
+            c.regions.iter().filter(|(r, _)| self.shows_region(r)).map(|(_, s)| *s).collect();
+        // Failed over Unknown over Passed; no region shown, no status.
+        [ControlStatus::Failed, ControlStatus::Unknown, ControlStatus::Passed, ControlStatus::NoData]
+            .into_iter()
+            .find(|s| shown.contains(s))
+    }
+
+    fn shows_control(&self, c: &ControlRow) -> Option<ControlStatus> {
+        let status = self.status_of(c)?;
+        let ok = (self.controls.is_empty() || self.controls.iter().any(|id| id.eq_ignore_ascii_case(&c.id)))
+            && (self.statuses.is_empty() || self.statuses.iter().any(|s| s.matches(status)))
+            && (self.severities.is_empty() || self.severities.iter().any(|s| s.label() == c.severity));
+        ok.then_some(status)
+    }
+
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.controls.is_empty() {
+            parts.push(format!("controls {}", self.controls.join(", ")));
+        }
+        if !self.statuses.is_empty() {
+            let s: Vec<String> = self.statuses.iter().map(|s| format!("{s:?}").to_uppercase()).collect();
+            parts.push(format!("status {}", s.join(" or ")));
+        }
+        if !self.severities.is_empty() {
+            let s: Vec<&str> = self.severities.iter().map(|s| s.label()).collect();
+            parts.push(format!("severity {}", s.join(" or ")));
+        }
+        if !self.regions.is_empty() {
+            parts.push(format!("in {}", self.regions.join(", ")));
+        }
+        parts.join(", ")
+    }
+}
+
+/// How many findings failed (unsuppressed), by severity, and how many are suppressed and passed.
+fn finding_counts(r: &Report, show: &Show) -> String {
+    let shown: Vec<&FindingRow> = r.findings.iter().filter(|f| show.shows_region(&f.region)).collect();
+    let failed: Vec<&&FindingRow> = shown.iter().filter(|f| f.compliance() == "FAILED" && !f.suppressed()).collect();
+    let mut by_severity = Vec::new();
+    for label in ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"] {
+        let n = failed.iter().filter(|f| f.severity.as_deref() == Some(label)).count();
+        if n > 0 {
+            by_severity.push(format!("{n} {label}"));
+        }
+    }
+    let suppressed = shown.iter().filter(|f| f.suppressed()).count();
+    let passed = shown.iter().filter(|f| f.compliance() == "PASSED" && !f.suppressed()).count();
+    let severities = if by_severity.is_empty() { String::new() } else { format!(" ({})", by_severity.join(", ")) };
+    format!("Findings: {} FAILED{severities}; {suppressed} suppressed; {passed} PASSED\n", failed.len())
+}
+
+/// The human table: the score, the findings by severity, then each control shown with how many
+/// of its resources failed, its failed and suppressed resources under it.
+pub fn table(r: &Report, show: &Show) -> String {
     let mut out = score_text(r);
+    out.push_str(&finding_counts(r, show));
+    if show.filters() {
+        let _ = writeln!(out, "Showing {}", show.describe());
+    }
     out.push('\n');
-    let _ = writeln!(out, "{:<14} {:<9} {:<9} TITLE", "CONTROL", "SEVERITY", "STATUS");
+    let _ = writeln!(out, "{:<14} {:<9} {:<9} {:<11} TITLE", "CONTROL", "SEVERITY", "STATUS", "RESOURCES");
     for c in &r.controls {
-        let _ = writeln!(out, "{:<14} {:<9} {:<9} {}", c.id, c.severity, c.status.as_str(), c.title);
-        for f in r.findings.iter().filter(|f| f.control == c.id) {
-            let wf = workflow_of(f);
-            match (f.compliance(), wf) {
+        let Some(status) = show.shows_control(c) else { continue };
+        let rows: Vec<&FindingRow> =
+            r.findings.iter().filter(|f| f.control == c.id && show.shows_region(&f.region)).collect();
+        let failed = rows.iter().filter(|f| f.compliance() == "FAILED" && !f.suppressed()).count();
+        let resources = if rows.is_empty() { "-".to_string() } else { format!("{failed} of {}", rows.len()) };
+        let shown_status = show.paint(status.as_str(), &format!("{:<9}", status.as_str()));
+        let _ = writeln!(out, "{:<14} {:<9} {shown_status} {resources:<11} {}", c.id, c.severity, c.title);
+        for f in rows {
+            match (f.compliance(), workflow_of(f)) {
                 (_, "SUPPRESSED") => {
                     let note = f.note.as_deref().unwrap_or("");
-                    let _ = writeln!(out, "    SUPPRESSED {} {}: {note}", f.region, f.resource);
+                    let _ = writeln!(
+                        out,
+                        "    {} {} {}: {note}",
+                        show.paint("SUPPRESSED", "SUPPRESSED"),
+                        f.region,
+                        f.resource
+                    );
                 }
                 ("FAILED" | "WARNING" | "NOT_AVAILABLE", _) => {
-                    let _ = writeln!(out, "    {} {} {}: {}", f.compliance(), f.region, f.resource, f.reason);
+                    let status = show.paint(f.compliance(), f.compliance());
+                    let _ = writeln!(out, "    {status} {} {}: {}", f.region, f.resource, f.reason);
                 }
                 _ => {}
             }
@@ -86,12 +274,6 @@ pub fn table(r: &Report, transcript: &[String]) -> String {
         for s in &r.unmatched_suppressions {
             let _ =
                 writeln!(out, "warning: suppression of {} {} {} matched no finding", s.control, s.region, s.resource);
-        }
-    }
-    if !transcript.is_empty() {
-        out.push_str("\nTranscript:\n");
-        for line in transcript {
-            let _ = writeln!(out, "  {line}");
         }
     }
     out
@@ -256,9 +438,10 @@ pub fn write_report<A: AwsApi>(
     r: &Report,
     transcript: &[String],
     api: &A,
+    show: &Show,
 ) -> anyhow::Result<()> {
     match format {
-        Format::Table => Ok(out.write_all(table(r, transcript).as_bytes())?),
+        Format::Table => Ok(out.write_all(table(r, show).as_bytes())?),
         Format::Json => json(out, r, transcript, api),
         Format::Junit => Ok(out.write_all(junit(r).as_bytes())?),
     }

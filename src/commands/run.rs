@@ -16,6 +16,7 @@ use hubsim_scenario::{self as scenario, runner, LoadOptions};
 use hubsim_simulator::Simulator;
 
 use super::evaluate_cmd::Threshold;
+use super::render::Show;
 use super::run_report::Sink;
 use super::scenario::{invalid, read, with_catalog};
 use crate::exit::{run_failure, Failure};
@@ -67,6 +68,12 @@ pub struct RunArgs {
     /// is left (after remediation with `--remediate`).
     #[arg(long, value_enum)]
     pub fail_on: Option<Threshold>,
+    /// Show only these controls in the table (repeatable). Example: `--control S3.9`.
+    #[arg(long = "control", value_name = "ID")]
+    pub controls: Vec<String>,
+    /// What the table shows.
+    #[command(flatten)]
+    pub show: Show,
 }
 
 /// Validates a scenario fully: the file, its steps against AWS's models, and what it says
@@ -282,7 +289,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
             "--junit-findings goes with --format junit and a single scenario file".to_string(),
         ));
     }
-    let mut sink = Sink::open(args.output.as_deref(), args.format, args.junit_findings)?;
+    let show = args.show.with(&args.controls, args.output.is_none());
+    let mut sink = Sink::open(args.output.as_deref(), args.format, args.junit_findings, show)?;
     let mut results = Vec::new();
     for (index, file) in files.into_iter().enumerate() {
         let started = Instant::now();

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::remediate_cmd::report_outcome;
-use super::render::{broken_pipe, controls_json, junit, write_report, xml_escape, Findings, Format};
+use super::render::{broken_pipe, controls_json, junit, write_report, xml_escape, Findings, Format, Show};
 use super::run::{expect_name, Ran, RunFormat, ScenarioResult};
 use crate::exit::Failure;
 
@@ -24,12 +24,14 @@ pub struct Sink {
     path: Option<std::path::PathBuf>,
     format: RunFormat,
     junit_findings: bool,
+    /// What the table shows.
+    show: Show,
 }
 
 impl Sink {
     /// Opens the output: the file at `path` (created or truncated now, so an unwritable path is
     /// refused before anything runs), or standard output.
-    pub fn open(path: Option<&Path>, format: RunFormat, junit_findings: bool) -> Result<Sink, Failure> {
+    pub fn open(path: Option<&Path>, format: RunFormat, junit_findings: bool, show: Show) -> Result<Sink, Failure> {
         let out: Box<dyn Write> = match path {
             Some(p) => {
                 let file = std::fs::File::create(p)
@@ -38,7 +40,7 @@ impl Sink {
             }
             None => Box::new(std::io::BufWriter::new(std::io::stdout())),
         };
-        let mut sink = Sink { out, path: path.map(Path::to_path_buf), format, junit_findings };
+        let mut sink = Sink { out, path: path.map(Path::to_path_buf), format, junit_findings, show };
         if format == RunFormat::Json {
             sink.write(|out| Ok(out.write_all(b"{\"format\": 2, \"scenarios\": [\n")?))?;
         }
@@ -68,7 +70,10 @@ impl Sink {
         sim: Option<&Simulator>,
     ) -> Result<(), Failure> {
         match self.format {
-            RunFormat::Table => self.write(|out| table(out, r, sim, count > 1)),
+            RunFormat::Table => {
+                let show = self.show.clone();
+                self.write(|out| table(out, r, sim, count > 1, &show))
+            }
             RunFormat::Json => self.write(|out| {
                 if index > 0 {
                     out.write_all(b",\n")?;
@@ -172,7 +177,13 @@ fn scores(ran: &Ran) -> String {
 
 /// The table of one scenario: the report as `hubsim evaluate`/`remediate` print it, then its
 /// expectations.
-fn table(out: &mut dyn Write, r: &ScenarioResult, sim: Option<&Simulator>, heading: bool) -> anyhow::Result<()> {
+fn table(
+    out: &mut dyn Write,
+    r: &ScenarioResult,
+    sim: Option<&Simulator>,
+    heading: bool,
+    show: &Show,
+) -> anyhow::Result<()> {
     if heading {
         let name = r.result.as_ref().map(|ran| format!(" ({})", ran.name)).unwrap_or_default();
         writeln!(out, "== {}{name}", r.path.display())?;
@@ -180,8 +191,8 @@ fn table(out: &mut dyn Write, r: &ScenarioResult, sim: Option<&Simulator>, headi
     let ran = match (&r.result, sim) {
         (Ok(ran), Some(sim)) => {
             match &ran.outcome {
-                Some(o) => report_outcome(out, Format::Table, o, sim)?,
-                None => write_report(out, Format::Table, &ran.before, &[], sim)?,
+                Some(o) => report_outcome(out, Format::Table, o, sim, show)?,
+                None => write_report(out, Format::Table, &ran.before, &[], sim, show)?,
             }
             ran
         }
