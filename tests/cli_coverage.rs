@@ -49,3 +49,34 @@ fn output_writes_the_report() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), std::fs::read_to_string(COMMITTED).unwrap());
 }
+
+#[test]
+fn docs_controls_md_is_what_explain_all_prints() {
+    let out = Command::new(env!("CARGO_BIN_EXE_hubsim"))
+        .args(["controls", "--explain", "all"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/controls.md")).unwrap();
+    assert!(
+        text(&out.stdout) == committed,
+        "docs/controls.md is stale: run `cargo run -- controls --explain all --output docs/controls.md`"
+    );
+    // Every implemented control is explained, with its AWS page and its scenarios.
+    let implemented = hubsim_checks::controls::all().len();
+    assert_eq!(committed.matches("\n## ").count(), implemented);
+    assert!(committed.contains("## S3.9 — "));
+    assert!(committed.contains("- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-9\n"));
+    assert!(committed.contains("- `scenarios/edge/s3.9-no-logging.json`: "));
+}
+
+#[test]
+fn explain_refuses_what_hubsim_does_not_implement() {
+    let out = hubsim(&["controls", "--explain", "Nope.1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--explain Nope.1: no such control in the catalogue"), "{}", text(&out.stderr));
+    let out = hubsim(&["controls", "--explain", "ec2.2"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).starts_with("## EC2.2 — "), "ids are matched in any case");
+}

@@ -34,10 +34,51 @@ pub struct ControlsArgs {
     /// Only the controls hubsim implements.
     #[arg(long)]
     pub implemented: bool,
+    /// Explain a control instead of listing: what hubsim checks in its own words (and the
+    /// reading it takes where AWS leaves a fact open), its parameters, its remediation, the AWS
+    /// pages it follows and the scenarios that pin it. `all` explains every implemented control
+    /// (what docs/controls.md holds). Example: `hubsim controls --explain S3.9`.
+    #[arg(long, value_name = "ID|all")]
+    pub explain: Option<String>,
+    /// With --explain: where the edge-case scenarios are.
+    #[arg(long, value_name = "DIR", default_value = "scenarios/edge", requires = "explain")]
+    pub scenarios: std::path::PathBuf,
+    /// With --explain: write here instead of standard output.
+    #[arg(long, short, value_name = "FILE", requires = "explain")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+/// Runs `hubsim controls --explain`.
+fn explain(id: &str, args: &ControlsArgs) -> Result<ExitCode, Failure> {
+    let text = if id.eq_ignore_ascii_case("all") {
+        super::explain::explain_all(&args.scenarios)
+    } else {
+        let found = controls::all().iter().find(|c| c.id.eq_ignore_ascii_case(id));
+        let Some(c) = found else {
+            let known = if catalogue().controls.iter().any(|c| c.id.eq_ignore_ascii_case(id)) {
+                "it is in the catalogue but hubsim does not implement it yet"
+            } else {
+                "no such control in the catalogue"
+            };
+            return Err(Failure::BadInput(format!(
+                "--explain {id}: {known} (hubsim controls --implemented lists what it implements)"
+            )));
+        };
+        super::explain::explain(c, &args.scenarios)
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| Failure::BadInput(format!("--output {}: cannot write there: {e}", path.display())))?,
+        None => emit(&text)?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Runs `hubsim controls`.
 pub fn run(args: ControlsArgs) -> Result<ExitCode, Failure> {
+    if let Some(id) = &args.explain {
+        return explain(id, &args);
+    }
     let era = match args.era {
         EraArg::Y2022 => Era::Y2022,
         EraArg::Current => Era::Current,

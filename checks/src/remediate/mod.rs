@@ -23,7 +23,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub use fixer::{Read, Refusal, Step};
-pub use fixes::{iam_actions, remediable};
+pub use fixes::{iam_actions, remediable, remedy, Remedy};
 pub use permissions::{iam_action, undeclared_calls};
 pub use plan::{plan, Plan, PlanError};
 pub use support::names;

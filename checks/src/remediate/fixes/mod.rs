@@ -173,6 +173,25 @@ pub fn iam_actions(control: &str) -> &'static [&'static str] {
     declaration(control).map(|f| f.iam_actions).unwrap_or(&[])
 }
 
+/// How hubsim remediates a control, for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remedy {
+    /// By API calls, which need these IAM actions.
+    Calls(&'static [&'static str]),
+    /// No API can fix it: its finding is suppressed with a written justification, when the
+    /// justification's precondition holds.
+    Justified,
+}
+
+/// How hubsim remediates `control`; `None` when it declares no fix (the finding is left for a
+/// person).
+pub fn remedy(control: &str) -> Option<Remedy> {
+    declaration(control).map(|f| match f.how {
+        How::Calls(_) => Remedy::Calls(f.iam_actions),
+        How::Justified(_) => Remedy::Justified,
+    })
+}
+
 /// Whether hubsim can fix `control` by API at all (a fix that makes calls is declared for it).
 pub fn remediable(control: &str) -> bool {
     declaration(control).is_some_and(|f| matches!(f.how, How::Calls(_)))
