@@ -4,6 +4,7 @@
 mod allocator;
 mod commands;
 mod exit;
+mod progress;
 
 use std::process::ExitCode;
 

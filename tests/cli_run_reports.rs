@@ -234,3 +234,23 @@ fn control_rows(text: &str) -> Vec<&str> {
         .filter(|l| !l.starts_with(' '))
         .collect()
 }
+
+#[test]
+fn a_large_account_lists_ten_resources_per_control_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let steps: Vec<String> =
+        (0..12).map(|i| format!(r#"{{"call": "s3:CreateBucket", "input": {{"Bucket": "bucket-{i:02}"}}}}"#)).collect();
+    let body = small("buckets", r#""S3.9": "FAILED""#)
+        .replace(r#""expect""#, &format!(r#""steps": [{}], "expect""#, steps.join(", ")));
+    let file = write(dir.path(), "buckets.json", &body);
+    let out = hubsim(&["run", &file, "--control", "S3.9"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stderr.is_empty(), "no progress when stderr is not a terminal: {}", text(&out.stderr));
+    let table = text(&out.stdout);
+    // The Config bucket of the 1-click setup and the twelve: none logs its accesses.
+    assert!(table.contains("S3.9           MEDIUM    FAILED    13 of 13 "), "{table}");
+    assert_eq!(table.matches("    FAILED us-east-1 arn:aws:s3:::").count(), 10, "{table}");
+    assert!(table.contains("    … and 3 more (--all-resources lists them all)\n"), "{table}");
+    let out = hubsim(&["run", &file, "--control", "S3.9", "--all-resources"]);
+    assert_eq!(text(&out.stdout).matches("    FAILED us-east-1 arn:aws:s3:::").count(), 13);
+}

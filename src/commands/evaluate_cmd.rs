@@ -68,7 +68,9 @@ pub fn run(args: EvaluateArgs) -> Result<ExitCode, Failure> {
         return Err(Failure::BadInput(format!("{}: no such database", args.db.display())));
     }
     let sim = open_db(&args.db)?;
+    let stage = crate::progress::Stage::start(format!("{}: evaluating", args.db.display()));
     let report = runner::evaluate(&sim, args.average_score).map_err(run_failure)?;
+    drop(stage);
     let show = args.show.with(&args.controls, args.output.is_none());
     deliver(args.output.as_deref(), |out| write_report(out, args.format, &report, &[], &sim, &show))?;
     if let Some(t) = args.fail_on {

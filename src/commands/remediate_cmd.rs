@@ -128,7 +128,9 @@ pub fn run(args: RemediateArgs) -> Result<ExitCode, Failure> {
         max_rounds: args.max_rounds,
         ..Default::default()
     };
+    let stage = crate::progress::Stage::start(format!("{}: remediating", args.db.display()));
     let outcome = runner::remediate(&sim, options).map_err(run_failure)?;
+    drop(stage);
     let show = args.show.with(&args.controls, true);
     deliver(None, |out| report_outcome(out, args.format, &outcome, &sim, &show))?;
     Ok(if outcome.converged { ExitCode::SUCCESS } else { ExitCode::from(1) })

@@ -77,6 +77,11 @@ pub struct Show {
     /// comma-separated). Example: `--region us-east-1`.
     #[arg(long = "region", value_name = "REGION", value_delimiter = ',')]
     pub regions: Vec<String>,
+    /// List every failed or suppressed resource under its control; by default the table lists
+    /// the first 10 of a control and counts the rest (an account of 20,000 buckets stays
+    /// readable).
+    #[arg(long)]
+    pub all_resources: bool,
     /// Show only these controls (the command's own `--control`).
     #[arg(skip)]
     pub controls: Vec<String>,
@@ -231,6 +236,9 @@ fn finding_counts(r: &Report, show: &Show) -> String {
     format!("Findings: {} FAILED{severities}; {suppressed} suppressed; {passed} PASSED\n", failed.len())
 }
 
+/// Resource lines under a control in the table unless `--all-resources`.
+const RESOURCE_LINES: usize = 10;
+
 /// The human table: the score, the findings by severity, then each control shown with how many
 /// of its resources failed, its failed and suppressed resources under it.
 pub fn table(r: &Report, show: &Show) -> String {
@@ -249,7 +257,11 @@ pub fn table(r: &Report, show: &Show) -> String {
         let resources = if rows.is_empty() { "-".to_string() } else { format!("{failed} of {}", rows.len()) };
         let shown_status = show.paint(status.as_str(), &format!("{:<9}", status.as_str()));
         let _ = writeln!(out, "{:<14} {:<9} {shown_status} {resources:<11} {}", c.id, c.severity, c.title);
-        for f in rows {
+        let listed =
+            rows.iter().filter(|f| f.suppressed() || matches!(f.compliance(), "FAILED" | "WARNING" | "NOT_AVAILABLE"));
+        let total = listed.clone().count();
+        let room = if show.all_resources { total } else { RESOURCE_LINES };
+        for f in listed.take(room) {
             match (f.compliance(), workflow_of(f)) {
                 (_, "SUPPRESSED") => {
                     let note = f.note.as_deref().unwrap_or("");
@@ -267,6 +279,9 @@ pub fn table(r: &Report, show: &Show) -> String {
                 }
                 _ => {}
             }
+        }
+        if total > room {
+            let _ = writeln!(out, "    … and {} more (--all-resources lists them all)", total - room);
         }
     }
     if !r.unmatched_suppressions.is_empty() {

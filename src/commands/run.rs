@@ -222,13 +222,18 @@ fn json_files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// Loads, evaluates (and remediates) one scenario and checks its expectations.
 fn run_one(file: &Path, args: &RunArgs) -> Result<(Ran, Simulator), Problem> {
+    let stage = crate::progress::Stage::start(format!("{}: reading", file.display()));
     let s = read(file)?;
     validate_all(file, &s)?;
     let sim = with_catalog(Simulator::in_memory().context("creating the in-memory state").map_err(Failure::from)?);
+    stage.next(format!("{}: loading {} step(s)", file.display(), s.steps.len()));
     scenario::load(&sim, &s, LoadOptions::default()).map_err(|e| invalid(file, e))?;
+    stage.next(format!("{}: evaluating", file.display()));
     let before = runner::evaluate(&sim, args.average_score).map_err(run_failure)?;
+    stage.next(format!("{}: remediating", file.display()));
     let outcome =
         if args.remediate { Some(runner::remediate(&sim, Default::default()).map_err(run_failure)?) } else { None };
+    drop(stage);
     let home = s.account.home();
     // The stored envelope has the expectations' references resolved.
     let resolved = runner::envelope(&sim).map_err(run_failure)?;
