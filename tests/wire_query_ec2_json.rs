@@ -212,7 +212,9 @@ OUT["cw"] = err(client("cloudwatch", "ap-northeast-1").describe_alarms)
     assert_eq!(out["trail_error"]["Status"], 400);
     assert_eq!(out["trails"], serde_json::json!([]));
     assert_eq!(out["status_missing"]["Code"], "TrailNotFoundException");
-    assert_eq!(out["recorders"], serde_json::json!([]));
+    // The default account records every resource type with AWS Config (hubsim serve --help).
+    assert_eq!(out["recorders"].as_array().map(Vec::len), Some(1), "{}", out["recorders"]);
+    assert_eq!(out["recorders"][0]["recordingGroup"]["allSupported"], true, "{}", out["recorders"]);
     assert_eq!(out["key"]["Description"], "wire");
     assert_eq!(out["described"]["KeyId"], out["key"]["KeyId"]);
     // A timestamp went out as epoch seconds and came back as a datetime.
