@@ -14,6 +14,7 @@ pub mod guardduty;
 pub mod hubsim;
 pub mod iam;
 pub mod kms;
+pub mod lambda;
 pub mod logs;
 pub mod organizations;
 pub mod s3;
@@ -33,6 +34,7 @@ pub fn register_all(r: &mut Registrar) {
     hubsim::register(r);
     iam::register(r);
     kms::register(r);
+    lambda::register(r);
     logs::register(r);
     organizations::register(r);
     s3::register(r);

@@ -29,6 +29,7 @@ mod iam_users_mfa;
 mod journal_bounds;
 mod kms_key_state;
 mod kms_keys;
+mod lambda_functions;
 mod lifecycle;
 mod logs_groups;
 mod organizations_probe;
