@@ -19,6 +19,7 @@ mod iam_wildcards;
 mod kms;
 mod kms_keys;
 mod kms_policies;
+pub(crate) mod lambda;
 mod public_policy;
 mod s3;
 pub(crate) mod s3_access;
@@ -58,6 +59,7 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(kms::CONTROLS);
         v.extend_from_slice(kms_keys::CONTROLS);
         v.extend_from_slice(kms_policies::CONTROLS);
+        v.extend_from_slice(lambda::CONTROLS);
         v.extend_from_slice(iam_credentials::CONTROLS);
         v.extend_from_slice(iam_policies::CONTROLS);
         v.extend_from_slice(iam_wildcards::CONTROLS);

@@ -25,6 +25,7 @@ mod iam_policies;
 mod kms;
 mod kms_keys;
 mod kms_policies;
+mod lambda;
 mod public_policies;
 mod s3;
 mod s3_access;
@@ -137,6 +138,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(kms::fixes());
     v.extend(kms_keys::fixes());
     v.extend(kms_policies::fixes());
+    v.extend(lambda::fixes());
     v.extend(public_policies::fixes());
     v.extend(iam_policies::fixes());
     v.extend(s3::fixes());
@@ -188,6 +190,7 @@ pub(crate) fn precondition(j: &Justification, snapshot: &Snapshot, resource: &st
     iam::precondition(j, snapshot, resource)?;
     ec2_network::precondition(j, snapshot, resource)?;
     ec2_vpn::precondition(j, snapshot, resource)?;
+    lambda::precondition(j, snapshot, resource)?;
     ec2_instances::precondition(j, snapshot, resource)
 }
 
