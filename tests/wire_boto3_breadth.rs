@@ -766,6 +766,28 @@ OUT["lambda_bad_role"] = err(lam.create_function, FunctionName="wire-x", Runtime
 OUT["lambda_no_policy"] = err(lam.get_policy, FunctionName="wire-fn")
 lam.delete_function(FunctionName="wire-fn")
 
+# ecr (issue 16): repositories, lifecycle policies, registry scanning, tags
+ecr = C("ecr")
+repo = ecr.create_repository(repositoryName="wire/app", tags=[{"Key": "team", "Value": "sec"}])["repository"]
+OUT["ecr_uri"] = repo["repositoryUri"]
+OUT["ecr_describe"] = [r["imageTagMutability"] for r in ecr.describe_repositories(repositoryNames=["wire/app"])["repositories"]]
+OUT["ecr_scan"] = ecr.put_image_scanning_configuration(repositoryName="wire/app", imageScanningConfiguration={"scanOnPush": True})["imageScanningConfiguration"]
+OUT["ecr_mut"] = ecr.put_image_tag_mutability(repositoryName="wire/app", imageTagMutability="IMMUTABLE")["imageTagMutability"]
+LCP = json.dumps({"rules": [{"rulePriority": 1, "description": "expire untagged images after 14 days", "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 14}, "action": {"type": "expire"}}]})
+ecr.put_lifecycle_policy(repositoryName="wire/app", lifecyclePolicyText=LCP)
+OUT["ecr_lcp"] = ecr.get_lifecycle_policy(repositoryName="wire/app")["lifecyclePolicyText"] == LCP
+ecr.delete_lifecycle_policy(repositoryName="wire/app")
+OUT["ecr_no_lcp"] = err(ecr.get_lifecycle_policy, repositoryName="wire/app")
+OUT["ecr_registry"] = ecr.get_registry_scanning_configuration()["scanningConfiguration"]["scanType"]
+ecr.put_registry_scanning_configuration(scanType="ENHANCED", rules=[{"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}])
+ecr.tag_resource(resourceArn=repo["repositoryArn"], tags=[{"Key": "env", "Value": "test"}])
+ecr.untag_resource(resourceArn=repo["repositoryArn"], tagKeys=["team"])
+OUT["ecr_tags"] = ecr.list_tags_for_resource(resourceArn=repo["repositoryArn"])["tags"]
+OUT["ecr_dup"] = err(ecr.create_repository, repositoryName="wire/app")
+OUT["ecr_missing"] = err(ecr.delete_repository, repositoryName="wire/nope")
+OUT["ecr_bad_lcp"] = err(ecr.put_lifecycle_policy, repositoryName="wire/app", lifecyclePolicyText=json.dumps({"rules": [{"rulePriority": 1, "description": "x" * 90, "selection": {"tagStatus": "untagged"}, "action": {"type": "expire"}}]}))
+ecr.delete_repository(repositoryName="wire/app")
+
 # ---------- malformed input, as the client sees it ----------
 OUT["bad_param"] = None
 try:
@@ -946,6 +968,18 @@ fn every_operation_over_boto3_with_its_errors() {
     client_error(&o["lambda_conflict"], "ResourceConflictException", 409);
     client_error(&o["lambda_bad_role"], "InvalidParameterValueException", 400);
     client_error(&o["lambda_no_policy"], "ResourceNotFoundException", 404);
+    // ecr
+    assert_eq!(o["ecr_uri"], "123456789012.dkr.ecr.eu-west-1.amazonaws.com/wire/app");
+    assert_eq!(o["ecr_describe"], json!(["MUTABLE"]));
+    assert_eq!(o["ecr_scan"], json!({"scanOnPush": true}));
+    assert_eq!(o["ecr_mut"], "IMMUTABLE");
+    assert_eq!(o["ecr_lcp"], true);
+    client_error(&o["ecr_no_lcp"], "LifecyclePolicyNotFoundException", 400);
+    assert_eq!(o["ecr_registry"], "BASIC");
+    assert_eq!(o["ecr_tags"], json!([{"Key": "env", "Value": "test"}]));
+    client_error(&o["ecr_dup"], "RepositoryAlreadyExistsException", 400);
+    client_error(&o["ecr_missing"], "RepositoryNotFoundException", 400);
+    client_error(&o["ecr_bad_lcp"], "InvalidParameterException", 400);
     assert_eq!(o["kms_tags"], json!([]));
     client_error(&o["kms_missing"], "NotFoundException", 400);
     assert_eq!(o["kms_deletion"], "PendingDeletion");

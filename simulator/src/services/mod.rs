@@ -10,6 +10,7 @@ pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod config;
 pub mod ec2;
+pub mod ecr;
 pub mod guardduty;
 pub mod hubsim;
 pub mod iam;
@@ -30,6 +31,7 @@ pub fn register_all(r: &mut Registrar) {
     cloudwatch::register(r);
     config::register(r);
     ec2::register(r);
+    ecr::register(r);
     guardduty::register(r);
     hubsim::register(r);
     iam::register(r);
