@@ -5,6 +5,7 @@
 mod ec2_instances;
 mod ec2_network;
 mod ec2_templates;
+mod ecr;
 mod iam_credentials;
 mod iam_inline;
 mod iam_policies;
@@ -19,6 +20,7 @@ use std::collections::BTreeMap;
 pub use ec2_instances::{InstancesView, SnapshotView};
 pub use ec2_network::NetworkView;
 pub use ec2_templates::{Ec2TemplatesView, TemplateView};
+pub use ecr::{EcrView, RepositoryView};
 pub use iam_inline::{IdentityKind, InlineHolder};
 pub use kms::KmsKeyView;
 pub use lambda::FunctionView;
@@ -162,6 +164,8 @@ pub struct Region {
     pub queues: Vec<QueueView>,
     /// Lambda functions with their resource policies.
     pub functions: Vec<FunctionView>,
+    /// ECR repositories and the registry's scanning configuration.
+    pub ecr: EcrView,
     /// Metric filters, alarms and the subscriptions of the topics alarms notify.
     pub monitoring: MonitoringView,
     /// Instances, interfaces, Elastic IPs, volumes and snapshots.
@@ -459,6 +463,7 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         keys: kms::fetch_keys(api, r)?,
         queues: sqs::fetch_queues(api, r)?,
         functions: lambda::fetch_functions(api, r)?,
+        ecr: ecr::fetch(api, r)?,
         monitoring,
         instances: ec2_instances::fetch(api, r)?,
         ec2_templates: ec2_templates::fetch(api, r)?,

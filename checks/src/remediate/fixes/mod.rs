@@ -18,6 +18,7 @@ mod ec2_instances;
 mod ec2_network;
 mod ec2_templates;
 mod ec2_vpn;
+mod ecr;
 mod guardduty;
 mod guardduty_features;
 mod iam;
@@ -132,6 +133,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(ec2_templates::fixes());
     v.extend(ec2_network::fixes());
     v.extend(ec2_vpn::fixes());
+    v.extend(ecr::fixes());
     v.extend(guardduty::fixes());
     v.extend(guardduty_features::fixes());
     v.extend(iam::fixes());
