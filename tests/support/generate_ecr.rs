@@ -10,7 +10,13 @@ use hubsim_simulator::Simulator;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use super::state::{call, R};
+/// A read's result, or what went wrong as text.
+pub type R<T> = Result<T, String>;
+
+fn call(sim: &Simulator, region: &str, service: &str, op: &str, input: Value) -> R<Value> {
+    sim.call_json(region, service, op, input.clone())
+        .map_err(|e| format!("{service}:{op} {input} in {region} failed: {}: {}", e.code, e.message))
+}
 
 /// One repository.
 #[derive(Debug, Clone)]

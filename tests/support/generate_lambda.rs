@@ -12,7 +12,23 @@ use hubsim_simulator::Simulator;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use super::state::{call, statements, R};
+/// A read's result, or what went wrong as text.
+pub type R<T> = Result<T, String>;
+
+fn call(sim: &Simulator, region: &str, service: &str, op: &str, input: Value) -> R<Value> {
+    sim.call_json(region, service, op, input.clone())
+        .map_err(|e| format!("{service}:{op} {input} in {region} failed: {}: {}", e.code, e.message))
+}
+
+/// A policy document's statements (one statement object counts as a list of one).
+fn statements(policy: &str) -> R<Vec<Value>> {
+    let doc: Value = serde_json::from_str(policy).map_err(|e| format!("policy is not JSON: {e}: {policy}"))?;
+    Ok(match doc.get("Statement") {
+        Some(Value::Array(a)) => a.clone(),
+        Some(v @ Value::Object(_)) => vec![v.clone()],
+        _ => Vec::new(),
+    })
+}
 
 /// A function's resource policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

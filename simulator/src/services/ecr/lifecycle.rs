@@ -79,7 +79,7 @@ fn check_lifecycle_policy(text: &str) -> Result<(), AwsError> {
                 return Err(failure(format!("{at}.selection.countType must be imageCountMoreThan or sinceImagePushed")))
             }
         }
-        if !sel.get("countNumber").and_then(Value::as_i64).is_some_and(|c| c >= 1) {
+        if sel.get("countNumber").and_then(Value::as_i64).is_none_or(|c| c < 1) {
             return Err(failure(format!("{at}.selection.countNumber must be an integer of at least 1")));
         }
         if rule.get("action").and_then(|a| a.get("type")).and_then(Value::as_str) != Some("expire") {
