@@ -45,6 +45,9 @@ const ACCOUNT: &str = "123456789012";
 #[path = "../tests/support/generate.rs"]
 mod generate;
 #[allow(dead_code)]
+#[path = "../tests/support/generate_ecr.rs"]
+mod generate_ecr;
+#[allow(dead_code)]
 #[path = "../tests/support/generate_iam_credentials.rs"]
 mod generate_iam_credentials;
 /// The generator's IAM part (users, groups, customer managed policies), which `generate` names
@@ -59,6 +62,10 @@ mod generate_instances;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_keys.rs"]
 mod generate_keys;
+/// Its Lambda functions and ECR repositories (issue 16).
+#[allow(dead_code)]
+#[path = "../tests/support/generate_lambda.rs"]
+mod generate_lambda;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_misc.rs"]
 mod generate_misc;

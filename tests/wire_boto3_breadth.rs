@@ -738,6 +738,56 @@ OUT["sh_enable_twice"] = err(other.enable_security_hub)
 other.disable_security_hub()
 OUT["sh_other_disabled"] = err(other.describe_hub)
 
+# lambda (issue 16): functions, resource policies, function URLs, tags
+lam = C("lambda")
+lrole = iam.create_role(RoleName="wire-fn-role", AssumeRolePolicyDocument=trust("lambda.amazonaws.com"))["Role"]["Arn"]
+fn = lam.create_function(FunctionName="wire-fn", Runtime="python3.9", Role=lrole, Handler="app.handler",
+                         Code={"ZipFile": b"hello"}, Tags={"team": "sec"})
+OUT["lambda_sha"] = fn["CodeSha256"]
+OUT["lambda_get"] = lam.get_function(FunctionName="wire-fn")["Configuration"]["FunctionArn"]
+OUT["lambda_cfg_runtime"] = lam.get_function_configuration(FunctionName=fn["FunctionArn"])["Runtime"]
+OUT["lambda_list"] = [f["FunctionName"] for f in lam.list_functions()["Functions"]]
+OUT["lambda_update"] = lam.update_function_configuration(FunctionName="wire-fn", Timeout=30)["Timeout"]
+OUT["lambda_add"] = json.loads(lam.add_permission(FunctionName="wire-fn", StatementId="url", Action="lambda:InvokeFunctionUrl",
+                                                  Principal="*", FunctionUrlAuthType="NONE")["Statement"])["Condition"]
+OUT["lambda_policy_sids"] = [s["Sid"] for s in json.loads(lam.get_policy(FunctionName="wire-fn")["Policy"])["Statement"]]
+lam.remove_permission(FunctionName="wire-fn", StatementId="url")
+OUT["lambda_url"] = lam.create_function_url_config(FunctionName="wire-fn", AuthType="NONE")["FunctionUrl"]
+OUT["lambda_url_get"] = lam.get_function_url_config(FunctionName="wire-fn")["AuthType"]
+OUT["lambda_url_update"] = lam.update_function_url_config(FunctionName="wire-fn", AuthType="AWS_IAM")["AuthType"]
+OUT["lambda_url_list"] = len(lam.list_function_url_configs(FunctionName="wire-fn")["FunctionUrlConfigs"])
+lam.delete_function_url_config(FunctionName="wire-fn")
+lam.tag_resource(Resource=fn["FunctionArn"], Tags={"env": "test"})
+lam.untag_resource(Resource=fn["FunctionArn"], TagKeys=["team"])
+OUT["lambda_tags"] = lam.list_tags(Resource=fn["FunctionArn"])["Tags"]
+OUT["lambda_missing"] = err(lam.get_function, FunctionName="wire-nope")
+OUT["lambda_conflict"] = err(lam.create_function, FunctionName="wire-fn", Runtime="python3.9", Role=lrole, Handler="a.b", Code={"ZipFile": b"x"})
+OUT["lambda_bad_role"] = err(lam.create_function, FunctionName="wire-x", Runtime="python3.9", Role=lrole.replace("wire-fn-role", "nobody"), Handler="a.b", Code={"ZipFile": b"x"})
+OUT["lambda_no_policy"] = err(lam.get_policy, FunctionName="wire-fn")
+lam.delete_function(FunctionName="wire-fn")
+
+# ecr (issue 16): repositories, lifecycle policies, registry scanning, tags
+ecr = C("ecr")
+repo = ecr.create_repository(repositoryName="wire/app", tags=[{"Key": "team", "Value": "sec"}])["repository"]
+OUT["ecr_uri"] = repo["repositoryUri"]
+OUT["ecr_describe"] = [r["imageTagMutability"] for r in ecr.describe_repositories(repositoryNames=["wire/app"])["repositories"]]
+OUT["ecr_scan"] = ecr.put_image_scanning_configuration(repositoryName="wire/app", imageScanningConfiguration={"scanOnPush": True})["imageScanningConfiguration"]
+OUT["ecr_mut"] = ecr.put_image_tag_mutability(repositoryName="wire/app", imageTagMutability="IMMUTABLE")["imageTagMutability"]
+LCP = json.dumps({"rules": [{"rulePriority": 1, "description": "expire untagged images after 14 days", "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 14}, "action": {"type": "expire"}}]})
+ecr.put_lifecycle_policy(repositoryName="wire/app", lifecyclePolicyText=LCP)
+OUT["ecr_lcp"] = ecr.get_lifecycle_policy(repositoryName="wire/app")["lifecyclePolicyText"] == LCP
+ecr.delete_lifecycle_policy(repositoryName="wire/app")
+OUT["ecr_no_lcp"] = err(ecr.get_lifecycle_policy, repositoryName="wire/app")
+OUT["ecr_registry"] = ecr.get_registry_scanning_configuration()["scanningConfiguration"]["scanType"]
+ecr.put_registry_scanning_configuration(scanType="ENHANCED", rules=[{"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}])
+ecr.tag_resource(resourceArn=repo["repositoryArn"], tags=[{"Key": "env", "Value": "test"}])
+ecr.untag_resource(resourceArn=repo["repositoryArn"], tagKeys=["team"])
+OUT["ecr_tags"] = ecr.list_tags_for_resource(resourceArn=repo["repositoryArn"])["tags"]
+OUT["ecr_dup"] = err(ecr.create_repository, repositoryName="wire/app")
+OUT["ecr_missing"] = err(ecr.delete_repository, repositoryName="wire/nope")
+OUT["ecr_bad_lcp"] = err(ecr.put_lifecycle_policy, repositoryName="wire/app", lifecyclePolicyText=json.dumps({"rules": [{"rulePriority": 1, "description": "x" * 90, "selection": {"tagStatus": "untagged"}, "action": {"type": "expire"}}]}))
+ecr.delete_repository(repositoryName="wire/app")
+
 # ---------- malformed input, as the client sees it ----------
 OUT["bad_param"] = None
 try:
@@ -897,6 +947,39 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["sqs_attrs"], json!({"VisibilityTimeout": "60", "SqsManagedSseEnabled": "true"}));
     assert_eq!(o["sqs_tags"], json!({"env": "test"}));
     client_error(&o["sqs_missing"], "AWS.SimpleQueueService.NonExistentQueue", 400);
+    // lambda
+    assert_eq!(o["lambda_sha"], "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=");
+    assert_eq!(o["lambda_get"], "arn:aws:lambda:eu-west-1:123456789012:function:wire-fn");
+    assert_eq!(o["lambda_cfg_runtime"], "python3.9");
+    assert_eq!(o["lambda_list"], json!(["wire-fn"]));
+    assert_eq!(o["lambda_update"], 30);
+    assert_eq!(o["lambda_add"], json!({"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}));
+    assert_eq!(o["lambda_policy_sids"], json!(["url"]));
+    assert!(
+        o["lambda_url"].as_str().is_some_and(|u| u.ends_with(".lambda-url.eu-west-1.on.aws/")),
+        "{}",
+        o["lambda_url"]
+    );
+    assert_eq!(o["lambda_url_get"], "NONE");
+    assert_eq!(o["lambda_url_update"], "AWS_IAM");
+    assert_eq!(o["lambda_url_list"], 1);
+    assert_eq!(o["lambda_tags"], json!({"env": "test"}));
+    client_error(&o["lambda_missing"], "ResourceNotFoundException", 404);
+    client_error(&o["lambda_conflict"], "ResourceConflictException", 409);
+    client_error(&o["lambda_bad_role"], "InvalidParameterValueException", 400);
+    client_error(&o["lambda_no_policy"], "ResourceNotFoundException", 404);
+    // ecr
+    assert_eq!(o["ecr_uri"], "123456789012.dkr.ecr.eu-west-1.amazonaws.com/wire/app");
+    assert_eq!(o["ecr_describe"], json!(["MUTABLE"]));
+    assert_eq!(o["ecr_scan"], json!({"scanOnPush": true}));
+    assert_eq!(o["ecr_mut"], "IMMUTABLE");
+    assert_eq!(o["ecr_lcp"], true);
+    client_error(&o["ecr_no_lcp"], "LifecyclePolicyNotFoundException", 400);
+    assert_eq!(o["ecr_registry"], "BASIC");
+    assert_eq!(o["ecr_tags"], json!([{"Key": "env", "Value": "test"}]));
+    client_error(&o["ecr_dup"], "RepositoryAlreadyExistsException", 400);
+    client_error(&o["ecr_missing"], "RepositoryNotFoundException", 400);
+    client_error(&o["ecr_bad_lcp"], "InvalidParameterException", 400);
     assert_eq!(o["kms_tags"], json!([]));
     client_error(&o["kms_missing"], "NotFoundException", 400);
     assert_eq!(o["kms_deletion"], "PendingDeletion");

@@ -193,6 +193,8 @@ pub struct Plan {
     pub instances: super::generate_instances::InstancesPlan,
     /// Keys pending deletion, queues, KMS-related IAM policies (issue 15).
     pub keys_queues: super::generate_keys::KeysPlan,
+    /// Lambda functions and ECR repositories (issue 16: Lambda.1/2/5, ECR.1/2/3).
+    pub lambda_ecr: (super::generate_lambda::LambdaPlan, super::generate_ecr::EcrPlan),
     /// GuardDuty plans, launch templates and Spot Fleet requests (GuardDuty.5–13, EC2.25/170/173).
     pub templates: super::generate_templates::TemplatesPlan,
     /// ACL grants, cross-account policies, versioning and access points (S3.2/3/6/10/12/19).
@@ -357,13 +359,26 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         super::generate_s3_access::plan(),
         super::generate_network::plan(),
         super::generate_vpn::plan(),
+        (super::generate_lambda::plan(), super::generate_ecr::plan()),
     );
     (account, network, services, areas).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
-            (misc, credentials, monitoring, iam_policies, instances, keys_plan, templates, s3_access, network, vpn),
+            (
+                misc,
+                credentials,
+                monitoring,
+                iam_policies,
+                instances,
+                keys_plan,
+                templates,
+                s3_access,
+                network,
+                vpn,
+                lambda_ecr,
+            ),
         )| Plan {
             current,
             regions,
@@ -390,6 +405,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             s3_access,
             network,
             vpn,
+            lambda_ecr,
         },
     )
 }
@@ -942,6 +958,8 @@ impl Plan {
         b.steps.extend(self.iam_policies.steps(acct, &home));
         b.steps.extend(self.instances.steps(&regions));
         b.steps.extend(self.keys_queues.steps(&regions, acct, &home));
+        b.steps.extend(self.lambda_ecr.0.steps(&regions, acct, &home, self.current));
+        b.steps.extend(self.lambda_ecr.1.steps(&regions));
         b.steps.extend(self.s3_access.steps(&regions, self.current, acct));
 
         if let Some(on) = self.account_block {

@@ -1,10 +1,12 @@
 //! Helpers of the property tests: generated accounts and state read back through the API.
 
 pub mod generate;
+pub mod generate_ecr;
 pub mod generate_iam_credentials;
 pub mod generate_iam_policies;
 pub mod generate_instances;
 pub mod generate_keys;
+pub mod generate_lambda;
 pub mod generate_misc;
 pub mod generate_monitoring;
 pub mod generate_network;

@@ -241,6 +241,8 @@ pub struct State {
     pub instances: super::generate_instances::Instances,
     /// Key states, queues, KMS-related IAM policies (issue 15).
     pub keys_queues: super::state_keys::KeysState,
+    /// Lambda functions and ECR repositories (issue 16).
+    pub lambda_ecr: (super::generate_lambda::LambdaState, super::generate_ecr::EcrState),
     /// Detectors' plans, launch template versions, Spot Fleet requests.
     pub templates: super::state_templates::Templates,
 }
@@ -283,6 +285,10 @@ pub fn read(sim: &Simulator) -> R<State> {
     s.credentials = super::generate_iam_credentials::read(sim, &home)?;
     s.iam_policies = super::state_iam_policies::read(sim, &home)?;
     s.keys_queues = super::state_keys::read(sim, &settings.account.regions, &home)?;
+    s.lambda_ecr = (
+        super::generate_lambda::read(sim, &settings.account.regions)?,
+        super::generate_ecr::read(sim, &settings.account.regions)?,
+    );
     for region in &settings.account.regions {
         super::state_monitoring::read(sim, region, &mut s.monitoring)?;
         super::generate_instances::read(sim, region, &mut s.instances)?;

@@ -176,6 +176,13 @@ pub enum Justification {
         /// Its unencrypted EBS mappings.
         volumes: Vec<String>,
     },
+    /// Lambda.2: moving a function to a supported runtime changes what its code runs on (language
+    /// version, libraries), which its tests must approve. Holds while the function has a runtime.
+    RuntimeUpgrade,
+    /// Lambda.5: a subnet in another Availability Zone must give the function the routes and
+    /// network rules its subnets give it now, which only its owner knows. Holds while the
+    /// function is connected to a VPC.
+    FunctionZones,
 }
 
 impl Justification {
@@ -317,6 +324,18 @@ impl Justification {
                 format!("hubsim's fix was refused: {call} answered {error}. The owner must decide how to fix it.")
             }
             Justification::NoFix => "hubsim has no API fix for this control; it needs manual work.".to_string(),
+            Justification::RuntimeUpgrade => {
+                "Lambda.2 is not fixed automatically: a new runtime changes the language version and libraries \
+                 the function's code runs on, so the upgrade (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) \
+                 must be tested by its owner before UpdateFunctionConfiguration sets it. Risk accepted until then."
+                    .to_string()
+            }
+            Justification::FunctionZones => {
+                "Lambda.5 is not fixed automatically: adding a subnet in another Availability Zone to the function's \
+                 VPC configuration needs a subnet with the routes (NAT, endpoints) and network ACLs its current \
+                 subnets give it, which only its owner can choose. Risk accepted until the owner adds one."
+                    .to_string()
+            }
             Justification::VpnTunnelsDown => {
                 "EC2.20 cannot be fixed through an AWS API: a Site-to-Site VPN tunnel comes up when the customer \
                  gateway device on the customer's side negotiates it (IKE), which no call of the AWS side can do. \

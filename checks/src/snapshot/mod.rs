@@ -5,10 +5,12 @@
 mod ec2_instances;
 mod ec2_network;
 mod ec2_templates;
+mod ecr;
 mod iam_credentials;
 mod iam_inline;
 mod iam_policies;
 mod kms;
+mod lambda;
 mod monitoring;
 mod s3_access;
 mod sqs;
@@ -18,8 +20,10 @@ use std::collections::BTreeMap;
 pub use ec2_instances::{InstancesView, SnapshotView};
 pub use ec2_network::NetworkView;
 pub use ec2_templates::{Ec2TemplatesView, TemplateView};
+pub use ecr::{EcrView, RepositoryView};
 pub use iam_inline::{IdentityKind, InlineHolder};
 pub use kms::KmsKeyView;
+pub use lambda::FunctionView;
 pub use monitoring::MonitoringView;
 pub use s3_access::{AccessPointView, BucketAcl, MrapView, TrailBucket, MRAP_REGION};
 pub use sqs::QueueView;
@@ -158,6 +162,10 @@ pub struct Region {
     pub keys: Vec<KmsKeyView>,
     /// SQS queues with their attributes.
     pub queues: Vec<QueueView>,
+    /// Lambda functions with their resource policies.
+    pub functions: Vec<FunctionView>,
+    /// ECR repositories and the registry's scanning configuration.
+    pub ecr: EcrView,
     /// Metric filters, alarms and the subscriptions of the topics alarms notify.
     pub monitoring: MonitoringView,
     /// Instances, interfaces, Elastic IPs, volumes and snapshots.
@@ -454,6 +462,8 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         topics,
         keys: kms::fetch_keys(api, r)?,
         queues: sqs::fetch_queues(api, r)?,
+        functions: lambda::fetch_functions(api, r)?,
+        ecr: ecr::fetch(api, r)?,
         monitoring,
         instances: ec2_instances::fetch(api, r)?,
         ec2_templates: ec2_templates::fetch(api, r)?,

@@ -9,6 +9,8 @@ pub mod config;
 #[rustfmt::skip]
 pub mod ec2;
 #[rustfmt::skip]
+pub mod ecr;
+#[rustfmt::skip]
 pub mod guardduty;
 #[rustfmt::skip]
 pub mod hubsim;
@@ -16,6 +18,8 @@ pub mod hubsim;
 pub mod iam;
 #[rustfmt::skip]
 pub mod kms;
+#[rustfmt::skip]
+pub mod lambda;
 #[rustfmt::skip]
 pub mod logs;
 #[rustfmt::skip]
@@ -39,10 +43,12 @@ pub(crate) const MODELS: &[(&str, &str)] = &[
     ("cloudwatch", include_str!("../../data/cloudwatch.json")),
     ("config", include_str!("../../data/config.json")),
     ("ec2", include_str!("../../data/ec2.json")),
+    ("ecr", include_str!("../../data/ecr.json")),
     ("guardduty", include_str!("../../data/guardduty.json")),
     ("hubsim", include_str!("../../data/hubsim.json")),
     ("iam", include_str!("../../data/iam.json")),
     ("kms", include_str!("../../data/kms.json")),
+    ("lambda", include_str!("../../data/lambda.json")),
     ("logs", include_str!("../../data/logs.json")),
     ("organizations", include_str!("../../data/organizations.json")),
     ("s3", include_str!("../../data/s3.json")),

@@ -18,6 +18,7 @@ mod ec2_instances;
 mod ec2_network;
 mod ec2_templates;
 mod ec2_vpn;
+mod ecr;
 mod guardduty;
 mod guardduty_features;
 mod iam;
@@ -25,6 +26,7 @@ mod iam_policies;
 mod kms;
 mod kms_keys;
 mod kms_policies;
+mod lambda;
 mod public_policies;
 mod s3;
 mod s3_access;
@@ -131,12 +133,14 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(ec2_templates::fixes());
     v.extend(ec2_network::fixes());
     v.extend(ec2_vpn::fixes());
+    v.extend(ecr::fixes());
     v.extend(guardduty::fixes());
     v.extend(guardduty_features::fixes());
     v.extend(iam::fixes());
     v.extend(kms::fixes());
     v.extend(kms_keys::fixes());
     v.extend(kms_policies::fixes());
+    v.extend(lambda::fixes());
     v.extend(public_policies::fixes());
     v.extend(iam_policies::fixes());
     v.extend(s3::fixes());
@@ -207,6 +211,7 @@ pub(crate) fn precondition(j: &Justification, snapshot: &Snapshot, resource: &st
     iam::precondition(j, snapshot, resource)?;
     ec2_network::precondition(j, snapshot, resource)?;
     ec2_vpn::precondition(j, snapshot, resource)?;
+    lambda::precondition(j, snapshot, resource)?;
     ec2_instances::precondition(j, snapshot, resource)
 }
 

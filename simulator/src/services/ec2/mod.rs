@@ -35,7 +35,11 @@ mod vpc_block_public_access;
 mod vpcs;
 mod vpn;
 
+/// Read by Lambda's VPC configuration checks.
+pub(crate) use security_groups::group as security_group;
 pub use seed::seed_region;
+/// Read by Lambda's VPC configuration checks.
+pub(crate) use subnets::subnet as subnet_doc;
 pub(crate) use vpn::set_tunnel_status;
 
 use crate::error::AwsError;
