@@ -9,6 +9,10 @@ pub mod config;
 #[rustfmt::skip]
 pub mod ec2;
 #[rustfmt::skip]
+pub mod elb;
+#[rustfmt::skip]
+pub mod elbv2;
+#[rustfmt::skip]
 pub mod guardduty;
 #[rustfmt::skip]
 pub mod hubsim;
@@ -39,6 +43,8 @@ pub(crate) const MODELS: &[(&str, &str)] = &[
     ("cloudwatch", include_str!("../../data/cloudwatch.json")),
     ("config", include_str!("../../data/config.json")),
     ("ec2", include_str!("../../data/ec2.json")),
+    ("elb", include_str!("../../data/elb.json")),
+    ("elbv2", include_str!("../../data/elbv2.json")),
     ("guardduty", include_str!("../../data/guardduty.json")),
     ("hubsim", include_str!("../../data/hubsim.json")),
     ("iam", include_str!("../../data/iam.json")),
