@@ -35,7 +35,9 @@ mod vpc_block_public_access;
 mod vpcs;
 mod vpn;
 
+pub(crate) use security_groups::SgDoc;
 pub use seed::seed_region;
+pub(crate) use vpcs::VpcDoc;
 pub(crate) use vpn::set_tunnel_status;
 
 use crate::error::AwsError;
