@@ -10,6 +10,7 @@ pub(crate) mod ec2_instances;
 mod ec2_network;
 pub(crate) mod ec2_templates;
 mod ec2_vpn;
+pub(crate) mod elb;
 mod guardduty;
 pub(crate) mod guardduty_features;
 pub(crate) mod iam;
@@ -52,6 +53,7 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(ec2_templates::CONTROLS);
         v.extend_from_slice(ec2_network::CONTROLS);
         v.extend_from_slice(ec2_vpn::CONTROLS);
+        v.extend_from_slice(elb::CONTROLS);
         v.extend_from_slice(guardduty::CONTROLS);
         v.extend_from_slice(guardduty_features::CONTROLS);
         v.extend_from_slice(iam::CONTROLS);

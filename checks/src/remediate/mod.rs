@@ -176,6 +176,16 @@ pub enum Justification {
         /// Its unencrypted EBS mappings.
         volumes: Vec<String>,
     },
+    /// ELB.1 on an Application Load Balancer without an HTTPS listener: a redirect would send
+    /// every HTTP client to a port nothing answers. Holds while the load balancer has an HTTP
+    /// listener that does not redirect and no HTTPS listener.
+    NoHttpsListener {
+        /// The load balancer's name.
+        load_balancer: String,
+    },
+    /// ELB.13: a load balancer gains a zone only with a subnet of that zone in its VPC, which is
+    /// the network owner's choice (and a Gateway Load Balancer's appliances must be there too).
+    SingleZoneLoadBalancer,
 }
 
 impl Justification {
@@ -362,6 +372,17 @@ impl Justification {
                  accepted until then.",
                 volumes.join(", ")
             ),
+            Justification::NoHttpsListener { load_balancer } => format!(
+                "Load balancer {load_balancer} has an HTTP listener and no HTTPS listener: redirecting HTTP to HTTPS \
+                 would send every client to a port nothing answers. Its owner adds an HTTPS listener (with an ACM \
+                 certificate) first; the next remediation then adds the redirect. Risk accepted until then."
+            ),
+            Justification::SingleZoneLoadBalancer => {
+                "ELB.13 is not fixed automatically: a load balancer spans another Availability Zone only with a \
+                 subnet of that zone in its VPC (SetSubnets), and which subnet, with which routes and targets, is the \
+                 network owner's choice. Risk accepted until a second zone's subnet is added."
+                    .to_string()
+            }
         };
         t.chars().take(512).collect()
     }

@@ -18,6 +18,7 @@ mod ec2_instances;
 mod ec2_network;
 mod ec2_templates;
 mod ec2_vpn;
+mod elb;
 mod guardduty;
 mod guardduty_features;
 mod iam;
@@ -131,6 +132,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(ec2_templates::fixes());
     v.extend(ec2_network::fixes());
     v.extend(ec2_vpn::fixes());
+    v.extend(elb::fixes());
     v.extend(guardduty::fixes());
     v.extend(guardduty_features::fixes());
     v.extend(iam::fixes());
@@ -188,6 +190,7 @@ pub(crate) fn precondition(j: &Justification, snapshot: &Snapshot, resource: &st
     iam::precondition(j, snapshot, resource)?;
     ec2_network::precondition(j, snapshot, resource)?;
     ec2_vpn::precondition(j, snapshot, resource)?;
+    elb::precondition(j, snapshot, resource)?;
     ec2_instances::precondition(j, snapshot, resource)
 }
 
