@@ -10,6 +10,7 @@ pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod config;
 pub mod ec2;
+pub mod elb;
 pub mod elbv2;
 pub mod guardduty;
 pub mod hubsim;
@@ -30,6 +31,7 @@ pub fn register_all(r: &mut Registrar) {
     cloudwatch::register(r);
     config::register(r);
     ec2::register(r);
+    elb::register(r);
     elbv2::register(r);
     guardduty::register(r);
     hubsim::register(r);

@@ -19,6 +19,7 @@ mod ec2_transit_gateways;
 mod ec2_vpc_block_public_access;
 mod ec2_vpcs_subnets;
 mod ec2_vpn;
+mod elb_classic;
 mod elbv2_load_balancers;
 mod guardduty_detectors;
 mod iam_access_keys;

@@ -26,6 +26,8 @@ use crate::registry::Registrar;
 use crate::store::Resource;
 use crate::Ctx;
 
+pub(crate) use attributes::policy_allows_elb;
+
 /// Registers ELBv2's operations.
 pub fn register(r: &mut Registrar) {
     load_balancers::register(r);
