@@ -183,8 +183,9 @@ pub enum Justification {
         /// The load balancer's name.
         load_balancer: String,
     },
-    /// ELB.13: a load balancer gains a zone only with a subnet of that zone in its VPC, which is
-    /// the network owner's choice (and a Gateway Load Balancer's appliances must be there too).
+    /// ELB.10, ELB.13: a load balancer gains a zone only with a subnet of that zone in its VPC,
+    /// which is the network owner's choice (and a Gateway Load Balancer's appliances must be
+    /// there too).
     SingleZoneLoadBalancer,
 }
 
@@ -378,9 +379,10 @@ impl Justification {
                  certificate) first; the next remediation then adds the redirect. Risk accepted until then."
             ),
             Justification::SingleZoneLoadBalancer => {
-                "ELB.13 is not fixed automatically: a load balancer spans another Availability Zone only with a \
-                 subnet of that zone in its VPC (SetSubnets), and which subnet, with which routes and targets, is the \
-                 network owner's choice. Risk accepted until a second zone's subnet is added."
+                "ELB.10 and ELB.13 are not fixed automatically: a load balancer spans another Availability Zone only \
+                 with a subnet of that zone in its VPC (SetSubnets, AttachLoadBalancerToSubnets), and which subnet, \
+                 with which routes and targets, is the network owner's choice. Risk accepted until a second zone's \
+                 subnet is added."
                     .to_string()
             }
         };

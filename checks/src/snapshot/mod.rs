@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 pub use ec2_instances::{InstancesView, SnapshotView};
 pub use ec2_network::NetworkView;
 pub use ec2_templates::{Ec2TemplatesView, TemplateView};
-pub use elb::{ElbView, LoadBalancerV2View};
+pub use elb::{ClassicView, ElbView, LoadBalancerV2View};
 pub use iam_inline::{IdentityKind, InlineHolder};
 pub use kms::KmsKeyView;
 pub use monitoring::MonitoringView;

@@ -19,6 +19,7 @@ mod ec2_network;
 mod ec2_templates;
 mod ec2_vpn;
 mod elb;
+mod elb_classic;
 mod guardduty;
 mod guardduty_features;
 mod iam;
@@ -133,6 +134,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(ec2_network::fixes());
     v.extend(ec2_vpn::fixes());
     v.extend(elb::fixes());
+    v.extend(elb_classic::fixes());
     v.extend(guardduty::fixes());
     v.extend(guardduty_features::fixes());
     v.extend(iam::fixes());
