@@ -212,7 +212,8 @@ mod tests {
             load_balancer_name: Some("web".into()),
             ..Default::default()
         };
-        let elb = ElbView { v2: vec![LoadBalancerV2View { lb, listeners, ..Default::default() }] };
+        let elb =
+            ElbView { v2: vec![LoadBalancerV2View { lb, listeners, ..Default::default() }], ..Default::default() };
         Snapshot { regions: vec![Region { name: "us-east-1".into(), elb, ..Default::default() }], ..Default::default() }
     }
 
