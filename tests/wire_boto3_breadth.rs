@@ -524,6 +524,33 @@ elbv2.delete_listener(ListenerArn=http["ListenerArn"])
 elbv2.delete_target_group(TargetGroupArn=tg)
 OUT["elbv2_bad_marker"] = err(elbv2.describe_load_balancers, Marker="not-a-marker")
 
+# elb: Classic Load Balancers (issue 16; signed elasticloadbalancing, Version 2012-06-01)
+clb = C("elb")
+OUT["elb_dns"] = clb.create_load_balancer(LoadBalancerName="wire-clb", Subnets=two,
+    Listeners=[{"Protocol": "HTTPS", "LoadBalancerPort": 443, "InstancePort": 8080, "SSLCertificateId": f"arn:aws:acm:{R}:123456789012:certificate/wire"}],
+    Tags=[{"Key": "team", "Value": "legacy"}])["DNSName"].endswith(f".{R}.elb.amazonaws.com")
+clb.create_load_balancer_listeners(LoadBalancerName="wire-clb", Listeners=[{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstancePort": 8080}])
+OUT["elb_dup_listener"] = err(clb.create_load_balancer_listeners, LoadBalancerName="wire-clb", Listeners=[{"Protocol": "TCP", "LoadBalancerPort": 80, "InstancePort": 80}])
+clb.create_load_balancer_policy(LoadBalancerName="wire-clb", PolicyName="tls12", PolicyTypeName="SSLNegotiationPolicyType",
+    PolicyAttributes=[{"AttributeName": "Reference-Security-Policy", "AttributeValue": "ELBSecurityPolicy-TLS-1-2-2017-01"}])
+clb.set_load_balancer_policies_of_listener(LoadBalancerName="wire-clb", LoadBalancerPort=443, PolicyNames=["tls12"])
+OUT["elb_listeners"] = sorted((d["Listener"]["LoadBalancerPort"], d["PolicyNames"]) for d in clb.describe_load_balancers(LoadBalancerNames=["wire-clb"])["LoadBalancerDescriptions"][0]["ListenerDescriptions"])
+OUT["elb_policies"] = sorted(p["PolicyName"] for p in clb.describe_load_balancer_policies(LoadBalancerName="wire-clb")["PolicyDescriptions"])
+OUT["elb_predefined"] = "ELBSecurityPolicy-TLS-1-2-2017-01" in [p["PolicyName"] for p in clb.describe_load_balancer_policies()["PolicyDescriptions"]]
+OUT["elb_bad_policy_type"] = err(clb.create_load_balancer_policy, LoadBalancerName="wire-clb", PolicyName="x", PolicyTypeName="NopePolicyType")
+clb.modify_load_balancer_attributes(LoadBalancerName="wire-clb", LoadBalancerAttributes={
+    "ConnectionDraining": {"Enabled": True, "Timeout": 120}, "CrossZoneLoadBalancing": {"Enabled": True},
+    "AdditionalAttributes": [{"Key": "elb.http.desyncmitigationmode", "Value": "strictest"}]})
+a_ = clb.describe_load_balancer_attributes(LoadBalancerName="wire-clb")["LoadBalancerAttributes"]
+OUT["elb_attrs"] = [a_["ConnectionDraining"], a_["CrossZoneLoadBalancing"]["Enabled"], a_["AccessLog"]["Enabled"], a_["AdditionalAttributes"]]
+OUT["elb_logs_denied"] = err(clb.modify_load_balancer_attributes, LoadBalancerName="wire-clb", LoadBalancerAttributes={"AccessLog": {"Enabled": True, "S3BucketName": "config-bucket-123456789012"}})
+clb.add_tags(LoadBalancerNames=["wire-clb"], Tags=[{"Key": "env", "Value": "prod"}])
+clb.remove_tags(LoadBalancerNames=["wire-clb"], Tags=[{"Key": "team"}])
+OUT["elb_tags"] = clb.describe_tags(LoadBalancerNames=["wire-clb"])["TagDescriptions"][0]["Tags"]
+clb.delete_load_balancer_listeners(LoadBalancerName="wire-clb", LoadBalancerPorts=[80])
+clb.delete_load_balancer(LoadBalancerName="wire-clb")
+OUT["elb_gone"] = err(clb.describe_load_balancers, LoadBalancerNames=["wire-clb"])
+
 # ---------- S3 ----------
 s3 = C("s3")
 seeded = [b["Name"] for b in s3.list_buckets()["Buckets"]]
@@ -1098,6 +1125,21 @@ fn every_operation_over_boto3_with_its_errors() {
     client_error(&o["elbv2_listener_gone"], "ListenerNotFound", 400);
     client_error(&o["elbv2_nlb_gone"], "LoadBalancerNotFound", 400);
     client_error(&o["elbv2_bad_marker"], "ValidationError", 400);
+
+    // elb (Classic): the same signing name, Version 2012-06-01.
+    assert_eq!(o["elb_dns"], true);
+    client_error(&o["elb_dup_listener"], "DuplicateListener", 400);
+    assert_eq!(o["elb_listeners"], json!([[80, []], [443, ["tls12"]]]));
+    assert_eq!(o["elb_policies"], json!(["ELBSecurityPolicy-2016-08", "tls12"]));
+    assert_eq!(o["elb_predefined"], true);
+    client_error(&o["elb_bad_policy_type"], "PolicyTypeNotFound", 400);
+    assert_eq!(
+        o["elb_attrs"],
+        json!([{"Enabled": true, "Timeout": 120}, true, false, [{"Key": "elb.http.desyncmitigationmode", "Value": "strictest"}]])
+    );
+    client_error(&o["elb_logs_denied"], "InvalidConfigurationRequest", 409);
+    assert_eq!(o["elb_tags"], json!([{"Key": "env", "Value": "prod"}]));
+    client_error(&o["elb_gone"], "LoadBalancerNotFound", 400);
 
     // S3 (era 2022: new buckets have no default encryption and no ownership controls).
     assert_eq!(o["s3_seeded"], json!(["config-bucket-123456789012"]));
