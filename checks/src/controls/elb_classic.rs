@@ -22,7 +22,7 @@ pub(super) const CONTROLS: &[Control] = &[
         parameters: &[],
         choices: "A Classic Load Balancer with HTTPS or SSL listeners fails when one of their certificates is not \
                   an ACM certificate (an IAM server certificate, arn:aws:iam::…:server-certificate/…); one without \
-                  such listeners is not judged. No fix: moving to ACM needs the certificate imported or issued.",
+                  such listeners is not judged. Justified, not fixed: moving to ACM needs the certificate imported or issued.",
         evaluate: elb_2,
     },
     Control {
@@ -33,8 +33,8 @@ pub(super) const CONTROLS: &[Control] = &[
         config_rule: Some("elb-tls-https-listeners-only"),
         parameters: &[],
         choices: "A Classic Load Balancer fails when any listener's protocol is HTTP or TCP (only HTTPS and SSL \
-                  pass); one without listeners is not judged. No fix: a listener's protocol is what its clients \
-                  speak, and TLS needs a certificate.",
+                  pass); one without listeners is not judged. Justified, not fixed: a listener's protocol is what its \
+                  clients speak, and TLS needs a certificate.",
         evaluate: elb_3,
     },
     Control {

@@ -187,6 +187,12 @@ pub enum Justification {
     /// which is the network owner's choice (and a Gateway Load Balancer's appliances must be
     /// there too).
     SingleZoneLoadBalancer,
+    /// ELB.2: a listener moves to an ACM certificate only once one is imported into or issued
+    /// by ACM, which takes the certificate's private key or a domain validation.
+    NotAcmCertificate,
+    /// ELB.3: a listener's protocol is what its clients speak; HTTPS or SSL needs a
+    /// certificate and every client moved.
+    ListenersWithoutTls,
 }
 
 impl Justification {
@@ -378,6 +384,18 @@ impl Justification {
                  would send every client to a port nothing answers. Its owner adds an HTTPS listener (with an ACM \
                  certificate) first; the next remediation then adds the redirect. Risk accepted until then."
             ),
+            Justification::NotAcmCertificate => {
+                "ELB.2 cannot be fixed by an API call alone: a Classic Load Balancer listener moves to an ACM \
+                 certificate once one is imported into ACM (with the private key, which IAM does not give back) or \
+                 issued and validated there; then SetLoadBalancerListenerSSLCertificate. Risk accepted until then."
+                    .to_string()
+            }
+            Justification::ListenersWithoutTls => {
+                "ELB.3 is not fixed automatically: a listener's protocol is what its clients speak, and HTTPS or \
+                 SSL needs a certificate and every client moved to it. Risk accepted until the owner replaces the \
+                 HTTP and TCP listeners."
+                    .to_string()
+            }
             Justification::SingleZoneLoadBalancer => {
                 "ELB.10 and ELB.13 are not fixed automatically: a load balancer spans another Availability Zone only \
                  with a subnet of that zone in its VPC (SetSubnets, AttachLoadBalancerToSubnets), and which subnet, \

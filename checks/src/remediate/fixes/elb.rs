@@ -82,10 +82,21 @@ fn target_lb<'s>(target: &Target<'s>) -> Option<&'s LoadBalancerV2View> {
 /// ELB.1's justification holds while the load balancer has an HTTP listener that does not
 /// redirect and no HTTPS listener; the others are not this file's.
 pub(super) fn precondition(j: &Justification, snapshot: &Snapshot, resource: &str) -> Result<(), String> {
+    let region = resource.split(':').nth(3).unwrap_or_default();
+    let v2 = resource.split_once(":loadbalancer/").is_some_and(|(_, rest)| rest.contains('/'));
+    if matches!(j, Justification::SingleZoneLoadBalancer) && v2 {
+        // ELB.13 holds while the load balancer spans fewer than two zones.
+        let Some(lb) = find(snapshot, region, resource) else {
+            return Err(format!("load balancer {resource} no longer exists: nothing is left to justify"));
+        };
+        if lb.zone_count() >= 2 {
+            return Err(format!("load balancer {} spans {} zones now", lb.name(), lb.zone_count()));
+        }
+        return Ok(());
+    }
     if !matches!(j, Justification::NoHttpsListener { .. }) {
         return Ok(());
     }
-    let region = resource.split(':').nth(3).unwrap_or_default();
     let Some(lb) = find(snapshot, region, resource) else {
         return Err(format!("load balancer {resource} no longer exists: nothing is left to justify"));
     };

@@ -1,6 +1,6 @@
 //! ELB.5 (Classic and Application Load Balancers), ELB.7, ELB.8, ELB.9 and ELB.14 by API;
-//! ELB.10 justified; ELB.2 and ELB.3 stay manual (a certificate must be brought to ACM, a
-//! listener's protocol is what its clients speak)
+//! ELB.2, ELB.3 and ELB.10 justified (a certificate must be brought to ACM, a listener's
+//! protocol is what its clients speak, a zone needs the network owner's subnet)
 //! (<https://docs.aws.amazon.com/securityhub/latest/userguide/elb-controls.html>).
 
 use hubsim_api::model::{elb, elbv2, s3};
@@ -11,11 +11,25 @@ use super::{Done, Fix, How, Scope, Target};
 use crate::controls::elb_classic::{DESYNC, STRONG_CLASSIC_POLICY};
 use crate::remediate::fixer::Fixer;
 use crate::remediate::{support, Failed, Justification};
-use crate::snapshot::ClassicView;
+use crate::snapshot::{ClassicView, Snapshot};
 
 /// The Classic Load Balancer fixes, and ELB.5's.
 pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
     vec![
+        Fix {
+            control: "ELB.2",
+            iam_actions: &[],
+            scope: Scope::Resource,
+            after: &["S3.5"],
+            how: How::Justified(Justification::NotAcmCertificate),
+        },
+        Fix {
+            control: "ELB.3",
+            iam_actions: &[],
+            scope: Scope::Resource,
+            after: &["S3.5"],
+            how: How::Justified(Justification::ListenersWithoutTls),
+        },
         Fix {
             control: "ELB.5",
             // support::access_log_bucket: HeadBucket (s3:ListBucket), CreateBucket, PutBucketPolicy;
@@ -323,4 +337,44 @@ fn is_negotiation(lb: &ClassicView, name: &str) -> bool {
     lb.policies.iter().any(|p| {
         p.policy_name.as_deref() == Some(name) && p.policy_type_name.as_deref() == Some("SSLNegotiationPolicyType")
     })
+}
+
+/// The Classic Load Balancer `resource` (`…:loadbalancer/<name>`) in `snapshot`.
+fn find(snapshot: &Snapshot, resource: &str) -> Option<ClassicView> {
+    let region = resource.split(':').nth(3).unwrap_or_default();
+    snapshot
+        .regions
+        .iter()
+        .filter(|r| r.name == region)
+        .flat_map(|r| r.elb.classic.iter())
+        .find(|lb| lb.arn(region, &snapshot.global.account) == resource)
+        .cloned()
+}
+
+/// ELB.2's, ELB.3's and (on a Classic Load Balancer) ELB.10's justifications hold while the
+/// load balancer still has a non-ACM certificate, a listener without TLS, one zone.
+pub(super) fn precondition(j: &Justification, snapshot: &Snapshot, resource: &str) -> Result<(), String> {
+    let classic = resource.split_once(":loadbalancer/").is_some_and(|(_, name)| !name.contains('/'));
+    let judged = matches!(j, Justification::NotAcmCertificate | Justification::ListenersWithoutTls)
+        || (matches!(j, Justification::SingleZoneLoadBalancer) && classic);
+    if !judged {
+        return Ok(());
+    }
+    let Some(lb) = find(snapshot, resource) else {
+        return Err(format!("load balancer {resource} no longer exists: nothing is left to justify"));
+    };
+    let secure = |p: &str| p.eq_ignore_ascii_case("HTTPS") || p.eq_ignore_ascii_case("SSL");
+    let holds = match j {
+        Justification::NotAcmCertificate => lb
+            .listeners()
+            .filter(|(l, _)| secure(&l.protocol))
+            .any(|(l, _)| l.ssl_certificate_id.as_deref().is_some_and(|c| !c.starts_with("arn:aws:acm:"))),
+        Justification::ListenersWithoutTls => lb.listeners().any(|(l, _)| !secure(&l.protocol)),
+        _ => lb.lb.availability_zones.as_ref().is_none_or(|z| z.len() < 2),
+    };
+    if holds {
+        Ok(())
+    } else {
+        Err(format!("load balancer {} no longer has what its justification names: run remediation again", lb.name()))
+    }
 }

@@ -193,6 +193,7 @@ pub(crate) fn precondition(j: &Justification, snapshot: &Snapshot, resource: &st
     ec2_network::precondition(j, snapshot, resource)?;
     ec2_vpn::precondition(j, snapshot, resource)?;
     elb::precondition(j, snapshot, resource)?;
+    elb_classic::precondition(j, snapshot, resource)?;
     ec2_instances::precondition(j, snapshot, resource)
 }
 
