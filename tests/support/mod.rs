@@ -1,6 +1,7 @@
 //! Helpers of the property tests: generated accounts and state read back through the API.
 
 pub mod generate;
+pub mod generate_elb;
 pub mod generate_iam_credentials;
 pub mod generate_iam_policies;
 pub mod generate_instances;
