@@ -11,7 +11,13 @@ use hubsim_simulator::Simulator;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use super::state::{call, R};
+/// A check's result: what went wrong, in words.
+pub type R<T> = Result<T, String>;
+
+fn call(sim: &Simulator, region: &str, service: &str, op: &str, input: Value) -> R<Value> {
+    sim.call_json(region, service, op, input.clone())
+        .map_err(|e| format!("{service}:{op} {input} in {region} failed: {}: {}", e.code, e.message))
+}
 
 /// One ELBv2 load balancer: its region index, whether it is a Network Load Balancer, how many
 /// zones, its listeners and attributes.
