@@ -44,6 +44,10 @@ const ACCOUNT: &str = "123456789012";
 #[allow(dead_code)]
 #[path = "../tests/support/generate.rs"]
 mod generate;
+/// Its load balancers (ALBs, NLBs, Classic Load Balancers).
+#[allow(dead_code)]
+#[path = "../tests/support/generate_elb.rs"]
+mod generate_elb;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_ecr.rs"]
 mod generate_ecr;

@@ -479,6 +479,78 @@ ec2.delete_vpn_gateway(VpnGatewayId=vgw)
 ec2.delete_customer_gateway(CustomerGatewayId=cgw)
 OUT["ec2_vpn_unknown_cgw"] = err(ec2.create_vpn_connection, CustomerGatewayId="cgw-0000000000000000", VpnGatewayId=vgw, Type="ipsec.1")
 
+# elbv2: Application and Network Load Balancers (issue 16; signed elasticloadbalancing, Version 2015-12-01)
+elbv2 = C("elbv2")
+zones = {}
+for s_ in ec2.describe_subnets()["Subnets"]:
+    if s_.get("DefaultForAz"):
+        zones.setdefault(s_["AvailabilityZone"], s_["SubnetId"])
+two = sorted(zones.values())[:2]
+alb = elbv2.create_load_balancer(Name="wire-alb", Subnets=two, Tags=[{"Key": "team", "Value": "web"}])["LoadBalancers"][0]
+ALB = alb["LoadBalancerArn"]
+OUT["elbv2_alb"] = [alb["Type"], alb["Scheme"], alb["State"]["Code"], len(alb["AvailabilityZones"]), ALB.split(":")[5].split("/")[:3]]
+OUT["elbv2_one_zone"] = err(elbv2.create_load_balancer, Name="wire-one", Subnets=two[:1])
+OUT["elbv2_dup"] = err(elbv2.create_load_balancer, Name="wire-alb", Subnets=two[:1], Type="network")
+OUT["elbv2_names"] = [l["LoadBalancerName"] for l in elbv2.describe_load_balancers(Names=["wire-alb"])["LoadBalancers"]]
+tg = elbv2.create_target_group(Name="wire-tg", Protocol="HTTP", Port=80, VpcId=alb["VpcId"])["TargetGroups"][0]["TargetGroupArn"]
+http = elbv2.create_listener(LoadBalancerArn=ALB, Protocol="HTTP", Port=80, DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])["Listeners"][0]
+https = elbv2.create_listener(LoadBalancerArn=ALB, Protocol="HTTPS", Port=443,
+    Certificates=[{"CertificateArn": f"arn:aws:acm:{R}:123456789012:certificate/wire"}],
+    DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])["Listeners"][0]
+OUT["elbv2_https_policy"] = https["SslPolicy"]
+OUT["elbv2_redirect"] = elbv2.modify_listener(ListenerArn=http["ListenerArn"],
+    DefaultActions=[{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}])["Listeners"][0]["DefaultActions"][0]["RedirectConfig"]
+OUT["elbv2_listeners"] = sorted(l["Port"] for l in elbv2.describe_listeners(LoadBalancerArn=ALB)["Listeners"])
+OUT["elbv2_tgs"] = [g["LoadBalancerArns"] == [ALB] for g in elbv2.describe_target_groups(Names=["wire-tg"])["TargetGroups"]]
+OUT["elbv2_bad_policy"] = err(elbv2.modify_listener, ListenerArn=https["ListenerArn"], SslPolicy="ELBSecurityPolicy-Nope")
+OUT["elbv2_attrs"] = {a["Key"]: a["Value"] for a in elbv2.modify_load_balancer_attributes(LoadBalancerArn=ALB, Attributes=[
+    {"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"},
+    {"Key": "deletion_protection.enabled", "Value": "true"}])["Attributes"]
+    if a["Key"] in ("routing.http.drop_invalid_header_fields.enabled", "deletion_protection.enabled", "routing.http.desync_mitigation_mode")}
+OUT["elbv2_attrs_read"] = len(elbv2.describe_load_balancer_attributes(LoadBalancerArn=ALB)["Attributes"])
+OUT["elbv2_logs_denied"] = err(elbv2.modify_load_balancer_attributes, LoadBalancerArn=ALB, Attributes=[
+    {"Key": "access_logs.s3.enabled", "Value": "true"}, {"Key": "access_logs.s3.bucket", "Value": "config-bucket-123456789012"}])
+OUT["elbv2_protected"] = err(elbv2.delete_load_balancer, LoadBalancerArn=ALB)
+elbv2.add_tags(ResourceArns=[ALB, tg], Tags=[{"Key": "env", "Value": "prod"}])
+elbv2.remove_tags(ResourceArns=[ALB], TagKeys=["team"])
+OUT["elbv2_tags"] = [[(t["Key"], t["Value"]) for t in d["Tags"]] for d in elbv2.describe_tags(ResourceArns=[ALB, tg])["TagDescriptions"]]
+OUT["elbv2_tg_in_use"] = err(elbv2.delete_target_group, TargetGroupArn=tg)
+elbv2.delete_listener(ListenerArn=https["ListenerArn"])
+OUT["elbv2_listener_gone"] = err(elbv2.describe_listeners, ListenerArns=[https["ListenerArn"]])
+nlb = elbv2.create_load_balancer(Name="wire-nlb", Type="network", Subnets=two[:1])["LoadBalancers"][0]["LoadBalancerArn"]
+elbv2.delete_load_balancer(LoadBalancerArn=nlb)
+OUT["elbv2_nlb_gone"] = err(elbv2.describe_load_balancers, LoadBalancerArns=[nlb])
+elbv2.delete_listener(ListenerArn=http["ListenerArn"])
+elbv2.delete_target_group(TargetGroupArn=tg)
+OUT["elbv2_bad_marker"] = err(elbv2.describe_load_balancers, Marker="not-a-marker")
+
+# elb: Classic Load Balancers (issue 16; signed elasticloadbalancing, Version 2012-06-01)
+clb = C("elb")
+OUT["elb_dns"] = clb.create_load_balancer(LoadBalancerName="wire-clb", Subnets=two,
+    Listeners=[{"Protocol": "HTTPS", "LoadBalancerPort": 443, "InstancePort": 8080, "SSLCertificateId": f"arn:aws:acm:{R}:123456789012:certificate/wire"}],
+    Tags=[{"Key": "team", "Value": "legacy"}])["DNSName"].endswith(f".{R}.elb.amazonaws.com")
+clb.create_load_balancer_listeners(LoadBalancerName="wire-clb", Listeners=[{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstancePort": 8080}])
+OUT["elb_dup_listener"] = err(clb.create_load_balancer_listeners, LoadBalancerName="wire-clb", Listeners=[{"Protocol": "TCP", "LoadBalancerPort": 80, "InstancePort": 80}])
+clb.create_load_balancer_policy(LoadBalancerName="wire-clb", PolicyName="tls12", PolicyTypeName="SSLNegotiationPolicyType",
+    PolicyAttributes=[{"AttributeName": "Reference-Security-Policy", "AttributeValue": "ELBSecurityPolicy-TLS-1-2-2017-01"}])
+clb.set_load_balancer_policies_of_listener(LoadBalancerName="wire-clb", LoadBalancerPort=443, PolicyNames=["tls12"])
+OUT["elb_listeners"] = sorted((d["Listener"]["LoadBalancerPort"], d["PolicyNames"]) for d in clb.describe_load_balancers(LoadBalancerNames=["wire-clb"])["LoadBalancerDescriptions"][0]["ListenerDescriptions"])
+OUT["elb_policies"] = sorted(p["PolicyName"] for p in clb.describe_load_balancer_policies(LoadBalancerName="wire-clb")["PolicyDescriptions"])
+OUT["elb_predefined"] = "ELBSecurityPolicy-TLS-1-2-2017-01" in [p["PolicyName"] for p in clb.describe_load_balancer_policies()["PolicyDescriptions"]]
+OUT["elb_bad_policy_type"] = err(clb.create_load_balancer_policy, LoadBalancerName="wire-clb", PolicyName="x", PolicyTypeName="NopePolicyType")
+clb.modify_load_balancer_attributes(LoadBalancerName="wire-clb", LoadBalancerAttributes={
+    "ConnectionDraining": {"Enabled": True, "Timeout": 120}, "CrossZoneLoadBalancing": {"Enabled": True},
+    "AdditionalAttributes": [{"Key": "elb.http.desyncmitigationmode", "Value": "strictest"}]})
+a_ = clb.describe_load_balancer_attributes(LoadBalancerName="wire-clb")["LoadBalancerAttributes"]
+OUT["elb_attrs"] = [a_["ConnectionDraining"], a_["CrossZoneLoadBalancing"]["Enabled"], a_["AccessLog"]["Enabled"], a_["AdditionalAttributes"]]
+OUT["elb_logs_denied"] = err(clb.modify_load_balancer_attributes, LoadBalancerName="wire-clb", LoadBalancerAttributes={"AccessLog": {"Enabled": True, "S3BucketName": "config-bucket-123456789012"}})
+clb.add_tags(LoadBalancerNames=["wire-clb"], Tags=[{"Key": "env", "Value": "prod"}])
+clb.remove_tags(LoadBalancerNames=["wire-clb"], Tags=[{"Key": "team"}])
+OUT["elb_tags"] = clb.describe_tags(LoadBalancerNames=["wire-clb"])["TagDescriptions"][0]["Tags"]
+clb.delete_load_balancer_listeners(LoadBalancerName="wire-clb", LoadBalancerPorts=[80])
+clb.delete_load_balancer(LoadBalancerName="wire-clb")
+OUT["elb_gone"] = err(clb.describe_load_balancers, LoadBalancerNames=["wire-clb"])
+
 # ---------- S3 ----------
 s3 = C("s3")
 seeded = [b["Name"] for b in s3.list_buckets()["Buckets"]]
@@ -1109,6 +1181,48 @@ fn every_operation_over_boto3_with_its_errors() {
     client_error(&o["ec2_cgw_in_use"], "IncorrectState", 400);
     assert_eq!(o["ec2_vpn_gone"], json!(["deleted"]));
     client_error(&o["ec2_vpn_unknown_cgw"], "InvalidCustomerGatewayID.NotFound", 400);
+
+    // elbv2: routed by Version among the two elasticloadbalancing models.
+    assert_eq!(
+        o["elbv2_alb"],
+        json!(["application", "internet-facing", "active", 2, ["loadbalancer", "app", "wire-alb"]])
+    );
+    client_error(&o["elbv2_one_zone"], "ValidationError", 400);
+    client_error(&o["elbv2_dup"], "DuplicateLoadBalancerName", 400);
+    assert_eq!(o["elbv2_names"], json!(["wire-alb"]));
+    assert_eq!(o["elbv2_https_policy"], "ELBSecurityPolicy-2016-08");
+    assert_eq!(o["elbv2_redirect"]["Protocol"], "HTTPS");
+    assert_eq!(o["elbv2_redirect"]["StatusCode"], "HTTP_301");
+    assert_eq!(o["elbv2_listeners"], json!([80, 443]));
+    assert_eq!(o["elbv2_tgs"], json!([true]));
+    client_error(&o["elbv2_bad_policy"], "SSLPolicyNotFound", 400);
+    assert_eq!(
+        o["elbv2_attrs"],
+        json!({"routing.http.drop_invalid_header_fields.enabled": "true", "deletion_protection.enabled": "true", "routing.http.desync_mitigation_mode": "defensive"})
+    );
+    assert!(o["elbv2_attrs_read"].as_u64().is_some_and(|n| n >= 15), "{}", o["elbv2_attrs_read"]);
+    client_error(&o["elbv2_logs_denied"], "InvalidConfigurationRequest", 400);
+    client_error(&o["elbv2_protected"], "OperationNotPermitted", 400);
+    assert_eq!(o["elbv2_tags"], json!([[["env", "prod"]], [["env", "prod"]]]));
+    client_error(&o["elbv2_tg_in_use"], "ResourceInUse", 400);
+    client_error(&o["elbv2_listener_gone"], "ListenerNotFound", 400);
+    client_error(&o["elbv2_nlb_gone"], "LoadBalancerNotFound", 400);
+    client_error(&o["elbv2_bad_marker"], "ValidationError", 400);
+
+    // elb (Classic): the same signing name, Version 2012-06-01.
+    assert_eq!(o["elb_dns"], true);
+    client_error(&o["elb_dup_listener"], "DuplicateListener", 400);
+    assert_eq!(o["elb_listeners"], json!([[80, []], [443, ["tls12"]]]));
+    assert_eq!(o["elb_policies"], json!(["ELBSecurityPolicy-2016-08", "tls12"]));
+    assert_eq!(o["elb_predefined"], true);
+    client_error(&o["elb_bad_policy_type"], "PolicyTypeNotFound", 400);
+    assert_eq!(
+        o["elb_attrs"],
+        json!([{"Enabled": true, "Timeout": 120}, true, false, [{"Key": "elb.http.desyncmitigationmode", "Value": "strictest"}]])
+    );
+    client_error(&o["elb_logs_denied"], "InvalidConfigurationRequest", 409);
+    assert_eq!(o["elb_tags"], json!([{"Key": "env", "Value": "prod"}]));
+    client_error(&o["elb_gone"], "LoadBalancerNotFound", 400);
 
     // S3 (era 2022: new buckets have no default encryption and no ownership controls).
     assert_eq!(o["s3_seeded"], json!(["config-bucket-123456789012"]));

@@ -12,6 +12,8 @@ fn every_typed_struct_matches_its_model_shape() {
         ("config", hubsim_model::config::SHAPES),
         ("ec2", hubsim_model::ec2::SHAPES),
         ("ecr", hubsim_model::ecr::SHAPES),
+        ("elb", hubsim_model::elb::SHAPES),
+        ("elbv2", hubsim_model::elbv2::SHAPES),
         ("guardduty", hubsim_model::guardduty::SHAPES),
         ("hubsim", hubsim_model::hubsim::SHAPES),
         ("iam", hubsim_model::iam::SHAPES),

@@ -108,7 +108,16 @@ fn resolve_scoped(req: &Request, scope: Option<(String, String)>) -> Result<Targ
         if signing == "s3" {
             return Ok(target("s3", "rest-xml"));
         }
-        return match served().find(|(n, m)| *n != "s3control" && m.signing_name() == signing) {
+        // Two models can share a signing name (`elasticloadbalancing`: ELB classic and ELBv2);
+        // the query `Version` then tells them apart, as AWS's endpoint does.
+        let signed: Vec<_> = served().filter(|(n, m)| *n != "s3control" && m.signing_name() == signing).collect();
+        let chosen = if signed.len() > 1 {
+            let version = query::params(req).remove("Version");
+            signed.iter().find(|(_, m)| version.as_deref() == Some(m.metadata.api_version.as_str())).or(signed.first())
+        } else {
+            signed.first()
+        };
+        return match chosen.copied() {
             Some((name, model)) => Ok(target(name, protocol_for(name, model, req))),
             None => Err(UnknownService { signing_name: signing.clone() }),
         };
@@ -383,6 +392,19 @@ mod tests {
         assert_eq!(resolve(&r).map(|t| t.service), Ok("s3"));
         let r = req("/", vec![signed("dynamodb", "us-east-1")], "");
         assert_eq!(resolve(&r), Err(UnknownService { signing_name: "dynamodb".into() }));
+    }
+
+    #[test]
+    fn elb_classic_and_v2_share_a_signing_name_and_split_by_version() {
+        let form = ("content-type".to_string(), "application/x-www-form-urlencoded; charset=utf-8".to_string());
+        let at = |body: &str| {
+            resolve(&req("/", vec![signed("elasticloadbalancing", "eu-west-1"), form.clone()], body)).map(|t| t.service)
+        };
+        assert_eq!(at("Action=DescribeLoadBalancers&Version=2015-12-01"), Ok("elbv2"));
+        assert_eq!(at("Action=DescribeLoadBalancers&Version=2012-06-01"), Ok("elb"));
+        // Unsigned: by `Version` alone.
+        let r = req("/", vec![form.clone()], "Action=DescribeLoadBalancers&Version=2015-12-01");
+        assert_eq!(resolve(&r).map(|t| t.service), Ok("elbv2"));
     }
 
     fn sim() -> Simulator {

@@ -203,6 +203,8 @@ pub struct Plan {
     pub network: super::generate_network::NetworkPlan,
     /// Site-to-Site VPN connections (EC2.20, EC2.171).
     pub vpn: super::generate_vpn::VpnPlan,
+    /// Load balancers (ELB controls).
+    pub elb: super::generate_elb::ElbPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -359,7 +361,8 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         super::generate_s3_access::plan(),
         super::generate_network::plan(),
         super::generate_vpn::plan(),
-        (super::generate_lambda::plan(), super::generate_ecr::plan()),
+        // Issue 16's services, one element (proptest's tuples stop at twelve).
+        ((super::generate_lambda::plan(), super::generate_ecr::plan()), super::generate_elb::plan()),
     );
     (account, network, services, areas).prop_map(
         |(
@@ -377,7 +380,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
                 s3_access,
                 network,
                 vpn,
-                lambda_ecr,
+                (lambda_ecr, elb),
             ),
         )| Plan {
             current,
@@ -406,6 +409,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             network,
             vpn,
             lambda_ecr,
+            elb,
         },
     )
 }
@@ -954,6 +958,7 @@ impl Plan {
         b.steps.extend(misc);
         b.steps.extend(self.network.steps(&regions));
         b.steps.extend(self.vpn.steps(&regions, acct));
+        b.steps.extend(self.elb.steps(&regions, acct));
         let home = b.region(0);
         b.steps.extend(self.iam_policies.steps(acct, &home));
         b.steps.extend(self.instances.steps(&regions));

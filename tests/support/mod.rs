@@ -2,6 +2,7 @@
 
 pub mod generate;
 pub mod generate_ecr;
+pub mod generate_elb;
 pub mod generate_iam_credentials;
 pub mod generate_iam_policies;
 pub mod generate_instances;

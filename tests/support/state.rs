@@ -243,6 +243,8 @@ pub struct State {
     pub keys_queues: super::state_keys::KeysState,
     /// Lambda functions and ECR repositories (issue 16).
     pub lambda_ecr: (super::generate_lambda::LambdaState, super::generate_ecr::EcrState),
+    /// Load balancers, listeners and target groups.
+    pub elb: super::generate_elb::ElbState,
     /// Detectors' plans, launch template versions, Spot Fleet requests.
     pub templates: super::state_templates::Templates,
 }
@@ -292,6 +294,7 @@ pub fn read(sim: &Simulator) -> R<State> {
     for region in &settings.account.regions {
         super::state_monitoring::read(sim, region, &mut s.monitoring)?;
         super::generate_instances::read(sim, region, &mut s.instances)?;
+        super::generate_elb::read(sim, region, &mut s.elb)?;
         super::state_templates::read(sim, region, &mut s.templates)?;
         let trails = call(sim, region, "cloudtrail", "DescribeTrails", json!({"includeShadowTrails": false}))?;
         for t in list(&trails, "trailList") {

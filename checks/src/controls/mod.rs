@@ -11,6 +11,8 @@ mod ec2_network;
 pub(crate) mod ec2_templates;
 mod ec2_vpn;
 mod ecr;
+pub(crate) mod elb;
+pub(crate) mod elb_classic;
 mod guardduty;
 pub(crate) mod guardduty_features;
 pub(crate) mod iam;
@@ -55,6 +57,8 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(ec2_network::CONTROLS);
         v.extend_from_slice(ec2_vpn::CONTROLS);
         v.extend_from_slice(ecr::CONTROLS);
+        v.extend_from_slice(elb::CONTROLS);
+        v.extend_from_slice(elb_classic::CONTROLS);
         v.extend_from_slice(guardduty::CONTROLS);
         v.extend_from_slice(guardduty_features::CONTROLS);
         v.extend_from_slice(iam::CONTROLS);

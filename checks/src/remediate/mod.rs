@@ -183,6 +183,23 @@ pub enum Justification {
     /// network rules its subnets give it now, which only its owner knows. Holds while the
     /// function is connected to a VPC.
     FunctionZones,
+    /// ELB.1 on an Application Load Balancer without an HTTPS listener: a redirect would send
+    /// every HTTP client to a port nothing answers. Holds while the load balancer has an HTTP
+    /// listener that does not redirect and no HTTPS listener.
+    NoHttpsListener {
+        /// The load balancer's name.
+        load_balancer: String,
+    },
+    /// ELB.10, ELB.13: a load balancer gains a zone only with a subnet of that zone in its VPC,
+    /// which is the network owner's choice (and a Gateway Load Balancer's appliances must be
+    /// there too).
+    SingleZoneLoadBalancer,
+    /// ELB.2: a listener moves to an ACM certificate only once one is imported into or issued
+    /// by ACM, which takes the certificate's private key or a domain validation.
+    NotAcmCertificate,
+    /// ELB.3: a listener's protocol is what its clients speak; HTTPS or SSL needs a
+    /// certificate and every client moved.
+    ListenersWithoutTls,
 }
 
 impl Justification {
@@ -381,6 +398,30 @@ impl Justification {
                  accepted until then.",
                 volumes.join(", ")
             ),
+            Justification::NoHttpsListener { load_balancer } => format!(
+                "Load balancer {load_balancer} has an HTTP listener and no HTTPS listener: redirecting HTTP to HTTPS \
+                 would send every client to a port nothing answers. Its owner adds an HTTPS listener (with an ACM \
+                 certificate) first; the next remediation then adds the redirect. Risk accepted until then."
+            ),
+            Justification::NotAcmCertificate => {
+                "ELB.2 cannot be fixed by an API call alone: a Classic Load Balancer listener moves to an ACM \
+                 certificate once one is imported into ACM (with the private key, which IAM does not give back) or \
+                 issued and validated there; then SetLoadBalancerListenerSSLCertificate. Risk accepted until then."
+                    .to_string()
+            }
+            Justification::ListenersWithoutTls => {
+                "ELB.3 is not fixed automatically: a listener's protocol is what its clients speak, and HTTPS or \
+                 SSL needs a certificate and every client moved to it. Risk accepted until the owner replaces the \
+                 HTTP and TCP listeners."
+                    .to_string()
+            }
+            Justification::SingleZoneLoadBalancer => {
+                "ELB.10 and ELB.13 are not fixed automatically: a load balancer spans another Availability Zone only \
+                 with a subnet of that zone in its VPC (SetSubnets, AttachLoadBalancerToSubnets), and which subnet, \
+                 with which routes and targets, is the network owner's choice. Risk accepted until a second zone's \
+                 subnet is added."
+                    .to_string()
+            }
         };
         t.chars().take(512).collect()
     }

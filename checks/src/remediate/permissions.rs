@@ -37,6 +37,9 @@ pub fn iam_action(service: &str, operation: &str) -> Cow<'static, str> {
         ("s3", "PutBucketNotificationConfiguration") => Cow::Borrowed("s3:PutBucketNotification"),
         ("s3control", "PutPublicAccessBlock") => Cow::Borrowed("s3:PutAccountPublicAccessBlock"),
         ("s3control", operation) => Cow::Owned(format!("s3:{operation}")),
+        // Both ELB APIs are authorized by one IAM prefix
+        // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html).
+        ("elb" | "elbv2", operation) => Cow::Owned(format!("elasticloadbalancing:{operation}")),
         (service, operation) => Cow::Owned(format!("{service}:{operation}")),
     }
 }

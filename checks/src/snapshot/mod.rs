@@ -6,6 +6,7 @@ mod ec2_instances;
 mod ec2_network;
 mod ec2_templates;
 mod ecr;
+mod elb;
 mod iam_credentials;
 mod iam_inline;
 mod iam_policies;
@@ -21,6 +22,7 @@ pub use ec2_instances::{InstancesView, SnapshotView};
 pub use ec2_network::NetworkView;
 pub use ec2_templates::{Ec2TemplatesView, TemplateView};
 pub use ecr::{EcrView, RepositoryView};
+pub use elb::{ClassicView, ElbView, LoadBalancerV2View};
 pub use iam_inline::{IdentityKind, InlineHolder};
 pub use kms::KmsKeyView;
 pub use lambda::FunctionView;
@@ -176,6 +178,8 @@ pub struct Region {
     pub access_points: Vec<AccessPointView>,
     /// Network settings beyond VPCs, groups and ACLs (VPC Block Public Access).
     pub network: NetworkView,
+    /// Load balancers (ELBv2) with their attributes and listeners.
+    pub elb: ElbView,
 }
 
 /// The whole account.
@@ -469,6 +473,7 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         ec2_templates: ec2_templates::fetch(api, r)?,
         access_points: Vec::new(),
         network: ec2_network::fetch(api, r)?,
+        elb: elb::fetch(api, r)?,
     })
 }
 

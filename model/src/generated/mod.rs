@@ -11,6 +11,10 @@ pub mod ec2;
 #[rustfmt::skip]
 pub mod ecr;
 #[rustfmt::skip]
+pub mod elb;
+#[rustfmt::skip]
+pub mod elbv2;
+#[rustfmt::skip]
 pub mod guardduty;
 #[rustfmt::skip]
 pub mod hubsim;
@@ -44,6 +48,8 @@ pub(crate) const MODELS: &[(&str, &str)] = &[
     ("config", include_str!("../../data/config.json")),
     ("ec2", include_str!("../../data/ec2.json")),
     ("ecr", include_str!("../../data/ecr.json")),
+    ("elb", include_str!("../../data/elb.json")),
+    ("elbv2", include_str!("../../data/elbv2.json")),
     ("guardduty", include_str!("../../data/guardduty.json")),
     ("hubsim", include_str!("../../data/hubsim.json")),
     ("iam", include_str!("../../data/iam.json")),

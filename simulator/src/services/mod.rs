@@ -11,6 +11,8 @@ pub mod cloudwatch;
 pub mod config;
 pub mod ec2;
 pub mod ecr;
+pub mod elb;
+pub mod elbv2;
 pub mod guardduty;
 pub mod hubsim;
 pub mod iam;
@@ -32,6 +34,8 @@ pub fn register_all(r: &mut Registrar) {
     config::register(r);
     ec2::register(r);
     ecr::register(r);
+    elb::register(r);
+    elbv2::register(r);
     guardduty::register(r);
     hubsim::register(r);
     iam::register(r);
@@ -86,7 +90,7 @@ pub fn validation_error(service: &str, problems: &[Invalid]) -> AwsError {
         ("s3" | "s3control", InvalidKind::Value) => "InvalidArgument",
         ("s3" | "s3control", _) => "MalformedXML",
         ("sns", _) => "InvalidParameter",
-        ("iam" | "sts", _) => "ValidationError",
+        ("iam" | "sts" | "elb" | "elbv2", _) => "ValidationError",
         ("guardduty", _) => "BadRequestException",
         ("securityhub", _) => "InvalidInputException",
         ("logs", _) => "InvalidParameterException",

@@ -20,6 +20,8 @@ mod ec2_vpc_block_public_access;
 mod ec2_vpcs_subnets;
 mod ec2_vpn;
 mod ecr_repositories;
+mod elb_classic;
+mod elbv2_load_balancers;
 mod guardduty_detectors;
 mod iam_access_keys;
 mod iam_account;

@@ -19,6 +19,8 @@ mod ec2_network;
 mod ec2_templates;
 mod ec2_vpn;
 mod ecr;
+mod elb;
+mod elb_classic;
 mod guardduty;
 mod guardduty_features;
 mod iam;
@@ -134,6 +136,8 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(ec2_network::fixes());
     v.extend(ec2_vpn::fixes());
     v.extend(ecr::fixes());
+    v.extend(elb::fixes());
+    v.extend(elb_classic::fixes());
     v.extend(guardduty::fixes());
     v.extend(guardduty_features::fixes());
     v.extend(iam::fixes());
@@ -212,6 +216,8 @@ pub(crate) fn precondition(j: &Justification, snapshot: &Snapshot, resource: &st
     ec2_network::precondition(j, snapshot, resource)?;
     ec2_vpn::precondition(j, snapshot, resource)?;
     lambda::precondition(j, snapshot, resource)?;
+    elb::precondition(j, snapshot, resource)?;
+    elb_classic::precondition(j, snapshot, resource)?;
     ec2_instances::precondition(j, snapshot, resource)
 }
 

@@ -37,9 +37,11 @@ mod vpn;
 
 /// Read by Lambda's VPC configuration checks.
 pub(crate) use security_groups::group as security_group;
-pub use seed::seed_region;
 /// Read by Lambda's VPC configuration checks.
 pub(crate) use subnets::subnet as subnet_doc;
+pub(crate) use security_groups::SgDoc;
+pub use seed::seed_region;
+pub(crate) use vpcs::VpcDoc;
 pub(crate) use vpn::set_tunnel_status;
 
 use crate::error::AwsError;
