@@ -47,5 +47,6 @@ mod securityhub_lifecycle;
 mod sns_subscriptions;
 mod sns_topics;
 mod sqs_queues;
+mod ssm_managed;
 mod sts_identity;
 mod support;

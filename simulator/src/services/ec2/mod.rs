@@ -35,6 +35,7 @@ mod vpc_block_public_access;
 mod vpcs;
 mod vpn;
 
+pub(crate) use instances::InstanceDoc;
 pub use seed::seed_region;
 pub(crate) use vpn::set_tunnel_status;
 
