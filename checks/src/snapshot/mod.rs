@@ -12,6 +12,7 @@ mod kms;
 mod monitoring;
 mod s3_access;
 mod sqs;
+mod ssm;
 
 use std::collections::BTreeMap;
 
@@ -23,6 +24,7 @@ pub use kms::KmsKeyView;
 pub use monitoring::MonitoringView;
 pub use s3_access::{AccessPointView, BucketAcl, MrapView, TrailBucket, MRAP_REGION};
 pub use sqs::QueueView;
+pub use ssm::{DocumentView, SsmView};
 
 use hubsim_api::model::{cloudtrail, config, ec2, guardduty, iam, s3, s3control, securityhub, sns};
 use hubsim_api::{AwsApi, AwsError};
@@ -168,6 +170,8 @@ pub struct Region {
     pub access_points: Vec<AccessPointView>,
     /// Network settings beyond VPCs, groups and ACLs (VPC Block Public Access).
     pub network: NetworkView,
+    /// Systems Manager: managed instances, compliance summaries, the account's documents.
+    pub ssm: SsmView,
 }
 
 /// The whole account.
@@ -459,6 +463,7 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         ec2_templates: ec2_templates::fetch(api, r)?,
         access_points: Vec::new(),
         network: ec2_network::fetch(api, r)?,
+        ssm: ssm::fetch(api, r)?,
     })
 }
 

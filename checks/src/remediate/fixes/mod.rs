@@ -30,6 +30,7 @@ mod s3;
 mod s3_access;
 mod sns;
 mod sqs;
+mod ssm;
 
 use std::sync::OnceLock;
 
@@ -143,6 +144,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(s3_access::fixes());
     v.extend(sns::fixes());
     v.extend(sqs::fixes());
+    v.extend(ssm::fixes());
     v
 }
 
