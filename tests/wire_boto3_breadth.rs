@@ -666,6 +666,37 @@ OUT["org_policy_missing"] = err(org.describe_policy, PolicyId="p-abcdefgh")
 OUT["org_targets_missing"] = err(org.list_targets_for_policy, PolicyId="p-abcdefgh")
 OUT["org_delegated"] = org.list_delegated_administrators()["DelegatedAdministrators"]
 
+# ssm
+# Systems Manager (issue 16). Registering a managed instance is hubsim:SetSsmManaged, a scenario
+# step, so over the wire no instance is managed: compliance data is refused for one.
+ssm = C("ssm")
+OUT["ssm_managed"] = ssm.describe_instance_information()["InstanceInformationList"]
+OUT["ssm_put_unmanaged"] = err(ssm.put_compliance_items, ResourceId="i-0123456789abcdef0", ResourceType="ManagedInstance",
+    ComplianceType="Patch", ExecutionSummary={"ExecutionTime": 1700000000}, Items=[{"Id": "KB1", "Severity": "HIGH", "Status": "COMPLIANT"}])
+OUT["ssm_items"] = ssm.list_compliance_items()["ComplianceItems"]
+OUT["ssm_summaries"] = ssm.list_resource_compliance_summaries()["ResourceComplianceSummaryItems"]
+SSM_DOC = json.dumps({"schemaVersion": "2.2", "description": "wire", "mainSteps": [{"action": "aws:runShellScript", "name": "r", "inputs": {"runCommand": ["true"]}}]})
+OUT["ssm_doc"] = ssm.create_document(Name="wire-doc", Content=SSM_DOC, DocumentType="Command", Tags=[{"Key": "team", "Value": "ops"}])["DocumentDescription"]["SchemaVersion"]
+OUT["ssm_doc_dup"] = err(ssm.create_document, Name="wire-doc", Content=SSM_DOC)
+OUT["ssm_doc_type"] = ssm.describe_document(Name="wire-doc")["Document"]["DocumentType"]
+OUT["ssm_docs"] = [d["Name"] for d in ssm.list_documents(Filters=[{"Key": "Owner", "Values": ["Self"]}])["DocumentIdentifiers"]]
+ssm.modify_document_permission(Name="wire-doc", PermissionType="Share", AccountIdsToAdd=["all"])
+OUT["ssm_shared"] = ssm.describe_document_permission(Name="wire-doc", PermissionType="Share")["AccountIds"]
+OUT["ssm_delete_shared"] = err(ssm.delete_document, Name="wire-doc")
+ssm.modify_document_permission(Name="wire-doc", PermissionType="Share", AccountIdsToRemove=["all"])
+assoc = ssm.create_association(Name="AWS-RunPatchBaseline", Targets=[{"Key": "tag:Patch", "Values": ["yes"]}],
+    AssociationName="wire-patch")["AssociationDescription"]["AssociationId"]
+OUT["ssm_assoc_status"] = ssm.describe_association(AssociationId=assoc)["AssociationDescription"]["Overview"]["Status"]
+OUT["ssm_assoc_version"] = ssm.update_association(AssociationId=assoc, ScheduleExpression="rate(1 day)")["AssociationDescription"]["AssociationVersion"]
+OUT["ssm_assocs"] = [a["AssociationName"] for a in ssm.list_associations()["Associations"]]
+ssm.add_tags_to_resource(ResourceType="Association", ResourceId=assoc, Tags=[{"Key": "env", "Value": "prod"}])
+ssm.remove_tags_from_resource(ResourceType="Document", ResourceId="wire-doc", TagKeys=["team"])
+OUT["ssm_tags"] = ssm.list_tags_for_resource(ResourceType="Association", ResourceId=assoc)["TagList"]
+ssm.delete_association(AssociationId=assoc)
+OUT["ssm_assoc_gone"] = err(ssm.describe_association, AssociationId=assoc)
+ssm.delete_document(Name="wire-doc")
+OUT["ssm_doc_gone"] = err(ssm.describe_document, Name="wire-doc")
+
 # ---------- Security Hub ----------
 import urllib.request
 # Periodic controls (IAM.6, IAM.7, ...) get findings when the admin route evaluates everything.
@@ -1163,6 +1194,23 @@ fn every_operation_over_boto3_with_its_errors() {
     client_error(&o["org_policy_missing"], "PolicyNotFoundException", 400);
     client_error(&o["org_targets_missing"], "PolicyNotFoundException", 400);
     assert_eq!(o["org_delegated"], json!([]));
+
+    // Systems Manager (issue 16).
+    assert_eq!(o["ssm_managed"], json!([]));
+    assert_eq!(o["ssm_put_unmanaged"]["Code"], "InvalidResourceId");
+    assert_eq!((o["ssm_items"].clone(), o["ssm_summaries"].clone()), (json!([]), json!([])));
+    assert_eq!(o["ssm_doc"], "2.2");
+    assert_eq!(o["ssm_doc_dup"]["Code"], "DocumentAlreadyExists");
+    assert_eq!(o["ssm_doc_type"], "Command");
+    assert_eq!(o["ssm_docs"], json!(["wire-doc"]));
+    assert_eq!(o["ssm_shared"], json!(["all"]));
+    assert_eq!(o["ssm_delete_shared"]["Code"], "InvalidDocumentOperation");
+    assert_eq!(o["ssm_assoc_status"], "Pending");
+    assert_eq!(o["ssm_assoc_version"], "2");
+    assert_eq!(o["ssm_assocs"], json!(["wire-patch"]));
+    assert_eq!(o["ssm_tags"], json!([{"Key": "env", "Value": "prod"}]));
+    assert_eq!(o["ssm_assoc_gone"]["Code"], "AssociationDoesNotExist");
+    assert_eq!(o["ssm_doc_gone"]["Code"], "InvalidDocument");
 
     // Security Hub.
     assert_eq!(o["evaluate"]["IAM.6"], "FAILED");
