@@ -168,6 +168,8 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
             support::state_keys::check_justification(&note, control, resource, &after.keys_queues)
         {
             held.map_err(|e| format!("{at}: {e}"))?;
+        } else if let Some(held) = support::state_ssm::check_justification(&note, control, resource, &after.ssm) {
+            held.map_err(|e| format!("{at}: {e}"))?;
         } else if let Some(rest) = note.strip_prefix("Spot Fleet request ") {
             ensure!(control == "EC2.173", "{at}: Spot Fleet justification on another control");
             let fleet = rest.split(' ').next().unwrap_or_default();
@@ -345,6 +347,7 @@ fn check_kept(before: &State, after: &State, transcript: &[Step]) -> R<()> {
     state_iam_policies::check_kept(&before.iam_policies, &after.iam_policies)?;
     support::generate_instances::check_kept(&before.instances, &after.instances)?;
     support::state_keys::check_kept(&before.keys_queues, &after.keys_queues)?;
+    support::state_ssm::check_kept(&before.ssm, &after.ssm)?;
     support::state_templates::check_kept(&before.templates, &after.templates)?;
     Ok(())
 }

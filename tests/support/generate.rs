@@ -201,6 +201,8 @@ pub struct Plan {
     pub network: super::generate_network::NetworkPlan,
     /// Site-to-Site VPN connections (EC2.20, EC2.171).
     pub vpn: super::generate_vpn::VpnPlan,
+    /// Systems Manager: managed instances, compliance data, documents (SSM.1–SSM.4).
+    pub ssm: super::generate_ssm::SsmPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -357,13 +359,26 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         super::generate_s3_access::plan(),
         super::generate_network::plan(),
         super::generate_vpn::plan(),
+        super::generate_ssm::plan(),
     );
     (account, network, services, areas).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
-            (misc, credentials, monitoring, iam_policies, instances, keys_plan, templates, s3_access, network, vpn),
+            (
+                misc,
+                credentials,
+                monitoring,
+                iam_policies,
+                instances,
+                keys_plan,
+                templates,
+                s3_access,
+                network,
+                vpn,
+                ssm,
+            ),
         )| Plan {
             current,
             regions,
@@ -390,6 +405,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             s3_access,
             network,
             vpn,
+            ssm,
         },
     )
 }
@@ -941,6 +957,7 @@ impl Plan {
         let home = b.region(0);
         b.steps.extend(self.iam_policies.steps(acct, &home));
         b.steps.extend(self.instances.steps(&regions));
+        b.steps.extend(self.ssm.steps(&regions));
         b.steps.extend(self.keys_queues.steps(&regions, acct, &home));
         b.steps.extend(self.s3_access.steps(&regions, self.current, acct));
 

@@ -190,6 +190,7 @@ pub(crate) fn precondition(j: &Justification, snapshot: &Snapshot, resource: &st
     iam::precondition(j, snapshot, resource)?;
     ec2_network::precondition(j, snapshot, resource)?;
     ec2_vpn::precondition(j, snapshot, resource)?;
+    ssm::precondition(j, snapshot, resource)?;
     ec2_instances::precondition(j, snapshot, resource)
 }
 
