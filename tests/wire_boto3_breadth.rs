@@ -679,6 +679,7 @@ SSM_DOC = json.dumps({"schemaVersion": "2.2", "description": "wire", "mainSteps"
 OUT["ssm_doc"] = ssm.create_document(Name="wire-doc", Content=SSM_DOC, DocumentType="Command", Tags=[{"Key": "team", "Value": "ops"}])["DocumentDescription"]["SchemaVersion"]
 OUT["ssm_doc_dup"] = err(ssm.create_document, Name="wire-doc", Content=SSM_DOC)
 OUT["ssm_doc_type"] = ssm.describe_document(Name="wire-doc")["Document"]["DocumentType"]
+OUT["ssm_doc_content"] = ssm.get_document(Name="wire-doc")["Content"] == SSM_DOC
 OUT["ssm_docs"] = [d["Name"] for d in ssm.list_documents(Filters=[{"Key": "Owner", "Values": ["Self"]}])["DocumentIdentifiers"]]
 ssm.modify_document_permission(Name="wire-doc", PermissionType="Share", AccountIdsToAdd=["all"])
 OUT["ssm_shared"] = ssm.describe_document_permission(Name="wire-doc", PermissionType="Share")["AccountIds"]
@@ -1202,6 +1203,7 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["ssm_doc"], "2.2");
     assert_eq!(o["ssm_doc_dup"]["Code"], "DocumentAlreadyExists");
     assert_eq!(o["ssm_doc_type"], "Command");
+    assert_eq!(o["ssm_doc_content"], true);
     assert_eq!(o["ssm_docs"], json!(["wire-doc"]));
     assert_eq!(o["ssm_shared"], json!(["all"]));
     assert_eq!(o["ssm_delete_shared"]["Code"], "InvalidDocumentOperation");

@@ -100,6 +100,16 @@ impl Operation for DescribeInstanceInformation {
     type Output = DescribeInstanceInformationResult;
 }
 
+/// The `GetDocument` operation of ssm.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GetDocument;
+impl Operation for GetDocument {
+    const SERVICE: &'static str = "ssm";
+    const NAME: &'static str = "GetDocument";
+    type Input = GetDocumentRequest;
+    type Output = GetDocumentResult;
+}
+
 /// The `ListAssociations` operation of ssm.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ListAssociations;
@@ -411,6 +421,25 @@ pub struct AssociationStatus {
 impl Shape for AssociationStatus {
     const SHAPE: &'static str = "AssociationStatus";
     const MEMBERS: &'static [&'static str] = &["Date", "Name", "Message", "AdditionalInfo"];
+}
+
+/// Shape `AttachmentContent` of the ssm model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentContent {
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    #[serde(rename = "Hash", default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+    #[serde(rename = "HashType", default, skip_serializing_if = "Option::is_none")]
+    pub hash_type: Option<String>,
+    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+impl Shape for AttachmentContent {
+    const SHAPE: &'static str = "AttachmentContent";
+    const MEMBERS: &'static [&'static str] = &["Name", "Size", "Hash", "HashType", "Url"];
 }
 
 /// Shape `AttachmentInformation` of the ssm model.
@@ -966,6 +995,58 @@ impl Shape for DocumentRequires {
     const MEMBERS: &'static [&'static str] = &["Name", "Version", "RequireType", "VersionName"];
 }
 
+/// Shape `GetDocumentRequest` of the ssm model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetDocumentRequest {
+    #[serde(rename = "Name")]
+    pub name: String,
+    #[serde(rename = "VersionName", default, skip_serializing_if = "Option::is_none")]
+    pub version_name: Option<String>,
+    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    pub document_version: Option<String>,
+    #[serde(rename = "DocumentFormat", default, skip_serializing_if = "Option::is_none")]
+    pub document_format: Option<String>,
+}
+impl Shape for GetDocumentRequest {
+    const SHAPE: &'static str = "GetDocumentRequest";
+    const MEMBERS: &'static [&'static str] = &["Name", "VersionName", "DocumentVersion", "DocumentFormat"];
+}
+
+/// Shape `GetDocumentResult` of the ssm model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetDocumentResult {
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "CreatedDate", default, skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<Timestamp>,
+    #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(rename = "VersionName", default, skip_serializing_if = "Option::is_none")]
+    pub version_name: Option<String>,
+    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    pub document_version: Option<String>,
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "StatusInformation", default, skip_serializing_if = "Option::is_none")]
+    pub status_information: Option<String>,
+    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    #[serde(rename = "DocumentType", default, skip_serializing_if = "Option::is_none")]
+    pub document_type: Option<String>,
+    #[serde(rename = "DocumentFormat", default, skip_serializing_if = "Option::is_none")]
+    pub document_format: Option<String>,
+    #[serde(rename = "Requires", default, skip_serializing_if = "Option::is_none")]
+    pub requires: Option<Vec<DocumentRequires>>,
+    #[serde(rename = "AttachmentsContent", default, skip_serializing_if = "Option::is_none")]
+    pub attachments_content: Option<Vec<AttachmentContent>>,
+    #[serde(rename = "ReviewStatus", default, skip_serializing_if = "Option::is_none")]
+    pub review_status: Option<String>,
+}
+impl Shape for GetDocumentResult {
+    const SHAPE: &'static str = "GetDocumentResult";
+    const MEMBERS: &'static [&'static str] = &["Name", "CreatedDate", "DisplayName", "VersionName", "DocumentVersion", "Status", "StatusInformation", "Content", "DocumentType", "DocumentFormat", "Requires", "AttachmentsContent", "ReviewStatus"];
+}
+
 /// Shape `InstanceAggregatedAssociationOverview` of the ssm model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InstanceAggregatedAssociationOverview {
@@ -1516,6 +1597,7 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (AssociationFilter::SHAPE, AssociationFilter::MEMBERS),
     (AssociationOverview::SHAPE, AssociationOverview::MEMBERS),
     (AssociationStatus::SHAPE, AssociationStatus::MEMBERS),
+    (AttachmentContent::SHAPE, AttachmentContent::MEMBERS),
     (AttachmentInformation::SHAPE, AttachmentInformation::MEMBERS),
     (AttachmentsSource::SHAPE, AttachmentsSource::MEMBERS),
     (ComplianceExecutionSummary::SHAPE, ComplianceExecutionSummary::MEMBERS),
@@ -1545,6 +1627,8 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (DocumentKeyValuesFilter::SHAPE, DocumentKeyValuesFilter::MEMBERS),
     (DocumentParameter::SHAPE, DocumentParameter::MEMBERS),
     (DocumentRequires::SHAPE, DocumentRequires::MEMBERS),
+    (GetDocumentRequest::SHAPE, GetDocumentRequest::MEMBERS),
+    (GetDocumentResult::SHAPE, GetDocumentResult::MEMBERS),
     (InstanceAggregatedAssociationOverview::SHAPE, InstanceAggregatedAssociationOverview::MEMBERS),
     (InstanceAssociationOutputLocation::SHAPE, InstanceAssociationOutputLocation::MEMBERS),
     (InstanceInformation::SHAPE, InstanceInformation::MEMBERS),

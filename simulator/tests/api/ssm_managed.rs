@@ -283,6 +283,19 @@ fn documents_are_created_once_described_listed_and_refused_as_aws_does() {
         )
         .unwrap();
     assert_eq!(described.document.unwrap().name.as_deref(), Some("Patch-Linux"));
+    let got = sim
+        .call::<ssm::GetDocument>(REGION, ssm::GetDocumentRequest { name: "Patch-Linux".into(), ..Default::default() })
+        .unwrap();
+    assert_eq!((got.content.as_deref(), got.document_format.as_deref()), (Some(CONTENT), Some("JSON")));
+    let v2 = sim.call::<ssm::GetDocument>(
+        REGION,
+        ssm::GetDocumentRequest {
+            name: "Patch-Linux".into(),
+            document_version: Some("2".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(code(v2), "InvalidDocumentVersion");
     assert_eq!(
         code(sim.call::<ssm::DescribeDocument>(
             REGION,
