@@ -35,16 +35,18 @@ pub(super) fn from_list(tags: Vec<ssm::Tag>, existing: usize) -> Result<BTreeMap
 
 /// A taggable resource hubsim holds.
 enum Tagged {
-    Document(Document),
-    Association(String, Association),
+    Document(Box<Document>),
+    Association(String, Box<Association>),
 }
 
 impl Tagged {
     fn find(ctx: &Ctx<'_>, kind: &str, id: &str) -> Result<Tagged, AwsError> {
         let missing = || AwsError::bad_request("InvalidResourceId", format!("{kind} {id} does not exist."));
         match kind {
-            "Document" => Ok(Tagged::Document(ctx.get::<Document>(id)?.ok_or_else(missing)?)),
-            "Association" => Ok(Tagged::Association(id.to_string(), ctx.get::<Association>(id)?.ok_or_else(missing)?)),
+            "Document" => Ok(Tagged::Document(Box::new(ctx.get::<Document>(id)?.ok_or_else(missing)?))),
+            "Association" => {
+                Ok(Tagged::Association(id.to_string(), Box::new(ctx.get::<Association>(id)?.ok_or_else(missing)?)))
+            }
             // hubsim holds no such resources (managed instances are EC2 instances, tagged by EC2).
             _ => Err(missing()),
         }
@@ -59,8 +61,8 @@ impl Tagged {
 
     fn save(&self, ctx: &mut Ctx<'_>) -> Result<(), AwsError> {
         match self {
-            Tagged::Document(d) => ctx.put(&d.name, d),
-            Tagged::Association(id, a) => ctx.put(id, a),
+            Tagged::Document(d) => ctx.put(&d.name, d.as_ref()),
+            Tagged::Association(id, a) => ctx.put(id, a.as_ref()),
         }
     }
 }
