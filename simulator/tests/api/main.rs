@@ -24,6 +24,7 @@ mod iam_access_keys;
 mod iam_account;
 mod iam_credentials;
 mod iam_groups_policies;
+mod iam_reads;
 mod iam_roles;
 mod iam_users_mfa;
 mod journal_bounds;
