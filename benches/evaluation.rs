@@ -85,6 +85,10 @@ mod generate_network;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_s3_access.rs"]
 mod generate_s3_access;
+/// Its Systems Manager part (managed instances, compliance data, shared documents).
+#[allow(dead_code)]
+#[path = "../tests/support/generate_ssm.rs"]
+mod generate_ssm;
 /// Its GuardDuty plans, launch templates and Spot Fleet requests.
 #[allow(dead_code)]
 #[path = "../tests/support/generate_templates.rs"]

@@ -174,6 +174,8 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
             held.map_err(|e| format!("{at}: {e}"))?;
         } else if let Some(held) = support::generate_elb::check_justification(&note, control, resource, &after.elb) {
             held.map_err(|e| format!("{at}: {e}"))?;
+        } else if let Some(held) = support::state_ssm::check_justification(&note, control, resource, &after.ssm) {
+            held.map_err(|e| format!("{at}: {e}"))?;
         } else if let Some(rest) = note.strip_prefix("Spot Fleet request ") {
             ensure!(control == "EC2.173", "{at}: Spot Fleet justification on another control");
             let fleet = rest.split(' ').next().unwrap_or_default();
@@ -353,6 +355,7 @@ fn check_kept(before: &State, after: &State, transcript: &[Step]) -> R<()> {
     support::state_keys::check_kept(&before.keys_queues, &after.keys_queues)?;
     support::generate_lambda::check_kept(&before.lambda_ecr.0, &after.lambda_ecr.0, ACCOUNT)?;
     support::generate_ecr::check_kept(&before.lambda_ecr.1, &after.lambda_ecr.1)?;
+    support::state_ssm::check_kept(&before.ssm, &after.ssm)?;
     support::state_templates::check_kept(&before.templates, &after.templates)?;
     support::generate_elb::check_kept(&before.elb, &after.elb)?;
     Ok(())

@@ -738,6 +738,68 @@ OUT["org_policy_missing"] = err(org.describe_policy, PolicyId="p-abcdefgh")
 OUT["org_targets_missing"] = err(org.list_targets_for_policy, PolicyId="p-abcdefgh")
 OUT["org_delegated"] = org.list_delegated_administrators()["DelegatedAdministrators"]
 
+# iam reads
+# The IAM and Config reads scanners call (issue 19): tags, providers hubsim never holds (empty
+# lists), service-last-accessed reports, Config aggregators (none).
+iam.create_role(RoleName="wire-reads-role", AssumeRolePolicyDocument=trust("ec2.amazonaws.com"))
+iam.tag_role(RoleName="wire-reads-role", Tags=[{"Key": "team", "Value": "sec"}])
+iam.untag_role(RoleName="wire-reads-role", TagKeys=["nope"])
+OUT["iamr_role_tags"] = iam.list_role_tags(RoleName="wire-reads-role")["Tags"]
+iam.create_user(UserName="wire-reads-user")
+iam.tag_user(UserName="wire-reads-user", Tags=[{"Key": "dept", "Value": "it"}])
+OUT["iamr_user_tags"] = iam.list_user_tags(UserName="wire-reads-user")["Tags"]
+iam.untag_user(UserName="wire-reads-user", TagKeys=["dept"])
+OUT["iamr_user_untagged"] = iam.list_user_tags(UserName="wire-reads-user")["Tags"]
+rp = iam.create_policy(PolicyName="wire-reads-policy", PolicyDocument=policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}))["Policy"]["Arn"]
+iam.tag_policy(PolicyArn=rp, Tags=[{"Key": "owner", "Value": "me"}])
+OUT["iamr_policy_tags"] = iam.list_policy_tags(PolicyArn=rp)["Tags"]
+iam.untag_policy(PolicyArn=rp, TagKeys=["owner"])
+OUT["iamr_aws_policy_tag"] = err(iam.tag_policy, PolicyArn="arn:aws:iam::aws:policy/AWSSupportAccess", Tags=[{"Key": "a", "Value": "b"}])
+OUT["iamr_saml"] = iam.list_saml_providers()["SAMLProviderList"]
+OUT["iamr_oidc"] = iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]
+OUT["iamr_certs"] = iam.list_server_certificates()["ServerCertificateMetadataList"]
+OUT["iamr_creds"] = iam.list_service_specific_credentials(UserName="wire-reads-user")["ServiceSpecificCredentials"]
+iam.attach_role_policy(RoleName="wire-reads-role", PolicyArn=rp)
+job = iam.generate_service_last_accessed_details(Arn=f"arn:aws:iam::{ACCT}:role/wire-reads-role")["JobId"]
+report = iam.get_service_last_accessed_details(JobId=job)
+OUT["iamr_last_accessed"] = [report["JobStatus"], [s["ServiceNamespace"] for s in report["ServicesLastAccessed"]]]
+OUT["iamr_no_job"] = err(iam.get_service_last_accessed_details, JobId="00000000-0000-0000-0000-000000000000")
+cfg_reads = C("config")
+OUT["cfg_aggregators"] = cfg_reads.describe_configuration_aggregators()["ConfigurationAggregators"]
+OUT["cfg_aggregator_missing"] = err(cfg_reads.describe_configuration_aggregators, ConfigurationAggregatorNames=["org"])
+
+# ssm
+# Systems Manager (issue 16). Registering a managed instance is hubsim:SetSsmManaged, a scenario
+# step, so over the wire no instance is managed: compliance data is refused for one.
+ssm = C("ssm")
+OUT["ssm_managed"] = ssm.describe_instance_information()["InstanceInformationList"]
+OUT["ssm_put_unmanaged"] = err(ssm.put_compliance_items, ResourceId="i-0123456789abcdef0", ResourceType="ManagedInstance",
+    ComplianceType="Patch", ExecutionSummary={"ExecutionTime": 1700000000}, Items=[{"Id": "KB1", "Severity": "HIGH", "Status": "COMPLIANT"}])
+OUT["ssm_items"] = ssm.list_compliance_items()["ComplianceItems"]
+OUT["ssm_summaries"] = ssm.list_resource_compliance_summaries()["ResourceComplianceSummaryItems"]
+SSM_DOC = json.dumps({"schemaVersion": "2.2", "description": "wire", "mainSteps": [{"action": "aws:runShellScript", "name": "r", "inputs": {"runCommand": ["true"]}}]})
+OUT["ssm_doc"] = ssm.create_document(Name="wire-doc", Content=SSM_DOC, DocumentType="Command", Tags=[{"Key": "team", "Value": "ops"}])["DocumentDescription"]["SchemaVersion"]
+OUT["ssm_doc_dup"] = err(ssm.create_document, Name="wire-doc", Content=SSM_DOC)
+OUT["ssm_doc_type"] = ssm.describe_document(Name="wire-doc")["Document"]["DocumentType"]
+OUT["ssm_doc_content"] = ssm.get_document(Name="wire-doc")["Content"] == SSM_DOC
+OUT["ssm_docs"] = [d["Name"] for d in ssm.list_documents(Filters=[{"Key": "Owner", "Values": ["Self"]}])["DocumentIdentifiers"]]
+ssm.modify_document_permission(Name="wire-doc", PermissionType="Share", AccountIdsToAdd=["all"])
+OUT["ssm_shared"] = ssm.describe_document_permission(Name="wire-doc", PermissionType="Share")["AccountIds"]
+OUT["ssm_delete_shared"] = err(ssm.delete_document, Name="wire-doc")
+ssm.modify_document_permission(Name="wire-doc", PermissionType="Share", AccountIdsToRemove=["all"])
+assoc = ssm.create_association(Name="AWS-RunPatchBaseline", Targets=[{"Key": "tag:Patch", "Values": ["yes"]}],
+    AssociationName="wire-patch")["AssociationDescription"]["AssociationId"]
+OUT["ssm_assoc_status"] = ssm.describe_association(AssociationId=assoc)["AssociationDescription"]["Overview"]["Status"]
+OUT["ssm_assoc_version"] = ssm.update_association(AssociationId=assoc, ScheduleExpression="rate(1 day)")["AssociationDescription"]["AssociationVersion"]
+OUT["ssm_assocs"] = [a["AssociationName"] for a in ssm.list_associations()["Associations"]]
+ssm.add_tags_to_resource(ResourceType="Association", ResourceId=assoc, Tags=[{"Key": "env", "Value": "prod"}])
+ssm.remove_tags_from_resource(ResourceType="Document", ResourceId="wire-doc", TagKeys=["team"])
+OUT["ssm_tags"] = ssm.list_tags_for_resource(ResourceType="Association", ResourceId=assoc)["TagList"]
+ssm.delete_association(AssociationId=assoc)
+OUT["ssm_assoc_gone"] = err(ssm.describe_association, AssociationId=assoc)
+ssm.delete_document(Name="wire-doc")
+OUT["ssm_doc_gone"] = err(ssm.describe_document, Name="wire-doc")
+
 # ---------- Security Hub ----------
 import urllib.request
 # Periodic controls (IAM.6, IAM.7, ...) get findings when the admin route evaluates everything.
@@ -1360,6 +1422,37 @@ fn every_operation_over_boto3_with_its_errors() {
     client_error(&o["org_policy_missing"], "PolicyNotFoundException", 400);
     client_error(&o["org_targets_missing"], "PolicyNotFoundException", 400);
     assert_eq!(o["org_delegated"], json!([]));
+
+    // IAM and Config reads (issue 19).
+    assert_eq!(o["iamr_role_tags"], json!([{"Key": "team", "Value": "sec"}]));
+    assert_eq!(o["iamr_user_tags"], json!([{"Key": "dept", "Value": "it"}]));
+    assert_eq!(o["iamr_user_untagged"], json!([]));
+    assert_eq!(o["iamr_policy_tags"], json!([{"Key": "owner", "Value": "me"}]));
+    assert_eq!(o["iamr_aws_policy_tag"]["Code"], "InvalidInput");
+    for k in ["iamr_saml", "iamr_oidc", "iamr_certs", "iamr_creds", "cfg_aggregators"] {
+        assert_eq!(o[k], json!([]), "{k}");
+    }
+    assert_eq!(o["iamr_last_accessed"], json!(["COMPLETED", ["s3"]]));
+    assert_eq!(o["iamr_no_job"]["Code"], "NoSuchEntity");
+    assert_eq!(o["cfg_aggregator_missing"]["Code"], "NoSuchConfigurationAggregatorException");
+
+    // Systems Manager (issue 16).
+    assert_eq!(o["ssm_managed"], json!([]));
+    assert_eq!(o["ssm_put_unmanaged"]["Code"], "InvalidResourceId");
+    assert_eq!((o["ssm_items"].clone(), o["ssm_summaries"].clone()), (json!([]), json!([])));
+    assert_eq!(o["ssm_doc"], "2.2");
+    assert_eq!(o["ssm_doc_dup"]["Code"], "DocumentAlreadyExists");
+    assert_eq!(o["ssm_doc_type"], "Command");
+    assert_eq!(o["ssm_doc_content"], true);
+    assert_eq!(o["ssm_docs"], json!(["wire-doc"]));
+    assert_eq!(o["ssm_shared"], json!(["all"]));
+    assert_eq!(o["ssm_delete_shared"]["Code"], "InvalidDocumentOperation");
+    assert_eq!(o["ssm_assoc_status"], "Pending");
+    assert_eq!(o["ssm_assoc_version"], "2");
+    assert_eq!(o["ssm_assocs"], json!(["wire-patch"]));
+    assert_eq!(o["ssm_tags"], json!([{"Key": "env", "Value": "prod"}]));
+    assert_eq!(o["ssm_assoc_gone"]["Code"], "AssociationDoesNotExist");
+    assert_eq!(o["ssm_doc_gone"]["Code"], "InvalidDocument");
 
     // Security Hub.
     assert_eq!(o["evaluate"]["IAM.6"], "FAILED");

@@ -26,6 +26,7 @@ fn every_typed_struct_matches_its_model_shape() {
         ("securityhub", hubsim_model::securityhub::SHAPES),
         ("sns", hubsim_model::sns::SHAPES),
         ("sqs", hubsim_model::sqs::SHAPES),
+        ("ssm", hubsim_model::ssm::SHAPES),
         ("sts", hubsim_model::sts::SHAPES),
     ];
     let mut checked = 0;

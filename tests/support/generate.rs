@@ -205,6 +205,8 @@ pub struct Plan {
     pub vpn: super::generate_vpn::VpnPlan,
     /// Load balancers (ELB controls).
     pub elb: super::generate_elb::ElbPlan,
+    /// Systems Manager: managed instances, compliance data, documents (SSM.1–SSM.4).
+    pub ssm: super::generate_ssm::SsmPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -362,7 +364,11 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         super::generate_network::plan(),
         super::generate_vpn::plan(),
         // Issue 16's services, one element (proptest's tuples stop at twelve).
-        ((super::generate_lambda::plan(), super::generate_ecr::plan()), super::generate_elb::plan()),
+        (
+            (super::generate_lambda::plan(), super::generate_ecr::plan()),
+            super::generate_elb::plan(),
+            super::generate_ssm::plan(),
+        ),
     );
     (account, network, services, areas).prop_map(
         |(
@@ -380,7 +386,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
                 s3_access,
                 network,
                 vpn,
-                (lambda_ecr, elb),
+                (lambda_ecr, elb, ssm),
             ),
         )| Plan {
             current,
@@ -410,6 +416,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             vpn,
             lambda_ecr,
             elb,
+            ssm,
         },
     )
 }
@@ -962,6 +969,7 @@ impl Plan {
         let home = b.region(0);
         b.steps.extend(self.iam_policies.steps(acct, &home));
         b.steps.extend(self.instances.steps(&regions));
+        b.steps.extend(self.ssm.steps(&regions));
         b.steps.extend(self.keys_queues.steps(&regions, acct, &home));
         b.steps.extend(self.lambda_ecr.0.steps(&regions, acct, &home, self.current));
         b.steps.extend(self.lambda_ecr.1.steps(&regions));

@@ -247,6 +247,8 @@ pub struct State {
     pub elb: super::generate_elb::ElbState,
     /// Detectors' plans, launch template versions, Spot Fleet requests.
     pub templates: super::state_templates::Templates,
+    /// Systems Manager: managed instances, compliance, documents' sharing (issue 16).
+    pub ssm: super::state_ssm::SsmState,
 }
 
 fn ec2_all(sim: &Simulator, region: &str, op: &str, key: &str) -> R<Vec<Value>> {
@@ -291,6 +293,7 @@ pub fn read(sim: &Simulator) -> R<State> {
         super::generate_lambda::read(sim, &settings.account.regions)?,
         super::generate_ecr::read(sim, &settings.account.regions)?,
     );
+    s.ssm = super::state_ssm::read(sim, &settings.account.regions)?;
     for region in &settings.account.regions {
         super::state_monitoring::read(sim, region, &mut s.monitoring)?;
         super::generate_instances::read(sim, region, &mut s.instances)?;

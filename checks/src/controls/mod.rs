@@ -29,6 +29,7 @@ pub(crate) mod s3_access;
 pub(crate) mod s3_public;
 mod sns;
 mod sqs;
+pub(crate) mod ssm;
 
 pub(crate) use ec2::{opens, world_sources, Opens};
 pub(crate) use ec2_network::{
@@ -73,6 +74,7 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(s3_access::CONTROLS);
         v.extend_from_slice(sns::CONTROLS);
         v.extend_from_slice(sqs::CONTROLS);
+        v.extend_from_slice(ssm::CONTROLS);
         v.sort_by_key(|c| crate::status::natural(c.id));
         v
     })

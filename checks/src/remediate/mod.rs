@@ -132,6 +132,19 @@ pub enum Justification {
     /// EC2.20: a Site-to-Site VPN tunnel comes up only when the customer gateway device
     /// negotiates it; no AWS API brings it up. Precondition: a tunnel of the connection is not UP.
     VpnTunnelsDown,
+    /// SSM.1: an instance becomes managed when its instance profile grants
+    /// `AmazonSSMManagedInstanceCore` and its SSM Agent runs; attaching a profile
+    /// (AssociateIamInstanceProfile) grants the instance access, and the remediator only narrows
+    /// access. Precondition: the instance is still not managed.
+    SsmUnmanaged,
+    /// SSM.2: patches are installed on the instance (Patch Manager's `Install` operation), not by
+    /// an API call whose outcome the remediator controls. Precondition: the instance's Patch
+    /// compliance is still NON_COMPLIANT.
+    SsmPatchNonCompliant,
+    /// SSM.3: an association turns COMPLIANT when its document succeeds on the instance; why it
+    /// failed is the owner's to find. Precondition: the instance's Association compliance is
+    /// still NON_COMPLIANT.
+    SsmAssociationNonCompliant,
     /// EC2.172: blocking internet gateway traffic (VPC Block Public Access) cuts every VPC of
     /// the region that has no exclusion off the internet, the default VPC included; which VPCs
     /// to exclude is the owner's choice. Precondition: the region's mode is still `off`.
@@ -358,6 +371,25 @@ impl Justification {
                  gateway device on the customer's side negotiates it (IKE), which no call of the AWS side can do. \
                  Configure the device with the connection's configuration for both tunnels, or delete the \
                  connection if it is unused. Risk accepted until both tunnels are UP."
+                    .to_string()
+            }
+            Justification::SsmUnmanaged => {
+                "SSM.1 is not fixed automatically: an instance becomes managed when its instance profile's role \
+                 grants AmazonSSMManagedInstanceCore and its SSM Agent reaches Systems Manager. Attaching such a \
+                 profile (AssociateIamInstanceProfile) gives the instance new permissions, and hubsim's remediator \
+                 only narrows access. Risk accepted until the owner attaches a profile and runs the agent."
+                    .to_string()
+            }
+            Justification::SsmPatchNonCompliant => {
+                "SSM.2 cannot be fixed by an API call of the remediator: the missing patches must be installed on \
+                 the instance (Patch Manager's Install operation, usually with a reboot in a maintenance window), \
+                 which is the owner's to schedule. Risk accepted until the instance reports COMPLIANT."
+                    .to_string()
+            }
+            Justification::SsmAssociationNonCompliant => {
+                "SSM.3 cannot be fixed by an API call of the remediator: the association's document failed on the \
+                 instance, and why (the script, the instance's state, its permissions) is the owner's to find. Risk \
+                 accepted until the association succeeds and the instance reports COMPLIANT."
                     .to_string()
             }
             Justification::InternetGatewaysOpen => {

@@ -15,6 +15,7 @@ mod lambda;
 mod monitoring;
 mod s3_access;
 mod sqs;
+mod ssm;
 
 use std::collections::BTreeMap;
 
@@ -29,6 +30,7 @@ pub use lambda::FunctionView;
 pub use monitoring::MonitoringView;
 pub use s3_access::{AccessPointView, BucketAcl, MrapView, TrailBucket, MRAP_REGION};
 pub use sqs::QueueView;
+pub use ssm::{DocumentView, SsmView};
 
 use hubsim_api::model::{cloudtrail, config, ec2, guardduty, iam, s3, s3control, securityhub, sns};
 use hubsim_api::{AwsApi, AwsError};
@@ -180,6 +182,8 @@ pub struct Region {
     pub network: NetworkView,
     /// Load balancers (ELBv2) with their attributes and listeners.
     pub elb: ElbView,
+    /// Systems Manager: managed instances, compliance summaries, the account's documents.
+    pub ssm: SsmView,
 }
 
 /// The whole account.
@@ -474,6 +478,7 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         access_points: Vec::new(),
         network: ec2_network::fetch(api, r)?,
         elb: elb::fetch(api, r)?,
+        ssm: ssm::fetch(api, r)?,
     })
 }
 

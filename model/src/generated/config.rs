@@ -30,6 +30,16 @@ impl Operation for DeleteDeliveryChannel {
     type Output = Empty;
 }
 
+/// The `DescribeConfigurationAggregators` operation of config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeConfigurationAggregators;
+impl Operation for DescribeConfigurationAggregators {
+    const SERVICE: &'static str = "config";
+    const NAME: &'static str = "DescribeConfigurationAggregators";
+    type Input = DescribeConfigurationAggregatorsRequest;
+    type Output = DescribeConfigurationAggregatorsResponse;
+}
+
 /// The `DescribeConfigurationRecorderStatus` operation of config.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DescribeConfigurationRecorderStatus;
@@ -110,6 +120,60 @@ impl Operation for StopConfigurationRecorder {
     type Output = Empty;
 }
 
+/// Shape `AccountAggregationSource` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AccountAggregationSource {
+    #[serde(rename = "AccountIds")]
+    pub account_ids: Vec<String>,
+    #[serde(rename = "AllAwsRegions", default, skip_serializing_if = "Option::is_none")]
+    pub all_aws_regions: Option<bool>,
+    #[serde(rename = "AwsRegions", default, skip_serializing_if = "Option::is_none")]
+    pub aws_regions: Option<Vec<String>>,
+}
+impl Shape for AccountAggregationSource {
+    const SHAPE: &'static str = "AccountAggregationSource";
+    const MEMBERS: &'static [&'static str] = &["AccountIds", "AllAwsRegions", "AwsRegions"];
+}
+
+/// Shape `AggregatorFilterResourceType` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AggregatorFilterResourceType {
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Vec<String>>,
+}
+impl Shape for AggregatorFilterResourceType {
+    const SHAPE: &'static str = "AggregatorFilterResourceType";
+    const MEMBERS: &'static [&'static str] = &["Type", "Value"];
+}
+
+/// Shape `AggregatorFilterServicePrincipal` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AggregatorFilterServicePrincipal {
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Vec<String>>,
+}
+impl Shape for AggregatorFilterServicePrincipal {
+    const SHAPE: &'static str = "AggregatorFilterServicePrincipal";
+    const MEMBERS: &'static [&'static str] = &["Type", "Value"];
+}
+
+/// Shape `AggregatorFilters` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AggregatorFilters {
+    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<AggregatorFilterResourceType>,
+    #[serde(rename = "ServicePrincipal", default, skip_serializing_if = "Option::is_none")]
+    pub service_principal: Option<AggregatorFilterServicePrincipal>,
+}
+impl Shape for AggregatorFilters {
+    const SHAPE: &'static str = "AggregatorFilters";
+    const MEMBERS: &'static [&'static str] = &["ResourceType", "ServicePrincipal"];
+}
+
 /// Shape `ConfigExportDeliveryInfo` of the config model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConfigExportDeliveryInfo {
@@ -157,6 +221,31 @@ pub struct ConfigStreamDeliveryInfo {
 impl Shape for ConfigStreamDeliveryInfo {
     const SHAPE: &'static str = "ConfigStreamDeliveryInfo";
     const MEMBERS: &'static [&'static str] = &["lastStatus", "lastErrorCode", "lastErrorMessage", "lastStatusChangeTime"];
+}
+
+/// Shape `ConfigurationAggregator` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConfigurationAggregator {
+    #[serde(rename = "ConfigurationAggregatorName", default, skip_serializing_if = "Option::is_none")]
+    pub configuration_aggregator_name: Option<String>,
+    #[serde(rename = "ConfigurationAggregatorArn", default, skip_serializing_if = "Option::is_none")]
+    pub configuration_aggregator_arn: Option<String>,
+    #[serde(rename = "AccountAggregationSources", default, skip_serializing_if = "Option::is_none")]
+    pub account_aggregation_sources: Option<Vec<AccountAggregationSource>>,
+    #[serde(rename = "OrganizationAggregationSource", default, skip_serializing_if = "Option::is_none")]
+    pub organization_aggregation_source: Option<OrganizationAggregationSource>,
+    #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<Timestamp>,
+    #[serde(rename = "LastUpdatedTime", default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_time: Option<Timestamp>,
+    #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    #[serde(rename = "AggregatorFilters", default, skip_serializing_if = "Option::is_none")]
+    pub aggregator_filters: Option<AggregatorFilters>,
+}
+impl Shape for ConfigurationAggregator {
+    const SHAPE: &'static str = "ConfigurationAggregator";
+    const MEMBERS: &'static [&'static str] = &["ConfigurationAggregatorName", "ConfigurationAggregatorArn", "AccountAggregationSources", "OrganizationAggregationSource", "CreationTime", "LastUpdatedTime", "CreatedBy", "AggregatorFilters"];
 }
 
 /// Shape `ConfigurationRecorder` of the config model.
@@ -271,6 +360,34 @@ impl Shape for DeliveryChannelStatus {
     const MEMBERS: &'static [&'static str] = &["name", "configSnapshotDeliveryInfo", "configHistoryDeliveryInfo", "configStreamDeliveryInfo"];
 }
 
+/// Shape `DescribeConfigurationAggregatorsRequest` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeConfigurationAggregatorsRequest {
+    #[serde(rename = "ConfigurationAggregatorNames", default, skip_serializing_if = "Option::is_none")]
+    pub configuration_aggregator_names: Option<Vec<String>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+}
+impl Shape for DescribeConfigurationAggregatorsRequest {
+    const SHAPE: &'static str = "DescribeConfigurationAggregatorsRequest";
+    const MEMBERS: &'static [&'static str] = &["ConfigurationAggregatorNames", "NextToken", "Limit"];
+}
+
+/// Shape `DescribeConfigurationAggregatorsResponse` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeConfigurationAggregatorsResponse {
+    #[serde(rename = "ConfigurationAggregators", default, skip_serializing_if = "Option::is_none")]
+    pub configuration_aggregators: Option<Vec<ConfigurationAggregator>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for DescribeConfigurationAggregatorsResponse {
+    const SHAPE: &'static str = "DescribeConfigurationAggregatorsResponse";
+    const MEMBERS: &'static [&'static str] = &["ConfigurationAggregators", "NextToken"];
+}
+
 /// Shape `DescribeConfigurationRecorderStatusRequest` of the config model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeConfigurationRecorderStatusRequest {
@@ -376,6 +493,21 @@ pub struct ExclusionByResourceTypes {
 impl Shape for ExclusionByResourceTypes {
     const SHAPE: &'static str = "ExclusionByResourceTypes";
     const MEMBERS: &'static [&'static str] = &["resourceTypes"];
+}
+
+/// Shape `OrganizationAggregationSource` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationAggregationSource {
+    #[serde(rename = "RoleArn")]
+    pub role_arn: String,
+    #[serde(rename = "AwsRegions", default, skip_serializing_if = "Option::is_none")]
+    pub aws_regions: Option<Vec<String>>,
+    #[serde(rename = "AllAwsRegions", default, skip_serializing_if = "Option::is_none")]
+    pub all_aws_regions: Option<bool>,
+}
+impl Shape for OrganizationAggregationSource {
+    const SHAPE: &'static str = "OrganizationAggregationSource";
+    const MEMBERS: &'static [&'static str] = &["RoleArn", "AwsRegions", "AllAwsRegions"];
 }
 
 /// Shape `PutConfigurationRecorderRequest` of the config model.
@@ -497,15 +629,22 @@ impl Shape for Tag {
 
 /// Every generated structure: (model shape name, member names), for the drift test.
 pub const SHAPES: &[(&str, &[&str])] = &[
+    (AccountAggregationSource::SHAPE, AccountAggregationSource::MEMBERS),
+    (AggregatorFilterResourceType::SHAPE, AggregatorFilterResourceType::MEMBERS),
+    (AggregatorFilterServicePrincipal::SHAPE, AggregatorFilterServicePrincipal::MEMBERS),
+    (AggregatorFilters::SHAPE, AggregatorFilters::MEMBERS),
     (ConfigExportDeliveryInfo::SHAPE, ConfigExportDeliveryInfo::MEMBERS),
     (ConfigSnapshotDeliveryProperties::SHAPE, ConfigSnapshotDeliveryProperties::MEMBERS),
     (ConfigStreamDeliveryInfo::SHAPE, ConfigStreamDeliveryInfo::MEMBERS),
+    (ConfigurationAggregator::SHAPE, ConfigurationAggregator::MEMBERS),
     (ConfigurationRecorder::SHAPE, ConfigurationRecorder::MEMBERS),
     (ConfigurationRecorderStatus::SHAPE, ConfigurationRecorderStatus::MEMBERS),
     (DeleteConfigurationRecorderRequest::SHAPE, DeleteConfigurationRecorderRequest::MEMBERS),
     (DeleteDeliveryChannelRequest::SHAPE, DeleteDeliveryChannelRequest::MEMBERS),
     (DeliveryChannel::SHAPE, DeliveryChannel::MEMBERS),
     (DeliveryChannelStatus::SHAPE, DeliveryChannelStatus::MEMBERS),
+    (DescribeConfigurationAggregatorsRequest::SHAPE, DescribeConfigurationAggregatorsRequest::MEMBERS),
+    (DescribeConfigurationAggregatorsResponse::SHAPE, DescribeConfigurationAggregatorsResponse::MEMBERS),
     (DescribeConfigurationRecorderStatusRequest::SHAPE, DescribeConfigurationRecorderStatusRequest::MEMBERS),
     (DescribeConfigurationRecorderStatusResponse::SHAPE, DescribeConfigurationRecorderStatusResponse::MEMBERS),
     (DescribeConfigurationRecordersRequest::SHAPE, DescribeConfigurationRecordersRequest::MEMBERS),
@@ -515,6 +654,7 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (DescribeDeliveryChannelsRequest::SHAPE, DescribeDeliveryChannelsRequest::MEMBERS),
     (DescribeDeliveryChannelsResponse::SHAPE, DescribeDeliveryChannelsResponse::MEMBERS),
     (ExclusionByResourceTypes::SHAPE, ExclusionByResourceTypes::MEMBERS),
+    (OrganizationAggregationSource::SHAPE, OrganizationAggregationSource::MEMBERS),
     (PutConfigurationRecorderRequest::SHAPE, PutConfigurationRecorderRequest::MEMBERS),
     (PutDeliveryChannelRequest::SHAPE, PutDeliveryChannelRequest::MEMBERS),
     (RecordingGroup::SHAPE, RecordingGroup::MEMBERS),

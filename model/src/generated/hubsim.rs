@@ -80,6 +80,16 @@ impl Operation for SetRootMfa {
     type Output = Empty;
 }
 
+/// The `SetSsmManaged` operation of hubsim.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SetSsmManaged;
+impl Operation for SetSsmManaged {
+    const SERVICE: &'static str = "hubsim";
+    const NAME: &'static str = "SetSsmManaged";
+    type Input = SetSsmManagedInput;
+    type Output = Empty;
+}
+
 /// The `SetVpnTunnelStatus` operation of hubsim.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SetVpnTunnelStatus;
@@ -209,6 +219,19 @@ impl Shape for SetRootMfaInput {
     const MEMBERS: &'static [&'static str] = &["Kind"];
 }
 
+/// Shape `SetSsmManagedInput` of the hubsim model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SetSsmManagedInput {
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    #[serde(rename = "Managed")]
+    pub managed: bool,
+}
+impl Shape for SetSsmManagedInput {
+    const SHAPE: &'static str = "SetSsmManagedInput";
+    const MEMBERS: &'static [&'static str] = &["InstanceId", "Managed"];
+}
+
 /// Shape `SetVpnTunnelStatusInput` of the hubsim model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SetVpnTunnelStatusInput {
@@ -248,6 +271,7 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (RecordPasswordUseInput::SHAPE, RecordPasswordUseInput::MEMBERS),
     (SetRootLoginProfileInput::SHAPE, SetRootLoginProfileInput::MEMBERS),
     (SetRootMfaInput::SHAPE, SetRootMfaInput::MEMBERS),
+    (SetSsmManagedInput::SHAPE, SetSsmManagedInput::MEMBERS),
     (SetVpnTunnelStatusInput::SHAPE, SetVpnTunnelStatusInput::MEMBERS),
     (UpdateRootAccessKeyInput::SHAPE, UpdateRootAccessKeyInput::MEMBERS),
 ];

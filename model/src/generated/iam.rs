@@ -320,6 +320,16 @@ impl Operation for GenerateCredentialReport {
     type Output = GenerateCredentialReportResponse;
 }
 
+/// The `GenerateServiceLastAccessedDetails` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GenerateServiceLastAccessedDetails;
+impl Operation for GenerateServiceLastAccessedDetails {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "GenerateServiceLastAccessedDetails";
+    type Input = GenerateServiceLastAccessedDetailsRequest;
+    type Output = GenerateServiceLastAccessedDetailsResponse;
+}
+
 /// The `GetAccessKeyLastUsed` operation of iam.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetAccessKeyLastUsed;
@@ -428,6 +438,16 @@ impl Operation for GetRolePolicy {
     const NAME: &'static str = "GetRolePolicy";
     type Input = GetRolePolicyRequest;
     type Output = GetRolePolicyResponse;
+}
+
+/// The `GetServiceLastAccessedDetails` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GetServiceLastAccessedDetails;
+impl Operation for GetServiceLastAccessedDetails {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "GetServiceLastAccessedDetails";
+    type Input = GetServiceLastAccessedDetailsRequest;
+    type Output = GetServiceLastAccessedDetailsResponse;
 }
 
 /// The `GetUser` operation of iam.
@@ -550,6 +570,16 @@ impl Operation for ListMFADevices {
     type Output = ListMFADevicesResponse;
 }
 
+/// The `ListOpenIDConnectProviders` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListOpenIDConnectProviders;
+impl Operation for ListOpenIDConnectProviders {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "ListOpenIDConnectProviders";
+    type Input = ListOpenIDConnectProvidersRequest;
+    type Output = ListOpenIDConnectProvidersResponse;
+}
+
 /// The `ListOrganizationsFeatures` operation of iam.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ListOrganizationsFeatures;
@@ -568,6 +598,16 @@ impl Operation for ListPolicies {
     const NAME: &'static str = "ListPolicies";
     type Input = ListPoliciesRequest;
     type Output = ListPoliciesResponse;
+}
+
+/// The `ListPolicyTags` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListPolicyTags;
+impl Operation for ListPolicyTags {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "ListPolicyTags";
+    type Input = ListPolicyTagsRequest;
+    type Output = ListPolicyTagsResponse;
 }
 
 /// The `ListPolicyVersions` operation of iam.
@@ -590,6 +630,16 @@ impl Operation for ListRolePolicies {
     type Output = ListRolePoliciesResponse;
 }
 
+/// The `ListRoleTags` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListRoleTags;
+impl Operation for ListRoleTags {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "ListRoleTags";
+    type Input = ListRoleTagsRequest;
+    type Output = ListRoleTagsResponse;
+}
+
 /// The `ListRoles` operation of iam.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ListRoles;
@@ -600,6 +650,36 @@ impl Operation for ListRoles {
     type Output = ListRolesResponse;
 }
 
+/// The `ListSAMLProviders` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListSAMLProviders;
+impl Operation for ListSAMLProviders {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "ListSAMLProviders";
+    type Input = ListSAMLProvidersRequest;
+    type Output = ListSAMLProvidersResponse;
+}
+
+/// The `ListServerCertificates` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListServerCertificates;
+impl Operation for ListServerCertificates {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "ListServerCertificates";
+    type Input = ListServerCertificatesRequest;
+    type Output = ListServerCertificatesResponse;
+}
+
+/// The `ListServiceSpecificCredentials` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListServiceSpecificCredentials;
+impl Operation for ListServiceSpecificCredentials {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "ListServiceSpecificCredentials";
+    type Input = ListServiceSpecificCredentialsRequest;
+    type Output = ListServiceSpecificCredentialsResponse;
+}
+
 /// The `ListUserPolicies` operation of iam.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ListUserPolicies;
@@ -608,6 +688,16 @@ impl Operation for ListUserPolicies {
     const NAME: &'static str = "ListUserPolicies";
     type Input = ListUserPoliciesRequest;
     type Output = ListUserPoliciesResponse;
+}
+
+/// The `ListUserTags` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListUserTags;
+impl Operation for ListUserTags {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "ListUserTags";
+    type Input = ListUserTagsRequest;
+    type Output = ListUserTagsResponse;
 }
 
 /// The `ListUsers` operation of iam.
@@ -677,6 +767,66 @@ impl Operation for SetDefaultPolicyVersion {
     const SERVICE: &'static str = "iam";
     const NAME: &'static str = "SetDefaultPolicyVersion";
     type Input = SetDefaultPolicyVersionRequest;
+    type Output = Empty;
+}
+
+/// The `TagPolicy` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TagPolicy;
+impl Operation for TagPolicy {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "TagPolicy";
+    type Input = TagPolicyRequest;
+    type Output = Empty;
+}
+
+/// The `TagRole` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TagRole;
+impl Operation for TagRole {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "TagRole";
+    type Input = TagRoleRequest;
+    type Output = Empty;
+}
+
+/// The `TagUser` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TagUser;
+impl Operation for TagUser {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "TagUser";
+    type Input = TagUserRequest;
+    type Output = Empty;
+}
+
+/// The `UntagPolicy` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UntagPolicy;
+impl Operation for UntagPolicy {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "UntagPolicy";
+    type Input = UntagPolicyRequest;
+    type Output = Empty;
+}
+
+/// The `UntagRole` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UntagRole;
+impl Operation for UntagRole {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "UntagRole";
+    type Input = UntagRoleRequest;
+    type Output = Empty;
+}
+
+/// The `UntagUser` operation of iam.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UntagUser;
+impl Operation for UntagUser {
+    const SERVICE: &'static str = "iam";
+    const NAME: &'static str = "UntagUser";
+    type Input = UntagUserRequest;
     type Output = Empty;
 }
 
@@ -1281,6 +1431,19 @@ impl Shape for EnableMFADeviceRequest {
     const MEMBERS: &'static [&'static str] = &["UserName", "SerialNumber", "AuthenticationCode1", "AuthenticationCode2"];
 }
 
+/// Shape `ErrorDetails` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ErrorDetails {
+    #[serde(rename = "Message")]
+    pub message: String,
+    #[serde(rename = "Code")]
+    pub code: String,
+}
+impl Shape for ErrorDetails {
+    const SHAPE: &'static str = "ErrorDetails";
+    const MEMBERS: &'static [&'static str] = &["Message", "Code"];
+}
+
 /// Shape `GenerateCredentialReportResponse` of the iam model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GenerateCredentialReportResponse {
@@ -1292,6 +1455,30 @@ pub struct GenerateCredentialReportResponse {
 impl Shape for GenerateCredentialReportResponse {
     const SHAPE: &'static str = "GenerateCredentialReportResponse";
     const MEMBERS: &'static [&'static str] = &["State", "Description"];
+}
+
+/// Shape `GenerateServiceLastAccessedDetailsRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GenerateServiceLastAccessedDetailsRequest {
+    #[serde(rename = "Arn")]
+    pub arn: String,
+    #[serde(rename = "Granularity", default, skip_serializing_if = "Option::is_none")]
+    pub granularity: Option<String>,
+}
+impl Shape for GenerateServiceLastAccessedDetailsRequest {
+    const SHAPE: &'static str = "GenerateServiceLastAccessedDetailsRequest";
+    const MEMBERS: &'static [&'static str] = &["Arn", "Granularity"];
+}
+
+/// Shape `GenerateServiceLastAccessedDetailsResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GenerateServiceLastAccessedDetailsResponse {
+    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+impl Shape for GenerateServiceLastAccessedDetailsResponse {
+    const SHAPE: &'static str = "GenerateServiceLastAccessedDetailsResponse";
+    const MEMBERS: &'static [&'static str] = &["JobId"];
 }
 
 /// Shape `GetAccessKeyLastUsedRequest` of the iam model.
@@ -1531,6 +1718,46 @@ pub struct GetRoleResponse {
 impl Shape for GetRoleResponse {
     const SHAPE: &'static str = "GetRoleResponse";
     const MEMBERS: &'static [&'static str] = &["Role"];
+}
+
+/// Shape `GetServiceLastAccessedDetailsRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetServiceLastAccessedDetailsRequest {
+    #[serde(rename = "JobId")]
+    pub job_id: String,
+    #[serde(rename = "MaxItems", default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<i32>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+}
+impl Shape for GetServiceLastAccessedDetailsRequest {
+    const SHAPE: &'static str = "GetServiceLastAccessedDetailsRequest";
+    const MEMBERS: &'static [&'static str] = &["JobId", "MaxItems", "Marker"];
+}
+
+/// Shape `GetServiceLastAccessedDetailsResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetServiceLastAccessedDetailsResponse {
+    #[serde(rename = "JobStatus")]
+    pub job_status: String,
+    #[serde(rename = "JobType", default, skip_serializing_if = "Option::is_none")]
+    pub job_type: Option<String>,
+    #[serde(rename = "JobCreationDate")]
+    pub job_creation_date: Timestamp,
+    #[serde(rename = "ServicesLastAccessed")]
+    pub services_last_accessed: Vec<ServiceLastAccessed>,
+    #[serde(rename = "JobCompletionDate")]
+    pub job_completion_date: Timestamp,
+    #[serde(rename = "IsTruncated", default, skip_serializing_if = "Option::is_none")]
+    pub is_truncated: Option<bool>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorDetails>,
+}
+impl Shape for GetServiceLastAccessedDetailsResponse {
+    const SHAPE: &'static str = "GetServiceLastAccessedDetailsResponse";
+    const MEMBERS: &'static [&'static str] = &["JobStatus", "JobType", "JobCreationDate", "ServicesLastAccessed", "JobCompletionDate", "IsTruncated", "Marker", "Error"];
 }
 
 /// Shape `GetUserPolicyRequest` of the iam model.
@@ -1916,6 +2143,26 @@ impl Shape for ListMFADevicesResponse {
     const MEMBERS: &'static [&'static str] = &["MFADevices", "IsTruncated", "Marker"];
 }
 
+/// Shape `ListOpenIDConnectProvidersRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListOpenIDConnectProvidersRequest {
+}
+impl Shape for ListOpenIDConnectProvidersRequest {
+    const SHAPE: &'static str = "ListOpenIDConnectProvidersRequest";
+    const MEMBERS: &'static [&'static str] = &[];
+}
+
+/// Shape `ListOpenIDConnectProvidersResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListOpenIDConnectProvidersResponse {
+    #[serde(rename = "OpenIDConnectProviderList", default, skip_serializing_if = "Option::is_none")]
+    pub open_id_connect_provider_list: Option<Vec<OpenIDConnectProviderListEntry>>,
+}
+impl Shape for ListOpenIDConnectProvidersResponse {
+    const SHAPE: &'static str = "ListOpenIDConnectProvidersResponse";
+    const MEMBERS: &'static [&'static str] = &["OpenIDConnectProviderList"];
+}
+
 /// Shape `ListOrganizationsFeaturesRequest` of the iam model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListOrganizationsFeaturesRequest {
@@ -1972,6 +2219,36 @@ pub struct ListPoliciesResponse {
 impl Shape for ListPoliciesResponse {
     const SHAPE: &'static str = "ListPoliciesResponse";
     const MEMBERS: &'static [&'static str] = &["Policies", "IsTruncated", "Marker"];
+}
+
+/// Shape `ListPolicyTagsRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListPolicyTagsRequest {
+    #[serde(rename = "PolicyArn")]
+    pub policy_arn: String,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "MaxItems", default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<i32>,
+}
+impl Shape for ListPolicyTagsRequest {
+    const SHAPE: &'static str = "ListPolicyTagsRequest";
+    const MEMBERS: &'static [&'static str] = &["PolicyArn", "Marker", "MaxItems"];
+}
+
+/// Shape `ListPolicyTagsResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListPolicyTagsResponse {
+    #[serde(rename = "Tags")]
+    pub tags: Vec<Tag>,
+    #[serde(rename = "IsTruncated", default, skip_serializing_if = "Option::is_none")]
+    pub is_truncated: Option<bool>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+}
+impl Shape for ListPolicyTagsResponse {
+    const SHAPE: &'static str = "ListPolicyTagsResponse";
+    const MEMBERS: &'static [&'static str] = &["Tags", "IsTruncated", "Marker"];
 }
 
 /// Shape `ListPolicyVersionsRequest` of the iam model.
@@ -2034,6 +2311,36 @@ impl Shape for ListRolePoliciesResponse {
     const MEMBERS: &'static [&'static str] = &["PolicyNames", "IsTruncated", "Marker"];
 }
 
+/// Shape `ListRoleTagsRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListRoleTagsRequest {
+    #[serde(rename = "RoleName")]
+    pub role_name: String,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "MaxItems", default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<i32>,
+}
+impl Shape for ListRoleTagsRequest {
+    const SHAPE: &'static str = "ListRoleTagsRequest";
+    const MEMBERS: &'static [&'static str] = &["RoleName", "Marker", "MaxItems"];
+}
+
+/// Shape `ListRoleTagsResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListRoleTagsResponse {
+    #[serde(rename = "Tags")]
+    pub tags: Vec<Tag>,
+    #[serde(rename = "IsTruncated", default, skip_serializing_if = "Option::is_none")]
+    pub is_truncated: Option<bool>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+}
+impl Shape for ListRoleTagsResponse {
+    const SHAPE: &'static str = "ListRoleTagsResponse";
+    const MEMBERS: &'static [&'static str] = &["Tags", "IsTruncated", "Marker"];
+}
+
 /// Shape `ListRolesRequest` of the iam model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListRolesRequest {
@@ -2064,6 +2371,90 @@ impl Shape for ListRolesResponse {
     const MEMBERS: &'static [&'static str] = &["Roles", "IsTruncated", "Marker"];
 }
 
+/// Shape `ListSAMLProvidersRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListSAMLProvidersRequest {
+}
+impl Shape for ListSAMLProvidersRequest {
+    const SHAPE: &'static str = "ListSAMLProvidersRequest";
+    const MEMBERS: &'static [&'static str] = &[];
+}
+
+/// Shape `ListSAMLProvidersResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListSAMLProvidersResponse {
+    #[serde(rename = "SAMLProviderList", default, skip_serializing_if = "Option::is_none")]
+    pub saml_provider_list: Option<Vec<SAMLProviderListEntry>>,
+}
+impl Shape for ListSAMLProvidersResponse {
+    const SHAPE: &'static str = "ListSAMLProvidersResponse";
+    const MEMBERS: &'static [&'static str] = &["SAMLProviderList"];
+}
+
+/// Shape `ListServerCertificatesRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListServerCertificatesRequest {
+    #[serde(rename = "PathPrefix", default, skip_serializing_if = "Option::is_none")]
+    pub path_prefix: Option<String>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "MaxItems", default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<i32>,
+}
+impl Shape for ListServerCertificatesRequest {
+    const SHAPE: &'static str = "ListServerCertificatesRequest";
+    const MEMBERS: &'static [&'static str] = &["PathPrefix", "Marker", "MaxItems"];
+}
+
+/// Shape `ListServerCertificatesResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListServerCertificatesResponse {
+    #[serde(rename = "ServerCertificateMetadataList")]
+    pub server_certificate_metadata_list: Vec<ServerCertificateMetadata>,
+    #[serde(rename = "IsTruncated", default, skip_serializing_if = "Option::is_none")]
+    pub is_truncated: Option<bool>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+}
+impl Shape for ListServerCertificatesResponse {
+    const SHAPE: &'static str = "ListServerCertificatesResponse";
+    const MEMBERS: &'static [&'static str] = &["ServerCertificateMetadataList", "IsTruncated", "Marker"];
+}
+
+/// Shape `ListServiceSpecificCredentialsRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListServiceSpecificCredentialsRequest {
+    #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    #[serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+    #[serde(rename = "AllUsers", default, skip_serializing_if = "Option::is_none")]
+    pub all_users: Option<bool>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "MaxItems", default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<i32>,
+}
+impl Shape for ListServiceSpecificCredentialsRequest {
+    const SHAPE: &'static str = "ListServiceSpecificCredentialsRequest";
+    const MEMBERS: &'static [&'static str] = &["UserName", "ServiceName", "AllUsers", "Marker", "MaxItems"];
+}
+
+/// Shape `ListServiceSpecificCredentialsResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListServiceSpecificCredentialsResponse {
+    #[serde(rename = "ServiceSpecificCredentials", default, skip_serializing_if = "Option::is_none")]
+    pub service_specific_credentials: Option<Vec<ServiceSpecificCredentialMetadata>>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "IsTruncated", default, skip_serializing_if = "Option::is_none")]
+    pub is_truncated: Option<bool>,
+}
+impl Shape for ListServiceSpecificCredentialsResponse {
+    const SHAPE: &'static str = "ListServiceSpecificCredentialsResponse";
+    const MEMBERS: &'static [&'static str] = &["ServiceSpecificCredentials", "Marker", "IsTruncated"];
+}
+
 /// Shape `ListUserPoliciesRequest` of the iam model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListUserPoliciesRequest {
@@ -2092,6 +2483,36 @@ pub struct ListUserPoliciesResponse {
 impl Shape for ListUserPoliciesResponse {
     const SHAPE: &'static str = "ListUserPoliciesResponse";
     const MEMBERS: &'static [&'static str] = &["PolicyNames", "IsTruncated", "Marker"];
+}
+
+/// Shape `ListUserTagsRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListUserTagsRequest {
+    #[serde(rename = "UserName")]
+    pub user_name: String,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "MaxItems", default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<i32>,
+}
+impl Shape for ListUserTagsRequest {
+    const SHAPE: &'static str = "ListUserTagsRequest";
+    const MEMBERS: &'static [&'static str] = &["UserName", "Marker", "MaxItems"];
+}
+
+/// Shape `ListUserTagsResponse` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListUserTagsResponse {
+    #[serde(rename = "Tags")]
+    pub tags: Vec<Tag>,
+    #[serde(rename = "IsTruncated", default, skip_serializing_if = "Option::is_none")]
+    pub is_truncated: Option<bool>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+}
+impl Shape for ListUserTagsResponse {
+    const SHAPE: &'static str = "ListUserTagsResponse";
+    const MEMBERS: &'static [&'static str] = &["Tags", "IsTruncated", "Marker"];
 }
 
 /// Shape `ListUsersRequest` of the iam model.
@@ -2182,6 +2603,17 @@ pub struct MFADevice {
 impl Shape for MFADevice {
     const SHAPE: &'static str = "MFADevice";
     const MEMBERS: &'static [&'static str] = &["UserName", "SerialNumber", "EnableDate"];
+}
+
+/// Shape `OpenIDConnectProviderListEntry` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OpenIDConnectProviderListEntry {
+    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+}
+impl Shape for OpenIDConnectProviderListEntry {
+    const SHAPE: &'static str = "OpenIDConnectProviderListEntry";
+    const MEMBERS: &'static [&'static str] = &["Arn"];
 }
 
 /// Shape `PasswordPolicy` of the iam model.
@@ -2404,6 +2836,90 @@ impl Shape for RoleLastUsed {
     const MEMBERS: &'static [&'static str] = &["LastUsedDate", "Region"];
 }
 
+/// Shape `SAMLProviderListEntry` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SAMLProviderListEntry {
+    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(rename = "ValidUntil", default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<Timestamp>,
+    #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
+    pub create_date: Option<Timestamp>,
+}
+impl Shape for SAMLProviderListEntry {
+    const SHAPE: &'static str = "SAMLProviderListEntry";
+    const MEMBERS: &'static [&'static str] = &["Arn", "ValidUntil", "CreateDate"];
+}
+
+/// Shape `ServerCertificateMetadata` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServerCertificateMetadata {
+    #[serde(rename = "Path")]
+    pub path: String,
+    #[serde(rename = "ServerCertificateName")]
+    pub server_certificate_name: String,
+    #[serde(rename = "ServerCertificateId")]
+    pub server_certificate_id: String,
+    #[serde(rename = "Arn")]
+    pub arn: String,
+    #[serde(rename = "UploadDate", default, skip_serializing_if = "Option::is_none")]
+    pub upload_date: Option<Timestamp>,
+    #[serde(rename = "Expiration", default, skip_serializing_if = "Option::is_none")]
+    pub expiration: Option<Timestamp>,
+}
+impl Shape for ServerCertificateMetadata {
+    const SHAPE: &'static str = "ServerCertificateMetadata";
+    const MEMBERS: &'static [&'static str] = &["Path", "ServerCertificateName", "ServerCertificateId", "Arn", "UploadDate", "Expiration"];
+}
+
+/// Shape `ServiceLastAccessed` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceLastAccessed {
+    #[serde(rename = "ServiceName")]
+    pub service_name: String,
+    #[serde(rename = "LastAuthenticated", default, skip_serializing_if = "Option::is_none")]
+    pub last_authenticated: Option<Timestamp>,
+    #[serde(rename = "ServiceNamespace")]
+    pub service_namespace: String,
+    #[serde(rename = "LastAuthenticatedEntity", default, skip_serializing_if = "Option::is_none")]
+    pub last_authenticated_entity: Option<String>,
+    #[serde(rename = "LastAuthenticatedRegion", default, skip_serializing_if = "Option::is_none")]
+    pub last_authenticated_region: Option<String>,
+    #[serde(rename = "TotalAuthenticatedEntities", default, skip_serializing_if = "Option::is_none")]
+    pub total_authenticated_entities: Option<i32>,
+    #[serde(rename = "TrackedActionsLastAccessed", default, skip_serializing_if = "Option::is_none")]
+    pub tracked_actions_last_accessed: Option<Vec<TrackedActionLastAccessed>>,
+}
+impl Shape for ServiceLastAccessed {
+    const SHAPE: &'static str = "ServiceLastAccessed";
+    const MEMBERS: &'static [&'static str] = &["ServiceName", "LastAuthenticated", "ServiceNamespace", "LastAuthenticatedEntity", "LastAuthenticatedRegion", "TotalAuthenticatedEntities", "TrackedActionsLastAccessed"];
+}
+
+/// Shape `ServiceSpecificCredentialMetadata` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceSpecificCredentialMetadata {
+    #[serde(rename = "UserName")]
+    pub user_name: String,
+    #[serde(rename = "Status")]
+    pub status: String,
+    #[serde(rename = "ServiceUserName", default, skip_serializing_if = "Option::is_none")]
+    pub service_user_name: Option<String>,
+    #[serde(rename = "ServiceCredentialAlias", default, skip_serializing_if = "Option::is_none")]
+    pub service_credential_alias: Option<String>,
+    #[serde(rename = "CreateDate")]
+    pub create_date: Timestamp,
+    #[serde(rename = "ExpirationDate", default, skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<Timestamp>,
+    #[serde(rename = "ServiceSpecificCredentialId")]
+    pub service_specific_credential_id: String,
+    #[serde(rename = "ServiceName")]
+    pub service_name: String,
+}
+impl Shape for ServiceSpecificCredentialMetadata {
+    const SHAPE: &'static str = "ServiceSpecificCredentialMetadata";
+    const MEMBERS: &'static [&'static str] = &["UserName", "Status", "ServiceUserName", "ServiceCredentialAlias", "CreateDate", "ExpirationDate", "ServiceSpecificCredentialId", "ServiceName"];
+}
+
 /// Shape `SetDefaultPolicyVersionRequest` of the iam model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SetDefaultPolicyVersionRequest {
@@ -2428,6 +2944,101 @@ pub struct Tag {
 impl Shape for Tag {
     const SHAPE: &'static str = "Tag";
     const MEMBERS: &'static [&'static str] = &["Key", "Value"];
+}
+
+/// Shape `TagPolicyRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TagPolicyRequest {
+    #[serde(rename = "PolicyArn")]
+    pub policy_arn: String,
+    #[serde(rename = "Tags")]
+    pub tags: Vec<Tag>,
+}
+impl Shape for TagPolicyRequest {
+    const SHAPE: &'static str = "TagPolicyRequest";
+    const MEMBERS: &'static [&'static str] = &["PolicyArn", "Tags"];
+}
+
+/// Shape `TagRoleRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TagRoleRequest {
+    #[serde(rename = "RoleName")]
+    pub role_name: String,
+    #[serde(rename = "Tags")]
+    pub tags: Vec<Tag>,
+}
+impl Shape for TagRoleRequest {
+    const SHAPE: &'static str = "TagRoleRequest";
+    const MEMBERS: &'static [&'static str] = &["RoleName", "Tags"];
+}
+
+/// Shape `TagUserRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TagUserRequest {
+    #[serde(rename = "UserName")]
+    pub user_name: String,
+    #[serde(rename = "Tags")]
+    pub tags: Vec<Tag>,
+}
+impl Shape for TagUserRequest {
+    const SHAPE: &'static str = "TagUserRequest";
+    const MEMBERS: &'static [&'static str] = &["UserName", "Tags"];
+}
+
+/// Shape `TrackedActionLastAccessed` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TrackedActionLastAccessed {
+    #[serde(rename = "ActionName", default, skip_serializing_if = "Option::is_none")]
+    pub action_name: Option<String>,
+    #[serde(rename = "LastAccessedEntity", default, skip_serializing_if = "Option::is_none")]
+    pub last_accessed_entity: Option<String>,
+    #[serde(rename = "LastAccessedTime", default, skip_serializing_if = "Option::is_none")]
+    pub last_accessed_time: Option<Timestamp>,
+    #[serde(rename = "LastAccessedRegion", default, skip_serializing_if = "Option::is_none")]
+    pub last_accessed_region: Option<String>,
+}
+impl Shape for TrackedActionLastAccessed {
+    const SHAPE: &'static str = "TrackedActionLastAccessed";
+    const MEMBERS: &'static [&'static str] = &["ActionName", "LastAccessedEntity", "LastAccessedTime", "LastAccessedRegion"];
+}
+
+/// Shape `UntagPolicyRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UntagPolicyRequest {
+    #[serde(rename = "PolicyArn")]
+    pub policy_arn: String,
+    #[serde(rename = "TagKeys")]
+    pub tag_keys: Vec<String>,
+}
+impl Shape for UntagPolicyRequest {
+    const SHAPE: &'static str = "UntagPolicyRequest";
+    const MEMBERS: &'static [&'static str] = &["PolicyArn", "TagKeys"];
+}
+
+/// Shape `UntagRoleRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UntagRoleRequest {
+    #[serde(rename = "RoleName")]
+    pub role_name: String,
+    #[serde(rename = "TagKeys")]
+    pub tag_keys: Vec<String>,
+}
+impl Shape for UntagRoleRequest {
+    const SHAPE: &'static str = "UntagRoleRequest";
+    const MEMBERS: &'static [&'static str] = &["RoleName", "TagKeys"];
+}
+
+/// Shape `UntagUserRequest` of the iam model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UntagUserRequest {
+    #[serde(rename = "UserName")]
+    pub user_name: String,
+    #[serde(rename = "TagKeys")]
+    pub tag_keys: Vec<String>,
+}
+impl Shape for UntagUserRequest {
+    const SHAPE: &'static str = "UntagUserRequest";
+    const MEMBERS: &'static [&'static str] = &["UserName", "TagKeys"];
 }
 
 /// Shape `UpdateAccessKeyRequest` of the iam model.
@@ -2578,7 +3189,10 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (DetachRolePolicyRequest::SHAPE, DetachRolePolicyRequest::MEMBERS),
     (DetachUserPolicyRequest::SHAPE, DetachUserPolicyRequest::MEMBERS),
     (EnableMFADeviceRequest::SHAPE, EnableMFADeviceRequest::MEMBERS),
+    (ErrorDetails::SHAPE, ErrorDetails::MEMBERS),
     (GenerateCredentialReportResponse::SHAPE, GenerateCredentialReportResponse::MEMBERS),
+    (GenerateServiceLastAccessedDetailsRequest::SHAPE, GenerateServiceLastAccessedDetailsRequest::MEMBERS),
+    (GenerateServiceLastAccessedDetailsResponse::SHAPE, GenerateServiceLastAccessedDetailsResponse::MEMBERS),
     (GetAccessKeyLastUsedRequest::SHAPE, GetAccessKeyLastUsedRequest::MEMBERS),
     (GetAccessKeyLastUsedResponse::SHAPE, GetAccessKeyLastUsedResponse::MEMBERS),
     (GetAccountPasswordPolicyResponse::SHAPE, GetAccountPasswordPolicyResponse::MEMBERS),
@@ -2598,6 +3212,8 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (GetRolePolicyResponse::SHAPE, GetRolePolicyResponse::MEMBERS),
     (GetRoleRequest::SHAPE, GetRoleRequest::MEMBERS),
     (GetRoleResponse::SHAPE, GetRoleResponse::MEMBERS),
+    (GetServiceLastAccessedDetailsRequest::SHAPE, GetServiceLastAccessedDetailsRequest::MEMBERS),
+    (GetServiceLastAccessedDetailsResponse::SHAPE, GetServiceLastAccessedDetailsResponse::MEMBERS),
     (GetUserPolicyRequest::SHAPE, GetUserPolicyRequest::MEMBERS),
     (GetUserPolicyResponse::SHAPE, GetUserPolicyResponse::MEMBERS),
     (GetUserRequest::SHAPE, GetUserRequest::MEMBERS),
@@ -2623,24 +3239,39 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (ListGroupsResponse::SHAPE, ListGroupsResponse::MEMBERS),
     (ListMFADevicesRequest::SHAPE, ListMFADevicesRequest::MEMBERS),
     (ListMFADevicesResponse::SHAPE, ListMFADevicesResponse::MEMBERS),
+    (ListOpenIDConnectProvidersRequest::SHAPE, ListOpenIDConnectProvidersRequest::MEMBERS),
+    (ListOpenIDConnectProvidersResponse::SHAPE, ListOpenIDConnectProvidersResponse::MEMBERS),
     (ListOrganizationsFeaturesRequest::SHAPE, ListOrganizationsFeaturesRequest::MEMBERS),
     (ListOrganizationsFeaturesResponse::SHAPE, ListOrganizationsFeaturesResponse::MEMBERS),
     (ListPoliciesRequest::SHAPE, ListPoliciesRequest::MEMBERS),
     (ListPoliciesResponse::SHAPE, ListPoliciesResponse::MEMBERS),
+    (ListPolicyTagsRequest::SHAPE, ListPolicyTagsRequest::MEMBERS),
+    (ListPolicyTagsResponse::SHAPE, ListPolicyTagsResponse::MEMBERS),
     (ListPolicyVersionsRequest::SHAPE, ListPolicyVersionsRequest::MEMBERS),
     (ListPolicyVersionsResponse::SHAPE, ListPolicyVersionsResponse::MEMBERS),
     (ListRolePoliciesRequest::SHAPE, ListRolePoliciesRequest::MEMBERS),
     (ListRolePoliciesResponse::SHAPE, ListRolePoliciesResponse::MEMBERS),
+    (ListRoleTagsRequest::SHAPE, ListRoleTagsRequest::MEMBERS),
+    (ListRoleTagsResponse::SHAPE, ListRoleTagsResponse::MEMBERS),
     (ListRolesRequest::SHAPE, ListRolesRequest::MEMBERS),
     (ListRolesResponse::SHAPE, ListRolesResponse::MEMBERS),
+    (ListSAMLProvidersRequest::SHAPE, ListSAMLProvidersRequest::MEMBERS),
+    (ListSAMLProvidersResponse::SHAPE, ListSAMLProvidersResponse::MEMBERS),
+    (ListServerCertificatesRequest::SHAPE, ListServerCertificatesRequest::MEMBERS),
+    (ListServerCertificatesResponse::SHAPE, ListServerCertificatesResponse::MEMBERS),
+    (ListServiceSpecificCredentialsRequest::SHAPE, ListServiceSpecificCredentialsRequest::MEMBERS),
+    (ListServiceSpecificCredentialsResponse::SHAPE, ListServiceSpecificCredentialsResponse::MEMBERS),
     (ListUserPoliciesRequest::SHAPE, ListUserPoliciesRequest::MEMBERS),
     (ListUserPoliciesResponse::SHAPE, ListUserPoliciesResponse::MEMBERS),
+    (ListUserTagsRequest::SHAPE, ListUserTagsRequest::MEMBERS),
+    (ListUserTagsResponse::SHAPE, ListUserTagsResponse::MEMBERS),
     (ListUsersRequest::SHAPE, ListUsersRequest::MEMBERS),
     (ListUsersResponse::SHAPE, ListUsersResponse::MEMBERS),
     (ListVirtualMFADevicesRequest::SHAPE, ListVirtualMFADevicesRequest::MEMBERS),
     (ListVirtualMFADevicesResponse::SHAPE, ListVirtualMFADevicesResponse::MEMBERS),
     (LoginProfile::SHAPE, LoginProfile::MEMBERS),
     (MFADevice::SHAPE, MFADevice::MEMBERS),
+    (OpenIDConnectProviderListEntry::SHAPE, OpenIDConnectProviderListEntry::MEMBERS),
     (PasswordPolicy::SHAPE, PasswordPolicy::MEMBERS),
     (Policy::SHAPE, Policy::MEMBERS),
     (PolicyGroup::SHAPE, PolicyGroup::MEMBERS),
@@ -2653,8 +3284,19 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (RemoveUserFromGroupRequest::SHAPE, RemoveUserFromGroupRequest::MEMBERS),
     (Role::SHAPE, Role::MEMBERS),
     (RoleLastUsed::SHAPE, RoleLastUsed::MEMBERS),
+    (SAMLProviderListEntry::SHAPE, SAMLProviderListEntry::MEMBERS),
+    (ServerCertificateMetadata::SHAPE, ServerCertificateMetadata::MEMBERS),
+    (ServiceLastAccessed::SHAPE, ServiceLastAccessed::MEMBERS),
+    (ServiceSpecificCredentialMetadata::SHAPE, ServiceSpecificCredentialMetadata::MEMBERS),
     (SetDefaultPolicyVersionRequest::SHAPE, SetDefaultPolicyVersionRequest::MEMBERS),
     (Tag::SHAPE, Tag::MEMBERS),
+    (TagPolicyRequest::SHAPE, TagPolicyRequest::MEMBERS),
+    (TagRoleRequest::SHAPE, TagRoleRequest::MEMBERS),
+    (TagUserRequest::SHAPE, TagUserRequest::MEMBERS),
+    (TrackedActionLastAccessed::SHAPE, TrackedActionLastAccessed::MEMBERS),
+    (UntagPolicyRequest::SHAPE, UntagPolicyRequest::MEMBERS),
+    (UntagRoleRequest::SHAPE, UntagRoleRequest::MEMBERS),
+    (UntagUserRequest::SHAPE, UntagUserRequest::MEMBERS),
     (UpdateAccessKeyRequest::SHAPE, UpdateAccessKeyRequest::MEMBERS),
     (UpdateAccountPasswordPolicyRequest::SHAPE, UpdateAccountPasswordPolicyRequest::MEMBERS),
     (UpdateLoginProfileRequest::SHAPE, UpdateLoginProfileRequest::MEMBERS),

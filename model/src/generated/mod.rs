@@ -39,6 +39,8 @@ pub mod sns;
 #[rustfmt::skip]
 pub mod sqs;
 #[rustfmt::skip]
+pub mod ssm;
+#[rustfmt::skip]
 pub mod sts;
 
 /// The committed service models, by botocore service name.
@@ -62,5 +64,6 @@ pub(crate) const MODELS: &[(&str, &str)] = &[
     ("securityhub", include_str!("../../data/securityhub.json")),
     ("sns", include_str!("../../data/sns.json")),
     ("sqs", include_str!("../../data/sqs.json")),
+    ("ssm", include_str!("../../data/ssm.json")),
     ("sts", include_str!("../../data/sts.json")),
 ];

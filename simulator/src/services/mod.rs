@@ -25,6 +25,7 @@ pub mod s3control;
 pub mod securityhub;
 pub mod sns;
 pub mod sqs;
+pub mod ssm;
 pub mod sts;
 
 /// Registers every implemented operation.
@@ -48,6 +49,7 @@ pub fn register_all(r: &mut Registrar) {
     securityhub::register(r);
     sns::register(r);
     sqs::register(r);
+    ssm::register(r);
     sts::register(r);
 }
 

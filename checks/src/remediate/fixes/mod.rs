@@ -34,6 +34,7 @@ mod s3;
 mod s3_access;
 mod sns;
 mod sqs;
+mod ssm;
 
 use std::sync::OnceLock;
 
@@ -151,6 +152,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(s3_access::fixes());
     v.extend(sns::fixes());
     v.extend(sqs::fixes());
+    v.extend(ssm::fixes());
     v
 }
 
@@ -218,6 +220,7 @@ pub(crate) fn precondition(j: &Justification, snapshot: &Snapshot, resource: &st
     lambda::precondition(j, snapshot, resource)?;
     elb::precondition(j, snapshot, resource)?;
     elb_classic::precondition(j, snapshot, resource)?;
+    ssm::precondition(j, snapshot, resource)?;
     ec2_instances::precondition(j, snapshot, resource)
 }
 

@@ -6,6 +6,7 @@
 //! channel can be put only while a recorder exists, and its bucket policy must let Config
 //! write (https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html).
 
+mod aggregators;
 mod delivery_channels;
 mod recorders;
 mod status;
@@ -23,6 +24,7 @@ pub fn register(r: &mut Registrar) {
     recorders::register(r);
     delivery_channels::register(r);
     status::register(r);
+    aggregators::register(r);
 }
 
 /// The region's customer managed configuration recorder, stored under its name.

@@ -40,6 +40,7 @@ pub(crate) use security_groups::group as security_group;
 /// Read by Lambda's VPC configuration checks.
 pub(crate) use subnets::subnet as subnet_doc;
 pub(crate) use security_groups::SgDoc;
+pub(crate) use instances::InstanceDoc;
 pub use seed::seed_region;
 pub(crate) use vpcs::VpcDoc;
 pub(crate) use vpn::set_tunnel_status;

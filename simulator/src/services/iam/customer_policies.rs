@@ -151,7 +151,7 @@ fn load(ctx: &Ctx<'_>, arn: &str) -> Result<StoredPolicy, AwsError> {
     })
 }
 
-fn save(ctx: &mut Ctx<'_>, p: &StoredPolicy) -> Result<(), AwsError> {
+pub(super) fn save(ctx: &mut Ctx<'_>, p: &StoredPolicy) -> Result<(), AwsError> {
     ctx.put(&key(p.name()), p)
 }
 

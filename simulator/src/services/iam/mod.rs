@@ -15,16 +15,19 @@ mod access_keys;
 mod credential_report;
 mod customer_policies;
 mod groups;
+mod last_accessed;
 mod limits;
 mod login_profiles;
 mod managed_policies;
 mod mfa;
 mod password_policy;
 mod policies;
+mod providers;
 mod roles;
 mod root;
 mod service_linked;
 mod summary;
+mod tags;
 mod user_policies;
 mod users;
 
@@ -59,6 +62,10 @@ pub fn register(r: &mut Registrar) {
     customer_policies::register(r);
     groups::register(r);
     user_policies::register(r);
+    // Tags and the reads scanners call (issue 19).
+    tags::register(r);
+    providers::register(r);
+    last_accessed::register(r);
 }
 
 /// Seeds the account's IAM state: the root user, and for `fresh-account` the roles AWS
