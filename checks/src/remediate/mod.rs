@@ -176,6 +176,16 @@ pub enum Justification {
         /// Its unencrypted EBS mappings.
         volumes: Vec<String>,
     },
+    /// DynamoDB.1, SecretsManager.1, .3 and .4 (no rotation function): the fix is a choice only
+    /// the owner can make (a capacity ceiling or a billing mode, a rotation function, whether a
+    /// secret may go). Holds while the control still fails on the resource (`reason`, empty
+    /// when it passes).
+    OwnerDecision {
+        /// The control (`DynamoDB.1`).
+        control: String,
+        /// Why it fails, as the control says; empty when it does not.
+        reason: String,
+    },
 }
 
 impl Justification {
@@ -187,6 +197,7 @@ impl Justification {
             Justification::UserReliesOnPolicies { policies, .. } => !policies.is_empty(),
             Justification::BroadGrant { grant, .. } => !grant.is_empty(),
             Justification::SpotFleetReRequest { volumes, .. } => !volumes.is_empty(),
+            Justification::OwnerDecision { reason, .. } => !reason.is_empty(),
             _ => true,
         }
     }
@@ -217,6 +228,10 @@ impl Justification {
                 let (fleet, volumes) = fixes::spot_fleet_volumes(snapshot, resource);
                 Justification::SpotFleetReRequest { fleet, volumes }
             }
+            Justification::OwnerDecision { control, .. } => Justification::OwnerDecision {
+                control: control.clone(),
+                reason: controls::dynamodb::still_failing(control, snapshot, resource),
+            },
             other => other.clone(),
         }
     }
@@ -362,6 +377,24 @@ impl Justification {
                  accepted until then.",
                 volumes.join(", ")
             ),
+            Justification::OwnerDecision { control, reason } => {
+                let why = match control.as_str() {
+                    "DynamoDB.1" => {
+                        "on-demand capacity changes how the table is billed, and auto scaling needs a maximum \
+                         capacity, a cost ceiling only its owner can set. Register read and write targets with \
+                         target tracking policies, or switch to PAY_PER_REQUEST"
+                    }
+                    "SecretsManager.3" => {
+                        "the remediator never deletes a secret: whether anything still needs it is its owner's \
+                         call. Delete it with a recovery window, or use it"
+                    }
+                    _ => {
+                        "rotation needs a rotation function that changes the credential where it is used, which \
+                         only its owner can write or choose. Configure one with RotateSecret"
+                    }
+                };
+                format!("{control}: {reason}. Not fixed automatically: {why}. Risk accepted until then.")
+            }
         };
         t.chars().take(512).collect()
     }

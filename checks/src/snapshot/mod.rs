@@ -2,6 +2,7 @@
 //! typed AWS API only (never SQLite), once, before any control runs ("fetch once, judge many").
 //! A resource that AWS answers "not found" for a configuration of is kept with `None`.
 
+mod dynamodb;
 mod ec2_instances;
 mod ec2_network;
 mod ec2_templates;
@@ -11,10 +12,12 @@ mod iam_policies;
 mod kms;
 mod monitoring;
 mod s3_access;
+mod secretsmanager;
 mod sqs;
 
 use std::collections::BTreeMap;
 
+pub use dynamodb::{DynamoDbView, TableView};
 pub use ec2_instances::{InstancesView, SnapshotView};
 pub use ec2_network::NetworkView;
 pub use ec2_templates::{Ec2TemplatesView, TemplateView};
@@ -168,6 +171,10 @@ pub struct Region {
     pub access_points: Vec<AccessPointView>,
     /// Network settings beyond VPCs, groups and ACLs (VPC Block Public Access).
     pub network: NetworkView,
+    /// DynamoDB tables with their PITR, and their auto scaling.
+    pub dynamodb: DynamoDbView,
+    /// Secrets Manager secrets (not those scheduled for deletion).
+    pub secrets: Vec<hubsim_api::model::secretsmanager::SecretListEntry>,
 }
 
 /// The whole account.
@@ -459,6 +466,8 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         ec2_templates: ec2_templates::fetch(api, r)?,
         access_points: Vec::new(),
         network: ec2_network::fetch(api, r)?,
+        dynamodb: dynamodb::fetch(api, r)?,
+        secrets: secretsmanager::fetch(api, r)?,
     })
 }
 
