@@ -159,9 +159,9 @@ fn dynamodb_6(i: &Input<'_>) -> Vec<Verdict> {
         .collect()
 }
 
-/// Why `control` (one of this module's or Secrets Manager's) still fails on `resource` in
-/// `snapshot` under its default parameters; empty when it does not (a justification's
-/// precondition).
+/// Why `control` (one of this module's or Secrets Manager's) fails on `resource` in
+/// `snapshot` under its default parameters; empty when it does not (the text of a
+/// justification).
 pub(crate) fn still_failing(control: &str, snapshot: &Snapshot, resource: &str) -> String {
     let Some(c) = super::all().iter().find(|c| c.id == control) else { return String::new() };
     let params = crate::control::Params::resolve(c.parameters, None);

@@ -178,12 +178,12 @@ pub enum Justification {
     },
     /// DynamoDB.1, SecretsManager.1, .3 and .4 (no rotation function): the fix is a choice only
     /// the owner can make (a capacity ceiling or a billing mode, a rotation function, whether a
-    /// secret may go). Holds while the control still fails on the resource (`reason`, empty
-    /// when it passes).
+    /// secret may go). Its precondition is that the control still fails on the resource, which
+    /// the remediator checks (with the parameters in force) before using any justification.
     OwnerDecision {
         /// The control (`DynamoDB.1`).
         control: String,
-        /// Why it fails, as the control says; empty when it does not.
+        /// Why it fails, as the control says under its default parameters.
         reason: String,
     },
 }
@@ -197,7 +197,6 @@ impl Justification {
             Justification::UserReliesOnPolicies { policies, .. } => !policies.is_empty(),
             Justification::BroadGrant { grant, .. } => !grant.is_empty(),
             Justification::SpotFleetReRequest { volumes, .. } => !volumes.is_empty(),
-            Justification::OwnerDecision { reason, .. } => !reason.is_empty(),
             _ => true,
         }
     }
@@ -230,7 +229,9 @@ impl Justification {
             }
             Justification::OwnerDecision { control, .. } => Justification::OwnerDecision {
                 control: control.clone(),
-                reason: controls::dynamodb::still_failing(control, snapshot, resource),
+                reason: Some(controls::dynamodb::still_failing(control, snapshot, resource))
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or_else(|| "it fails under the parameters in force".into()),
             },
             other => other.clone(),
         }
