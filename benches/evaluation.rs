@@ -44,6 +44,10 @@ const ACCOUNT: &str = "123456789012";
 #[allow(dead_code)]
 #[path = "../tests/support/generate.rs"]
 mod generate;
+/// Its DynamoDB tables and Secrets Manager secrets (issue 16).
+#[allow(dead_code)]
+#[path = "../tests/support/generate_dynamodb.rs"]
+mod generate_dynamodb;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_iam_credentials.rs"]
 mod generate_iam_credentials;
@@ -74,6 +78,9 @@ mod generate_network;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_s3_access.rs"]
 mod generate_s3_access;
+#[allow(dead_code)]
+#[path = "../tests/support/generate_secrets.rs"]
+mod generate_secrets;
 /// Its GuardDuty plans, launch templates and Spot Fleet requests.
 #[allow(dead_code)]
 #[path = "../tests/support/generate_templates.rs"]

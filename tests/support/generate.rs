@@ -201,6 +201,8 @@ pub struct Plan {
     pub network: super::generate_network::NetworkPlan,
     /// Site-to-Site VPN connections (EC2.20, EC2.171).
     pub vpn: super::generate_vpn::VpnPlan,
+    /// DynamoDB tables and secrets (DynamoDB.1/2/6, SecretsManager.1–4).
+    pub data: (super::generate_dynamodb::DynamoPlan, super::generate_secrets::SecretsPlan),
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -357,13 +359,26 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         super::generate_s3_access::plan(),
         super::generate_network::plan(),
         super::generate_vpn::plan(),
+        (super::generate_dynamodb::plan(), super::generate_secrets::plan()),
     );
     (account, network, services, areas).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
-            (misc, credentials, monitoring, iam_policies, instances, keys_plan, templates, s3_access, network, vpn),
+            (
+                misc,
+                credentials,
+                monitoring,
+                iam_policies,
+                instances,
+                keys_plan,
+                templates,
+                s3_access,
+                network,
+                vpn,
+                data,
+            ),
         )| Plan {
             current,
             regions,
@@ -390,6 +405,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             s3_access,
             network,
             vpn,
+            data,
         },
     )
 }
@@ -938,6 +954,8 @@ impl Plan {
         b.steps.extend(misc);
         b.steps.extend(self.network.steps(&regions));
         b.steps.extend(self.vpn.steps(&regions, acct));
+        b.steps.extend(self.data.0.steps(&regions));
+        b.steps.extend(self.data.1.steps(&regions, acct));
         let home = b.region(0);
         b.steps.extend(self.iam_policies.steps(acct, &home));
         b.steps.extend(self.instances.steps(&regions));
