@@ -29,13 +29,16 @@ fn unsupported(what: &str) -> AwsError {
     AwsError::new("NotImplemented", 501, format!("hubsim does not simulate DynamoDB {what}"))
 }
 
+/// A table's key: the partition key, the sort key if any, and the attribute definitions.
+type Keys = (String, Option<String>, BTreeMap<String, String>);
+
 /// The key schema and attribute definitions: exactly one HASH key first, an optional RANGE key
 /// second, each defined, and no attribute defined that no key uses (without indexes, every
 /// definition must be a key). Answers `(hash, range, attributes)`.
 fn check_keys(
     keys: &[dynamodb::KeySchemaElement],
     definitions: &[dynamodb::AttributeDefinition],
-) -> Result<(String, Option<String>, BTreeMap<String, String>), AwsError> {
+) -> Result<Keys, AwsError> {
     let hash = match keys.first() {
         Some(k) if k.key_type == "HASH" => k.attribute_name.clone(),
         Some(_) => return Err(invalid("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")),
