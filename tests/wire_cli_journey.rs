@@ -684,10 +684,33 @@ fn the_blogs_journey_with_the_aws_cli() {
     // IAM.8 have nothing to judge: No data in era 2022; nor have KMS.1 and IAM.21 (customer
     // managed policies), SQS.1 (no queue), S3.10 (no versioned bucket), EC2.23 (no transit
     // gateway), EC2.20 (no VPN connection), nor the instance and volume controls (EC2.3, EC2.4, EC2.8, EC2.9, EC2.17,
-    // EC2.24): the journey launches no instance.
+    // EC2.24): the journey launches no instance; nor DynamoDB.1/.2 (no table) and SecretsManager.1–.4
+    // (no secret).
     const NOTHING_TO_JUDGE: &[&str] = &[
-        "IAM.1", "IAM.2", "IAM.3", "IAM.5", "IAM.8", "IAM.21", "KMS.1", "SQS.1", "S3.10", "EC2.3", "EC2.4", "EC2.8",
-        "EC2.9", "EC2.17", "EC2.20", "EC2.23", "EC2.24",
+        "IAM.1",
+        "IAM.2",
+        "IAM.3",
+        "IAM.5",
+        "IAM.8",
+        "IAM.21",
+        "KMS.1",
+        "SQS.1",
+        "S3.10",
+        "EC2.3",
+        "EC2.4",
+        "EC2.8",
+        "EC2.9",
+        "EC2.17",
+        "EC2.20",
+        "EC2.23",
+        "EC2.24",
+        // issue 16
+        "DynamoDB.1",
+        "DynamoDB.2",
+        "SecretsManager.1",
+        "SecretsManager.2",
+        "SecretsManager.3",
+        "SecretsManager.4",
     ];
     let summary = j.admin_evaluate();
     let after = control_statuses(&summary);

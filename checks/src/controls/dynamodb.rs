@@ -173,3 +173,79 @@ pub(crate) fn still_failing(control: &str, snapshot: &Snapshot, resource: &str) 
     }
     String::new()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::control::Params;
+    use crate::snapshot::{Global, Region};
+    use hubsim_api::model::{application_autoscaling as aas, dynamodb as ddb};
+
+    fn table(mode: &str) -> TableView {
+        TableView {
+            table: ddb::TableDescription {
+                table_name: Some("t".into()),
+                table_arn: Some("arn:aws:dynamodb:us-east-1:123456789012:table/t".into()),
+                billing_mode_summary: Some(ddb::BillingModeSummary {
+                    billing_mode: Some(mode.into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            pitr: None,
+        }
+    }
+
+    fn scaled(dims: &[&str], min: i32, target: f64) -> DynamoDbView {
+        let mut d = DynamoDbView { tables: vec![table("PROVISIONED")], ..Default::default() };
+        for dim in dims {
+            let dimension = format!("dynamodb:table:{dim}CapacityUnits");
+            d.targets.push(aas::ScalableTarget {
+                resource_id: "table/t".into(),
+                scalable_dimension: dimension.clone(),
+                min_capacity: min,
+                max_capacity: 100,
+                ..Default::default()
+            });
+            d.policies.push(aas::ScalingPolicy {
+                resource_id: "table/t".into(),
+                scalable_dimension: dimension,
+                policy_type: "TargetTrackingScaling".into(),
+                target_tracking_scaling_policy_configuration: Some(aas::TargetTrackingScalingPolicyConfiguration {
+                    target_value: target,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            });
+        }
+        d
+    }
+
+    fn run(d: DynamoDbView, overrides: Option<serde_json::Value>) -> Vec<Compliance> {
+        let region = Region { name: "us-east-1".into(), dynamodb: d, ..Default::default() };
+        let global = Global { account: "123456789012".into(), ..Default::default() };
+        let params = Params::resolve(CONTROLS[0].parameters, overrides.as_ref().and_then(|v| v.as_object()));
+        let input = Input { region: &region, global: &global, era: hubsim_api::Era::Current, params: &params };
+        dynamodb_1(&input).into_iter().map(|v| v.status).collect()
+    }
+
+    #[test]
+    fn on_demand_or_both_dimensions_scaled_pass() {
+        let on_demand = DynamoDbView { tables: vec![table("PAY_PER_REQUEST")], ..Default::default() };
+        assert_eq!(run(on_demand, None), [Compliance::Passed]);
+        assert_eq!(run(scaled(&["Read", "Write"], 5, 70.0), None), [Compliance::Passed]);
+        assert_eq!(run(scaled(&["Read"], 5, 70.0), None), [Compliance::Failed]);
+        let mut no_policy = scaled(&["Read", "Write"], 5, 70.0);
+        no_policy.policies.clear();
+        assert_eq!(run(no_policy, None), [Compliance::Failed]);
+    }
+
+    #[test]
+    fn parameters_bound_the_minimum_and_the_target() {
+        let both = || scaled(&["Read", "Write"], 5, 70.0);
+        assert_eq!(run(both(), Some(serde_json::json!({"minProvisionedReadCapacity": 5}))), [Compliance::Passed]);
+        assert_eq!(run(both(), Some(serde_json::json!({"minProvisionedReadCapacity": 6}))), [Compliance::Failed]);
+        assert_eq!(run(both(), Some(serde_json::json!({"targetWriteUtilization": 70}))), [Compliance::Passed]);
+        assert_eq!(run(both(), Some(serde_json::json!({"targetWriteUtilization": 50}))), [Compliance::Failed]);
+    }
+}

@@ -189,3 +189,69 @@ fn secretsmanager_4(i: &Input<'_>) -> Vec<Verdict> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::control::{Compliance, Params};
+    use crate::snapshot::{Global, Region};
+    use hubsim_api::model::secretsmanager::RotationRulesType;
+
+    const NOW: i64 = 1_800_000_000_000;
+
+    fn run(control: usize, secret: SecretListEntry, overrides: Option<serde_json::Value>) -> Vec<Compliance> {
+        let region = Region { name: "us-east-1".into(), secrets: vec![secret], ..Default::default() };
+        let mut global = Global { account: "123456789012".into(), ..Default::default() };
+        global.credentials.generated = Some(Timestamp(NOW));
+        let c = &CONTROLS[control];
+        let params = Params::resolve(c.parameters, overrides.as_ref().and_then(|v| v.as_object()));
+        let input = Input { region: &region, global: &global, era: hubsim_api::Era::Current, params: &params };
+        (c.evaluate)(&input).into_iter().map(|v| v.status).collect()
+    }
+
+    fn secret(days_ago: i64) -> SecretListEntry {
+        SecretListEntry {
+            arn: Some("arn:aws:secretsmanager:us-east-1:123456789012:secret:s-AbCdEf".into()),
+            name: Some("s".into()),
+            created_date: Some(Timestamp(NOW - days_ago * DAY_MS)),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn unused_and_unrotated_fail_only_past_their_limit() {
+        // Exactly 90 days is within the limit; 91 is past it.
+        assert_eq!(run(2, secret(90), None), [Compliance::Passed]);
+        assert_eq!(run(2, secret(91), None), [Compliance::Failed]);
+        assert_eq!(run(3, secret(91), None), [Compliance::Failed]);
+        assert_eq!(run(2, secret(91), Some(serde_json::json!({"unusedForDays": 120}))), [Compliance::Passed]);
+        // A read today counts over the creation date.
+        let read = SecretListEntry { last_accessed_date: Some(Timestamp(NOW)), ..secret(200) };
+        assert_eq!(run(2, read, None), [Compliance::Passed]);
+    }
+
+    #[test]
+    fn rotation_schedules_in_days_and_rates() {
+        let rules = |days: Option<i64>, expr: Option<&str>| SecretListEntry {
+            rotation_enabled: Some(true),
+            rotation_rules: Some(RotationRulesType {
+                automatically_after_days: days,
+                schedule_expression: expr.map(str::to_string),
+                ..Default::default()
+            }),
+            ..secret(1)
+        };
+        assert_eq!(rotation_days(&rules(Some(30), None)), Some(30));
+        assert_eq!(rotation_days(&rules(None, Some("rate(10 days)"))), Some(10));
+        assert_eq!(rotation_days(&rules(None, Some("rate(25 hours)"))), Some(2));
+        assert_eq!(rotation_days(&rules(None, Some("cron(0 0 * * ? *)"))), None);
+        let max = Some(serde_json::json!({"maximumAllowedRotationFrequency": 30}));
+        assert_eq!(run(0, rules(Some(30), None), max.clone()), [Compliance::Passed]);
+        assert_eq!(run(0, rules(Some(31), None), max), [Compliance::Failed]);
+        assert_eq!(run(0, secret(1), None), [Compliance::Failed]);
+        // SecretsManager.2 judges only secrets that rotate, and fails one whose rotation is overdue.
+        assert!(run(1, secret(1), None).is_empty());
+        let overdue = SecretListEntry { next_rotation_date: Some(Timestamp(NOW - 1)), ..rules(Some(30), None) };
+        assert_eq!(run(1, overdue, None), [Compliance::Failed]);
+    }
+}
