@@ -51,6 +51,10 @@ mod generate_elb;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_ecr.rs"]
 mod generate_ecr;
+/// Its DynamoDB tables and Secrets Manager secrets (issue 16).
+#[allow(dead_code)]
+#[path = "../tests/support/generate_dynamodb.rs"]
+mod generate_dynamodb;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_iam_credentials.rs"]
 mod generate_iam_credentials;
@@ -89,6 +93,9 @@ mod generate_s3_access;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_ssm.rs"]
 mod generate_ssm;
+#[allow(dead_code)]
+#[path = "../tests/support/generate_secrets.rs"]
+mod generate_secrets;
 /// Its GuardDuty plans, launch templates and Spot Fleet requests.
 #[allow(dead_code)]
 #[path = "../tests/support/generate_templates.rs"]

@@ -31,7 +31,10 @@
 //!     deletion, no queue deleted or decrypted, and queue policies lose only public statements;
 //!     user's permissions change, policies only gain versions; GuardDuty plans are only
 //!     turned on, launch template versions are never deleted or changed (only added, and the
-//!     default moved), Spot Fleet requests are left as they were;
+//!     default moved), Spot Fleet requests are left as they were; no DynamoDB table is
+//!     deleted or switched to another capacity mode, and none loses point-in-time recovery or
+//!     deletion protection; no secret is deleted or scheduled for deletion, and none loses its
+//!     rotation, schedule or resource policy;
 //! (e) the same scenario remediated twice in fresh simulators gives the same transcript;
 //! (f) a file database reopened evaluates exactly as the remediation ended, and export → load
 //!     → export of the remediated state is byte-identical and evaluates the same.
@@ -175,6 +178,14 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
         } else if let Some(held) = support::generate_elb::check_justification(&note, control, resource, &after.elb) {
             held.map_err(|e| format!("{at}: {e}"))?;
         } else if let Some(held) = support::state_ssm::check_justification(&note, control, resource, &after.ssm) {
+            held.map_err(|e| format!("{at}: {e}"))?;
+        } else if let Some(held) =
+            support::generate_dynamodb::check_justification(&note, control, resource, &after.data.0)
+        {
+            held.map_err(|e| format!("{at}: {e}"))?;
+        } else if let Some(held) =
+            support::generate_secrets::check_justification(&note, control, resource, &after.data.1)
+        {
             held.map_err(|e| format!("{at}: {e}"))?;
         } else if let Some(rest) = note.strip_prefix("Spot Fleet request ") {
             ensure!(control == "EC2.173", "{at}: Spot Fleet justification on another control");
@@ -356,6 +367,8 @@ fn check_kept(before: &State, after: &State, transcript: &[Step]) -> R<()> {
     support::generate_lambda::check_kept(&before.lambda_ecr.0, &after.lambda_ecr.0, ACCOUNT)?;
     support::generate_ecr::check_kept(&before.lambda_ecr.1, &after.lambda_ecr.1)?;
     support::state_ssm::check_kept(&before.ssm, &after.ssm)?;
+    support::generate_dynamodb::check_kept(&before.data.0, &after.data.0)?;
+    support::generate_secrets::check_kept(&before.data.1, &after.data.1)?;
     support::state_templates::check_kept(&before.templates, &after.templates)?;
     support::generate_elb::check_kept(&before.elb, &after.elb)?;
     Ok(())

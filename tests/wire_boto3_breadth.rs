@@ -922,6 +922,65 @@ OUT["ecr_missing"] = err(ecr.delete_repository, repositoryName="wire/nope")
 OUT["ecr_bad_lcp"] = err(ecr.put_lifecycle_policy, repositoryName="wire/app", lifecyclePolicyText=json.dumps({"rules": [{"rulePriority": 1, "description": "x" * 90, "selection": {"tagStatus": "untagged"}, "action": {"type": "expire"}}]}))
 ecr.delete_repository(repositoryName="wire/app")
 
+# DynamoDB, Application Auto Scaling and Secrets Manager (issue 16: DynamoDB.1/.2/.6, SecretsManager.1-.4)
+ddb = C("dynamodb")
+tdesc = ddb.create_table(TableName="wire-table", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+    AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+    ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}, Tags=[{"Key": "team", "Value": "sec"}])["TableDescription"]
+tarn = tdesc["TableArn"]
+OUT["ddb_arn"] = tarn
+OUT["ddb_status"] = ddb.describe_table(TableName="wire-table")["Table"]["TableStatus"]
+OUT["ddb_list"] = ddb.list_tables()["TableNames"]
+OUT["ddb_protect"] = ddb.update_table(TableName="wire-table", DeletionProtectionEnabled=True)["TableDescription"]["DeletionProtectionEnabled"]
+ddb.update_continuous_backups(TableName="wire-table", PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+OUT["ddb_pitr"] = ddb.describe_continuous_backups(TableName="wire-table")["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"]
+ddb.tag_resource(ResourceArn=tarn, Tags=[{"Key": "env", "Value": "test"}])
+ddb.untag_resource(ResourceArn=tarn, TagKeys=["team"])
+OUT["ddb_tags"] = ddb.list_tags_of_resource(ResourceArn=tarn)["Tags"]
+OUT["ddb_protected_delete"] = err(ddb.delete_table, TableName="wire-table")
+OUT["ddb_exists"] = err(ddb.create_table, TableName="wire-table", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+    AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+OUT["ddb_missing"] = err(ddb.describe_table, TableName="wire-nope")
+ddb.create_table(TableName="wire-gone", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+    AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+OUT["ddb_deleted"] = ddb.delete_table(TableName="wire-gone")["TableDescription"]["TableStatus"]
+aas = C("application-autoscaling")
+aas.register_scalable_target(ServiceNamespace="dynamodb", ResourceId="table/wire-table",
+    ScalableDimension="dynamodb:table:ReadCapacityUnits", MinCapacity=5, MaxCapacity=50)
+aas.put_scaling_policy(PolicyName="wire-read", ServiceNamespace="dynamodb", ResourceId="table/wire-table",
+    ScalableDimension="dynamodb:table:ReadCapacityUnits", PolicyType="TargetTrackingScaling",
+    TargetTrackingScalingPolicyConfiguration={"TargetValue": 70.0,
+        "PredefinedMetricSpecification": {"PredefinedMetricType": "DynamoDBReadCapacityUtilization"}})
+OUT["aas_targets"] = [t["ResourceId"] for t in aas.describe_scalable_targets(ServiceNamespace="dynamodb")["ScalableTargets"]]
+OUT["aas_policies"] = [p["PolicyName"] for p in aas.describe_scaling_policies(ServiceNamespace="dynamodb")["ScalingPolicies"]]
+aas.deregister_scalable_target(ServiceNamespace="dynamodb", ResourceId="table/wire-table",
+    ScalableDimension="dynamodb:table:ReadCapacityUnits")
+OUT["aas_missing"] = err(aas.deregister_scalable_target, ServiceNamespace="dynamodb", ResourceId="table/wire-table",
+    ScalableDimension="dynamodb:table:ReadCapacityUnits")
+smc = C("secretsmanager")
+sarn = smc.create_secret(Name="wire/secret", SecretString="s3cr3t", Tags=[{"Key": "team", "Value": "sec"}])["ARN"]
+OUT["sm_arn"] = sarn
+OUT["sm_value"] = smc.get_secret_value(SecretId="wire/secret")["SecretString"]
+smc.put_secret_value(SecretId=sarn, SecretString="n3w")
+smc.update_secret(SecretId=sarn, Description="wire")
+smc.rotate_secret(SecretId=sarn, RotationLambdaARN="arn:aws:lambda:eu-west-1:123456789012:function:rotate",
+    RotationRules={"AutomaticallyAfterDays": 30})
+smc.cancel_rotate_secret(SecretId=sarn)
+smc.tag_resource(SecretId=sarn, Tags=[{"Key": "env", "Value": "test"}])
+smc.untag_resource(SecretId=sarn, TagKeys=["team"])
+smc.put_resource_policy(SecretId=sarn, ResourcePolicy=policy({"Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "secretsmanager:GetSecretValue", "Resource": "*"}))
+OUT["sm_policy"] = json.loads(smc.get_resource_policy(SecretId=sarn)["ResourcePolicy"])["Statement"][0]["Action"]
+d = smc.describe_secret(SecretId=sarn)
+OUT["sm_describe"] = {"Description": d["Description"], "RotationEnabled": d["RotationEnabled"],
+    "Tags": d["Tags"], "Rotated": "LastRotatedDate" in d, "Accessed": "LastAccessedDate" in d}
+OUT["sm_list"] = [e["Name"] for e in smc.list_secrets(Filters=[{"Key": "name", "Values": ["wire/"]}])["SecretList"]]
+OUT["sm_deletion"] = "DeletionDate" in smc.delete_secret(SecretId=sarn, RecoveryWindowInDays=7)
+OUT["sm_deleted_get"] = err(smc.get_secret_value, SecretId=sarn)
+smc.restore_secret(SecretId=sarn)
+OUT["sm_exists"] = err(smc.create_secret, Name="wire/secret")
+OUT["sm_missing"] = err(smc.describe_secret, SecretId="wire/nope")
+
 # ---------- malformed input, as the client sees it ----------
 OUT["bad_param"] = None
 try:
@@ -1114,6 +1173,34 @@ fn every_operation_over_boto3_with_its_errors() {
     client_error(&o["ecr_dup"], "RepositoryAlreadyExistsException", 400);
     client_error(&o["ecr_missing"], "RepositoryNotFoundException", 400);
     client_error(&o["ecr_bad_lcp"], "InvalidParameterException", 400);
+
+    // DynamoDB, Application Auto Scaling, Secrets Manager (issue 16)
+    assert_eq!(o["ddb_arn"], "arn:aws:dynamodb:eu-west-1:123456789012:table/wire-table");
+    assert_eq!(o["ddb_status"], "ACTIVE");
+    assert_eq!(o["ddb_list"], json!(["wire-table"]));
+    assert_eq!((o["ddb_protect"].clone(), o["ddb_pitr"].clone()), (json!(true), json!("ENABLED")));
+    assert_eq!(o["ddb_tags"], json!([{"Key": "env", "Value": "test"}]));
+    client_error(&o["ddb_protected_delete"], "ValidationException", 400);
+    client_error(&o["ddb_exists"], "ResourceInUseException", 400);
+    client_error(&o["ddb_missing"], "ResourceNotFoundException", 400);
+    assert_eq!(o["ddb_deleted"], "DELETING");
+    assert_eq!(o["aas_targets"], json!(["table/wire-table"]));
+    assert_eq!(o["aas_policies"], json!(["wire-read"]));
+    client_error(&o["aas_missing"], "ObjectNotFoundException", 400);
+    assert!(o["sm_arn"]
+        .as_str()
+        .is_some_and(|a| a.starts_with("arn:aws:secretsmanager:eu-west-1:123456789012:secret:wire/secret-")));
+    assert!(o["sm_value"].as_str().is_some_and(|v| v.starts_with("hubsim:sha256:")), "{}", o["sm_value"]);
+    assert_eq!(o["sm_policy"], "secretsmanager:GetSecretValue");
+    assert_eq!(
+        o["sm_describe"],
+        json!({"Description": "wire", "RotationEnabled": false, "Tags": [{"Key": "env", "Value": "test"}], "Rotated": true, "Accessed": true})
+    );
+    assert_eq!(o["sm_list"], json!(["wire/secret"]));
+    assert_eq!(o["sm_deletion"], json!(true));
+    client_error(&o["sm_deleted_get"], "InvalidRequestException", 400);
+    client_error(&o["sm_exists"], "ResourceExistsException", 400);
+    client_error(&o["sm_missing"], "ResourceNotFoundException", 400);
     assert_eq!(o["kms_tags"], json!([]));
     client_error(&o["kms_missing"], "NotFoundException", 400);
     assert_eq!(o["kms_deletion"], "PendingDeletion");

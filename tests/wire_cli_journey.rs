@@ -688,8 +688,30 @@ fn the_blogs_journey_with_the_aws_cli() {
     // nothing in (functions, repositories, load balancers, databases, tables, secrets, managed
     // instances and documents).
     const NOTHING_TO_JUDGE: &[&str] = &[
-        "IAM.1", "IAM.2", "IAM.3", "IAM.5", "IAM.8", "IAM.21", "KMS.1", "SQS.1", "S3.10", "EC2.3", "EC2.4", "EC2.8",
-        "EC2.9", "EC2.17", "EC2.20", "EC2.23", "EC2.24",
+        "IAM.1",
+        "IAM.2",
+        "IAM.3",
+        "IAM.5",
+        "IAM.8",
+        "IAM.21",
+        "KMS.1",
+        "SQS.1",
+        "S3.10",
+        "EC2.3",
+        "EC2.4",
+        "EC2.8",
+        "EC2.9",
+        "EC2.17",
+        "EC2.20",
+        "EC2.23",
+        "EC2.24",
+        // issue 16
+        "DynamoDB.1",
+        "DynamoDB.2",
+        "SecretsManager.1",
+        "SecretsManager.2",
+        "SecretsManager.3",
+        "SecretsManager.4",
     ];
     const UNUSED_SERVICES: &[&str] = &["Lambda.", "ECR.", "ELB.", "RDS.", "DynamoDB.", "SecretsManager.", "SSM."];
     let nothing_to_judge = |id: &str| NOTHING_TO_JUDGE.contains(&id) || UNUSED_SERVICES.iter().any(|s| id.starts_with(s));

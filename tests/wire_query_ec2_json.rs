@@ -269,11 +269,11 @@ fn malformed_unknown_and_missing() {
     let (status, body) = form(port, "Action=CreateNetworkAclEntry&Version=2016-11-15");
     assert_eq!(status, 400);
     assert!(body.contains("<Code>MissingParameter</Code>"), "{body}");
-    // A service hubsim does not simulate.
+    // A service hubsim does not simulate (DynamoDB is simulated since issue 16; Kinesis is not).
     let auth =
-        "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00";
+        "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=00";
     let (status, _, body) =
-        raw(port, "POST", "/", &[("Authorization", auth), ("X-Amz-Target", "DynamoDB_20120810.ListTables")], b"{}");
+        raw(port, "POST", "/", &[("Authorization", auth), ("X-Amz-Target", "Kinesis_20131202.ListStreams")], b"{}");
     assert_eq!(status, 400);
     assert!(body.contains("UnknownService"), "{body}");
     // The query protocol also answers GET with the parameters in the query string.

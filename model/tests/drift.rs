@@ -7,9 +7,11 @@ type ShapeTable = &'static [(&'static str, &'static [&'static str])];
 #[test]
 fn every_typed_struct_matches_its_model_shape() {
     let tables: &[(&str, ShapeTable)] = &[
+        ("application-autoscaling", hubsim_model::application_autoscaling::SHAPES),
         ("cloudtrail", hubsim_model::cloudtrail::SHAPES),
         ("cloudwatch", hubsim_model::cloudwatch::SHAPES),
         ("config", hubsim_model::config::SHAPES),
+        ("dynamodb", hubsim_model::dynamodb::SHAPES),
         ("ec2", hubsim_model::ec2::SHAPES),
         ("ecr", hubsim_model::ecr::SHAPES),
         ("elb", hubsim_model::elb::SHAPES),
@@ -23,6 +25,7 @@ fn every_typed_struct_matches_its_model_shape() {
         ("organizations", hubsim_model::organizations::SHAPES),
         ("s3", hubsim_model::s3::SHAPES),
         ("s3control", hubsim_model::s3control::SHAPES),
+        ("secretsmanager", hubsim_model::secretsmanager::SHAPES),
         ("securityhub", hubsim_model::securityhub::SHAPES),
         ("sns", hubsim_model::sns::SHAPES),
         ("sqs", hubsim_model::sqs::SHAPES),

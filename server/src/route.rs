@@ -390,8 +390,11 @@ mod tests {
         assert_eq!(resolve(&r).map(|t| t.service), Ok("s3"));
         let r = req("/", vec![signed("s3", "us-east-2")], "");
         assert_eq!(resolve(&r).map(|t| t.service), Ok("s3"));
+        // DynamoDB is simulated now (issue 16); Kinesis is not.
         let r = req("/", vec![signed("dynamodb", "us-east-1")], "");
-        assert_eq!(resolve(&r), Err(UnknownService { signing_name: "dynamodb".into() }));
+        assert_eq!(resolve(&r), Ok(Target { service: "dynamodb", region: "us-east-1".into(), protocol: "json" }));
+        let r = req("/", vec![signed("kinesis", "us-east-1")], "");
+        assert_eq!(resolve(&r), Err(UnknownService { signing_name: "kinesis".into() }));
     }
 
     #[test]

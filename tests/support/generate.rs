@@ -207,6 +207,8 @@ pub struct Plan {
     pub elb: super::generate_elb::ElbPlan,
     /// Systems Manager: managed instances, compliance data, documents (SSM.1–SSM.4).
     pub ssm: super::generate_ssm::SsmPlan,
+    /// DynamoDB tables and secrets (DynamoDB.1/2/6, SecretsManager.1–4).
+    pub data: (super::generate_dynamodb::DynamoPlan, super::generate_secrets::SecretsPlan),
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -368,6 +370,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             (super::generate_lambda::plan(), super::generate_ecr::plan()),
             super::generate_elb::plan(),
             super::generate_ssm::plan(),
+            (super::generate_dynamodb::plan(), super::generate_secrets::plan()),
         ),
     );
     (account, network, services, areas).prop_map(
@@ -386,7 +389,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
                 s3_access,
                 network,
                 vpn,
-                (lambda_ecr, elb, ssm),
+                (lambda_ecr, elb, ssm, data),
             ),
         )| Plan {
             current,
@@ -417,6 +420,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             lambda_ecr,
             elb,
             ssm,
+            data,
         },
     )
 }
@@ -966,6 +970,8 @@ impl Plan {
         b.steps.extend(self.network.steps(&regions));
         b.steps.extend(self.vpn.steps(&regions, acct));
         b.steps.extend(self.elb.steps(&regions, acct));
+        b.steps.extend(self.data.0.steps(&regions));
+        b.steps.extend(self.data.1.steps(&regions, acct));
         let home = b.region(0);
         b.steps.extend(self.iam_policies.steps(acct, &home));
         b.steps.extend(self.instances.steps(&regions));

@@ -3,6 +3,7 @@
 pub mod generate;
 pub mod generate_ecr;
 pub mod generate_elb;
+pub mod generate_dynamodb;
 pub mod generate_iam_credentials;
 pub mod generate_iam_policies;
 pub mod generate_instances;
@@ -13,6 +14,7 @@ pub mod generate_monitoring;
 pub mod generate_network;
 pub mod generate_s3_access;
 pub mod generate_ssm;
+pub mod generate_secrets;
 pub mod generate_templates;
 pub mod generate_vpn;
 pub mod state;

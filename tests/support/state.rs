@@ -239,6 +239,8 @@ pub struct State {
     pub iam_policies: super::state_iam_policies::IamState,
     /// Instances, volumes, snapshots, interfaces and Elastic IPs.
     pub instances: super::generate_instances::Instances,
+    /// DynamoDB tables and secrets (issue 16).
+    pub data: (super::generate_dynamodb::Tables, super::generate_secrets::Secrets),
     /// Key states, queues, KMS-related IAM policies (issue 15).
     pub keys_queues: super::state_keys::KeysState,
     /// Lambda functions and ECR repositories (issue 16).
@@ -298,6 +300,8 @@ pub fn read(sim: &Simulator) -> R<State> {
         super::state_monitoring::read(sim, region, &mut s.monitoring)?;
         super::generate_instances::read(sim, region, &mut s.instances)?;
         super::generate_elb::read(sim, region, &mut s.elb)?;
+        super::generate_dynamodb::read(sim, region, &mut s.data.0)?;
+        super::generate_secrets::read(sim, region, &mut s.data.1)?;
         super::state_templates::read(sim, region, &mut s.templates)?;
         let trails = call(sim, region, "cloudtrail", "DescribeTrails", json!({"includeShadowTrails": false}))?;
         for t in list(&trails, "trailList") {

@@ -161,6 +161,10 @@ class Gen:
         parts.append("];")
         return "\n".join(parts).rstrip() + "\n"
 
+def rust_module(service):
+    """The Rust module name of a botocore service name."""
+    return service.replace("-", "_")
+
 def main():
     check = "--check" in sys.argv
     os.makedirs(OUT, exist_ok=True)
@@ -169,11 +173,13 @@ def main():
     for service in services:
         with open(os.path.join(DATA, f"{service}.json")) as f:
             model = json.load(f)
-        outputs[f"{service}.rs"] = Gen(service, model).render()
+        # A botocore name may hold a hyphen (application-autoscaling): the module is its
+        # Rust identifier; SERVICE and MODELS keep botocore's name.
+        outputs[f"{rust_module(service)}.rs"] = Gen(service, model).render()
     mods = ["//! Generated modules, one per AWS service (see tools/models/gen_types.py).", ""]
     for service in services:
         mods.append("#[rustfmt::skip]")
-        mods.append(f"pub mod {service};")
+        mods.append(f"pub mod {rust_module(service)};")
     mods += ["", "/// The committed service models, by botocore service name.",
              "pub(crate) const MODELS: &[(&str, &str)] = &["]
     for service in services:

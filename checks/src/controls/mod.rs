@@ -5,6 +5,7 @@
 mod cis_monitoring;
 mod cloudtrail;
 mod config;
+pub(crate) mod dynamodb;
 mod ec2;
 pub(crate) mod ec2_instances;
 mod ec2_network;
@@ -27,6 +28,7 @@ mod public_policy;
 mod s3;
 pub(crate) mod s3_access;
 pub(crate) mod s3_public;
+pub(crate) mod secretsmanager;
 mod sns;
 mod sqs;
 pub(crate) mod ssm;
@@ -52,6 +54,7 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(cis_monitoring::CONTROLS);
         v.extend_from_slice(cloudtrail::CONTROLS);
         v.extend_from_slice(config::CONTROLS);
+        v.extend_from_slice(dynamodb::CONTROLS);
         v.extend_from_slice(ec2::CONTROLS);
         v.extend_from_slice(ec2_instances::CONTROLS);
         v.extend_from_slice(ec2_templates::CONTROLS);
@@ -71,6 +74,7 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(iam_policies::CONTROLS);
         v.extend_from_slice(iam_wildcards::CONTROLS);
         v.extend_from_slice(s3::CONTROLS);
+        v.extend_from_slice(secretsmanager::CONTROLS);
         v.extend_from_slice(s3_access::CONTROLS);
         v.extend_from_slice(sns::CONTROLS);
         v.extend_from_slice(sqs::CONTROLS);

@@ -213,6 +213,16 @@ pub enum Justification {
     /// ELB.3: a listener's protocol is what its clients speak; HTTPS or SSL needs a
     /// certificate and every client moved.
     ListenersWithoutTls,
+    /// DynamoDB.1, SecretsManager.1, .3 and .4 (no rotation function): the fix is a choice only
+    /// the owner can make (a capacity ceiling or a billing mode, a rotation function, whether a
+    /// secret may go). Its precondition is that the control still fails on the resource, which
+    /// the remediator checks (with the parameters in force) before using any justification.
+    OwnerDecision {
+        /// The control (`DynamoDB.1`).
+        control: String,
+        /// Why it fails, as the control says under its default parameters.
+        reason: String,
+    },
 }
 
 impl Justification {
@@ -254,6 +264,12 @@ impl Justification {
                 let (fleet, volumes) = fixes::spot_fleet_volumes(snapshot, resource);
                 Justification::SpotFleetReRequest { fleet, volumes }
             }
+            Justification::OwnerDecision { control, .. } => Justification::OwnerDecision {
+                control: control.clone(),
+                reason: Some(controls::dynamodb::still_failing(control, snapshot, resource))
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or_else(|| "it fails under the parameters in force".into()),
+            },
             other => other.clone(),
         }
     }
@@ -453,6 +469,24 @@ impl Justification {
                  with which routes and targets, is the network owner's choice. Risk accepted until a second zone's \
                  subnet is added."
                     .to_string()
+            }
+            Justification::OwnerDecision { control, reason } => {
+                let why = match control.as_str() {
+                    "DynamoDB.1" => {
+                        "on-demand capacity changes how the table is billed, and auto scaling needs a maximum \
+                         capacity, a cost ceiling only its owner can set. Register read and write targets with \
+                         target tracking policies, or switch to PAY_PER_REQUEST"
+                    }
+                    "SecretsManager.3" => {
+                        "the remediator never deletes a secret: whether anything still needs it is its owner's \
+                         call. Delete it with a recovery window, or use it"
+                    }
+                    _ => {
+                        "rotation needs a rotation function that changes the credential where it is used, which \
+                         only its owner can write or choose. Configure one with RotateSecret"
+                    }
+                };
+                format!("{control}: {reason}. Not fixed automatically: {why}. Risk accepted until then.")
             }
         };
         t.chars().take(512).collect()

@@ -2,6 +2,7 @@
 //! typed AWS API only (never SQLite), once, before any control runs ("fetch once, judge many").
 //! A resource that AWS answers "not found" for a configuration of is kept with `None`.
 
+mod dynamodb;
 mod ec2_instances;
 mod ec2_network;
 mod ec2_templates;
@@ -14,11 +15,13 @@ mod kms;
 mod lambda;
 mod monitoring;
 mod s3_access;
+mod secretsmanager;
 mod sqs;
 mod ssm;
 
 use std::collections::BTreeMap;
 
+pub use dynamodb::{DynamoDbView, TableView};
 pub use ec2_instances::{InstancesView, SnapshotView};
 pub use ec2_network::NetworkView;
 pub use ec2_templates::{Ec2TemplatesView, TemplateView};
@@ -184,6 +187,10 @@ pub struct Region {
     pub elb: ElbView,
     /// Systems Manager: managed instances, compliance summaries, the account's documents.
     pub ssm: SsmView,
+    /// DynamoDB tables with their PITR, and their auto scaling.
+    pub dynamodb: DynamoDbView,
+    /// Secrets Manager secrets (not those scheduled for deletion).
+    pub secrets: Vec<hubsim_api::model::secretsmanager::SecretListEntry>,
 }
 
 /// The whole account.
@@ -479,6 +486,8 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         network: ec2_network::fetch(api, r)?,
         elb: elb::fetch(api, r)?,
         ssm: ssm::fetch(api, r)?,
+        dynamodb: dynamodb::fetch(api, r)?,
+        secrets: secretsmanager::fetch(api, r)?,
     })
 }
 

@@ -1,11 +1,15 @@
 //! Generated modules, one per AWS service (see tools/models/gen_types.py).
 
 #[rustfmt::skip]
+pub mod application_autoscaling;
+#[rustfmt::skip]
 pub mod cloudtrail;
 #[rustfmt::skip]
 pub mod cloudwatch;
 #[rustfmt::skip]
 pub mod config;
+#[rustfmt::skip]
+pub mod dynamodb;
 #[rustfmt::skip]
 pub mod ec2;
 #[rustfmt::skip]
@@ -33,6 +37,8 @@ pub mod s3;
 #[rustfmt::skip]
 pub mod s3control;
 #[rustfmt::skip]
+pub mod secretsmanager;
+#[rustfmt::skip]
 pub mod securityhub;
 #[rustfmt::skip]
 pub mod sns;
@@ -45,9 +51,11 @@ pub mod sts;
 
 /// The committed service models, by botocore service name.
 pub(crate) const MODELS: &[(&str, &str)] = &[
+    ("application-autoscaling", include_str!("../../data/application-autoscaling.json")),
     ("cloudtrail", include_str!("../../data/cloudtrail.json")),
     ("cloudwatch", include_str!("../../data/cloudwatch.json")),
     ("config", include_str!("../../data/config.json")),
+    ("dynamodb", include_str!("../../data/dynamodb.json")),
     ("ec2", include_str!("../../data/ec2.json")),
     ("ecr", include_str!("../../data/ecr.json")),
     ("elb", include_str!("../../data/elb.json")),
@@ -61,6 +69,7 @@ pub(crate) const MODELS: &[(&str, &str)] = &[
     ("organizations", include_str!("../../data/organizations.json")),
     ("s3", include_str!("../../data/s3.json")),
     ("s3control", include_str!("../../data/s3control.json")),
+    ("secretsmanager", include_str!("../../data/secretsmanager.json")),
     ("securityhub", include_str!("../../data/securityhub.json")),
     ("sns", include_str!("../../data/sns.json")),
     ("sqs", include_str!("../../data/sqs.json")),

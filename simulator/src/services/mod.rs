@@ -6,9 +6,11 @@ use hubsim_model::validate::{Invalid, InvalidKind};
 use crate::error::AwsError;
 use crate::registry::Registrar;
 
+pub mod autoscaling_app;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod config;
+pub mod dynamodb;
 pub mod ec2;
 pub mod ecr;
 pub mod elb;
@@ -22,6 +24,7 @@ pub mod logs;
 pub mod organizations;
 pub mod s3;
 pub mod s3control;
+pub mod secretsmanager;
 pub mod securityhub;
 pub mod sns;
 pub mod sqs;
@@ -30,9 +33,11 @@ pub mod sts;
 
 /// Registers every implemented operation.
 pub fn register_all(r: &mut Registrar) {
+    autoscaling_app::register(r);
     cloudtrail::register(r);
     cloudwatch::register(r);
     config::register(r);
+    dynamodb::register(r);
     ec2::register(r);
     ecr::register(r);
     elb::register(r);
@@ -46,6 +51,7 @@ pub fn register_all(r: &mut Registrar) {
     organizations::register(r);
     s3::register(r);
     s3control::register(r);
+    secretsmanager::register(r);
     securityhub::register(r);
     sns::register(r);
     sqs::register(r);

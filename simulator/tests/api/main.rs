@@ -2,11 +2,13 @@
 //! flow) through the typed API the way a caller outside the crate does. One binary instead of
 //! one per file keeps the test build small: each linked test binary is tens of megabytes.
 
+mod autoscaling_dynamodb;
 mod batch_api;
 mod cloudtrail_trails;
 mod cloudwatch_alarms;
 mod config_delivery;
 mod config_recorders;
+mod dynamodb_tables;
 mod ec2_client_vpn;
 mod ec2_flow_logs_endpoints;
 mod ec2_instances;
@@ -45,6 +47,7 @@ mod s3_notification;
 mod s3_object_lock;
 mod s3control_access_points;
 mod s3control_mrap;
+mod secretsmanager_secrets;
 mod securityhub_controls;
 mod securityhub_findings;
 mod securityhub_hub;

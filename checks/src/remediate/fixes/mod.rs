@@ -13,6 +13,7 @@
 mod cis_monitoring;
 mod cloudtrail;
 mod config;
+mod dynamodb;
 mod ec2;
 mod ec2_instances;
 mod ec2_network;
@@ -32,6 +33,7 @@ mod lambda;
 mod public_policies;
 mod s3;
 mod s3_access;
+mod secretsmanager;
 mod sns;
 mod sqs;
 mod ssm;
@@ -131,6 +133,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(cis_monitoring::fixes());
     v.extend(cloudtrail::fixes());
     v.extend(config::fixes());
+    v.extend(dynamodb::fixes());
     v.extend(ec2::fixes());
     v.extend(ec2_instances::fixes());
     v.extend(ec2_templates::fixes());
@@ -150,6 +153,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(iam_policies::fixes());
     v.extend(s3::fixes());
     v.extend(s3_access::fixes());
+    v.extend(secretsmanager::fixes());
     v.extend(sns::fixes());
     v.extend(sqs::fixes());
     v.extend(ssm::fixes());
