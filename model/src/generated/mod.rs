@@ -21,6 +21,8 @@ pub mod logs;
 #[rustfmt::skip]
 pub mod organizations;
 #[rustfmt::skip]
+pub mod rds;
+#[rustfmt::skip]
 pub mod s3;
 #[rustfmt::skip]
 pub mod s3control;
@@ -45,6 +47,7 @@ pub(crate) const MODELS: &[(&str, &str)] = &[
     ("kms", include_str!("../../data/kms.json")),
     ("logs", include_str!("../../data/logs.json")),
     ("organizations", include_str!("../../data/organizations.json")),
+    ("rds", include_str!("../../data/rds.json")),
     ("s3", include_str!("../../data/s3.json")),
     ("s3control", include_str!("../../data/s3control.json")),
     ("securityhub", include_str!("../../data/securityhub.json")),

@@ -16,6 +16,7 @@ pub mod iam;
 pub mod kms;
 pub mod logs;
 pub mod organizations;
+pub mod rds;
 pub mod s3;
 pub mod s3control;
 pub mod securityhub;
@@ -35,6 +36,7 @@ pub fn register_all(r: &mut Registrar) {
     kms::register(r);
     logs::register(r);
     organizations::register(r);
+    rds::register(r);
     s3::register(r);
     s3control::register(r);
     securityhub::register(r);
@@ -89,6 +91,8 @@ pub fn validation_error(service: &str, problems: &[Invalid]) -> AwsError {
         ("cloudwatch", InvalidKind::Missing) => "MissingParameter",
         ("cloudwatch", _) => "InvalidParameterValue",
         ("organizations", _) => "InvalidInputException",
+        ("rds", InvalidKind::Missing) => "MissingParameter",
+        ("rds", _) => "InvalidParameterValue",
         _ => "ValidationException",
     };
     AwsError::bad_request(code, message)
