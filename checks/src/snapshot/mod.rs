@@ -10,6 +10,7 @@ mod iam_inline;
 mod iam_policies;
 mod kms;
 mod monitoring;
+mod rds;
 mod s3_access;
 mod sqs;
 
@@ -21,6 +22,7 @@ pub use ec2_templates::{Ec2TemplatesView, TemplateView};
 pub use iam_inline::{IdentityKind, InlineHolder};
 pub use kms::KmsKeyView;
 pub use monitoring::MonitoringView;
+pub use rds::{DbSnapshotView, RdsView};
 pub use s3_access::{AccessPointView, BucketAcl, MrapView, TrailBucket, MRAP_REGION};
 pub use sqs::QueueView;
 
@@ -168,6 +170,8 @@ pub struct Region {
     pub access_points: Vec<AccessPointView>,
     /// Network settings beyond VPCs, groups and ACLs (VPC Block Public Access).
     pub network: NetworkView,
+    /// RDS DB instances and snapshots.
+    pub rds: RdsView,
 }
 
 /// The whole account.
@@ -459,6 +463,7 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         ec2_templates: ec2_templates::fetch(api, r)?,
         access_points: Vec::new(),
         network: ec2_network::fetch(api, r)?,
+        rds: rds::fetch(api, r)?,
     })
 }
 

@@ -26,6 +26,7 @@ mod kms;
 mod kms_keys;
 mod kms_policies;
 mod public_policies;
+mod rds;
 mod s3;
 mod s3_access;
 mod sns;
@@ -138,6 +139,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(kms_keys::fixes());
     v.extend(kms_policies::fixes());
     v.extend(public_policies::fixes());
+    v.extend(rds::fixes());
     v.extend(iam_policies::fixes());
     v.extend(s3::fixes());
     v.extend(s3_access::fixes());
