@@ -168,6 +168,8 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
             support::state_keys::check_justification(&note, control, resource, &after.keys_queues)
         {
             held.map_err(|e| format!("{at}: {e}"))?;
+        } else if let Some(held) = support::generate_rds::check_justification(&note, control, resource, &after.rds) {
+            held.map_err(|e| format!("{at}: {e}"))?;
         } else if let Some(rest) = note.strip_prefix("Spot Fleet request ") {
             ensure!(control == "EC2.173", "{at}: Spot Fleet justification on another control");
             let fleet = rest.split(' ').next().unwrap_or_default();
@@ -346,6 +348,7 @@ fn check_kept(before: &State, after: &State, transcript: &[Step]) -> R<()> {
     support::generate_instances::check_kept(&before.instances, &after.instances)?;
     support::state_keys::check_kept(&before.keys_queues, &after.keys_queues)?;
     support::state_templates::check_kept(&before.templates, &after.templates)?;
+    support::generate_rds::check_kept(&before.rds, &after.rds)?;
     Ok(())
 }
 

@@ -201,6 +201,8 @@ pub struct Plan {
     pub network: super::generate_network::NetworkPlan,
     /// Site-to-Site VPN connections (EC2.20, EC2.171).
     pub vpn: super::generate_vpn::VpnPlan,
+    /// RDS DB instances and snapshots (issue 16).
+    pub rds: super::generate_rds::RdsPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -357,13 +359,26 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         super::generate_s3_access::plan(),
         super::generate_network::plan(),
         super::generate_vpn::plan(),
+        super::generate_rds::plan(),
     );
     (account, network, services, areas).prop_map(
         |(
             (current, regions, include_global, mfa, account_block, recorders, password),
             (vpcs, default_sg_rules, sgs, nacls),
             (buckets, trails, topics, keys),
-            (misc, credentials, monitoring, iam_policies, instances, keys_plan, templates, s3_access, network, vpn),
+            (
+                misc,
+                credentials,
+                monitoring,
+                iam_policies,
+                instances,
+                keys_plan,
+                templates,
+                s3_access,
+                network,
+                vpn,
+                rds,
+            ),
         )| Plan {
             current,
             regions,
@@ -390,6 +405,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             s3_access,
             network,
             vpn,
+            rds,
         },
     )
 }
@@ -943,6 +959,7 @@ impl Plan {
         b.steps.extend(self.instances.steps(&regions));
         b.steps.extend(self.keys_queues.steps(&regions, acct, &home));
         b.steps.extend(self.s3_access.steps(&regions, self.current, acct));
+        b.steps.extend(self.rds.steps(&regions, acct));
 
         if let Some(on) = self.account_block {
             let home = b.region(0);

@@ -8,6 +8,7 @@ pub mod generate_keys;
 pub mod generate_misc;
 pub mod generate_monitoring;
 pub mod generate_network;
+pub mod generate_rds;
 pub mod generate_s3_access;
 pub mod generate_templates;
 pub mod generate_vpn;

@@ -243,6 +243,8 @@ pub struct State {
     pub keys_queues: super::state_keys::KeysState,
     /// Detectors' plans, launch template versions, Spot Fleet requests.
     pub templates: super::state_templates::Templates,
+    /// RDS instances' protection and exposure, snapshots' restore access (issue 16).
+    pub rds: super::generate_rds::RdsState,
 }
 
 fn ec2_all(sim: &Simulator, region: &str, op: &str, key: &str) -> R<Vec<Value>> {
@@ -283,6 +285,7 @@ pub fn read(sim: &Simulator) -> R<State> {
     s.credentials = super::generate_iam_credentials::read(sim, &home)?;
     s.iam_policies = super::state_iam_policies::read(sim, &home)?;
     s.keys_queues = super::state_keys::read(sim, &settings.account.regions, &home)?;
+    s.rds = super::generate_rds::read(sim, &settings.account.regions)?;
     for region in &settings.account.regions {
         super::state_monitoring::read(sim, region, &mut s.monitoring)?;
         super::generate_instances::read(sim, region, &mut s.instances)?;

@@ -518,7 +518,9 @@ fn snapshots_share_and_unshare_with_all() {
     assert_eq!(restore("plain"), vec!["all".to_string(), "111122223333".to_string()]);
     share("plain", &[], &["all"]).unwrap();
     assert_eq!(restore("plain"), vec!["111122223333".to_string()]);
+    // Encrypted with the AWS managed key: neither public nor shared with an account.
     assert_eq!(code(share("enc-snap", &["all"], &[])), "InvalidParameterValue");
+    assert_eq!(code(share("enc-snap", &["111122223333"], &[])), "InvalidParameterValue");
     assert_eq!(code(share("plain", &["everyone"], &[])), "InvalidParameterValue");
     assert!(restore("enc-snap").is_empty());
     let deleted = sim

@@ -192,6 +192,14 @@ impl Handler for rds::ModifyDBSnapshotAttribute {
                 "Encrypted snapshot {id} cannot be made public: share it with accounts instead."
             )));
         }
+        // A snapshot encrypted with the AWS managed key cannot be shared at all
+        // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/share-encrypted-snapshot.html).
+        let managed_key = doc.snapshot.kms_key_id.as_deref().is_some_and(|k| k.ends_with(":alias/aws/rds"));
+        if managed_key && !add.is_empty() {
+            return Err(invalid_value(format!(
+                "Snapshot {id} is encrypted with the AWS managed key aws/rds and cannot be shared: copy it with a customer managed key first."
+            )));
+        }
         let mut values = doc.restore.clone();
         values.retain(|v| !remove.contains(v));
         for v in add {
