@@ -291,6 +291,12 @@ rds.create_db_instance(DBInstanceIdentifier="wire-gone", DBInstanceClass="db.t3.
 rds.delete_db_instance(DBInstanceIdentifier="wire-gone", SkipFinalSnapshot=True)
 rds.create_db_subnet_group(DBSubnetGroupName="wire-spare", DBSubnetGroupDescription="spare", SubnetIds=rds_subnets)
 rds.delete_db_subnet_group(DBSubnetGroupName="wire-spare")
+rds_topic = C("sns").create_topic(Name="wire-rds-events")["TopicArn"]
+rds.create_event_subscription(SubscriptionName="wire-events", SnsTopicArn=rds_topic, SourceType="db-instance", EventCategories=["failure"])
+rds.modify_event_subscription(SubscriptionName="wire-events", EventCategories=["failure", "maintenance"])
+OUT["rds_events"] = [[e["CustSubscriptionId"], e["EventCategoriesList"], e["Enabled"]] for e in rds.describe_event_subscriptions()["EventSubscriptionsList"]]
+OUT["rds_event_bad_category"] = err(rds.create_event_subscription, SubscriptionName="wire-bad", SnsTopicArn=rds_topic, SourceType="db-parameter-group", EventCategories=["failure"])
+rds.delete_event_subscription(SubscriptionName="wire-events")
 
 # ---------- Logs ----------
 logs = C("logs")
@@ -949,6 +955,8 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["rds_tags"], json!([{"Key": "env", "Value": "test"}]));
     assert_eq!(o["rds_snapshot_restore"], json!([{"AttributeName": "restore", "AttributeValues": ["all"]}]));
     assert_eq!(o["rds_snapshots"], json!(["wire-snap"]));
+    assert_eq!(o["rds_events"], json!([["wire-events", ["failure", "maintenance"], true]]));
+    client_error(&o["rds_event_bad_category"], "SubscriptionCategoryNotFound", 404);
     assert_eq!(o["kms_tags"], json!([]));
     client_error(&o["kms_missing"], "NotFoundException", 400);
     assert_eq!(o["kms_deletion"], "PendingDeletion");

@@ -50,6 +50,16 @@ impl Operation for CreateDBSubnetGroup {
     type Output = CreateDBSubnetGroupResult;
 }
 
+/// The `CreateEventSubscription` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateEventSubscription;
+impl Operation for CreateEventSubscription {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "CreateEventSubscription";
+    type Input = CreateEventSubscriptionMessage;
+    type Output = CreateEventSubscriptionResult;
+}
+
 /// The `DeleteDBInstance` operation of rds.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeleteDBInstance;
@@ -78,6 +88,16 @@ impl Operation for DeleteDBSubnetGroup {
     const NAME: &'static str = "DeleteDBSubnetGroup";
     type Input = DeleteDBSubnetGroupMessage;
     type Output = Empty;
+}
+
+/// The `DeleteEventSubscription` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteEventSubscription;
+impl Operation for DeleteEventSubscription {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "DeleteEventSubscription";
+    type Input = DeleteEventSubscriptionMessage;
+    type Output = DeleteEventSubscriptionResult;
 }
 
 /// The `DescribeDBInstances` operation of rds.
@@ -120,6 +140,16 @@ impl Operation for DescribeDBSubnetGroups {
     type Output = DBSubnetGroupMessage;
 }
 
+/// The `DescribeEventSubscriptions` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeEventSubscriptions;
+impl Operation for DescribeEventSubscriptions {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "DescribeEventSubscriptions";
+    type Input = DescribeEventSubscriptionsMessage;
+    type Output = EventSubscriptionsMessage;
+}
+
 /// The `ListTagsForResource` operation of rds.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ListTagsForResource;
@@ -148,6 +178,16 @@ impl Operation for ModifyDBSnapshotAttribute {
     const NAME: &'static str = "ModifyDBSnapshotAttribute";
     type Input = ModifyDBSnapshotAttributeMessage;
     type Output = ModifyDBSnapshotAttributeResult;
+}
+
+/// The `ModifyEventSubscription` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ModifyEventSubscription;
+impl Operation for ModifyEventSubscription {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "ModifyEventSubscription";
+    type Input = ModifyEventSubscriptionMessage;
+    type Output = ModifyEventSubscriptionResult;
 }
 
 /// The `RemoveTagsFromResource` operation of rds.
@@ -460,6 +500,40 @@ pub struct CreateDBSubnetGroupResult {
 impl Shape for CreateDBSubnetGroupResult {
     const SHAPE: &'static str = "CreateDBSubnetGroupResult";
     const MEMBERS: &'static [&'static str] = &["DBSubnetGroup"];
+}
+
+/// Shape `CreateEventSubscriptionMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateEventSubscriptionMessage {
+    #[serde(rename = "SubscriptionName")]
+    pub subscription_name: String,
+    #[serde(rename = "SnsTopicArn")]
+    pub sns_topic_arn: String,
+    #[serde(rename = "SourceType", default, skip_serializing_if = "Option::is_none")]
+    pub source_type: Option<String>,
+    #[serde(rename = "EventCategories", default, skip_serializing_if = "Option::is_none")]
+    pub event_categories: Option<Vec<String>>,
+    #[serde(rename = "SourceIds", default, skip_serializing_if = "Option::is_none")]
+    pub source_ids: Option<Vec<String>>,
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+impl Shape for CreateEventSubscriptionMessage {
+    const SHAPE: &'static str = "CreateEventSubscriptionMessage";
+    const MEMBERS: &'static [&'static str] = &["SubscriptionName", "SnsTopicArn", "SourceType", "EventCategories", "SourceIds", "Enabled", "Tags"];
+}
+
+/// Shape `CreateEventSubscriptionResult` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateEventSubscriptionResult {
+    #[serde(rename = "EventSubscription", default, skip_serializing_if = "Option::is_none")]
+    pub event_subscription: Option<EventSubscription>,
+}
+impl Shape for CreateEventSubscriptionResult {
+    const SHAPE: &'static str = "CreateEventSubscriptionResult";
+    const MEMBERS: &'static [&'static str] = &["EventSubscription"];
 }
 
 /// Shape `DBInstance` of the rds model.
@@ -962,6 +1036,28 @@ impl Shape for DeleteDBSubnetGroupMessage {
     const MEMBERS: &'static [&'static str] = &["DBSubnetGroupName"];
 }
 
+/// Shape `DeleteEventSubscriptionMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteEventSubscriptionMessage {
+    #[serde(rename = "SubscriptionName")]
+    pub subscription_name: String,
+}
+impl Shape for DeleteEventSubscriptionMessage {
+    const SHAPE: &'static str = "DeleteEventSubscriptionMessage";
+    const MEMBERS: &'static [&'static str] = &["SubscriptionName"];
+}
+
+/// Shape `DeleteEventSubscriptionResult` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteEventSubscriptionResult {
+    #[serde(rename = "EventSubscription", default, skip_serializing_if = "Option::is_none")]
+    pub event_subscription: Option<EventSubscription>,
+}
+impl Shape for DeleteEventSubscriptionResult {
+    const SHAPE: &'static str = "DeleteEventSubscriptionResult";
+    const MEMBERS: &'static [&'static str] = &["EventSubscription"];
+}
+
 /// Shape `DescribeDBInstancesMessage` of the rds model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeDBInstancesMessage {
@@ -1045,6 +1141,23 @@ impl Shape for DescribeDBSubnetGroupsMessage {
     const MEMBERS: &'static [&'static str] = &["DBSubnetGroupName", "Filters", "MaxRecords", "Marker"];
 }
 
+/// Shape `DescribeEventSubscriptionsMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeEventSubscriptionsMessage {
+    #[serde(rename = "SubscriptionName", default, skip_serializing_if = "Option::is_none")]
+    pub subscription_name: Option<String>,
+    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<Filter>>,
+    #[serde(rename = "MaxRecords", default, skip_serializing_if = "Option::is_none")]
+    pub max_records: Option<i32>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+}
+impl Shape for DescribeEventSubscriptionsMessage {
+    const SHAPE: &'static str = "DescribeEventSubscriptionsMessage";
+    const MEMBERS: &'static [&'static str] = &["SubscriptionName", "Filters", "MaxRecords", "Marker"];
+}
+
 /// Shape `DomainMembership` of the rds model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DomainMembership {
@@ -1081,6 +1194,48 @@ pub struct Endpoint {
 impl Shape for Endpoint {
     const SHAPE: &'static str = "Endpoint";
     const MEMBERS: &'static [&'static str] = &["Address", "Port", "HostedZoneId"];
+}
+
+/// Shape `EventSubscription` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EventSubscription {
+    #[serde(rename = "CustomerAwsId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_aws_id: Option<String>,
+    #[serde(rename = "CustSubscriptionId", default, skip_serializing_if = "Option::is_none")]
+    pub cust_subscription_id: Option<String>,
+    #[serde(rename = "SnsTopicArn", default, skip_serializing_if = "Option::is_none")]
+    pub sns_topic_arn: Option<String>,
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "SubscriptionCreationTime", default, skip_serializing_if = "Option::is_none")]
+    pub subscription_creation_time: Option<String>,
+    #[serde(rename = "SourceType", default, skip_serializing_if = "Option::is_none")]
+    pub source_type: Option<String>,
+    #[serde(rename = "SourceIdsList", default, skip_serializing_if = "Option::is_none")]
+    pub source_ids_list: Option<Vec<String>>,
+    #[serde(rename = "EventCategoriesList", default, skip_serializing_if = "Option::is_none")]
+    pub event_categories_list: Option<Vec<String>>,
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(rename = "EventSubscriptionArn", default, skip_serializing_if = "Option::is_none")]
+    pub event_subscription_arn: Option<String>,
+}
+impl Shape for EventSubscription {
+    const SHAPE: &'static str = "EventSubscription";
+    const MEMBERS: &'static [&'static str] = &["CustomerAwsId", "CustSubscriptionId", "SnsTopicArn", "Status", "SubscriptionCreationTime", "SourceType", "SourceIdsList", "EventCategoriesList", "Enabled", "EventSubscriptionArn"];
+}
+
+/// Shape `EventSubscriptionsMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EventSubscriptionsMessage {
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "EventSubscriptionsList", default, skip_serializing_if = "Option::is_none")]
+    pub event_subscriptions_list: Option<Vec<EventSubscription>>,
+}
+impl Shape for EventSubscriptionsMessage {
+    const SHAPE: &'static str = "EventSubscriptionsMessage";
+    const MEMBERS: &'static [&'static str] = &["Marker", "EventSubscriptionsList"];
 }
 
 /// Shape `Filter` of the rds model.
@@ -1323,6 +1478,36 @@ impl Shape for ModifyDBSnapshotAttributeResult {
     const MEMBERS: &'static [&'static str] = &["DBSnapshotAttributesResult"];
 }
 
+/// Shape `ModifyEventSubscriptionMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyEventSubscriptionMessage {
+    #[serde(rename = "SubscriptionName")]
+    pub subscription_name: String,
+    #[serde(rename = "SnsTopicArn", default, skip_serializing_if = "Option::is_none")]
+    pub sns_topic_arn: Option<String>,
+    #[serde(rename = "SourceType", default, skip_serializing_if = "Option::is_none")]
+    pub source_type: Option<String>,
+    #[serde(rename = "EventCategories", default, skip_serializing_if = "Option::is_none")]
+    pub event_categories: Option<Vec<String>>,
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+impl Shape for ModifyEventSubscriptionMessage {
+    const SHAPE: &'static str = "ModifyEventSubscriptionMessage";
+    const MEMBERS: &'static [&'static str] = &["SubscriptionName", "SnsTopicArn", "SourceType", "EventCategories", "Enabled"];
+}
+
+/// Shape `ModifyEventSubscriptionResult` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyEventSubscriptionResult {
+    #[serde(rename = "EventSubscription", default, skip_serializing_if = "Option::is_none")]
+    pub event_subscription: Option<EventSubscription>,
+}
+impl Shape for ModifyEventSubscriptionResult {
+    const SHAPE: &'static str = "ModifyEventSubscriptionResult";
+    const MEMBERS: &'static [&'static str] = &["EventSubscription"];
+}
+
 /// Shape `OptionGroupMembership` of the rds model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OptionGroupMembership {
@@ -1522,6 +1707,8 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (CreateDBSnapshotResult::SHAPE, CreateDBSnapshotResult::MEMBERS),
     (CreateDBSubnetGroupMessage::SHAPE, CreateDBSubnetGroupMessage::MEMBERS),
     (CreateDBSubnetGroupResult::SHAPE, CreateDBSubnetGroupResult::MEMBERS),
+    (CreateEventSubscriptionMessage::SHAPE, CreateEventSubscriptionMessage::MEMBERS),
+    (CreateEventSubscriptionResult::SHAPE, CreateEventSubscriptionResult::MEMBERS),
     (DBInstance::SHAPE, DBInstance::MEMBERS),
     (DBInstanceAutomatedBackupsReplication::SHAPE, DBInstanceAutomatedBackupsReplication::MEMBERS),
     (DBInstanceMessage::SHAPE, DBInstanceMessage::MEMBERS),
@@ -1540,13 +1727,18 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (DeleteDBSnapshotMessage::SHAPE, DeleteDBSnapshotMessage::MEMBERS),
     (DeleteDBSnapshotResult::SHAPE, DeleteDBSnapshotResult::MEMBERS),
     (DeleteDBSubnetGroupMessage::SHAPE, DeleteDBSubnetGroupMessage::MEMBERS),
+    (DeleteEventSubscriptionMessage::SHAPE, DeleteEventSubscriptionMessage::MEMBERS),
+    (DeleteEventSubscriptionResult::SHAPE, DeleteEventSubscriptionResult::MEMBERS),
     (DescribeDBInstancesMessage::SHAPE, DescribeDBInstancesMessage::MEMBERS),
     (DescribeDBSnapshotAttributesMessage::SHAPE, DescribeDBSnapshotAttributesMessage::MEMBERS),
     (DescribeDBSnapshotAttributesResult::SHAPE, DescribeDBSnapshotAttributesResult::MEMBERS),
     (DescribeDBSnapshotsMessage::SHAPE, DescribeDBSnapshotsMessage::MEMBERS),
     (DescribeDBSubnetGroupsMessage::SHAPE, DescribeDBSubnetGroupsMessage::MEMBERS),
+    (DescribeEventSubscriptionsMessage::SHAPE, DescribeEventSubscriptionsMessage::MEMBERS),
     (DomainMembership::SHAPE, DomainMembership::MEMBERS),
     (Endpoint::SHAPE, Endpoint::MEMBERS),
+    (EventSubscription::SHAPE, EventSubscription::MEMBERS),
+    (EventSubscriptionsMessage::SHAPE, EventSubscriptionsMessage::MEMBERS),
     (Filter::SHAPE, Filter::MEMBERS),
     (ListTagsForResourceMessage::SHAPE, ListTagsForResourceMessage::MEMBERS),
     (MasterUserSecret::SHAPE, MasterUserSecret::MEMBERS),
@@ -1555,6 +1747,8 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (ModifyDBInstanceResult::SHAPE, ModifyDBInstanceResult::MEMBERS),
     (ModifyDBSnapshotAttributeMessage::SHAPE, ModifyDBSnapshotAttributeMessage::MEMBERS),
     (ModifyDBSnapshotAttributeResult::SHAPE, ModifyDBSnapshotAttributeResult::MEMBERS),
+    (ModifyEventSubscriptionMessage::SHAPE, ModifyEventSubscriptionMessage::MEMBERS),
+    (ModifyEventSubscriptionResult::SHAPE, ModifyEventSubscriptionResult::MEMBERS),
     (OptionGroupMembership::SHAPE, OptionGroupMembership::MEMBERS),
     (Outpost::SHAPE, Outpost::MEMBERS),
     (PendingCloudwatchLogsExports::SHAPE, PendingCloudwatchLogsExports::MEMBERS),

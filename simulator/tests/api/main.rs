@@ -32,6 +32,7 @@ mod kms_keys;
 mod lifecycle;
 mod logs_groups;
 mod organizations_probe;
+mod rds_events;
 mod rds_instances;
 mod s3_buckets;
 mod s3_config;

@@ -1,5 +1,5 @@
-//! Amazon RDS: DB instances, DB subnet groups, DB snapshots (with their `restore` attribute)
-//! and the tags of each, over the query protocol
+//! Amazon RDS: DB instances, DB subnet groups, DB snapshots (with their `restore` attribute),
+//! event subscriptions and the tags of each, over the query protocol
 //! (<https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/Welcome.html>).
 //!
 //! Resources are regional and stored under their identifier, lower-cased as RDS stores it
@@ -10,6 +10,7 @@
 //! Aurora instances, DB clusters, parameter groups and automated snapshots are not simulated.
 
 mod engines;
+mod events;
 mod instances;
 mod snapshots;
 mod subnet_groups;
@@ -29,6 +30,7 @@ pub fn register(r: &mut Registrar) {
     subnet_groups::register(r);
     snapshots::register(r);
     tags::register(r);
+    events::register(r);
 }
 
 /// A DB instance is stored as `DescribeDBInstances` shows it (id: its identifier).

@@ -1,10 +1,11 @@
 //! AddTagsToResource, RemoveTagsFromResource, ListTagsForResource on a DB instance, DB
-//! snapshot or DB subnet group ARN
+//! snapshot, DB subnet group or event subscription ARN
 //! (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html>: at most 50
 //! tags, keys up to 128 characters, values up to 256, the `aws:` and `rds:` prefixes reserved).
 
 use hubsim_model::{rds, Empty};
 
+use super::events::{not_found as subscription_not_found, SubscriptionTags};
 use super::{
     instance_not_found, invalid_value, snapshot_not_found, subnet_group_not_found, SnapshotDoc, SubnetGroupDoc,
 };
@@ -59,6 +60,7 @@ enum Named {
     Instance(String),
     Snapshot(String),
     SubnetGroup(String),
+    Subscription(String),
 }
 
 /// Reads `arn:aws:rds:<region>:<account>:<db|snapshot|subgrp>:<name>` in the caller's account
@@ -71,11 +73,13 @@ fn parse(ctx: &Ctx<'_>, arn: &str) -> Result<Named, AwsError> {
         return Err(bad());
     }
     let foreign = *region != ctx.region() || *account != ctx.account();
-    let name = name.to_ascii_lowercase();
+    let (raw, name) = (name, name.to_ascii_lowercase());
     match *kind {
         "db" if foreign => Err(instance_not_found(arn)),
         "snapshot" if foreign => Err(snapshot_not_found(arn)),
         "subgrp" if foreign => Err(subnet_group_not_found(arn)),
+        "es" if foreign => Err(subscription_not_found(arn)),
+        "es" => Ok(Named::Subscription(raw.to_string())),
         "db" => Ok(Named::Instance(name)),
         "snapshot" => Ok(Named::Snapshot(name)),
         "subgrp" => Ok(Named::SubnetGroup(name)),
@@ -108,6 +112,14 @@ fn retag(
             let mut doc = ctx.get::<SubnetGroupDoc>(&id)?.ok_or_else(|| subnet_group_not_found(arn))?;
             change(&mut doc.tags)?;
             ctx.put(&id, &doc)
+        }
+        Named::Subscription(name) => {
+            if ctx.get::<rds::EventSubscription>(&name)?.is_none() {
+                return Err(subscription_not_found(arn));
+            }
+            let mut doc = ctx.get::<SubscriptionTags>(&name)?.unwrap_or_default();
+            change(&mut doc.tags)?;
+            ctx.put(&name, &doc)
         }
     }
 }
@@ -153,6 +165,12 @@ impl Handler for rds::ListTagsForResource {
                 .tag_list
                 .unwrap_or_default(),
             Named::SubnetGroup(id) => ctx.get::<SubnetGroupDoc>(&id)?.ok_or_else(|| subnet_group_not_found(&arn))?.tags,
+            Named::Subscription(name) => {
+                if ctx.get::<rds::EventSubscription>(&name)?.is_none() {
+                    return Err(subscription_not_found(&arn));
+                }
+                ctx.get::<SubscriptionTags>(&name)?.unwrap_or_default().tags
+            }
         };
         Ok(rds::TagListMessage { tag_list: Some(tags) })
     }
