@@ -1,10 +1,10 @@
-//! Generated RDS resources (RDS.1–RDS.6, RDS.8–RDS.11, RDS.13, RDS.17, RDS.23, RDS.25): DB
-//! instances with random security settings, engines, ports and master usernames, and manual
-//! snapshots of them, public (restore=all), shared with a partner or private. Steps AWS refuses
-//! (a backup period over 35 days, deleting a protected instance, sharing a snapshot encrypted
-//! with the AWS managed key) carry `expect_error`. What the properties read back, and what
-//! must hold of it after remediation (nothing deleted, deletion protection never turned off,
-//! access only narrowed), is here too.
+//! Generated RDS resources (RDS.1–RDS.6, RDS.8–RDS.11, RDS.13, RDS.17, RDS.19–RDS.23,
+//! RDS.25): DB instances with random security settings, engines, ports and master usernames,
+//! manual snapshots of them (public with restore=all, shared with a partner, or private), and
+//! event subscriptions of some source types. Steps AWS refuses (a backup period over 35 days,
+//! deleting a protected instance, sharing a snapshot encrypted with the AWS managed key) carry
+//! `expect_error`. What the properties read back, and what must hold of it after remediation
+//! (nothing deleted, deletion protection never turned off, access only narrowed), is here too.
 
 use std::collections::BTreeMap;
 
@@ -18,6 +18,10 @@ use super::state::{call, R};
 /// Engines drawn, with a log type each exports.
 const ENGINES: &[(&str, &str)] =
     &[("mysql", "error"), ("postgres", "postgresql"), ("mariadb", "audit"), ("sqlserver-se", "agent")];
+
+/// Event subscription source types drawn, each with one of its categories.
+const SOURCES: &[(&str, &str)] =
+    &[("db-instance", "failure"), ("db-cluster", "maintenance"), ("db-parameter-group", "configuration change")];
 
 /// One DB instance.
 #[derive(Debug, Clone)]
@@ -56,6 +60,9 @@ pub struct RdsPlan {
     pub instances: Vec<InstancePlan>,
     /// Snapshots: (instance index, sharing).
     pub snapshots: Vec<(usize, Sharing)>,
+    /// Event subscriptions: (region, source type index, enabled); a source type index past
+    /// the list subscribes to every source.
+    pub subscriptions: Vec<(usize, usize, bool)>,
     /// Also try what AWS refuses.
     pub refused: bool,
 }
@@ -93,9 +100,15 @@ pub fn plan() -> impl Strategy<Value = RdsPlan> {
     (
         prop::collection::vec(instance, 0..=3),
         prop::collection::vec((0usize..3, sharing), 0..=3),
+        prop::collection::vec((0usize..3, 0usize..=SOURCES.len(), any::<bool>()), 0..=2),
         prop::bool::weighted(0.3),
     )
-        .prop_map(|(instances, snapshots, refused)| RdsPlan { instances, snapshots, refused })
+        .prop_map(|(instances, snapshots, subscriptions, refused)| RdsPlan {
+            instances,
+            snapshots,
+            subscriptions,
+            refused,
+        })
 }
 
 fn step(call: &str, region: &str, input: Value) -> Step {
@@ -123,7 +136,7 @@ impl RdsPlan {
                 "AutoMinorVersionUpgrade": p.auto_minor, "CopyTagsToSnapshot": p.copy_tags,
                 "Tags": [{"Key": "app", "Value": format!("gen{i}")}],
             });
-            let fields = input.as_object_mut().expect("a JSON object literal");
+            let Some(fields) = input.as_object_mut() else { continue };
             if let Some(public) = p.public {
                 fields.insert("PubliclyAccessible".into(), json!(public));
             }
@@ -159,6 +172,18 @@ impl RdsPlan {
                     ));
                 }
             }
+        }
+        for (k, (r, source, enabled)) in self.subscriptions.iter().enumerate() {
+            let r = region(*r);
+            let topic = format!("gen-rds-events{k}");
+            out.push(step("sns:CreateTopic", &r, json!({"Name": topic})));
+            let mut input = json!({"SubscriptionName": format!("gen-es{k}"),
+                "SnsTopicArn": format!("arn:aws:sns:{r}:{account}:{topic}"), "Enabled": enabled});
+            if let (Some((t, c)), Some(fields)) = (SOURCES.get(*source), input.as_object_mut()) {
+                fields.insert("SourceType".into(), json!(t));
+                fields.insert("EventCategories".into(), json!([c]));
+            }
+            out.push(step("rds:CreateEventSubscription", &r, input));
         }
         if self.instances.is_empty() {
             return out;
@@ -218,6 +243,8 @@ pub struct RdsState {
     pub instances: BTreeMap<String, InstanceState>,
     /// Snapshot ARN → (its restore values, encrypted).
     pub snapshots: BTreeMap<String, (Vec<String>, bool)>,
+    /// Event subscription name → enabled.
+    pub subscriptions: BTreeMap<String, bool>,
 }
 
 /// The default port of the engines the generator draws.
@@ -249,6 +276,10 @@ pub fn read(sim: &Simulator, regions: &[String]) -> R<RdsState> {
                 },
             );
         }
+        let subs = call(sim, r, "rds", "DescribeEventSubscriptions", json!({}))?;
+        for sub in subs.get("EventSubscriptionsList").and_then(Value::as_array).cloned().unwrap_or_default() {
+            s.subscriptions.insert(format!("{r}/{}", text(&sub, "CustSubscriptionId")), flag(&sub, "Enabled"));
+        }
         let snaps = call(sim, r, "rds", "DescribeDBSnapshots", json!({}))?;
         for sn in snaps.get("DBSnapshots").and_then(Value::as_array).cloned().unwrap_or_default() {
             let id = text(&sn, "DBSnapshotIdentifier");
@@ -264,7 +295,8 @@ pub fn read(sim: &Simulator, regions: &[String]) -> R<RdsState> {
     Ok(s)
 }
 
-/// (d) for RDS: remediation deletes no instance and no snapshot, never turns deletion
+/// (d) for RDS: remediation deletes no instance, snapshot or event subscription (nor disables
+/// one), never turns deletion
 /// protection or encryption off, never makes an instance public, and only removes values from
 /// a snapshot's restore attribute.
 pub fn check_kept(before: &RdsState, after: &RdsState) -> R<()> {
@@ -284,6 +316,14 @@ pub fn check_kept(before: &RdsState, after: &RdsState) -> R<()> {
     }
     if let Some(extra) = after.instances.keys().find(|a| !before.instances.contains_key(*a)) {
         return Err(format!("DB instance {extra} was created by remediation"));
+    }
+    for (name, enabled) in &before.subscriptions {
+        let Some(now) = after.subscriptions.get(name) else {
+            return Err(format!("event subscription {name} was deleted"));
+        };
+        if *enabled && !now {
+            return Err(format!("event subscription {name} was disabled"));
+        }
     }
     for (arn, (restore, _)) in &before.snapshots {
         let Some((now, _)) = after.snapshots.get(arn) else { return Err(format!("DB snapshot {arn} was deleted")) };

@@ -1,5 +1,5 @@
-//! The RDS DB instance and DB snapshot controls: RDS.1–RDS.6, RDS.8–RDS.11, RDS.13, RDS.17,
-//! RDS.23 and RDS.25 (AWS: <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html>;
+//! The RDS DB instance, DB snapshot and event subscription controls: RDS.1–RDS.6, RDS.8–RDS.11,
+//! RDS.13, RDS.17, RDS.19–RDS.23 and RDS.25 (AWS: <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html>;
 //! each rule's page: `https://docs.aws.amazon.com/config/latest/developerguide/<rule>.html`).
 //!
 //! Every instance control judges the instances DescribeDBInstances lists (hubsim's instances
@@ -152,6 +152,42 @@ pub(super) const CONTROLS: &[Control] = &[
         evaluate: rds_17,
     },
     Control {
+        id: "RDS.19",
+        resource_type: "AWS::RDS::EventSubscription",
+        schedule: Schedule::ChangeTriggered,
+        config_rule: Some("rds-cluster-event-notifications-configured"),
+        parameters: &[],
+        choices: EVENT_CHOICES,
+        evaluate: rds_19,
+    },
+    Control {
+        id: "RDS.20",
+        resource_type: "AWS::RDS::EventSubscription",
+        schedule: Schedule::ChangeTriggered,
+        config_rule: Some("rds-instance-event-notifications-configured"),
+        parameters: &[],
+        choices: EVENT_CHOICES,
+        evaluate: rds_20,
+    },
+    Control {
+        id: "RDS.21",
+        resource_type: "AWS::RDS::EventSubscription",
+        schedule: Schedule::ChangeTriggered,
+        config_rule: Some("rds-pg-event-notifications-configured"),
+        parameters: &[],
+        choices: EVENT_CHOICES,
+        evaluate: rds_21,
+    },
+    Control {
+        id: "RDS.22",
+        resource_type: "AWS::RDS::EventSubscription",
+        schedule: Schedule::ChangeTriggered,
+        config_rule: Some("rds-sg-event-notifications-configured"),
+        parameters: &[],
+        choices: EVENT_CHOICES,
+        evaluate: rds_22,
+    },
+    Control {
         id: "RDS.23",
         resource_type: "AWS::RDS::DBInstance",
         schedule: Schedule::ChangeTriggered,
@@ -173,6 +209,79 @@ pub(super) const CONTROLS: &[Control] = &[
         evaluate: rds_25,
     },
 ];
+
+/// How RDS.19–22 read the region's event subscriptions.
+const EVENT_CHOICES: &str = "Judged only where the region has event subscriptions (the rule is triggered by changes \
+     to AWS::RDS::EventSubscription; a region with none gets no verdict). Then every subscription gets one \
+     verdict: PASSED when some enabled subscription of the region covers the control's source type (its \
+     SourceType, or none: every source) and its critical categories (listed, or none: every category), FAILED \
+     otherwise [I].";
+
+/// The source type and critical event categories RDS.19–22 ask a subscription to cover.
+pub const CRITICAL_EVENTS: &[(&str, &str, &[&str])] = &[
+    ("RDS.19", "db-cluster", &["failure", "maintenance"]),
+    ("RDS.20", "db-instance", &["maintenance", "configuration change", "failure"]),
+    ("RDS.21", "db-parameter-group", &["configuration change"]),
+    ("RDS.22", "db-security-group", &["configuration change", "failure"]),
+];
+
+/// Whether `sub` is enabled and covers `source` events of every category in `categories`.
+pub fn covers(sub: &rds::EventSubscription, source: &str, categories: &[&str]) -> bool {
+    let source_ok = sub.source_type.as_deref().is_none_or(|t| t == source);
+    let listed = sub.event_categories_list.clone().unwrap_or_default();
+    let categories_ok = listed.is_empty() || categories.iter().all(|c| listed.iter().any(|l| l == c));
+    sub.enabled == Some(true) && source_ok && categories_ok
+}
+
+fn critical_events(i: &Input<'_>, control: &str) -> Vec<Verdict> {
+    let Some((_, source, categories)) = CRITICAL_EVENTS.iter().find(|(c, _, _)| *c == control) else {
+        return Vec::new();
+    };
+    let subs = &i.region.rds.subscriptions;
+    let covering = subs.iter().find(|s| covers(s, source, categories));
+    subs.iter()
+        .map(|s| {
+            let resource = ResourceRef {
+                id: s.event_subscription_arn.clone().or_else(|| s.cust_subscription_id.clone()).unwrap_or_default(),
+                kind: "AwsRdsEventSubscription",
+            };
+            match covering {
+                Some(c) => Verdict::pass(
+                    resource,
+                    format!(
+                        "event subscription {} notifies {source} events ({})",
+                        c.cust_subscription_id.as_deref().unwrap_or("?"),
+                        categories.join(", ")
+                    ),
+                ),
+                None => Verdict::fail(
+                    resource,
+                    format!(
+                        "no enabled event subscription in {} notifies {source} events ({})",
+                        i.region.name,
+                        categories.join(", ")
+                    ),
+                ),
+            }
+        })
+        .collect()
+}
+
+fn rds_19(i: &Input<'_>) -> Vec<Verdict> {
+    critical_events(i, "RDS.19")
+}
+
+fn rds_20(i: &Input<'_>) -> Vec<Verdict> {
+    critical_events(i, "RDS.20")
+}
+
+fn rds_21(i: &Input<'_>) -> Vec<Verdict> {
+    critical_events(i, "RDS.21")
+}
+
+fn rds_22(i: &Input<'_>) -> Vec<Verdict> {
+    critical_events(i, "RDS.22")
+}
 
 /// The finding resource of a DB instance.
 pub fn instance_ref(i: &rds::DBInstance) -> ResourceRef {

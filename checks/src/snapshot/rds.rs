@@ -1,6 +1,6 @@
-//! A region's RDS DB instances and manual DB snapshots (with each snapshot's `restore`
-//! attribute), as the RDS controls read them: DescribeDBInstances, DescribeDBSnapshots,
-//! DescribeDBSnapshotAttributes.
+//! A region's RDS DB instances, manual DB snapshots (with each snapshot's `restore`
+//! attribute) and event subscriptions, as the RDS controls read them: DescribeDBInstances,
+//! DescribeDBSnapshots, DescribeDBSnapshotAttributes, DescribeEventSubscriptions.
 
 use hubsim_api::model::rds;
 use hubsim_api::AwsApi;
@@ -39,6 +39,8 @@ pub struct RdsView {
     pub instances: Vec<rds::DBInstance>,
     /// Manual DB snapshots.
     pub snapshots: Vec<DbSnapshotView>,
+    /// Event subscriptions.
+    pub subscriptions: Vec<rds::EventSubscription>,
 }
 
 /// Reads the region's RDS resources.
@@ -93,5 +95,20 @@ pub(super) fn fetch<A: AwsApi>(api: &A, r: &str) -> Result<RdsView, FetchError> 
             break;
         }
     }
-    Ok(RdsView { instances, snapshots })
+    let mut subscriptions = Vec::new();
+    let mut marker = None;
+    loop {
+        let page = api
+            .call::<rds::DescribeEventSubscriptions>(
+                r,
+                rds::DescribeEventSubscriptionsMessage { marker: marker.clone(), ..Default::default() },
+            )
+            .map_err(fail("RDS event subscriptions", r))?;
+        subscriptions.extend(page.event_subscriptions_list.unwrap_or_default());
+        marker = page.marker;
+        if marker.is_none() {
+            break;
+        }
+    }
+    Ok(RdsView { instances, snapshots, subscriptions })
 }

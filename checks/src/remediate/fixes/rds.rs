@@ -10,7 +10,7 @@ use hubsim_api::model::rds;
 use hubsim_api::AwsApi;
 
 use super::{Done, Fix, How, Scope, Target};
-use crate::controls::rds::{missing_logs, BACKUP_RETENTION_DEFAULT, MONITORING_INTERVALS};
+use crate::controls::rds::{missing_logs, BACKUP_RETENTION_DEFAULT, CRITICAL_EVENTS, MONITORING_INTERVALS};
 use crate::remediate::fixer::Fixer;
 use crate::remediate::{support, Failed, Justification};
 
@@ -76,6 +76,10 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
         modify("RDS.11", rds_11),
         modify("RDS.13", rds_13),
         modify("RDS.17", rds_17),
+        events("RDS.19", rds_19),
+        events("RDS.20", rds_20),
+        events("RDS.21", rds_21),
+        events("RDS.22", rds_22),
         Fix {
             control: "RDS.23",
             iam_actions: &[],
@@ -91,6 +95,68 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
             how: How::Justified(Justification::RdsDefaultAdminUsername),
         },
     ]
+}
+
+/// RDS.19–22's fix: once per region, an event subscription for the control's source type and
+/// critical categories onto the region's shared encrypted topic (SNS.1 passes on it).
+fn events<A: AwsApi>(control: &'static str, how: super::Apply<A>) -> Fix<A> {
+    Fix {
+        control,
+        iam_actions: &[
+            "rds:CreateEventSubscription",
+            "sns:CreateTopic",
+            "kms:CreateKey",
+            "kms:EnableKeyRotation",
+            "kms:CreateAlias",
+            // Reads: whether the topic and key exist.
+            "sns:GetTopicAttributes",
+            "kms:DescribeKey",
+        ],
+        scope: Scope::Region,
+        // No AWS dependency; S3.5 stays first in a round.
+        after: &["S3.5"],
+        how: How::Calls(how),
+    }
+}
+
+/// The name of the subscription RDS.19–22's fix creates for `source`.
+pub fn subscription_name(source: &str) -> String {
+    format!("hubsim-{source}-critical")
+}
+
+fn rds_19<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    critical_events(f, target, "RDS.19")
+}
+
+fn rds_20<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    critical_events(f, target, "RDS.20")
+}
+
+fn rds_21<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    critical_events(f, target, "RDS.21")
+}
+
+fn rds_22<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
+    critical_events(f, target, "RDS.22")
+}
+
+fn critical_events<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>, control: &str) -> Result<Done, Failed> {
+    let Some((_, source, categories)) = CRITICAL_EVENTS.iter().find(|(c, _, _)| *c == control) else {
+        return Ok(Done::Applied);
+    };
+    let topic = support::topic(f, target.region)?;
+    f.call::<rds::CreateEventSubscription>(
+        target.region,
+        rds::CreateEventSubscriptionMessage {
+            subscription_name: subscription_name(source),
+            sns_topic_arn: topic,
+            source_type: Some(source.to_string()),
+            event_categories: Some(categories.iter().map(|c| c.to_string()).collect()),
+            enabled: Some(true),
+            ..Default::default()
+        },
+    )?;
+    Ok(Done::Applied)
 }
 
 /// The DB instance the finding is about, from the snapshot the round judged.
