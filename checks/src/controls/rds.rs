@@ -483,10 +483,10 @@ fn rds_11(i: &Input<'_>) -> Vec<Verdict> {
                 instance_ref(d),
                 days >= minimum,
                 format!("DB instance {n} keeps automated backups for {days} days (at least {minimum})"),
-                if days == 0 {
-                    format!("DB instance {n} has automated backups off (BackupRetentionPeriod 0)")
-                } else {
-                    format!("DB instance {n} keeps automated backups for {days} days, fewer than {minimum}")
+                match days {
+                    0 => format!("DB instance {n} has automated backups off (BackupRetentionPeriod 0)"),
+                    1 => format!("DB instance {n} keeps automated backups for 1 day, fewer than {minimum}"),
+                    _ => format!("DB instance {n} keeps automated backups for {days} days, fewer than {minimum}"),
                 },
             )
         })
