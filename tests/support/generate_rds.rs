@@ -13,7 +13,15 @@ use hubsim_simulator::Simulator;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use super::state::{call, R};
+/// A property check's result.
+pub type R<T> = Result<T, String>;
+
+/// A JSON call that must succeed (this module stands alone: the benches include it without
+/// `state`).
+fn call(sim: &Simulator, region: &str, service: &str, op: &str, input: Value) -> R<Value> {
+    sim.call_json(region, service, op, input.clone())
+        .map_err(|e| format!("{service}:{op} {input} in {region} failed: {}: {}", e.code, e.message))
+}
 
 /// Engines drawn, with a log type each exports.
 const ENGINES: &[(&str, &str)] =
