@@ -698,6 +698,8 @@ fn the_blogs_journey_with_the_aws_cli() {
         let want = match id {
             "IAM.6" | "IAM.9" | "S3.9" => "FAILED",
             id if NOTHING_TO_JUDGE.contains(&id) => "NO_DATA",
+            // The journey creates no RDS instance, snapshot or event subscription.
+            id if id.starts_with("RDS.") => "NO_DATA",
             _ => "PASSED",
         };
         assert_eq!(status_of(&after, id), want, "{id} after the journey: {summary}");
