@@ -17,6 +17,7 @@ fn every_typed_struct_matches_its_model_shape() {
         ("kms", hubsim_model::kms::SHAPES),
         ("logs", hubsim_model::logs::SHAPES),
         ("organizations", hubsim_model::organizations::SHAPES),
+        ("rds", hubsim_model::rds::SHAPES),
         ("s3", hubsim_model::s3::SHAPES),
         ("s3control", hubsim_model::s3control::SHAPES),
         ("securityhub", hubsim_model::securityhub::SHAPES),
