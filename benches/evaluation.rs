@@ -85,6 +85,10 @@ mod generate_monitoring;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_network.rs"]
 mod generate_network;
+/// Its RDS part (instances, snapshots, event subscriptions; issue 16).
+#[allow(dead_code)]
+#[path = "../tests/support/generate_rds.rs"]
+mod generate_rds;
 /// Its S3 access part (ACL grants, cross-account policies, versioning, access points).
 #[allow(dead_code)]
 #[path = "../tests/support/generate_s3_access.rs"]

@@ -187,6 +187,8 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
             support::generate_secrets::check_justification(&note, control, resource, &after.data.1)
         {
             held.map_err(|e| format!("{at}: {e}"))?;
+        } else if let Some(held) = support::generate_rds::check_justification(&note, control, resource, &after.rds) {
+            held.map_err(|e| format!("{at}: {e}"))?;
         } else if let Some(rest) = note.strip_prefix("Spot Fleet request ") {
             ensure!(control == "EC2.173", "{at}: Spot Fleet justification on another control");
             let fleet = rest.split(' ').next().unwrap_or_default();
@@ -371,6 +373,7 @@ fn check_kept(before: &State, after: &State, transcript: &[Step]) -> R<()> {
     support::generate_secrets::check_kept(&before.data.1, &after.data.1)?;
     support::state_templates::check_kept(&before.templates, &after.templates)?;
     support::generate_elb::check_kept(&before.elb, &after.elb)?;
+    support::generate_rds::check_kept(&before.rds, &after.rds)?;
     Ok(())
 }
 

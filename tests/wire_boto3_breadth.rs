@@ -257,6 +257,47 @@ sqs.remove_permission(QueueUrl=qurl, Label="partner")
 OUT["sqs_missing"] = err(sqs.get_queue_url, QueueName="wire-nope")
 sqs.delete_queue(QueueUrl=sqs.create_queue(QueueName="wire-gone")["QueueUrl"])
 
+# rds
+rds = C("rds")
+rds_subnets = [x["SubnetId"] for x in C("ec2").describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])["Subnets"]]
+rds.create_db_subnet_group(DBSubnetGroupName="wire-group", DBSubnetGroupDescription="wire", SubnetIds=rds_subnets, Tags=[{"Key": "team", "Value": "sec"}])
+OUT["rds_groups"] = [g["DBSubnetGroupName"] for g in rds.describe_db_subnet_groups()["DBSubnetGroups"]]
+rds_db = rds.create_db_instance(DBInstanceIdentifier="wire-db", DBInstanceClass="db.t3.micro", Engine="postgres", AllocatedStorage=20,
+    MasterUsername="appadmin", MasterUserPassword="correct-horse", DBSubnetGroupName="wire-group", PubliclyAccessible=False,
+    Tags=[{"Key": "team", "Value": "sec"}])["DBInstance"]
+OUT["rds_create"] = {k: rds_db[k] for k in ("DBInstanceIdentifier", "DBInstanceStatus", "PubliclyAccessible", "BackupRetentionPeriod", "MultiAZ")}
+OUT["rds_port"] = rds_db["Endpoint"]["Port"]
+OUT["rds_create_time_is_datetime"] = isinstance(rds_db["InstanceCreateTime"], datetime.datetime)
+rds.modify_db_instance(DBInstanceIdentifier="wire-db", DeletionProtection=True, MultiAZ=True, ApplyImmediately=True,
+    CloudwatchLogsExportConfiguration={"EnableLogTypes": ["postgresql"]})
+rds_described = rds.describe_db_instances(DBInstanceIdentifier="wire-db")["DBInstances"][0]
+OUT["rds_modified"] = [rds_described["DeletionProtection"], rds_described["MultiAZ"], rds_described["EnabledCloudwatchLogsExports"]]
+OUT["rds_engines"] = [d["Engine"] for d in rds.describe_db_instances(Filters=[{"Name": "engine", "Values": ["postgres"]}])["DBInstances"]]
+OUT["rds_protected"] = err(rds.delete_db_instance, DBInstanceIdentifier="wire-db", SkipFinalSnapshot=True)
+OUT["rds_exists"] = err(rds.create_db_instance, DBInstanceIdentifier="wire-db", DBInstanceClass="db.t3.micro", Engine="postgres",
+    AllocatedStorage=20, MasterUsername="appadmin", MasterUserPassword="correct-horse")
+OUT["rds_missing"] = err(rds.describe_db_instances, DBInstanceIdentifier="wire-nope")
+rds_arn = rds_db["DBInstanceArn"]
+rds.add_tags_to_resource(ResourceName=rds_arn, Tags=[{"Key": "env", "Value": "test"}])
+rds.remove_tags_from_resource(ResourceName=rds_arn, TagKeys=["team"])
+OUT["rds_tags"] = rds.list_tags_for_resource(ResourceName=rds_arn)["TagList"]
+rds.create_db_snapshot(DBSnapshotIdentifier="wire-snap", DBInstanceIdentifier="wire-db")
+rds.modify_db_snapshot_attribute(DBSnapshotIdentifier="wire-snap", AttributeName="restore", ValuesToAdd=["all"])
+OUT["rds_snapshot_restore"] = rds.describe_db_snapshot_attributes(DBSnapshotIdentifier="wire-snap")["DBSnapshotAttributesResult"]["DBSnapshotAttributes"]
+OUT["rds_snapshots"] = [x["DBSnapshotIdentifier"] for x in rds.describe_db_snapshots(DBInstanceIdentifier="wire-db")["DBSnapshots"]]
+rds.delete_db_snapshot(DBSnapshotIdentifier="wire-snap")
+rds.create_db_instance(DBInstanceIdentifier="wire-gone", DBInstanceClass="db.t3.micro", Engine="mysql", AllocatedStorage=20,
+    MasterUsername="appadmin", MasterUserPassword="correct-horse", DBSubnetGroupName="wire-group")
+rds.delete_db_instance(DBInstanceIdentifier="wire-gone", SkipFinalSnapshot=True)
+rds.create_db_subnet_group(DBSubnetGroupName="wire-spare", DBSubnetGroupDescription="spare", SubnetIds=rds_subnets)
+rds.delete_db_subnet_group(DBSubnetGroupName="wire-spare")
+rds_topic = C("sns").create_topic(Name="wire-rds-events")["TopicArn"]
+rds.create_event_subscription(SubscriptionName="wire-events", SnsTopicArn=rds_topic, SourceType="db-instance", EventCategories=["failure"])
+rds.modify_event_subscription(SubscriptionName="wire-events", EventCategories=["failure", "maintenance"])
+OUT["rds_events"] = [[e["CustSubscriptionId"], e["EventCategoriesList"], e["Enabled"]] for e in rds.describe_event_subscriptions()["EventSubscriptionsList"]]
+OUT["rds_event_bad_category"] = err(rds.create_event_subscription, SubscriptionName="wire-bad", SnsTopicArn=rds_topic, SourceType="db-parameter-group", EventCategories=["failure"])
+rds.delete_event_subscription(SubscriptionName="wire-events")
+
 # ---------- Logs ----------
 logs = C("logs")
 logs.create_log_group(logGroupName="wire/group", tags={"team": "sec"})
@@ -1201,6 +1242,25 @@ fn every_operation_over_boto3_with_its_errors() {
     client_error(&o["sm_deleted_get"], "InvalidRequestException", 400);
     client_error(&o["sm_exists"], "ResourceExistsException", 400);
     client_error(&o["sm_missing"], "ResourceNotFoundException", 400);
+    // RDS (issue 16)
+    assert_eq!(o["rds_groups"], json!(["wire-group"]));
+    assert_eq!(
+        o["rds_create"],
+        json!({"DBInstanceIdentifier": "wire-db", "DBInstanceStatus": "available", "PubliclyAccessible": false,
+               "BackupRetentionPeriod": 1, "MultiAZ": false})
+    );
+    assert_eq!(o["rds_port"], 5432);
+    assert_eq!(o["rds_create_time_is_datetime"], true);
+    assert_eq!(o["rds_modified"], json!([true, true, ["postgresql"]]));
+    assert_eq!(o["rds_engines"], json!(["postgres"]));
+    client_error(&o["rds_protected"], "InvalidParameterCombination", 400);
+    client_error(&o["rds_exists"], "DBInstanceAlreadyExists", 400);
+    client_error(&o["rds_missing"], "DBInstanceNotFound", 404);
+    assert_eq!(o["rds_tags"], json!([{"Key": "env", "Value": "test"}]));
+    assert_eq!(o["rds_snapshot_restore"], json!([{"AttributeName": "restore", "AttributeValues": ["all"]}]));
+    assert_eq!(o["rds_snapshots"], json!(["wire-snap"]));
+    assert_eq!(o["rds_events"], json!([["wire-events", ["failure", "maintenance"], true]]));
+    client_error(&o["rds_event_bad_category"], "SubscriptionCategoryNotFound", 404);
     assert_eq!(o["kms_tags"], json!([]));
     client_error(&o["kms_missing"], "NotFoundException", 400);
     assert_eq!(o["kms_deletion"], "PendingDeletion");

@@ -23,6 +23,7 @@ fn every_typed_struct_matches_its_model_shape() {
         ("lambda", hubsim_model::lambda::SHAPES),
         ("logs", hubsim_model::logs::SHAPES),
         ("organizations", hubsim_model::organizations::SHAPES),
+        ("rds", hubsim_model::rds::SHAPES),
         ("s3", hubsim_model::s3::SHAPES),
         ("s3control", hubsim_model::s3control::SHAPES),
         ("secretsmanager", hubsim_model::secretsmanager::SHAPES),

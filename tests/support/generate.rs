@@ -209,6 +209,8 @@ pub struct Plan {
     pub ssm: super::generate_ssm::SsmPlan,
     /// DynamoDB tables and secrets (DynamoDB.1/2/6, SecretsManager.1–4).
     pub data: (super::generate_dynamodb::DynamoPlan, super::generate_secrets::SecretsPlan),
+    /// RDS DB instances and snapshots (issue 16).
+    pub rds: super::generate_rds::RdsPlan,
 }
 
 const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1"];
@@ -371,6 +373,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             super::generate_elb::plan(),
             super::generate_ssm::plan(),
             (super::generate_dynamodb::plan(), super::generate_secrets::plan()),
+            super::generate_rds::plan(),
         ),
     );
     (account, network, services, areas).prop_map(
@@ -389,7 +392,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
                 s3_access,
                 network,
                 vpn,
-                (lambda_ecr, elb, ssm, data),
+                (lambda_ecr, elb, ssm, data, rds),
             ),
         )| Plan {
             current,
@@ -421,6 +424,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
             elb,
             ssm,
             data,
+            rds,
         },
     )
 }
@@ -980,6 +984,7 @@ impl Plan {
         b.steps.extend(self.lambda_ecr.0.steps(&regions, acct, &home, self.current));
         b.steps.extend(self.lambda_ecr.1.steps(&regions));
         b.steps.extend(self.s3_access.steps(&regions, self.current, acct));
+        b.steps.extend(self.rds.steps(&regions, acct));
 
         if let Some(on) = self.account_block {
             let home = b.region(0);

@@ -12,6 +12,7 @@ pub mod generate_lambda;
 pub mod generate_misc;
 pub mod generate_monitoring;
 pub mod generate_network;
+pub mod generate_rds;
 pub mod generate_s3_access;
 pub mod generate_ssm;
 pub mod generate_secrets;

@@ -251,6 +251,8 @@ pub struct State {
     pub templates: super::state_templates::Templates,
     /// Systems Manager: managed instances, compliance, documents' sharing (issue 16).
     pub ssm: super::state_ssm::SsmState,
+    /// RDS instances' protection and exposure, snapshots' restore access (issue 16).
+    pub rds: super::generate_rds::RdsState,
 }
 
 fn ec2_all(sim: &Simulator, region: &str, op: &str, key: &str) -> R<Vec<Value>> {
@@ -296,6 +298,7 @@ pub fn read(sim: &Simulator) -> R<State> {
         super::generate_ecr::read(sim, &settings.account.regions)?,
     );
     s.ssm = super::state_ssm::read(sim, &settings.account.regions)?;
+    s.rds = super::generate_rds::read(sim, &settings.account.regions)?;
     for region in &settings.account.regions {
         super::state_monitoring::read(sim, region, &mut s.monitoring)?;
         super::generate_instances::read(sim, region, &mut s.instances)?;

@@ -223,6 +223,17 @@ pub enum Justification {
         /// Why it fails, as the control says under its default parameters.
         reason: String,
     },
+    /// RDS.3: RDS encrypts a DB instance's storage only when it is created; an existing
+    /// instance is encrypted by restoring an encrypted copy of its snapshot as a new instance.
+    RdsEncryptionAtCreation,
+    /// RDS.4: a DB snapshot's encryption is fixed; only an encrypted copy (and deleting the
+    /// original, the owner's call) replaces it.
+    RdsSnapshotUnencrypted,
+    /// RDS.23: moving a DB instance off its engine's default port breaks every client that
+    /// connects to it; the owner changes the port with its clients.
+    RdsDefaultPort,
+    /// RDS.25: a DB instance's master username is fixed at creation.
+    RdsDefaultAdminUsername,
 }
 
 impl Justification {
@@ -382,6 +393,25 @@ impl Justification {
                  subnets give it, which only its owner can choose. Risk accepted until the owner adds one."
                     .to_string()
             }
+            Justification::RdsEncryptionAtCreation => "RDS.3 cannot be fixed in place: RDS encrypts a DB instance's \
+                 storage only when the instance is created. Take a snapshot, copy it with a KMS key, restore the \
+                 copy as a new encrypted instance and move the clients to it \
+                 (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html). Risk accepted \
+                 until the instance is replaced."
+                .to_string(),
+            Justification::RdsSnapshotUnencrypted => "RDS.4 cannot be fixed in place: a DB snapshot's encryption is \
+                 fixed when it is taken. Copy it with a KMS key (CopyDBSnapshot) and delete the unencrypted original, \
+                 which is its owner's decision. Risk accepted until the original is replaced."
+                .to_string(),
+            Justification::RdsDefaultPort => "RDS.23 is not fixed automatically: moving a DB instance to another \
+                 port (ModifyDBInstance DBPortNumber) restarts it and breaks every client and security group rule \
+                 that uses the current port. Risk accepted until the owner moves the port with its clients."
+                .to_string(),
+            Justification::RdsDefaultAdminUsername => "RDS.25 cannot be fixed in place: a DB instance's master \
+                 username is set when it is created. Restore a snapshot as a new instance with a custom master \
+                 username, or create a custom administrator and stop using the default one. Risk accepted until \
+                 the instance is replaced."
+                .to_string(),
             Justification::VpnTunnelsDown => {
                 "EC2.20 cannot be fixed through an AWS API: a Site-to-Site VPN tunnel comes up when the customer \
                  gateway device on the customer's side negotiates it (IKE), which no call of the AWS side can do. \

@@ -14,6 +14,7 @@ mod iam_policies;
 mod kms;
 mod lambda;
 mod monitoring;
+mod rds;
 mod s3_access;
 mod secretsmanager;
 mod sqs;
@@ -31,6 +32,7 @@ pub use iam_inline::{IdentityKind, InlineHolder};
 pub use kms::KmsKeyView;
 pub use lambda::FunctionView;
 pub use monitoring::MonitoringView;
+pub use rds::{DbSnapshotView, RdsView};
 pub use s3_access::{AccessPointView, BucketAcl, MrapView, TrailBucket, MRAP_REGION};
 pub use sqs::QueueView;
 pub use ssm::{DocumentView, SsmView};
@@ -191,6 +193,8 @@ pub struct Region {
     pub dynamodb: DynamoDbView,
     /// Secrets Manager secrets (not those scheduled for deletion).
     pub secrets: Vec<hubsim_api::model::secretsmanager::SecretListEntry>,
+    /// RDS DB instances and snapshots.
+    pub rds: RdsView,
 }
 
 /// The whole account.
@@ -488,6 +492,7 @@ fn fetch_region<A: AwsApi>(api: &A, region: &str) -> Result<Region, FetchError> 
         ssm: ssm::fetch(api, r)?,
         dynamodb: dynamodb::fetch(api, r)?,
         secrets: secretsmanager::fetch(api, r)?,
+        rds: rds::fetch(api, r)?,
     })
 }
 

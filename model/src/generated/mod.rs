@@ -33,6 +33,8 @@ pub mod logs;
 #[rustfmt::skip]
 pub mod organizations;
 #[rustfmt::skip]
+pub mod rds;
+#[rustfmt::skip]
 pub mod s3;
 #[rustfmt::skip]
 pub mod s3control;
@@ -67,6 +69,7 @@ pub(crate) const MODELS: &[(&str, &str)] = &[
     ("lambda", include_str!("../../data/lambda.json")),
     ("logs", include_str!("../../data/logs.json")),
     ("organizations", include_str!("../../data/organizations.json")),
+    ("rds", include_str!("../../data/rds.json")),
     ("s3", include_str!("../../data/s3.json")),
     ("s3control", include_str!("../../data/s3control.json")),
     ("secretsmanager", include_str!("../../data/secretsmanager.json")),

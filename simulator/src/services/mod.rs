@@ -22,6 +22,7 @@ pub mod kms;
 pub mod lambda;
 pub mod logs;
 pub mod organizations;
+pub mod rds;
 pub mod s3;
 pub mod s3control;
 pub mod secretsmanager;
@@ -49,6 +50,7 @@ pub fn register_all(r: &mut Registrar) {
     lambda::register(r);
     logs::register(r);
     organizations::register(r);
+    rds::register(r);
     s3::register(r);
     s3control::register(r);
     secretsmanager::register(r);
@@ -105,6 +107,8 @@ pub fn validation_error(service: &str, problems: &[Invalid]) -> AwsError {
         ("cloudwatch", InvalidKind::Missing) => "MissingParameter",
         ("cloudwatch", _) => "InvalidParameterValue",
         ("organizations", _) => "InvalidInputException",
+        ("rds", InvalidKind::Missing) => "MissingParameter",
+        ("rds", _) => "InvalidParameterValue",
         _ => "ValidationException",
     };
     AwsError::bad_request(code, message)

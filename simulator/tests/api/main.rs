@@ -39,6 +39,8 @@ mod lambda_functions;
 mod lifecycle;
 mod logs_groups;
 mod organizations_probe;
+mod rds_events;
+mod rds_instances;
 mod s3_buckets;
 mod s3_config;
 mod s3_lifecycle;

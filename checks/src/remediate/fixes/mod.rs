@@ -31,6 +31,7 @@ mod kms_keys;
 mod kms_policies;
 mod lambda;
 mod public_policies;
+mod rds;
 mod s3;
 mod s3_access;
 mod secretsmanager;
@@ -150,6 +151,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(kms_policies::fixes());
     v.extend(lambda::fixes());
     v.extend(public_policies::fixes());
+    v.extend(rds::fixes());
     v.extend(iam_policies::fixes());
     v.extend(s3::fixes());
     v.extend(s3_access::fixes());

@@ -1,0 +1,114 @@
+//! A region's RDS DB instances, manual DB snapshots (with each snapshot's `restore`
+//! attribute) and event subscriptions, as the RDS controls read them: DescribeDBInstances,
+//! DescribeDBSnapshots, DescribeDBSnapshotAttributes, DescribeEventSubscriptions.
+
+use hubsim_api::model::rds;
+use hubsim_api::AwsApi;
+
+use super::{fail, FetchError};
+
+/// One manual DB snapshot and who may restore it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DbSnapshotView {
+    /// The snapshot.
+    pub snapshot: rds::DBSnapshot,
+    /// Its `restore` attribute: account ids, or `all` for a public snapshot.
+    pub restore: Vec<String>,
+}
+
+impl DbSnapshotView {
+    /// Whether anyone may restore it.
+    pub fn public(&self) -> bool {
+        self.restore.iter().any(|v| v == "all")
+    }
+
+    /// Its ARN (else its identifier).
+    pub fn arn(&self) -> String {
+        self.snapshot
+            .db_snapshot_arn
+            .clone()
+            .or_else(|| self.snapshot.db_snapshot_identifier.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The RDS resources of one region.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RdsView {
+    /// DB instances.
+    pub instances: Vec<rds::DBInstance>,
+    /// Manual DB snapshots.
+    pub snapshots: Vec<DbSnapshotView>,
+    /// Event subscriptions.
+    pub subscriptions: Vec<rds::EventSubscription>,
+}
+
+/// Reads the region's RDS resources.
+pub(super) fn fetch<A: AwsApi>(api: &A, r: &str) -> Result<RdsView, FetchError> {
+    let mut instances = Vec::new();
+    let mut marker = None;
+    loop {
+        let page = api
+            .call::<rds::DescribeDBInstances>(
+                r,
+                rds::DescribeDBInstancesMessage { marker: marker.clone(), ..Default::default() },
+            )
+            .map_err(fail("DB instances", r))?;
+        instances.extend(page.db_instances.unwrap_or_default());
+        marker = page.marker;
+        if marker.is_none() {
+            break;
+        }
+    }
+    let mut snapshots = Vec::new();
+    let mut marker = None;
+    loop {
+        let page = api
+            .call::<rds::DescribeDBSnapshots>(
+                r,
+                rds::DescribeDBSnapshotsMessage {
+                    snapshot_type: Some("manual".into()),
+                    marker: marker.clone(),
+                    ..Default::default()
+                },
+            )
+            .map_err(fail("DB snapshots", r))?;
+        for snapshot in page.db_snapshots.unwrap_or_default() {
+            let id = snapshot.db_snapshot_identifier.clone().unwrap_or_default();
+            let restore = api
+                .call::<rds::DescribeDBSnapshotAttributes>(
+                    r,
+                    rds::DescribeDBSnapshotAttributesMessage { db_snapshot_identifier: id.clone() },
+                )
+                .map_err(fail(&format!("DB snapshot {id} attributes"), r))?
+                .db_snapshot_attributes_result
+                .and_then(|a| a.db_snapshot_attributes)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|a| a.attribute_name.as_deref() == Some("restore"))
+                .flat_map(|a| a.attribute_values.unwrap_or_default())
+                .collect();
+            snapshots.push(DbSnapshotView { snapshot, restore });
+        }
+        marker = page.marker;
+        if marker.is_none() {
+            break;
+        }
+    }
+    let mut subscriptions = Vec::new();
+    let mut marker = None;
+    loop {
+        let page = api
+            .call::<rds::DescribeEventSubscriptions>(
+                r,
+                rds::DescribeEventSubscriptionsMessage { marker: marker.clone(), ..Default::default() },
+            )
+            .map_err(fail("RDS event subscriptions", r))?;
+        subscriptions.extend(page.event_subscriptions_list.unwrap_or_default());
+        marker = page.marker;
+        if marker.is_none() {
+            break;
+        }
+    }
+    Ok(RdsView { instances, snapshots, subscriptions })
+}
