@@ -44,17 +44,17 @@ const ACCOUNT: &str = "123456789012";
 #[allow(dead_code)]
 #[path = "../tests/support/generate.rs"]
 mod generate;
-/// Its load balancers (ALBs, NLBs, Classic Load Balancers).
-#[allow(dead_code)]
-#[path = "../tests/support/generate_elb.rs"]
-mod generate_elb;
-#[allow(dead_code)]
-#[path = "../tests/support/generate_ecr.rs"]
-mod generate_ecr;
 /// Its DynamoDB tables and Secrets Manager secrets (issue 16).
 #[allow(dead_code)]
 #[path = "../tests/support/generate_dynamodb.rs"]
 mod generate_dynamodb;
+#[allow(dead_code)]
+#[path = "../tests/support/generate_ecr.rs"]
+mod generate_ecr;
+/// Its load balancers (ALBs, NLBs, Classic Load Balancers).
+#[allow(dead_code)]
+#[path = "../tests/support/generate_elb.rs"]
+mod generate_elb;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_iam_credentials.rs"]
 mod generate_iam_credentials;
@@ -93,13 +93,13 @@ mod generate_rds;
 #[allow(dead_code)]
 #[path = "../tests/support/generate_s3_access.rs"]
 mod generate_s3_access;
+#[allow(dead_code)]
+#[path = "../tests/support/generate_secrets.rs"]
+mod generate_secrets;
 /// Its Systems Manager part (managed instances, compliance data, shared documents).
 #[allow(dead_code)]
 #[path = "../tests/support/generate_ssm.rs"]
 mod generate_ssm;
-#[allow(dead_code)]
-#[path = "../tests/support/generate_secrets.rs"]
-mod generate_secrets;
 /// Its GuardDuty plans, launch templates and Spot Fleet requests.
 #[allow(dead_code)]
 #[path = "../tests/support/generate_templates.rs"]

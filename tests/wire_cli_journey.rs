@@ -714,7 +714,8 @@ fn the_blogs_journey_with_the_aws_cli() {
         "SecretsManager.4",
     ];
     const UNUSED_SERVICES: &[&str] = &["Lambda.", "ECR.", "ELB.", "RDS.", "DynamoDB.", "SecretsManager.", "SSM."];
-    let nothing_to_judge = |id: &str| NOTHING_TO_JUDGE.contains(&id) || UNUSED_SERVICES.iter().any(|s| id.starts_with(s));
+    let nothing_to_judge =
+        |id: &str| NOTHING_TO_JUDGE.contains(&id) || UNUSED_SERVICES.iter().any(|s| id.starts_with(s));
     let summary = j.admin_evaluate();
     let after = control_statuses(&summary);
     // The journey's account is in era 2022: controls only the current era has are not judged.

@@ -35,13 +35,13 @@ mod vpc_block_public_access;
 mod vpcs;
 mod vpn;
 
+pub(crate) use instances::InstanceDoc;
 /// Read by Lambda's VPC configuration checks.
 pub(crate) use security_groups::group as security_group;
+pub(crate) use security_groups::SgDoc;
+pub use seed::seed_region;
 /// Read by Lambda's VPC configuration checks.
 pub(crate) use subnets::subnet as subnet_doc;
-pub(crate) use security_groups::SgDoc;
-pub(crate) use instances::InstanceDoc;
-pub use seed::seed_region;
 pub(crate) use vpcs::VpcDoc;
 pub(crate) use vpn::set_tunnel_status;
 
