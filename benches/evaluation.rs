@@ -177,13 +177,33 @@ fn evaluation(c: &mut Criterion) {
     g.finish();
 }
 
+fn mission(name: &str) -> scenario::Scenario {
+    let path = format!("{}/scenarios/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    scenario::parse(&std::fs::read_to_string(path).expect("scenario file")).expect("parses")
+}
+
 fn remediation(c: &mut Criterion) {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/fresh-account.json");
-    let s = scenario::parse(&std::fs::read_to_string(path).expect("scenario file")).expect("parses");
+    let s = mission("fresh-account");
+    // Issue 16's account: a load balancer, a database, a function, a table, a secret and a
+    // repository beside the fresh account's resources.
+    let production = mission("production-like-account");
     let mut g = c.benchmark_group("remediate");
     g.sample_size(20);
     g.bench_function("fresh-account", |b| {
         b.iter_batched(|| s.clone(), |s| load_and_remediate(&s), BatchSize::SmallInput)
+    });
+    g.bench_function("production-like-account", |b| {
+        b.iter_batched(|| production.clone(), |s| load_and_remediate(&s), BatchSize::SmallInput)
+    });
+    g.finish();
+    let mut g = c.benchmark_group("load");
+    g.sample_size(20);
+    g.bench_function("production-like-account", |b| {
+        b.iter(|| {
+            let sim = Simulator::in_memory().expect("database");
+            scenario::load(&sim, &production, LoadOptions::default()).expect("loads");
+            black_box(sim)
+        })
     });
     g.finish();
 }

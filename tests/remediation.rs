@@ -20,7 +20,7 @@ fn load(name: &str) -> (Simulator, scenario::Scenario) {
 
 #[test]
 fn mission_scenarios_converge_and_meet_their_expectations() {
-    for name in ["fresh-account", "half-fixed-account", "s3-9-log-bucket"] {
+    for name in ["fresh-account", "half-fixed-account", "s3-9-log-bucket", "production-like-account"] {
         let (sim, s) = load(name);
         let outcome = runner::remediate(&sim, Options::default()).unwrap();
         assert!(outcome.converged, "{name}: did not converge in {} rounds", outcome.rounds);
@@ -96,7 +96,7 @@ fn edge_scenarios_meet_their_after_remediation_expectations() {
 
 #[test]
 fn every_call_and_read_is_authorized_by_an_iam_action_its_fix_declares() {
-    for name in ["fresh-account", "half-fixed-account", "s3-9-log-bucket"] {
+    for name in ["fresh-account", "half-fixed-account", "s3-9-log-bucket", "production-like-account"] {
         let (sim, _) = load(name);
         let outcome = runner::remediate(&sim, Options::default()).unwrap();
         assert!(outcome.transcript.iter().any(|s| s.action != "suppress"), "{name}: no call to check");
