@@ -212,17 +212,8 @@ impl Handler for elb::DescribeLoadBalancers {
             }
             _ => ctx.list::<ClassicDoc>()?.into_iter().map(|(_, d)| d.lb).collect(),
         };
-        let start = match input.marker.as_deref() {
-            None => 0,
-            Some(m) => m.parse::<usize>().map_err(|_| validation(format!("Marker '{m}' is not valid")))?,
-        };
-        let total = chosen.len();
-        let page: Vec<_> = chosen.into_iter().skip(start).take(size as usize).collect();
-        let end = start.saturating_add(page.len());
-        Ok(elb::DescribeAccessPointsOutput {
-            load_balancer_descriptions: Some(page),
-            next_marker: (end < total).then(|| end.to_string()),
-        })
+        let (page, next_marker) = crate::services::elbv2::page(chosen, input.marker.as_deref(), size as usize)?;
+        Ok(elb::DescribeAccessPointsOutput { load_balancer_descriptions: Some(page), next_marker })
     }
 }
 

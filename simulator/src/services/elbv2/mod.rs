@@ -104,6 +104,20 @@ pub(crate) fn validation(message: impl Into<String>) -> AwsError {
     AwsError::bad_request("ValidationError", message)
 }
 
+/// One page of `items` for a Describe call of either ELB API: from position `marker` (the
+/// position the previous page's `NextMarker` gave), at most `size` items, and the marker of the
+/// next page if there are more. A marker that is not a position is a `ValidationError`.
+pub(crate) fn page<T>(items: Vec<T>, marker: Option<&str>, size: usize) -> Result<(Vec<T>, Option<String>), AwsError> {
+    let start = match marker {
+        None => 0,
+        Some(m) => m.parse::<usize>().map_err(|_| validation(format!("Marker '{m}' is not valid")))?,
+    };
+    let total = items.len();
+    let page: Vec<T> = items.into_iter().skip(start).take(size).collect();
+    let end = start.saturating_add(page.len());
+    Ok((page, (end < total).then(|| end.to_string())))
+}
+
 /// 400 `InvalidConfigurationRequest`.
 pub(crate) fn invalid_configuration(message: impl Into<String>) -> AwsError {
     AwsError::bad_request("InvalidConfigurationRequest", message)
@@ -144,4 +158,22 @@ pub(crate) fn check_name(what: &str, name: &str) -> Result<(), AwsError> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page;
+
+    #[test]
+    fn pages_follow_their_markers_and_a_bad_marker_is_refused() {
+        let items: Vec<u32> = (0..5).collect();
+        assert_eq!(page(items.clone(), None, 2).unwrap(), (vec![0, 1], Some("2".to_string())));
+        assert_eq!(page(items.clone(), Some("2"), 2).unwrap(), (vec![2, 3], Some("4".to_string())));
+        assert_eq!(page(items.clone(), Some("4"), 2).unwrap(), (vec![4], None));
+        // A marker past the end gives an empty last page, not a panic.
+        assert_eq!(page(items.clone(), Some("99"), 2).unwrap(), (vec![], None));
+        let e = page(items, Some("abc"), 2).unwrap_err();
+        assert_eq!(e.code, "ValidationError");
+        assert!(e.message.contains("Marker 'abc' is not valid"), "{}", e.message);
+    }
 }

@@ -175,17 +175,8 @@ impl Handler for elbv2::DescribeTargetGroups {
         } else {
             chosen = all.into_iter().map(|(arn, g)| described(g, &arn, &used)).collect();
         }
-        let start = match input.marker.as_deref() {
-            None => 0,
-            Some(m) => m.parse::<usize>().map_err(|_| validation(format!("Marker '{m}' is not valid")))?,
-        };
-        let total = chosen.len();
-        let page: Vec<_> = chosen.into_iter().skip(start).take(size as usize).collect();
-        let end = start.saturating_add(page.len());
-        Ok(elbv2::DescribeTargetGroupsOutput {
-            target_groups: Some(page),
-            next_marker: (end < total).then(|| end.to_string()),
-        })
+        let (page, next_marker) = super::page(chosen, input.marker.as_deref(), size as usize)?;
+        Ok(elbv2::DescribeTargetGroupsOutput { target_groups: Some(page), next_marker })
     }
 }
 
