@@ -135,9 +135,13 @@ fn check_after(outcome: &Outcome, after: &State) -> R<()> {
             ensure!(control == "S3.9", "{at}: log sink justification on another control");
             let bucket = rest.split(' ').next().unwrap_or_default();
             ensure!(resource.ends_with(&format!(":::{bucket}")), "{at}: justification names bucket {bucket}");
-            let sources: Vec<&String> =
-                after.logging.iter().filter(|(src, dst)| *dst == bucket && *src != bucket).map(|(s, _)| s).collect();
-            ensure!(!sources.is_empty(), "{at}: suppressed as a log sink, but no other bucket logs to {bucket}");
+            let buckets = after.logging.iter().filter(|(src, dst)| *dst == bucket && *src != bucket);
+            let balancers = after.elb.log_destinations.iter().filter(|(_, dst)| *dst == bucket);
+            let sources: Vec<&String> = buckets.chain(balancers).map(|(s, _)| s).collect();
+            ensure!(
+                !sources.is_empty(),
+                "{at}: suppressed as a log sink, but no other bucket or load balancer logs to {bucket}"
+            );
         } else if let Some(j) = [
             Justification::RootAccessKeys,
             Justification::RootMfa,

@@ -4,7 +4,7 @@
 //! Classic Load Balancers with random listeners and attributes; and the invariant remediation
 //! keeps for them: no load balancer, listener or target group is deleted.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use hubsim_scenario::Step;
 use hubsim_simulator::Simulator;
@@ -225,6 +225,9 @@ pub struct ElbState {
     pub not_acm: BTreeSet<String>,
     /// Classic `region/name` with an HTTP or TCP listener.
     pub plain: BTreeSet<String>,
+    /// Load balancer (ELBv2 ARN or classic `region/name`) → the bucket it delivers access
+    /// logs to.
+    pub log_destinations: BTreeMap<String, String>,
 }
 
 fn strings(v: &Value, list: &str, key: &str) -> Vec<String> {
@@ -262,6 +265,15 @@ pub fn read(sim: &Simulator, region: &str, s: &mut ElbState) -> R<()> {
             s.http_only.insert(arn.clone());
         }
         s.listeners.extend(strings(&listeners, "Listeners", "ListenerArn"));
+        let attributes = call(sim, region, "elbv2", "DescribeLoadBalancerAttributes", json!({"LoadBalancerArn": arn}))?;
+        let attribute = |key: &str| {
+            attributes.get("Attributes").and_then(Value::as_array).into_iter().flatten().find_map(|a| {
+                (a.get("Key").and_then(Value::as_str) == Some(key)).then(|| a.get("Value").and_then(Value::as_str))?
+            })
+        };
+        if attribute("access_logs.s3.enabled") == Some("true") {
+            s.log_destinations.insert(arn.clone(), attribute("access_logs.s3.bucket").unwrap_or_default().to_string());
+        }
         s.load_balancers.insert(arn);
     }
     let groups = call(sim, region, "elbv2", "DescribeTargetGroups", json!({}))?;
@@ -271,6 +283,11 @@ pub fn read(sim: &Simulator, region: &str, s: &mut ElbState) -> R<()> {
         let name = d.get("LoadBalancerName").and_then(Value::as_str).unwrap_or_default();
         let key = format!("{region}/{name}");
         s.classic.insert(key.clone());
+        let attributes = call(sim, region, "elb", "DescribeLoadBalancerAttributes", json!({"LoadBalancerName": name}))?;
+        if attributes.pointer("/LoadBalancerAttributes/AccessLog/Enabled").and_then(Value::as_bool) == Some(true) {
+            let bucket = attributes.pointer("/LoadBalancerAttributes/AccessLog/S3BucketName").and_then(Value::as_str);
+            s.log_destinations.insert(key.clone(), bucket.unwrap_or_default().to_string());
+        }
         if d.get("AvailabilityZones").and_then(Value::as_array).map_or(0, Vec::len) < 2 {
             s.single_zone.insert(key.clone());
         }

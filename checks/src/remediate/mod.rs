@@ -60,11 +60,12 @@ pub struct Failed {
 pub enum Justification {
     /// IAM.6: a hardware MFA device for root needs a root sign-in and the device.
     RootHardwareMfa,
-    /// S3.9 on a bucket that is itself the target of server access logs.
+    /// S3.9 on a bucket that is itself the target of access logs (S3 server access logs, load
+    /// balancers' access logs).
     LogSink {
         /// The log bucket.
         bucket: String,
-        /// Buckets logging into it.
+        /// Buckets and load balancers logging into it (see `support::log_sources`).
         sources: Vec<String>,
     },
     /// IAM.4: the root user's access keys can be deleted only with root's own credentials (or an
@@ -297,7 +298,7 @@ impl Justification {
             Justification::LogSink { bucket, sources } => {
                 let from = if sources.is_empty() { "other buckets".to_string() } else { sources.join(", ") };
                 format!(
-                    "Bucket {bucket} is the destination of S3 server access logs (from {from}); giving it access logging \
+                    "Bucket {bucket} is the destination of access logs (from {from}); giving it access logging \
                      too would start an endless chain of log buckets. AWS's S3.9 guidance: the target logging bucket \
                      need not have logging; suppress its finding."
                 )

@@ -143,16 +143,28 @@ pub fn log_to_access_log_bucket<A: AwsApi>(f: &mut Fixer<'_, A>, region: &str, b
     Ok(())
 }
 
-/// The buckets other than `bucket` whose server access logs go to `bucket` (a log sink's
-/// sources, which its justification names).
+/// The buckets other than `bucket` whose server access logs go to `bucket`, and the load
+/// balancers (as `load balancer NAME`) whose access logs do: a log sink's sources, which its
+/// justification names.
 pub fn log_sources(snapshot: &Snapshot, bucket: &str) -> Vec<String> {
-    snapshot
+    let buckets = snapshot
         .global
         .buckets
         .iter()
         .filter(|b| b.name != bucket && b.logging.as_ref().is_some_and(|l| l.target_bucket == bucket))
-        .map(|b| b.name.clone())
-        .collect()
+        .map(|b| b.name.clone());
+    // Load balancers deliver their access logs to a bucket too (ELB.5's fix uses the
+    // access-log bucket of their region).
+    let balancers = snapshot.regions.iter().flat_map(|r| {
+        let classic = r.elb.classic.iter().filter(|lb| {
+            lb.attributes.access_log.as_ref().is_some_and(|a| a.enabled && a.s3_bucket_name.as_deref() == Some(bucket))
+        });
+        let v2 = r.elb.v2.iter().filter(|lb| {
+            lb.attribute("access_logs.s3.enabled") == "true" && lb.attribute("access_logs.s3.bucket") == bucket
+        });
+        classic.map(|lb| lb.name().to_string()).chain(v2.map(|lb| lb.name().to_string()))
+    });
+    buckets.chain(balancers.map(|name| ["load balancer ", &name].concat())).collect()
 }
 
 /// The CloudTrail bucket, with the policy CloudTrail needs before CreateTrail.
