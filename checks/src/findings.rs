@@ -347,10 +347,12 @@ pub fn import_and_read<A: AwsApi>(
 
 /// Sends `findings` to `BatchImportFindings` in `region`, 100 at a time, as derived state
 /// ([`AwsApi::call_derived`]: a batch of findings re-observed unchanged is not journaled).
-fn send<A: AwsApi>(api: &A, r: &str, findings: Vec<sh::AwsSecurityFinding>) -> Result<(), FetchError> {
-    let mut findings = findings.into_iter().peekable();
-    while findings.peek().is_some() {
-        let chunk: Vec<_> = findings.by_ref().take(100).collect();
+fn send<A: AwsApi>(api: &A, r: &str, mut findings: Vec<sh::AwsSecurityFinding>) -> Result<(), FetchError> {
+    while !findings.is_empty() {
+        // The first 100 go, the rest wait; a batch of at most 100 (the common case) is sent as
+        // it is, not copied into a new one (a finding is ~2.8 KB inline).
+        let rest = if findings.len() > 100 { findings.split_off(100) } else { Vec::new() };
+        let chunk = std::mem::replace(&mut findings, rest);
         let out = api
             .call_derived::<sh::BatchImportFindings>(r, sh::BatchImportFindingsRequest { findings: chunk })
             .map_err(wrap("BatchImportFindings", r))?;

@@ -16,9 +16,11 @@ pub struct Ctx<'a> {
     pub(crate) run: &'a mut RunState,
     region: String,
     catalog: Option<&'a dyn ControlCatalog>,
-    /// Which items of the input's list changed more than observation times (see
-    /// [`Ctx::set_observed_only`]); `None`: the call did not say, all count.
-    changed_items: Option<(&'static str, Vec<usize>)>,
+    /// Whether the call wants [`Ctx::set_observed_only`]'s answer (a derived call).
+    wants_changed_items: bool,
+    /// The journal text of the items of the input's list that changed more than observation
+    /// times (see [`Ctx::set_observed_only`]); `None`: the call did not say, all count.
+    changed_items: Option<(&'static str, Vec<String>)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -29,20 +31,32 @@ impl<'a> Ctx<'a> {
         region: &str,
         catalog: Option<&'a dyn ControlCatalog>,
     ) -> Self {
-        Ctx { db, settings, run, region: region.to_string(), catalog, changed_items: None }
+        Ctx { db, settings, run, region: region.to_string(), catalog, wants_changed_items: false, changed_items: None }
+    }
+
+    /// Whether the call wants to know which items changed ([`Ctx::set_observed_only`]): a
+    /// handler that says so builds their journal text only then.
+    pub(crate) fn wants_changed_items(&self) -> bool {
+        self.wants_changed_items
+    }
+
+    /// Asks the handler which items changed (see [`Ctx::set_observed_only`]).
+    pub(crate) fn want_changed_items(&mut self) {
+        self.wants_changed_items = true;
     }
 
     /// Says which items of the input's list member `member` changed more than the times at
     /// which they were observed (a re-import of findings as they were has only `UpdatedAt`,
-    /// `LastObservedAt` and `ProcessedAt` new). A derived call (`AwsApi::call_derived`) is
+    /// `LastObservedAt` and `ProcessedAt` new), as the JSON text the journal keeps of each (an
+    /// item that replays to the same state). A derived call (`AwsApi::call_derived`) is
     /// journaled with those items alone, and not at all if there are none: replaying the others
     /// would rebuild nothing.
-    pub(crate) fn set_observed_only(&mut self, member: &'static str, changed: Vec<usize>) {
+    pub(crate) fn set_observed_only(&mut self, member: &'static str, changed: Vec<String>) {
         self.changed_items = Some((member, changed));
     }
 
     /// What [`Ctx::set_observed_only`] said, if anything.
-    pub(crate) fn changed_items(&mut self) -> Option<(&'static str, Vec<usize>)> {
+    pub(crate) fn changed_items(&mut self) -> Option<(&'static str, Vec<String>)> {
         self.changed_items.take()
     }
 
@@ -130,6 +144,12 @@ impl<'a> Ctx<'a> {
     pub fn put_owned<R: Resource>(&mut self, id: &str, doc: R) -> Result<(), AwsError> {
         self.run.created += 1;
         Ok(store::put(self.db, &self.settings.account.id, &self.region, id, self.run.created, doc)?)
+    }
+
+    /// Writes `doc`, resource `id` in the call's region with only its observation fields new,
+    /// as those fields alone (see [`store::observe`]).
+    pub fn observe<R: Resource>(&mut self, id: &str, doc: R) -> Result<(), AwsError> {
+        Ok(store::observe(self.db, &self.settings.account.id, &self.region, id, doc)?)
     }
 
     /// Deletes a resource in the call's region; whether it existed.

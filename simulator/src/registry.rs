@@ -16,6 +16,13 @@ pub trait Handler: Operation {
     /// Whether the operation changes state (runs in a write transaction and is journaled).
     const MUTATES: bool;
 
+    /// Whether the handler says which items of its input's list changed more than observation
+    /// times, with their journal text ([`Ctx::set_observed_only`]): a derived call of such an
+    /// operation (`AwsApi::call_derived`) is then journaled with those items alone and its
+    /// whole input is never written out as text (an evaluation's re-import of ~1,500
+    /// unchanged findings was serialized to ~5 MB of JSON only to be dropped).
+    const JOURNALS_CHANGED_ITEMS: bool = false;
+
     /// Runs the operation. Validation of the input against the model has already happened for
     /// calls that arrive as JSON; handlers check what AWS checks beyond the model.
     fn handle(ctx: &mut Ctx<'_>, input: Self::Input) -> Result<Self::Output, AwsError>;
@@ -32,6 +39,8 @@ pub struct Entry {
     pub name: &'static str,
     /// Whether it changes state.
     pub mutates: bool,
+    /// [`Handler::JOURNALS_CHANGED_ITEMS`].
+    pub(crate) journals_changed_items: bool,
     type_id: TypeId,
     typed: Box<dyn Any + Send + Sync>,
     json: JsonFn,
@@ -80,6 +89,7 @@ impl Registrar {
             service: H::SERVICE,
             name: H::NAME,
             mutates: H::MUTATES,
+            journals_changed_items: H::JOURNALS_CHANGED_ITEMS,
             type_id: TypeId::of::<H>(),
             typed: Box::new(typed),
             json: json_adapter::<H>,

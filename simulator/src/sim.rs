@@ -640,8 +640,11 @@ impl Batch<'_> {
             return self.read(entry, region, call);
         }
         // The handler consumes the input, so the journal's copy is its text, written beforehand
-        // once: a success and a refusal both record it.
-        let input_text = if self.journaling { Some(call.input_text()?) } else { None };
+        // once: a success and a refusal both record it. A derived call of an operation that
+        // names its changed items is journaled with their text alone (see
+        // `Handler::JOURNALS_CHANGED_ITEMS`), and not at all when refused.
+        let items_only = self.derived && entry.journals_changed_items;
+        let input_text = if self.journaling && !items_only { Some(call.input_text()?) } else { None };
         let result = call.check(entry).and_then(|()| self.guarded(entry, region, call, input_text.as_deref()));
         if let (Err(e), Some(input), Refusals::Journal) = (&result, &input_text, refusals) {
             // A refusal keeps a bounded summary: nothing replays it, and a client's refused
@@ -681,16 +684,19 @@ impl Batch<'_> {
         // Each mutating call takes one second of scenario time, so creation times are ordered.
         run.clock_ms += 1000;
         let mut ctx = Ctx::new(self.db, settings, run, region, self.catalog);
+        if self.derived && self.journaling {
+            ctx.want_changed_items();
+        }
         let result = call.run(entry, &mut ctx);
         // A derived call keeps only the items that changed more than observation times: the
         // rest would rebuild nothing when replayed.
-        let changed = if self.derived { ctx.changed_items() } else { None };
+        let changed = ctx.changed_items();
         let result = result.and_then(|output| {
-            let Some(input) = input_text else { return Ok(output) };
-            let input = match &changed {
-                None => std::borrow::Cow::Borrowed(input),
-                Some((_, items)) if items.is_empty() => return Ok(output),
-                Some((member, items)) => store::keep_items(input, member, items)?,
+            let input = match (changed, input_text) {
+                (Some((_, items)), _) if items.is_empty() => return Ok(output),
+                (Some((member, items)), _) => std::borrow::Cow::Owned(store::items_text(member, &items)),
+                (None, Some(input)) => std::borrow::Cow::Borrowed(input),
+                (None, None) => return Ok(output),
             };
             let text = C::output_text(&output)?;
             self.journal(entry, region, &input, Ok(&text))?;

@@ -196,6 +196,19 @@ impl Docs {
         state.changed.push((row, key));
     }
 
+    /// Keeps `doc` as row `row`'s document after a write of a few of its fields
+    /// ([`super::observe`]): it replaces the known document with the size of its text unchanged,
+    /// and is forgotten if the write is undone. A row whose document is not known stays unknown
+    /// (the next read parses the text and sets the fields written apart).
+    pub(crate) fn rewrote<R: Send + 'static>(&self, key: String, row: i64, doc: R) {
+        let mut state = self.state.borrow_mut();
+        if let Some(entry) = state.by_row.get_mut(&row) {
+            entry.0 = Box::new(doc);
+        }
+        state.keep_row(key.clone(), Some(row));
+        state.changed.push((row, key));
+    }
+
     /// Forgets row `row`, which held the resource of `key`, just deleted: the resource is now
     /// absent (until a rollback undoes the delete).
     pub(crate) fn deleted(&self, key: String, row: i64) {

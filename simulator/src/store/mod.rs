@@ -27,6 +27,21 @@ pub trait Resource: Serialize + DeserializeOwned + Clone + PartialEq + Send + 's
     const KIND: &'static str;
     /// Global resources (IAM, S3 bucket names) are stored once per account, not per region.
     const GLOBAL: bool = false;
+    /// Whether documents of this kind are often written again with only a few fields new (a
+    /// finding re-observed unchanged gets new observation times): [`observe`] then writes those
+    /// fields apart from the document, in a small row, instead of rewriting the whole document.
+    const OBSERVED: bool = false;
+
+    /// The fields [`observe`] writes apart, as JSON text (called only when
+    /// [`Resource::OBSERVED`]).
+    fn observation(&self) -> Result<String, SimError> {
+        Ok(String::new())
+    }
+
+    /// Sets on a document read back the fields [`observe`] wrote apart (their JSON text).
+    fn apply_observation(&mut self, _text: &str) -> Result<(), SimError> {
+        Ok(())
+    }
 }
 
 /// Opens (creating if absent) the database at `path`, or an in-memory one for `:memory:`,
@@ -222,7 +237,7 @@ pub fn get_with<R: Resource, T>(
     let mut rows = stmt.query(params![account, region, R::KIND, id])?;
     match rows.next()? {
         Some(row) => {
-            let t = doc_of(db.docs, row, pick)?;
+            let t = doc_of(db, row, pick)?;
             db.docs.remember_row(key, row.get(0)?);
             Ok(Some(t))
         }
@@ -234,11 +249,11 @@ pub fn get_with<R: Resource, T>(
 }
 
 /// What `pick` makes of the document of `row` (its rowid in column 0, its text in the last
-/// column): the parsed document if the connection knows it, else the text parsed now (and
-/// kept).
-fn doc_of<R: Resource, T>(docs: &Docs, row: &rusqlite::Row<'_>, pick: impl FnOnce(&R) -> T) -> Result<T, SimError> {
+/// column): the parsed document if the connection knows it, else the text parsed now, with
+/// the fields [`observe`] wrote apart set on it (and kept).
+fn doc_of<R: Resource, T>(db: Db<'_>, row: &rusqlite::Row<'_>, pick: impl FnOnce(&R) -> T) -> Result<T, SimError> {
     let rowid: i64 = row.get(0)?;
-    if let Some(doc) = docs.get::<R>(rowid) {
+    if let Some(doc) = db.docs.get::<R>(rowid) {
         return Ok(pick(&doc));
     }
     let col = row.as_ref().column_count() - 1;
@@ -246,9 +261,19 @@ fn doc_of<R: Resource, T>(docs: &Docs, row: &rusqlite::Row<'_>, pick: impl FnOnc
         ValueRef::Text(text) => text.len(),
         _ => 0,
     };
-    let doc: R = parse_doc(row, col)?;
+    let mut doc: R = parse_doc(row, col)?;
+    if R::OBSERVED {
+        let observed: Option<String> = db
+            .conn
+            .prepare_cached("SELECT at FROM observed WHERE row = ?1")?
+            .query_row(params![rowid], |r| r.get(0))
+            .optional()?;
+        if let Some(text) = observed {
+            doc.apply_observation(&text)?;
+        }
+    }
     let t = pick(&doc);
-    docs.remember(rowid, doc, bytes);
+    db.docs.remember(rowid, doc, bytes);
     Ok(t)
 }
 
@@ -262,7 +287,7 @@ fn doc_at<R: Resource, T>(db: Db<'_>, rowid: i64, pick: impl FnOnce(&R) -> T) ->
     let mut stmt = db.conn.prepare_cached("SELECT rowid, doc FROM resources WHERE rowid = ?1")?;
     let mut rows = stmt.query(params![rowid])?;
     let row = rows.next()?.ok_or_else(|| SimError::Corrupt(format!("row {rowid} vanished while it was read")))?;
-    doc_of(db.docs, row, pick)
+    doc_of(db, row, pick)
 }
 
 /// Inserts or replaces one resource document; a replaced resource keeps its creation order. The
@@ -297,7 +322,48 @@ pub fn put<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str, seq: 
             }
         }
     })?;
+    if R::OBSERVED {
+        // Written apart from the first write on, so that re-observing changes no row's size.
+        write_observation(db, rowid, &doc.observation()?)?;
+    }
     db.docs.wrote(key, rowid, doc, bytes);
+    Ok(())
+}
+
+/// Writes `doc`, the stored document of resource `id` with only the fields of
+/// [`Resource::observation`] new, as those fields alone, in a row of their own beside the
+/// unchanged document: a finding re-observed unchanged costs a write of ~100 bytes, not of its
+/// ~3 KB document (which re-imports of ~1,500 findings per evaluation made most of an
+/// evaluation's time and of its WAL). Reads set the fields back ([`Resource::apply_observation`]);
+/// [`put`] writes the row too (a document's first write included, so that re-observing it
+/// grows nothing later), [`delete`] drops it. Whether only those fields changed is the
+/// caller's to know; a resource that does not exist is refused.
+pub fn observe<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str, doc: R) -> Result<(), SimError> {
+    debug_assert!(R::OBSERVED, "{} documents are not observed apart", R::KIND);
+    let region = if R::GLOBAL { "" } else { region };
+    let key = docs::key(account, region, R::KIND, id);
+    let rowid = row_of(db, &key, account, region, R::KIND, id)?
+        .ok_or_else(|| SimError::Corrupt(format!("{} {id} was observed before it was stored", R::KIND)))?;
+    write_observation(db, rowid, &doc.observation()?)?;
+    db.docs.rewrote(key, rowid, doc);
+    Ok(())
+}
+
+/// Writes the fields of row `rowid` kept apart (see [`observe`]).
+fn write_observation(db: Db<'_>, rowid: i64, text: &str) -> Result<(), SimError> {
+    // An update first: the row exists from the document's first write on (a database from
+    // before the `observed` table has none until then).
+    let updated =
+        db.conn.prepare_cached("UPDATE observed SET at = ?2 WHERE row = ?1")?.execute(params![rowid, text])?;
+    if updated == 0 {
+        db.conn.prepare_cached("INSERT INTO observed (row, at) VALUES (?1, ?2)")?.execute(params![rowid, text])?;
+    }
+    Ok(())
+}
+
+/// Drops what [`observe`] wrote apart for row `rowid`.
+fn forget_observation(db: Db<'_>, rowid: i64) -> Result<(), SimError> {
+    db.conn.prepare_cached("DELETE FROM observed WHERE row = ?1")?.execute(params![rowid])?;
     Ok(())
 }
 
@@ -334,6 +400,9 @@ pub fn delete<R: Resource>(db: Db<'_>, account: &str, region: &str, id: &str) ->
         return Ok(false);
     };
     db.conn.prepare_cached("DELETE FROM resources WHERE rowid = ?1")?.execute(params![rowid])?;
+    if R::OBSERVED {
+        forget_observation(db, rowid)?;
+    }
     db.docs.deleted(key, rowid);
     Ok(true)
 }
@@ -431,7 +500,7 @@ pub fn list_all<R: Resource>(db: Db<'_>, account: &str) -> Result<Vec<(String, S
     let mut rows = stmt.query(params![account, R::KIND])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        out.push((row.get::<_, String>(1)?, row.get::<_, String>(2)?, doc_of(db.docs, row, R::clone)?));
+        out.push((row.get::<_, String>(1)?, row.get::<_, String>(2)?, doc_of(db, row, R::clone)?));
     }
     Ok(out)
 }
@@ -485,26 +554,21 @@ pub fn refusal_error(error: &str) -> std::borrow::Cow<'_, str> {
     format!("{}... ({} bytes in all)", head_of(error, REFUSAL_KEPT), error.len()).into()
 }
 
-/// The input JSON text `input` with only the items at `keep` (ascending) of its list member
-/// `member`: what a derived call's journal row keeps of it (see `Ctx::set_observed_only`).
-pub(crate) fn keep_items<'a>(
-    input: &'a str,
-    member: &str,
-    keep: &[usize],
-) -> Result<std::borrow::Cow<'a, str>, SimError> {
-    let mut value: serde_json::Value = serde_json::from_str(input)?;
-    if let Some(list) = value.get_mut(member).and_then(serde_json::Value::as_array_mut) {
-        if keep.len() == list.len() {
-            return Ok(input.into());
+/// The input `{"<member>": [items...]}` of a derived call journaled with the items that changed
+/// alone (each item's JSON text; see `Ctx::set_observed_only`).
+pub(crate) fn items_text(member: &str, items: &[String]) -> String {
+    let mut text = String::with_capacity(member.len() + 6 + items.iter().map(|i| i.len() + 1).sum::<usize>());
+    text.push_str("{\"");
+    text.push_str(member);
+    text.push_str("\":[");
+    for (n, item) in items.iter().enumerate() {
+        if n > 0 {
+            text.push(',');
         }
-        let mut index = 0;
-        list.retain(|_| {
-            let kept = keep.binary_search(&index).is_ok();
-            index += 1;
-            kept
-        });
+        text.push_str(item);
     }
-    Ok(json_text(&value)?.into())
+    text.push_str("]}");
+    text
 }
 
 /// The longest start of `text` of at most `max` bytes that ends at a character boundary.
@@ -645,7 +709,7 @@ pub fn data_version(conn: &Connection) -> Result<i64, SimError> {
 /// Removes all state (used by `scenario load --reset` inside its transaction).
 pub fn clear(db: Db<'_>) -> Result<(), SimError> {
     db.docs.clear();
-    db.conn.execute_batch("DELETE FROM resources; DELETE FROM journal; DELETE FROM meta;")?;
+    db.conn.execute_batch("DELETE FROM resources; DELETE FROM observed; DELETE FROM journal; DELETE FROM meta;")?;
     Ok(())
 }
 
@@ -732,6 +796,77 @@ mod tests {
         // The same answers once nothing is known parsed.
         docs.clear();
         assert_eq!(get::<Thing>(db, "1", "r", "t").expect("get"), Some(old));
+    }
+
+    /// A resource whose `seen` field is written apart by [`observe`].
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Seen {
+        name: String,
+        seen: String,
+    }
+
+    impl Resource for Seen {
+        const KIND: &'static str = "test:seen";
+        const OBSERVED: bool = true;
+
+        fn observation(&self) -> Result<String, SimError> {
+            Ok(serde_json::to_string(&self.seen)?)
+        }
+
+        fn apply_observation(&mut self, text: &str) -> Result<(), SimError> {
+            self.seen = serde_json::from_str(text)?;
+            Ok(())
+        }
+    }
+
+    fn seen(at: &str) -> Seen {
+        Seen { name: "s".into(), seen: at.into() }
+    }
+
+    fn observed_rows(conn: &Connection) -> i64 {
+        conn.query_row("SELECT COUNT(*) FROM observed", [], |r| r.get(0)).expect("count")
+    }
+
+    /// What `observe` writes apart is read back with the document (known parsed or not, by
+    /// get, list and scan), undone with a rolled-back savepoint, replaced by the next full
+    /// write and dropped by the delete; the document's own text is left as it was.
+    #[test]
+    fn observed_fields_read_back_and_go_with_the_next_write() {
+        let (conn, docs) = memory();
+        let db = Db { conn: &conn, docs: &docs };
+        put(db, "1", "r", "s", 1, seen("t1")).expect("put");
+        observe(db, "1", "r", "s", seen("t2")).expect("observe");
+        let text: String = conn.query_row("SELECT doc FROM resources", [], |r| r.get(0)).expect("doc");
+        assert!(text.contains("t1"), "{text}");
+        assert_eq!(get::<Seen>(db, "1", "r", "s").expect("get"), Some(seen("t2")));
+        docs.clear();
+        assert_eq!(get::<Seen>(db, "1", "r", "s").expect("get"), Some(seen("t2")));
+        docs.clear();
+        assert_eq!(list::<Seen>(db, "1", "r").expect("list"), [("s".to_string(), seen("t2"))]);
+        docs.clear();
+        let mut scanned = Vec::new();
+        scan_after(db, "1", "r", 0, |_, s: &Seen| {
+            scanned.push(s.clone());
+            true
+        })
+        .expect("scan");
+        assert_eq!(scanned, [seen("t2")]);
+
+        savepoint(db).expect("savepoint");
+        observe(db, "1", "r", "s", seen("t3")).expect("observe");
+        rollback_savepoint(db).expect("rollback");
+        assert_eq!(get::<Seen>(db, "1", "r", "s").expect("get"), Some(seen("t2")));
+
+        put(db, "1", "r", "s", 1, seen("t4")).expect("put");
+        assert_eq!(observed_rows(&conn), 1, "a full write writes the fields apart too");
+        docs.clear();
+        assert_eq!(get::<Seen>(db, "1", "r", "s").expect("get"), Some(seen("t4")));
+
+        observe(db, "1", "r", "s", seen("t5")).expect("observe");
+        assert_eq!(observed_rows(&conn), 1);
+        assert!(delete::<Seen>(db, "1", "r", "s").expect("delete"));
+        assert_eq!(observed_rows(&conn), 0);
+        assert!(observe(db, "1", "r", "s", seen("t6")).is_err(), "a resource that does not exist");
     }
 
     /// Lists select rowids and take each document from what the connection knows, else from

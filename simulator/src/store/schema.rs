@@ -49,6 +49,12 @@ pub const MIGRATIONS: &[&str] = &[
      DROP TABLE resources;
      ALTER TABLE resources_v2 RENAME TO resources;
      CREATE INDEX resources_in_order ON resources (account, kind, region, seq);",
+    // 3: fields of a document written apart from it (a finding's observation times, rewritten
+    // on every evaluation), keyed by the document's rowid; see `store::observe`.
+    "CREATE TABLE observed (
+         row INTEGER PRIMARY KEY, -- rowid of the document in `resources`
+         at  TEXT NOT NULL        -- JSON of the fields, set on the document when it is read
+     );",
 ];
 
 /// The schema version this build writes.
@@ -69,6 +75,10 @@ pub const CURRENT: &str = "CREATE TABLE meta (
          UNIQUE (account, region, kind, id)
      );
      CREATE INDEX resources_in_order ON resources (account, kind, region, seq);
+     CREATE TABLE observed (
+         row INTEGER PRIMARY KEY, -- rowid of the document in `resources`
+         at  TEXT NOT NULL        -- JSON of the fields, set on the document when it is read
+     );
      CREATE TABLE journal (
          seq       INTEGER PRIMARY KEY,
          account   TEXT NOT NULL,

@@ -26,7 +26,7 @@ use hubsim_model::{securityhub, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use super::{default_product_arn, invalid_input, require_hub, securityhub_product_arn};
-use crate::error::AwsError;
+use crate::error::{AwsError, SimError};
 use crate::registry::{Handler, Registrar};
 use crate::store::Resource;
 use crate::Ctx;
@@ -48,6 +48,35 @@ pub struct Finding {
 
 impl Resource for Finding {
     const KIND: &'static str = "securityhub:finding";
+    const OBSERVED: bool = true;
+
+    /// The times a re-import of the finding as it was changes ([`same_but_observed`]).
+    fn observation(&self) -> Result<String, SimError> {
+        let f = &self.finding;
+        let times = Observation {
+            updated_at: f.updated_at.clone(),
+            last_observed_at: f.last_observed_at.clone(),
+            processed_at: f.processed_at.clone(),
+        };
+        Ok(serde_json::to_string(&times)?)
+    }
+
+    fn apply_observation(&mut self, text: &str) -> Result<(), SimError> {
+        let times: Observation = serde_json::from_str(text)?;
+        let f = &mut self.finding;
+        (f.updated_at, f.last_observed_at, f.processed_at) =
+            (times.updated_at, times.last_observed_at, times.processed_at);
+        Ok(())
+    }
+}
+
+/// A finding's observation times, written apart from it when only they change.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Observation {
+    updated_at: String,
+    last_observed_at: Option<String>,
+    processed_at: Option<String>,
 }
 
 /// The store id of finding `(product_arn, id)` (Security Hub's `aws/securityhub/FindingId`).
@@ -296,6 +325,7 @@ fn same_but_observed(old: &securityhub::AwsSecurityFinding, new: &mut securityhu
 
 impl Handler for securityhub::BatchImportFindings {
     const MUTATES: bool = true;
+    const JOURNALS_CHANGED_ITEMS: bool = true;
 
     fn handle(
         ctx: &mut Ctx<'_>,
@@ -313,9 +343,18 @@ impl Handler for securityhub::BatchImportFindings {
             Products { securityhub: securityhub_product_arn(&region), default: default_product_arn(&region, &account) };
         let mut failed = Vec::new();
         let mut success = 0;
-        // The findings that are new or changed in more than their observation times.
+        // The findings that are new or changed in more than their observation times, as the
+        // journal keeps them: as stored, which imports again to the same finding (the fields a
+        // re-import keeps are taken from the stored finding, not the import).
+        let want_text = ctx.wants_changed_items();
         let mut changed = Vec::new();
-        for (index, mut f) in input.findings.into_iter().enumerate() {
+        let mut changed_text = |f: &securityhub::AwsSecurityFinding| -> Result<(), AwsError> {
+            if want_text {
+                changed.push(crate::store::json_text(f)?);
+            }
+            Ok(())
+        };
+        for mut f in input.findings {
             if let Err(problem) = check_finding(&f, &products, &account) {
                 failed.push(securityhub::ImportFindingsError {
                     id: f.id,
@@ -332,23 +371,24 @@ impl Handler for securityhub::BatchImportFindings {
                 let same = set == old.customer_set && same_but_observed(&old.finding, &mut f);
                 (set, same)
             })?;
-            let customer_set = match prior {
-                Some((set, same)) => {
-                    if !same {
-                        changed.push(index);
-                    }
-                    set
+            match prior {
+                // Re-observed as it was: only the observation times are written.
+                Some((customer_set, true)) => ctx.observe(&key, Finding { finding: f, customer_set })?,
+                Some((customer_set, false)) => {
+                    changed_text(&f)?;
+                    ctx.put_owned(&key, Finding { finding: f, customer_set })?;
                 }
                 None => {
                     first_import(&mut f);
-                    changed.push(index);
-                    Vec::new()
+                    changed_text(&f)?;
+                    ctx.put_owned(&key, Finding { finding: f, customer_set: Vec::new() })?;
                 }
-            };
-            ctx.put_owned(&key, Finding { finding: f, customer_set })?;
+            }
             success += 1;
         }
-        ctx.set_observed_only("Findings", changed);
+        if want_text {
+            ctx.set_observed_only("Findings", changed);
+        }
         Ok(securityhub::BatchImportFindingsResponse {
             failed_count: failed.len() as i32,
             success_count: success,
