@@ -58,7 +58,8 @@ pub fn output(model: &ServiceModel, op: &OperationModel, resp: &HttpResponse) ->
     let Some(shape) = op.output.as_ref().and_then(|r| model.shape(&r.shape)) else {
         return Ok(Value::Object(Map::new()));
     };
-    if resp.header("content-type").is_some_and(|ct| ct.to_ascii_lowercase().starts_with("text/html")) {
+    // By the body, not the content type: moto labels its JSON answers `text/html`.
+    if is_html(&resp.body) {
         return Err(unexpected(resp.status, "an HTML page", resp));
     }
     let protocol = request::protocol(model);
@@ -88,6 +89,13 @@ pub fn output(model: &ServiceModel, op: &OperationModel, resp: &HttpResponse) ->
         "rest-json" | "rest-xml" => rest_output(model, op, shape, resp),
         other => Err(AwsError::new(UNEXPECTED, 0, format!("protocol {other} is not supported"))),
     }
+}
+
+/// Whether a body is an HTML page (`<!DOCTYPE html` or `<html`, any case, after blanks).
+fn is_html(body: &[u8]) -> bool {
+    let start: Vec<u8> =
+        body.iter().skip_while(|b| b.is_ascii_whitespace()).take(14).map(u8::to_ascii_lowercase).collect();
+    start.starts_with(b"<!doctype html") || start.starts_with(b"<html")
 }
 
 fn parse_xml(resp: &HttpResponse) -> Result<Element, AwsError> {
