@@ -6,6 +6,15 @@
 //! One exception by name: `iam:GenerateCredentialReport`, which IAM classifies as a *Read*
 //! action (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html):
 //! it builds the report `GetCredentialReport` reads and changes nothing in the account.
+//!
+//! One refusal by name: `secretsmanager:GetSecretValue`. Its verb reads, but retrieving a
+//! secret sets its `LastAccessedDate`
+//! (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html),
+//! which SecretsManager.3 ("Remove unused secrets") judges: an evaluator that read it would
+//! change what it evaluates, and it has no business with secret values.
+//!
+//! The rule errs on the side of refusing: `sts:AssumeRole` changes nothing in the account but
+//! is refused (`Assume` is not a read verb); the client signs with the credentials it is given.
 
 /// Verbs that only read (the first word of the operation's name).
 const READ_VERBS: &[&str] = &["Describe", "Get", "List", "Head", "Lookup", "Search", "Filter", "BatchGet"];
@@ -13,10 +22,16 @@ const READ_VERBS: &[&str] = &["Describe", "Get", "List", "Head", "Lookup", "Sear
 /// Operations whose verb writes but which only read the account (see the module documentation).
 const READ_EXCEPTIONS: &[(&str, &str)] = &[("iam", "GenerateCredentialReport")];
 
+/// Operations whose verb reads but which change the account (see the module documentation).
+const WRITE_EXCEPTIONS: &[(&str, &str)] = &[("secretsmanager", "GetSecretValue")];
+
 /// Whether `service:operation` only reads, so that the client may send it.
 pub fn is_read_only(service: &str, operation: &str) -> bool {
     if READ_EXCEPTIONS.contains(&(service, operation)) {
         return true;
+    }
+    if WRITE_EXCEPTIONS.contains(&(service, operation)) {
+        return false;
     }
     READ_VERBS.iter().any(|verb| {
         operation
@@ -42,6 +57,9 @@ mod tests {
         assert!(!is_read_only("sqs", "SetQueueAttributes"));
         assert!(!is_read_only("s3", "PutBucketPolicy"));
         assert!(!is_read_only("s3", ""));
+        assert!(!is_read_only("secretsmanager", "GetSecretValue"), "it sets LastAccessedDate");
+        assert!(is_read_only("secretsmanager", "DescribeSecret"));
+        assert!(!is_read_only("sts", "AssumeRole"));
     }
 
     #[test]
