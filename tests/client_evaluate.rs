@@ -222,14 +222,15 @@ fn moto() -> Option<Moto> {
         .stderr(Stdio::null())
         .spawn()
         .expect("start moto");
-    let url = format!("http://127.0.0.1:{port}");
+    // Owned at once: dropped (killed and waited for) on every path, a failed start included.
+    let moto = Moto { child, url: format!("http://127.0.0.1:{port}") };
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Some(Moto { child, url });
+            return Some(moto);
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    panic!("moto did not start on {url}");
+    panic!("moto did not start on {}", moto.url);
 }
 
 /// moto 5 does not implement `securityhub:GetEnabledStandards` (404 with an HTML page; nor
