@@ -11,6 +11,8 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use hubsim_api::model::s3;
+use hubsim_api::AwsApi;
 use serde_json::Value;
 use wire_support::{db_path, start};
 
@@ -259,6 +261,21 @@ boto3.client("securityhub", **kw).enable_security_hub()
     assert!(out.stdout.is_empty());
     assert!(stderr.contains("could not read enabled standards in us-east-1"), "{stderr}");
     assert!(stderr.contains("UnexpectedResponse: the endpoint answered HTTP 404"), "{stderr}");
+    // Where moto answers, it answers as AWS did before 2023, read through the same client: no
+    // default encryption, Block Public Access or ownership controls on a new bucket, where AWS
+    // now gives every new bucket SSE-S3, all four BPA settings and BucketOwnerEnforced
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html,
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/create-bucket-faq.html), as hubsim does.
+    let mut sources = hubsim_client::Sources::default();
+    sources.env.extend(KEYS.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let client =
+        hubsim_client::HttpApi::new(hubsim_client::Transport::new(sources, None, Some(&moto.url)).expect("client"));
+    let bucket = || s3::GetBucketEncryptionRequest { bucket: "moto-bucket".into(), ..Default::default() };
+    let moto_says = client.call::<s3::GetBucketEncryption>("us-east-1", bucket()).map(|_| ()).map_err(|e| e.code);
+    assert_eq!(moto_says, Err("ServerSideEncryptionConfigurationNotFoundError".to_string()));
+    let pab = s3::GetPublicAccessBlockRequest { bucket: "moto-bucket".into(), ..Default::default() };
+    let moto_says = client.call::<s3::GetPublicAccessBlock>("us-east-1", pab).map(|_| ()).map_err(|e| e.code);
+    assert_eq!(moto_says, Err("NoSuchPublicAccessBlockConfiguration".to_string()));
     // What moto does answer was read through the same client: the caller identity and the
     // regions came first, then S3, IAM and Security Hub (no error about them).
     for part in ["the caller identity", "the regions", "buckets", "password policy", "account summary"] {
