@@ -1,4 +1,6 @@
-//! `hubsim evaluate --db FILE`: evaluate a persisted state and record the findings in it.
+//! `hubsim evaluate --db FILE`: evaluate a persisted state and record the findings in it;
+//! `hubsim evaluate --endpoint URL`: evaluate a live endpoint read-only
+//! ([`super::evaluate_endpoint`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,9 +40,27 @@ impl Threshold {
 /// Options of `hubsim evaluate`.
 #[derive(Args)]
 pub struct EvaluateArgs {
-    /// The SQLite database holding the state (from `hubsim scenario load`).
-    #[arg(long)]
-    pub db: PathBuf,
+    /// The SQLite database holding the state (from `hubsim scenario load`). Either this or
+    /// `--endpoint`.
+    #[arg(long, required_unless_present = "endpoint", conflicts_with = "endpoint")]
+    pub db: Option<PathBuf>,
+    /// Evaluate the account behind this AWS endpoint instead of a database, read-only (only
+    /// Describe/Get/List calls are sent; findings are kept in memory and written nowhere but
+    /// the report). Credentials as the AWS CLI reads them (AWS_ACCESS_KEY_ID, --profile,
+    /// AWS_PROFILE, ~/.aws/credentials). Example: `--endpoint http://localhost:4566`;
+    /// `--endpoint aws` for AWS's own hosts (or AWS_ENDPOINT_URL[_<SERVICE>] if set). With
+    /// it, `--region R` (repeatable) also limits the regions read, the first being where global
+    /// services are called; default: every region the endpoint lists, called from AWS_REGION
+    /// or the profile's region. Example: `--endpoint http://localhost:4566 --region us-east-1`.
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// With `--endpoint`: the profile of the shared credentials and config files to use
+    /// (default: AWS_PROFILE, else the environment's keys, else `default`).
+    #[arg(long, requires = "endpoint")]
+    pub profile: Option<String>,
+    /// With `--endpoint`: seconds one HTTP call may take before it is abandoned (default 30).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, requires = "endpoint")]
+    pub call_timeout: u64,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -64,23 +84,29 @@ pub struct EvaluateArgs {
 
 /// Runs `hubsim evaluate`.
 pub fn run(args: EvaluateArgs) -> Result<ExitCode, Failure> {
-    if !args.db.exists() {
-        return Err(Failure::BadInput(format!("{}: no such database", args.db.display())));
+    let Some(db) = &args.db else { return super::evaluate_endpoint::run(&args) };
+    if !db.exists() {
+        return Err(Failure::BadInput(format!("{}: no such database", db.display())));
     }
-    let sim = open_db(&args.db)?;
-    let stage = crate::progress::Stage::start(format!("{}: evaluating", args.db.display()));
+    let sim = open_db(db)?;
+    let stage = crate::progress::Stage::start(format!("{}: evaluating", db.display()));
     let report = runner::evaluate(&sim, args.average_score).map_err(run_failure)?;
     drop(stage);
     let show = args.show.with(&args.controls, args.output.is_none());
     deliver(args.output.as_deref(), |out| write_report(out, args.format, &report, &[], &sim, &show))?;
+    Ok(exit_for(&args, &report))
+}
+
+/// Exit 1 when `--fail-on` finds a finding at or above its severity, else success.
+pub(crate) fn exit_for(args: &EvaluateArgs, report: &hubsim_checks::Report) -> ExitCode {
     if let Some(t) = args.fail_on {
         let hit = report.findings.iter().any(|f| {
             let sev = f.severity.as_deref().and_then(Severity::parse).unwrap_or(Severity::Informational);
             f.compliance() == "FAILED" && !f.suppressed() && sev >= t.severity()
         });
         if hit {
-            return Ok(ExitCode::from(1));
+            return ExitCode::from(1);
         }
     }
-    Ok(ExitCode::SUCCESS)
+    ExitCode::SUCCESS
 }

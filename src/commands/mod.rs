@@ -4,6 +4,7 @@
 pub mod controls_cmd;
 pub mod coverage_cmd;
 pub mod evaluate_cmd;
+pub mod evaluate_endpoint;
 pub mod explain;
 pub mod remediate_cmd;
 pub mod render;

@@ -10,8 +10,6 @@ mod rest;
 pub mod rest_json;
 pub mod rest_xml;
 
-use std::borrow::Cow;
-
 use hubsim_model::service_model::{OperationModel, ServiceModel};
 use hubsim_simulator::AwsError;
 use serde_json::Value;
@@ -49,31 +47,9 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
-/// Why a request could not be turned into an operation input. The protocol shapes it into its
-/// own error format.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{code}: {message}")]
-pub struct WireError {
-    /// AWS error code (`MalformedXML`, `SerializationException`, `InvalidAction`, ...).
-    pub code: String,
-    /// Message.
-    pub message: String,
-    /// HTTP status.
-    pub status: u16,
-}
-
-impl WireError {
-    /// A 400 with `code`.
-    pub fn bad(code: &str, message: impl Into<String>) -> Self {
-        WireError { code: code.into(), message: message.into(), status: 400 }
-    }
-}
-
-impl From<WireError> for AwsError {
-    fn from(e: WireError) -> Self {
-        AwsError::new(e.code, e.status, e.message)
-    }
-}
+/// Why a request could not be turned into an operation input (shared with the client in
+/// `hubsim-wire`). The protocol shapes it into its own error format.
+pub use hubsim_wire::WireError;
 
 /// One protocol's codec. Implementations are unit structs; every method is driven by the model.
 pub trait Codec: Sync {
@@ -103,19 +79,4 @@ pub fn codec(protocol: &str) -> Option<&'static dyn Codec> {
     }
 }
 
-/// Whether XML 1.0 can carry `c` at all, escaped or not (its `Char` production): tab, line
-/// feed, carriage return and everything from U+0020 up except U+FFFE and U+FFFF.
-pub(crate) fn xml_allows(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
-/// `text` with every character XML cannot carry (a NUL a client put in a name that an error
-/// message echoes, say) replaced by U+FFFD, so that every XML body hubsim writes is
-/// well-formed and the client can parse AWS's error from it.
-pub(crate) fn xml_chars(text: &str) -> Cow<'_, str> {
-    if text.chars().all(xml_allows) {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(text.chars().map(|c| if xml_allows(c) { c } else { '\u{FFFD}' }).collect())
-    }
-}
+pub(crate) use hubsim_wire::{xml_allows, xml_chars};

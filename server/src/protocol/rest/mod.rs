@@ -23,8 +23,8 @@
 //!   there, botocore's default with an endpoint URL). Only the S3 model is addressed this way;
 //!   S3 Control ignores its host label (`123456789012.localhost`) and reads `x-amz-account-id`.
 
-pub(crate) mod time;
-pub(crate) mod xml;
+pub(crate) use hubsim_wire::scalar::{is_bound, scalar, scalar_text};
+pub(crate) use hubsim_wire::xml;
 
 use std::borrow::Cow;
 
@@ -278,11 +278,6 @@ pub(crate) fn labels(model: &ServiceModel, op: &OperationModel, req: &Request) -
     Template::parse(&http.request_uri).match_path(&request_path(model, req)).unwrap_or_default()
 }
 
-/// Whether a member reference is carried outside the body.
-pub(crate) fn is_bound(r: &ShapeRef) -> bool {
-    matches!(r.location.as_deref(), Some("uri" | "querystring" | "header" | "headers" | "statusCode"))
-}
-
 /// The members of `shape` bound to the URI, the query string and headers, read from `req`.
 /// `malformed` is the protocol's code for a value that does not parse.
 pub(crate) fn parse_bindings(
@@ -415,44 +410,6 @@ fn header_value(
             .map(Value::Array);
     }
     scalar(target, raw.trim(), malformed, wire)
-}
-
-/// A scalar from its text form on the wire, as hubsim's JSON: strings stay strings, numbers and
-/// booleans become JSON ones, timestamps become ISO-8601, blobs stay base64.
-pub(crate) fn scalar(target: &ShapeModel, text: &str, malformed: &str, wire: &str) -> Result<Value, WireError> {
-    let bad = || WireError::bad(malformed, format!("invalid value for {wire}: {text:?}"));
-    Ok(match target.kind.as_str() {
-        "boolean" => match text.trim() {
-            "true" => Value::Bool(true),
-            "false" => Value::Bool(false),
-            _ => return Err(bad()),
-        },
-        "integer" | "long" => Value::from(text.trim().parse::<i64>().map_err(|_| bad())?),
-        "float" | "double" => match text.trim() {
-            "NaN" | "Infinity" | "-Infinity" => Value::String(text.trim().to_string()),
-            t => {
-                serde_json::Number::from_f64(t.parse::<f64>().map_err(|_| bad())?).map(Value::Number).ok_or_else(bad)?
-            }
-        },
-        "timestamp" => Value::String(time::read_str(text).ok_or_else(bad)?.to_iso8601()),
-        "blob" => Value::String(text.trim().to_string()),
-        _ => Value::String(text.to_string()),
-    })
-}
-
-/// A scalar of hubsim's JSON as text for a header, a label or an XML element.
-pub(crate) fn scalar_text(r: &ShapeRef, target: &ShapeModel, value: &Value, ts_default: &str) -> Option<String> {
-    match (target.kind.as_str(), value) {
-        (_, Value::Null) => None,
-        ("timestamp", v) => {
-            let ts = time::read(v)?;
-            Some(time::write_text(ts, time::format_of(r, target, ts_default)))
-        }
-        (_, Value::String(s)) => Some(s.clone()),
-        (_, Value::Bool(b)) => Some(b.to_string()),
-        (_, Value::Number(n)) => Some(n.to_string()),
-        (_, other) => Some(other.to_string()),
-    }
 }
 
 /// Writes the header-bound members of `output` into `headers`; returns the status a

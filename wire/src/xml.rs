@@ -15,13 +15,13 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 use serde_json::{Map, Value};
 
-use super::{is_bound, scalar, scalar_text};
-use crate::protocol::xml_chars;
-use crate::protocol::WireError;
+use crate::scalar::{is_bound, scalar, scalar_text};
+use crate::xml_chars;
+use crate::WireError;
 
 /// One element: its local name (prefix dropped), attributes as written, children and text.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub(crate) struct Element {
+pub struct Element {
     pub name: String,
     pub attrs: Vec<(String, String)>,
     pub children: Vec<Element>,
@@ -55,11 +55,11 @@ fn local(name: &[u8]) -> String {
 /// nests about ten; a deeper body cannot match any of them, and a tree as deep as a client
 /// cares to send would overflow the stack when it is dropped (a 0.9 MB body nested 130,000
 /// deep crashed the server).
-pub(crate) const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = 64;
 
 /// Parses a document into its root element; `Err` when it is not well-formed or nests
 /// deeper than [`MAX_DEPTH`].
-pub(crate) fn parse(body: &[u8]) -> Result<Element, String> {
+pub fn parse(body: &[u8]) -> Result<Element, String> {
     let text = std::str::from_utf8(body).map_err(|e| format!("not UTF-8: {e}"))?;
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
@@ -156,7 +156,7 @@ fn member_element<'a>(model: &'a ServiceModel, r: &'a ShapeRef, name: &'a str) -
 }
 
 /// The body members of `shape` read from `node` (the structure's element).
-pub(crate) fn read_structure(
+pub fn read_structure(
     model: &ServiceModel,
     shape: &ShapeModel,
     node: &Element,
@@ -199,7 +199,7 @@ pub(crate) fn read_structure(
 }
 
 /// The value of one element under `r`.
-pub(crate) fn read_value(
+pub fn read_value(
     model: &ServiceModel,
     r: &ShapeRef,
     shape: &ShapeModel,
@@ -293,7 +293,7 @@ fn namespace_attr(ns: &hubsim_model::service_model::XmlNamespace) -> String {
 
 /// Writes a structure's element `<name ...>members</name>`; `extra_ns` is a namespace the
 /// element must declare beyond the shape's own (the document's default one on the root).
-pub(crate) fn write_structure(
+pub fn write_structure(
     out: &mut String,
     model: &ServiceModel,
     r: Option<&ShapeRef>,
@@ -339,7 +339,7 @@ pub(crate) fn write_structure(
 }
 
 /// Writes one member value as element(s) named `name`.
-pub(crate) fn write_value(
+pub fn write_value(
     out: &mut String,
     model: &ServiceModel,
     r: &ShapeRef,

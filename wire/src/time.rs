@@ -10,13 +10,13 @@ const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Au
 
 /// The wire format of a timestamp at a place: the reference's `timestampFormat`, else the
 /// shape's, else `default`.
-pub(crate) fn format_of<'a>(r: &'a ShapeRef, shape: &'a ShapeModel, default: &'a str) -> &'a str {
+pub fn format_of<'a>(r: &'a ShapeRef, shape: &'a ShapeModel, default: &'a str) -> &'a str {
     r.timestamp_format.as_deref().or(shape.timestamp_format.as_deref()).unwrap_or(default)
 }
 
 /// Reads a timestamp in any of the wire forms: ISO-8601, RFC 1123, epoch seconds (number or
 /// numeric string).
-pub(crate) fn read(value: &Value) -> Option<Timestamp> {
+pub fn read(value: &Value) -> Option<Timestamp> {
     match value {
         Value::Number(n) => n.as_f64().map(|secs| Timestamp((secs * 1000.0).round() as i64)),
         Value::String(s) => read_str(s),
@@ -25,7 +25,7 @@ pub(crate) fn read(value: &Value) -> Option<Timestamp> {
 }
 
 /// [`read`] for text.
-pub(crate) fn read_str(text: &str) -> Option<Timestamp> {
+pub fn read_str(text: &str) -> Option<Timestamp> {
     let text = text.trim();
     if let Some(ts) = Timestamp::parse_iso8601(text) {
         return Some(ts);
@@ -37,7 +37,7 @@ pub(crate) fn read_str(text: &str) -> Option<Timestamp> {
 }
 
 /// The timestamp `ts` in wire format `format` (`iso8601`, `rfc822`, `unixTimestamp`).
-pub(crate) fn write(ts: Timestamp, format: &str) -> Value {
+pub fn write(ts: Timestamp, format: &str) -> Value {
     match format {
         "rfc822" => Value::String(rfc1123(ts)),
         "unixTimestamp" => {
@@ -52,7 +52,7 @@ pub(crate) fn write(ts: Timestamp, format: &str) -> Value {
 }
 
 /// The timestamp `ts` as text in wire format `format`.
-pub(crate) fn write_text(ts: Timestamp, format: &str) -> String {
+pub fn write_text(ts: Timestamp, format: &str) -> String {
     match write(ts, format) {
         Value::String(s) => s,
         other => other.to_string(),
