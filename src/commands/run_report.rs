@@ -1,6 +1,6 @@
 //! `hubsim run`'s reports over several scenarios: the table and JSON are written scenario by
 //! scenario as each finishes (a JSON scenario's findings are read from its state, which goes
-//! once written), JUnit and Markdown once all have run (their first lines hold the totals).
+//! once written), JUnit, Markdown and HTML once all have run (their first lines hold the totals).
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -80,7 +80,7 @@ impl Sink {
                 }
                 scenario_json(out, r, sim)
             }),
-            RunFormat::Junit | RunFormat::Markdown => Ok(()),
+            RunFormat::Junit | RunFormat::Markdown | RunFormat::Html => Ok(()),
         }
     }
 
@@ -120,6 +120,10 @@ impl Sink {
                 let text = markdown(results, &totals);
                 self.write(|out| Ok(out.write_all(text.as_bytes())?))?
             }
+            RunFormat::Html => {
+                let text = super::report_html::page(results, &totals);
+                self.write(|out| Ok(out.write_all(text.as_bytes())?))?
+            }
         }
         self.write(|out| Ok(out.flush()?))
     }
@@ -145,7 +149,8 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn of(results: &[ScenarioResult]) -> Totals {
+    /// The totals of `results`.
+    pub fn of(results: &[ScenarioResult]) -> Totals {
         let mut t = Totals { scenarios: results.len(), ..Default::default() };
         for r in results {
             t.seconds += r.seconds;
