@@ -43,6 +43,9 @@ pub enum RunFormat {
     /// left for a person and the transcript. Example: `hubsim run scenarios/fresh-account.json
     /// --remediate --format html -o report.html`.
     Html,
+    /// OCSF 1.6.0 Compliance Finding events (class_uid 2003), one per active control finding of
+    /// each scenario's last report, in one JSON array (as Prowler's `json-ocsf` output).
+    Ocsf,
 }
 
 /// Options of `hubsim run`.
