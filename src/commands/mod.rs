@@ -8,6 +8,8 @@ pub mod evaluate_endpoint;
 pub mod explain;
 pub mod remediate_cmd;
 pub mod render;
+pub mod report_html;
+pub mod report_ocsf;
 pub mod run;
 pub mod run_report;
 pub mod scenario;

@@ -46,9 +46,13 @@ pub fn score_text(r: &Report) -> String {
         None => "Security score: no data (no control has findings yet)".to_string(),
     };
     let mut out = format!("{head}\n");
+    let mut standards = plain_table(&[(52, Align::Left), (8, Align::Right), (0, Align::Left)], 2);
     for st in &s.standards {
         let pct = st.percent.map(|p| format!("{p}%")).unwrap_or_else(|| "no data".into());
-        let _ = writeln!(out, "  {:<52} {pct:>8}  ({} of {} passed)", st.standard, st.passed, st.with_data);
+        standards.add_row(vec![st.standard.clone(), pct, format!("({} of {} passed)", st.passed, st.with_data)]);
+    }
+    for line in table_lines(&standards) {
+        let _ = writeln!(out, "  {line}");
     }
     if s.not_implemented > 0 {
         let _ = writeln!(
@@ -239,6 +243,86 @@ fn finding_counts(r: &Report, show: &Show) -> String {
 /// Resource lines under a control in the table unless `--all-resources`.
 const RESOURCE_LINES: usize = 10;
 
+/// A column's alignment in [`plain_table`].
+#[derive(Clone, Copy)]
+enum Align {
+    Left,
+    Right,
+}
+
+/// A borderless table whose columns are at least the given widths (0: as wide as the cells),
+/// with `gap` spaces between columns; cells are never wrapped.
+fn plain_table(columns: &[(u16, Align)], gap: u16) -> comfy_table::Table {
+    use comfy_table::{CellAlignment, ColumnConstraint, Width};
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::NOTHING);
+    // Columns exist once a row names them: an empty first row sets them up, then goes.
+    t.add_row(vec![""; columns.len()]);
+    let last = columns.len().saturating_sub(1);
+    for (i, (width, align)) in columns.iter().enumerate() {
+        if let Some(col) = t.column_mut(i) {
+            col.set_padding((0, if i == last { 0 } else { gap }));
+            if *width > 0 {
+                col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
+                    *width + if i == last { 0 } else { gap },
+                )));
+            }
+            col.set_cell_alignment(match align {
+                Align::Left => CellAlignment::Left,
+                Align::Right => CellAlignment::Right,
+            });
+        }
+    }
+    t
+}
+
+/// The table's lines (without the set-up row), trailing spaces trimmed.
+fn table_lines(t: &comfy_table::Table) -> Vec<String> {
+    let header = usize::from(t.header().is_some());
+    let mut lines: Vec<String> = t.lines().map(|l| l.trim_end().to_string()).collect();
+    if lines.len() > header {
+        lines.remove(header);
+    }
+    lines
+}
+
+/// `line` with the status word at byte `at` (the STATUS column) in its colour, when colouring.
+fn paint_cell(show: &Show, line: &str, at: Option<usize>, status: &str) -> String {
+    match at.and_then(|at| Some((at, line.get(at..at + status.len())?))) {
+        Some((at, word)) if word == status => {
+            format!("{}{}{}", &line[..at], show.paint(status, word), &line[at + status.len()..])
+        }
+        _ => line.to_string(),
+    }
+}
+
+/// The lines listed under a control: its failed, unknown and suppressed resources (the first
+/// [`RESOURCE_LINES`] unless `--all-resources`), then how many more.
+fn resource_lines(rows: &[&FindingRow], show: &Show) -> Vec<String> {
+    let mut out = Vec::new();
+    let listed =
+        rows.iter().filter(|f| f.suppressed() || matches!(f.compliance(), "FAILED" | "WARNING" | "NOT_AVAILABLE"));
+    let total = listed.clone().count();
+    let room = if show.all_resources { total } else { RESOURCE_LINES };
+    for f in listed.take(room) {
+        match (f.compliance(), workflow_of(f)) {
+            (_, "SUPPRESSED") => {
+                let note = f.note.as_deref().unwrap_or("");
+                out.push(format!("    {} {} {}: {note}", show.paint("SUPPRESSED", "SUPPRESSED"), f.region, f.resource));
+            }
+            ("FAILED" | "WARNING" | "NOT_AVAILABLE", _) => {
+                let status = show.paint(f.compliance(), f.compliance());
+                out.push(format!("    {status} {} {}: {}", f.region, f.resource, f.reason));
+            }
+            _ => {}
+        }
+    }
+    if total > room {
+        out.push(format!("    … and {} more (--all-resources lists them all)", total - room));
+    }
+    out
+}
+
 /// The human table: the score, the findings by severity, then each control shown with how many
 /// of its resources failed, its failed and suppressed resources under it.
 pub fn table(r: &Report, show: &Show) -> String {
@@ -248,40 +332,37 @@ pub fn table(r: &Report, show: &Show) -> String {
         let _ = writeln!(out, "Showing {}", show.describe());
     }
     out.push('\n');
-    let _ = writeln!(out, "{:<14} {:<9} {:<9} {:<11} TITLE", "CONTROL", "SEVERITY", "STATUS", "RESOURCES");
+    // The controls as rows of one table (widths from the cells, the old fixed widths as minimums),
+    // each followed by its resources' lines, which belong to no column.
+    let mut rows =
+        plain_table(&[(14, Align::Left), (9, Align::Left), (9, Align::Left), (11, Align::Left), (0, Align::Left)], 1);
+    rows.set_header(vec!["CONTROL", "SEVERITY", "STATUS", "RESOURCES", "TITLE"]);
+    let mut under: Vec<(ControlStatus, Vec<String>)> = Vec::new();
     for c in &r.controls {
         let Some(status) = show.shows_control(c) else { continue };
-        let rows: Vec<&FindingRow> =
+        let rows_of: Vec<&FindingRow> =
             r.findings.iter().filter(|f| f.control == c.id && show.shows_region(&f.region)).collect();
-        let failed = rows.iter().filter(|f| f.compliance() == "FAILED" && !f.suppressed()).count();
-        let resources = if rows.is_empty() { "-".to_string() } else { format!("{failed} of {}", rows.len()) };
-        let shown_status = show.paint(status.as_str(), &format!("{:<9}", status.as_str()));
-        let _ = writeln!(out, "{:<14} {:<9} {shown_status} {resources:<11} {}", c.id, c.severity, c.title);
-        let listed =
-            rows.iter().filter(|f| f.suppressed() || matches!(f.compliance(), "FAILED" | "WARNING" | "NOT_AVAILABLE"));
-        let total = listed.clone().count();
-        let room = if show.all_resources { total } else { RESOURCE_LINES };
-        for f in listed.take(room) {
-            match (f.compliance(), workflow_of(f)) {
-                (_, "SUPPRESSED") => {
-                    let note = f.note.as_deref().unwrap_or("");
-                    let _ = writeln!(
-                        out,
-                        "    {} {} {}: {note}",
-                        show.paint("SUPPRESSED", "SUPPRESSED"),
-                        f.region,
-                        f.resource
-                    );
-                }
-                ("FAILED" | "WARNING" | "NOT_AVAILABLE", _) => {
-                    let status = show.paint(f.compliance(), f.compliance());
-                    let _ = writeln!(out, "    {status} {} {}: {}", f.region, f.resource, f.reason);
-                }
-                _ => {}
-            }
-        }
-        if total > room {
-            let _ = writeln!(out, "    … and {} more (--all-resources lists them all)", total - room);
+        let failed = rows_of.iter().filter(|f| f.compliance() == "FAILED" && !f.suppressed()).count();
+        let resources = if rows_of.is_empty() { "-".to_string() } else { format!("{failed} of {}", rows_of.len()) };
+        rows.add_row(vec![
+            c.id.clone(),
+            c.severity.to_string(),
+            status.as_str().to_string(),
+            resources,
+            c.title.clone(),
+        ]);
+        under.push((status, resource_lines(&rows_of, show)));
+    }
+    let lines = table_lines(&rows);
+    let status_at = lines.first().and_then(|header| header.find("STATUS"));
+    for (i, line) in lines.iter().enumerate() {
+        let Some((status, resources)) = i.checked_sub(1).and_then(|row| under.get(row)) else {
+            let _ = writeln!(out, "{line}");
+            continue;
+        };
+        let _ = writeln!(out, "{}", paint_cell(show, line, status_at, status.as_str()));
+        for l in resources {
+            let _ = writeln!(out, "{l}");
         }
     }
     if !r.unmatched_suppressions.is_empty() {
@@ -498,4 +579,92 @@ pub fn broken_pipe(e: &anyhow::Error) -> bool {
                 .and_then(|json| json.io_error_kind())
                 .is_some_and(|kind| kind == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hubsim_checks::Score;
+    use std::collections::BTreeMap;
+
+    fn control(id: &str, severity: &'static str, status: ControlStatus) -> ControlRow {
+        ControlRow {
+            id: id.into(),
+            title: format!("{id}'s title"),
+            severity,
+            status,
+            regions: BTreeMap::new(),
+            standards: BTreeMap::new(),
+        }
+    }
+
+    fn finding(control: &str, resource: &str, compliance: &str) -> FindingRow {
+        FindingRow {
+            id: format!("{control}/{resource}"),
+            product_arn: String::new(),
+            region: "us-east-1".into(),
+            control: control.into(),
+            resource: resource.into(),
+            compliance: Some(compliance.into()),
+            severity: Some("MEDIUM".into()),
+            workflow: Some("NEW".into()),
+            record_state: Some("ACTIVE".into()),
+            note: None,
+            reason: format!("{resource} is {compliance}"),
+            created_at: String::new(),
+        }
+    }
+
+    fn report() -> Report {
+        Report {
+            controls: vec![
+                control("S3.9", "MEDIUM", ControlStatus::Failed),
+                control("SecretsManager.1", "MEDIUM", ControlStatus::Passed),
+            ],
+            score: Score {
+                percent: Some(50),
+                method: "pooled",
+                passed: 1,
+                with_data: 2,
+                standards: Vec::new(),
+                not_implemented: 0,
+            },
+            findings: vec![
+                finding("S3.9", "arn:aws:s3:::a", "FAILED"),
+                finding("S3.9", "arn:aws:s3:::b", "PASSED"),
+                finding("SecretsManager.1", "arn:aws:secretsmanager:us-east-1:1:secret:s", "PASSED"),
+            ],
+            unmatched_suppressions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_long_control_id_widens_its_column_and_every_row_stays_aligned() {
+        let t = table(&report(), &Show::default());
+        let rows: Vec<&str> = t.lines().skip_while(|l| !l.starts_with("CONTROL ")).collect();
+        // The 16-character id would have pushed its row out of a 14-wide column.
+        assert_eq!(rows[0], "CONTROL          SEVERITY  STATUS    RESOURCES   TITLE");
+        assert_eq!(rows[1], "S3.9             MEDIUM    FAILED    1 of 2      S3.9's title");
+        assert_eq!(rows[2], "    FAILED us-east-1 arn:aws:s3:::a: arn:aws:s3:::a is FAILED");
+        assert_eq!(rows[3], "SecretsManager.1 MEDIUM    PASSED    0 of 1      SecretsManager.1's title");
+    }
+
+    #[test]
+    fn colour_paints_the_status_cell_and_the_resource_lines_only() {
+        let show = Show { colour: true, ..Show::default() };
+        let t = table(&report(), &show);
+        assert!(t.contains("S3.9             MEDIUM    \x1b[31mFAILED\x1b[0m    1 of 2      S3.9's title\n"), "{t}");
+        assert!(t.contains("\x1b[32mPASSED\x1b[0m    0 of 1"), "{t}");
+        assert!(t.contains("    \x1b[31mFAILED\x1b[0m us-east-1 arn:aws:s3:::a:"), "{t}");
+        assert!(t.contains("CONTROL          SEVERITY  STATUS    RESOURCES"), "the header is not painted: {t}");
+        assert!(!table(&report(), &Show::default()).contains('\x1b'));
+    }
+
+    #[test]
+    fn a_filtered_table_keeps_the_minimum_widths() {
+        let show = Show { controls: vec!["S3.9".into()], ..Show::default() };
+        let t = table(&report(), &show);
+        assert!(t.contains("\nS3.9           MEDIUM    FAILED    1 of 2      S3.9's title\n"), "{t}");
+        assert!(!t.contains("SecretsManager.1"), "{t}");
+    }
 }

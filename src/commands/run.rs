@@ -37,6 +37,15 @@ pub enum RunFormat {
     /// A Markdown summary for a CI job page (GitHub's step summary): scenarios, results,
     /// scores before → after, failing expectations and controls with reasons.
     Markdown,
+    /// One self-contained HTML page for people (nothing fetched, readable on a phone): per
+    /// scenario the score before and after as dials, controls by severity and status with
+    /// "n of m failed", each resource's reason, suppressions with their justifications, what is
+    /// left for a person and the transcript. Example: `hubsim run scenarios/fresh-account.json
+    /// --remediate --format html -o report.html`.
+    Html,
+    /// OCSF 1.6.0 Compliance Finding events (class_uid 2003), one per active control finding of
+    /// each scenario's last report, in one JSON array (as Prowler's `json-ocsf` output).
+    Ocsf,
 }
 
 /// Options of `hubsim run`.

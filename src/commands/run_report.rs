@@ -1,6 +1,7 @@
 //! `hubsim run`'s reports over several scenarios: the table and JSON are written scenario by
 //! scenario as each finishes (a JSON scenario's findings are read from its state, which goes
-//! once written), JUnit and Markdown once all have run (their first lines hold the totals).
+//! once written), JUnit, Markdown and HTML once all have run (their first lines hold the totals); OCSF events
+//! as each scenario finishes, like the JSON.
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -26,6 +27,8 @@ pub struct Sink {
     junit_findings: bool,
     /// What the table shows.
     show: Show,
+    /// With `--format ocsf`: no event written yet (the next one takes no comma).
+    first_event: bool,
 }
 
 impl Sink {
@@ -40,9 +43,11 @@ impl Sink {
             }
             None => Box::new(std::io::BufWriter::new(std::io::stdout())),
         };
-        let mut sink = Sink { out, path: path.map(Path::to_path_buf), format, junit_findings, show };
-        if format == RunFormat::Json {
-            sink.write(|out| Ok(out.write_all(b"{\"format\": 2, \"scenarios\": [\n")?))?;
+        let mut sink = Sink { out, path: path.map(Path::to_path_buf), format, junit_findings, show, first_event: true };
+        match format {
+            RunFormat::Json => sink.write(|out| Ok(out.write_all(b"{\"format\": 2, \"scenarios\": [\n")?))?,
+            RunFormat::Ocsf => sink.write(|out| Ok(out.write_all(b"[")?))?,
+            _ => {}
         }
         Ok(sink)
     }
@@ -80,7 +85,13 @@ impl Sink {
                 }
                 scenario_json(out, r, sim)
             }),
-            RunFormat::Junit | RunFormat::Markdown => Ok(()),
+            RunFormat::Ocsf => {
+                let mut first = self.first_event;
+                let written = self.write(|out| ocsf_events(out, r, sim, &mut first));
+                self.first_event = first;
+                written
+            }
+            RunFormat::Junit | RunFormat::Markdown | RunFormat::Html => Ok(()),
         }
     }
 
@@ -120,6 +131,11 @@ impl Sink {
                 let text = markdown(results, &totals);
                 self.write(|out| Ok(out.write_all(text.as_bytes())?))?
             }
+            RunFormat::Html => {
+                let text = super::report_html::page(results, &totals);
+                self.write(|out| Ok(out.write_all(text.as_bytes())?))?
+            }
+            RunFormat::Ocsf => self.write(|out| Ok(out.write_all(b"\n]\n")?))?,
         }
         self.write(|out| Ok(out.flush()?))
     }
@@ -145,7 +161,8 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn of(results: &[ScenarioResult]) -> Totals {
+    /// The totals of `results`.
+    pub fn of(results: &[ScenarioResult]) -> Totals {
         let mut t = Totals { scenarios: results.len(), ..Default::default() };
         for r in results {
             t.seconds += r.seconds;
@@ -290,6 +307,31 @@ fn scenario_json(out: &mut dyn Write, r: &ScenarioResult, sim: Option<&Simulator
         manual: outcome.map(|o| o.manual.as_slice()).unwrap_or_default(),
     };
     serde_json::to_writer_pretty(&mut *out, &doc).context("writing a scenario's JSON")?;
+    Ok(())
+}
+
+/// The OCSF events of one scenario's last report (none for a scenario that could not run).
+fn ocsf_events(
+    out: &mut dyn Write,
+    r: &ScenarioResult,
+    sim: Option<&Simulator>,
+    first: &mut bool,
+) -> anyhow::Result<()> {
+    let (Ok(ran), Some(sim)) = (&r.result, sim) else { return Ok(()) };
+    let last = ran.last();
+    let mut regions: Vec<&str> = Vec::new();
+    for f in &last.findings {
+        if regions.last() != Some(&f.region.as_str()) {
+            regions.push(&f.region);
+        }
+    }
+    let path = r.path.display().to_string();
+    let written = super::report_ocsf::write_events(out, sim, &regions, &path, first)?;
+    anyhow::ensure!(
+        written == last.findings.len(),
+        "Security Hub holds {written} active control findings of {path}, the report {}",
+        last.findings.len()
+    );
     Ok(())
 }
 
