@@ -39,6 +39,7 @@ mod lambda_functions;
 mod lifecycle;
 mod logs_groups;
 mod organizations_probe;
+mod rds_clusters;
 mod rds_events;
 mod rds_instances;
 mod s3_buckets;

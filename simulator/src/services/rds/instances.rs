@@ -34,13 +34,13 @@ const MAX_BACKUP_RETENTION: i32 = 35;
 fn engine_named(name: &str) -> Result<&'static Engine, AwsError> {
     if engines::is_aurora(name) {
         return Err(invalid_value(format!(
-            "Engine {name}: Aurora DB instances belong to a DB cluster, which hubsim does not simulate yet."
+            "Engine {name}: Aurora DB instances (the members of a DB cluster) are not simulated by hubsim yet; CreateDBCluster creates the cluster."
         )));
     }
     engines::find(name).ok_or_else(|| invalid_value(format!("Invalid DB engine: {name}")))
 }
 
-fn check_class(class: &str) -> Result<(), AwsError> {
+pub(super) fn check_class(class: &str) -> Result<(), AwsError> {
     if class.starts_with("db.") && class.len() > 3 {
         Ok(())
     } else {
@@ -59,7 +59,7 @@ fn check_storage(engine: &Engine, storage_type: &str, gib: Option<i32>) -> Resul
     }
 }
 
-fn check_retention(days: i32) -> Result<(), AwsError> {
+pub(super) fn check_retention(days: i32) -> Result<(), AwsError> {
     if (0..=MAX_BACKUP_RETENTION).contains(&days) {
         Ok(())
     } else {
@@ -69,7 +69,7 @@ fn check_retention(days: i32) -> Result<(), AwsError> {
     }
 }
 
-fn check_port(port: i32) -> Result<(), AwsError> {
+pub(super) fn check_port(port: i32) -> Result<(), AwsError> {
     if (1150..=65535).contains(&port) {
         Ok(())
     } else {
@@ -122,7 +122,7 @@ fn check_iam_auth(engine: &Engine, on: bool) -> Result<(), AwsError> {
 
 /// The VPC an instance lands in and its subnets' AZs: the named DB subnet group's, or the
 /// default VPC's default subnets.
-fn placement(
+pub(super) fn placement(
     ctx: &Ctx<'_>,
     group: Option<&str>,
 ) -> Result<(Option<rds::DBSubnetGroup>, String, Vec<String>), AwsError> {
@@ -151,7 +151,7 @@ fn placement(
 }
 
 /// Whether an internet gateway is attached to `vpc` (RDS's default for `PubliclyAccessible`).
-fn has_internet_gateway(ctx: &Ctx<'_>, vpc: &str) -> Result<bool, AwsError> {
+pub(super) fn has_internet_gateway(ctx: &Ctx<'_>, vpc: &str) -> Result<bool, AwsError> {
     Ok(ctx
         .list::<ec2::InternetGateway>()?
         .into_iter()
@@ -160,7 +160,7 @@ fn has_internet_gateway(ctx: &Ctx<'_>, vpc: &str) -> Result<bool, AwsError> {
 
 /// The ARN of the KMS key `named`, or `KMSKeyNotAccessibleFault`; without a name, the AWS
 /// managed key `aws/rds` (named by its alias ARN: hubsim does not create AWS managed keys).
-fn encryption_key(ctx: &Ctx<'_>, named: Option<&str>) -> Result<String, AwsError> {
+pub(super) fn encryption_key(ctx: &Ctx<'_>, named: Option<&str>) -> Result<String, AwsError> {
     let Some(named) = named else {
         return Ok(format!("arn:aws:kms:{}:{}:alias/aws/rds", ctx.region(), ctx.account()));
     };
