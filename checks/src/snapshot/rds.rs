@@ -1,6 +1,8 @@
-//! A region's RDS DB instances, manual DB snapshots (with each snapshot's `restore`
-//! attribute) and event subscriptions, as the RDS controls read them: DescribeDBInstances,
-//! DescribeDBSnapshots, DescribeDBSnapshotAttributes, DescribeEventSubscriptions.
+//! A region's RDS DB instances and DB clusters, manual DB snapshots and DB cluster snapshots
+//! (with each snapshot's `restore` attribute) and event subscriptions, as the RDS controls read
+//! them: DescribeDBInstances, DescribeDBClusters, DescribeDBSnapshots,
+//! DescribeDBSnapshotAttributes, DescribeDBClusterSnapshots,
+//! DescribeDBClusterSnapshotAttributes, DescribeEventSubscriptions.
 
 use hubsim_api::model::rds;
 use hubsim_api::AwsApi;
@@ -32,13 +34,42 @@ impl DbSnapshotView {
     }
 }
 
+/// One manual DB cluster snapshot and who may restore it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DbClusterSnapshotView {
+    /// The snapshot.
+    pub snapshot: rds::DBClusterSnapshot,
+    /// Its `restore` attribute: account ids, or `all` for a public snapshot.
+    pub restore: Vec<String>,
+}
+
+impl DbClusterSnapshotView {
+    /// Whether anyone may restore it.
+    pub fn public(&self) -> bool {
+        self.restore.iter().any(|v| v == "all")
+    }
+
+    /// Its ARN (else its identifier).
+    pub fn arn(&self) -> String {
+        self.snapshot
+            .db_cluster_snapshot_arn
+            .clone()
+            .or_else(|| self.snapshot.db_cluster_snapshot_identifier.clone())
+            .unwrap_or_default()
+    }
+}
+
 /// The RDS resources of one region.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RdsView {
     /// DB instances.
     pub instances: Vec<rds::DBInstance>,
+    /// DB clusters.
+    pub clusters: Vec<rds::DBCluster>,
     /// Manual DB snapshots.
     pub snapshots: Vec<DbSnapshotView>,
+    /// Manual DB cluster snapshots.
+    pub cluster_snapshots: Vec<DbClusterSnapshotView>,
     /// Event subscriptions.
     pub subscriptions: Vec<rds::EventSubscription>,
 }
@@ -95,6 +126,22 @@ pub(super) fn fetch<A: AwsApi>(api: &A, r: &str) -> Result<RdsView, FetchError> 
             break;
         }
     }
+    let mut clusters = Vec::new();
+    let mut marker = None;
+    loop {
+        let page = api
+            .call::<rds::DescribeDBClusters>(
+                r,
+                rds::DescribeDBClustersMessage { marker: marker.clone(), ..Default::default() },
+            )
+            .map_err(fail("DB clusters", r))?;
+        clusters.extend(page.db_clusters.unwrap_or_default());
+        marker = page.marker;
+        if marker.is_none() {
+            break;
+        }
+    }
+    let cluster_snapshots = fetch_cluster_snapshots(api, r)?;
     let mut subscriptions = Vec::new();
     let mut marker = None;
     loop {
@@ -110,5 +157,45 @@ pub(super) fn fetch<A: AwsApi>(api: &A, r: &str) -> Result<RdsView, FetchError> 
             break;
         }
     }
-    Ok(RdsView { instances, snapshots, subscriptions })
+    Ok(RdsView { instances, clusters, snapshots, cluster_snapshots, subscriptions })
+}
+
+/// The region's manual DB cluster snapshots, each with its `restore` attribute.
+fn fetch_cluster_snapshots<A: AwsApi>(api: &A, r: &str) -> Result<Vec<DbClusterSnapshotView>, FetchError> {
+    let mut out = Vec::new();
+    let mut marker = None;
+    loop {
+        let page = api
+            .call::<rds::DescribeDBClusterSnapshots>(
+                r,
+                rds::DescribeDBClusterSnapshotsMessage {
+                    snapshot_type: Some("manual".into()),
+                    marker: marker.clone(),
+                    ..Default::default()
+                },
+            )
+            .map_err(fail("DB cluster snapshots", r))?;
+        for snapshot in page.db_cluster_snapshots.unwrap_or_default() {
+            let id = snapshot.db_cluster_snapshot_identifier.clone().unwrap_or_default();
+            let restore = api
+                .call::<rds::DescribeDBClusterSnapshotAttributes>(
+                    r,
+                    rds::DescribeDBClusterSnapshotAttributesMessage { db_cluster_snapshot_identifier: id.clone() },
+                )
+                .map_err(fail(&format!("DB cluster snapshot {id} attributes"), r))?
+                .db_cluster_snapshot_attributes_result
+                .and_then(|a| a.db_cluster_snapshot_attributes)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|a| a.attribute_name.as_deref() == Some("restore"))
+                .flat_map(|a| a.attribute_values.unwrap_or_default())
+                .collect();
+            out.push(DbClusterSnapshotView { snapshot, restore });
+        }
+        marker = page.marker;
+        if marker.is_none() {
+            break;
+        }
+    }
+    Ok(out)
 }

@@ -32,6 +32,7 @@ mod kms_policies;
 mod lambda;
 mod public_policies;
 mod rds;
+mod rds_clusters;
 mod s3;
 mod s3_access;
 mod secretsmanager;
@@ -152,6 +153,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(lambda::fixes());
     v.extend(public_policies::fixes());
     v.extend(rds::fixes());
+    v.extend(rds_clusters::fixes());
     v.extend(iam_policies::fixes());
     v.extend(s3::fixes());
     v.extend(s3_access::fixes());
