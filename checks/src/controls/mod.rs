@@ -27,6 +27,7 @@ pub(crate) mod lambda;
 mod public_policy;
 pub(crate) mod rds;
 pub(crate) mod rds_clusters;
+pub(crate) mod rds_engines;
 mod s3;
 pub(crate) mod s3_access;
 pub(crate) mod s3_public;
@@ -77,6 +78,7 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(iam_wildcards::CONTROLS);
         v.extend_from_slice(rds::CONTROLS);
         v.extend_from_slice(rds_clusters::CONTROLS);
+        v.extend_from_slice(rds_engines::CONTROLS);
         v.extend_from_slice(s3::CONTROLS);
         v.extend_from_slice(secretsmanager::CONTROLS);
         v.extend_from_slice(s3_access::CONTROLS);

@@ -33,6 +33,7 @@ mod lambda;
 mod public_policies;
 mod rds;
 mod rds_clusters;
+mod rds_engines;
 mod s3;
 mod s3_access;
 mod secretsmanager;
@@ -154,6 +155,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(public_policies::fixes());
     v.extend(rds::fixes());
     v.extend(rds_clusters::fixes());
+    v.extend(rds_engines::fixes());
     v.extend(iam_policies::fixes());
     v.extend(s3::fixes());
     v.extend(s3_access::fixes());
