@@ -50,6 +50,16 @@ impl Operation for CreateDBInstance {
     type Output = CreateDBInstanceResult;
 }
 
+/// The `CreateDBParameterGroup` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateDBParameterGroup;
+impl Operation for CreateDBParameterGroup {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "CreateDBParameterGroup";
+    type Input = CreateDBParameterGroupMessage;
+    type Output = CreateDBParameterGroupResult;
+}
+
 /// The `CreateDBSnapshot` operation of rds.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreateDBSnapshot;
@@ -108,6 +118,16 @@ impl Operation for DeleteDBInstance {
     const NAME: &'static str = "DeleteDBInstance";
     type Input = DeleteDBInstanceMessage;
     type Output = DeleteDBInstanceResult;
+}
+
+/// The `DeleteDBParameterGroup` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteDBParameterGroup;
+impl Operation for DeleteDBParameterGroup {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "DeleteDBParameterGroup";
+    type Input = DeleteDBParameterGroupMessage;
+    type Output = Empty;
 }
 
 /// The `DeleteDBSnapshot` operation of rds.
@@ -178,6 +198,26 @@ impl Operation for DescribeDBInstances {
     const NAME: &'static str = "DescribeDBInstances";
     type Input = DescribeDBInstancesMessage;
     type Output = DBInstanceMessage;
+}
+
+/// The `DescribeDBParameterGroups` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeDBParameterGroups;
+impl Operation for DescribeDBParameterGroups {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "DescribeDBParameterGroups";
+    type Input = DescribeDBParameterGroupsMessage;
+    type Output = DBParameterGroupsMessage;
+}
+
+/// The `DescribeDBParameters` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeDBParameters;
+impl Operation for DescribeDBParameters {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "DescribeDBParameters";
+    type Input = DescribeDBParametersMessage;
+    type Output = DBParameterGroupDetails;
 }
 
 /// The `DescribeDBSnapshotAttributes` operation of rds.
@@ -260,6 +300,16 @@ impl Operation for ModifyDBInstance {
     type Output = ModifyDBInstanceResult;
 }
 
+/// The `ModifyDBParameterGroup` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ModifyDBParameterGroup;
+impl Operation for ModifyDBParameterGroup {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "ModifyDBParameterGroup";
+    type Input = ModifyDBParameterGroupMessage;
+    type Output = DBParameterGroupNameMessage;
+}
+
 /// The `ModifyDBSnapshotAttribute` operation of rds.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ModifyDBSnapshotAttribute;
@@ -278,6 +328,16 @@ impl Operation for ModifyEventSubscription {
     const NAME: &'static str = "ModifyEventSubscription";
     type Input = ModifyEventSubscriptionMessage;
     type Output = ModifyEventSubscriptionResult;
+}
+
+/// The `RebootDBInstance` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RebootDBInstance;
+impl Operation for RebootDBInstance {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "RebootDBInstance";
+    type Input = RebootDBInstanceMessage;
+    type Output = RebootDBInstanceResult;
 }
 
 /// The `RemoveTagsFromResource` operation of rds.
@@ -731,6 +791,34 @@ pub struct CreateDBInstanceResult {
 impl Shape for CreateDBInstanceResult {
     const SHAPE: &'static str = "CreateDBInstanceResult";
     const MEMBERS: &'static [&'static str] = &["DBInstance"];
+}
+
+/// Shape `CreateDBParameterGroupMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateDBParameterGroupMessage {
+    #[serde(rename = "DBParameterGroupName")]
+    pub db_parameter_group_name: String,
+    #[serde(rename = "DBParameterGroupFamily")]
+    pub db_parameter_group_family: String,
+    #[serde(rename = "Description")]
+    pub description: String,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+impl Shape for CreateDBParameterGroupMessage {
+    const SHAPE: &'static str = "CreateDBParameterGroupMessage";
+    const MEMBERS: &'static [&'static str] = &["DBParameterGroupName", "DBParameterGroupFamily", "Description", "Tags"];
+}
+
+/// Shape `CreateDBParameterGroupResult` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateDBParameterGroupResult {
+    #[serde(rename = "DBParameterGroup", default, skip_serializing_if = "Option::is_none")]
+    pub db_parameter_group: Option<DBParameterGroup>,
+}
+impl Shape for CreateDBParameterGroupResult {
+    const SHAPE: &'static str = "CreateDBParameterGroupResult";
+    const MEMBERS: &'static [&'static str] = &["DBParameterGroup"];
 }
 
 /// Shape `CreateDBSnapshotMessage` of the rds model.
@@ -1434,6 +1522,47 @@ impl Shape for DBInstanceStatusInfo {
     const MEMBERS: &'static [&'static str] = &["StatusType", "Normal", "Status", "Message"];
 }
 
+/// Shape `DBParameterGroup` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DBParameterGroup {
+    #[serde(rename = "DBParameterGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub db_parameter_group_name: Option<String>,
+    #[serde(rename = "DBParameterGroupFamily", default, skip_serializing_if = "Option::is_none")]
+    pub db_parameter_group_family: Option<String>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "DBParameterGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub db_parameter_group_arn: Option<String>,
+}
+impl Shape for DBParameterGroup {
+    const SHAPE: &'static str = "DBParameterGroup";
+    const MEMBERS: &'static [&'static str] = &["DBParameterGroupName", "DBParameterGroupFamily", "Description", "DBParameterGroupArn"];
+}
+
+/// Shape `DBParameterGroupDetails` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DBParameterGroupDetails {
+    #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<Vec<Parameter>>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+}
+impl Shape for DBParameterGroupDetails {
+    const SHAPE: &'static str = "DBParameterGroupDetails";
+    const MEMBERS: &'static [&'static str] = &["Parameters", "Marker"];
+}
+
+/// Shape `DBParameterGroupNameMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DBParameterGroupNameMessage {
+    #[serde(rename = "DBParameterGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub db_parameter_group_name: Option<String>,
+}
+impl Shape for DBParameterGroupNameMessage {
+    const SHAPE: &'static str = "DBParameterGroupNameMessage";
+    const MEMBERS: &'static [&'static str] = &["DBParameterGroupName"];
+}
+
 /// Shape `DBParameterGroupStatus` of the rds model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DBParameterGroupStatus {
@@ -1445,6 +1574,19 @@ pub struct DBParameterGroupStatus {
 impl Shape for DBParameterGroupStatus {
     const SHAPE: &'static str = "DBParameterGroupStatus";
     const MEMBERS: &'static [&'static str] = &["DBParameterGroupName", "ParameterApplyStatus"];
+}
+
+/// Shape `DBParameterGroupsMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DBParameterGroupsMessage {
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "DBParameterGroups", default, skip_serializing_if = "Option::is_none")]
+    pub db_parameter_groups: Option<Vec<DBParameterGroup>>,
+}
+impl Shape for DBParameterGroupsMessage {
+    const SHAPE: &'static str = "DBParameterGroupsMessage";
+    const MEMBERS: &'static [&'static str] = &["Marker", "DBParameterGroups"];
 }
 
 /// Shape `DBSecurityGroupMembership` of the rds model.
@@ -1704,6 +1846,17 @@ impl Shape for DeleteDBInstanceResult {
     const MEMBERS: &'static [&'static str] = &["DBInstance"];
 }
 
+/// Shape `DeleteDBParameterGroupMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteDBParameterGroupMessage {
+    #[serde(rename = "DBParameterGroupName")]
+    pub db_parameter_group_name: String,
+}
+impl Shape for DeleteDBParameterGroupMessage {
+    const SHAPE: &'static str = "DeleteDBParameterGroupMessage";
+    const MEMBERS: &'static [&'static str] = &["DBParameterGroupName"];
+}
+
 /// Shape `DeleteDBSnapshotMessage` of the rds model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteDBSnapshotMessage {
@@ -1842,6 +1995,42 @@ pub struct DescribeDBInstancesMessage {
 impl Shape for DescribeDBInstancesMessage {
     const SHAPE: &'static str = "DescribeDBInstancesMessage";
     const MEMBERS: &'static [&'static str] = &["DBInstanceIdentifier", "Filters", "MaxRecords", "Marker"];
+}
+
+/// Shape `DescribeDBParameterGroupsMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeDBParameterGroupsMessage {
+    #[serde(rename = "DBParameterGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub db_parameter_group_name: Option<String>,
+    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<Filter>>,
+    #[serde(rename = "MaxRecords", default, skip_serializing_if = "Option::is_none")]
+    pub max_records: Option<i32>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+}
+impl Shape for DescribeDBParameterGroupsMessage {
+    const SHAPE: &'static str = "DescribeDBParameterGroupsMessage";
+    const MEMBERS: &'static [&'static str] = &["DBParameterGroupName", "Filters", "MaxRecords", "Marker"];
+}
+
+/// Shape `DescribeDBParametersMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeDBParametersMessage {
+    #[serde(rename = "DBParameterGroupName")]
+    pub db_parameter_group_name: String,
+    #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<Filter>>,
+    #[serde(rename = "MaxRecords", default, skip_serializing_if = "Option::is_none")]
+    pub max_records: Option<i32>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+}
+impl Shape for DescribeDBParametersMessage {
+    const SHAPE: &'static str = "DescribeDBParametersMessage";
+    const MEMBERS: &'static [&'static str] = &["DBParameterGroupName", "Source", "Filters", "MaxRecords", "Marker"];
 }
 
 /// Shape `DescribeDBSnapshotAttributesMessage` of the rds model.
@@ -2374,6 +2563,19 @@ impl Shape for ModifyDBInstanceResult {
     const MEMBERS: &'static [&'static str] = &["DBInstance"];
 }
 
+/// Shape `ModifyDBParameterGroupMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyDBParameterGroupMessage {
+    #[serde(rename = "DBParameterGroupName")]
+    pub db_parameter_group_name: String,
+    #[serde(rename = "Parameters")]
+    pub parameters: Vec<Parameter>,
+}
+impl Shape for ModifyDBParameterGroupMessage {
+    const SHAPE: &'static str = "ModifyDBParameterGroupMessage";
+    const MEMBERS: &'static [&'static str] = &["DBParameterGroupName", "Parameters"];
+}
+
 /// Shape `ModifyDBSnapshotAttributeMessage` of the rds model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ModifyDBSnapshotAttributeMessage {
@@ -2454,6 +2656,37 @@ pub struct Outpost {
 impl Shape for Outpost {
     const SHAPE: &'static str = "Outpost";
     const MEMBERS: &'static [&'static str] = &["Arn"];
+}
+
+/// Shape `Parameter` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Parameter {
+    #[serde(rename = "ParameterName", default, skip_serializing_if = "Option::is_none")]
+    pub parameter_name: Option<String>,
+    #[serde(rename = "ParameterValue", default, skip_serializing_if = "Option::is_none")]
+    pub parameter_value: Option<String>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(rename = "ApplyType", default, skip_serializing_if = "Option::is_none")]
+    pub apply_type: Option<String>,
+    #[serde(rename = "DataType", default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
+    #[serde(rename = "AllowedValues", default, skip_serializing_if = "Option::is_none")]
+    pub allowed_values: Option<String>,
+    #[serde(rename = "IsModifiable", default, skip_serializing_if = "Option::is_none")]
+    pub is_modifiable: Option<bool>,
+    #[serde(rename = "MinimumEngineVersion", default, skip_serializing_if = "Option::is_none")]
+    pub minimum_engine_version: Option<String>,
+    #[serde(rename = "ApplyMethod", default, skip_serializing_if = "Option::is_none")]
+    pub apply_method: Option<String>,
+    #[serde(rename = "SupportedEngineModes", default, skip_serializing_if = "Option::is_none")]
+    pub supported_engine_modes: Option<Vec<String>>,
+}
+impl Shape for Parameter {
+    const SHAPE: &'static str = "Parameter";
+    const MEMBERS: &'static [&'static str] = &["ParameterName", "ParameterValue", "Description", "Source", "ApplyType", "DataType", "AllowedValues", "IsModifiable", "MinimumEngineVersion", "ApplyMethod", "SupportedEngineModes"];
 }
 
 /// Shape `PendingCloudwatchLogsExports` of the rds model.
@@ -2550,6 +2783,30 @@ pub struct RdsCustomClusterConfiguration {
 impl Shape for RdsCustomClusterConfiguration {
     const SHAPE: &'static str = "RdsCustomClusterConfiguration";
     const MEMBERS: &'static [&'static str] = &["InterconnectSubnetId", "TransitGatewayMulticastDomainId", "ReplicaMode"];
+}
+
+/// Shape `RebootDBInstanceMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RebootDBInstanceMessage {
+    #[serde(rename = "DBInstanceIdentifier")]
+    pub db_instance_identifier: String,
+    #[serde(rename = "ForceFailover", default, skip_serializing_if = "Option::is_none")]
+    pub force_failover: Option<bool>,
+}
+impl Shape for RebootDBInstanceMessage {
+    const SHAPE: &'static str = "RebootDBInstanceMessage";
+    const MEMBERS: &'static [&'static str] = &["DBInstanceIdentifier", "ForceFailover"];
+}
+
+/// Shape `RebootDBInstanceResult` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RebootDBInstanceResult {
+    #[serde(rename = "DBInstance", default, skip_serializing_if = "Option::is_none")]
+    pub db_instance: Option<DBInstance>,
+}
+impl Shape for RebootDBInstanceResult {
+    const SHAPE: &'static str = "RebootDBInstanceResult";
+    const MEMBERS: &'static [&'static str] = &["DBInstance"];
 }
 
 /// Shape `RemoveTagsFromResourceMessage` of the rds model.
@@ -2719,6 +2976,8 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (CreateDBClusterSnapshotResult::SHAPE, CreateDBClusterSnapshotResult::MEMBERS),
     (CreateDBInstanceMessage::SHAPE, CreateDBInstanceMessage::MEMBERS),
     (CreateDBInstanceResult::SHAPE, CreateDBInstanceResult::MEMBERS),
+    (CreateDBParameterGroupMessage::SHAPE, CreateDBParameterGroupMessage::MEMBERS),
+    (CreateDBParameterGroupResult::SHAPE, CreateDBParameterGroupResult::MEMBERS),
     (CreateDBSnapshotMessage::SHAPE, CreateDBSnapshotMessage::MEMBERS),
     (CreateDBSnapshotResult::SHAPE, CreateDBSnapshotResult::MEMBERS),
     (CreateDBSubnetGroupMessage::SHAPE, CreateDBSubnetGroupMessage::MEMBERS),
@@ -2740,7 +2999,11 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (DBInstanceMessage::SHAPE, DBInstanceMessage::MEMBERS),
     (DBInstanceRole::SHAPE, DBInstanceRole::MEMBERS),
     (DBInstanceStatusInfo::SHAPE, DBInstanceStatusInfo::MEMBERS),
+    (DBParameterGroup::SHAPE, DBParameterGroup::MEMBERS),
+    (DBParameterGroupDetails::SHAPE, DBParameterGroupDetails::MEMBERS),
+    (DBParameterGroupNameMessage::SHAPE, DBParameterGroupNameMessage::MEMBERS),
     (DBParameterGroupStatus::SHAPE, DBParameterGroupStatus::MEMBERS),
+    (DBParameterGroupsMessage::SHAPE, DBParameterGroupsMessage::MEMBERS),
     (DBSecurityGroupMembership::SHAPE, DBSecurityGroupMembership::MEMBERS),
     (DBSnapshot::SHAPE, DBSnapshot::MEMBERS),
     (DBSnapshotAttribute::SHAPE, DBSnapshotAttribute::MEMBERS),
@@ -2754,6 +3017,7 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (DeleteDBClusterSnapshotResult::SHAPE, DeleteDBClusterSnapshotResult::MEMBERS),
     (DeleteDBInstanceMessage::SHAPE, DeleteDBInstanceMessage::MEMBERS),
     (DeleteDBInstanceResult::SHAPE, DeleteDBInstanceResult::MEMBERS),
+    (DeleteDBParameterGroupMessage::SHAPE, DeleteDBParameterGroupMessage::MEMBERS),
     (DeleteDBSnapshotMessage::SHAPE, DeleteDBSnapshotMessage::MEMBERS),
     (DeleteDBSnapshotResult::SHAPE, DeleteDBSnapshotResult::MEMBERS),
     (DeleteDBSubnetGroupMessage::SHAPE, DeleteDBSubnetGroupMessage::MEMBERS),
@@ -2764,6 +3028,8 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (DescribeDBClusterSnapshotsMessage::SHAPE, DescribeDBClusterSnapshotsMessage::MEMBERS),
     (DescribeDBClustersMessage::SHAPE, DescribeDBClustersMessage::MEMBERS),
     (DescribeDBInstancesMessage::SHAPE, DescribeDBInstancesMessage::MEMBERS),
+    (DescribeDBParameterGroupsMessage::SHAPE, DescribeDBParameterGroupsMessage::MEMBERS),
+    (DescribeDBParametersMessage::SHAPE, DescribeDBParametersMessage::MEMBERS),
     (DescribeDBSnapshotAttributesMessage::SHAPE, DescribeDBSnapshotAttributesMessage::MEMBERS),
     (DescribeDBSnapshotAttributesResult::SHAPE, DescribeDBSnapshotAttributesResult::MEMBERS),
     (DescribeDBSnapshotsMessage::SHAPE, DescribeDBSnapshotsMessage::MEMBERS),
@@ -2784,16 +3050,20 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (ModifyDBClusterSnapshotAttributeResult::SHAPE, ModifyDBClusterSnapshotAttributeResult::MEMBERS),
     (ModifyDBInstanceMessage::SHAPE, ModifyDBInstanceMessage::MEMBERS),
     (ModifyDBInstanceResult::SHAPE, ModifyDBInstanceResult::MEMBERS),
+    (ModifyDBParameterGroupMessage::SHAPE, ModifyDBParameterGroupMessage::MEMBERS),
     (ModifyDBSnapshotAttributeMessage::SHAPE, ModifyDBSnapshotAttributeMessage::MEMBERS),
     (ModifyDBSnapshotAttributeResult::SHAPE, ModifyDBSnapshotAttributeResult::MEMBERS),
     (ModifyEventSubscriptionMessage::SHAPE, ModifyEventSubscriptionMessage::MEMBERS),
     (ModifyEventSubscriptionResult::SHAPE, ModifyEventSubscriptionResult::MEMBERS),
     (OptionGroupMembership::SHAPE, OptionGroupMembership::MEMBERS),
     (Outpost::SHAPE, Outpost::MEMBERS),
+    (Parameter::SHAPE, Parameter::MEMBERS),
     (PendingCloudwatchLogsExports::SHAPE, PendingCloudwatchLogsExports::MEMBERS),
     (PendingModifiedValues::SHAPE, PendingModifiedValues::MEMBERS),
     (ProcessorFeature::SHAPE, ProcessorFeature::MEMBERS),
     (RdsCustomClusterConfiguration::SHAPE, RdsCustomClusterConfiguration::MEMBERS),
+    (RebootDBInstanceMessage::SHAPE, RebootDBInstanceMessage::MEMBERS),
+    (RebootDBInstanceResult::SHAPE, RebootDBInstanceResult::MEMBERS),
     (RemoveTagsFromResourceMessage::SHAPE, RemoveTagsFromResourceMessage::MEMBERS),
     (ScalingConfiguration::SHAPE, ScalingConfiguration::MEMBERS),
     (ScalingConfigurationInfo::SHAPE, ScalingConfigurationInfo::MEMBERS),

@@ -42,6 +42,7 @@ mod organizations_probe;
 mod rds_clusters;
 mod rds_events;
 mod rds_instances;
+mod rds_parameter_groups;
 mod s3_buckets;
 mod s3_config;
 mod s3_lifecycle;

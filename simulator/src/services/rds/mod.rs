@@ -1,5 +1,6 @@
 //! Amazon RDS: DB instances, DB clusters, DB subnet groups, DB snapshots and DB cluster
-//! snapshots (with their `restore` attribute), event subscriptions and the tags of each, over the query protocol
+//! snapshots (with their `restore` attribute), DB parameter groups, event subscriptions and the
+//! tags of each, over the query protocol
 //! (<https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/Welcome.html>).
 //!
 //! Resources are regional and stored under their identifier, lower-cased as RDS stores it
@@ -7,8 +8,8 @@
 //! <https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html>).
 //! State is deterministic: an instance is `available` as soon as it is created, and a
 //! modification applies at once or waits in `PendingModifiedValues` (see `instances.rs`).
-//! Aurora instances (a cluster's members), parameter groups and automated snapshots are not
-//! simulated.
+//! Aurora instances (a cluster's members), DB cluster parameter groups, option groups and
+//! automated snapshots are not simulated.
 
 mod cluster_engines;
 mod cluster_snapshots;
@@ -16,6 +17,8 @@ mod clusters;
 mod engines;
 mod events;
 mod instances;
+mod parameter_groups;
+mod parameters;
 mod snapshots;
 mod subnet_groups;
 mod tags;
@@ -33,6 +36,7 @@ pub fn register(r: &mut Registrar) {
     instances::register(r);
     clusters::register(r);
     cluster_snapshots::register(r);
+    parameter_groups::register(r);
     subnet_groups::register(r);
     snapshots::register(r);
     tags::register(r);

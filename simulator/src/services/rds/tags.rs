@@ -1,5 +1,6 @@
 //! AddTagsToResource, RemoveTagsFromResource, ListTagsForResource on a DB instance, DB cluster,
-//! DB snapshot, DB cluster snapshot, DB subnet group or event subscription ARN
+//! DB snapshot, DB cluster snapshot, custom DB parameter group, DB subnet group or event
+//! subscription ARN
 //! (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html>: at most 50
 //! tags, keys up to 128 characters, values up to 256, the `aws:` and `rds:` prefixes reserved).
 
@@ -8,6 +9,7 @@ use hubsim_model::{rds, Empty};
 use super::cluster_snapshots::{cluster_snapshot_not_found, ClusterSnapshotDoc};
 use super::clusters::cluster_not_found;
 use super::events::{not_found as subscription_not_found, SubscriptionTags};
+use super::parameter_groups::{group_not_found, ParameterGroupDoc};
 use super::{
     instance_not_found, invalid_value, snapshot_not_found, subnet_group_not_found, SnapshotDoc, SubnetGroupDoc,
 };
@@ -62,12 +64,13 @@ enum Named {
     Instance(String),
     Cluster(String),
     ClusterSnapshot(String),
+    ParameterGroup(String),
     Snapshot(String),
     SubnetGroup(String),
     Subscription(String),
 }
 
-/// Reads `arn:aws:rds:<region>:<account>:<db|cluster|snapshot|cluster-snapshot|subgrp|es>:<name>` in the caller's account
+/// Reads `arn:aws:rds:<region>:<account>:<db|cluster|snapshot|cluster-snapshot|subgrp|pg|es>:<name>` in the caller's account
 /// and region.
 fn parse(ctx: &Ctx<'_>, arn: &str) -> Result<Named, AwsError> {
     let bad = || invalid_value(format!("Invalid resource name: {arn}"));
@@ -82,6 +85,8 @@ fn parse(ctx: &Ctx<'_>, arn: &str) -> Result<Named, AwsError> {
         "db" if foreign => Err(instance_not_found(arn)),
         "cluster" if foreign => Err(cluster_not_found(arn)),
         "cluster-snapshot" if foreign => Err(cluster_snapshot_not_found(arn)),
+        "pg" if foreign => Err(group_not_found(arn)),
+        "pg" => Ok(Named::ParameterGroup(name)),
         "cluster" => Ok(Named::Cluster(name)),
         "cluster-snapshot" => Ok(Named::ClusterSnapshot(name)),
         "snapshot" if foreign => Err(snapshot_not_found(arn)),
@@ -114,6 +119,11 @@ fn retag(
             let mut tags = doc.tag_list.take().unwrap_or_default();
             change(&mut tags)?;
             doc.tag_list = Some(tags);
+            ctx.put(&id, &doc)
+        }
+        Named::ParameterGroup(id) => {
+            let mut doc = ctx.get::<ParameterGroupDoc>(&id)?.ok_or_else(|| group_not_found(arn))?;
+            change(&mut doc.tags)?;
             ctx.put(&id, &doc)
         }
         Named::ClusterSnapshot(id) => {
@@ -183,6 +193,7 @@ impl Handler for rds::ListTagsForResource {
             Named::Cluster(id) => {
                 ctx.get::<rds::DBCluster>(&id)?.ok_or_else(|| cluster_not_found(&arn))?.tag_list.unwrap_or_default()
             }
+            Named::ParameterGroup(id) => ctx.get::<ParameterGroupDoc>(&id)?.ok_or_else(|| group_not_found(&arn))?.tags,
             Named::ClusterSnapshot(id) => ctx
                 .get::<ClusterSnapshotDoc>(&id)?
                 .ok_or_else(|| cluster_snapshot_not_found(&arn))?
