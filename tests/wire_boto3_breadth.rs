@@ -318,6 +318,18 @@ OUT["rds_cluster_snapshot_gone"] = err(rds.delete_db_cluster_snapshot, DBCluster
 rds.create_db_cluster(DBClusterIdentifier="wire-gone-cluster", Engine="postgres", DBClusterInstanceClass="db.m6gd.large", AllocatedStorage=100,
     MasterUsername="wireadmin", MasterUserPassword="correct-horse")
 OUT["rds_cluster_deleted"] = rds.delete_db_cluster(DBClusterIdentifier="wire-gone-cluster", SkipFinalSnapshot=True)["DBCluster"]["Status"]
+rds.create_db_parameter_group(DBParameterGroupName="wire-pg", DBParameterGroupFamily="postgres16", Description="wire")
+rds.modify_db_parameter_group(DBParameterGroupName="wire-pg", Parameters=[{"ParameterName": "log_connections", "ParameterValue": "1", "ApplyMethod": "immediate"}])
+OUT["rds_pg_user"] = [[x["ParameterName"], x["ParameterValue"], x["Source"]] for x in rds.describe_db_parameters(DBParameterGroupName="wire-pg", Source="user")["Parameters"]]
+OUT["rds_pg_groups"] = [g["DBParameterGroupFamily"] for g in rds.describe_db_parameter_groups(DBParameterGroupName="wire-pg")["DBParameterGroups"]]
+OUT["rds_pg_default_locked"] = err(rds.modify_db_parameter_group, DBParameterGroupName="default.postgres16",
+    Parameters=[{"ParameterName": "rds.force_ssl", "ParameterValue": "0", "ApplyMethod": "immediate"}])
+rds.modify_db_instance(DBInstanceIdentifier="wire-db", DBParameterGroupName="wire-pg", ApplyImmediately=True)
+OUT["rds_pg_pending"] = rds.describe_db_instances(DBInstanceIdentifier="wire-db")["DBInstances"][0]["DBParameterGroups"]
+OUT["rds_pg_rebooted"] = rds.reboot_db_instance(DBInstanceIdentifier="wire-db")["DBInstance"]["DBParameterGroups"]
+rds.create_db_parameter_group(DBParameterGroupName="wire-spare-pg", DBParameterGroupFamily="mysql8.0", Description="spare")
+rds.delete_db_parameter_group(DBParameterGroupName="wire-spare-pg")
+OUT["rds_pg_gone"] = err(rds.describe_db_parameters, DBParameterGroupName="wire-spare-pg")
 
 # ---------- Logs ----------
 logs = C("logs")
@@ -1302,6 +1314,15 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["rds_cluster_snapshots"], json!([["wire-cluster-snap", false]]));
     client_error(&o["rds_cluster_snapshot_gone"], "DBClusterSnapshotNotFoundFault", 404);
     assert_eq!(o["rds_cluster_deleted"], "deleting");
+    assert_eq!(o["rds_pg_user"], json!([["log_connections", "1", "user"]]));
+    assert_eq!(o["rds_pg_groups"], json!(["postgres16"]));
+    client_error(&o["rds_pg_default_locked"], "InvalidParameterValue", 400);
+    assert_eq!(
+        o["rds_pg_pending"],
+        json!([{"DBParameterGroupName": "wire-pg", "ParameterApplyStatus": "pending-reboot"}])
+    );
+    assert_eq!(o["rds_pg_rebooted"], json!([{"DBParameterGroupName": "wire-pg", "ParameterApplyStatus": "in-sync"}]));
+    client_error(&o["rds_pg_gone"], "DBParameterGroupNotFound", 404);
     assert_eq!(o["kms_tags"], json!([]));
     client_error(&o["kms_missing"], "NotFoundException", 400);
     assert_eq!(o["kms_deletion"], "PendingDeletion");

@@ -95,6 +95,9 @@ pub struct RdsPlan {
     pub clusters: Vec<ClusterPlan>,
     /// Cluster snapshots: (cluster index, sharing).
     pub cluster_snapshots: Vec<(usize, Sharing)>,
+    /// Custom parameter groups: (instance index, TLS required in the group, rebooted after
+    /// the instance joined).
+    pub parameter_groups: Vec<(usize, bool, bool)>,
     /// Event subscriptions: (region, source type index, enabled); a source type index past
     /// the list subscribes to every source.
     pub subscriptions: Vec<(usize, usize, bool)>,
@@ -160,15 +163,19 @@ pub fn plan() -> impl Strategy<Value = RdsPlan> {
         prop::bool::weighted(0.3),
         prop::collection::vec(cluster, 0..=2),
         prop::collection::vec((0usize..2, sharing()), 0..=2),
+        prop::collection::vec((0usize..3, any::<bool>(), any::<bool>()), 0..=2),
     )
-        .prop_map(|(instances, snapshots, subscriptions, refused, clusters, cluster_snapshots)| RdsPlan {
-            instances,
-            snapshots,
-            clusters,
-            cluster_snapshots,
-            subscriptions,
-            refused,
-        })
+        .prop_map(
+            |(instances, snapshots, subscriptions, refused, clusters, cluster_snapshots, parameter_groups)| RdsPlan {
+                instances,
+                snapshots,
+                clusters,
+                cluster_snapshots,
+                parameter_groups,
+                subscriptions,
+                refused,
+            },
+        )
 }
 
 fn step(call: &str, region: &str, input: Value) -> Step {
@@ -249,6 +256,7 @@ impl RdsPlan {
         if self.instances.is_empty() {
             return out;
         }
+        self.parameter_group_steps(&mut out, regions);
         for (j, (i, sharing)) in self.snapshots.iter().enumerate() {
             let i = i % self.instances.len();
             let p = &self.instances[i];
@@ -284,7 +292,64 @@ impl RdsPlan {
     }
 }
 
+/// Each generated engine's parameter group family and TLS parameter (name, value on).
+fn tls_of(engine: &str) -> (&'static str, &'static str, &'static str) {
+    match engine {
+        "postgres" => ("postgres16", "rds.force_ssl", "1"),
+        "mariadb" => ("mariadb10.11", "require_secure_transport", "ON"),
+        "sqlserver-se" => ("sqlserver-se-16.0", "rds.force_ssl", "1"),
+        _ => ("mysql8.0", "require_secure_transport", "1"),
+    }
+}
+
 impl RdsPlan {
+    /// The steps of the custom parameter groups: one per entry, for its instance's family, TLS
+    /// on or off, the instance moved onto it and maybe rebooted. A default group refuses a
+    /// change.
+    fn parameter_group_steps(&self, out: &mut Vec<Step>, regions: &[String]) {
+        let region = |i: usize| regions[i % regions.len()].clone();
+        for (k, (i, tls, reboot)) in self.parameter_groups.iter().enumerate() {
+            let i = i % self.instances.len();
+            let p = &self.instances[i];
+            let r = region(p.region);
+            let (engine, _) = ENGINES[p.engine % ENGINES.len()];
+            let (family, name, on) = tls_of(engine);
+            let group = format!("gen-pg{k}");
+            out.push(step(
+                "rds:CreateDBParameterGroup",
+                &r,
+                json!({"DBParameterGroupName": group, "DBParameterGroupFamily": family, "Description": "generated"}),
+            ));
+            if *tls {
+                let method = if engine == "sqlserver-se" { "pending-reboot" } else { "immediate" };
+                out.push(step(
+                    "rds:ModifyDBParameterGroup",
+                    &r,
+                    json!({"DBParameterGroupName": group,
+                        "Parameters": [{"ParameterName": name, "ParameterValue": on, "ApplyMethod": method}]}),
+                ));
+            }
+            if self.refused {
+                out.push(refused(
+                    "rds:ModifyDBParameterGroup",
+                    &r,
+                    json!({"DBParameterGroupName": format!("default.{family}"),
+                        "Parameters": [{"ParameterName": name, "ParameterValue": on, "ApplyMethod": "pending-reboot"}]}),
+                    "InvalidParameterValue",
+                    "a default parameter group cannot be modified",
+                ));
+            }
+            out.push(step(
+                "rds:ModifyDBInstance",
+                &r,
+                json!({"DBInstanceIdentifier": format!("gen-db{i}"), "DBParameterGroupName": group, "ApplyImmediately": true}),
+            ));
+            if *reboot {
+                out.push(step("rds:RebootDBInstance", &r, json!({"DBInstanceIdentifier": format!("gen-db{i}")})));
+            }
+        }
+    }
+
     /// The steps of the clusters and their snapshots.
     fn cluster_steps(&self, out: &mut Vec<Step>, regions: &[String]) {
         let region = |i: usize| regions[i % regions.len()].clone();
@@ -389,6 +454,8 @@ pub struct InstanceState {
     pub default_port: bool,
     /// Its master username.
     pub user: String,
+    /// Its parameter group and that group's apply status on it.
+    pub parameter_group: (String, String),
 }
 
 /// What the properties read back: each instance's protection and exposure, each snapshot's
@@ -405,6 +472,8 @@ pub struct RdsState {
     pub clusters: BTreeMap<String, ClusterState>,
     /// Cluster snapshot ARN → (its restore values, encrypted).
     pub cluster_snapshots: BTreeMap<String, (Vec<String>, bool)>,
+    /// `region/name` of each parameter group → the values set in it (none for a default group).
+    pub parameter_groups: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// The default port of the engines the generator draws.
@@ -433,8 +502,33 @@ pub fn read(sim: &Simulator, regions: &[String]) -> R<RdsState> {
                     encrypted: flag(&d, "StorageEncrypted"),
                     default_port: port == Some(default_port(&text(&d, "Engine"))),
                     user: text(&d, "MasterUsername"),
+                    parameter_group: (
+                        d.pointer("/DBParameterGroups/0/DBParameterGroupName")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_string(),
+                        d.pointer("/DBParameterGroups/0/ParameterApplyStatus")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_string(),
+                    ),
                 },
             );
+        }
+        let groups = call(sim, r, "rds", "DescribeDBParameterGroups", json!({}))?;
+        for g in groups.get("DBParameterGroups").and_then(Value::as_array).cloned().unwrap_or_default() {
+            let name = text(&g, "DBParameterGroupName");
+            let user =
+                call(sim, r, "rds", "DescribeDBParameters", json!({"DBParameterGroupName": name, "Source": "user"}))?;
+            let values = user
+                .get("Parameters")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .map(|p| (text(p, "ParameterName"), text(p, "ParameterValue")))
+                .collect();
+            s.parameter_groups.insert(format!("{r}/{name}"), values);
         }
         let subs = call(sim, r, "rds", "DescribeEventSubscriptions", json!({}))?;
         for sub in subs.get("EventSubscriptionsList").and_then(Value::as_array).cloned().unwrap_or_default() {
@@ -520,8 +614,30 @@ pub fn check_kept(before: &RdsState, after: &RdsState) -> R<()> {
     check_clusters_kept(before, after)
 }
 
+/// (d) for parameter groups: none deleted, no default group changed, and a value a group set
+/// changes only to require TLS.
+fn check_parameter_groups_kept(before: &RdsState, after: &RdsState) -> R<()> {
+    for (name, values) in &before.parameter_groups {
+        let Some(now) = after.parameter_groups.get(name) else {
+            return Err(format!("DB parameter group {name} was deleted"));
+        };
+        if name.contains("/default.") && !now.is_empty() {
+            return Err(format!("default DB parameter group {name} was modified"));
+        }
+        for (k, v) in values {
+            let kept = now.get(k) == Some(v);
+            let tls = matches!(k.as_str(), "rds.force_ssl" | "require_secure_transport");
+            if !kept && !tls {
+                return Err(format!("DB parameter group {name}: {k} changed from {v}"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// (d) for DB clusters and their snapshots.
 fn check_clusters_kept(before: &RdsState, after: &RdsState) -> R<()> {
+    check_parameter_groups_kept(before, after)?;
     for (arn, was) in &before.clusters {
         let Some(now) = after.clusters.get(arn) else {
             return Err(format!("DB cluster {arn} was deleted"));
@@ -563,6 +679,16 @@ pub fn check_justification(note: &str, control: &str, resource: &str, after: &Rd
     } else if note.starts_with("RDS.4 cannot be fixed in place") {
         let snapshot = after.snapshots.get(resource).or_else(|| after.cluster_snapshots.get(resource));
         ("RDS.4", snapshot.is_some_and(|(_, encrypted)| !encrypted))
+    } else if let Some(c) = note.split_once(" needs a reboot: hubsim's fix set").map(|(c, _)| c) {
+        // The instance's group now requires TLS and waits for a reboot.
+        let pending = inst.is_some_and(|i| i.parameter_group.1 == "pending-reboot");
+        return Some(if c != control {
+            Err(format!("the {c} reboot justification on {control}"))
+        } else if !pending {
+            Err(format!("{c} justified by a pending reboot on {resource}, but its parameter group is in sync"))
+        } else {
+            Ok(())
+        });
     } else if note.starts_with("RDS.14 cannot be fixed in place") {
         ("RDS.14", cluster.is_some_and(|c| c.engine == "aurora-mysql" && c.backtrack == 0))
     } else if note.starts_with("RDS.15 is not fixed automatically") {

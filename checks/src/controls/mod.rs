@@ -28,6 +28,7 @@ mod public_policy;
 pub(crate) mod rds;
 pub(crate) mod rds_clusters;
 pub(crate) mod rds_engines;
+pub(crate) mod rds_transit;
 mod s3;
 pub(crate) mod s3_access;
 pub(crate) mod s3_public;
@@ -79,6 +80,7 @@ pub fn all() -> &'static [Control] {
         v.extend_from_slice(rds::CONTROLS);
         v.extend_from_slice(rds_clusters::CONTROLS);
         v.extend_from_slice(rds_engines::CONTROLS);
+        v.extend_from_slice(rds_transit::CONTROLS);
         v.extend_from_slice(s3::CONTROLS);
         v.extend_from_slice(secretsmanager::CONTROLS);
         v.extend_from_slice(s3_access::CONTROLS);

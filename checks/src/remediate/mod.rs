@@ -243,6 +243,13 @@ pub enum Justification {
     RdsClusterDefaultAdminUsername,
     /// RDS.27: RDS encrypts a DB cluster only when it is created (or restored encrypted).
     RdsClusterEncryptionAtCreation,
+    /// RDS.38, .39, .41, .44: the instance's parameter group requires TLS, but the change (a
+    /// new group, or a static parameter) applies at the instance's next reboot, an outage its
+    /// owner schedules.
+    RdsRebootPending {
+        /// The control (`RDS.39`).
+        control: String,
+    },
 }
 
 impl Justification {
@@ -439,6 +446,12 @@ impl Justification {
                  (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Overview.Encryption.html). Risk \
                  accepted until the cluster is replaced."
                 .to_string(),
+            Justification::RdsRebootPending { control } => format!(
+                "{control} needs a reboot: hubsim's fix set the instance's DB parameter group to require TLS, and \
+                 the change applies when the instance reboots (a new parameter group, or a static parameter: \
+                 https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithParamGroups.html). A reboot \
+                 interrupts its clients; reboot it (RebootDBInstance) in a maintenance window. Risk accepted until then."
+            ),
             Justification::RdsDefaultAdminUsername => "RDS.25 cannot be fixed in place: a DB instance's master \
                  username is set when it is created. Restore a snapshot as a new instance with a custom master \
                  username, or create a custom administrator and stop using the default one. Risk accepted until \

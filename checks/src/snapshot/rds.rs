@@ -2,7 +2,10 @@
 //! (with each snapshot's `restore` attribute) and event subscriptions, as the RDS controls read
 //! them: DescribeDBInstances, DescribeDBClusters, DescribeDBSnapshots,
 //! DescribeDBSnapshotAttributes, DescribeDBClusterSnapshots,
-//! DescribeDBClusterSnapshotAttributes, DescribeEventSubscriptions.
+//! DescribeDBClusterSnapshotAttributes, DescribeEventSubscriptions, and the parameters of the DB
+//! parameter groups the instances use (DescribeDBParameters).
+
+use std::collections::BTreeMap;
 
 use hubsim_api::model::rds;
 use hubsim_api::AwsApi;
@@ -72,6 +75,15 @@ pub struct RdsView {
     pub cluster_snapshots: Vec<DbClusterSnapshotView>,
     /// Event subscriptions.
     pub subscriptions: Vec<rds::EventSubscription>,
+    /// The parameters of each DB parameter group an instance uses, by group name.
+    pub parameters: BTreeMap<String, Vec<rds::Parameter>>,
+}
+
+impl RdsView {
+    /// The value of parameter `name` in group `group`, as the region's snapshot read it.
+    pub fn parameter(&self, group: &str, name: &str) -> Option<&rds::Parameter> {
+        self.parameters.get(group)?.iter().find(|p| p.parameter_name.as_deref() == Some(name))
+    }
 }
 
 /// Reads the region's RDS resources.
@@ -142,6 +154,14 @@ pub(super) fn fetch<A: AwsApi>(api: &A, r: &str) -> Result<RdsView, FetchError> 
         }
     }
     let cluster_snapshots = fetch_cluster_snapshots(api, r)?;
+    let mut parameters = BTreeMap::new();
+    let groups = instances.iter().flat_map(|i| i.db_parameter_groups.iter().flatten());
+    for name in groups.filter_map(|g| g.db_parameter_group_name.clone()) {
+        if !parameters.contains_key(&name) {
+            let list = fetch_parameters(api, r, &name)?;
+            parameters.insert(name, list);
+        }
+    }
     let mut subscriptions = Vec::new();
     let mut marker = None;
     loop {
@@ -157,7 +177,7 @@ pub(super) fn fetch<A: AwsApi>(api: &A, r: &str) -> Result<RdsView, FetchError> 
             break;
         }
     }
-    Ok(RdsView { instances, clusters, snapshots, cluster_snapshots, subscriptions })
+    Ok(RdsView { instances, clusters, snapshots, cluster_snapshots, subscriptions, parameters })
 }
 
 /// The region's manual DB cluster snapshots, each with its `restore` attribute.
@@ -192,6 +212,30 @@ fn fetch_cluster_snapshots<A: AwsApi>(api: &A, r: &str) -> Result<Vec<DbClusterS
                 .collect();
             out.push(DbClusterSnapshotView { snapshot, restore });
         }
+        marker = page.marker;
+        if marker.is_none() {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// The parameters of DB parameter group `group`.
+fn fetch_parameters<A: AwsApi>(api: &A, r: &str, group: &str) -> Result<Vec<rds::Parameter>, FetchError> {
+    let mut out = Vec::new();
+    let mut marker = None;
+    loop {
+        let page = api
+            .call::<rds::DescribeDBParameters>(
+                r,
+                rds::DescribeDBParametersMessage {
+                    db_parameter_group_name: group.to_string(),
+                    marker: marker.clone(),
+                    ..Default::default()
+                },
+            )
+            .map_err(fail(&format!("DB parameter group {group} parameters"), r))?;
+        out.extend(page.parameters.unwrap_or_default());
         marker = page.marker;
         if marker.is_none() {
             break;

@@ -34,6 +34,7 @@ mod public_policies;
 mod rds;
 mod rds_clusters;
 mod rds_engines;
+mod rds_transit;
 mod s3;
 mod s3_access;
 mod secretsmanager;
@@ -156,6 +157,7 @@ pub(crate) fn all<A: AwsApi>() -> Vec<Fix<A>> {
     v.extend(rds::fixes());
     v.extend(rds_clusters::fixes());
     v.extend(rds_engines::fixes());
+    v.extend(rds_transit::fixes());
     v.extend(iam_policies::fixes());
     v.extend(s3::fixes());
     v.extend(s3_access::fixes());
