@@ -157,9 +157,9 @@ pub(super) fn fetch<A: AwsApi>(api: &A, r: &str) -> Result<RdsView, FetchError> 
     let mut parameters = BTreeMap::new();
     let groups = instances.iter().flat_map(|i| i.db_parameter_groups.iter().flatten());
     for name in groups.filter_map(|g| g.db_parameter_group_name.clone()) {
-        if !parameters.contains_key(&name) {
-            let list = fetch_parameters(api, r, &name)?;
-            parameters.insert(name, list);
+        if let std::collections::btree_map::Entry::Vacant(slot) = parameters.entry(name) {
+            let list = fetch_parameters(api, r, slot.key())?;
+            slot.insert(list);
         }
     }
     let mut subscriptions = Vec::new();
