@@ -297,6 +297,39 @@ rds.modify_event_subscription(SubscriptionName="wire-events", EventCategories=["
 OUT["rds_events"] = [[e["CustSubscriptionId"], e["EventCategoriesList"], e["Enabled"]] for e in rds.describe_event_subscriptions()["EventSubscriptionsList"]]
 OUT["rds_event_bad_category"] = err(rds.create_event_subscription, SubscriptionName="wire-bad", SnsTopicArn=rds_topic, SourceType="db-parameter-group", EventCategories=["failure"])
 rds.delete_event_subscription(SubscriptionName="wire-events")
+# rds clusters
+rds.create_db_cluster(DBClusterIdentifier="wire-cluster", Engine="aurora-mysql", MasterUsername="wireadmin", MasterUserPassword="correct-horse",
+    BacktrackWindow=3600, Tags=[{"Key": "team", "Value": "sec"}])
+rds.modify_db_cluster(DBClusterIdentifier="wire-cluster", DeletionProtection=True, EnableIAMDatabaseAuthentication=True, ApplyImmediately=True,
+    CloudwatchLogsExportConfiguration={"EnableLogTypes": ["audit"]})
+rds_cluster = rds.describe_db_clusters(DBClusterIdentifier="wire-cluster")["DBClusters"][0]
+OUT["rds_cluster"] = [rds_cluster["DBClusterArn"], rds_cluster["Engine"], rds_cluster["Port"], rds_cluster["DeletionProtection"],
+    rds_cluster["IAMDatabaseAuthenticationEnabled"], rds_cluster["BacktrackWindow"], rds_cluster["EnabledCloudwatchLogsExports"], rds_cluster["MultiAZ"]]
+OUT["rds_cluster_protected"] = err(rds.delete_db_cluster, DBClusterIdentifier="wire-cluster", SkipFinalSnapshot=True)
+OUT["rds_cluster_exists"] = err(rds.create_db_cluster, DBClusterIdentifier="wire-cluster", Engine="aurora-mysql", MasterUsername="x1",
+    MasterUserPassword="correct-horse")
+OUT["rds_cluster_missing"] = err(rds.describe_db_clusters, DBClusterIdentifier="wire-nope")
+rds.create_db_cluster_snapshot(DBClusterSnapshotIdentifier="wire-cluster-snap", DBClusterIdentifier="wire-cluster")
+rds.modify_db_cluster_snapshot_attribute(DBClusterSnapshotIdentifier="wire-cluster-snap", AttributeName="restore", ValuesToAdd=["all"])
+OUT["rds_cluster_snapshot_restore"] = rds.describe_db_cluster_snapshot_attributes(DBClusterSnapshotIdentifier="wire-cluster-snap")["DBClusterSnapshotAttributesResult"]["DBClusterSnapshotAttributes"]
+OUT["rds_cluster_snapshots"] = [[x["DBClusterSnapshotIdentifier"], x["StorageEncrypted"]] for x in rds.describe_db_cluster_snapshots(DBClusterIdentifier="wire-cluster")["DBClusterSnapshots"]]
+rds.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier="wire-cluster-snap")
+OUT["rds_cluster_snapshot_gone"] = err(rds.delete_db_cluster_snapshot, DBClusterSnapshotIdentifier="wire-cluster-snap")
+rds.create_db_cluster(DBClusterIdentifier="wire-gone-cluster", Engine="postgres", DBClusterInstanceClass="db.m6gd.large", AllocatedStorage=100,
+    MasterUsername="wireadmin", MasterUserPassword="correct-horse")
+OUT["rds_cluster_deleted"] = rds.delete_db_cluster(DBClusterIdentifier="wire-gone-cluster", SkipFinalSnapshot=True)["DBCluster"]["Status"]
+rds.create_db_parameter_group(DBParameterGroupName="wire-pg", DBParameterGroupFamily="postgres16", Description="wire")
+rds.modify_db_parameter_group(DBParameterGroupName="wire-pg", Parameters=[{"ParameterName": "log_connections", "ParameterValue": "1", "ApplyMethod": "immediate"}])
+OUT["rds_pg_user"] = [[x["ParameterName"], x["ParameterValue"], x["Source"]] for x in rds.describe_db_parameters(DBParameterGroupName="wire-pg", Source="user")["Parameters"]]
+OUT["rds_pg_groups"] = [g["DBParameterGroupFamily"] for g in rds.describe_db_parameter_groups(DBParameterGroupName="wire-pg")["DBParameterGroups"]]
+OUT["rds_pg_default_locked"] = err(rds.modify_db_parameter_group, DBParameterGroupName="default.postgres16",
+    Parameters=[{"ParameterName": "rds.force_ssl", "ParameterValue": "0", "ApplyMethod": "immediate"}])
+rds.modify_db_instance(DBInstanceIdentifier="wire-db", DBParameterGroupName="wire-pg", ApplyImmediately=True)
+OUT["rds_pg_pending"] = rds.describe_db_instances(DBInstanceIdentifier="wire-db")["DBInstances"][0]["DBParameterGroups"]
+OUT["rds_pg_rebooted"] = rds.reboot_db_instance(DBInstanceIdentifier="wire-db")["DBInstance"]["DBParameterGroups"]
+rds.create_db_parameter_group(DBParameterGroupName="wire-spare-pg", DBParameterGroupFamily="mysql8.0", Description="spare")
+rds.delete_db_parameter_group(DBParameterGroupName="wire-spare-pg")
+OUT["rds_pg_gone"] = err(rds.describe_db_parameters, DBParameterGroupName="wire-spare-pg")
 
 # ---------- Logs ----------
 logs = C("logs")
@@ -1261,6 +1294,35 @@ fn every_operation_over_boto3_with_its_errors() {
     assert_eq!(o["rds_snapshots"], json!(["wire-snap"]));
     assert_eq!(o["rds_events"], json!([["wire-events", ["failure", "maintenance"], true]]));
     client_error(&o["rds_event_bad_category"], "SubscriptionCategoryNotFound", 404);
+    assert_eq!(
+        o["rds_cluster"],
+        json!([
+            "arn:aws:rds:eu-west-1:123456789012:cluster:wire-cluster",
+            "aurora-mysql",
+            3306,
+            true,
+            true,
+            3600,
+            ["audit"],
+            false
+        ])
+    );
+    client_error(&o["rds_cluster_protected"], "InvalidDBClusterStateFault", 400);
+    client_error(&o["rds_cluster_exists"], "DBClusterAlreadyExistsFault", 400);
+    client_error(&o["rds_cluster_missing"], "DBClusterNotFoundFault", 404);
+    assert_eq!(o["rds_cluster_snapshot_restore"], json!([{"AttributeName": "restore", "AttributeValues": ["all"]}]));
+    assert_eq!(o["rds_cluster_snapshots"], json!([["wire-cluster-snap", false]]));
+    client_error(&o["rds_cluster_snapshot_gone"], "DBClusterSnapshotNotFoundFault", 404);
+    assert_eq!(o["rds_cluster_deleted"], "deleting");
+    assert_eq!(o["rds_pg_user"], json!([["log_connections", "1", "user"]]));
+    assert_eq!(o["rds_pg_groups"], json!(["postgres16"]));
+    client_error(&o["rds_pg_default_locked"], "InvalidParameterValue", 400);
+    assert_eq!(
+        o["rds_pg_pending"],
+        json!([{"DBParameterGroupName": "wire-pg", "ParameterApplyStatus": "pending-reboot"}])
+    );
+    assert_eq!(o["rds_pg_rebooted"], json!([{"DBParameterGroupName": "wire-pg", "ParameterApplyStatus": "in-sync"}]));
+    client_error(&o["rds_pg_gone"], "DBParameterGroupNotFound", 404);
     assert_eq!(o["kms_tags"], json!([]));
     client_error(&o["kms_missing"], "NotFoundException", 400);
     assert_eq!(o["kms_deletion"], "PendingDeletion");

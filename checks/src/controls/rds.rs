@@ -1,5 +1,6 @@
-//! The RDS DB instance, DB snapshot and event subscription controls: RDS.1–RDS.6, RDS.8–RDS.11,
-//! RDS.13, RDS.17, RDS.19–RDS.23 and RDS.25 (AWS: <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html>;
+//! The RDS DB instance, DB snapshot and DB cluster snapshot (RDS.1, RDS.4) and event subscription
+//! controls: RDS.1–RDS.6, RDS.8–RDS.11, RDS.13, RDS.17, RDS.19–RDS.23 and RDS.25
+//! (AWS: <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html>;
 //! each rule's page: `https://docs.aws.amazon.com/config/latest/developerguide/<rule>.html`).
 //!
 //! Every instance control judges the instances DescribeDBInstances lists (hubsim's instances
@@ -10,7 +11,7 @@
 use hubsim_api::model::rds;
 
 use crate::control::{Control, Input, ParamKind, Parameter, ResourceRef, Schedule, Verdict};
-use crate::snapshot::DbSnapshotView;
+use crate::snapshot::{DbClusterSnapshotView, DbSnapshotView};
 
 /// The backup retention RDS.11 asks for by default (its `backupRetentionMinimum`).
 pub const BACKUP_RETENTION_DEFAULT: i64 = 7;
@@ -25,8 +26,9 @@ pub(super) const CONTROLS: &[Control] = &[
         schedule: Schedule::ChangeTriggered,
         config_rule: Some("rds-snapshots-public-prohibited"),
         parameters: &[],
-        choices: "A manual DB snapshot fails when its restore attribute holds \"all\"; a snapshot shared with \
-                  named accounts only passes. Automated snapshots cannot be shared and hubsim takes none.",
+        choices: "A manual DB snapshot or DB cluster snapshot (the rule covers both types) fails when its restore \
+                  attribute holds \"all\"; a snapshot shared with named accounts only passes. Automated snapshots \
+                  cannot be shared and hubsim takes none.",
         evaluate: rds_1,
     },
     Control {
@@ -56,8 +58,8 @@ pub(super) const CONTROLS: &[Control] = &[
         schedule: Schedule::ChangeTriggered,
         config_rule: Some("rds-snapshot-encrypted"),
         parameters: &[],
-        choices: "Judges DB snapshots (the rule covers DB and cluster snapshots; hubsim has no clusters): a \
-                  snapshot fails when Encrypted is false. Runs when AWS Config records \
+        choices: "Judges DB snapshots and DB cluster snapshots (the rule covers both): a snapshot fails when \
+                  Encrypted (StorageEncrypted for a cluster snapshot) is false. Runs when AWS Config records \
                   AWS::RDS::DBClusterSnapshot, the type the catalogue lists [I].",
         evaluate: rds_4,
     },
@@ -331,7 +333,20 @@ fn rds_1(i: &Input<'_>) -> Vec<Verdict> {
                 format!("DB snapshot {id} is public: its restore attribute includes \"all\""),
             )
         })
+        .chain(i.region.rds.cluster_snapshots.iter().map(|s| {
+            let id = s.snapshot.db_cluster_snapshot_identifier.as_deref().unwrap_or("?");
+            Verdict::check(
+                cluster_snapshot_ref(s),
+                !s.public(),
+                format!("DB cluster snapshot {id} is not public (restore: {})", s.restore.join(", ")),
+                format!("DB cluster snapshot {id} is public: its restore attribute includes \"all\""),
+            )
+        }))
         .collect()
+}
+
+fn cluster_snapshot_ref(s: &DbClusterSnapshotView) -> ResourceRef {
+    ResourceRef { id: s.arn(), kind: "AwsRdsDbClusterSnapshot" }
 }
 
 fn rds_2(i: &Input<'_>) -> Vec<Verdict> {
@@ -366,6 +381,15 @@ fn rds_4(i: &Input<'_>) -> Vec<Verdict> {
                 format!("DB snapshot {id} is not encrypted at rest"),
             )
         })
+        .chain(i.region.rds.cluster_snapshots.iter().map(|s| {
+            let id = s.snapshot.db_cluster_snapshot_identifier.as_deref().unwrap_or("?");
+            Verdict::check(
+                cluster_snapshot_ref(s),
+                s.snapshot.storage_encrypted == Some(true),
+                format!("DB cluster snapshot {id} is encrypted"),
+                format!("DB cluster snapshot {id} is not encrypted at rest"),
+            )
+        }))
         .collect()
 }
 

@@ -235,6 +235,22 @@ pub enum Justification {
     RdsDefaultPort,
     /// RDS.25: a DB instance's master username is fixed at creation.
     RdsDefaultAdminUsername,
+    /// RDS.14: Aurora MySQL turns backtracking on only when a cluster is created (or restored).
+    RdsBacktrackAtCreation,
+    /// RDS.15: an Aurora cluster spans zones through a reader instance in another zone, a new
+    /// billed instance its owner sizes.
+    RdsClusterSingleZone,
+    /// RDS.24: a DB cluster's master username is fixed at creation.
+    RdsClusterDefaultAdminUsername,
+    /// RDS.27: RDS encrypts a DB cluster only when it is created (or restored encrypted).
+    RdsClusterEncryptionAtCreation,
+    /// RDS.38, .39, .41, .44: the instance's parameter group requires TLS, but the change (a
+    /// new group, or a static parameter) applies at the instance's next reboot, an outage its
+    /// owner schedules.
+    RdsRebootPending {
+        /// The control (`RDS.39`).
+        control: String,
+    },
 }
 
 impl Justification {
@@ -400,14 +416,43 @@ impl Justification {
                  (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html). Risk accepted \
                  until the instance is replaced."
                 .to_string(),
-            Justification::RdsSnapshotUnencrypted => "RDS.4 cannot be fixed in place: a DB snapshot's encryption is \
-                 fixed when it is taken. Copy it with a KMS key (CopyDBSnapshot) and delete the unencrypted original, \
-                 which is its owner's decision. Risk accepted until the original is replaced."
+            Justification::RdsSnapshotUnencrypted => "RDS.4 cannot be fixed in place: a DB snapshot's or DB cluster \
+                 snapshot's encryption is fixed when it is taken. Copy it with a KMS key (CopyDBSnapshot, \
+                 CopyDBClusterSnapshot) and delete the unencrypted original, which is its owner's decision. Risk \
+                 accepted until the original is replaced."
                 .to_string(),
             Justification::RdsDefaultPort => "RDS.23 is not fixed automatically: moving a DB instance to another \
                  port (ModifyDBInstance DBPortNumber) restarts it and breaks every client and security group rule \
                  that uses the current port. Risk accepted until the owner moves the port with its clients."
                 .to_string(),
+            Justification::RdsBacktrackAtCreation => "RDS.14 cannot be fixed in place: Aurora MySQL turns \
+                 backtracking on only when a DB cluster is created, and never again once it is turned off \
+                 (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html). \
+                 Restore a snapshot as a new cluster with a backtrack window and move the clients to it. Risk \
+                 accepted until the cluster is replaced."
+                .to_string(),
+            Justification::RdsClusterSingleZone => "RDS.15 is not fixed automatically: an Aurora DB cluster spans \
+                 Availability Zones when it has a reader instance in another zone \
+                 (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html), \
+                 a new billed instance whose class and zone its owner chooses. Risk accepted until a reader is added."
+                .to_string(),
+            Justification::RdsClusterDefaultAdminUsername => "RDS.24 cannot be fixed in place: a DB cluster's master \
+                 username is set when it is created. Restore a snapshot as a new cluster with a custom master \
+                 username, or create a custom administrator and stop using the default one. Risk accepted until \
+                 the cluster is replaced."
+                .to_string(),
+            Justification::RdsClusterEncryptionAtCreation => "RDS.27 cannot be fixed in place: RDS encrypts a DB \
+                 cluster only when it is created. Take a cluster snapshot, restore it as a new cluster with a KMS \
+                 key and move the clients to it \
+                 (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Overview.Encryption.html). Risk \
+                 accepted until the cluster is replaced."
+                .to_string(),
+            Justification::RdsRebootPending { control } => format!(
+                "{control} needs a reboot: hubsim's fix set the instance's DB parameter group to require TLS, and \
+                 the change applies when the instance reboots (a new parameter group, or a static parameter: \
+                 https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithParamGroups.html). A reboot \
+                 interrupts its clients; reboot it (RebootDBInstance) in a maintenance window. Risk accepted until then."
+            ),
             Justification::RdsDefaultAdminUsername => "RDS.25 cannot be fixed in place: a DB instance's master \
                  username is set when it is created. Restore a snapshot as a new instance with a custom master \
                  username, or create a custom administrator and stop using the default one. Risk accepted until \

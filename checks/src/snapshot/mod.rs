@@ -32,7 +32,7 @@ pub use iam_inline::{IdentityKind, InlineHolder};
 pub use kms::KmsKeyView;
 pub use lambda::FunctionView;
 pub use monitoring::MonitoringView;
-pub use rds::{DbSnapshotView, RdsView};
+pub use rds::{DbClusterSnapshotView, DbSnapshotView, RdsView};
 pub use s3_access::{AccessPointView, BucketAcl, MrapView, TrailBucket, MRAP_REGION};
 pub use sqs::QueueView;
 pub use ssm::{DocumentView, SsmView};

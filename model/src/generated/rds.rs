@@ -20,6 +20,26 @@ impl Operation for AddTagsToResource {
     type Output = Empty;
 }
 
+/// The `CreateDBCluster` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateDBCluster;
+impl Operation for CreateDBCluster {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "CreateDBCluster";
+    type Input = CreateDBClusterMessage;
+    type Output = CreateDBClusterResult;
+}
+
+/// The `CreateDBClusterSnapshot` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateDBClusterSnapshot;
+impl Operation for CreateDBClusterSnapshot {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "CreateDBClusterSnapshot";
+    type Input = CreateDBClusterSnapshotMessage;
+    type Output = CreateDBClusterSnapshotResult;
+}
+
 /// The `CreateDBInstance` operation of rds.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreateDBInstance;
@@ -28,6 +48,16 @@ impl Operation for CreateDBInstance {
     const NAME: &'static str = "CreateDBInstance";
     type Input = CreateDBInstanceMessage;
     type Output = CreateDBInstanceResult;
+}
+
+/// The `CreateDBParameterGroup` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateDBParameterGroup;
+impl Operation for CreateDBParameterGroup {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "CreateDBParameterGroup";
+    type Input = CreateDBParameterGroupMessage;
+    type Output = CreateDBParameterGroupResult;
 }
 
 /// The `CreateDBSnapshot` operation of rds.
@@ -60,6 +90,26 @@ impl Operation for CreateEventSubscription {
     type Output = CreateEventSubscriptionResult;
 }
 
+/// The `DeleteDBCluster` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteDBCluster;
+impl Operation for DeleteDBCluster {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "DeleteDBCluster";
+    type Input = DeleteDBClusterMessage;
+    type Output = DeleteDBClusterResult;
+}
+
+/// The `DeleteDBClusterSnapshot` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteDBClusterSnapshot;
+impl Operation for DeleteDBClusterSnapshot {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "DeleteDBClusterSnapshot";
+    type Input = DeleteDBClusterSnapshotMessage;
+    type Output = DeleteDBClusterSnapshotResult;
+}
+
 /// The `DeleteDBInstance` operation of rds.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeleteDBInstance;
@@ -68,6 +118,16 @@ impl Operation for DeleteDBInstance {
     const NAME: &'static str = "DeleteDBInstance";
     type Input = DeleteDBInstanceMessage;
     type Output = DeleteDBInstanceResult;
+}
+
+/// The `DeleteDBParameterGroup` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteDBParameterGroup;
+impl Operation for DeleteDBParameterGroup {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "DeleteDBParameterGroup";
+    type Input = DeleteDBParameterGroupMessage;
+    type Output = Empty;
 }
 
 /// The `DeleteDBSnapshot` operation of rds.
@@ -100,6 +160,36 @@ impl Operation for DeleteEventSubscription {
     type Output = DeleteEventSubscriptionResult;
 }
 
+/// The `DescribeDBClusterSnapshotAttributes` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeDBClusterSnapshotAttributes;
+impl Operation for DescribeDBClusterSnapshotAttributes {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "DescribeDBClusterSnapshotAttributes";
+    type Input = DescribeDBClusterSnapshotAttributesMessage;
+    type Output = DescribeDBClusterSnapshotAttributesResult;
+}
+
+/// The `DescribeDBClusterSnapshots` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeDBClusterSnapshots;
+impl Operation for DescribeDBClusterSnapshots {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "DescribeDBClusterSnapshots";
+    type Input = DescribeDBClusterSnapshotsMessage;
+    type Output = DBClusterSnapshotMessage;
+}
+
+/// The `DescribeDBClusters` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeDBClusters;
+impl Operation for DescribeDBClusters {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "DescribeDBClusters";
+    type Input = DescribeDBClustersMessage;
+    type Output = DBClusterMessage;
+}
+
 /// The `DescribeDBInstances` operation of rds.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DescribeDBInstances;
@@ -108,6 +198,26 @@ impl Operation for DescribeDBInstances {
     const NAME: &'static str = "DescribeDBInstances";
     type Input = DescribeDBInstancesMessage;
     type Output = DBInstanceMessage;
+}
+
+/// The `DescribeDBParameterGroups` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeDBParameterGroups;
+impl Operation for DescribeDBParameterGroups {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "DescribeDBParameterGroups";
+    type Input = DescribeDBParameterGroupsMessage;
+    type Output = DBParameterGroupsMessage;
+}
+
+/// The `DescribeDBParameters` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeDBParameters;
+impl Operation for DescribeDBParameters {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "DescribeDBParameters";
+    type Input = DescribeDBParametersMessage;
+    type Output = DBParameterGroupDetails;
 }
 
 /// The `DescribeDBSnapshotAttributes` operation of rds.
@@ -160,6 +270,26 @@ impl Operation for ListTagsForResource {
     type Output = TagListMessage;
 }
 
+/// The `ModifyDBCluster` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ModifyDBCluster;
+impl Operation for ModifyDBCluster {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "ModifyDBCluster";
+    type Input = ModifyDBClusterMessage;
+    type Output = ModifyDBClusterResult;
+}
+
+/// The `ModifyDBClusterSnapshotAttribute` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ModifyDBClusterSnapshotAttribute;
+impl Operation for ModifyDBClusterSnapshotAttribute {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "ModifyDBClusterSnapshotAttribute";
+    type Input = ModifyDBClusterSnapshotAttributeMessage;
+    type Output = ModifyDBClusterSnapshotAttributeResult;
+}
+
 /// The `ModifyDBInstance` operation of rds.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ModifyDBInstance;
@@ -168,6 +298,16 @@ impl Operation for ModifyDBInstance {
     const NAME: &'static str = "ModifyDBInstance";
     type Input = ModifyDBInstanceMessage;
     type Output = ModifyDBInstanceResult;
+}
+
+/// The `ModifyDBParameterGroup` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ModifyDBParameterGroup;
+impl Operation for ModifyDBParameterGroup {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "ModifyDBParameterGroup";
+    type Input = ModifyDBParameterGroupMessage;
+    type Output = DBParameterGroupNameMessage;
 }
 
 /// The `ModifyDBSnapshotAttribute` operation of rds.
@@ -188,6 +328,16 @@ impl Operation for ModifyEventSubscription {
     const NAME: &'static str = "ModifyEventSubscription";
     type Input = ModifyEventSubscriptionMessage;
     type Output = ModifyEventSubscriptionResult;
+}
+
+/// The `RebootDBInstance` operation of rds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RebootDBInstance;
+impl Operation for RebootDBInstance {
+    const SERVICE: &'static str = "rds";
+    const NAME: &'static str = "RebootDBInstance";
+    type Input = RebootDBInstanceMessage;
+    type Output = RebootDBInstanceResult;
 }
 
 /// The `RemoveTagsFromResource` operation of rds.
@@ -292,6 +442,201 @@ pub struct CloudwatchLogsExportConfiguration {
 impl Shape for CloudwatchLogsExportConfiguration {
     const SHAPE: &'static str = "CloudwatchLogsExportConfiguration";
     const MEMBERS: &'static [&'static str] = &["EnableLogTypes", "DisableLogTypes"];
+}
+
+/// Shape `ClusterPendingModifiedValues` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClusterPendingModifiedValues {
+    #[serde(rename = "PendingCloudwatchLogsExports", default, skip_serializing_if = "Option::is_none")]
+    pub pending_cloudwatch_logs_exports: Option<PendingCloudwatchLogsExports>,
+    #[serde(rename = "DBClusterIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_identifier: Option<String>,
+    #[serde(rename = "MasterUserPassword", default, skip_serializing_if = "Option::is_none")]
+    pub master_user_password: Option<String>,
+    #[serde(rename = "IAMDatabaseAuthenticationEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub iam_database_authentication_enabled: Option<bool>,
+    #[serde(rename = "EngineVersion", default, skip_serializing_if = "Option::is_none")]
+    pub engine_version: Option<String>,
+    #[serde(rename = "BackupRetentionPeriod", default, skip_serializing_if = "Option::is_none")]
+    pub backup_retention_period: Option<i32>,
+    #[serde(rename = "StorageType", default, skip_serializing_if = "Option::is_none")]
+    pub storage_type: Option<String>,
+    #[serde(rename = "AllocatedStorage", default, skip_serializing_if = "Option::is_none")]
+    pub allocated_storage: Option<i32>,
+    #[serde(rename = "RdsCustomClusterConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub rds_custom_cluster_configuration: Option<RdsCustomClusterConfiguration>,
+    #[serde(rename = "Iops", default, skip_serializing_if = "Option::is_none")]
+    pub iops: Option<i32>,
+    #[serde(rename = "CertificateDetails", default, skip_serializing_if = "Option::is_none")]
+    pub certificate_details: Option<CertificateDetails>,
+}
+impl Shape for ClusterPendingModifiedValues {
+    const SHAPE: &'static str = "ClusterPendingModifiedValues";
+    const MEMBERS: &'static [&'static str] = &["PendingCloudwatchLogsExports", "DBClusterIdentifier", "MasterUserPassword", "IAMDatabaseAuthenticationEnabled", "EngineVersion", "BackupRetentionPeriod", "StorageType", "AllocatedStorage", "RdsCustomClusterConfiguration", "Iops", "CertificateDetails"];
+}
+
+/// Shape `CreateDBClusterMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateDBClusterMessage {
+    #[serde(rename = "AvailabilityZones", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zones: Option<Vec<String>>,
+    #[serde(rename = "BackupRetentionPeriod", default, skip_serializing_if = "Option::is_none")]
+    pub backup_retention_period: Option<i32>,
+    #[serde(rename = "CharacterSetName", default, skip_serializing_if = "Option::is_none")]
+    pub character_set_name: Option<String>,
+    #[serde(rename = "DatabaseName", default, skip_serializing_if = "Option::is_none")]
+    pub database_name: Option<String>,
+    #[serde(rename = "DBClusterIdentifier")]
+    pub db_cluster_identifier: String,
+    #[serde(rename = "DBClusterParameterGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_parameter_group_name: Option<String>,
+    #[serde(rename = "VpcSecurityGroupIds", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_security_group_ids: Option<Vec<String>>,
+    #[serde(rename = "DBSubnetGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub db_subnet_group_name: Option<String>,
+    #[serde(rename = "Engine")]
+    pub engine: String,
+    #[serde(rename = "EngineVersion", default, skip_serializing_if = "Option::is_none")]
+    pub engine_version: Option<String>,
+    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    #[serde(rename = "MasterUsername", default, skip_serializing_if = "Option::is_none")]
+    pub master_username: Option<String>,
+    #[serde(rename = "MasterUserPassword", default, skip_serializing_if = "Option::is_none")]
+    pub master_user_password: Option<String>,
+    #[serde(rename = "OptionGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub option_group_name: Option<String>,
+    #[serde(rename = "PreferredBackupWindow", default, skip_serializing_if = "Option::is_none")]
+    pub preferred_backup_window: Option<String>,
+    #[serde(rename = "PreferredMaintenanceWindow", default, skip_serializing_if = "Option::is_none")]
+    pub preferred_maintenance_window: Option<String>,
+    #[serde(rename = "ReplicationSourceIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub replication_source_identifier: Option<String>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    #[serde(rename = "StorageEncrypted", default, skip_serializing_if = "Option::is_none")]
+    pub storage_encrypted: Option<bool>,
+    #[serde(rename = "KmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    #[serde(rename = "PreSignedUrl", default, skip_serializing_if = "Option::is_none")]
+    pub pre_signed_url: Option<String>,
+    #[serde(rename = "EnableIAMDatabaseAuthentication", default, skip_serializing_if = "Option::is_none")]
+    pub enable_iam_database_authentication: Option<bool>,
+    #[serde(rename = "BacktrackWindow", default, skip_serializing_if = "Option::is_none")]
+    pub backtrack_window: Option<i64>,
+    #[serde(rename = "EnableCloudwatchLogsExports", default, skip_serializing_if = "Option::is_none")]
+    pub enable_cloudwatch_logs_exports: Option<Vec<String>>,
+    #[serde(rename = "EngineMode", default, skip_serializing_if = "Option::is_none")]
+    pub engine_mode: Option<String>,
+    #[serde(rename = "ScalingConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub scaling_configuration: Option<ScalingConfiguration>,
+    #[serde(rename = "RdsCustomClusterConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub rds_custom_cluster_configuration: Option<RdsCustomClusterConfiguration>,
+    #[serde(rename = "DBClusterInstanceClass", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_instance_class: Option<String>,
+    #[serde(rename = "AllocatedStorage", default, skip_serializing_if = "Option::is_none")]
+    pub allocated_storage: Option<i32>,
+    #[serde(rename = "StorageType", default, skip_serializing_if = "Option::is_none")]
+    pub storage_type: Option<String>,
+    #[serde(rename = "Iops", default, skip_serializing_if = "Option::is_none")]
+    pub iops: Option<i32>,
+    #[serde(rename = "PubliclyAccessible", default, skip_serializing_if = "Option::is_none")]
+    pub publicly_accessible: Option<bool>,
+    #[serde(rename = "AutoMinorVersionUpgrade", default, skip_serializing_if = "Option::is_none")]
+    pub auto_minor_version_upgrade: Option<bool>,
+    #[serde(rename = "DeletionProtection", default, skip_serializing_if = "Option::is_none")]
+    pub deletion_protection: Option<bool>,
+    #[serde(rename = "GlobalClusterIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub global_cluster_identifier: Option<String>,
+    #[serde(rename = "EnableHttpEndpoint", default, skip_serializing_if = "Option::is_none")]
+    pub enable_http_endpoint: Option<bool>,
+    #[serde(rename = "CopyTagsToSnapshot", default, skip_serializing_if = "Option::is_none")]
+    pub copy_tags_to_snapshot: Option<bool>,
+    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    #[serde(rename = "DomainIAMRoleName", default, skip_serializing_if = "Option::is_none")]
+    pub domain_iam_role_name: Option<String>,
+    #[serde(rename = "EnableGlobalWriteForwarding", default, skip_serializing_if = "Option::is_none")]
+    pub enable_global_write_forwarding: Option<bool>,
+    #[serde(rename = "NetworkType", default, skip_serializing_if = "Option::is_none")]
+    pub network_type: Option<String>,
+    #[serde(rename = "ServerlessV2ScalingConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub serverless_v2_scaling_configuration: Option<ServerlessV2ScalingConfiguration>,
+    #[serde(rename = "MonitoringInterval", default, skip_serializing_if = "Option::is_none")]
+    pub monitoring_interval: Option<i32>,
+    #[serde(rename = "MonitoringRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub monitoring_role_arn: Option<String>,
+    #[serde(rename = "DatabaseInsightsMode", default, skip_serializing_if = "Option::is_none")]
+    pub database_insights_mode: Option<String>,
+    #[serde(rename = "EnablePerformanceInsights", default, skip_serializing_if = "Option::is_none")]
+    pub enable_performance_insights: Option<bool>,
+    #[serde(rename = "PerformanceInsightsKMSKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub performance_insights_kms_key_id: Option<String>,
+    #[serde(rename = "PerformanceInsightsRetentionPeriod", default, skip_serializing_if = "Option::is_none")]
+    pub performance_insights_retention_period: Option<i32>,
+    #[serde(rename = "EnableLimitlessDatabase", default, skip_serializing_if = "Option::is_none")]
+    pub enable_limitless_database: Option<bool>,
+    #[serde(rename = "ClusterScalabilityType", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_scalability_type: Option<String>,
+    #[serde(rename = "DBSystemId", default, skip_serializing_if = "Option::is_none")]
+    pub db_system_id: Option<String>,
+    #[serde(rename = "ManageMasterUserPassword", default, skip_serializing_if = "Option::is_none")]
+    pub manage_master_user_password: Option<bool>,
+    #[serde(rename = "EnableLocalWriteForwarding", default, skip_serializing_if = "Option::is_none")]
+    pub enable_local_write_forwarding: Option<bool>,
+    #[serde(rename = "MasterUserSecretKmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub master_user_secret_kms_key_id: Option<String>,
+    #[serde(rename = "CACertificateIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub ca_certificate_identifier: Option<String>,
+    #[serde(rename = "EngineLifecycleSupport", default, skip_serializing_if = "Option::is_none")]
+    pub engine_lifecycle_support: Option<String>,
+    #[serde(rename = "TagSpecifications", default, skip_serializing_if = "Option::is_none")]
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    #[serde(rename = "MasterUserAuthenticationType", default, skip_serializing_if = "Option::is_none")]
+    pub master_user_authentication_type: Option<String>,
+    #[serde(rename = "WithExpressConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub with_express_configuration: Option<bool>,
+}
+impl Shape for CreateDBClusterMessage {
+    const SHAPE: &'static str = "CreateDBClusterMessage";
+    const MEMBERS: &'static [&'static str] = &["AvailabilityZones", "BackupRetentionPeriod", "CharacterSetName", "DatabaseName", "DBClusterIdentifier", "DBClusterParameterGroupName", "VpcSecurityGroupIds", "DBSubnetGroupName", "Engine", "EngineVersion", "Port", "MasterUsername", "MasterUserPassword", "OptionGroupName", "PreferredBackupWindow", "PreferredMaintenanceWindow", "ReplicationSourceIdentifier", "Tags", "StorageEncrypted", "KmsKeyId", "PreSignedUrl", "EnableIAMDatabaseAuthentication", "BacktrackWindow", "EnableCloudwatchLogsExports", "EngineMode", "ScalingConfiguration", "RdsCustomClusterConfiguration", "DBClusterInstanceClass", "AllocatedStorage", "StorageType", "Iops", "PubliclyAccessible", "AutoMinorVersionUpgrade", "DeletionProtection", "GlobalClusterIdentifier", "EnableHttpEndpoint", "CopyTagsToSnapshot", "Domain", "DomainIAMRoleName", "EnableGlobalWriteForwarding", "NetworkType", "ServerlessV2ScalingConfiguration", "MonitoringInterval", "MonitoringRoleArn", "DatabaseInsightsMode", "EnablePerformanceInsights", "PerformanceInsightsKMSKeyId", "PerformanceInsightsRetentionPeriod", "EnableLimitlessDatabase", "ClusterScalabilityType", "DBSystemId", "ManageMasterUserPassword", "EnableLocalWriteForwarding", "MasterUserSecretKmsKeyId", "CACertificateIdentifier", "EngineLifecycleSupport", "TagSpecifications", "MasterUserAuthenticationType", "WithExpressConfiguration"];
+}
+
+/// Shape `CreateDBClusterResult` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateDBClusterResult {
+    #[serde(rename = "DBCluster", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster: Option<DBCluster>,
+}
+impl Shape for CreateDBClusterResult {
+    const SHAPE: &'static str = "CreateDBClusterResult";
+    const MEMBERS: &'static [&'static str] = &["DBCluster"];
+}
+
+/// Shape `CreateDBClusterSnapshotMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateDBClusterSnapshotMessage {
+    #[serde(rename = "DBClusterSnapshotIdentifier")]
+    pub db_cluster_snapshot_identifier: String,
+    #[serde(rename = "DBClusterIdentifier")]
+    pub db_cluster_identifier: String,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+impl Shape for CreateDBClusterSnapshotMessage {
+    const SHAPE: &'static str = "CreateDBClusterSnapshotMessage";
+    const MEMBERS: &'static [&'static str] = &["DBClusterSnapshotIdentifier", "DBClusterIdentifier", "Tags"];
+}
+
+/// Shape `CreateDBClusterSnapshotResult` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateDBClusterSnapshotResult {
+    #[serde(rename = "DBClusterSnapshot", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_snapshot: Option<DBClusterSnapshot>,
+}
+impl Shape for CreateDBClusterSnapshotResult {
+    const SHAPE: &'static str = "CreateDBClusterSnapshotResult";
+    const MEMBERS: &'static [&'static str] = &["DBClusterSnapshot"];
 }
 
 /// Shape `CreateDBInstanceMessage` of the rds model.
@@ -448,6 +793,34 @@ impl Shape for CreateDBInstanceResult {
     const MEMBERS: &'static [&'static str] = &["DBInstance"];
 }
 
+/// Shape `CreateDBParameterGroupMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateDBParameterGroupMessage {
+    #[serde(rename = "DBParameterGroupName")]
+    pub db_parameter_group_name: String,
+    #[serde(rename = "DBParameterGroupFamily")]
+    pub db_parameter_group_family: String,
+    #[serde(rename = "Description")]
+    pub description: String,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+impl Shape for CreateDBParameterGroupMessage {
+    const SHAPE: &'static str = "CreateDBParameterGroupMessage";
+    const MEMBERS: &'static [&'static str] = &["DBParameterGroupName", "DBParameterGroupFamily", "Description", "Tags"];
+}
+
+/// Shape `CreateDBParameterGroupResult` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateDBParameterGroupResult {
+    #[serde(rename = "DBParameterGroup", default, skip_serializing_if = "Option::is_none")]
+    pub db_parameter_group: Option<DBParameterGroup>,
+}
+impl Shape for CreateDBParameterGroupResult {
+    const SHAPE: &'static str = "CreateDBParameterGroupResult";
+    const MEMBERS: &'static [&'static str] = &["DBParameterGroup"];
+}
+
 /// Shape `CreateDBSnapshotMessage` of the rds model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateDBSnapshotMessage {
@@ -534,6 +907,372 @@ pub struct CreateEventSubscriptionResult {
 impl Shape for CreateEventSubscriptionResult {
     const SHAPE: &'static str = "CreateEventSubscriptionResult";
     const MEMBERS: &'static [&'static str] = &["EventSubscription"];
+}
+
+/// Shape `DBCluster` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DBCluster {
+    #[serde(rename = "AllocatedStorage", default, skip_serializing_if = "Option::is_none")]
+    pub allocated_storage: Option<i32>,
+    #[serde(rename = "AvailabilityZones", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zones: Option<Vec<String>>,
+    #[serde(rename = "BackupRetentionPeriod", default, skip_serializing_if = "Option::is_none")]
+    pub backup_retention_period: Option<i32>,
+    #[serde(rename = "CharacterSetName", default, skip_serializing_if = "Option::is_none")]
+    pub character_set_name: Option<String>,
+    #[serde(rename = "DatabaseName", default, skip_serializing_if = "Option::is_none")]
+    pub database_name: Option<String>,
+    #[serde(rename = "DBClusterIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_identifier: Option<String>,
+    #[serde(rename = "DBClusterParameterGroup", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_parameter_group: Option<String>,
+    #[serde(rename = "DBSubnetGroup", default, skip_serializing_if = "Option::is_none")]
+    pub db_subnet_group: Option<String>,
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "PercentProgress", default, skip_serializing_if = "Option::is_none")]
+    pub percent_progress: Option<String>,
+    #[serde(rename = "EarliestRestorableTime", default, skip_serializing_if = "Option::is_none")]
+    pub earliest_restorable_time: Option<Timestamp>,
+    #[serde(rename = "Endpoint", default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    #[serde(rename = "ReaderEndpoint", default, skip_serializing_if = "Option::is_none")]
+    pub reader_endpoint: Option<String>,
+    #[serde(rename = "CustomEndpoints", default, skip_serializing_if = "Option::is_none")]
+    pub custom_endpoints: Option<Vec<String>>,
+    #[serde(rename = "MultiAZ", default, skip_serializing_if = "Option::is_none")]
+    pub multi_az: Option<bool>,
+    #[serde(rename = "Engine", default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    #[serde(rename = "EngineVersion", default, skip_serializing_if = "Option::is_none")]
+    pub engine_version: Option<String>,
+    #[serde(rename = "LatestRestorableTime", default, skip_serializing_if = "Option::is_none")]
+    pub latest_restorable_time: Option<Timestamp>,
+    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    #[serde(rename = "MasterUsername", default, skip_serializing_if = "Option::is_none")]
+    pub master_username: Option<String>,
+    #[serde(rename = "DBClusterOptionGroupMemberships", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_option_group_memberships: Option<Vec<DBClusterOptionGroupStatus>>,
+    #[serde(rename = "PreferredBackupWindow", default, skip_serializing_if = "Option::is_none")]
+    pub preferred_backup_window: Option<String>,
+    #[serde(rename = "PreferredMaintenanceWindow", default, skip_serializing_if = "Option::is_none")]
+    pub preferred_maintenance_window: Option<String>,
+    #[serde(rename = "UpgradeRolloutOrder", default, skip_serializing_if = "Option::is_none")]
+    pub upgrade_rollout_order: Option<String>,
+    #[serde(rename = "ReplicationSourceIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub replication_source_identifier: Option<String>,
+    #[serde(rename = "ReadReplicaIdentifiers", default, skip_serializing_if = "Option::is_none")]
+    pub read_replica_identifiers: Option<Vec<String>>,
+    #[serde(rename = "StatusInfos", default, skip_serializing_if = "Option::is_none")]
+    pub status_infos: Option<Vec<DBClusterStatusInfo>>,
+    #[serde(rename = "DBClusterMembers", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_members: Option<Vec<DBClusterMember>>,
+    #[serde(rename = "VpcSecurityGroups", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_security_groups: Option<Vec<VpcSecurityGroupMembership>>,
+    #[serde(rename = "HostedZoneId", default, skip_serializing_if = "Option::is_none")]
+    pub hosted_zone_id: Option<String>,
+    #[serde(rename = "StorageEncrypted", default, skip_serializing_if = "Option::is_none")]
+    pub storage_encrypted: Option<bool>,
+    #[serde(rename = "StorageEncryptionType", default, skip_serializing_if = "Option::is_none")]
+    pub storage_encryption_type: Option<String>,
+    #[serde(rename = "KmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    #[serde(rename = "DbClusterResourceId", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_resource_id: Option<String>,
+    #[serde(rename = "DBClusterArn", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_arn: Option<String>,
+    #[serde(rename = "AssociatedRoles", default, skip_serializing_if = "Option::is_none")]
+    pub associated_roles: Option<Vec<DBClusterRole>>,
+    #[serde(rename = "IAMDatabaseAuthenticationEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub iam_database_authentication_enabled: Option<bool>,
+    #[serde(rename = "CloneGroupId", default, skip_serializing_if = "Option::is_none")]
+    pub clone_group_id: Option<String>,
+    #[serde(rename = "ClusterCreateTime", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_create_time: Option<Timestamp>,
+    #[serde(rename = "EarliestBacktrackTime", default, skip_serializing_if = "Option::is_none")]
+    pub earliest_backtrack_time: Option<Timestamp>,
+    #[serde(rename = "BacktrackWindow", default, skip_serializing_if = "Option::is_none")]
+    pub backtrack_window: Option<i64>,
+    #[serde(rename = "BacktrackConsumedChangeRecords", default, skip_serializing_if = "Option::is_none")]
+    pub backtrack_consumed_change_records: Option<i64>,
+    #[serde(rename = "EnabledCloudwatchLogsExports", default, skip_serializing_if = "Option::is_none")]
+    pub enabled_cloudwatch_logs_exports: Option<Vec<String>>,
+    #[serde(rename = "Capacity", default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<i32>,
+    #[serde(rename = "PendingModifiedValues", default, skip_serializing_if = "Option::is_none")]
+    pub pending_modified_values: Option<ClusterPendingModifiedValues>,
+    #[serde(rename = "EngineMode", default, skip_serializing_if = "Option::is_none")]
+    pub engine_mode: Option<String>,
+    #[serde(rename = "ScalingConfigurationInfo", default, skip_serializing_if = "Option::is_none")]
+    pub scaling_configuration_info: Option<ScalingConfigurationInfo>,
+    #[serde(rename = "RdsCustomClusterConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub rds_custom_cluster_configuration: Option<RdsCustomClusterConfiguration>,
+    #[serde(rename = "DBClusterInstanceClass", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_instance_class: Option<String>,
+    #[serde(rename = "StorageType", default, skip_serializing_if = "Option::is_none")]
+    pub storage_type: Option<String>,
+    #[serde(rename = "Iops", default, skip_serializing_if = "Option::is_none")]
+    pub iops: Option<i32>,
+    #[serde(rename = "StorageThroughput", default, skip_serializing_if = "Option::is_none")]
+    pub storage_throughput: Option<i32>,
+    #[serde(rename = "IOOptimizedNextAllowedModificationTime", default, skip_serializing_if = "Option::is_none")]
+    pub io_optimized_next_allowed_modification_time: Option<Timestamp>,
+    #[serde(rename = "PubliclyAccessible", default, skip_serializing_if = "Option::is_none")]
+    pub publicly_accessible: Option<bool>,
+    #[serde(rename = "AutoMinorVersionUpgrade", default, skip_serializing_if = "Option::is_none")]
+    pub auto_minor_version_upgrade: Option<bool>,
+    #[serde(rename = "DeletionProtection", default, skip_serializing_if = "Option::is_none")]
+    pub deletion_protection: Option<bool>,
+    #[serde(rename = "HttpEndpointEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub http_endpoint_enabled: Option<bool>,
+    #[serde(rename = "ActivityStreamMode", default, skip_serializing_if = "Option::is_none")]
+    pub activity_stream_mode: Option<String>,
+    #[serde(rename = "ActivityStreamStatus", default, skip_serializing_if = "Option::is_none")]
+    pub activity_stream_status: Option<String>,
+    #[serde(rename = "ActivityStreamKmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub activity_stream_kms_key_id: Option<String>,
+    #[serde(rename = "ActivityStreamKinesisStreamName", default, skip_serializing_if = "Option::is_none")]
+    pub activity_stream_kinesis_stream_name: Option<String>,
+    #[serde(rename = "CopyTagsToSnapshot", default, skip_serializing_if = "Option::is_none")]
+    pub copy_tags_to_snapshot: Option<bool>,
+    #[serde(rename = "CrossAccountClone", default, skip_serializing_if = "Option::is_none")]
+    pub cross_account_clone: Option<bool>,
+    #[serde(rename = "DomainMemberships", default, skip_serializing_if = "Option::is_none")]
+    pub domain_memberships: Option<Vec<DomainMembership>>,
+    #[serde(rename = "TagList", default, skip_serializing_if = "Option::is_none")]
+    pub tag_list: Option<Vec<Tag>>,
+    #[serde(rename = "GlobalClusterIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub global_cluster_identifier: Option<String>,
+    #[serde(rename = "GlobalWriteForwardingStatus", default, skip_serializing_if = "Option::is_none")]
+    pub global_write_forwarding_status: Option<String>,
+    #[serde(rename = "GlobalWriteForwardingRequested", default, skip_serializing_if = "Option::is_none")]
+    pub global_write_forwarding_requested: Option<bool>,
+    #[serde(rename = "NetworkType", default, skip_serializing_if = "Option::is_none")]
+    pub network_type: Option<String>,
+    #[serde(rename = "AutomaticRestartTime", default, skip_serializing_if = "Option::is_none")]
+    pub automatic_restart_time: Option<Timestamp>,
+    #[serde(rename = "ServerlessV2ScalingConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub serverless_v2_scaling_configuration: Option<ServerlessV2ScalingConfigurationInfo>,
+    #[serde(rename = "ServerlessV2PlatformVersion", default, skip_serializing_if = "Option::is_none")]
+    pub serverless_v2_platform_version: Option<String>,
+    #[serde(rename = "MonitoringInterval", default, skip_serializing_if = "Option::is_none")]
+    pub monitoring_interval: Option<i32>,
+    #[serde(rename = "MonitoringRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub monitoring_role_arn: Option<String>,
+    #[serde(rename = "DatabaseInsightsMode", default, skip_serializing_if = "Option::is_none")]
+    pub database_insights_mode: Option<String>,
+    #[serde(rename = "PerformanceInsightsEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub performance_insights_enabled: Option<bool>,
+    #[serde(rename = "PerformanceInsightsKMSKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub performance_insights_kms_key_id: Option<String>,
+    #[serde(rename = "PerformanceInsightsRetentionPeriod", default, skip_serializing_if = "Option::is_none")]
+    pub performance_insights_retention_period: Option<i32>,
+    #[serde(rename = "DBSystemId", default, skip_serializing_if = "Option::is_none")]
+    pub db_system_id: Option<String>,
+    #[serde(rename = "MasterUserSecret", default, skip_serializing_if = "Option::is_none")]
+    pub master_user_secret: Option<MasterUserSecret>,
+    #[serde(rename = "LocalWriteForwardingStatus", default, skip_serializing_if = "Option::is_none")]
+    pub local_write_forwarding_status: Option<String>,
+    #[serde(rename = "AwsBackupRecoveryPointArn", default, skip_serializing_if = "Option::is_none")]
+    pub aws_backup_recovery_point_arn: Option<String>,
+    #[serde(rename = "LimitlessDatabase", default, skip_serializing_if = "Option::is_none")]
+    pub limitless_database: Option<LimitlessDatabase>,
+    #[serde(rename = "ClusterScalabilityType", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_scalability_type: Option<String>,
+    #[serde(rename = "CertificateDetails", default, skip_serializing_if = "Option::is_none")]
+    pub certificate_details: Option<CertificateDetails>,
+    #[serde(rename = "EngineLifecycleSupport", default, skip_serializing_if = "Option::is_none")]
+    pub engine_lifecycle_support: Option<String>,
+    #[serde(rename = "VPCNetworkingEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_networking_enabled: Option<bool>,
+    #[serde(rename = "InternetAccessGatewayEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub internet_access_gateway_enabled: Option<bool>,
+}
+impl Shape for DBCluster {
+    const SHAPE: &'static str = "DBCluster";
+    const MEMBERS: &'static [&'static str] = &["AllocatedStorage", "AvailabilityZones", "BackupRetentionPeriod", "CharacterSetName", "DatabaseName", "DBClusterIdentifier", "DBClusterParameterGroup", "DBSubnetGroup", "Status", "PercentProgress", "EarliestRestorableTime", "Endpoint", "ReaderEndpoint", "CustomEndpoints", "MultiAZ", "Engine", "EngineVersion", "LatestRestorableTime", "Port", "MasterUsername", "DBClusterOptionGroupMemberships", "PreferredBackupWindow", "PreferredMaintenanceWindow", "UpgradeRolloutOrder", "ReplicationSourceIdentifier", "ReadReplicaIdentifiers", "StatusInfos", "DBClusterMembers", "VpcSecurityGroups", "HostedZoneId", "StorageEncrypted", "StorageEncryptionType", "KmsKeyId", "DbClusterResourceId", "DBClusterArn", "AssociatedRoles", "IAMDatabaseAuthenticationEnabled", "CloneGroupId", "ClusterCreateTime", "EarliestBacktrackTime", "BacktrackWindow", "BacktrackConsumedChangeRecords", "EnabledCloudwatchLogsExports", "Capacity", "PendingModifiedValues", "EngineMode", "ScalingConfigurationInfo", "RdsCustomClusterConfiguration", "DBClusterInstanceClass", "StorageType", "Iops", "StorageThroughput", "IOOptimizedNextAllowedModificationTime", "PubliclyAccessible", "AutoMinorVersionUpgrade", "DeletionProtection", "HttpEndpointEnabled", "ActivityStreamMode", "ActivityStreamStatus", "ActivityStreamKmsKeyId", "ActivityStreamKinesisStreamName", "CopyTagsToSnapshot", "CrossAccountClone", "DomainMemberships", "TagList", "GlobalClusterIdentifier", "GlobalWriteForwardingStatus", "GlobalWriteForwardingRequested", "NetworkType", "AutomaticRestartTime", "ServerlessV2ScalingConfiguration", "ServerlessV2PlatformVersion", "MonitoringInterval", "MonitoringRoleArn", "DatabaseInsightsMode", "PerformanceInsightsEnabled", "PerformanceInsightsKMSKeyId", "PerformanceInsightsRetentionPeriod", "DBSystemId", "MasterUserSecret", "LocalWriteForwardingStatus", "AwsBackupRecoveryPointArn", "LimitlessDatabase", "ClusterScalabilityType", "CertificateDetails", "EngineLifecycleSupport", "VPCNetworkingEnabled", "InternetAccessGatewayEnabled"];
+}
+
+/// Shape `DBClusterMember` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DBClusterMember {
+    #[serde(rename = "DBInstanceIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub db_instance_identifier: Option<String>,
+    #[serde(rename = "IsClusterWriter", default, skip_serializing_if = "Option::is_none")]
+    pub is_cluster_writer: Option<bool>,
+    #[serde(rename = "DBClusterParameterGroupStatus", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_parameter_group_status: Option<String>,
+    #[serde(rename = "PromotionTier", default, skip_serializing_if = "Option::is_none")]
+    pub promotion_tier: Option<i32>,
+}
+impl Shape for DBClusterMember {
+    const SHAPE: &'static str = "DBClusterMember";
+    const MEMBERS: &'static [&'static str] = &["DBInstanceIdentifier", "IsClusterWriter", "DBClusterParameterGroupStatus", "PromotionTier"];
+}
+
+/// Shape `DBClusterMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DBClusterMessage {
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "DBClusters", default, skip_serializing_if = "Option::is_none")]
+    pub db_clusters: Option<Vec<DBCluster>>,
+}
+impl Shape for DBClusterMessage {
+    const SHAPE: &'static str = "DBClusterMessage";
+    const MEMBERS: &'static [&'static str] = &["Marker", "DBClusters"];
+}
+
+/// Shape `DBClusterOptionGroupStatus` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DBClusterOptionGroupStatus {
+    #[serde(rename = "DBClusterOptionGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_option_group_name: Option<String>,
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+impl Shape for DBClusterOptionGroupStatus {
+    const SHAPE: &'static str = "DBClusterOptionGroupStatus";
+    const MEMBERS: &'static [&'static str] = &["DBClusterOptionGroupName", "Status"];
+}
+
+/// Shape `DBClusterRole` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DBClusterRole {
+    #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "FeatureName", default, skip_serializing_if = "Option::is_none")]
+    pub feature_name: Option<String>,
+}
+impl Shape for DBClusterRole {
+    const SHAPE: &'static str = "DBClusterRole";
+    const MEMBERS: &'static [&'static str] = &["RoleArn", "Status", "FeatureName"];
+}
+
+/// Shape `DBClusterSnapshot` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DBClusterSnapshot {
+    #[serde(rename = "AvailabilityZones", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zones: Option<Vec<String>>,
+    #[serde(rename = "DBClusterSnapshotIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_snapshot_identifier: Option<String>,
+    #[serde(rename = "DBClusterIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_identifier: Option<String>,
+    #[serde(rename = "SnapshotCreateTime", default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_create_time: Option<Timestamp>,
+    #[serde(rename = "Engine", default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    #[serde(rename = "EngineMode", default, skip_serializing_if = "Option::is_none")]
+    pub engine_mode: Option<String>,
+    #[serde(rename = "AllocatedStorage", default, skip_serializing_if = "Option::is_none")]
+    pub allocated_storage: Option<i32>,
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(rename = "ClusterCreateTime", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_create_time: Option<Timestamp>,
+    #[serde(rename = "MasterUsername", default, skip_serializing_if = "Option::is_none")]
+    pub master_username: Option<String>,
+    #[serde(rename = "EngineVersion", default, skip_serializing_if = "Option::is_none")]
+    pub engine_version: Option<String>,
+    #[serde(rename = "LicenseModel", default, skip_serializing_if = "Option::is_none")]
+    pub license_model: Option<String>,
+    #[serde(rename = "SnapshotType", default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_type: Option<String>,
+    #[serde(rename = "PercentProgress", default, skip_serializing_if = "Option::is_none")]
+    pub percent_progress: Option<i32>,
+    #[serde(rename = "StorageEncrypted", default, skip_serializing_if = "Option::is_none")]
+    pub storage_encrypted: Option<bool>,
+    #[serde(rename = "StorageEncryptionType", default, skip_serializing_if = "Option::is_none")]
+    pub storage_encryption_type: Option<String>,
+    #[serde(rename = "BackupRetentionPeriod", default, skip_serializing_if = "Option::is_none")]
+    pub backup_retention_period: Option<i32>,
+    #[serde(rename = "PreferredBackupWindow", default, skip_serializing_if = "Option::is_none")]
+    pub preferred_backup_window: Option<String>,
+    #[serde(rename = "KmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    #[serde(rename = "DBClusterSnapshotArn", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_snapshot_arn: Option<String>,
+    #[serde(rename = "SourceDBClusterSnapshotArn", default, skip_serializing_if = "Option::is_none")]
+    pub source_db_cluster_snapshot_arn: Option<String>,
+    #[serde(rename = "IAMDatabaseAuthenticationEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub iam_database_authentication_enabled: Option<bool>,
+    #[serde(rename = "TagList", default, skip_serializing_if = "Option::is_none")]
+    pub tag_list: Option<Vec<Tag>>,
+    #[serde(rename = "StorageType", default, skip_serializing_if = "Option::is_none")]
+    pub storage_type: Option<String>,
+    #[serde(rename = "StorageThroughput", default, skip_serializing_if = "Option::is_none")]
+    pub storage_throughput: Option<i32>,
+    #[serde(rename = "DbClusterResourceId", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_resource_id: Option<String>,
+    #[serde(rename = "DBSystemId", default, skip_serializing_if = "Option::is_none")]
+    pub db_system_id: Option<String>,
+}
+impl Shape for DBClusterSnapshot {
+    const SHAPE: &'static str = "DBClusterSnapshot";
+    const MEMBERS: &'static [&'static str] = &["AvailabilityZones", "DBClusterSnapshotIdentifier", "DBClusterIdentifier", "SnapshotCreateTime", "Engine", "EngineMode", "AllocatedStorage", "Status", "Port", "VpcId", "ClusterCreateTime", "MasterUsername", "EngineVersion", "LicenseModel", "SnapshotType", "PercentProgress", "StorageEncrypted", "StorageEncryptionType", "BackupRetentionPeriod", "PreferredBackupWindow", "KmsKeyId", "DBClusterSnapshotArn", "SourceDBClusterSnapshotArn", "IAMDatabaseAuthenticationEnabled", "TagList", "StorageType", "StorageThroughput", "DbClusterResourceId", "DBSystemId"];
+}
+
+/// Shape `DBClusterSnapshotAttribute` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DBClusterSnapshotAttribute {
+    #[serde(rename = "AttributeName", default, skip_serializing_if = "Option::is_none")]
+    pub attribute_name: Option<String>,
+    #[serde(rename = "AttributeValues", default, skip_serializing_if = "Option::is_none")]
+    pub attribute_values: Option<Vec<String>>,
+}
+impl Shape for DBClusterSnapshotAttribute {
+    const SHAPE: &'static str = "DBClusterSnapshotAttribute";
+    const MEMBERS: &'static [&'static str] = &["AttributeName", "AttributeValues"];
+}
+
+/// Shape `DBClusterSnapshotAttributesResult` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DBClusterSnapshotAttributesResult {
+    #[serde(rename = "DBClusterSnapshotIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_snapshot_identifier: Option<String>,
+    #[serde(rename = "DBClusterSnapshotAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_snapshot_attributes: Option<Vec<DBClusterSnapshotAttribute>>,
+}
+impl Shape for DBClusterSnapshotAttributesResult {
+    const SHAPE: &'static str = "DBClusterSnapshotAttributesResult";
+    const MEMBERS: &'static [&'static str] = &["DBClusterSnapshotIdentifier", "DBClusterSnapshotAttributes"];
+}
+
+/// Shape `DBClusterSnapshotMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DBClusterSnapshotMessage {
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "DBClusterSnapshots", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_snapshots: Option<Vec<DBClusterSnapshot>>,
+}
+impl Shape for DBClusterSnapshotMessage {
+    const SHAPE: &'static str = "DBClusterSnapshotMessage";
+    const MEMBERS: &'static [&'static str] = &["Marker", "DBClusterSnapshots"];
+}
+
+/// Shape `DBClusterStatusInfo` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DBClusterStatusInfo {
+    #[serde(rename = "StatusType", default, skip_serializing_if = "Option::is_none")]
+    pub status_type: Option<String>,
+    #[serde(rename = "Normal", default, skip_serializing_if = "Option::is_none")]
+    pub normal: Option<bool>,
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+impl Shape for DBClusterStatusInfo {
+    const SHAPE: &'static str = "DBClusterStatusInfo";
+    const MEMBERS: &'static [&'static str] = &["StatusType", "Normal", "Status", "Message"];
 }
 
 /// Shape `DBInstance` of the rds model.
@@ -783,6 +1522,47 @@ impl Shape for DBInstanceStatusInfo {
     const MEMBERS: &'static [&'static str] = &["StatusType", "Normal", "Status", "Message"];
 }
 
+/// Shape `DBParameterGroup` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DBParameterGroup {
+    #[serde(rename = "DBParameterGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub db_parameter_group_name: Option<String>,
+    #[serde(rename = "DBParameterGroupFamily", default, skip_serializing_if = "Option::is_none")]
+    pub db_parameter_group_family: Option<String>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "DBParameterGroupArn", default, skip_serializing_if = "Option::is_none")]
+    pub db_parameter_group_arn: Option<String>,
+}
+impl Shape for DBParameterGroup {
+    const SHAPE: &'static str = "DBParameterGroup";
+    const MEMBERS: &'static [&'static str] = &["DBParameterGroupName", "DBParameterGroupFamily", "Description", "DBParameterGroupArn"];
+}
+
+/// Shape `DBParameterGroupDetails` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DBParameterGroupDetails {
+    #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<Vec<Parameter>>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+}
+impl Shape for DBParameterGroupDetails {
+    const SHAPE: &'static str = "DBParameterGroupDetails";
+    const MEMBERS: &'static [&'static str] = &["Parameters", "Marker"];
+}
+
+/// Shape `DBParameterGroupNameMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DBParameterGroupNameMessage {
+    #[serde(rename = "DBParameterGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub db_parameter_group_name: Option<String>,
+}
+impl Shape for DBParameterGroupNameMessage {
+    const SHAPE: &'static str = "DBParameterGroupNameMessage";
+    const MEMBERS: &'static [&'static str] = &["DBParameterGroupName"];
+}
+
 /// Shape `DBParameterGroupStatus` of the rds model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DBParameterGroupStatus {
@@ -794,6 +1574,19 @@ pub struct DBParameterGroupStatus {
 impl Shape for DBParameterGroupStatus {
     const SHAPE: &'static str = "DBParameterGroupStatus";
     const MEMBERS: &'static [&'static str] = &["DBParameterGroupName", "ParameterApplyStatus"];
+}
+
+/// Shape `DBParameterGroupsMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DBParameterGroupsMessage {
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "DBParameterGroups", default, skip_serializing_if = "Option::is_none")]
+    pub db_parameter_groups: Option<Vec<DBParameterGroup>>,
+}
+impl Shape for DBParameterGroupsMessage {
+    const SHAPE: &'static str = "DBParameterGroupsMessage";
+    const MEMBERS: &'static [&'static str] = &["Marker", "DBParameterGroups"];
 }
 
 /// Shape `DBSecurityGroupMembership` of the rds model.
@@ -975,6 +1768,56 @@ impl Shape for DBSubnetGroupMessage {
     const MEMBERS: &'static [&'static str] = &["Marker", "DBSubnetGroups"];
 }
 
+/// Shape `DeleteDBClusterMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteDBClusterMessage {
+    #[serde(rename = "DBClusterIdentifier")]
+    pub db_cluster_identifier: String,
+    #[serde(rename = "SkipFinalSnapshot", default, skip_serializing_if = "Option::is_none")]
+    pub skip_final_snapshot: Option<bool>,
+    #[serde(rename = "FinalDBSnapshotIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub final_db_snapshot_identifier: Option<String>,
+    #[serde(rename = "DeleteAutomatedBackups", default, skip_serializing_if = "Option::is_none")]
+    pub delete_automated_backups: Option<bool>,
+}
+impl Shape for DeleteDBClusterMessage {
+    const SHAPE: &'static str = "DeleteDBClusterMessage";
+    const MEMBERS: &'static [&'static str] = &["DBClusterIdentifier", "SkipFinalSnapshot", "FinalDBSnapshotIdentifier", "DeleteAutomatedBackups"];
+}
+
+/// Shape `DeleteDBClusterResult` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteDBClusterResult {
+    #[serde(rename = "DBCluster", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster: Option<DBCluster>,
+}
+impl Shape for DeleteDBClusterResult {
+    const SHAPE: &'static str = "DeleteDBClusterResult";
+    const MEMBERS: &'static [&'static str] = &["DBCluster"];
+}
+
+/// Shape `DeleteDBClusterSnapshotMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteDBClusterSnapshotMessage {
+    #[serde(rename = "DBClusterSnapshotIdentifier")]
+    pub db_cluster_snapshot_identifier: String,
+}
+impl Shape for DeleteDBClusterSnapshotMessage {
+    const SHAPE: &'static str = "DeleteDBClusterSnapshotMessage";
+    const MEMBERS: &'static [&'static str] = &["DBClusterSnapshotIdentifier"];
+}
+
+/// Shape `DeleteDBClusterSnapshotResult` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteDBClusterSnapshotResult {
+    #[serde(rename = "DBClusterSnapshot", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_snapshot: Option<DBClusterSnapshot>,
+}
+impl Shape for DeleteDBClusterSnapshotResult {
+    const SHAPE: &'static str = "DeleteDBClusterSnapshotResult";
+    const MEMBERS: &'static [&'static str] = &["DBClusterSnapshot"];
+}
+
 /// Shape `DeleteDBInstanceMessage` of the rds model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteDBInstanceMessage {
@@ -1001,6 +1844,17 @@ pub struct DeleteDBInstanceResult {
 impl Shape for DeleteDBInstanceResult {
     const SHAPE: &'static str = "DeleteDBInstanceResult";
     const MEMBERS: &'static [&'static str] = &["DBInstance"];
+}
+
+/// Shape `DeleteDBParameterGroupMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteDBParameterGroupMessage {
+    #[serde(rename = "DBParameterGroupName")]
+    pub db_parameter_group_name: String,
+}
+impl Shape for DeleteDBParameterGroupMessage {
+    const SHAPE: &'static str = "DeleteDBParameterGroupMessage";
+    const MEMBERS: &'static [&'static str] = &["DBParameterGroupName"];
 }
 
 /// Shape `DeleteDBSnapshotMessage` of the rds model.
@@ -1058,6 +1912,74 @@ impl Shape for DeleteEventSubscriptionResult {
     const MEMBERS: &'static [&'static str] = &["EventSubscription"];
 }
 
+/// Shape `DescribeDBClusterSnapshotAttributesMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeDBClusterSnapshotAttributesMessage {
+    #[serde(rename = "DBClusterSnapshotIdentifier")]
+    pub db_cluster_snapshot_identifier: String,
+}
+impl Shape for DescribeDBClusterSnapshotAttributesMessage {
+    const SHAPE: &'static str = "DescribeDBClusterSnapshotAttributesMessage";
+    const MEMBERS: &'static [&'static str] = &["DBClusterSnapshotIdentifier"];
+}
+
+/// Shape `DescribeDBClusterSnapshotAttributesResult` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeDBClusterSnapshotAttributesResult {
+    #[serde(rename = "DBClusterSnapshotAttributesResult", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_snapshot_attributes_result: Option<DBClusterSnapshotAttributesResult>,
+}
+impl Shape for DescribeDBClusterSnapshotAttributesResult {
+    const SHAPE: &'static str = "DescribeDBClusterSnapshotAttributesResult";
+    const MEMBERS: &'static [&'static str] = &["DBClusterSnapshotAttributesResult"];
+}
+
+/// Shape `DescribeDBClusterSnapshotsMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeDBClusterSnapshotsMessage {
+    #[serde(rename = "DBClusterIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_identifier: Option<String>,
+    #[serde(rename = "DBClusterSnapshotIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_snapshot_identifier: Option<String>,
+    #[serde(rename = "SnapshotType", default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_type: Option<String>,
+    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<Filter>>,
+    #[serde(rename = "MaxRecords", default, skip_serializing_if = "Option::is_none")]
+    pub max_records: Option<i32>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "IncludeShared", default, skip_serializing_if = "Option::is_none")]
+    pub include_shared: Option<bool>,
+    #[serde(rename = "IncludePublic", default, skip_serializing_if = "Option::is_none")]
+    pub include_public: Option<bool>,
+    #[serde(rename = "DbClusterResourceId", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_resource_id: Option<String>,
+}
+impl Shape for DescribeDBClusterSnapshotsMessage {
+    const SHAPE: &'static str = "DescribeDBClusterSnapshotsMessage";
+    const MEMBERS: &'static [&'static str] = &["DBClusterIdentifier", "DBClusterSnapshotIdentifier", "SnapshotType", "Filters", "MaxRecords", "Marker", "IncludeShared", "IncludePublic", "DbClusterResourceId"];
+}
+
+/// Shape `DescribeDBClustersMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeDBClustersMessage {
+    #[serde(rename = "DBClusterIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_identifier: Option<String>,
+    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<Filter>>,
+    #[serde(rename = "MaxRecords", default, skip_serializing_if = "Option::is_none")]
+    pub max_records: Option<i32>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(rename = "IncludeShared", default, skip_serializing_if = "Option::is_none")]
+    pub include_shared: Option<bool>,
+}
+impl Shape for DescribeDBClustersMessage {
+    const SHAPE: &'static str = "DescribeDBClustersMessage";
+    const MEMBERS: &'static [&'static str] = &["DBClusterIdentifier", "Filters", "MaxRecords", "Marker", "IncludeShared"];
+}
+
 /// Shape `DescribeDBInstancesMessage` of the rds model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeDBInstancesMessage {
@@ -1073,6 +1995,42 @@ pub struct DescribeDBInstancesMessage {
 impl Shape for DescribeDBInstancesMessage {
     const SHAPE: &'static str = "DescribeDBInstancesMessage";
     const MEMBERS: &'static [&'static str] = &["DBInstanceIdentifier", "Filters", "MaxRecords", "Marker"];
+}
+
+/// Shape `DescribeDBParameterGroupsMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeDBParameterGroupsMessage {
+    #[serde(rename = "DBParameterGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub db_parameter_group_name: Option<String>,
+    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<Filter>>,
+    #[serde(rename = "MaxRecords", default, skip_serializing_if = "Option::is_none")]
+    pub max_records: Option<i32>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+}
+impl Shape for DescribeDBParameterGroupsMessage {
+    const SHAPE: &'static str = "DescribeDBParameterGroupsMessage";
+    const MEMBERS: &'static [&'static str] = &["DBParameterGroupName", "Filters", "MaxRecords", "Marker"];
+}
+
+/// Shape `DescribeDBParametersMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeDBParametersMessage {
+    #[serde(rename = "DBParameterGroupName")]
+    pub db_parameter_group_name: String,
+    #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<Filter>>,
+    #[serde(rename = "MaxRecords", default, skip_serializing_if = "Option::is_none")]
+    pub max_records: Option<i32>,
+    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+}
+impl Shape for DescribeDBParametersMessage {
+    const SHAPE: &'static str = "DescribeDBParametersMessage";
+    const MEMBERS: &'static [&'static str] = &["DBParameterGroupName", "Source", "Filters", "MaxRecords", "Marker"];
 }
 
 /// Shape `DescribeDBSnapshotAttributesMessage` of the rds model.
@@ -1251,6 +2209,19 @@ impl Shape for Filter {
     const MEMBERS: &'static [&'static str] = &["Name", "Values"];
 }
 
+/// Shape `LimitlessDatabase` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LimitlessDatabase {
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "MinRequiredACU", default, skip_serializing_if = "Option::is_none")]
+    pub min_required_acu: Option<f64>,
+}
+impl Shape for LimitlessDatabase {
+    const SHAPE: &'static str = "LimitlessDatabase";
+    const MEMBERS: &'static [&'static str] = &["Status", "MinRequiredACU"];
+}
+
 /// Shape `ListTagsForResourceMessage` of the rds model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListTagsForResourceMessage {
@@ -1300,6 +2271,148 @@ pub struct ModifyAdditionalStorageVolume {
 impl Shape for ModifyAdditionalStorageVolume {
     const SHAPE: &'static str = "ModifyAdditionalStorageVolume";
     const MEMBERS: &'static [&'static str] = &["VolumeName", "AllocatedStorage", "IOPS", "MaxAllocatedStorage", "StorageThroughput", "StorageType", "SetForDelete"];
+}
+
+/// Shape `ModifyDBClusterMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyDBClusterMessage {
+    #[serde(rename = "DBClusterIdentifier")]
+    pub db_cluster_identifier: String,
+    #[serde(rename = "NewDBClusterIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub new_db_cluster_identifier: Option<String>,
+    #[serde(rename = "ApplyImmediately", default, skip_serializing_if = "Option::is_none")]
+    pub apply_immediately: Option<bool>,
+    #[serde(rename = "BackupRetentionPeriod", default, skip_serializing_if = "Option::is_none")]
+    pub backup_retention_period: Option<i32>,
+    #[serde(rename = "DBClusterParameterGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_parameter_group_name: Option<String>,
+    #[serde(rename = "VpcSecurityGroupIds", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_security_group_ids: Option<Vec<String>>,
+    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    #[serde(rename = "MasterUserPassword", default, skip_serializing_if = "Option::is_none")]
+    pub master_user_password: Option<String>,
+    #[serde(rename = "OptionGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub option_group_name: Option<String>,
+    #[serde(rename = "PreferredBackupWindow", default, skip_serializing_if = "Option::is_none")]
+    pub preferred_backup_window: Option<String>,
+    #[serde(rename = "PreferredMaintenanceWindow", default, skip_serializing_if = "Option::is_none")]
+    pub preferred_maintenance_window: Option<String>,
+    #[serde(rename = "EnableIAMDatabaseAuthentication", default, skip_serializing_if = "Option::is_none")]
+    pub enable_iam_database_authentication: Option<bool>,
+    #[serde(rename = "BacktrackWindow", default, skip_serializing_if = "Option::is_none")]
+    pub backtrack_window: Option<i64>,
+    #[serde(rename = "CloudwatchLogsExportConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub cloudwatch_logs_export_configuration: Option<CloudwatchLogsExportConfiguration>,
+    #[serde(rename = "EngineVersion", default, skip_serializing_if = "Option::is_none")]
+    pub engine_version: Option<String>,
+    #[serde(rename = "AllowMajorVersionUpgrade", default, skip_serializing_if = "Option::is_none")]
+    pub allow_major_version_upgrade: Option<bool>,
+    #[serde(rename = "DBInstanceParameterGroupName", default, skip_serializing_if = "Option::is_none")]
+    pub db_instance_parameter_group_name: Option<String>,
+    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    #[serde(rename = "DomainIAMRoleName", default, skip_serializing_if = "Option::is_none")]
+    pub domain_iam_role_name: Option<String>,
+    #[serde(rename = "ScalingConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub scaling_configuration: Option<ScalingConfiguration>,
+    #[serde(rename = "DeletionProtection", default, skip_serializing_if = "Option::is_none")]
+    pub deletion_protection: Option<bool>,
+    #[serde(rename = "EnableHttpEndpoint", default, skip_serializing_if = "Option::is_none")]
+    pub enable_http_endpoint: Option<bool>,
+    #[serde(rename = "CopyTagsToSnapshot", default, skip_serializing_if = "Option::is_none")]
+    pub copy_tags_to_snapshot: Option<bool>,
+    #[serde(rename = "EnableGlobalWriteForwarding", default, skip_serializing_if = "Option::is_none")]
+    pub enable_global_write_forwarding: Option<bool>,
+    #[serde(rename = "DBClusterInstanceClass", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_instance_class: Option<String>,
+    #[serde(rename = "AllocatedStorage", default, skip_serializing_if = "Option::is_none")]
+    pub allocated_storage: Option<i32>,
+    #[serde(rename = "StorageType", default, skip_serializing_if = "Option::is_none")]
+    pub storage_type: Option<String>,
+    #[serde(rename = "Iops", default, skip_serializing_if = "Option::is_none")]
+    pub iops: Option<i32>,
+    #[serde(rename = "AutoMinorVersionUpgrade", default, skip_serializing_if = "Option::is_none")]
+    pub auto_minor_version_upgrade: Option<bool>,
+    #[serde(rename = "NetworkType", default, skip_serializing_if = "Option::is_none")]
+    pub network_type: Option<String>,
+    #[serde(rename = "ServerlessV2ScalingConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub serverless_v2_scaling_configuration: Option<ServerlessV2ScalingConfiguration>,
+    #[serde(rename = "MonitoringInterval", default, skip_serializing_if = "Option::is_none")]
+    pub monitoring_interval: Option<i32>,
+    #[serde(rename = "MonitoringRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub monitoring_role_arn: Option<String>,
+    #[serde(rename = "DatabaseInsightsMode", default, skip_serializing_if = "Option::is_none")]
+    pub database_insights_mode: Option<String>,
+    #[serde(rename = "EnablePerformanceInsights", default, skip_serializing_if = "Option::is_none")]
+    pub enable_performance_insights: Option<bool>,
+    #[serde(rename = "PerformanceInsightsKMSKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub performance_insights_kms_key_id: Option<String>,
+    #[serde(rename = "PerformanceInsightsRetentionPeriod", default, skip_serializing_if = "Option::is_none")]
+    pub performance_insights_retention_period: Option<i32>,
+    #[serde(rename = "ManageMasterUserPassword", default, skip_serializing_if = "Option::is_none")]
+    pub manage_master_user_password: Option<bool>,
+    #[serde(rename = "RotateMasterUserPassword", default, skip_serializing_if = "Option::is_none")]
+    pub rotate_master_user_password: Option<bool>,
+    #[serde(rename = "EnableLocalWriteForwarding", default, skip_serializing_if = "Option::is_none")]
+    pub enable_local_write_forwarding: Option<bool>,
+    #[serde(rename = "MasterUserSecretKmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub master_user_secret_kms_key_id: Option<String>,
+    #[serde(rename = "EngineMode", default, skip_serializing_if = "Option::is_none")]
+    pub engine_mode: Option<String>,
+    #[serde(rename = "AllowEngineModeChange", default, skip_serializing_if = "Option::is_none")]
+    pub allow_engine_mode_change: Option<bool>,
+    #[serde(rename = "AwsBackupRecoveryPointArn", default, skip_serializing_if = "Option::is_none")]
+    pub aws_backup_recovery_point_arn: Option<String>,
+    #[serde(rename = "EnableLimitlessDatabase", default, skip_serializing_if = "Option::is_none")]
+    pub enable_limitless_database: Option<bool>,
+    #[serde(rename = "CACertificateIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub ca_certificate_identifier: Option<String>,
+    #[serde(rename = "MasterUserAuthenticationType", default, skip_serializing_if = "Option::is_none")]
+    pub master_user_authentication_type: Option<String>,
+}
+impl Shape for ModifyDBClusterMessage {
+    const SHAPE: &'static str = "ModifyDBClusterMessage";
+    const MEMBERS: &'static [&'static str] = &["DBClusterIdentifier", "NewDBClusterIdentifier", "ApplyImmediately", "BackupRetentionPeriod", "DBClusterParameterGroupName", "VpcSecurityGroupIds", "Port", "MasterUserPassword", "OptionGroupName", "PreferredBackupWindow", "PreferredMaintenanceWindow", "EnableIAMDatabaseAuthentication", "BacktrackWindow", "CloudwatchLogsExportConfiguration", "EngineVersion", "AllowMajorVersionUpgrade", "DBInstanceParameterGroupName", "Domain", "DomainIAMRoleName", "ScalingConfiguration", "DeletionProtection", "EnableHttpEndpoint", "CopyTagsToSnapshot", "EnableGlobalWriteForwarding", "DBClusterInstanceClass", "AllocatedStorage", "StorageType", "Iops", "AutoMinorVersionUpgrade", "NetworkType", "ServerlessV2ScalingConfiguration", "MonitoringInterval", "MonitoringRoleArn", "DatabaseInsightsMode", "EnablePerformanceInsights", "PerformanceInsightsKMSKeyId", "PerformanceInsightsRetentionPeriod", "ManageMasterUserPassword", "RotateMasterUserPassword", "EnableLocalWriteForwarding", "MasterUserSecretKmsKeyId", "EngineMode", "AllowEngineModeChange", "AwsBackupRecoveryPointArn", "EnableLimitlessDatabase", "CACertificateIdentifier", "MasterUserAuthenticationType"];
+}
+
+/// Shape `ModifyDBClusterResult` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyDBClusterResult {
+    #[serde(rename = "DBCluster", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster: Option<DBCluster>,
+}
+impl Shape for ModifyDBClusterResult {
+    const SHAPE: &'static str = "ModifyDBClusterResult";
+    const MEMBERS: &'static [&'static str] = &["DBCluster"];
+}
+
+/// Shape `ModifyDBClusterSnapshotAttributeMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyDBClusterSnapshotAttributeMessage {
+    #[serde(rename = "DBClusterSnapshotIdentifier")]
+    pub db_cluster_snapshot_identifier: String,
+    #[serde(rename = "AttributeName")]
+    pub attribute_name: String,
+    #[serde(rename = "ValuesToAdd", default, skip_serializing_if = "Option::is_none")]
+    pub values_to_add: Option<Vec<String>>,
+    #[serde(rename = "ValuesToRemove", default, skip_serializing_if = "Option::is_none")]
+    pub values_to_remove: Option<Vec<String>>,
+}
+impl Shape for ModifyDBClusterSnapshotAttributeMessage {
+    const SHAPE: &'static str = "ModifyDBClusterSnapshotAttributeMessage";
+    const MEMBERS: &'static [&'static str] = &["DBClusterSnapshotIdentifier", "AttributeName", "ValuesToAdd", "ValuesToRemove"];
+}
+
+/// Shape `ModifyDBClusterSnapshotAttributeResult` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyDBClusterSnapshotAttributeResult {
+    #[serde(rename = "DBClusterSnapshotAttributesResult", default, skip_serializing_if = "Option::is_none")]
+    pub db_cluster_snapshot_attributes_result: Option<DBClusterSnapshotAttributesResult>,
+}
+impl Shape for ModifyDBClusterSnapshotAttributeResult {
+    const SHAPE: &'static str = "ModifyDBClusterSnapshotAttributeResult";
+    const MEMBERS: &'static [&'static str] = &["DBClusterSnapshotAttributesResult"];
 }
 
 /// Shape `ModifyDBInstanceMessage` of the rds model.
@@ -1450,6 +2563,19 @@ impl Shape for ModifyDBInstanceResult {
     const MEMBERS: &'static [&'static str] = &["DBInstance"];
 }
 
+/// Shape `ModifyDBParameterGroupMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyDBParameterGroupMessage {
+    #[serde(rename = "DBParameterGroupName")]
+    pub db_parameter_group_name: String,
+    #[serde(rename = "Parameters")]
+    pub parameters: Vec<Parameter>,
+}
+impl Shape for ModifyDBParameterGroupMessage {
+    const SHAPE: &'static str = "ModifyDBParameterGroupMessage";
+    const MEMBERS: &'static [&'static str] = &["DBParameterGroupName", "Parameters"];
+}
+
 /// Shape `ModifyDBSnapshotAttributeMessage` of the rds model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ModifyDBSnapshotAttributeMessage {
@@ -1530,6 +2656,37 @@ pub struct Outpost {
 impl Shape for Outpost {
     const SHAPE: &'static str = "Outpost";
     const MEMBERS: &'static [&'static str] = &["Arn"];
+}
+
+/// Shape `Parameter` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Parameter {
+    #[serde(rename = "ParameterName", default, skip_serializing_if = "Option::is_none")]
+    pub parameter_name: Option<String>,
+    #[serde(rename = "ParameterValue", default, skip_serializing_if = "Option::is_none")]
+    pub parameter_value: Option<String>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(rename = "ApplyType", default, skip_serializing_if = "Option::is_none")]
+    pub apply_type: Option<String>,
+    #[serde(rename = "DataType", default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
+    #[serde(rename = "AllowedValues", default, skip_serializing_if = "Option::is_none")]
+    pub allowed_values: Option<String>,
+    #[serde(rename = "IsModifiable", default, skip_serializing_if = "Option::is_none")]
+    pub is_modifiable: Option<bool>,
+    #[serde(rename = "MinimumEngineVersion", default, skip_serializing_if = "Option::is_none")]
+    pub minimum_engine_version: Option<String>,
+    #[serde(rename = "ApplyMethod", default, skip_serializing_if = "Option::is_none")]
+    pub apply_method: Option<String>,
+    #[serde(rename = "SupportedEngineModes", default, skip_serializing_if = "Option::is_none")]
+    pub supported_engine_modes: Option<Vec<String>>,
+}
+impl Shape for Parameter {
+    const SHAPE: &'static str = "Parameter";
+    const MEMBERS: &'static [&'static str] = &["ParameterName", "ParameterValue", "Description", "Source", "ApplyType", "DataType", "AllowedValues", "IsModifiable", "MinimumEngineVersion", "ApplyMethod", "SupportedEngineModes"];
 }
 
 /// Shape `PendingCloudwatchLogsExports` of the rds model.
@@ -1613,6 +2770,45 @@ impl Shape for ProcessorFeature {
     const MEMBERS: &'static [&'static str] = &["Name", "Value"];
 }
 
+/// Shape `RdsCustomClusterConfiguration` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RdsCustomClusterConfiguration {
+    #[serde(rename = "InterconnectSubnetId", default, skip_serializing_if = "Option::is_none")]
+    pub interconnect_subnet_id: Option<String>,
+    #[serde(rename = "TransitGatewayMulticastDomainId", default, skip_serializing_if = "Option::is_none")]
+    pub transit_gateway_multicast_domain_id: Option<String>,
+    #[serde(rename = "ReplicaMode", default, skip_serializing_if = "Option::is_none")]
+    pub replica_mode: Option<String>,
+}
+impl Shape for RdsCustomClusterConfiguration {
+    const SHAPE: &'static str = "RdsCustomClusterConfiguration";
+    const MEMBERS: &'static [&'static str] = &["InterconnectSubnetId", "TransitGatewayMulticastDomainId", "ReplicaMode"];
+}
+
+/// Shape `RebootDBInstanceMessage` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RebootDBInstanceMessage {
+    #[serde(rename = "DBInstanceIdentifier")]
+    pub db_instance_identifier: String,
+    #[serde(rename = "ForceFailover", default, skip_serializing_if = "Option::is_none")]
+    pub force_failover: Option<bool>,
+}
+impl Shape for RebootDBInstanceMessage {
+    const SHAPE: &'static str = "RebootDBInstanceMessage";
+    const MEMBERS: &'static [&'static str] = &["DBInstanceIdentifier", "ForceFailover"];
+}
+
+/// Shape `RebootDBInstanceResult` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RebootDBInstanceResult {
+    #[serde(rename = "DBInstance", default, skip_serializing_if = "Option::is_none")]
+    pub db_instance: Option<DBInstance>,
+}
+impl Shape for RebootDBInstanceResult {
+    const SHAPE: &'static str = "RebootDBInstanceResult";
+    const MEMBERS: &'static [&'static str] = &["DBInstance"];
+}
+
 /// Shape `RemoveTagsFromResourceMessage` of the rds model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RemoveTagsFromResourceMessage {
@@ -1624,6 +2820,78 @@ pub struct RemoveTagsFromResourceMessage {
 impl Shape for RemoveTagsFromResourceMessage {
     const SHAPE: &'static str = "RemoveTagsFromResourceMessage";
     const MEMBERS: &'static [&'static str] = &["ResourceName", "TagKeys"];
+}
+
+/// Shape `ScalingConfiguration` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScalingConfiguration {
+    #[serde(rename = "MinCapacity", default, skip_serializing_if = "Option::is_none")]
+    pub min_capacity: Option<i32>,
+    #[serde(rename = "MaxCapacity", default, skip_serializing_if = "Option::is_none")]
+    pub max_capacity: Option<i32>,
+    #[serde(rename = "AutoPause", default, skip_serializing_if = "Option::is_none")]
+    pub auto_pause: Option<bool>,
+    #[serde(rename = "SecondsUntilAutoPause", default, skip_serializing_if = "Option::is_none")]
+    pub seconds_until_auto_pause: Option<i32>,
+    #[serde(rename = "TimeoutAction", default, skip_serializing_if = "Option::is_none")]
+    pub timeout_action: Option<String>,
+    #[serde(rename = "SecondsBeforeTimeout", default, skip_serializing_if = "Option::is_none")]
+    pub seconds_before_timeout: Option<i32>,
+}
+impl Shape for ScalingConfiguration {
+    const SHAPE: &'static str = "ScalingConfiguration";
+    const MEMBERS: &'static [&'static str] = &["MinCapacity", "MaxCapacity", "AutoPause", "SecondsUntilAutoPause", "TimeoutAction", "SecondsBeforeTimeout"];
+}
+
+/// Shape `ScalingConfigurationInfo` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScalingConfigurationInfo {
+    #[serde(rename = "MinCapacity", default, skip_serializing_if = "Option::is_none")]
+    pub min_capacity: Option<i32>,
+    #[serde(rename = "MaxCapacity", default, skip_serializing_if = "Option::is_none")]
+    pub max_capacity: Option<i32>,
+    #[serde(rename = "AutoPause", default, skip_serializing_if = "Option::is_none")]
+    pub auto_pause: Option<bool>,
+    #[serde(rename = "SecondsUntilAutoPause", default, skip_serializing_if = "Option::is_none")]
+    pub seconds_until_auto_pause: Option<i32>,
+    #[serde(rename = "TimeoutAction", default, skip_serializing_if = "Option::is_none")]
+    pub timeout_action: Option<String>,
+    #[serde(rename = "SecondsBeforeTimeout", default, skip_serializing_if = "Option::is_none")]
+    pub seconds_before_timeout: Option<i32>,
+}
+impl Shape for ScalingConfigurationInfo {
+    const SHAPE: &'static str = "ScalingConfigurationInfo";
+    const MEMBERS: &'static [&'static str] = &["MinCapacity", "MaxCapacity", "AutoPause", "SecondsUntilAutoPause", "TimeoutAction", "SecondsBeforeTimeout"];
+}
+
+/// Shape `ServerlessV2ScalingConfiguration` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServerlessV2ScalingConfiguration {
+    #[serde(rename = "MinCapacity", default, skip_serializing_if = "Option::is_none")]
+    pub min_capacity: Option<f64>,
+    #[serde(rename = "MaxCapacity", default, skip_serializing_if = "Option::is_none")]
+    pub max_capacity: Option<f64>,
+    #[serde(rename = "SecondsUntilAutoPause", default, skip_serializing_if = "Option::is_none")]
+    pub seconds_until_auto_pause: Option<i32>,
+}
+impl Shape for ServerlessV2ScalingConfiguration {
+    const SHAPE: &'static str = "ServerlessV2ScalingConfiguration";
+    const MEMBERS: &'static [&'static str] = &["MinCapacity", "MaxCapacity", "SecondsUntilAutoPause"];
+}
+
+/// Shape `ServerlessV2ScalingConfigurationInfo` of the rds model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServerlessV2ScalingConfigurationInfo {
+    #[serde(rename = "MinCapacity", default, skip_serializing_if = "Option::is_none")]
+    pub min_capacity: Option<f64>,
+    #[serde(rename = "MaxCapacity", default, skip_serializing_if = "Option::is_none")]
+    pub max_capacity: Option<f64>,
+    #[serde(rename = "SecondsUntilAutoPause", default, skip_serializing_if = "Option::is_none")]
+    pub seconds_until_auto_pause: Option<i32>,
+}
+impl Shape for ServerlessV2ScalingConfigurationInfo {
+    const SHAPE: &'static str = "ServerlessV2ScalingConfigurationInfo";
+    const MEMBERS: &'static [&'static str] = &["MinCapacity", "MaxCapacity", "SecondsUntilAutoPause"];
 }
 
 /// Shape `Subnet` of the rds model.
@@ -1701,20 +2969,41 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (AvailabilityZone::SHAPE, AvailabilityZone::MEMBERS),
     (CertificateDetails::SHAPE, CertificateDetails::MEMBERS),
     (CloudwatchLogsExportConfiguration::SHAPE, CloudwatchLogsExportConfiguration::MEMBERS),
+    (ClusterPendingModifiedValues::SHAPE, ClusterPendingModifiedValues::MEMBERS),
+    (CreateDBClusterMessage::SHAPE, CreateDBClusterMessage::MEMBERS),
+    (CreateDBClusterResult::SHAPE, CreateDBClusterResult::MEMBERS),
+    (CreateDBClusterSnapshotMessage::SHAPE, CreateDBClusterSnapshotMessage::MEMBERS),
+    (CreateDBClusterSnapshotResult::SHAPE, CreateDBClusterSnapshotResult::MEMBERS),
     (CreateDBInstanceMessage::SHAPE, CreateDBInstanceMessage::MEMBERS),
     (CreateDBInstanceResult::SHAPE, CreateDBInstanceResult::MEMBERS),
+    (CreateDBParameterGroupMessage::SHAPE, CreateDBParameterGroupMessage::MEMBERS),
+    (CreateDBParameterGroupResult::SHAPE, CreateDBParameterGroupResult::MEMBERS),
     (CreateDBSnapshotMessage::SHAPE, CreateDBSnapshotMessage::MEMBERS),
     (CreateDBSnapshotResult::SHAPE, CreateDBSnapshotResult::MEMBERS),
     (CreateDBSubnetGroupMessage::SHAPE, CreateDBSubnetGroupMessage::MEMBERS),
     (CreateDBSubnetGroupResult::SHAPE, CreateDBSubnetGroupResult::MEMBERS),
     (CreateEventSubscriptionMessage::SHAPE, CreateEventSubscriptionMessage::MEMBERS),
     (CreateEventSubscriptionResult::SHAPE, CreateEventSubscriptionResult::MEMBERS),
+    (DBCluster::SHAPE, DBCluster::MEMBERS),
+    (DBClusterMember::SHAPE, DBClusterMember::MEMBERS),
+    (DBClusterMessage::SHAPE, DBClusterMessage::MEMBERS),
+    (DBClusterOptionGroupStatus::SHAPE, DBClusterOptionGroupStatus::MEMBERS),
+    (DBClusterRole::SHAPE, DBClusterRole::MEMBERS),
+    (DBClusterSnapshot::SHAPE, DBClusterSnapshot::MEMBERS),
+    (DBClusterSnapshotAttribute::SHAPE, DBClusterSnapshotAttribute::MEMBERS),
+    (DBClusterSnapshotAttributesResult::SHAPE, DBClusterSnapshotAttributesResult::MEMBERS),
+    (DBClusterSnapshotMessage::SHAPE, DBClusterSnapshotMessage::MEMBERS),
+    (DBClusterStatusInfo::SHAPE, DBClusterStatusInfo::MEMBERS),
     (DBInstance::SHAPE, DBInstance::MEMBERS),
     (DBInstanceAutomatedBackupsReplication::SHAPE, DBInstanceAutomatedBackupsReplication::MEMBERS),
     (DBInstanceMessage::SHAPE, DBInstanceMessage::MEMBERS),
     (DBInstanceRole::SHAPE, DBInstanceRole::MEMBERS),
     (DBInstanceStatusInfo::SHAPE, DBInstanceStatusInfo::MEMBERS),
+    (DBParameterGroup::SHAPE, DBParameterGroup::MEMBERS),
+    (DBParameterGroupDetails::SHAPE, DBParameterGroupDetails::MEMBERS),
+    (DBParameterGroupNameMessage::SHAPE, DBParameterGroupNameMessage::MEMBERS),
     (DBParameterGroupStatus::SHAPE, DBParameterGroupStatus::MEMBERS),
+    (DBParameterGroupsMessage::SHAPE, DBParameterGroupsMessage::MEMBERS),
     (DBSecurityGroupMembership::SHAPE, DBSecurityGroupMembership::MEMBERS),
     (DBSnapshot::SHAPE, DBSnapshot::MEMBERS),
     (DBSnapshotAttribute::SHAPE, DBSnapshotAttribute::MEMBERS),
@@ -1722,14 +3011,25 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (DBSnapshotMessage::SHAPE, DBSnapshotMessage::MEMBERS),
     (DBSubnetGroup::SHAPE, DBSubnetGroup::MEMBERS),
     (DBSubnetGroupMessage::SHAPE, DBSubnetGroupMessage::MEMBERS),
+    (DeleteDBClusterMessage::SHAPE, DeleteDBClusterMessage::MEMBERS),
+    (DeleteDBClusterResult::SHAPE, DeleteDBClusterResult::MEMBERS),
+    (DeleteDBClusterSnapshotMessage::SHAPE, DeleteDBClusterSnapshotMessage::MEMBERS),
+    (DeleteDBClusterSnapshotResult::SHAPE, DeleteDBClusterSnapshotResult::MEMBERS),
     (DeleteDBInstanceMessage::SHAPE, DeleteDBInstanceMessage::MEMBERS),
     (DeleteDBInstanceResult::SHAPE, DeleteDBInstanceResult::MEMBERS),
+    (DeleteDBParameterGroupMessage::SHAPE, DeleteDBParameterGroupMessage::MEMBERS),
     (DeleteDBSnapshotMessage::SHAPE, DeleteDBSnapshotMessage::MEMBERS),
     (DeleteDBSnapshotResult::SHAPE, DeleteDBSnapshotResult::MEMBERS),
     (DeleteDBSubnetGroupMessage::SHAPE, DeleteDBSubnetGroupMessage::MEMBERS),
     (DeleteEventSubscriptionMessage::SHAPE, DeleteEventSubscriptionMessage::MEMBERS),
     (DeleteEventSubscriptionResult::SHAPE, DeleteEventSubscriptionResult::MEMBERS),
+    (DescribeDBClusterSnapshotAttributesMessage::SHAPE, DescribeDBClusterSnapshotAttributesMessage::MEMBERS),
+    (DescribeDBClusterSnapshotAttributesResult::SHAPE, DescribeDBClusterSnapshotAttributesResult::MEMBERS),
+    (DescribeDBClusterSnapshotsMessage::SHAPE, DescribeDBClusterSnapshotsMessage::MEMBERS),
+    (DescribeDBClustersMessage::SHAPE, DescribeDBClustersMessage::MEMBERS),
     (DescribeDBInstancesMessage::SHAPE, DescribeDBInstancesMessage::MEMBERS),
+    (DescribeDBParameterGroupsMessage::SHAPE, DescribeDBParameterGroupsMessage::MEMBERS),
+    (DescribeDBParametersMessage::SHAPE, DescribeDBParametersMessage::MEMBERS),
     (DescribeDBSnapshotAttributesMessage::SHAPE, DescribeDBSnapshotAttributesMessage::MEMBERS),
     (DescribeDBSnapshotAttributesResult::SHAPE, DescribeDBSnapshotAttributesResult::MEMBERS),
     (DescribeDBSnapshotsMessage::SHAPE, DescribeDBSnapshotsMessage::MEMBERS),
@@ -1740,21 +3040,35 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (EventSubscription::SHAPE, EventSubscription::MEMBERS),
     (EventSubscriptionsMessage::SHAPE, EventSubscriptionsMessage::MEMBERS),
     (Filter::SHAPE, Filter::MEMBERS),
+    (LimitlessDatabase::SHAPE, LimitlessDatabase::MEMBERS),
     (ListTagsForResourceMessage::SHAPE, ListTagsForResourceMessage::MEMBERS),
     (MasterUserSecret::SHAPE, MasterUserSecret::MEMBERS),
     (ModifyAdditionalStorageVolume::SHAPE, ModifyAdditionalStorageVolume::MEMBERS),
+    (ModifyDBClusterMessage::SHAPE, ModifyDBClusterMessage::MEMBERS),
+    (ModifyDBClusterResult::SHAPE, ModifyDBClusterResult::MEMBERS),
+    (ModifyDBClusterSnapshotAttributeMessage::SHAPE, ModifyDBClusterSnapshotAttributeMessage::MEMBERS),
+    (ModifyDBClusterSnapshotAttributeResult::SHAPE, ModifyDBClusterSnapshotAttributeResult::MEMBERS),
     (ModifyDBInstanceMessage::SHAPE, ModifyDBInstanceMessage::MEMBERS),
     (ModifyDBInstanceResult::SHAPE, ModifyDBInstanceResult::MEMBERS),
+    (ModifyDBParameterGroupMessage::SHAPE, ModifyDBParameterGroupMessage::MEMBERS),
     (ModifyDBSnapshotAttributeMessage::SHAPE, ModifyDBSnapshotAttributeMessage::MEMBERS),
     (ModifyDBSnapshotAttributeResult::SHAPE, ModifyDBSnapshotAttributeResult::MEMBERS),
     (ModifyEventSubscriptionMessage::SHAPE, ModifyEventSubscriptionMessage::MEMBERS),
     (ModifyEventSubscriptionResult::SHAPE, ModifyEventSubscriptionResult::MEMBERS),
     (OptionGroupMembership::SHAPE, OptionGroupMembership::MEMBERS),
     (Outpost::SHAPE, Outpost::MEMBERS),
+    (Parameter::SHAPE, Parameter::MEMBERS),
     (PendingCloudwatchLogsExports::SHAPE, PendingCloudwatchLogsExports::MEMBERS),
     (PendingModifiedValues::SHAPE, PendingModifiedValues::MEMBERS),
     (ProcessorFeature::SHAPE, ProcessorFeature::MEMBERS),
+    (RdsCustomClusterConfiguration::SHAPE, RdsCustomClusterConfiguration::MEMBERS),
+    (RebootDBInstanceMessage::SHAPE, RebootDBInstanceMessage::MEMBERS),
+    (RebootDBInstanceResult::SHAPE, RebootDBInstanceResult::MEMBERS),
     (RemoveTagsFromResourceMessage::SHAPE, RemoveTagsFromResourceMessage::MEMBERS),
+    (ScalingConfiguration::SHAPE, ScalingConfiguration::MEMBERS),
+    (ScalingConfigurationInfo::SHAPE, ScalingConfigurationInfo::MEMBERS),
+    (ServerlessV2ScalingConfiguration::SHAPE, ServerlessV2ScalingConfiguration::MEMBERS),
+    (ServerlessV2ScalingConfigurationInfo::SHAPE, ServerlessV2ScalingConfigurationInfo::MEMBERS),
     (Subnet::SHAPE, Subnet::MEMBERS),
     (Tag::SHAPE, Tag::MEMBERS),
     (TagListMessage::SHAPE, TagListMessage::MEMBERS),

@@ -33,7 +33,7 @@ pub(super) fn fixes<A: AwsApi>() -> Vec<Fix<A>> {
     vec![
         Fix {
             control: "RDS.1",
-            iam_actions: &["rds:ModifyDBSnapshotAttribute"],
+            iam_actions: &["rds:ModifyDBSnapshotAttribute", "rds:ModifyDBClusterSnapshotAttribute"],
             scope: Scope::Resource,
             // No AWS dependency; S3.5 stays first in a round.
             after: &["S3.5"],
@@ -184,26 +184,36 @@ fn modify<A: AwsApi>(
     Ok(Done::Applied)
 }
 
-/// Takes `all` off the snapshot's restore attribute; the accounts it is shared with keep
-/// their access.
+/// Takes `all` off the (DB or DB cluster) snapshot's restore attribute; the accounts it is
+/// shared with keep their access.
 fn rds_1<A: AwsApi>(f: &mut Fixer<'_, A>, target: &Target<'_>) -> Result<Done, Failed> {
-    let snapshot = target
-        .snapshot
-        .regions
-        .iter()
-        .filter(|r| r.name == target.region)
-        .flat_map(|r| r.rds.snapshots.iter())
-        .find(|s| s.arn() == target.resource);
-    let Some(id) = snapshot.and_then(|s| s.snapshot.db_snapshot_identifier.clone()) else { return Ok(Done::Applied) };
-    f.call::<rds::ModifyDBSnapshotAttribute>(
-        target.region,
-        rds::ModifyDBSnapshotAttributeMessage {
-            db_snapshot_identifier: id,
-            attribute_name: "restore".into(),
-            values_to_add: None,
-            values_to_remove: Some(vec!["all".into()]),
-        },
-    )?;
+    let mut views = target.snapshot.regions.iter().filter(|r| r.name == target.region).map(|r| &r.rds);
+    let Some(view) = views.next() else { return Ok(Done::Applied) };
+    let snapshot = view.snapshots.iter().find(|s| s.arn() == target.resource);
+    if let Some(id) = snapshot.and_then(|s| s.snapshot.db_snapshot_identifier.clone()) {
+        f.call::<rds::ModifyDBSnapshotAttribute>(
+            target.region,
+            rds::ModifyDBSnapshotAttributeMessage {
+                db_snapshot_identifier: id,
+                attribute_name: "restore".into(),
+                values_to_add: None,
+                values_to_remove: Some(vec!["all".into()]),
+            },
+        )?;
+        return Ok(Done::Applied);
+    }
+    let cluster_snapshot = view.cluster_snapshots.iter().find(|s| s.arn() == target.resource);
+    if let Some(id) = cluster_snapshot.and_then(|s| s.snapshot.db_cluster_snapshot_identifier.clone()) {
+        f.call::<rds::ModifyDBClusterSnapshotAttribute>(
+            target.region,
+            rds::ModifyDBClusterSnapshotAttributeMessage {
+                db_cluster_snapshot_identifier: id,
+                attribute_name: "restore".into(),
+                values_to_add: None,
+                values_to_remove: Some(vec!["all".into()]),
+            },
+        )?;
+    }
     Ok(Done::Applied)
 }
 

@@ -6,6 +6,8 @@
 use hubsim_model::{ec2, rds};
 
 use super::engines::{self, Engine};
+use super::parameter_groups::locate_group;
+use super::parameters::family_of;
 use super::snapshots::snapshot_of;
 use super::tags::check_tags;
 use super::{
@@ -34,13 +36,13 @@ const MAX_BACKUP_RETENTION: i32 = 35;
 fn engine_named(name: &str) -> Result<&'static Engine, AwsError> {
     if engines::is_aurora(name) {
         return Err(invalid_value(format!(
-            "Engine {name}: Aurora DB instances belong to a DB cluster, which hubsim does not simulate yet."
+            "Engine {name}: Aurora DB instances (the members of a DB cluster) are not simulated by hubsim yet; CreateDBCluster creates the cluster."
         )));
     }
     engines::find(name).ok_or_else(|| invalid_value(format!("Invalid DB engine: {name}")))
 }
 
-fn check_class(class: &str) -> Result<(), AwsError> {
+pub(super) fn check_class(class: &str) -> Result<(), AwsError> {
     if class.starts_with("db.") && class.len() > 3 {
         Ok(())
     } else {
@@ -59,7 +61,7 @@ fn check_storage(engine: &Engine, storage_type: &str, gib: Option<i32>) -> Resul
     }
 }
 
-fn check_retention(days: i32) -> Result<(), AwsError> {
+pub(super) fn check_retention(days: i32) -> Result<(), AwsError> {
     if (0..=MAX_BACKUP_RETENTION).contains(&days) {
         Ok(())
     } else {
@@ -69,7 +71,7 @@ fn check_retention(days: i32) -> Result<(), AwsError> {
     }
 }
 
-fn check_port(port: i32) -> Result<(), AwsError> {
+pub(super) fn check_port(port: i32) -> Result<(), AwsError> {
     if (1150..=65535).contains(&port) {
         Ok(())
     } else {
@@ -122,7 +124,7 @@ fn check_iam_auth(engine: &Engine, on: bool) -> Result<(), AwsError> {
 
 /// The VPC an instance lands in and its subnets' AZs: the named DB subnet group's, or the
 /// default VPC's default subnets.
-fn placement(
+pub(super) fn placement(
     ctx: &Ctx<'_>,
     group: Option<&str>,
 ) -> Result<(Option<rds::DBSubnetGroup>, String, Vec<String>), AwsError> {
@@ -151,7 +153,7 @@ fn placement(
 }
 
 /// Whether an internet gateway is attached to `vpc` (RDS's default for `PubliclyAccessible`).
-fn has_internet_gateway(ctx: &Ctx<'_>, vpc: &str) -> Result<bool, AwsError> {
+pub(super) fn has_internet_gateway(ctx: &Ctx<'_>, vpc: &str) -> Result<bool, AwsError> {
     Ok(ctx
         .list::<ec2::InternetGateway>()?
         .into_iter()
@@ -160,7 +162,7 @@ fn has_internet_gateway(ctx: &Ctx<'_>, vpc: &str) -> Result<bool, AwsError> {
 
 /// The ARN of the KMS key `named`, or `KMSKeyNotAccessibleFault`; without a name, the AWS
 /// managed key `aws/rds` (named by its alias ARN: hubsim does not create AWS managed keys).
-fn encryption_key(ctx: &Ctx<'_>, named: Option<&str>) -> Result<String, AwsError> {
+pub(super) fn encryption_key(ctx: &Ctx<'_>, named: Option<&str>) -> Result<String, AwsError> {
     let Some(named) = named else {
         return Ok(format!("arn:aws:kms:{}:{}:alias/aws/rds", ctx.region(), ctx.account()));
     };
@@ -236,6 +238,8 @@ impl Handler for rds::CreateDBInstance {
                 return Err(invalid_value(format!("Availability zone {az} is not covered by the DB subnet group.")));
             }
         }
+        let version = input.engine_version.clone().unwrap_or_else(|| engine.default_version.to_string());
+        let parameter_group = parameter_group_for(ctx, engine, &version, input.db_parameter_group_name.as_deref())?;
         if ctx.get::<rds::DBInstance>(&id)?.is_some() {
             return Err(AwsError::bad_request("DBInstanceAlreadyExists", "DB instance already exists"));
         }
@@ -252,7 +256,7 @@ impl Handler for rds::CreateDBInstance {
             db_instance_identifier: Some(id.clone()),
             db_instance_class: Some(input.db_instance_class),
             engine: Some(engine.name.to_string()),
-            engine_version: Some(input.engine_version.unwrap_or_else(|| engine.default_version.to_string())),
+            engine_version: Some(version),
             license_model: Some(input.license_model.unwrap_or_else(|| engine.license.to_string())),
             db_instance_status: Some("available".into()),
             master_username: Some(username),
@@ -284,9 +288,7 @@ impl Handler for rds::CreateDBInstance {
                     .collect(),
             ),
             db_parameter_groups: Some(vec![rds::DBParameterGroupStatus {
-                db_parameter_group_name: Some(
-                    input.db_parameter_group_name.unwrap_or_else(|| format!("default.{}", engine.name)),
-                ),
+                db_parameter_group_name: Some(parameter_group),
                 parameter_apply_status: Some("in-sync".into()),
             }]),
             availability_zone: az,
@@ -326,6 +328,23 @@ impl Handler for rds::CreateDBInstance {
         ctx.put(&id, &inst)?;
         Ok(rds::CreateDBInstanceResult { db_instance: Some(inst) })
     }
+}
+
+/// The parameter group an instance of `engine` at `version` uses: `named` (which must exist
+/// and be of the instance's family), or the family's default group.
+fn parameter_group_for(ctx: &Ctx<'_>, engine: &Engine, version: &str, named: Option<&str>) -> Result<String, AwsError> {
+    let family = family_of(engine.name, version)
+        .ok_or_else(|| invalid_value(format!("Invalid engine version {version} for engine {}", engine.name)))?;
+    let Some(named) = named else { return Ok(format!("default.{family}")) };
+    let (id, doc, _) = locate_group(ctx, named)?;
+    let group_family = doc.group.db_parameter_group_family.unwrap_or_default();
+    if group_family != family {
+        return Err(invalid_combination(format!(
+            "The parameter group {id} with DBParameterGroupFamily {group_family} cannot be used for this instance \
+             (family {family})."
+        )));
+    }
+    Ok(id)
 }
 
 /// The CloudWatch Logs stream Enhanced Monitoring writes to.
@@ -451,6 +470,15 @@ impl Handler for rds::ModifyDBInstance {
         if input.new_db_instance_identifier.is_some() {
             return Err(invalid_value("NewDBInstanceIdentifier: renaming a DB instance is not simulated by hubsim."));
         }
+        let new_group = match &input.db_parameter_group_name {
+            Some(named) => Some(parameter_group_for(
+                ctx,
+                engine,
+                inst.engine_version.as_deref().unwrap_or(engine.default_version),
+                Some(named),
+            )?),
+            None => None,
+        };
         // Changes RDS applies whatever ApplyImmediately says.
         if let Some(v) = input.deletion_protection {
             inst.deletion_protection = Some(v);
@@ -494,6 +522,18 @@ impl Handler for rds::ModifyDBInstance {
         }
         if let Some(v) = input.preferred_maintenance_window {
             inst.preferred_maintenance_window = Some(v);
+        }
+        // A new parameter group is associated at once; its values apply at the next reboot
+        // (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html).
+        if let Some(group) = new_group {
+            let current =
+                inst.db_parameter_groups.iter().flatten().next().and_then(|g| g.db_parameter_group_name.clone());
+            if current.as_deref() != Some(group.as_str()) {
+                inst.db_parameter_groups = Some(vec![rds::DBParameterGroupStatus {
+                    db_parameter_group_name: Some(group),
+                    parameter_apply_status: Some("pending-reboot".into()),
+                }]);
+            }
         }
         // Changes that wait for the maintenance window unless ApplyImmediately.
         let mut pending = inst.pending_modified_values.take().unwrap_or_default();

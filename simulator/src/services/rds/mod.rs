@@ -1,5 +1,6 @@
-//! Amazon RDS: DB instances, DB subnet groups, DB snapshots (with their `restore` attribute),
-//! event subscriptions and the tags of each, over the query protocol
+//! Amazon RDS: DB instances, DB clusters, DB subnet groups, DB snapshots and DB cluster
+//! snapshots (with their `restore` attribute), DB parameter groups, event subscriptions and the
+//! tags of each, over the query protocol
 //! (<https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/Welcome.html>).
 //!
 //! Resources are regional and stored under their identifier, lower-cased as RDS stores it
@@ -7,11 +8,17 @@
 //! <https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html>).
 //! State is deterministic: an instance is `available` as soon as it is created, and a
 //! modification applies at once or waits in `PendingModifiedValues` (see `instances.rs`).
-//! Aurora instances, DB clusters, parameter groups and automated snapshots are not simulated.
+//! Aurora instances (a cluster's members), DB cluster parameter groups, option groups and
+//! automated snapshots are not simulated.
 
+mod cluster_engines;
+mod cluster_snapshots;
+mod clusters;
 mod engines;
 mod events;
 mod instances;
+mod parameter_groups;
+mod parameters;
 mod snapshots;
 mod subnet_groups;
 mod tags;
@@ -27,6 +34,9 @@ use crate::Ctx;
 /// Registers RDS's operations.
 pub fn register(r: &mut Registrar) {
     instances::register(r);
+    clusters::register(r);
+    cluster_snapshots::register(r);
+    parameter_groups::register(r);
     subnet_groups::register(r);
     snapshots::register(r);
     tags::register(r);
@@ -36,6 +46,11 @@ pub fn register(r: &mut Registrar) {
 /// A DB instance is stored as `DescribeDBInstances` shows it (id: its identifier).
 impl Resource for rds::DBInstance {
     const KIND: &'static str = "rds:db";
+}
+
+/// A DB cluster is stored as `DescribeDBClusters` shows it (id: its identifier).
+impl Resource for rds::DBCluster {
+    const KIND: &'static str = "rds:cluster";
 }
 
 /// One DB subnet group as stored (id: its name).
@@ -66,7 +81,8 @@ impl Resource for SnapshotDoc {
     const KIND: &'static str = "rds:snapshot";
 }
 
-/// `arn:aws:rds:<region>:<account>:<kind>:<name>` (`kind`: `db`, `subgrp`, `snapshot`).
+/// `arn:aws:rds:<region>:<account>:<kind>:<name>` (`kind`: `db`, `cluster`, `subgrp`, `snapshot`,
+/// `cluster-snapshot`).
 pub(crate) fn arn(ctx: &Ctx<'_>, kind: &str, name: &str) -> String {
     format!("arn:aws:rds:{}:{}:{kind}:{name}", ctx.region(), ctx.account())
 }

@@ -1,11 +1,15 @@
-//! AddTagsToResource, RemoveTagsFromResource, ListTagsForResource on a DB instance, DB
-//! snapshot, DB subnet group or event subscription ARN
+//! AddTagsToResource, RemoveTagsFromResource, ListTagsForResource on a DB instance, DB cluster,
+//! DB snapshot, DB cluster snapshot, custom DB parameter group, DB subnet group or event
+//! subscription ARN
 //! (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html>: at most 50
 //! tags, keys up to 128 characters, values up to 256, the `aws:` and `rds:` prefixes reserved).
 
 use hubsim_model::{rds, Empty};
 
+use super::cluster_snapshots::{cluster_snapshot_not_found, ClusterSnapshotDoc};
+use super::clusters::cluster_not_found;
 use super::events::{not_found as subscription_not_found, SubscriptionTags};
+use super::parameter_groups::{group_not_found, ParameterGroupDoc};
 use super::{
     instance_not_found, invalid_value, snapshot_not_found, subnet_group_not_found, SnapshotDoc, SubnetGroupDoc,
 };
@@ -58,12 +62,15 @@ fn merge(list: &mut Vec<rds::Tag>, tags: Vec<rds::Tag>) {
 /// A resource an RDS ARN names.
 enum Named {
     Instance(String),
+    Cluster(String),
+    ClusterSnapshot(String),
+    ParameterGroup(String),
     Snapshot(String),
     SubnetGroup(String),
     Subscription(String),
 }
 
-/// Reads `arn:aws:rds:<region>:<account>:<db|snapshot|subgrp>:<name>` in the caller's account
+/// Reads `arn:aws:rds:<region>:<account>:<db|cluster|snapshot|cluster-snapshot|subgrp|pg|es>:<name>` in the caller's account
 /// and region.
 fn parse(ctx: &Ctx<'_>, arn: &str) -> Result<Named, AwsError> {
     let bad = || invalid_value(format!("Invalid resource name: {arn}"));
@@ -76,6 +83,12 @@ fn parse(ctx: &Ctx<'_>, arn: &str) -> Result<Named, AwsError> {
     let (raw, name) = (name, name.to_ascii_lowercase());
     match *kind {
         "db" if foreign => Err(instance_not_found(arn)),
+        "cluster" if foreign => Err(cluster_not_found(arn)),
+        "cluster-snapshot" if foreign => Err(cluster_snapshot_not_found(arn)),
+        "pg" if foreign => Err(group_not_found(arn)),
+        "pg" => Ok(Named::ParameterGroup(name)),
+        "cluster" => Ok(Named::Cluster(name)),
+        "cluster-snapshot" => Ok(Named::ClusterSnapshot(name)),
         "snapshot" if foreign => Err(snapshot_not_found(arn)),
         "subgrp" if foreign => Err(subnet_group_not_found(arn)),
         "es" if foreign => Err(subscription_not_found(arn)),
@@ -99,6 +112,25 @@ fn retag(
             let mut tags = doc.tag_list.take().unwrap_or_default();
             change(&mut tags)?;
             doc.tag_list = Some(tags);
+            ctx.put(&id, &doc)
+        }
+        Named::Cluster(id) => {
+            let mut doc = ctx.get::<rds::DBCluster>(&id)?.ok_or_else(|| cluster_not_found(arn))?;
+            let mut tags = doc.tag_list.take().unwrap_or_default();
+            change(&mut tags)?;
+            doc.tag_list = Some(tags);
+            ctx.put(&id, &doc)
+        }
+        Named::ParameterGroup(id) => {
+            let mut doc = ctx.get::<ParameterGroupDoc>(&id)?.ok_or_else(|| group_not_found(arn))?;
+            change(&mut doc.tags)?;
+            ctx.put(&id, &doc)
+        }
+        Named::ClusterSnapshot(id) => {
+            let mut doc = ctx.get::<ClusterSnapshotDoc>(&id)?.ok_or_else(|| cluster_snapshot_not_found(arn))?;
+            let mut tags = doc.snapshot.tag_list.take().unwrap_or_default();
+            change(&mut tags)?;
+            doc.snapshot.tag_list = Some(tags);
             ctx.put(&id, &doc)
         }
         Named::Snapshot(id) => {
@@ -158,6 +190,16 @@ impl Handler for rds::ListTagsForResource {
             Named::Instance(id) => {
                 ctx.get::<rds::DBInstance>(&id)?.ok_or_else(|| instance_not_found(&arn))?.tag_list.unwrap_or_default()
             }
+            Named::Cluster(id) => {
+                ctx.get::<rds::DBCluster>(&id)?.ok_or_else(|| cluster_not_found(&arn))?.tag_list.unwrap_or_default()
+            }
+            Named::ParameterGroup(id) => ctx.get::<ParameterGroupDoc>(&id)?.ok_or_else(|| group_not_found(&arn))?.tags,
+            Named::ClusterSnapshot(id) => ctx
+                .get::<ClusterSnapshotDoc>(&id)?
+                .ok_or_else(|| cluster_snapshot_not_found(&arn))?
+                .snapshot
+                .tag_list
+                .unwrap_or_default(),
             Named::Snapshot(id) => ctx
                 .get::<SnapshotDoc>(&id)?
                 .ok_or_else(|| snapshot_not_found(&arn))?
