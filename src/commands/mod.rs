@@ -7,6 +7,7 @@ pub mod evaluate_cmd;
 pub mod explain;
 pub mod remediate_cmd;
 pub mod render;
+pub mod rules;
 pub mod run;
 pub mod run_report;
 pub mod scenario;

@@ -111,10 +111,8 @@ fn describe_check(check: &Value) -> String {
     let Some((kind, v)) = check.as_object().and_then(|m| m.iter().next()) else { return "failed".into() };
     // A unary check keeps its details one level down.
     let v = v.get("value").filter(|inner| inner.is_object()).unwrap_or(v);
-    for key in ["custom_message", "message"] {
-        if let Some(m) = v.get(key).and_then(Value::as_str).filter(|m| !m.trim().is_empty()) {
-            return m.trim().to_string();
-        }
+    if let Some(m) = custom_message(check) {
+        return m;
     }
     let op = match v.get("comparison").and_then(Value::as_array).map(Vec::as_slice) {
         Some([op, negated]) => {
@@ -148,8 +146,20 @@ fn describe_check(check: &Value) -> String {
             let at = u.pointer("/traversed_to/path").and_then(Value::as_str).unwrap_or("");
             format!("{missing} is missing under {at}/ ({op} failed)")
         }
-        _ => format!("{kind} check failed"),
+        _ => v
+            .get("message")
+            .and_then(Value::as_str)
+            .filter(|m| !m.trim().is_empty())
+            .map(|m| m.trim().to_string())
+            .unwrap_or_else(|| format!("{kind} check failed")),
     }
+}
+
+/// A clause check's custom message (`<<...>>` in the policy), if it has one.
+fn custom_message(check: &Value) -> Option<String> {
+    let (_, v) = check.as_object()?.iter().next()?;
+    let v = v.get("value").filter(|inner| inner.is_object()).unwrap_or(v);
+    v.get("custom_message").and_then(Value::as_str).map(str::trim).filter(|m| !m.is_empty()).map(str::to_string)
 }
 
 /// Whether a clause check record failed (its status, or its unary value's).
@@ -164,6 +174,15 @@ fn check_failed(check: &Value) -> bool {
 /// dependent rules (named with the rule they belong to). The record is the engine's, a few
 /// levels per rule; the walk stops at [`MAX_NESTING`] levels all the same.
 fn failed_clause(rule: &str, record: &Value) -> String {
+    // A failed clause that carries the author's message explains best; else the first one.
+    first_failed(rule, record, true)
+        .or_else(|| first_failed(rule, record, false))
+        .unwrap_or_else(|| format!("rule {rule} failed"))
+}
+
+/// The first failed clause check below `record` (with a custom message only, if
+/// `with_message`), described.
+fn first_failed(rule: &str, record: &Value, with_message: bool) -> Option<String> {
     let mut stack: Vec<(&Value, usize, &str)> = vec![(record, 0, rule)];
     while let Some((node, depth, owner)) = stack.pop() {
         if depth > MAX_NESTING {
@@ -173,9 +192,9 @@ fn failed_clause(rule: &str, record: &Value) -> String {
         match container(node) {
             Some(("RuleCheck", v)) => owner = v.get("name").and_then(Value::as_str).unwrap_or(owner),
             Some(("ClauseValueCheck", check)) => {
-                if check_failed(check) {
+                if check_failed(check) && (!with_message || custom_message(check).is_some()) {
                     let inner = if owner == rule { String::new() } else { format!(" (through rule {owner})") };
-                    return format!("rule {rule}{inner}: {}", describe_check(check));
+                    return Some(format!("rule {rule}{inner}: {}", describe_check(check)));
                 }
             }
             _ => {}
@@ -184,7 +203,7 @@ fn failed_clause(rule: &str, record: &Value) -> String {
             stack.extend(children.iter().rev().map(|c| (c, depth + 1, owner)));
         }
     }
-    format!("rule {rule} failed")
+    None
 }
 
 /// Evaluates `policy` against `item` (a configuration item as Config gives it to Guard, its
