@@ -232,7 +232,7 @@ impl Handler for config::PutEvaluations {
         input: config::PutEvaluationsRequest,
     ) -> Result<config::PutEvaluationsResponse, AwsError> {
         let token = input.result_token;
-        let rule = ctx.list::<RuleDoc>()?.into_iter().map(|(_, r)| r).find(|r| r.tokens.iter().any(|t| *t == token));
+        let rule = ctx.list::<RuleDoc>()?.into_iter().map(|(_, r)| r).find(|r| r.tokens.contains(&token));
         let Some(rule) = rule else {
             return Err(AwsError::bad_request(
                 "InvalidResultTokenException",

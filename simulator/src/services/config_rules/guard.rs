@@ -191,11 +191,11 @@ fn first_failed(rule: &str, record: &Value, with_message: bool) -> Option<String
         let mut owner = owner;
         match container(node) {
             Some(("RuleCheck", v)) => owner = v.get("name").and_then(Value::as_str).unwrap_or(owner),
-            Some(("ClauseValueCheck", check)) => {
-                if check_failed(check) && (!with_message || custom_message(check).is_some()) {
-                    let inner = if owner == rule { String::new() } else { format!(" (through rule {owner})") };
-                    return Some(format!("rule {rule}{inner}: {}", describe_check(check)));
-                }
+            Some(("ClauseValueCheck", check))
+                if check_failed(check) && (!with_message || custom_message(check).is_some()) =>
+            {
+                let inner = if owner == rule { String::new() } else { format!(" (through rule {owner})") };
+                return Some(format!("rule {rule}{inner}: {}", describe_check(check)));
             }
             _ => {}
         }

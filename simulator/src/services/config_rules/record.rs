@@ -216,7 +216,7 @@ pub fn frequency_ms(rule: &RuleDoc) -> Option<i64> {
 pub fn in_scope(rule: &RuleDoc, item: &Item) -> bool {
     let Some(scope) = &rule.rule.scope else { return true };
     if let Some(types) = scope.compliance_resource_types.as_ref().filter(|t| !t.is_empty()) {
-        if !types.iter().any(|t| *t == item.resource_type) {
+        if !types.contains(&item.resource_type) {
             return false;
         }
     }
