@@ -51,6 +51,10 @@ enum Command {
     /// boto3 or a scanner at it with --endpoint-url / AWS_ENDPOINT_URL). The first line on
     /// standard output is `hubsim listening on http://ADDR:PORT`.
     Serve(commands::serve::ServeArgs),
+    /// Develop AWS Config custom rules against scenarios: `rules test RULE.guard --scenario
+    /// FILE...` prints each resource's verdict with the Guard clause that decided it.
+    #[command(subcommand)]
+    Rules(commands::rules::RulesCommand),
     /// Print what hubsim covers (controls per standard and era, operations per service) as the
     /// Markdown of COVERAGE.md; `--check COVERAGE.md` exits 1 when that file is stale.
     Coverage(commands::coverage_cmd::CoverageArgs),
@@ -71,6 +75,7 @@ fn main() -> ExitCode {
         Command::Scenario(cmd) => commands::scenario::run(cmd),
         Command::Serve(args) => commands::serve::run(args),
         Command::Coverage(args) => commands::coverage_cmd::run(args),
+        Command::Rules(cmd) => commands::rules::run(cmd),
     };
     match result {
         Ok(code) => code,

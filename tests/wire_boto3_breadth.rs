@@ -782,6 +782,24 @@ o.stop_configuration_recorder(ConfigurationRecorderName="default")
 o.delete_delivery_channel(DeliveryChannelName="default")
 o.delete_configuration_recorder(ConfigurationRecorderName="default")
 OUT["cfg_other_after"] = o.describe_configuration_recorders()["ConfigurationRecorders"]
+# Config rules and configuration items (issue 21; tests/rules_wire.rs proves their fields).
+GUARD = 'rule versioned when resourceType == "AWS::S3::Bucket" { supplementaryConfiguration.BucketVersioningConfiguration.status == "Enabled" }'
+cfg.put_config_rule(ConfigRule={"ConfigRuleName": "wire-guard", "Scope": {"ComplianceResourceTypes": ["AWS::S3::Bucket"]},
+    "Source": {"Owner": "CUSTOM_POLICY", "SourceDetails": [{"EventSource": "aws.config", "MessageType": "ConfigurationItemChangeNotification"}],
+               "CustomPolicyDetails": {"PolicyRuntime": "guard-2.x.x", "PolicyText": GUARD}}})
+OUT["cfg_rules"] = [r["ConfigRuleName"] for r in cfg.describe_config_rules()["ConfigRules"]]
+cfg.start_config_rules_evaluation(ConfigRuleNames=["wire-guard"])
+OUT["cfg_rule_status"] = [s["ConfigRuleName"] for s in cfg.describe_config_rule_evaluation_status()["ConfigRulesEvaluationStatus"]]
+OUT["cfg_by_rule"] = cfg.describe_compliance_by_config_rule()["ComplianceByConfigRules"][0]["Compliance"]["ComplianceType"]
+OUT["cfg_by_resource"] = len(cfg.describe_compliance_by_resource(ResourceType="AWS::S3::Bucket")["ComplianceByResources"])
+OUT["cfg_details"] = len(cfg.get_compliance_details_by_config_rule(ConfigRuleName="wire-guard")["EvaluationResults"])
+OUT["cfg_details_resource"] = len(cfg.get_compliance_details_by_resource(ResourceType="AWS::S3::Bucket", ResourceId=CB)["EvaluationResults"])
+OUT["cfg_bad_token"] = err(cfg.put_evaluations, ResultToken="forged", Evaluations=[])
+OUT["cfg_discovered"] = len(cfg.list_discovered_resources(resourceType="AWS::S3::Bucket")["resourceIdentifiers"])
+OUT["cfg_batch"] = len(cfg.batch_get_resource_config(resourceKeys=[{"resourceType": "AWS::S3::Bucket", "resourceId": CB}])["baseConfigurationItems"])
+OUT["cfg_history"] = len(cfg.get_resource_config_history(resourceType="AWS::S3::Bucket", resourceId=CB)["configurationItems"])
+OUT["cfg_counts"] = cfg.get_discovered_resource_counts()["totalDiscoveredResources"]
+cfg.delete_config_rule(ConfigRuleName="wire-guard")
 
 # ---------- GuardDuty ----------
 gd = C("guardduty")
@@ -1611,6 +1629,11 @@ fn every_operation_over_boto3_with_its_errors() {
     client_error(&o["cfg_no_channel"], "NoAvailableDeliveryChannelException", 400);
     assert_eq!(o["cfg_other_status"], json!([true]));
     assert_eq!(o["cfg_other_after"], json!([]));
+    assert_eq!(o["cfg_rules"], json!(["wire-guard"]));
+    assert_eq!(o["cfg_by_rule"], "NON_COMPLIANT");
+    assert_eq!(o["cfg_details_resource"], 1);
+    client_error(&o["cfg_bad_token"], "InvalidResultTokenException", 400);
+    assert_eq!(o["cfg_batch"], 1);
 
     // GuardDuty.
     assert_eq!(o["gd_none"], json!([]));

@@ -250,6 +250,26 @@ fn check_remediation(s: &Scenario, p: &mut Problems) {
 
 fn check_expect(s: &Scenario, captured: &HashMap<String, (String, String)>, p: &mut Problems) {
     let Some(expect) = &s.expect else { return };
+    for (i, e) in expect.rules.iter().enumerate() {
+        let at = format!("expect.rules[{i}]");
+        if e.rule.trim().is_empty() {
+            p.add(format!("{at}.rule"), "is empty: name the rule (a Guard file's stem)".to_string());
+        }
+        if e.resource.trim().is_empty() {
+            p.add(format!("{at}.resource"), "is empty: name the resource's id".to_string());
+        }
+        if !crate::format::RULE_COMPLIANCE.contains(&e.compliance.as_str()) {
+            p.add(
+                format!("{at}.compliance"),
+                format!("{:?} is not one of {}", e.compliance, crate::format::RULE_COMPLIANCE.join(", ")),
+            );
+        }
+        if let Some(region) = &e.region {
+            if !s.account.regions.contains(region) {
+                p.add(format!("{at}.region"), format!("{region} is not one of the account's regions"));
+            }
+        }
+    }
     for (name, block) in [("evaluation", &expect.evaluation), ("after_remediation", &expect.after_remediation)] {
         let Some(block) = block else { continue };
         let at = format!("expect.{name}");

@@ -222,7 +222,28 @@ pub struct Expect {
     /// After remediation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after_remediation: Option<ExpectBlock>,
+    /// AWS Config rules' verdicts per resource after loading, checked by `hubsim rules test`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<ExpectRule>,
 }
+
+/// One expected verdict of an AWS Config rule on one resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectRule {
+    /// The rule's name: a Guard file's stem (`bucket_protected` for `bucket_protected.guard`).
+    pub rule: String,
+    /// The resource's id as AWS Config names it (a bucket's name, a group's `sg-` id).
+    pub resource: String,
+    /// Region; defaults to the home region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// COMPLIANT, NON_COMPLIANT or NOT_APPLICABLE.
+    pub compliance: String,
+}
+
+/// The verdicts a rule may reach on a resource.
+pub const RULE_COMPLIANCE: &[&str] = &["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"];
 
 /// Expected results at one point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

@@ -75,6 +75,18 @@ impl<'a> Ctx<'a> {
         &self.region
     }
 
+    /// Moves the call to `region` (AWS Config's recording visits each region with rules after a
+    /// call).
+    pub(crate) fn set_region(&mut self, region: &str) {
+        region.clone_into(&mut self.region);
+    }
+
+    /// The kinds of the resources written or deleted since the innermost savepoint opened
+    /// (during a mutating call: what the call changed so far).
+    pub(crate) fn changed_kinds(&self) -> Vec<String> {
+        self.db.docs.changed_kinds()
+    }
+
     /// The state's era.
     pub fn era(&self) -> Era {
         self.settings.era

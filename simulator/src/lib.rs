@@ -38,6 +38,8 @@ pub use error::SimError;
 /// The AWS API contract, re-exported so the simulator's users need one dependency.
 pub use hubsim_api::{memo, model, AwsApi, AwsError, Era};
 pub use operations::{operation_exists, operations, validation_error, OperationInfo};
+/// Guard 2.x policies, run as AWS Config runs a custom policy rule on a configuration item.
+pub use services::config_rules::guard;
 pub use settings::Settings;
 pub use sim::{Answer, Batch, ReadView, Simulator};
 pub use store::{JournalEntry, REFUSAL_KEPT};

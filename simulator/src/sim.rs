@@ -211,6 +211,24 @@ impl Simulator {
         result.map_err(AwsError::from)?
     }
 
+    /// Every simulated resource's configuration item in every region of the account, as AWS
+    /// Config hands it to a rule (`configuration` and `supplementaryConfiguration` as objects,
+    /// `parameters` as `ruleParameters`), whatever the recorder records: what
+    /// `hubsim rules test` runs a policy on. Reads only.
+    pub fn configuration_items(&self, parameters: &Value) -> Result<Vec<Value>, AwsError> {
+        let mut inner = self.lock();
+        let Inner { conn, docs, state, .. } = &mut *inner;
+        let catalog = self.catalog.as_deref();
+        let Some((settings, run)) = state.as_ref() else { return Err(uninitialized()) };
+        let mut scratch = *run;
+        let mut out = Vec::new();
+        for region in settings.account.regions.clone() {
+            let mut ctx = Ctx::new(Db { conn, docs }, settings, &mut scratch, &region, catalog);
+            out.extend(crate::services::config_rules::rule_inputs(&mut ctx, parameters)?);
+        }
+        Ok(out)
+    }
+
     /// A value stored with the state under `key` (e.g. the scenario envelope).
     pub fn meta<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, SimError> {
         store::meta_get(&self.lock().conn, key)
@@ -688,6 +706,13 @@ impl Batch<'_> {
             ctx.want_changed_items();
         }
         let result = call.run(entry, &mut ctx);
+        // AWS Config records what the call changed and runs the rules it triggers, in the
+        // call's transaction (see `services::config_rules`).
+        let result = result.and_then(|output| {
+            let changed = ctx.changed_kinds();
+            crate::services::config_rules::after_call(&mut ctx, &changed)?;
+            Ok(output)
+        });
         // A derived call keeps only the items that changed more than observation times: the
         // rest would rebuild nothing when replayed.
         let changed = ctx.changed_items();

@@ -10,6 +10,7 @@ pub mod remediate_cmd;
 pub mod render;
 pub mod report_html;
 pub mod report_ocsf;
+pub mod rules;
 pub mod run;
 pub mod run_report;
 pub mod scenario;

@@ -10,6 +10,26 @@ use serde::{Deserialize, Serialize};
 use crate::value::{Blob, Document, Timestamp};
 use crate::{Empty, Operation, Shape};
 
+/// The `BatchGetResourceConfig` operation of config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BatchGetResourceConfig;
+impl Operation for BatchGetResourceConfig {
+    const SERVICE: &'static str = "config";
+    const NAME: &'static str = "BatchGetResourceConfig";
+    type Input = BatchGetResourceConfigRequest;
+    type Output = BatchGetResourceConfigResponse;
+}
+
+/// The `DeleteConfigRule` operation of config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteConfigRule;
+impl Operation for DeleteConfigRule {
+    const SERVICE: &'static str = "config";
+    const NAME: &'static str = "DeleteConfigRule";
+    type Input = DeleteConfigRuleRequest;
+    type Output = Empty;
+}
+
 /// The `DeleteConfigurationRecorder` operation of config.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeleteConfigurationRecorder;
@@ -28,6 +48,46 @@ impl Operation for DeleteDeliveryChannel {
     const NAME: &'static str = "DeleteDeliveryChannel";
     type Input = DeleteDeliveryChannelRequest;
     type Output = Empty;
+}
+
+/// The `DescribeComplianceByConfigRule` operation of config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeComplianceByConfigRule;
+impl Operation for DescribeComplianceByConfigRule {
+    const SERVICE: &'static str = "config";
+    const NAME: &'static str = "DescribeComplianceByConfigRule";
+    type Input = DescribeComplianceByConfigRuleRequest;
+    type Output = DescribeComplianceByConfigRuleResponse;
+}
+
+/// The `DescribeComplianceByResource` operation of config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeComplianceByResource;
+impl Operation for DescribeComplianceByResource {
+    const SERVICE: &'static str = "config";
+    const NAME: &'static str = "DescribeComplianceByResource";
+    type Input = DescribeComplianceByResourceRequest;
+    type Output = DescribeComplianceByResourceResponse;
+}
+
+/// The `DescribeConfigRuleEvaluationStatus` operation of config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeConfigRuleEvaluationStatus;
+impl Operation for DescribeConfigRuleEvaluationStatus {
+    const SERVICE: &'static str = "config";
+    const NAME: &'static str = "DescribeConfigRuleEvaluationStatus";
+    type Input = DescribeConfigRuleEvaluationStatusRequest;
+    type Output = DescribeConfigRuleEvaluationStatusResponse;
+}
+
+/// The `DescribeConfigRules` operation of config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeConfigRules;
+impl Operation for DescribeConfigRules {
+    const SERVICE: &'static str = "config";
+    const NAME: &'static str = "DescribeConfigRules";
+    type Input = DescribeConfigRulesRequest;
+    type Output = DescribeConfigRulesResponse;
 }
 
 /// The `DescribeConfigurationAggregators` operation of config.
@@ -80,6 +140,66 @@ impl Operation for DescribeDeliveryChannels {
     type Output = DescribeDeliveryChannelsResponse;
 }
 
+/// The `GetComplianceDetailsByConfigRule` operation of config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GetComplianceDetailsByConfigRule;
+impl Operation for GetComplianceDetailsByConfigRule {
+    const SERVICE: &'static str = "config";
+    const NAME: &'static str = "GetComplianceDetailsByConfigRule";
+    type Input = GetComplianceDetailsByConfigRuleRequest;
+    type Output = GetComplianceDetailsByConfigRuleResponse;
+}
+
+/// The `GetComplianceDetailsByResource` operation of config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GetComplianceDetailsByResource;
+impl Operation for GetComplianceDetailsByResource {
+    const SERVICE: &'static str = "config";
+    const NAME: &'static str = "GetComplianceDetailsByResource";
+    type Input = GetComplianceDetailsByResourceRequest;
+    type Output = GetComplianceDetailsByResourceResponse;
+}
+
+/// The `GetDiscoveredResourceCounts` operation of config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GetDiscoveredResourceCounts;
+impl Operation for GetDiscoveredResourceCounts {
+    const SERVICE: &'static str = "config";
+    const NAME: &'static str = "GetDiscoveredResourceCounts";
+    type Input = GetDiscoveredResourceCountsRequest;
+    type Output = GetDiscoveredResourceCountsResponse;
+}
+
+/// The `GetResourceConfigHistory` operation of config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GetResourceConfigHistory;
+impl Operation for GetResourceConfigHistory {
+    const SERVICE: &'static str = "config";
+    const NAME: &'static str = "GetResourceConfigHistory";
+    type Input = GetResourceConfigHistoryRequest;
+    type Output = GetResourceConfigHistoryResponse;
+}
+
+/// The `ListDiscoveredResources` operation of config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListDiscoveredResources;
+impl Operation for ListDiscoveredResources {
+    const SERVICE: &'static str = "config";
+    const NAME: &'static str = "ListDiscoveredResources";
+    type Input = ListDiscoveredResourcesRequest;
+    type Output = ListDiscoveredResourcesResponse;
+}
+
+/// The `PutConfigRule` operation of config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PutConfigRule;
+impl Operation for PutConfigRule {
+    const SERVICE: &'static str = "config";
+    const NAME: &'static str = "PutConfigRule";
+    type Input = PutConfigRuleRequest;
+    type Output = Empty;
+}
+
 /// The `PutConfigurationRecorder` operation of config.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PutConfigurationRecorder;
@@ -98,6 +218,26 @@ impl Operation for PutDeliveryChannel {
     const NAME: &'static str = "PutDeliveryChannel";
     type Input = PutDeliveryChannelRequest;
     type Output = Empty;
+}
+
+/// The `PutEvaluations` operation of config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PutEvaluations;
+impl Operation for PutEvaluations {
+    const SERVICE: &'static str = "config";
+    const NAME: &'static str = "PutEvaluations";
+    type Input = PutEvaluationsRequest;
+    type Output = PutEvaluationsResponse;
+}
+
+/// The `StartConfigRulesEvaluation` operation of config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StartConfigRulesEvaluation;
+impl Operation for StartConfigRulesEvaluation {
+    const SERVICE: &'static str = "config";
+    const NAME: &'static str = "StartConfigRulesEvaluation";
+    type Input = StartConfigRulesEvaluationRequest;
+    type Output = StartConfigRulesEvaluationResponse;
 }
 
 /// The `StartConfigurationRecorder` operation of config.
@@ -174,6 +314,125 @@ impl Shape for AggregatorFilters {
     const MEMBERS: &'static [&'static str] = &["ResourceType", "ServicePrincipal"];
 }
 
+/// Shape `BaseConfigurationItem` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BaseConfigurationItem {
+    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(rename = "accountId", default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(rename = "configurationItemCaptureTime", default, skip_serializing_if = "Option::is_none")]
+    pub configuration_item_capture_time: Option<Timestamp>,
+    #[serde(rename = "configurationItemStatus", default, skip_serializing_if = "Option::is_none")]
+    pub configuration_item_status: Option<String>,
+    #[serde(rename = "configurationStateId", default, skip_serializing_if = "Option::is_none")]
+    pub configuration_state_id: Option<String>,
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    #[serde(rename = "resourceName", default, skip_serializing_if = "Option::is_none")]
+    pub resource_name: Option<String>,
+    #[serde(rename = "awsRegion", default, skip_serializing_if = "Option::is_none")]
+    pub aws_region: Option<String>,
+    #[serde(rename = "availabilityZone", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    #[serde(rename = "resourceCreationTime", default, skip_serializing_if = "Option::is_none")]
+    pub resource_creation_time: Option<Timestamp>,
+    #[serde(rename = "configuration", default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<String>,
+    #[serde(rename = "supplementaryConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub supplementary_configuration: Option<BTreeMap<String, String>>,
+    #[serde(rename = "recordingFrequency", default, skip_serializing_if = "Option::is_none")]
+    pub recording_frequency: Option<String>,
+    #[serde(rename = "configurationItemDeliveryTime", default, skip_serializing_if = "Option::is_none")]
+    pub configuration_item_delivery_time: Option<Timestamp>,
+}
+impl Shape for BaseConfigurationItem {
+    const SHAPE: &'static str = "BaseConfigurationItem";
+    const MEMBERS: &'static [&'static str] = &["version", "accountId", "configurationItemCaptureTime", "configurationItemStatus", "configurationStateId", "arn", "resourceType", "resourceId", "resourceName", "awsRegion", "availabilityZone", "resourceCreationTime", "configuration", "supplementaryConfiguration", "recordingFrequency", "configurationItemDeliveryTime"];
+}
+
+/// Shape `BatchGetResourceConfigRequest` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BatchGetResourceConfigRequest {
+    #[serde(rename = "resourceKeys")]
+    pub resource_keys: Vec<ResourceKey>,
+}
+impl Shape for BatchGetResourceConfigRequest {
+    const SHAPE: &'static str = "BatchGetResourceConfigRequest";
+    const MEMBERS: &'static [&'static str] = &["resourceKeys"];
+}
+
+/// Shape `BatchGetResourceConfigResponse` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BatchGetResourceConfigResponse {
+    #[serde(rename = "baseConfigurationItems", default, skip_serializing_if = "Option::is_none")]
+    pub base_configuration_items: Option<Vec<BaseConfigurationItem>>,
+    #[serde(rename = "unprocessedResourceKeys", default, skip_serializing_if = "Option::is_none")]
+    pub unprocessed_resource_keys: Option<Vec<ResourceKey>>,
+}
+impl Shape for BatchGetResourceConfigResponse {
+    const SHAPE: &'static str = "BatchGetResourceConfigResponse";
+    const MEMBERS: &'static [&'static str] = &["baseConfigurationItems", "unprocessedResourceKeys"];
+}
+
+/// Shape `Compliance` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Compliance {
+    #[serde(rename = "ComplianceType", default, skip_serializing_if = "Option::is_none")]
+    pub compliance_type: Option<String>,
+    #[serde(rename = "ComplianceContributorCount", default, skip_serializing_if = "Option::is_none")]
+    pub compliance_contributor_count: Option<ComplianceContributorCount>,
+}
+impl Shape for Compliance {
+    const SHAPE: &'static str = "Compliance";
+    const MEMBERS: &'static [&'static str] = &["ComplianceType", "ComplianceContributorCount"];
+}
+
+/// Shape `ComplianceByConfigRule` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ComplianceByConfigRule {
+    #[serde(rename = "ConfigRuleName", default, skip_serializing_if = "Option::is_none")]
+    pub config_rule_name: Option<String>,
+    #[serde(rename = "Compliance", default, skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<Compliance>,
+}
+impl Shape for ComplianceByConfigRule {
+    const SHAPE: &'static str = "ComplianceByConfigRule";
+    const MEMBERS: &'static [&'static str] = &["ConfigRuleName", "Compliance"];
+}
+
+/// Shape `ComplianceByResource` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ComplianceByResource {
+    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    #[serde(rename = "Compliance", default, skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<Compliance>,
+}
+impl Shape for ComplianceByResource {
+    const SHAPE: &'static str = "ComplianceByResource";
+    const MEMBERS: &'static [&'static str] = &["ResourceType", "ResourceId", "Compliance"];
+}
+
+/// Shape `ComplianceContributorCount` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ComplianceContributorCount {
+    #[serde(rename = "CappedCount", default, skip_serializing_if = "Option::is_none")]
+    pub capped_count: Option<i32>,
+    #[serde(rename = "CapExceeded", default, skip_serializing_if = "Option::is_none")]
+    pub cap_exceeded: Option<bool>,
+}
+impl Shape for ComplianceContributorCount {
+    const SHAPE: &'static str = "ComplianceContributorCount";
+    const MEMBERS: &'static [&'static str] = &["CappedCount", "CapExceeded"];
+}
+
 /// Shape `ConfigExportDeliveryInfo` of the config model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConfigExportDeliveryInfo {
@@ -193,6 +452,76 @@ pub struct ConfigExportDeliveryInfo {
 impl Shape for ConfigExportDeliveryInfo {
     const SHAPE: &'static str = "ConfigExportDeliveryInfo";
     const MEMBERS: &'static [&'static str] = &["lastStatus", "lastErrorCode", "lastErrorMessage", "lastAttemptTime", "lastSuccessfulTime", "nextDeliveryTime"];
+}
+
+/// Shape `ConfigRule` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConfigRule {
+    #[serde(rename = "ConfigRuleName", default, skip_serializing_if = "Option::is_none")]
+    pub config_rule_name: Option<String>,
+    #[serde(rename = "ConfigRuleArn", default, skip_serializing_if = "Option::is_none")]
+    pub config_rule_arn: Option<String>,
+    #[serde(rename = "ConfigRuleId", default, skip_serializing_if = "Option::is_none")]
+    pub config_rule_id: Option<String>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "Scope", default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Scope>,
+    #[serde(rename = "Source")]
+    pub source: Source,
+    #[serde(rename = "InputParameters", default, skip_serializing_if = "Option::is_none")]
+    pub input_parameters: Option<String>,
+    #[serde(rename = "MaximumExecutionFrequency", default, skip_serializing_if = "Option::is_none")]
+    pub maximum_execution_frequency: Option<String>,
+    #[serde(rename = "ConfigRuleState", default, skip_serializing_if = "Option::is_none")]
+    pub config_rule_state: Option<String>,
+    #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    #[serde(rename = "EvaluationModes", default, skip_serializing_if = "Option::is_none")]
+    pub evaluation_modes: Option<Vec<EvaluationModeConfiguration>>,
+}
+impl Shape for ConfigRule {
+    const SHAPE: &'static str = "ConfigRule";
+    const MEMBERS: &'static [&'static str] = &["ConfigRuleName", "ConfigRuleArn", "ConfigRuleId", "Description", "Scope", "Source", "InputParameters", "MaximumExecutionFrequency", "ConfigRuleState", "CreatedBy", "EvaluationModes"];
+}
+
+/// Shape `ConfigRuleEvaluationStatus` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConfigRuleEvaluationStatus {
+    #[serde(rename = "ConfigRuleName", default, skip_serializing_if = "Option::is_none")]
+    pub config_rule_name: Option<String>,
+    #[serde(rename = "ConfigRuleArn", default, skip_serializing_if = "Option::is_none")]
+    pub config_rule_arn: Option<String>,
+    #[serde(rename = "ConfigRuleId", default, skip_serializing_if = "Option::is_none")]
+    pub config_rule_id: Option<String>,
+    #[serde(rename = "LastSuccessfulInvocationTime", default, skip_serializing_if = "Option::is_none")]
+    pub last_successful_invocation_time: Option<Timestamp>,
+    #[serde(rename = "LastFailedInvocationTime", default, skip_serializing_if = "Option::is_none")]
+    pub last_failed_invocation_time: Option<Timestamp>,
+    #[serde(rename = "LastSuccessfulEvaluationTime", default, skip_serializing_if = "Option::is_none")]
+    pub last_successful_evaluation_time: Option<Timestamp>,
+    #[serde(rename = "LastFailedEvaluationTime", default, skip_serializing_if = "Option::is_none")]
+    pub last_failed_evaluation_time: Option<Timestamp>,
+    #[serde(rename = "FirstActivatedTime", default, skip_serializing_if = "Option::is_none")]
+    pub first_activated_time: Option<Timestamp>,
+    #[serde(rename = "LastDeactivatedTime", default, skip_serializing_if = "Option::is_none")]
+    pub last_deactivated_time: Option<Timestamp>,
+    #[serde(rename = "LastErrorCode", default, skip_serializing_if = "Option::is_none")]
+    pub last_error_code: Option<String>,
+    #[serde(rename = "LastErrorMessage", default, skip_serializing_if = "Option::is_none")]
+    pub last_error_message: Option<String>,
+    #[serde(rename = "FirstEvaluationStarted", default, skip_serializing_if = "Option::is_none")]
+    pub first_evaluation_started: Option<bool>,
+    #[serde(rename = "LastDebugLogDeliveryStatus", default, skip_serializing_if = "Option::is_none")]
+    pub last_debug_log_delivery_status: Option<String>,
+    #[serde(rename = "LastDebugLogDeliveryStatusReason", default, skip_serializing_if = "Option::is_none")]
+    pub last_debug_log_delivery_status_reason: Option<String>,
+    #[serde(rename = "LastDebugLogDeliveryTime", default, skip_serializing_if = "Option::is_none")]
+    pub last_debug_log_delivery_time: Option<Timestamp>,
+}
+impl Shape for ConfigRuleEvaluationStatus {
+    const SHAPE: &'static str = "ConfigRuleEvaluationStatus";
+    const MEMBERS: &'static [&'static str] = &["ConfigRuleName", "ConfigRuleArn", "ConfigRuleId", "LastSuccessfulInvocationTime", "LastFailedInvocationTime", "LastSuccessfulEvaluationTime", "LastFailedEvaluationTime", "FirstActivatedTime", "LastDeactivatedTime", "LastErrorCode", "LastErrorMessage", "FirstEvaluationStarted", "LastDebugLogDeliveryStatus", "LastDebugLogDeliveryStatusReason", "LastDebugLogDeliveryTime"];
 }
 
 /// Shape `ConfigSnapshotDeliveryProperties` of the config model.
@@ -248,6 +577,55 @@ impl Shape for ConfigurationAggregator {
     const MEMBERS: &'static [&'static str] = &["ConfigurationAggregatorName", "ConfigurationAggregatorArn", "AccountAggregationSources", "OrganizationAggregationSource", "CreationTime", "LastUpdatedTime", "CreatedBy", "AggregatorFilters"];
 }
 
+/// Shape `ConfigurationItem` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConfigurationItem {
+    #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(rename = "accountId", default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(rename = "configurationItemCaptureTime", default, skip_serializing_if = "Option::is_none")]
+    pub configuration_item_capture_time: Option<Timestamp>,
+    #[serde(rename = "configurationItemStatus", default, skip_serializing_if = "Option::is_none")]
+    pub configuration_item_status: Option<String>,
+    #[serde(rename = "configurationStateId", default, skip_serializing_if = "Option::is_none")]
+    pub configuration_state_id: Option<String>,
+    #[serde(rename = "configurationItemMD5Hash", default, skip_serializing_if = "Option::is_none")]
+    pub configuration_item_md5_hash: Option<String>,
+    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    #[serde(rename = "resourceName", default, skip_serializing_if = "Option::is_none")]
+    pub resource_name: Option<String>,
+    #[serde(rename = "awsRegion", default, skip_serializing_if = "Option::is_none")]
+    pub aws_region: Option<String>,
+    #[serde(rename = "availabilityZone", default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    #[serde(rename = "resourceCreationTime", default, skip_serializing_if = "Option::is_none")]
+    pub resource_creation_time: Option<Timestamp>,
+    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
+    #[serde(rename = "relatedEvents", default, skip_serializing_if = "Option::is_none")]
+    pub related_events: Option<Vec<String>>,
+    #[serde(rename = "relationships", default, skip_serializing_if = "Option::is_none")]
+    pub relationships: Option<Vec<Relationship>>,
+    #[serde(rename = "configuration", default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<String>,
+    #[serde(rename = "supplementaryConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub supplementary_configuration: Option<BTreeMap<String, String>>,
+    #[serde(rename = "recordingFrequency", default, skip_serializing_if = "Option::is_none")]
+    pub recording_frequency: Option<String>,
+    #[serde(rename = "configurationItemDeliveryTime", default, skip_serializing_if = "Option::is_none")]
+    pub configuration_item_delivery_time: Option<Timestamp>,
+}
+impl Shape for ConfigurationItem {
+    const SHAPE: &'static str = "ConfigurationItem";
+    const MEMBERS: &'static [&'static str] = &["version", "accountId", "configurationItemCaptureTime", "configurationItemStatus", "configurationStateId", "configurationItemMD5Hash", "arn", "resourceType", "resourceId", "resourceName", "awsRegion", "availabilityZone", "resourceCreationTime", "tags", "relatedEvents", "relationships", "configuration", "supplementaryConfiguration", "recordingFrequency", "configurationItemDeliveryTime"];
+}
+
 /// Shape `ConfigurationRecorder` of the config model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConfigurationRecorder {
@@ -298,6 +676,32 @@ pub struct ConfigurationRecorderStatus {
 impl Shape for ConfigurationRecorderStatus {
     const SHAPE: &'static str = "ConfigurationRecorderStatus";
     const MEMBERS: &'static [&'static str] = &["arn", "name", "lastStartTime", "lastStopTime", "recording", "lastStatus", "lastErrorCode", "lastErrorMessage", "lastStatusChangeTime", "servicePrincipal"];
+}
+
+/// Shape `CustomPolicyDetails` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CustomPolicyDetails {
+    #[serde(rename = "PolicyRuntime")]
+    pub policy_runtime: String,
+    #[serde(rename = "PolicyText")]
+    pub policy_text: String,
+    #[serde(rename = "EnableDebugLogDelivery", default, skip_serializing_if = "Option::is_none")]
+    pub enable_debug_log_delivery: Option<bool>,
+}
+impl Shape for CustomPolicyDetails {
+    const SHAPE: &'static str = "CustomPolicyDetails";
+    const MEMBERS: &'static [&'static str] = &["PolicyRuntime", "PolicyText", "EnableDebugLogDelivery"];
+}
+
+/// Shape `DeleteConfigRuleRequest` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteConfigRuleRequest {
+    #[serde(rename = "ConfigRuleName")]
+    pub config_rule_name: String,
+}
+impl Shape for DeleteConfigRuleRequest {
+    const SHAPE: &'static str = "DeleteConfigRuleRequest";
+    const MEMBERS: &'static [&'static str] = &["ConfigRuleName"];
 }
 
 /// Shape `DeleteConfigurationRecorderRequest` of the config model.
@@ -358,6 +762,133 @@ pub struct DeliveryChannelStatus {
 impl Shape for DeliveryChannelStatus {
     const SHAPE: &'static str = "DeliveryChannelStatus";
     const MEMBERS: &'static [&'static str] = &["name", "configSnapshotDeliveryInfo", "configHistoryDeliveryInfo", "configStreamDeliveryInfo"];
+}
+
+/// Shape `DescribeComplianceByConfigRuleRequest` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeComplianceByConfigRuleRequest {
+    #[serde(rename = "ConfigRuleNames", default, skip_serializing_if = "Option::is_none")]
+    pub config_rule_names: Option<Vec<String>>,
+    #[serde(rename = "ComplianceTypes", default, skip_serializing_if = "Option::is_none")]
+    pub compliance_types: Option<Vec<String>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for DescribeComplianceByConfigRuleRequest {
+    const SHAPE: &'static str = "DescribeComplianceByConfigRuleRequest";
+    const MEMBERS: &'static [&'static str] = &["ConfigRuleNames", "ComplianceTypes", "NextToken"];
+}
+
+/// Shape `DescribeComplianceByConfigRuleResponse` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeComplianceByConfigRuleResponse {
+    #[serde(rename = "ComplianceByConfigRules", default, skip_serializing_if = "Option::is_none")]
+    pub compliance_by_config_rules: Option<Vec<ComplianceByConfigRule>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for DescribeComplianceByConfigRuleResponse {
+    const SHAPE: &'static str = "DescribeComplianceByConfigRuleResponse";
+    const MEMBERS: &'static [&'static str] = &["ComplianceByConfigRules", "NextToken"];
+}
+
+/// Shape `DescribeComplianceByResourceRequest` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeComplianceByResourceRequest {
+    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    #[serde(rename = "ComplianceTypes", default, skip_serializing_if = "Option::is_none")]
+    pub compliance_types: Option<Vec<String>>,
+    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for DescribeComplianceByResourceRequest {
+    const SHAPE: &'static str = "DescribeComplianceByResourceRequest";
+    const MEMBERS: &'static [&'static str] = &["ResourceType", "ResourceId", "ComplianceTypes", "Limit", "NextToken"];
+}
+
+/// Shape `DescribeComplianceByResourceResponse` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeComplianceByResourceResponse {
+    #[serde(rename = "ComplianceByResources", default, skip_serializing_if = "Option::is_none")]
+    pub compliance_by_resources: Option<Vec<ComplianceByResource>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for DescribeComplianceByResourceResponse {
+    const SHAPE: &'static str = "DescribeComplianceByResourceResponse";
+    const MEMBERS: &'static [&'static str] = &["ComplianceByResources", "NextToken"];
+}
+
+/// Shape `DescribeConfigRuleEvaluationStatusRequest` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeConfigRuleEvaluationStatusRequest {
+    #[serde(rename = "ConfigRuleNames", default, skip_serializing_if = "Option::is_none")]
+    pub config_rule_names: Option<Vec<String>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+}
+impl Shape for DescribeConfigRuleEvaluationStatusRequest {
+    const SHAPE: &'static str = "DescribeConfigRuleEvaluationStatusRequest";
+    const MEMBERS: &'static [&'static str] = &["ConfigRuleNames", "NextToken", "Limit"];
+}
+
+/// Shape `DescribeConfigRuleEvaluationStatusResponse` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeConfigRuleEvaluationStatusResponse {
+    #[serde(rename = "ConfigRulesEvaluationStatus", default, skip_serializing_if = "Option::is_none")]
+    pub config_rules_evaluation_status: Option<Vec<ConfigRuleEvaluationStatus>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for DescribeConfigRuleEvaluationStatusResponse {
+    const SHAPE: &'static str = "DescribeConfigRuleEvaluationStatusResponse";
+    const MEMBERS: &'static [&'static str] = &["ConfigRulesEvaluationStatus", "NextToken"];
+}
+
+/// Shape `DescribeConfigRulesFilters` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeConfigRulesFilters {
+    #[serde(rename = "EvaluationMode", default, skip_serializing_if = "Option::is_none")]
+    pub evaluation_mode: Option<String>,
+}
+impl Shape for DescribeConfigRulesFilters {
+    const SHAPE: &'static str = "DescribeConfigRulesFilters";
+    const MEMBERS: &'static [&'static str] = &["EvaluationMode"];
+}
+
+/// Shape `DescribeConfigRulesRequest` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeConfigRulesRequest {
+    #[serde(rename = "ConfigRuleNames", default, skip_serializing_if = "Option::is_none")]
+    pub config_rule_names: Option<Vec<String>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<DescribeConfigRulesFilters>,
+}
+impl Shape for DescribeConfigRulesRequest {
+    const SHAPE: &'static str = "DescribeConfigRulesRequest";
+    const MEMBERS: &'static [&'static str] = &["ConfigRuleNames", "NextToken", "Filters"];
+}
+
+/// Shape `DescribeConfigRulesResponse` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeConfigRulesResponse {
+    #[serde(rename = "ConfigRules", default, skip_serializing_if = "Option::is_none")]
+    pub config_rules: Option<Vec<ConfigRule>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for DescribeConfigRulesResponse {
+    const SHAPE: &'static str = "DescribeConfigRulesResponse";
+    const MEMBERS: &'static [&'static str] = &["ConfigRules", "NextToken"];
 }
 
 /// Shape `DescribeConfigurationAggregatorsRequest` of the config model.
@@ -484,6 +1015,89 @@ impl Shape for DescribeDeliveryChannelsResponse {
     const MEMBERS: &'static [&'static str] = &["DeliveryChannels"];
 }
 
+/// Shape `Evaluation` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    #[serde(rename = "ComplianceResourceType")]
+    pub compliance_resource_type: String,
+    #[serde(rename = "ComplianceResourceId")]
+    pub compliance_resource_id: String,
+    #[serde(rename = "ComplianceType")]
+    pub compliance_type: String,
+    #[serde(rename = "Annotation", default, skip_serializing_if = "Option::is_none")]
+    pub annotation: Option<String>,
+    #[serde(rename = "OrderingTimestamp")]
+    pub ordering_timestamp: Timestamp,
+}
+impl Shape for Evaluation {
+    const SHAPE: &'static str = "Evaluation";
+    const MEMBERS: &'static [&'static str] = &["ComplianceResourceType", "ComplianceResourceId", "ComplianceType", "Annotation", "OrderingTimestamp"];
+}
+
+/// Shape `EvaluationModeConfiguration` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EvaluationModeConfiguration {
+    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+}
+impl Shape for EvaluationModeConfiguration {
+    const SHAPE: &'static str = "EvaluationModeConfiguration";
+    const MEMBERS: &'static [&'static str] = &["Mode"];
+}
+
+/// Shape `EvaluationResult` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EvaluationResult {
+    #[serde(rename = "EvaluationResultIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub evaluation_result_identifier: Option<EvaluationResultIdentifier>,
+    #[serde(rename = "ComplianceType", default, skip_serializing_if = "Option::is_none")]
+    pub compliance_type: Option<String>,
+    #[serde(rename = "ResultRecordedTime", default, skip_serializing_if = "Option::is_none")]
+    pub result_recorded_time: Option<Timestamp>,
+    #[serde(rename = "ConfigRuleInvokedTime", default, skip_serializing_if = "Option::is_none")]
+    pub config_rule_invoked_time: Option<Timestamp>,
+    #[serde(rename = "Annotation", default, skip_serializing_if = "Option::is_none")]
+    pub annotation: Option<String>,
+    #[serde(rename = "ResultToken", default, skip_serializing_if = "Option::is_none")]
+    pub result_token: Option<String>,
+}
+impl Shape for EvaluationResult {
+    const SHAPE: &'static str = "EvaluationResult";
+    const MEMBERS: &'static [&'static str] = &["EvaluationResultIdentifier", "ComplianceType", "ResultRecordedTime", "ConfigRuleInvokedTime", "Annotation", "ResultToken"];
+}
+
+/// Shape `EvaluationResultIdentifier` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EvaluationResultIdentifier {
+    #[serde(rename = "EvaluationResultQualifier", default, skip_serializing_if = "Option::is_none")]
+    pub evaluation_result_qualifier: Option<EvaluationResultQualifier>,
+    #[serde(rename = "OrderingTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub ordering_timestamp: Option<Timestamp>,
+    #[serde(rename = "ResourceEvaluationId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_evaluation_id: Option<String>,
+}
+impl Shape for EvaluationResultIdentifier {
+    const SHAPE: &'static str = "EvaluationResultIdentifier";
+    const MEMBERS: &'static [&'static str] = &["EvaluationResultQualifier", "OrderingTimestamp", "ResourceEvaluationId"];
+}
+
+/// Shape `EvaluationResultQualifier` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EvaluationResultQualifier {
+    #[serde(rename = "ConfigRuleName", default, skip_serializing_if = "Option::is_none")]
+    pub config_rule_name: Option<String>,
+    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    #[serde(rename = "EvaluationMode", default, skip_serializing_if = "Option::is_none")]
+    pub evaluation_mode: Option<String>,
+}
+impl Shape for EvaluationResultQualifier {
+    const SHAPE: &'static str = "EvaluationResultQualifier";
+    const MEMBERS: &'static [&'static str] = &["ConfigRuleName", "ResourceType", "ResourceId", "EvaluationMode"];
+}
+
 /// Shape `ExclusionByResourceTypes` of the config model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ExclusionByResourceTypes {
@@ -493,6 +1107,168 @@ pub struct ExclusionByResourceTypes {
 impl Shape for ExclusionByResourceTypes {
     const SHAPE: &'static str = "ExclusionByResourceTypes";
     const MEMBERS: &'static [&'static str] = &["resourceTypes"];
+}
+
+/// Shape `GetComplianceDetailsByConfigRuleRequest` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetComplianceDetailsByConfigRuleRequest {
+    #[serde(rename = "ConfigRuleName")]
+    pub config_rule_name: String,
+    #[serde(rename = "ComplianceTypes", default, skip_serializing_if = "Option::is_none")]
+    pub compliance_types: Option<Vec<String>>,
+    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for GetComplianceDetailsByConfigRuleRequest {
+    const SHAPE: &'static str = "GetComplianceDetailsByConfigRuleRequest";
+    const MEMBERS: &'static [&'static str] = &["ConfigRuleName", "ComplianceTypes", "Limit", "NextToken"];
+}
+
+/// Shape `GetComplianceDetailsByConfigRuleResponse` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetComplianceDetailsByConfigRuleResponse {
+    #[serde(rename = "EvaluationResults", default, skip_serializing_if = "Option::is_none")]
+    pub evaluation_results: Option<Vec<EvaluationResult>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for GetComplianceDetailsByConfigRuleResponse {
+    const SHAPE: &'static str = "GetComplianceDetailsByConfigRuleResponse";
+    const MEMBERS: &'static [&'static str] = &["EvaluationResults", "NextToken"];
+}
+
+/// Shape `GetComplianceDetailsByResourceRequest` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetComplianceDetailsByResourceRequest {
+    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    #[serde(rename = "ComplianceTypes", default, skip_serializing_if = "Option::is_none")]
+    pub compliance_types: Option<Vec<String>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "ResourceEvaluationId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_evaluation_id: Option<String>,
+}
+impl Shape for GetComplianceDetailsByResourceRequest {
+    const SHAPE: &'static str = "GetComplianceDetailsByResourceRequest";
+    const MEMBERS: &'static [&'static str] = &["ResourceType", "ResourceId", "ComplianceTypes", "NextToken", "ResourceEvaluationId"];
+}
+
+/// Shape `GetComplianceDetailsByResourceResponse` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetComplianceDetailsByResourceResponse {
+    #[serde(rename = "EvaluationResults", default, skip_serializing_if = "Option::is_none")]
+    pub evaluation_results: Option<Vec<EvaluationResult>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for GetComplianceDetailsByResourceResponse {
+    const SHAPE: &'static str = "GetComplianceDetailsByResourceResponse";
+    const MEMBERS: &'static [&'static str] = &["EvaluationResults", "NextToken"];
+}
+
+/// Shape `GetDiscoveredResourceCountsRequest` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetDiscoveredResourceCountsRequest {
+    #[serde(rename = "resourceTypes", default, skip_serializing_if = "Option::is_none")]
+    pub resource_types: Option<Vec<String>>,
+    #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for GetDiscoveredResourceCountsRequest {
+    const SHAPE: &'static str = "GetDiscoveredResourceCountsRequest";
+    const MEMBERS: &'static [&'static str] = &["resourceTypes", "limit", "nextToken"];
+}
+
+/// Shape `GetDiscoveredResourceCountsResponse` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetDiscoveredResourceCountsResponse {
+    #[serde(rename = "totalDiscoveredResources", default, skip_serializing_if = "Option::is_none")]
+    pub total_discovered_resources: Option<i64>,
+    #[serde(rename = "resourceCounts", default, skip_serializing_if = "Option::is_none")]
+    pub resource_counts: Option<Vec<ResourceCount>>,
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for GetDiscoveredResourceCountsResponse {
+    const SHAPE: &'static str = "GetDiscoveredResourceCountsResponse";
+    const MEMBERS: &'static [&'static str] = &["totalDiscoveredResources", "resourceCounts", "nextToken"];
+}
+
+/// Shape `GetResourceConfigHistoryRequest` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetResourceConfigHistoryRequest {
+    #[serde(rename = "resourceType")]
+    pub resource_type: String,
+    #[serde(rename = "resourceId")]
+    pub resource_id: String,
+    #[serde(rename = "laterTime", default, skip_serializing_if = "Option::is_none")]
+    pub later_time: Option<Timestamp>,
+    #[serde(rename = "earlierTime", default, skip_serializing_if = "Option::is_none")]
+    pub earlier_time: Option<Timestamp>,
+    #[serde(rename = "chronologicalOrder", default, skip_serializing_if = "Option::is_none")]
+    pub chronological_order: Option<String>,
+    #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for GetResourceConfigHistoryRequest {
+    const SHAPE: &'static str = "GetResourceConfigHistoryRequest";
+    const MEMBERS: &'static [&'static str] = &["resourceType", "resourceId", "laterTime", "earlierTime", "chronologicalOrder", "limit", "nextToken"];
+}
+
+/// Shape `GetResourceConfigHistoryResponse` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetResourceConfigHistoryResponse {
+    #[serde(rename = "configurationItems", default, skip_serializing_if = "Option::is_none")]
+    pub configuration_items: Option<Vec<ConfigurationItem>>,
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for GetResourceConfigHistoryResponse {
+    const SHAPE: &'static str = "GetResourceConfigHistoryResponse";
+    const MEMBERS: &'static [&'static str] = &["configurationItems", "nextToken"];
+}
+
+/// Shape `ListDiscoveredResourcesRequest` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListDiscoveredResourcesRequest {
+    #[serde(rename = "resourceType")]
+    pub resource_type: String,
+    #[serde(rename = "resourceIds", default, skip_serializing_if = "Option::is_none")]
+    pub resource_ids: Option<Vec<String>>,
+    #[serde(rename = "resourceName", default, skip_serializing_if = "Option::is_none")]
+    pub resource_name: Option<String>,
+    #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    #[serde(rename = "includeDeletedResources", default, skip_serializing_if = "Option::is_none")]
+    pub include_deleted_resources: Option<bool>,
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for ListDiscoveredResourcesRequest {
+    const SHAPE: &'static str = "ListDiscoveredResourcesRequest";
+    const MEMBERS: &'static [&'static str] = &["resourceType", "resourceIds", "resourceName", "limit", "includeDeletedResources", "nextToken"];
+}
+
+/// Shape `ListDiscoveredResourcesResponse` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListDiscoveredResourcesResponse {
+    #[serde(rename = "resourceIdentifiers", default, skip_serializing_if = "Option::is_none")]
+    pub resource_identifiers: Option<Vec<ResourceIdentifier>>,
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl Shape for ListDiscoveredResourcesResponse {
+    const SHAPE: &'static str = "ListDiscoveredResourcesResponse";
+    const MEMBERS: &'static [&'static str] = &["resourceIdentifiers", "nextToken"];
 }
 
 /// Shape `OrganizationAggregationSource` of the config model.
@@ -508,6 +1284,19 @@ pub struct OrganizationAggregationSource {
 impl Shape for OrganizationAggregationSource {
     const SHAPE: &'static str = "OrganizationAggregationSource";
     const MEMBERS: &'static [&'static str] = &["RoleArn", "AwsRegions", "AllAwsRegions"];
+}
+
+/// Shape `PutConfigRuleRequest` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutConfigRuleRequest {
+    #[serde(rename = "ConfigRule")]
+    pub config_rule: ConfigRule,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+impl Shape for PutConfigRuleRequest {
+    const SHAPE: &'static str = "PutConfigRuleRequest";
+    const MEMBERS: &'static [&'static str] = &["ConfigRule", "Tags"];
 }
 
 /// Shape `PutConfigurationRecorderRequest` of the config model.
@@ -532,6 +1321,32 @@ pub struct PutDeliveryChannelRequest {
 impl Shape for PutDeliveryChannelRequest {
     const SHAPE: &'static str = "PutDeliveryChannelRequest";
     const MEMBERS: &'static [&'static str] = &["DeliveryChannel"];
+}
+
+/// Shape `PutEvaluationsRequest` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutEvaluationsRequest {
+    #[serde(rename = "Evaluations", default, skip_serializing_if = "Option::is_none")]
+    pub evaluations: Option<Vec<Evaluation>>,
+    #[serde(rename = "ResultToken")]
+    pub result_token: String,
+    #[serde(rename = "TestMode", default, skip_serializing_if = "Option::is_none")]
+    pub test_mode: Option<bool>,
+}
+impl Shape for PutEvaluationsRequest {
+    const SHAPE: &'static str = "PutEvaluationsRequest";
+    const MEMBERS: &'static [&'static str] = &["Evaluations", "ResultToken", "TestMode"];
+}
+
+/// Shape `PutEvaluationsResponse` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutEvaluationsResponse {
+    #[serde(rename = "FailedEvaluations", default, skip_serializing_if = "Option::is_none")]
+    pub failed_evaluations: Option<Vec<Evaluation>>,
+}
+impl Shape for PutEvaluationsResponse {
+    const SHAPE: &'static str = "PutEvaluationsResponse";
+    const MEMBERS: &'static [&'static str] = &["FailedEvaluations"];
 }
 
 /// Shape `RecordingGroup` of the config model.
@@ -592,6 +1407,135 @@ impl Shape for RecordingStrategy {
     const MEMBERS: &'static [&'static str] = &["useOnly"];
 }
 
+/// Shape `Relationship` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Relationship {
+    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    #[serde(rename = "resourceName", default, skip_serializing_if = "Option::is_none")]
+    pub resource_name: Option<String>,
+    #[serde(rename = "relationshipName", default, skip_serializing_if = "Option::is_none")]
+    pub relationship_name: Option<String>,
+}
+impl Shape for Relationship {
+    const SHAPE: &'static str = "Relationship";
+    const MEMBERS: &'static [&'static str] = &["resourceType", "resourceId", "resourceName", "relationshipName"];
+}
+
+/// Shape `ResourceCount` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourceCount {
+    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    #[serde(rename = "count", default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+}
+impl Shape for ResourceCount {
+    const SHAPE: &'static str = "ResourceCount";
+    const MEMBERS: &'static [&'static str] = &["resourceType", "count"];
+}
+
+/// Shape `ResourceIdentifier` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourceIdentifier {
+    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    #[serde(rename = "resourceName", default, skip_serializing_if = "Option::is_none")]
+    pub resource_name: Option<String>,
+    #[serde(rename = "resourceDeletionTime", default, skip_serializing_if = "Option::is_none")]
+    pub resource_deletion_time: Option<Timestamp>,
+}
+impl Shape for ResourceIdentifier {
+    const SHAPE: &'static str = "ResourceIdentifier";
+    const MEMBERS: &'static [&'static str] = &["resourceType", "resourceId", "resourceName", "resourceDeletionTime"];
+}
+
+/// Shape `ResourceKey` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourceKey {
+    #[serde(rename = "resourceType")]
+    pub resource_type: String,
+    #[serde(rename = "resourceId")]
+    pub resource_id: String,
+}
+impl Shape for ResourceKey {
+    const SHAPE: &'static str = "ResourceKey";
+    const MEMBERS: &'static [&'static str] = &["resourceType", "resourceId"];
+}
+
+/// Shape `Scope` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Scope {
+    #[serde(rename = "ComplianceResourceTypes", default, skip_serializing_if = "Option::is_none")]
+    pub compliance_resource_types: Option<Vec<String>>,
+    #[serde(rename = "TagKey", default, skip_serializing_if = "Option::is_none")]
+    pub tag_key: Option<String>,
+    #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
+    pub tag_value: Option<String>,
+    #[serde(rename = "ComplianceResourceId", default, skip_serializing_if = "Option::is_none")]
+    pub compliance_resource_id: Option<String>,
+}
+impl Shape for Scope {
+    const SHAPE: &'static str = "Scope";
+    const MEMBERS: &'static [&'static str] = &["ComplianceResourceTypes", "TagKey", "TagValue", "ComplianceResourceId"];
+}
+
+/// Shape `Source` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    #[serde(rename = "Owner")]
+    pub owner: String,
+    #[serde(rename = "SourceIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub source_identifier: Option<String>,
+    #[serde(rename = "SourceDetails", default, skip_serializing_if = "Option::is_none")]
+    pub source_details: Option<Vec<SourceDetail>>,
+    #[serde(rename = "CustomPolicyDetails", default, skip_serializing_if = "Option::is_none")]
+    pub custom_policy_details: Option<CustomPolicyDetails>,
+}
+impl Shape for Source {
+    const SHAPE: &'static str = "Source";
+    const MEMBERS: &'static [&'static str] = &["Owner", "SourceIdentifier", "SourceDetails", "CustomPolicyDetails"];
+}
+
+/// Shape `SourceDetail` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceDetail {
+    #[serde(rename = "EventSource", default, skip_serializing_if = "Option::is_none")]
+    pub event_source: Option<String>,
+    #[serde(rename = "MessageType", default, skip_serializing_if = "Option::is_none")]
+    pub message_type: Option<String>,
+    #[serde(rename = "MaximumExecutionFrequency", default, skip_serializing_if = "Option::is_none")]
+    pub maximum_execution_frequency: Option<String>,
+}
+impl Shape for SourceDetail {
+    const SHAPE: &'static str = "SourceDetail";
+    const MEMBERS: &'static [&'static str] = &["EventSource", "MessageType", "MaximumExecutionFrequency"];
+}
+
+/// Shape `StartConfigRulesEvaluationRequest` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StartConfigRulesEvaluationRequest {
+    #[serde(rename = "ConfigRuleNames", default, skip_serializing_if = "Option::is_none")]
+    pub config_rule_names: Option<Vec<String>>,
+}
+impl Shape for StartConfigRulesEvaluationRequest {
+    const SHAPE: &'static str = "StartConfigRulesEvaluationRequest";
+    const MEMBERS: &'static [&'static str] = &["ConfigRuleNames"];
+}
+
+/// Shape `StartConfigRulesEvaluationResponse` of the config model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StartConfigRulesEvaluationResponse {
+}
+impl Shape for StartConfigRulesEvaluationResponse {
+    const SHAPE: &'static str = "StartConfigRulesEvaluationResponse";
+    const MEMBERS: &'static [&'static str] = &[];
+}
+
 /// Shape `StartConfigurationRecorderRequest` of the config model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StartConfigurationRecorderRequest {
@@ -633,16 +1577,37 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (AggregatorFilterResourceType::SHAPE, AggregatorFilterResourceType::MEMBERS),
     (AggregatorFilterServicePrincipal::SHAPE, AggregatorFilterServicePrincipal::MEMBERS),
     (AggregatorFilters::SHAPE, AggregatorFilters::MEMBERS),
+    (BaseConfigurationItem::SHAPE, BaseConfigurationItem::MEMBERS),
+    (BatchGetResourceConfigRequest::SHAPE, BatchGetResourceConfigRequest::MEMBERS),
+    (BatchGetResourceConfigResponse::SHAPE, BatchGetResourceConfigResponse::MEMBERS),
+    (Compliance::SHAPE, Compliance::MEMBERS),
+    (ComplianceByConfigRule::SHAPE, ComplianceByConfigRule::MEMBERS),
+    (ComplianceByResource::SHAPE, ComplianceByResource::MEMBERS),
+    (ComplianceContributorCount::SHAPE, ComplianceContributorCount::MEMBERS),
     (ConfigExportDeliveryInfo::SHAPE, ConfigExportDeliveryInfo::MEMBERS),
+    (ConfigRule::SHAPE, ConfigRule::MEMBERS),
+    (ConfigRuleEvaluationStatus::SHAPE, ConfigRuleEvaluationStatus::MEMBERS),
     (ConfigSnapshotDeliveryProperties::SHAPE, ConfigSnapshotDeliveryProperties::MEMBERS),
     (ConfigStreamDeliveryInfo::SHAPE, ConfigStreamDeliveryInfo::MEMBERS),
     (ConfigurationAggregator::SHAPE, ConfigurationAggregator::MEMBERS),
+    (ConfigurationItem::SHAPE, ConfigurationItem::MEMBERS),
     (ConfigurationRecorder::SHAPE, ConfigurationRecorder::MEMBERS),
     (ConfigurationRecorderStatus::SHAPE, ConfigurationRecorderStatus::MEMBERS),
+    (CustomPolicyDetails::SHAPE, CustomPolicyDetails::MEMBERS),
+    (DeleteConfigRuleRequest::SHAPE, DeleteConfigRuleRequest::MEMBERS),
     (DeleteConfigurationRecorderRequest::SHAPE, DeleteConfigurationRecorderRequest::MEMBERS),
     (DeleteDeliveryChannelRequest::SHAPE, DeleteDeliveryChannelRequest::MEMBERS),
     (DeliveryChannel::SHAPE, DeliveryChannel::MEMBERS),
     (DeliveryChannelStatus::SHAPE, DeliveryChannelStatus::MEMBERS),
+    (DescribeComplianceByConfigRuleRequest::SHAPE, DescribeComplianceByConfigRuleRequest::MEMBERS),
+    (DescribeComplianceByConfigRuleResponse::SHAPE, DescribeComplianceByConfigRuleResponse::MEMBERS),
+    (DescribeComplianceByResourceRequest::SHAPE, DescribeComplianceByResourceRequest::MEMBERS),
+    (DescribeComplianceByResourceResponse::SHAPE, DescribeComplianceByResourceResponse::MEMBERS),
+    (DescribeConfigRuleEvaluationStatusRequest::SHAPE, DescribeConfigRuleEvaluationStatusRequest::MEMBERS),
+    (DescribeConfigRuleEvaluationStatusResponse::SHAPE, DescribeConfigRuleEvaluationStatusResponse::MEMBERS),
+    (DescribeConfigRulesFilters::SHAPE, DescribeConfigRulesFilters::MEMBERS),
+    (DescribeConfigRulesRequest::SHAPE, DescribeConfigRulesRequest::MEMBERS),
+    (DescribeConfigRulesResponse::SHAPE, DescribeConfigRulesResponse::MEMBERS),
     (DescribeConfigurationAggregatorsRequest::SHAPE, DescribeConfigurationAggregatorsRequest::MEMBERS),
     (DescribeConfigurationAggregatorsResponse::SHAPE, DescribeConfigurationAggregatorsResponse::MEMBERS),
     (DescribeConfigurationRecorderStatusRequest::SHAPE, DescribeConfigurationRecorderStatusRequest::MEMBERS),
@@ -653,14 +1618,41 @@ pub const SHAPES: &[(&str, &[&str])] = &[
     (DescribeDeliveryChannelStatusResponse::SHAPE, DescribeDeliveryChannelStatusResponse::MEMBERS),
     (DescribeDeliveryChannelsRequest::SHAPE, DescribeDeliveryChannelsRequest::MEMBERS),
     (DescribeDeliveryChannelsResponse::SHAPE, DescribeDeliveryChannelsResponse::MEMBERS),
+    (Evaluation::SHAPE, Evaluation::MEMBERS),
+    (EvaluationModeConfiguration::SHAPE, EvaluationModeConfiguration::MEMBERS),
+    (EvaluationResult::SHAPE, EvaluationResult::MEMBERS),
+    (EvaluationResultIdentifier::SHAPE, EvaluationResultIdentifier::MEMBERS),
+    (EvaluationResultQualifier::SHAPE, EvaluationResultQualifier::MEMBERS),
     (ExclusionByResourceTypes::SHAPE, ExclusionByResourceTypes::MEMBERS),
+    (GetComplianceDetailsByConfigRuleRequest::SHAPE, GetComplianceDetailsByConfigRuleRequest::MEMBERS),
+    (GetComplianceDetailsByConfigRuleResponse::SHAPE, GetComplianceDetailsByConfigRuleResponse::MEMBERS),
+    (GetComplianceDetailsByResourceRequest::SHAPE, GetComplianceDetailsByResourceRequest::MEMBERS),
+    (GetComplianceDetailsByResourceResponse::SHAPE, GetComplianceDetailsByResourceResponse::MEMBERS),
+    (GetDiscoveredResourceCountsRequest::SHAPE, GetDiscoveredResourceCountsRequest::MEMBERS),
+    (GetDiscoveredResourceCountsResponse::SHAPE, GetDiscoveredResourceCountsResponse::MEMBERS),
+    (GetResourceConfigHistoryRequest::SHAPE, GetResourceConfigHistoryRequest::MEMBERS),
+    (GetResourceConfigHistoryResponse::SHAPE, GetResourceConfigHistoryResponse::MEMBERS),
+    (ListDiscoveredResourcesRequest::SHAPE, ListDiscoveredResourcesRequest::MEMBERS),
+    (ListDiscoveredResourcesResponse::SHAPE, ListDiscoveredResourcesResponse::MEMBERS),
     (OrganizationAggregationSource::SHAPE, OrganizationAggregationSource::MEMBERS),
+    (PutConfigRuleRequest::SHAPE, PutConfigRuleRequest::MEMBERS),
     (PutConfigurationRecorderRequest::SHAPE, PutConfigurationRecorderRequest::MEMBERS),
     (PutDeliveryChannelRequest::SHAPE, PutDeliveryChannelRequest::MEMBERS),
+    (PutEvaluationsRequest::SHAPE, PutEvaluationsRequest::MEMBERS),
+    (PutEvaluationsResponse::SHAPE, PutEvaluationsResponse::MEMBERS),
     (RecordingGroup::SHAPE, RecordingGroup::MEMBERS),
     (RecordingMode::SHAPE, RecordingMode::MEMBERS),
     (RecordingModeOverride::SHAPE, RecordingModeOverride::MEMBERS),
     (RecordingStrategy::SHAPE, RecordingStrategy::MEMBERS),
+    (Relationship::SHAPE, Relationship::MEMBERS),
+    (ResourceCount::SHAPE, ResourceCount::MEMBERS),
+    (ResourceIdentifier::SHAPE, ResourceIdentifier::MEMBERS),
+    (ResourceKey::SHAPE, ResourceKey::MEMBERS),
+    (Scope::SHAPE, Scope::MEMBERS),
+    (Source::SHAPE, Source::MEMBERS),
+    (SourceDetail::SHAPE, SourceDetail::MEMBERS),
+    (StartConfigRulesEvaluationRequest::SHAPE, StartConfigRulesEvaluationRequest::MEMBERS),
+    (StartConfigRulesEvaluationResponse::SHAPE, StartConfigRulesEvaluationResponse::MEMBERS),
     (StartConfigurationRecorderRequest::SHAPE, StartConfigurationRecorderRequest::MEMBERS),
     (StopConfigurationRecorderRequest::SHAPE, StopConfigurationRecorderRequest::MEMBERS),
     (Tag::SHAPE, Tag::MEMBERS),

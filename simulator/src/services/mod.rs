@@ -10,6 +10,7 @@ pub mod autoscaling_app;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod config;
+pub mod config_rules;
 pub mod dynamodb;
 pub mod ec2;
 pub mod ecr;
@@ -38,6 +39,7 @@ pub fn register_all(r: &mut Registrar) {
     cloudtrail::register(r);
     cloudwatch::register(r);
     config::register(r);
+    config_rules::register(r);
     dynamodb::register(r);
     ec2::register(r);
     ecr::register(r);

@@ -218,6 +218,20 @@ impl Docs {
         state.changed.push((row, key));
     }
 
+    /// The kinds of the rows written or deleted since the innermost savepoint (or the
+    /// transaction) began, each once.
+    pub(crate) fn changed_kinds(&self) -> Vec<String> {
+        let state = self.state.borrow();
+        let from = state.marks.last().copied().unwrap_or(0);
+        let mut kinds: Vec<String> = state.changed[from.min(state.changed.len())..]
+            .iter()
+            .filter_map(|(_, key)| key.split('\0').nth(2).map(str::to_string))
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    }
+
     /// A transaction committed: its changes are kept.
     pub(crate) fn commit(&self) {
         let mut state = self.state.borrow_mut();

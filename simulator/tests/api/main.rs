@@ -8,6 +8,7 @@ mod cloudtrail_trails;
 mod cloudwatch_alarms;
 mod config_delivery;
 mod config_recorders;
+mod config_rules;
 mod dynamodb_tables;
 mod ec2_client_vpn;
 mod ec2_flow_logs_endpoints;
